@@ -1,0 +1,153 @@
+"""Records, listed entities and screening results: the types every stage passes on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Decision(str, Enum):
+    """What the screener advises for one input row."""
+
+    MATCH = "match"
+    REVIEW = "review"
+    CLEAR = "clear"
+
+    @property
+    def rank(self) -> int:
+        return {"clear": 0, "review": 1, "match": 2}[self.value]
+
+
+class NameKind(str, Enum):
+    """Where a name of a listed entity comes from; weak names never make a ``match`` alone."""
+
+    NAME = "name"
+    ALIAS = "alias"
+    PREVIOUS = "previousName"
+    WEAK = "weakAlias"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One listing of an entity: which list, which section, since when, on what source."""
+
+    list_name: str
+    section: str = ""
+    date: str = ""
+    authority: str = ""
+    source_url: str = ""
+    scope_note: str = ""
+    version: str = ""
+
+    def label(self) -> str:
+        """Human form used in the ``lists`` output column."""
+        text = self.list_name
+        if self.section:
+            text += f" {self.section}"
+        if self.date:
+            text += f", listed {self.date}"
+        if self.scope_note:
+            text += f" ({self.scope_note})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class EntityName:
+    """A name of a listed entity as it is written on the list."""
+
+    value: str
+    kind: NameKind = NameKind.NAME
+    source: str = ""
+    verified: bool = True
+
+
+@dataclass(slots=True)
+class ListedEntity:
+    """An organisation (or, from sanctions lists only, a person) as a watchlist gives it."""
+
+    id: str
+    schema: str
+    caption: str
+    names: list[EntityName] = field(default_factory=list)
+    listings: list[Listing] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    dataset: str = ""
+
+    @property
+    def covers_subordinates(self) -> bool:
+        """True when a listing extends to subordinate units, subsidiaries or affiliates."""
+        notes = " ".join(listing.scope_note.lower() for listing in self.listings)
+        return any(word in notes for word in ("subordinate", "subsidiar", "affiliate"))
+
+    def lists_label(self) -> str:
+        return "; ".join(dict.fromkeys(listing.label() for listing in self.listings))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One input row to screen."""
+
+    row: int
+    name: str
+    address: str = ""
+    country: str = ""
+    identifier: str = ""
+
+
+@dataclass(slots=True)
+class Hit:
+    """The best listed entity found for one record, with the evidence for it."""
+
+    entity: ListedEntity
+    matched_name: str
+    score: float
+    decision: Decision
+    reasons: list[str]
+
+
+@dataclass(slots=True)
+class Result:
+    """The screening outcome for one input row: the output contract's row."""
+
+    record: Record
+    decision: Decision
+    score: float
+    hit: Hit | None
+    signals: list[str] = field(default_factory=list)
+
+    def reasons_text(self) -> str:
+        parts = list(self.hit.reasons) if self.hit else []
+        parts.extend(self.signals)
+        if not parts:
+            return "no listed entity shares a distinctive name"
+        return "; ".join(parts)
+
+    def as_row(self) -> dict[str, object]:
+        """The output contract: one dict per input row, keys in contract order."""
+        hit = self.hit
+        return {
+            "row": self.record.row,
+            "name": self.record.name,
+            "decision": self.decision.value,
+            "score": round(self.score, 4),
+            "entity_id": hit.entity.id if hit else "",
+            "entity_name": hit.entity.caption if hit else "",
+            "matched_name": hit.matched_name if hit else "",
+            "lists": hit.entity.lists_label() if hit else "",
+            "reasons": self.reasons_text(),
+        }
+
+
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "row",
+    "name",
+    "decision",
+    "score",
+    "entity_id",
+    "entity_name",
+    "matched_name",
+    "lists",
+    "reasons",
+)

@@ -1,0 +1,65 @@
+"""Settings in one place: each with its default, its help text and its environment variable.
+
+A value is read from ``SOURCETRACE_<NAME>`` when set (e.g. ``SOURCETRACE_MATCH_THRESHOLD=0.9``);
+command-line options override both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+from sourcetrace.errors import ConfigError
+
+ENV_PREFIX = "SOURCETRACE_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    match_threshold: float = 0.88
+    """Score at or above which a hit whose trade name agrees is decided ``match``."""
+
+    review_threshold: float = 0.70
+    """Score at or above which a hit is decided ``review``; below it the row is ``clear``."""
+
+    max_candidates: int = 32
+    """How many candidate names from the index are scored per distinct input name."""
+
+    data_dir: Path = Path(platformdirs.user_data_dir("sourcetrace"))
+    """Where the local store lives (list versions, decisions)."""
+
+    progress_min_rows: int = 2000
+    """Inputs with at least this many rows get a progress bar."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        env = os.environ.get(ENV_PREFIX + f.name.upper())
+        if env is not None:
+            values[f.name] = _coerce(f.name, env, f.type)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if not 0.0 < settings.review_threshold <= settings.match_threshold <= 1.0:
+        raise ConfigError(
+            f"thresholds must satisfy 0 < review ({settings.review_threshold}) "
+            f"<= match ({settings.match_threshold}) <= 1"
+        )
+    return settings
+
+
+def _coerce(name: str, raw: str, kind: object) -> object:
+    try:
+        if kind in (float, "float"):
+            return float(raw)
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (Path, "Path"):
+            return Path(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from None
+    return raw
