@@ -222,7 +222,6 @@ def build_cbp(skipped: list[dict[str, str]]) -> tuple[list[Party], list[dict[str
                 {
                     "authority": ["U.S. Customs and Border Protection"],
                     "program": [f"CBP {kind}"],
-                    "provisions": [kind],
                     "reason": [f"Merchandise: {row['merchandise']}"],
                     "listingDate": [row["effective_date"]],
                     "startDate": [row["effective_date"]],
@@ -439,10 +438,10 @@ def build_glossary() -> list[tuple[str, str, str, str]]:
         if len(cells) != 3 or not cells[0] or cells[0].startswith("**"):
             continue
         zh_cell, pinyin_cell, english_cell = cells
-        if "UNVERIFIED" in english_cell or '"' in english_cell:
+        english = re.sub(r"†.*$", "", english_cell)  # the source note after the dagger
+        english = re.sub(r"\([^)]*\)", "", english)  # parenthetical remarks
+        if '"' in english or "UNVERIFIED" in english:
             continue  # a note, not a rendering
-        english = re.sub(r"†.*$", "", english_cell)
-        english = re.sub(r"\([^)]*\)", lambda m: m.group(0) if "(" in m.group(0)[1:] else "", english)
         variants = [
             v.strip(" .").lower()
             for v in re.split(r"[;/]", english)

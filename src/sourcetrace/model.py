@@ -118,11 +118,10 @@ class Result:
     signals: list[str] = field(default_factory=list)
 
     def reasons_text(self) -> str:
-        parts = list(self.hit.reasons) if self.hit else []
-        parts.extend(self.signals)
-        if not parts:
+        """Why the row got its decision; location and identifier signals have their own column."""
+        if self.hit is None:
             return "no listed entity shares a distinctive name"
-        return "; ".join(parts)
+        return "; ".join(self.hit.reasons)
 
     def as_row(self) -> dict[str, object]:
         """The output contract: one dict per input row, keys in contract order."""

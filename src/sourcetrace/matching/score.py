@@ -1,0 +1,182 @@
+"""Scoring: combine the features into one calibrated score, a decision and plain-word reasons.
+
+The algorithm is named and versioned (:data:`ALGORITHM`) so that a result can say how it was made.
+
+score = trade x (0.82 + 0.18 x industry) x region, where
+- trade is :func:`~sourcetrace.matching.features.trade_name` (0 to 1),
+- industry is the industry agreement (1 agree, 0 differ; 0.6 when one side has none, 0.8 when
+  neither has any); when both trade names are only place names, score = trade x (0.5 + 0.5 x
+  industry) instead, so the industry has to carry the match,
+- region is 1 when the regions agree or one is unknown, 0.85 when they differ.
+
+A ``match`` needs score >= the match threshold *and* the trade names to agree (trade >= 0.9):
+shared region, industry and legal-form words alone never make a match. Weak aliases (unverified
+names) and inferred list names are capped at ``review``. A valid USCC equal on both sides is a
+match whatever the names say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sourcetrace.matching import features
+from sourcetrace.matching.index import IndexedName, NameIndex
+from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
+from sourcetrace.names.identifiers import check_uscc
+from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.vocabulary import WEAK_CONCEPTS
+from sourcetrace.settings import Settings
+
+ALGORITHM = "sourcetrace-names-v1"
+TRADE_AGREES = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    decision: Decision
+    reasons: tuple[str, ...]
+
+
+def score_pair(query: ParsedName, cand: IndexedName, entity: ListedEntity, settings: Settings) -> Scored:
+    """Score one query name against one listed name."""
+    c = cand.parsed
+    trade = features.trade_name(query, c)
+    ind = features.industry(query, c)
+    reg = features.region(query, c)
+    if ind is None:
+        if query.industry == c.industry:
+            ind_value = 1.0
+        elif not (query.industry - WEAK_CONCEPTS) and not (c.industry - WEAK_CONCEPTS):
+            ind_value = 0.8
+        else:
+            ind_value = 0.6
+    else:
+        ind_value = ind
+    if query.trade_from_region and c.trade_from_region:
+        # Both names are only a place plus industry words: the industry has to carry the match.
+        score = trade * (0.5 + 0.5 * ind_value)
+    else:
+        score = trade * (0.82 + 0.18 * ind_value)
+    score *= 0.85 if reg is False else 1.0
+    reasons: list[str] = []
+    kind = {
+        NameKind.NAME: "listed name",
+        NameKind.ALIAS: "listed alias",
+        NameKind.PREVIOUS: "former name",
+        NameKind.WEAK: "weak alias",
+    }[cand.kind]
+    if trade >= TRADE_AGREES:
+        words = " ".join(c.trade)
+        reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
+    elif trade > 0:
+        reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
+    if query.script != c.script and "latin" in (query.script, c.script):
+        reasons.append("compared across scripts through pinyin and the glossary")
+    if ind == 1.0:
+        reasons.append("industry agrees (" + ", ".join(sorted(c.industry)) + ")")
+    elif ind is not None and ind == 0.0:
+        reasons.append(
+            "industry differs ("
+            + ", ".join(sorted(query.industry))
+            + " vs "
+            + ", ".join(sorted(c.industry))
+            + ")"
+        )
+    if reg is False:
+        reasons.append("region differs")
+    elif reg is True:
+        reasons.append("region agrees")
+
+    decision = _decide(score, trade, settings)
+    one_sided_region = query.trade_from_region != c.trade_from_region
+    if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
+        decision = Decision.REVIEW
+        reasons.append("no distinctive trade name beyond the place name")
+    # A subsidiary or subordinate unit of an entity listed with them.
+    if entity.covers_subordinates and decision is not Decision.MATCH:
+        if features.contains_name(query, c):
+            score = max(score, 0.9)
+            decision = Decision.MATCH if score >= settings.match_threshold else Decision.REVIEW
+            reasons = [
+                f"names a unit of '{cand.value}', which is listed "
+                f"'{_scope(entity)}'",
+                *[r for r in reasons if "trade name" not in r],
+            ]
+        elif trade >= TRADE_AGREES and score >= settings.review_threshold * 0.9:
+            score = max(score, settings.review_threshold)
+            decision = Decision.REVIEW
+            reasons.append(f"may be a subsidiary: the entity is listed '{_scope(entity)}'")
+    if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
+        decision = Decision.REVIEW
+        reasons.append("the matched name is unverified on the list")
+    return Scored(min(score, 1.0), decision, tuple(reasons))
+
+
+def _scope(entity: ListedEntity) -> str:
+    notes = [x.scope_note for x in entity.listings if x.scope_note]
+    return notes[0] if notes else "with subordinates"
+
+
+def _decide(score: float, trade: float, settings: Settings) -> Decision:
+    if score >= settings.match_threshold and trade >= TRADE_AGREES:
+        return Decision.MATCH
+    if score >= settings.review_threshold:
+        return Decision.REVIEW
+    return Decision.CLEAR
+
+
+class Matcher:
+    """Find the listed entities a name refers to, best first."""
+
+    def __init__(self, entities: list[ListedEntity], settings: Settings) -> None:
+        self.index = NameIndex(entities)
+        self.settings = settings
+
+    @property
+    def entities(self) -> list[ListedEntity]:
+        return self.index.entities
+
+    def match(self, name: str, identifier: str = "") -> list[Hit]:
+        """Every entity scoring at least the review threshold, best first (ties: stable)."""
+        parsed = parse_name(name)
+        return self.match_parsed(parsed, identifier)
+
+    def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
+        index = self.index
+        best: dict[int, tuple[Scored, IndexedName]] = {}
+        if identifier:
+            check = check_uscc(identifier)
+            if check.valid:
+                for e_idx in index.identifiers.get(check.code, []):
+                    entity = index.entities[e_idx]
+                    name = next(n for n in index.names if n.entity == e_idx)
+                    best[e_idx] = (
+                        Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",)),
+                        name,
+                    )
+        candidates = index.candidates(parsed, self.settings.max_candidates)
+        for n_idx in [*candidates, *index.subordinate_names]:
+            cand = index.names[n_idx]
+            if cand.entity in best and best[cand.entity][0].score >= 1.0:
+                continue
+            scored = score_pair(parsed, cand, index.entities[cand.entity], self.settings)
+            if scored.decision is Decision.CLEAR:
+                continue
+            prev = best.get(cand.entity)
+            if prev is None or (scored.decision.rank, scored.score) > (
+                prev[0].decision.rank,
+                prev[0].score,
+            ):
+                best[cand.entity] = (scored, cand)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0].decision.rank, -kv[1][0].score, kv[0]))
+        return [
+            Hit(
+                entity=index.entities[e_idx],
+                matched_name=cand.value,
+                score=scored.score,
+                decision=scored.decision,
+                reasons=list(scored.reasons),
+            )
+            for e_idx, (scored, cand) in ranked
+        ]

@@ -1,0 +1,41 @@
+"""Xinjiang location signals in names and addresses (gazetteer, postcodes).
+
+A signal, never a clearance: an address outside Xinjiang proves nothing (labour transfers move
+workers to factories across China, domain-facts §7), and a Xinjiang address is reported for review
+because goods from the region are presumed made with forced labour under the UFLPA.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sourcetrace.names.text import fold, latin_tokens
+from sourcetrace.names.vocabulary import vocabulary
+
+# Xinjiang county postcodes run 830000-848500; no county outside Xinjiang starts 83 or 84
+# (domain-facts §4, verified on one 3,341-county dataset).
+_POSTCODE = re.compile(r"(?<!\d)8[34]\d{4}(?!\d)")
+
+
+def xinjiang_places(text: str) -> list[str]:
+    """Xinjiang place names found in the text, as Chinese names (e.g. ['阿克苏地区'])."""
+    if not text:
+        return []
+    vocab = vocabulary()
+    folded = fold(text)
+    found: dict[str, None] = {}
+    for key, place in vocab.places_zh.items():
+        if place.xinjiang and len(key) >= 2 and key in folded:
+            found[place.name_zh] = None
+    words = latin_tokens(folded)
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            place = vocab.places_latin.get("".join(words[i : i + size]))
+            if place is not None and place.xinjiang and len("".join(words[i : i + size])) >= 4:
+                found[place.name_zh] = None
+    return list(found)
+
+
+def xinjiang_postcode(text: str) -> str:
+    m = _POSTCODE.search(text or "")
+    return m.group(0) if m else ""

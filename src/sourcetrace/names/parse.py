@@ -1,0 +1,220 @@
+"""Name structure: split a company name into region, trade name (字号), industry and legal form.
+
+A Chinese company name is *region + trade name + industry + organisational form* (企业名称登记管理
+规定 Art. 6; domain-facts §6), e.g. 新疆 + 中泰 + 化学 + 股份有限公司. English listings render the
+same parts: "Xinjiang Zhongtai Chemical Co., Ltd.". Parsing both into the same parts, with the
+trade name in toneless pinyin, the region as a GB/T 2260 code and the industry as an English
+concept, lets a Chinese name and its English listing meet on the same key.
+
+Bill-of-lading noise is cut before parsing: "C/O" parts, telephone numbers, and an address that
+follows the legal form on the same line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin
+from sourcetrace.names.vocabulary import (
+    LEGAL_TOKENS,
+    LEGAL_ZH,
+    PLACE_TYPES,
+    STOPWORDS,
+    Vocabulary,
+    stem,
+    vocabulary,
+)
+
+# Where the name ends on a bill-of-lading line: care-of, contact details, address markers.
+_CUT = re.compile(
+    r"\s(?:c/o|c\.o\.|attn\b|tel\b|tel:|phone\b|fax\b|e-?mail\b|add(?:ress)?:|address\b)"
+    r"|\s(?:no\.?|room|rm|unit|floor|flr|bldg|building)\s*\d"
+    r"|\s\+?\d[\d\-\s]{6,}",
+    re.IGNORECASE,
+)
+_ADDRESS_WORDS = frozenset(
+    """no road rd street st avenue ave building bldg floor room rm unit district city town
+    village province zone park industrial lu jie hao xiang cun zhen qu dao""".split()
+)
+_LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
+_PAREN_ZH = re.compile(r"\(([^()]*)\)")
+BOL_NAME_WIDTH = 35  # name fields cut at 35 characters on many bills of lading
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """The parts of one name, in the forms the matcher compares."""
+
+    raw: str
+    script: str  # "zh", "latin" or "mixed"
+    trade: tuple[str, ...]  # distinctive words in reading order, pinyin for Chinese
+    industry: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()  # GB/T 2260 codes
+    region_words: tuple[str, ...] = ()
+    legal: bool = False  # a legal form was present
+    branch: bool = False  # a branch (分公司, "Branch") of a named company
+    truncated: bool = False  # the raw name may have been cut at the field width
+    zh: str = ""  # the folded Chinese text, legal form removed, for containment checks
+    tokens: tuple[str, ...] = field(default=())  # every meaningful token, for containment
+
+    @property
+    def trade_key(self) -> str:
+        """The trade name as one string: "zhong tai" and "zhongtai" give the same key."""
+        return "".join(self.trade)
+
+    @property
+    def trade_from_region(self) -> bool:
+        return bool(self.trade) and self.trade == self.region_words
+
+
+def clean_line(raw: str) -> tuple[str, bool]:
+    """Cut bill-of-lading noise; returns the name and whether anything was cut."""
+    text = " ".join(raw.split())
+    m = _CUT.search(text)
+    cut = False
+    if m and m.start() > 0:
+        text, cut = text[: m.start()], True
+    # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
+    tokens = re.split(r"(\s+)", text)
+    words = [t for t in tokens if t.strip()]
+    for i, word in enumerate(words[:-1]):
+        w = re.sub(r"[^a-z0-9]", "", word.lower())
+        if w in _LEGAL_END:
+            rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
+            if any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3:
+                if not any(x in _LEGAL_END or x == "branch" for x in rest):
+                    text = " ".join(words[: i + 1])
+                    cut = True
+                    break
+    return text, cut
+
+
+def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
+    """Parse one name into its parts; never raises."""
+    vocab = vocab or vocabulary()
+    line, _ = clean_line(raw)
+    truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
+    folded = fold(line)
+    if has_cjk(folded):
+        latin_part = re.sub(r"[\u3400-\u9fff()（）]+", " ", folded)
+        parsed = _parse_chinese(folded, vocab)
+        if latin_tokens(latin_part) and len("".join(cjk_runs(folded))) < 2:
+            return _parse_latin(raw, folded, vocab, truncated)
+        script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
+        return ParsedName(raw=raw, script=script, truncated=False, **parsed)
+    return _parse_latin(raw, folded, vocab, truncated)
+
+
+def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
+    regions: set[str] = set()
+    region_words: list[str] = []
+    industry: set[str] = set()
+    branch = "分公司" in text or "分厂" in text
+    # Parenthesised parts: a region ("（鄯善）") or an organisation word ("(集团)").
+    for inner in _PAREN_ZH.findall(text):
+        place = vocab.places_zh.get(inner.strip())
+        if place:
+            regions.add(place.code)
+            region_words.append(pinyin(inner.strip()))
+        elif inner.strip() in vocab.industry_zh:
+            industry.add(vocab.industry_zh[inner.strip()])
+    body = _PAREN_ZH.sub("", text)
+    body = "".join(cjk_runs(body))
+    legal = False
+    # The name ends at the first legal form; what follows names a branch or is noise.
+    for form in LEGAL_ZH:
+        idx = body.find(form)
+        if idx > 0:
+            body, legal = body[:idx], True
+            break
+    zh_core = body
+    # Regions at the start, longest first, repeatedly (新疆 + 阿克苏).
+    while body:
+        for size in range(min(vocab.max_place_zh, len(body) - 1), 1, -1):
+            place = vocab.places_zh.get(body[:size])
+            if place:
+                regions.add(place.code)
+                region_words.append(pinyin(body[:size]))
+                body = body[size:]
+                break
+        else:
+            break
+    # Industry and organisation words at the end, longest first, repeatedly (化学, 集团).
+    while body:
+        for size in range(min(vocab.max_industry_zh, len(body) - 1), 0, -1):
+            concept = vocab.industry_zh.get(body[-size:])
+            if concept and len(body) - size >= 2:
+                if not concept.startswith("org:"):
+                    industry.add(concept)
+                body = body[:-size]
+                break
+        else:
+            break
+    trade = (pinyin(body),) if body else tuple(region_words)
+    tokens = tuple(region_words) + ((pinyin(body),) if body else ())
+    return {
+        "trade": tuple(t for t in trade if t),
+        "industry": frozenset(industry),
+        "regions": frozenset(regions),
+        "region_words": tuple(region_words),
+        "legal": legal,
+        "branch": branch,
+        "zh": zh_core,
+        "tokens": tokens,
+    }
+
+
+def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> ParsedName:
+    words = [w for w in latin_tokens(folded) if w not in STOPWORDS]
+    legal = any(w in LEGAL_TOKENS for w in words)
+    branch = "branch" in words
+    # A name cut at the field width may end in part of a legal form ("CO LT"): drop it.
+    if truncated and words and len(words[-1]) <= 3 and words[-1] not in vocab.industry_latin:
+        if any(form.startswith(words[-1]) for form in LEGAL_TOKENS):
+            words = words[:-1]
+    words = [w for w in words if w not in LEGAL_TOKENS]
+    regions: set[str] = set()
+    region_words: list[str] = []
+    industry: set[str] = set()
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        matched = False
+        for size in (3, 2, 1):
+            if i + size > len(words):
+                continue
+            window = words[i : i + size]
+            key = "".join(window)
+            place = vocab.places_latin.get(key)
+            if place and not (size == 1 and len(key) < 4 and not place.xinjiang):
+                regions.add(place.code)
+                region_words.append(key)
+                i += size
+                while i < len(words) and words[i] in PLACE_TYPES:
+                    i += 1
+                matched = True
+                break
+            concept = vocab.industry_latin.get("".join(stem(w) for w in window))
+            if concept:
+                industry.add(concept)
+                i += size
+                matched = True
+                break
+        if not matched:
+            rest.append(words[i])
+            i += 1
+    trade = tuple(rest) if rest else tuple(region_words)
+    return ParsedName(
+        raw=raw,
+        script="latin",
+        trade=trade,
+        industry=frozenset(industry),
+        regions=frozenset(regions),
+        region_words=tuple(region_words),
+        legal=legal,
+        branch=branch,
+        truncated=truncated,
+        zh="",
+        tokens=tuple(w for w in words),
+    )

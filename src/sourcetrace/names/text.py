@@ -1,0 +1,56 @@
+"""Text folding shared by every name stage: Unicode, case, width, script variants, pinyin."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+# Taiwan/Hong Kong forms to mainland simplified forms, with Taiwan phrases (矽 -> 硅, 化學 -> 化学).
+_T2S = opencc.OpenCC("tw2sp")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Brackets and separators Chinese text uses, folded to ASCII by NFKC or here.
+_PUNCT = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "、": ",", "。": ".", "·": " "})
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds at least one Chinese character."""
+    return _CJK.search(text) is not None
+
+
+def fold(text: str) -> str:
+    """NFKC, full-width to ASCII, case folding, accents off Latin letters, Chinese to simplified."""
+    text = unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
+    if has_cjk(text):
+        text = _T2S.convert(text)
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+        text = unicodedata.normalize("NFC", text)
+    return text.replace("'", "").replace("’", "")
+
+
+def latin_tokens(text: str) -> list[str]:
+    """Lower-case alphanumeric tokens of already folded text."""
+    return _TOKEN.findall(text)
+
+
+@lru_cache(maxsize=65536)
+def pinyin(chinese: str) -> str:
+    """Toneless pinyin of a Chinese string, syllables joined ("中泰" -> "zhongtai")."""
+    return "".join(lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")).replace("v", "u")
+
+
+def pinyin_syllables(chinese: str) -> list[str]:
+    """Toneless pinyin syllables of a Chinese string."""
+    return [s.replace("v", "u") for s in lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")]
+
+
+def cjk_runs(text: str) -> list[str]:
+    return _CJK_RUN.findall(text)

@@ -1,0 +1,165 @@
+"""The word lists the name parser uses: places, industry words, legal forms.
+
+Places and the glossary are built from sourced files by ``scripts/build_data.py`` and shipped in
+``sourcetrace/data``; the short lists below are generic company-name vocabulary (legal forms and
+common English business words), which carry no facts about any party.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from sourcetrace.names.text import fold, latin_tokens, pinyin
+
+# Legal forms and company-type words in English and pinyin; removed wherever they stand.
+LEGAL_TOKENS = frozenset(
+    """co company companies ltd limited lt ltda inc incorporated corp corporation llc plc jsc
+    pte pvt bhd sdn gmbh ag sa srl bv nv oy ab kg llp lp spa liability stock joint share
+    youxian gongsi gufen zeren youxiangongsi gufenyouxiangongsi youxianzerengongsi fengongsi
+    zongchang chang branch""".split()
+)
+# Chinese organisation-form suffixes, longest first (glossary 'org' rows add to these).
+LEGAL_ZH = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "子公司", "总公司", "公司", "总厂", "厂")
+# Common English business words, treated like the glossary's industry words: never distinctive.
+GENERIC_EN = {
+    w: w
+    for w in """industry industries industrial group holding holdings enterprise enterprises
+    trading trade commerce commercial import export imp exp international development
+    technology technologies tech science sciences information digital communication
+    communications products product manufacturing manufacture manufacturer factory plant mill
+    material materials new energy power electric electronic electronics resources mining
+    minerals mineral metal metals nonferrous steel iron aluminum aluminium copper zinc magnesium
+    titanium carbon silicon solar cotton linen wool yarn fiber fibre fabric textile spinning
+    weaving knitting dyeing printing garment garments apparel clothing fashion accessories
+    hair food foods agricultural agriculture farm farming organic sugar canned seafood aquatic
+    fruit health biotechnology biotech bio biological pharmaceutical pharmaceuticals medicine
+    medical herbal chemical chemicals plastics plastic logistics supply chain warehousing
+    storage park investment machinery equipment auto parts shoes footwear service services
+    solutions systems engineering construction building""".split()
+}
+GENERIC_EN.update({"colour": "color", "fibre": "fiber", "aluminium": "aluminum"})
+# Concepts too broad to tell two companies apart: ignored when industries are compared.
+WEAK_CONCEPTS = frozenset(
+    """industrial industry group holding enterprise international new development product
+    service trade trading import export imp exp commerce commercial investment""".split()
+)
+# Words joining a name that say nothing about it.
+STOPWORDS = frozenset({"and", "of", "the", "for", "und", "et"})
+# Place-type words that follow a place name in English and pinyin.
+PLACE_TYPES = frozenset(
+    """county city district prefecture province region autonomous municipality town township
+    village shi xian qu diqu sheng zizhiqu zizhizhou zizhixian uyghur uygur""".split()
+)
+# Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
+EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    name_zh: str
+    level: str
+    xinjiang: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """Lookup tables keyed by folded, space-free text."""
+
+    places_latin: dict[str, Place]
+    places_zh: dict[str, Place]
+    industry_latin: dict[str, str]
+    industry_zh: dict[str, str]
+    max_place_zh: int
+    max_industry_zh: int
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("sourcetrace.data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines(), delimiter="\t"))
+
+
+def _stem(word: str) -> str:
+    """Plural folding for industry words only (textiles -> textile)."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    places_latin: dict[str, Place] = {}
+    places_zh: dict[str, Place] = {}
+    for row in _rows("places.tsv"):
+        if not row["code"]:
+            continue  # XPCC and its divisions are organisations (on the lists), not regions
+        place = Place(row["code"], row["name_zh"], row["level"], row["xinjiang"] == "1")
+        key = fold(row["name"])
+        if any("\u4e00" <= c <= "\u9fff" for c in key):
+            # The same short name can be two places (a city and its prefecture): keep the wider.
+            if key not in places_zh or place.code < places_zh[key].code:
+                places_zh[key] = place
+        else:
+            joined = "".join(latin_tokens(key))
+            if len(joined) >= 3 and (
+                joined not in places_latin or place.code < places_latin[joined].code
+            ):
+                places_latin[joined] = place
+
+    industry_latin: dict[str, str] = {}
+    industry_zh: dict[str, str] = {}
+    glossary = [r for r in _rows("glossary.tsv") if r["category"] in ("industry", "org")]
+    # Renderings shared between rows are one concept (服饰 "apparel; fashion" and 时尚 "fashion").
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for row in glossary:
+        first, *others = [_concept(v) for v in row["english"].split("|")]
+        for other in others:
+            a, b = root(first), root(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    for row in glossary:
+        variants = row["english"].split("|")
+        concept = root(_concept(variants[0]))
+        if row["category"] == "industry":
+            industry_zh.setdefault(row["zh"], concept)
+            industry_latin.setdefault(pinyin(row["zh"]), concept)
+        else:
+            industry_zh.setdefault(row["zh"], "org:" + concept)
+        for variant in variants:
+            key = "".join(_stem(t) for t in latin_tokens(fold(variant)) if t not in STOPWORDS)
+            if key and key not in LEGAL_TOKENS and row["category"] == "industry":
+                industry_latin.setdefault(key, concept)
+    for zh, english in EXTRA_INDUSTRY_ZH.items():
+        industry_zh.setdefault(zh, _concept(english))
+        industry_latin.setdefault(pinyin(zh), _concept(english))
+        industry_latin.setdefault("".join(latin_tokens(english)), _concept(english))
+    for word, canonical in GENERIC_EN.items():
+        industry_latin.setdefault(_stem(word), _stem(canonical))
+    for zh in LEGAL_ZH:
+        industry_zh.pop(zh, None)
+    return Vocabulary(
+        places_latin=places_latin,
+        places_zh=places_zh,
+        industry_latin=industry_latin,
+        industry_zh=industry_zh,
+        max_place_zh=max(map(len, places_zh)),
+        max_industry_zh=max(map(len, industry_zh)),
+    )
+
+
+def _concept(english: str) -> str:
+    tokens = [_stem(t) for t in latin_tokens(fold(english)) if t not in STOPWORDS]
+    return " ".join(tokens)
+
+
+def stem(word: str) -> str:
+    return _stem(word)

@@ -1,0 +1,219 @@
+"""The one entry point: records x lists -> one result per input row.
+
+    >>> import sourcetrace
+    >>> run = sourcetrace.screen("examples/suppliers.csv")      # doctest: +SKIP
+    >>> run.counts()                                              # doctest: +SKIP
+    {'match': 9, 'review': 3, 'clear': 14}
+
+Each distinct name is matched once, however many rows repeat it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polars as pl
+
+from sourcetrace.errors import ListError
+from sourcetrace.io.readers import Columns, detect_columns, read_table
+from sourcetrace.io.writers import write_table
+from sourcetrace.lists.bundled import bundled_lists, bundled_versions, default_list_path
+from sourcetrace.lists.ftm import file_hash, load_entities
+from sourcetrace.matching.score import ALGORITHM, Matcher
+from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
+from sourcetrace.names.identifiers import check_uscc
+from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
+from sourcetrace.settings import Settings, load_settings
+
+
+@dataclass(frozen=True, slots=True)
+class ListUsed:
+    """A list file a screening used, with what identifies its version."""
+
+    name: str
+    version: str
+    path: str
+    content_hash: str
+    entities: int
+
+
+@dataclass(slots=True)
+class ScreeningRun:
+    """The results of one screening, with the lists and algorithm that produced them."""
+
+    results: list[Result]
+    lists: list[ListUsed]
+    columns: Columns | None = None
+    algorithm: str = ALGORITHM
+    source: str = ""
+    extra_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        counter = Counter(r.decision.value for r in self.results)
+        return {d.value: counter.get(d.value, 0) for d in Decision}
+
+    def to_frame(self) -> pl.DataFrame:
+        """The output contract as a table: one row per input row, in input order."""
+        rows = [r.as_row() for r in self.results]
+        frame = pl.DataFrame(
+            {c: [row[c] for row in rows] for c in OUTPUT_COLUMNS},
+            schema={c: (pl.Int64 if c == "row" else pl.Float64 if c == "score" else pl.String) for c in OUTPUT_COLUMNS},
+        )
+        return frame.with_columns(pl.Series("signals", ["; ".join(r.signals) for r in self.results], dtype=pl.String))
+
+    def write(self, path: Path) -> None:
+        write_table(self.to_frame(), path)
+
+
+def load_lists(
+    lists: Sequence[Path] = (), default_lists: bool = True
+) -> tuple[list[ListedEntity], list[ListUsed]]:
+    """The entities of the bundled lists (unless turned off) and of each extra FtM file."""
+    entities: list[ListedEntity] = []
+    used: list[ListUsed] = []
+    if default_lists:
+        versions = bundled_versions()
+        for entity in load_entities(default_list_path()):
+            version = versions.get(entity.dataset, "")
+            entity.listings = [replace(x, version=version) for x in entity.listings]
+            entities.append(entity)
+        for item in bundled_lists():
+            used.append(ListUsed(item.name, item.version, "(bundled)", item.content_hash, item.entities))
+    for path in lists:
+        path = Path(path)
+        digest = file_hash(path) if path.exists() else ""
+        loaded = load_entities(path, version=digest[7:19])
+        if not loaded:
+            raise ListError("no organisation or person entities in this FtM file", path=path)
+        entities.extend(loaded)
+        used.append(ListUsed(path.stem, digest[7:19], str(path), digest, len(loaded)))
+    if not entities:
+        raise ListError("no lists to screen against: give --list or keep the default lists")
+    return entities, used
+
+
+def signals_for(record: Record) -> list[str]:
+    """Risk signals that are not list matches: Xinjiang location and USCC checks."""
+    out: list[str] = []
+    places = xinjiang_places(record.address) or xinjiang_places(record.name)
+    if places:
+        where = "address" if xinjiang_places(record.address) else "name"
+        out.append(f"Xinjiang location in {where} ({', '.join(places[:3])}): UFLPA presumption applies")
+    elif record.address and xinjiang_postcode(record.address):
+        out.append(f"Xinjiang postcode {xinjiang_postcode(record.address)} in address")
+    if record.identifier:
+        check = check_uscc(record.identifier)
+        if not check.valid:
+            out.append(f"identifier {record.identifier!r} is not a valid USCC: {check.problem}")
+        elif check.registered_in_xinjiang:
+            out.append(f"USCC registered in Xinjiang (region code {check.region})")
+    return out
+
+
+def screen_records(
+    records: Iterable[Record],
+    matcher: Matcher,
+    progress: Callable[[int], None] | None = None,
+) -> list[Result]:
+    """Screen records in order; each distinct (name, identifier) is matched once.
+
+    ``progress`` is called with the number of rows done since its last call.
+    """
+    cache: dict[tuple[str, str], list[Hit]] = {}
+    results: list[Result] = []
+    for record in records:
+        key = (record.name.strip(), record.identifier.strip())
+        hits = cache.get(key)
+        if hits is None:
+            hits = matcher.match(key[0], key[1]) if key[0] or key[1] else []
+            cache[key] = hits
+        best = hits[0] if hits else None
+        if best is not None:
+            best = _merge_ties(best, hits[1:])
+        results.append(
+            Result(
+                record=record,
+                decision=best.decision if best else Decision.CLEAR,
+                score=best.score if best else 0.0,
+                hit=best,
+                signals=signals_for(record),
+            )
+        )
+        if progress is not None and len(results) % 256 == 0:
+            progress(256)
+    if progress is not None and len(results) % 256:
+        progress(len(results) % 256)
+    return results
+
+
+def _merge_ties(best: Hit, others: list[Hit]) -> Hit:
+    """The same organisation on several lists: one row, every list named."""
+    same = [
+        h
+        for h in others
+        if h.decision is best.decision and abs(h.score - best.score) < 1e-9 and h.matched_name == best.matched_name
+    ]
+    if not same:
+        return best
+    labels = [best.entity.lists_label()] + [h.entity.lists_label() for h in same]
+    merged = ListedEntity(
+        id=best.entity.id,
+        schema=best.entity.schema,
+        caption=best.entity.caption,
+        names=best.entity.names,
+        listings=[l for h in [best, *same] for l in h.entity.listings],
+        countries=best.entity.countries,
+        identifiers=best.entity.identifiers,
+        topics=best.entity.topics,
+        dataset=best.entity.dataset,
+    )
+    reasons = best.reasons + [f"also listed as {h.entity.id}" for h in same]
+    assert labels
+    return Hit(merged, best.matched_name, best.score, best.decision, reasons)
+
+
+def screen(
+    input: str | Path,
+    *,
+    name_column: str | None = None,
+    address_column: str | None = None,
+    country_column: str | None = None,
+    id_column: str | None = None,
+    lists: Sequence[str | Path] = (),
+    default_lists: bool = True,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScreeningRun:
+    """Screen a supplier list or shipment file against the watchlists.
+
+    Returns a :class:`ScreeningRun` whose ``results`` hold one :class:`~sourcetrace.model.Result`
+    per input data row, in input order. ``progress(rows_done_since_last_call, total_rows)`` is
+    called as rows are screened.
+    """
+    settings = settings or load_settings()
+    path = Path(input)
+    frame = read_table(path, encoding)
+    columns = detect_columns(
+        path, list(frame.columns), name_column, address_column, country_column, id_column
+    )
+    entities, used = load_lists([Path(p) for p in lists], default_lists)
+    matcher = Matcher(entities, settings)
+
+    def col(name: str | None) -> list[str]:
+        return frame.get_column(name).to_list() if name else [""] * frame.height
+
+    records = (
+        Record(row=i + 1, name=n or "", address=a or "", country=c or "", identifier=d or "")
+        for i, (n, a, c, d) in enumerate(
+            zip(col(columns.name), col(columns.address), col(columns.country), col(columns.identifier), strict=True)
+        )
+    )
+    total = frame.height
+    tick = (lambda done: progress(done, total)) if progress is not None else None
+    results = screen_records(records, matcher, tick)
+    return ScreeningRun(results=results, lists=used, columns=columns, source=str(path))
+
