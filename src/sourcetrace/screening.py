@@ -89,7 +89,7 @@ def load_lists(
         if not loaded:
             raise ListError("no organisation or person entities in this FtM file", path=path)
         entities.extend(loaded)
-        used.append(ListUsed(path.stem, digest[7:19], str(path), digest, len(loaded)))
+        used.append(ListUsed(path.name.split(".")[0], digest[7:19], str(path), digest, len(loaded)))
     if not entities:
         raise ListError("no lists to screen against: give --list or keep the default lists")
     return entities, used

@@ -27,7 +27,7 @@ app.add_typer(lists_cmd.app, name="lists")
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of typer.Exit in this mode
     except SourcetraceError as exc:
         typer.echo(f"error: {exc.line()}", err=True)
         sys.exit(exc.exit_code)
@@ -45,3 +45,4 @@ def main() -> None:
         if isinstance(exc, click.exceptions.Abort):
             sys.exit(130)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

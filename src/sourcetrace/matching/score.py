@@ -19,15 +19,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.text import fold
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 ALGORITHM = "sourcetrace-names-v1"
+_KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 
 
@@ -144,17 +148,16 @@ class Matcher:
 
     def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
         index = self.index
-        best: dict[int, tuple[Scored, IndexedName]] = {}
+        best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
+        raw = fold(parsed.raw)
         if identifier:
             check = check_uscc(identifier)
             if check.valid:
                 for e_idx in index.identifiers.get(check.code, []):
                     entity = index.entities[e_idx]
                     name = next(n for n in index.names if n.entity == e_idx)
-                    best[e_idx] = (
-                        Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",)),
-                        name,
-                    )
+                    scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
+                    best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
         candidates = index.candidates(parsed, self.settings.max_candidates)
         for n_idx in [*candidates, *index.subordinate_names]:
             cand = index.names[n_idx]
@@ -163,13 +166,17 @@ class Matcher:
             scored = score_pair(parsed, cand, index.entities[cand.entity], self.settings)
             if scored.decision is Decision.CLEAR:
                 continue
+            # Ties go to the entity's own name over an alias, then to the closer spelling.
+            key = (
+                float(scored.decision.rank),
+                round(scored.score, 6),
+                float(_KIND_ORDER[cand.kind]),
+                fuzz.ratio(raw, fold(cand.value)),
+            )
             prev = best.get(cand.entity)
-            if prev is None or (scored.decision.rank, scored.score) > (
-                prev[0].decision.rank,
-                prev[0].score,
-            ):
-                best[cand.entity] = (scored, cand)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0].decision.rank, -kv[1][0].score, kv[0]))
+            if prev is None or key > prev[2]:
+                best[cand.entity] = (scored, cand, key)
+        ranked = sorted(best.items(), key=lambda kv: (tuple(-k for k in kv[1][2]), kv[0]))
         return [
             Hit(
                 entity=index.entities[e_idx],
@@ -178,5 +185,5 @@ class Matcher:
                 decision=scored.decision,
                 reasons=list(scored.reasons),
             )
-            for e_idx, (scored, cand) in ranked
+            for e_idx, (scored, cand, _) in ranked
         ]

@@ -13,7 +13,7 @@ from pypinyin import Style, lazy_pinyin
 _T2S = opencc.OpenCC("tw2sp")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script
 # Brackets and separators Chinese text uses, folded to ASCII by NFKC or here.
 _PUNCT = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "、": ",", "。": ".", "·": " "})
 
@@ -37,7 +37,7 @@ def fold(text: str) -> str:
 
 
 def latin_tokens(text: str) -> list[str]:
-    """Lower-case alphanumeric tokens of already folded text."""
+    """Alphanumeric tokens (any script) of already folded text."""
     return _TOKEN.findall(text)
 
 

@@ -1,0 +1,3 @@
+from sourcetrace.cli import main
+
+main()

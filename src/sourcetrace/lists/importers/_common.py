@@ -1,0 +1,166 @@
+"""Helpers every importer shares: FtM entity construction, stable ids, names and checked reading.
+
+Entities are built with followthemoney's ``model.make_entity`` so that schema and property names
+are checked when they are made. Persons are kept to their names only: sourcetrace never profiles
+people, and a person appears only as named on a sanctions list (no birth dates, passports or
+addresses are carried over).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from sourcetrace.errors import ListError
+
+FtMDict = dict[str, Any]
+"""One FtM entity as a JSON-ready dict: ``id``, ``schema``, ``properties``, ``datasets``."""
+
+PERSON_PROPS = frozenset(
+    {"name", "alias", "previousName", "weakAlias", "firstName", "middleName", "lastName",
+     "fatherName", "topics", "sourceUrl"}
+)
+"""The only properties a Person keeps: the names the list gives, nothing that profiles them."""
+
+# Legal-form words dropped from the key that recognises one organisation across rows and versions;
+# the same rule as scripts/build_data.py, so ids agree with the bundled lists.
+_KEY_DROP = {"co", "ltd", "limited", "company", "inc", "corp", "corporation", "the"}
+_ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,9})\)\s*$")
+_COMPANY_WORDS = {"co", "ltd", "limited", "company", "inc", "corp", "corporation", "group", "llc"}
+
+
+def _model() -> Any:
+    try:
+        from followthemoney import model
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise ListError(
+            "importing official lists needs followthemoney: pip install 'followthemoney>=4'"
+        ) from None
+    return model
+
+
+def merge_key(name: str) -> str:
+    """Key under which names of the same organisation agree (case, punctuation, legal form)."""
+    text = _ACRONYM.sub(" ", name)
+    text = unicodedata.normalize("NFKC", text).casefold().replace("’", "'")
+    tokens = [t for t in re.split(r"[^\w]+", text) if t and t not in _KEY_DROP]
+    return " ".join(tokens)
+
+
+def make_id(prefix: str, *parts: str) -> str:
+    """A stable id: the same source facts give the same id in every version of a list."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def org_schema(name: str) -> str:
+    """Company when the name carries a company legal form, else Organization."""
+    words = set(re.split(r"[^\w]+", name.casefold()))
+    if words & _COMPANY_WORDS or "公司" in name:
+        return "Company"
+    return "Organization"
+
+
+def split_acronym(name: str) -> tuple[str, list[str]]:
+    """``"Xinjiang Production and Construction Corps (XPCC)"`` -> the name and ``["XPCC"]``."""
+    found = _ACRONYM.findall(name)
+    return _ACRONYM.sub("", name).strip(), found
+
+
+def clean(value: str | None) -> str:
+    """Collapse whitespace; ``None`` and blanks become ``""``."""
+    if value is None:
+        return ""
+    return " ".join(value.split())
+
+
+def party(
+    schema: str,
+    entity_id: str,
+    dataset: str,
+    props: dict[str, list[str] | str],
+) -> FtMDict:
+    """A party entity (organisation, vessel or person) as an FtM dict; persons keep names only."""
+    entity = _model().make_entity(schema)
+    entity.id = entity_id
+    is_person = entity.schema.is_a("Person")
+    for prop, values in props.items():
+        if is_person and prop not in PERSON_PROPS:
+            continue
+        if entity.schema.get(prop) is None:
+            continue  # e.g. uscCode on a Vessel: the list gave it, the schema has no place for it
+        entity.add(prop, [clean(v) for v in _as_list(values) if clean(v)])
+    return _finish(entity.to_dict(), dataset)
+
+
+def sanction(
+    entity_id: str,
+    dataset: str,
+    key: str,
+    props: dict[str, list[str] | str],
+) -> FtMDict:
+    """A Sanction entity for one listing of ``entity_id``; ``key`` keeps its id stable."""
+    entity = _model().make_entity("Sanction")
+    entity.id = make_id(f"{entity_id}-sanction", key)
+    entity.add("entity", entity_id)
+    for prop, values in props.items():
+        entity.add(prop, [clean(v) for v in _as_list(values) if clean(v)])
+    return _finish(entity.to_dict(), dataset)
+
+
+def _finish(data: dict[str, Any], dataset: str) -> FtMDict:
+    out: FtMDict = {
+        "id": data["id"],
+        "schema": data["schema"],
+        "properties": {k: list(v) for k, v in sorted(data.get("properties", {}).items())},
+        "datasets": [dataset],
+    }
+    return out
+
+
+def _as_list(values: list[str] | str) -> list[str]:
+    return [values] if isinstance(values, str) else list(values)
+
+
+def canonical_line(entity: FtMDict) -> str:
+    """The entity as one JSON line with sorted keys: what content hashes and diffs compare."""
+    return json.dumps(entity, ensure_ascii=False, sort_keys=True)
+
+
+def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
+    """The whole file as text, trying each encoding in turn; unreadable -> ListError."""
+    if not path.exists():
+        raise ListError("list file not found", path=path)
+    if path.is_dir():
+        raise ListError("expected a file, found a folder", path=path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ListError(f"cannot read list file: {exc.strerror}", path=path) from None
+    if not raw.strip():
+        raise ListError("list file is empty", path=path)
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ListError(f"cannot decode the file as {' or '.join(encodings)}", path=path)
+
+
+def merge_parties(entities: list[FtMDict]) -> list[FtMDict]:
+    """Merge party dicts sharing an id (one organisation listed in several rows), keeping order."""
+    out: dict[str, FtMDict] = {}
+    for entity in entities:
+        seen = out.get(entity["id"])
+        if seen is None:
+            out[entity["id"]] = entity
+            continue
+        for prop, values in entity["properties"].items():
+            have = seen["properties"].setdefault(prop, [])
+            have.extend(v for v in values if v not in have)
+        seen["properties"] = dict(sorted(seen["properties"].items()))
+    return list(out.values())

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from sourcetrace.matching import Matcher
+from sourcetrace.model import Decision, EntityName, ListedEntity, Listing, NameKind
+from sourcetrace.settings import load_settings
+
+
+def best(matcher: Matcher, name: str, identifier: str = ""):  # type: ignore[no-untyped-def]
+    hits = matcher.match(name, identifier)
+    return hits[0] if hits else None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "新疆中泰化学股份有限公司",
+        "Xinjiang Zhongtai Huaxue Gufen Youxian Gongsi",
+        "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 BEIJING RD URUMQI",
+        "Xinjiang Zhongtia Chemical Co Ltd",  # typo
+        "Zhongtai Chemical Xinjiang",  # word order
+    ],
+)
+def test_variants_of_a_listed_name_match(matcher: Matcher, query: str) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.entity.caption == "Xinjiang Zhongtai Chemical Co. Ltd."
+    assert any("zhongtai" in r for r in hit.reasons)
+
+
+@pytest.mark.parametrize(
+    "query", ["Xinjiang Chemical Co., Ltd.", "Zhongtai Securities Co., Ltd.", "Shenzhou International Group"]
+)
+def test_shared_region_industry_or_trade_word_alone_never_matches(matcher: Matcher, query: str) -> None:
+    hit = best(matcher, query)
+    assert hit is None or hit.decision is not Decision.MATCH
+
+
+def test_chinese_alias_with_taiwan_script_matches(matcher: Matcher) -> None:
+    hit = best(matcher, "新疆東方希望有色金屬有限公司")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert "East Hope" in hit.entity.caption
+
+
+def test_unverified_name_is_capped_at_review() -> None:
+    entity = ListedEntity(
+        id="x",
+        schema="Company",
+        caption="Hetian Haolin Hair Accessories Co. Ltd.",
+        names=[EntityName("和田好林发饰有限公司", NameKind.WEAK, verified=False)],
+        listings=[Listing("UFLPA Entity List")],
+    )
+    hit = best(Matcher([entity], load_settings()), "和田好林发饰有限公司")
+    assert hit is not None and hit.decision is Decision.REVIEW
+    assert "unverified" in " ".join(hit.reasons)
+
+
+@pytest.mark.parametrize("query", ["XPCC First Division", "新疆生产建设兵团第一师"])
+def test_subordinate_unit_of_entity_listed_with_subordinates(matcher: Matcher, query: str) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is not Decision.CLEAR
+    assert "Production and Construction" in hit.entity.caption
+    assert any("subordinate" in r for r in hit.reasons)
+
+
+def test_subordinate_rule_needs_the_scope_note() -> None:
+    entity = ListedEntity(
+        id="y", schema="Company", caption="Xinjiang Corps", names=[EntityName("XPCC")],
+        listings=[Listing("Some List")],
+    )
+    assert best(Matcher([entity], load_settings()), "XPCC First Division") is None
+
+
+def test_uscc_equal_on_both_sides_is_a_match() -> None:
+    entity = ListedEntity(
+        id="z", schema="Company", caption="Xiaomi", names=[EntityName("Xiaomi Inc.")],
+        identifiers=["91110108551385082Q"], listings=[Listing("Test")],
+    )
+    hit = best(Matcher([entity], load_settings()), "Some Other Name", "91110108551385082Q")
+    assert hit is not None and hit.decision is Decision.MATCH and hit.score == 1.0
