@@ -25,7 +25,7 @@ class Settings:
     review_threshold: float = 0.70
     """Score at or above which a hit is decided ``review``; below it the row is ``clear``."""
 
-    max_candidates: int = 32
+    max_candidates: int = 12
     """How many candidate names from the index are scored per distinct input name."""
 
     data_dir: Path = Path(platformdirs.user_data_dir("sourcetrace"))

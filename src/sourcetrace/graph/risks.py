@@ -87,24 +87,37 @@ def sector_of(hs_code: str) -> str:
 
 
 def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) -> list[RiskSource]:
-    """A listed organisation: match -> high, review -> medium; a CBP WRO/Finding adds its merchandise."""
-    out: list[RiskSource] = []
+    """A listed organisation: match -> high, review -> medium; a CBP WRO/Finding adds its merchandise.
+
+    One risk source per kind, naming every entity the node matched (the same company is often
+    listed under several names or group entities).
+    """
+    listed: list[str] = []
+    cbp: list[str] = []
+    provenance: list[str] = []
+    severity = ""
     for hit in hits:
         if hit.decision is Decision.CLEAR or hit.entity.schema == "Person":
             continue
-        severity = "high" if hit.decision is Decision.MATCH else "medium"
-        versions = sorted({x.version for x in hit.entity.listings if x.version})
-        provenance = f"{hit.entity.id}; {hit.entity.lists_label()}" + (f"; version {', '.join(versions)}" if versions else "")
-        cbp = [x for x in hit.entity.listings if x.list_name.startswith("CBP")]
-        others = [x for x in hit.entity.listings if not x.list_name.startswith("CBP")]
+        if not severity or hit.decision is Decision.MATCH:
+            severity = "high" if hit.decision is Decision.MATCH else "medium"
         label = f"{hit.decision.value} '{hit.entity.caption}' (matched '{hit.matched_name}', score {hit.score:.2f})"
+        versions = sorted({x.version for x in hit.entity.listings if x.version})
+        provenance.append(
+            f"{hit.entity.id}: {hit.entity.lists_label()}" + (f" (version {', '.join(versions)})" if versions else "")
+        )
+        names = list(dict.fromkeys(x.list_name for x in hit.entity.listings))
+        others = [n for n in names if not n.startswith("CBP")]
         if others:
-            out.append(RiskSource(node.id, LIST, severity, f"{label} on {others[0].list_name}", provenance))
-        if cbp:
+            listed.append(f"{label} on {', '.join(others)}")
+        if len(others) < len(names):
             goods = merchandise.get(hit.entity.id, "merchandise not recorded")
-            out.append(
-                RiskSource(node.id, CBP_WRO, severity, f"{label} under {cbp[0].list_name} ({goods})", provenance)
-            )
+            cbp.append(f"{label} under {', '.join(n for n in names if n.startswith('CBP'))}, merchandise: {goods}")
+    out: list[RiskSource] = []
+    if listed:
+        out.append(RiskSource(node.id, LIST, severity, "; ".join(listed), "; ".join(provenance)))
+    if cbp:
+        out.append(RiskSource(node.id, CBP_WRO, severity, "; ".join(cbp), "; ".join(provenance)))
     return out
 
 

@@ -22,10 +22,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return 0.97
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
-        best = max(
-            best,
-            OSA.normalized_similarity("".join(sorted(query.trade)), "".join(sorted(cand.trade))),
-        )
+        best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))
     # Scale so that one edit in a long name stays near agreement and unrelated names fall low.
     length = max(len(a), len(b))
     if length <= 3:

@@ -15,7 +15,9 @@ from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
 
-MAX_POSTING = 5000  # keys shared by more names than this say nothing (e.g. "bureau")
+# Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
+# deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
+MAX_POSTING = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,10 @@ class NameIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         self.identifiers: dict[str, list[int]] = defaultdict(list)
         self.subordinate_names: list[int] = []
+        self.covers_subordinates: set[int] = set()
         for e_idx, entity in enumerate(entities):
+            if entity.covers_subordinates:
+                self.covers_subordinates.add(e_idx)
             seen: set[str] = set()
             for name in entity.names:
                 if name.value in seen:
@@ -60,12 +65,14 @@ class NameIndex:
                 self.names.append(IndexedName(e_idx, name.value, name.kind, name.verified, parsed))
                 for key in blocking_keys(parsed):
                     postings[key].append(n_idx)
-                if entity.covers_subordinates:
+                if e_idx in self.covers_subordinates:
                     self.subordinate_names.append(n_idx)
             for raw in entity.identifiers:
                 check = check_uscc(raw)
                 self.identifiers[check.code].append(e_idx)
-        self.postings = {k: v for k, v in postings.items() if len(v) <= MAX_POSTING}
+        self.postings = {
+            k: v for k, v in postings.items() if len(v) <= MAX_POSTING or k[0] in "kd"
+        }
 
     def __len__(self) -> int:
         return len(self.names)
@@ -77,7 +84,9 @@ class NameIndex:
         for key in blocking_keys(parsed):
             hits = postings.get(key)
             if hits:
-                weight = 4 if key[0] == "k" else 1
-                for n_idx in hits:
-                    counts[n_idx] += weight
+                counts.update(hits)
+                if key[0] == "k":
+                    counts.update(hits)  # a whole-key hit counts double
+        if len(counts) <= limit:
+            return list(counts)
         return [n for n, _ in counts.most_common(limit)]

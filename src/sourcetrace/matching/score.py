@@ -42,10 +42,18 @@ class Scored:
     reasons: tuple[str, ...]
 
 
-def score_pair(query: ParsedName, cand: IndexedName, entity: ListedEntity, settings: Settings) -> Scored:
+def score_pair(
+    query: ParsedName,
+    cand: IndexedName,
+    entity: ListedEntity,
+    settings: Settings,
+    covers_subordinates: bool = False,
+    trade: float | None = None,
+) -> Scored:
     """Score one query name against one listed name."""
     c = cand.parsed
-    trade = features.trade_name(query, c)
+    if trade is None:
+        trade = features.trade_name(query, c)
     ind = features.industry(query, c)
     reg = features.region(query, c)
     if ind is None:
@@ -98,7 +106,7 @@ def score_pair(query: ParsedName, cand: IndexedName, entity: ListedEntity, setti
         decision = Decision.REVIEW
         reasons.append("no distinctive trade name beyond the place name")
     # A subsidiary or subordinate unit of an entity listed with them.
-    if entity.covers_subordinates and decision is not Decision.MATCH:
+    if covers_subordinates and decision is not Decision.MATCH:
         if features.contains_name(query, c):
             score = max(score, 0.9)
             decision = Decision.MATCH if score >= settings.match_threshold else Decision.REVIEW
@@ -159,11 +167,28 @@ class Matcher:
                     scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
                     best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
         candidates = index.candidates(parsed, self.settings.max_candidates)
-        for n_idx in [*candidates, *index.subordinate_names]:
+        # score <= trade similarity, so a candidate whose trade name is too far cannot reach
+        # review; only entities listed with their subordinates get a closer look.
+        floor = self.settings.review_threshold * 0.9
+        subordinate = index.covers_subordinates
+        words = set(parsed.tokens)
+        units = [
+            n
+            for n in index.subordinate_names
+            if (index.names[n].parsed.tokens and index.names[n].parsed.tokens[0] in words)
+            or (parsed.zh and index.names[n].parsed.zh and index.names[n].parsed.zh in parsed.zh)
+        ]
+        for n_idx in [*candidates, *units]:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
-            scored = score_pair(parsed, cand, index.entities[cand.entity], self.settings)
+            trade = features.trade_name(parsed, cand.parsed)
+            covers = cand.entity in subordinate
+            if trade < floor and not (covers and features.contains_name(parsed, cand.parsed)):
+                continue
+            scored = score_pair(
+                parsed, cand, index.entities[cand.entity], self.settings, covers, trade
+            )
             if scored.decision is Decision.CLEAR:
                 continue
             # Ties go to the entity's own name over an alias, then to the closer spelling.

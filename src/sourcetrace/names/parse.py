@@ -57,15 +57,17 @@ class ParsedName:
     truncated: bool = False  # the raw name may have been cut at the field width
     zh: str = ""  # the folded Chinese text, legal form removed, for containment checks
     tokens: tuple[str, ...] = field(default=())  # every meaningful token, for containment
+    # Derived once here, read many times by the matcher.
+    trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
+    trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
+    trade_from_region: bool = field(init=False)  # the only "trade name" is a place name
 
-    @property
-    def trade_key(self) -> str:
-        """The trade name as one string: "zhong tai" and "zhongtai" give the same key."""
-        return "".join(self.trade)
-
-    @property
-    def trade_from_region(self) -> bool:
-        return bool(self.trade) and self.trade == self.region_words
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "trade_key", "".join(self.trade))
+        object.__setattr__(self, "trade_sorted", "".join(sorted(self.trade)))
+        object.__setattr__(
+            self, "trade_from_region", bool(self.trade) and self.trade == self.region_words
+        )
 
 
 def clean_line(raw: str) -> tuple[str, bool]:

@@ -33,7 +33,7 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,9})\)\s*$")
 _COMPANY_WORDS = {"co", "ltd", "limited", "company", "inc", "corp", "corporation", "group", "llc"}
 
 
-def _model() -> Any:
+def ftm_model() -> Any:
     try:
         from followthemoney import model
     except ImportError:  # pragma: no cover - depends on the installation
@@ -85,7 +85,7 @@ def party(
     props: dict[str, list[str] | str],
 ) -> FtMDict:
     """A party entity (organisation, vessel or person) as an FtM dict; persons keep names only."""
-    entity = _model().make_entity(schema)
+    entity = ftm_model().make_entity(schema)
     entity.id = entity_id
     is_person = entity.schema.is_a("Person")
     for prop, values in props.items():
@@ -104,7 +104,7 @@ def sanction(
     props: dict[str, list[str] | str],
 ) -> FtMDict:
     """A Sanction entity for one listing of ``entity_id``; ``key`` keeps its id stable."""
-    entity = _model().make_entity("Sanction")
+    entity = ftm_model().make_entity("Sanction")
     entity.id = make_id(f"{entity_id}-sanction", key)
     entity.add("entity", entity_id)
     for prop, values in props.items():

@@ -1,0 +1,143 @@
+"""The review store's tables and engine: portable SQLAlchemy Core for SQLite and PostgreSQL.
+
+Timestamps are ISO 8601 UTC strings so that they sort, compare and hash the same on every
+backend; JSON columns use the generic :class:`~sqlalchemy.JSON` type.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+
+from sourcetrace.settings import Settings, load_settings
+
+ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
+"""Roles from least to most: a viewer reads, an analyst also decides, an admin also manages users."""
+
+REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "false_positive", "unsure")
+"""What an analyst can decide about a hit."""
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("username", String(64), ForeignKey("users.username"), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("filename", String(255), nullable=False),
+    Column("file_hash", String(71), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("algorithm", String(64), nullable=False),
+    Column("columns", JSON, nullable=False),
+    Column("lists", JSON, nullable=False),
+    Column("counts", JSON, nullable=False),
+    Column("results", JSON, nullable=False),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", String(512), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("entity_hash", String(71), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("username", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("job_id", Integer, nullable=True),
+    Column("row", Integer, nullable=True),
+    Index("ix_decisions_name_entity", "name_key", "entity_id"),
+)
+
+# Ids are given by the writer, not the database: the id is part of the hashed entry, and the
+# primary key makes two writers that read the same last entry collide instead of forking the chain.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+
+def now() -> str:
+    """The current time as an ISO 8601 UTC string, to the microsecond."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def default_url(settings: Settings | None = None) -> str:
+    """``sqlite:///<data_dir>/sourcetrace.db``: the embedded store, nothing to install."""
+    settings = settings or load_settings()
+    return f"sqlite:///{Path(settings.data_dir) / 'sourcetrace.db'}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine on ``url`` (default: the SQLite file in the data directory), tables created."""
+    url = url or default_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,137 @@
+"""Analysts' decisions on hits, remembered per (normalised name, listed entity).
+
+A decision stands for every later screening of the same name against the same entity, until the
+entity's list data changes (its :func:`entity_hash`); then the hit is asked again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine, select
+
+from sourcetrace.errors import ConfigError
+from sourcetrace.model import ListedEntity
+from sourcetrace.names.text import fold
+from sourcetrace.review import audit
+from sourcetrace.review.audit import canonical_json
+from sourcetrace.review.db import REVIEW_DECISIONS, decisions, now
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """One decision as stored: on what, by whom, when and why."""
+
+    id: int
+    name: str
+    name_key: str
+    entity_id: str
+    entity_hash: str
+    decision: str
+    comment: str
+    username: str
+    at: str
+    job_id: int | None
+    row: int | None
+
+
+def name_key(name: str) -> str:
+    """The name as decisions are remembered: folded case, width and script, spaces collapsed."""
+    return " ".join(fold(name).split())
+
+
+def entity_hash(entity: ListedEntity) -> str:
+    """sha256 of the entity's list data; the list's version label alone does not change it."""
+    data = asdict(entity)
+    for listing in data["listings"]:
+        listing.pop("version", None)
+    digest = hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"
+
+
+def record(
+    engine: Engine,
+    *,
+    name: str,
+    entity_id: str,
+    entity_hash: str,
+    decision: str,
+    comment: str,
+    username: str,
+    job_id: int | None = None,
+    row: int | None = None,
+) -> ReviewDecision:
+    """Store a decision and its audit entry in one transaction."""
+    if decision not in REVIEW_DECISIONS:
+        raise ConfigError(f"unknown decision {decision!r}; use one of {', '.join(REVIEW_DECISIONS)}")
+    values = {
+        "name": name,
+        "name_key": name_key(name),
+        "entity_id": entity_id,
+        "entity_hash": entity_hash,
+        "decision": decision,
+        "comment": comment.strip(),
+        "username": username,
+        "at": now(),
+        "job_id": job_id,
+        "row": row,
+    }
+    with engine.begin() as conn:
+        result = conn.execute(decisions.insert().values(**values))
+        new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        audit.append(
+            engine,
+            username,
+            "decision",
+            f"job:{job_id}" if job_id is not None else f"entity:{entity_id}",
+            {"decision_id": new_id, **{k: v for k, v in values.items() if k not in ("username", "at")}},
+            conn=conn,
+        )
+    return ReviewDecision(id=new_id, **values)  # type: ignore[arg-type]
+
+
+def latest(engine: Engine, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ReviewDecision]:
+    """The newest decision for each (name, entity id) pair that has one; names are normalised here."""
+    wanted = {(name_key(n), e) for n, e in pairs}
+    keys = sorted({k for k, _ in wanted})
+    out: dict[tuple[str, str], ReviewDecision] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = conn.execute(
+                select(decisions).where(decisions.c.name_key.in_(chunk)).order_by(decisions.c.id)
+            ).all()
+            for r in rows:
+                if (r.name_key, r.entity_id) in wanted:
+                    out[(r.name_key, r.entity_id)] = _decision(r._mapping)
+    return out
+
+
+def history(engine: Engine, name: str, entity_id: str) -> list[ReviewDecision]:
+    """Every decision on this name and entity, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(decisions)
+            .where(decisions.c.name_key == name_key(name), decisions.c.entity_id == entity_id)
+            .order_by(decisions.c.id)
+        ).all()
+    return [_decision(r._mapping) for r in rows]
+
+
+def _decision(m: object) -> ReviewDecision:
+    get = m.__getitem__  # type: ignore[attr-defined]
+    return ReviewDecision(
+        id=get("id"),
+        name=get("name"),
+        name_key=get("name_key"),
+        entity_id=get("entity_id"),
+        entity_hash=get("entity_hash"),
+        decision=get("decision"),
+        comment=get("comment"),
+        username=get("username"),
+        at=get("at"),
+        job_id=get("job_id"),
+        row=get("row"),
+    )

@@ -1,0 +1,51 @@
+"""The web workspace's own settings, each with its default and ``SOURCETRACE_`` variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sourcetrace.errors import ConfigError
+from sourcetrace.io.readers import FORMATS
+
+UPLOAD_SUFFIXES: tuple[str, ...] = tuple(sorted(FORMATS))
+"""File types the upload form accepts: those :func:`sourcetrace.io.readers.read_table` reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """How the web app runs; read from the environment by :func:`load_web_config`."""
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    """Largest supplier file accepted (``SOURCETRACE_MAX_UPLOAD_MB``, default 50)."""
+
+    secret_key: str | None = None
+    """Key that signs session cookies (``SOURCETRACE_SECRET_KEY``); default: one kept in the store."""
+
+    session_hours: int = 8
+    """How long a login lasts (``SOURCETRACE_SESSION_HOURS``)."""
+
+    https_only: bool = False
+    """Send the session cookie over HTTPS only (``SOURCETRACE_HTTPS_ONLY=1``) behind a TLS proxy."""
+
+    match_limit: int = 5
+    """Default number of results per query of ``/match``, as in yente."""
+
+
+def load_web_config(**overrides: object) -> WebConfig:
+    """Defaults, then ``SOURCETRACE_*`` variables, then explicit overrides."""
+    env = os.environ
+    values: dict[str, object] = {}
+    try:
+        if "SOURCETRACE_MAX_UPLOAD_MB" in env:
+            values["max_upload_bytes"] = int(float(env["SOURCETRACE_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if "SOURCETRACE_SESSION_HOURS" in env:
+            values["session_hours"] = int(env["SOURCETRACE_SESSION_HOURS"])
+    except ValueError as exc:
+        raise ConfigError(f"bad web setting: {exc}") from None
+    if env.get("SOURCETRACE_SECRET_KEY"):
+        values["secret_key"] = env["SOURCETRACE_SECRET_KEY"]
+    if env.get("SOURCETRACE_HTTPS_ONLY", "").lower() in ("1", "true", "yes"):
+        values["https_only"] = True
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return WebConfig(**values)  # type: ignore[arg-type]

@@ -1,0 +1,99 @@
+"""Who is asking: session login, API keys, roles and CSRF tokens.
+
+Pages authenticate by the signed session cookie only; the JSON API also takes
+``Authorization: ApiKey <key>``. Every form POST carries the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Depends, HTTPException, Request
+from starlette.datastructures import FormData
+
+from sourcetrace.review.accounts import User, get_user, user_for_key
+from sourcetrace.web.state import AppState, state
+
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """No valid session (pages answer with a redirect to the login page)."""
+
+
+class ApiAuthRequired(Exception):
+    """No valid session or API key on an API route (answered with 401)."""
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def session_user(request: Request, st: AppState) -> User | None:
+    """The active account logged in on this session, if any."""
+    username = request.session.get("user")
+    if not isinstance(username, str):
+        return None
+    user = get_user(st.engine, username)
+    if user is None or not user.active:
+        request.session.clear()
+        return None
+    return user
+
+
+def key_user(request: Request, st: AppState) -> User | None:
+    """The account of the API key in the Authorization header, if any and valid."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() not in ("apikey", "bearer") or not key.strip():
+        return None
+    return user_for_key(st.engine, key.strip())
+
+
+def require(role: str) -> Callable[..., User]:
+    """A page dependency: the session's account, which must have ``role`` or a higher one."""
+
+    def dependency(request: Request, st: AppState = Depends(state)) -> User:
+        user = session_user(request, st)
+        if user is None:
+            raise LoginRequired()
+        if not user.can(role):
+            raise HTTPException(status_code=403, detail=f"this needs the {role} role")
+        request.state.user = user
+        return user
+
+    return dependency
+
+
+def require_api(role: str) -> Callable[..., User]:
+    """An API dependency: an API key or a session, whose account has ``role`` or higher."""
+
+    def dependency(request: Request, st: AppState = Depends(state)) -> User:
+        user = key_user(request, st) or session_user(request, st)
+        if user is None:
+            raise ApiAuthRequired()
+        if not user.can(role):
+            raise HTTPException(status_code=403, detail=f"this needs the {role} role")
+        return user
+
+    return dependency
+
+
+async def csrf_form(request: Request) -> FormData:
+    """The POSTed form, refused with 403 unless it carries the session's CSRF token."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get("csrf")
+    if not isinstance(sent, str) or not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
+        raise HTTPException(status_code=403, detail="the form has expired or did not come from this site: reload the page and try again")
+    return form
+
+
+CsrfForm = Callable[[Request], Coroutine[Any, Any, FormData]]

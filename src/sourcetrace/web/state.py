@@ -1,0 +1,37 @@
+"""What the web app builds once at start-up and every request shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from sourcetrace.matching.score import Matcher
+from sourcetrace.model import ListedEntity
+from sourcetrace.screening import ListUsed
+from sourcetrace.settings import Settings
+from sourcetrace.web.config import WebConfig
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(slots=True)
+class AppState:
+    """The store, the matcher over the bundled lists and the page templates."""
+
+    engine: Engine
+    settings: Settings
+    config: WebConfig
+    matcher: Matcher
+    lists: list[ListUsed]
+    templates: Jinja2Templates
+    entities: dict[str, ListedEntity] = field(default_factory=dict)
+
+
+def state(request: Request) -> AppState:
+    """The app's shared state, for a route's dependencies."""
+    st: AppState = request.app.state.sourcetrace
+    return st

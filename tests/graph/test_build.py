@@ -1,0 +1,117 @@
+"""Building the graph: required columns, bad values named by row, parties resolved across scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sourcetrace.errors import InputError
+from sourcetrace.graph.build import build_graph, read_graph
+from sourcetrace.graph.model import Basis
+from tests.graph.chains import graph, links_frame, node, ownership_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_missing_required_column_names_file_and_column() -> None:
+    frame = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")]).drop("basis")
+    with pytest.raises(InputError) as err:
+        build_graph(frame, "links.csv")
+    assert err.value.path == "links.csv"
+    assert err.value.column == "basis"
+    assert "links.csv" in str(err.value) and "'basis'" in str(err.value)
+
+
+def test_missing_column_in_ownership_file() -> None:
+    links = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")])
+    own = ownership_frame([("Mill Co", "Brand Ltd", "60")]).drop("share")
+    with pytest.raises(InputError) as err:
+        build_graph(links, "links.csv", own, "own.csv")
+    assert (err.value.path, err.value.column) == ("own.csv", "share")
+
+
+def test_bad_basis_names_the_row() -> None:
+    frame = links_frame(
+        [
+            ("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed"),
+            ("Brand Ltd", "Other Co", "yarn", "5205", "1", "kg", "rumoured"),
+        ]
+    )
+    with pytest.raises(InputError) as err:
+        build_graph(frame, "links.csv")
+    assert err.value.row == 2
+    assert "rumoured" in str(err.value)
+
+
+@pytest.mark.parametrize("share", ["150", "half", "-5"])
+def test_bad_share_names_the_row(share: str) -> None:
+    links = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")])
+    own = ownership_frame([("Mill Co", "Brand Ltd", "60"), ("Mill Co", "Other Co", share)])
+    with pytest.raises(InputError) as err:
+        build_graph(links, "links.csv", own, "own.csv")
+    assert (err.value.path, err.value.row, err.value.column) == ("own.csv", 2, "share")
+
+
+def test_share_accepts_percent_sign_and_basis_any_case() -> None:
+    g = graph([("Brand Ltd", "Mill Co", "yarn", "5205", "1,000", "kg", " Declared ")], [("Mill Co", "Brand Ltd", "55%")])
+    assert g.links[0].basis is Basis.DECLARED
+    assert g.links[0].quantity == 1000.0
+    assert g.ownership[0].share == 55.0
+
+
+def test_english_and_chinese_spellings_are_one_node() -> None:
+    g = graph(
+        [
+            ("Meridian Knitting Co", "HUAFU COLOR SPINNING", "yarn", "5205", "10", "kg", "observed"),
+            ("Lakeside Knitting Co", "华孚色纺", "yarn", "5205", "10", "kg", "declared"),
+        ]
+    )
+    assert node(g, "HUAFU COLOR SPINNING") == node(g, "华孚色纺")
+    assert len(g.nodes) == 3
+
+
+def test_unregioned_spelling_joins_the_one_regioned_node() -> None:
+    g = graph(
+        [
+            ("Brand Ltd", "Xinjiang Zhongtai Chemical Co. Ltd.", "caustic soda", "281512", "1", "t", "observed"),
+            ("Other Ltd", "ZHONGTAI CHEMICAL", "caustic soda", "281512", "1", "t", "observed"),
+            ("Third Ltd", "新疆中泰化学股份有限公司", "caustic soda", "281512", "1", "t", "observed"),
+        ]
+    )
+    assert node(g, "ZHONGTAI CHEMICAL") == node(g, "新疆中泰化学股份有限公司") == node(g, "Xinjiang Zhongtai Chemical Co. Ltd.")
+
+
+def test_different_companies_stay_apart() -> None:
+    g = graph(
+        [
+            ("Brand Ltd", "Acme Knitting Co", "fabric", "6006", "1", "kg", "observed"),
+            ("Brand Ltd", "Acme Dyeing Co", "fabric", "6006", "1", "kg", "observed"),
+        ]
+    )
+    assert node(g, "Acme Knitting Co") != node(g, "Acme Dyeing Co")
+
+
+def test_shipments_become_observed_links_and_origin_is_kept(tmp_path: Path) -> None:
+    links = tmp_path / "links.csv"
+    links_frame([("Brand Ltd", "Mill Co", "fabric", "6006", "1", "kg", "declared")]).write_csv(links)
+    ship = tmp_path / "ship.csv"
+    pl.DataFrame(
+        {
+            "shipper": ["华孚色纺"], "consignee": ["Mill Co"], "hs_code": ["5205.12"],
+            "description": ["yarn"], "origin": ["Aksu, Xinjiang"], "date": ["2026-01-02"], "quantity": ["30"],
+        }
+    ).write_csv(ship)
+    g = read_graph(links, None, ship)
+    shipped = [x for x in g.links if x.product == "yarn"]
+    assert len(shipped) == 1 and shipped[0].basis is Basis.OBSERVED
+    assert shipped[0].source.path == str(ship)
+    assert g.nodes[shipped[0].supplier].origins == ("Aksu, Xinjiang",)
+
+
+def test_example_chain_reads() -> None:
+    chain = ROOT / "examples/chain"
+    g = read_graph(chain / "links.csv", chain / "ownership.csv", chain / "shipments.csv")
+    assert node(g, "HUAFU COLOR SPINNING") == node(g, "华孚色纺")
+    assert len(g.ownership) == 2
