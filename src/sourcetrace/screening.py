@@ -10,6 +10,7 @@ Each distinct name is matched once, however many rows repeat it.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,16 +18,16 @@ from pathlib import Path
 
 import polars as pl
 
-from sourcetrace.errors import ListError
+from sourcetrace.engines.base import BulkSummary
+from sourcetrace.errors import ConfigError, ListError
 from sourcetrace.io.readers import Columns, detect_columns, read_table
 from sourcetrace.io.writers import write_table
 from sourcetrace.lists.bundled import bundled_lists, bundled_versions, default_list_path
 from sourcetrace.lists.ftm import file_hash, load_entities
 from sourcetrace.matching.score import ALGORITHM, Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
-from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
 from sourcetrace.settings import Settings, load_settings
+from sourcetrace.signals import signals_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,24 +96,6 @@ def load_lists(
     return entities, used
 
 
-def signals_for(record: Record) -> list[str]:
-    """Risk signals that are not list matches: Xinjiang location and USCC checks."""
-    out: list[str] = []
-    places = xinjiang_places(record.address) or xinjiang_places(record.name)
-    if places:
-        where = "address" if xinjiang_places(record.address) else "name"
-        out.append(f"Xinjiang location in {where} ({', '.join(places[:3])}): UFLPA presumption applies")
-    elif record.address and xinjiang_postcode(record.address):
-        out.append(f"Xinjiang postcode {xinjiang_postcode(record.address)} in address")
-    if record.identifier:
-        check = check_uscc(record.identifier)
-        if not check.valid:
-            out.append(f"identifier {record.identifier!r} is not a valid USCC: {check.problem}")
-        elif check.registered_in_xinjiang:
-            out.append(f"USCC registered in Xinjiang (region code {check.region})")
-    return out
-
-
 def screen_records(
     records: Iterable[Record],
     matcher: Matcher,
@@ -130,9 +113,7 @@ def screen_records(
         if hits is None:
             hits = matcher.match(key[0], key[1]) if key[0] or key[1] else []
             cache[key] = hits
-        best = hits[0] if hits else None
-        if best is not None:
-            best = _merge_ties(best, hits[1:])
+        best = best_hit(hits)
         results.append(
             Result(
                 record=record,
@@ -149,8 +130,11 @@ def screen_records(
     return results
 
 
-def _merge_ties(best: Hit, others: list[Hit]) -> Hit:
-    """The same organisation on several lists: one row, every list named."""
+def best_hit(hits: list[Hit]) -> Hit | None:
+    """The hit a row reports; the same organisation on several lists gives one hit naming all."""
+    if not hits:
+        return None
+    best, others = hits[0], hits[1:]
     same = [
         h
         for h in others
@@ -217,3 +201,71 @@ def screen(
     results = screen_records(records, matcher, tick)
     return ScreeningRun(results=results, lists=used, columns=columns, source=str(path))
 
+
+
+def lists_fingerprint(used: Sequence[ListUsed]) -> str:
+    """One hash for the set of list versions a run used (resume and index cache keys)."""
+    import hashlib
+
+    text = "|".join(f"{u.name}:{u.content_hash}" for u in used)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def screen_file(
+    input: str | Path,
+    output: str | Path,
+    *,
+    name_column: str | None = None,
+    address_column: str | None = None,
+    country_column: str | None = None,
+    id_column: str | None = None,
+    lists: Sequence[str | Path] = (),
+    default_lists: bool = True,
+    encoding: str | None = None,
+    settings: Settings | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    chunk_rows: int = 200_000,
+    resume: bool = False,
+    skip_bad_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[BulkSummary, list[ListUsed], str]:
+    """Screen a file of any size into ``output``, streaming, one output row per input row.
+
+    Returns the run summary, the lists used and the name column. ``engine`` is ``local``
+    (processes on this machine) or ``spark`` (the same matcher inside Spark).
+    """
+    from sourcetrace.engines.base import EngineOptions
+    from sourcetrace.engines.chunks import read_columns
+
+    settings = settings or load_settings()
+    path, out = Path(input), Path(output)
+    columns = detect_columns(
+        path, read_columns(path, encoding), name_column, address_column, country_column, id_column
+    )
+    entities, used = load_lists([Path(p) for p in lists], default_lists)
+    fingerprint = lists_fingerprint(used)
+    options = EngineOptions(
+        settings=settings,
+        name_column=columns.name,
+        address_column=columns.address,
+        country_column=columns.country,
+        id_column=columns.identifier,
+        encoding=encoding,
+        chunk_rows=chunk_rows,
+        workers=workers or os.cpu_count() or 1,
+        resume=resume,
+        skip_bad_rows=skip_bad_rows,
+    )
+    if engine == "spark":
+        from sourcetrace.engines.spark import run_spark
+
+        summary = run_spark(path, out, entities, options)
+    elif engine == "local":
+        from sourcetrace.engines.local import run_local
+
+        matcher = Matcher.cached(entities, settings, fingerprint)
+        summary = run_local(path, out, matcher, options, fingerprint, progress)
+    else:
+        raise ConfigError(f"unknown engine {engine!r}: use local or spark")
+    return summary, used, columns.name

@@ -6,13 +6,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sourcetrace.engines.base import BulkSummary
 from sourcetrace.model import Decision
-from sourcetrace.screening import ScreeningRun
+from sourcetrace.screening import ListUsed, screen_file
 from sourcetrace.screening import screen as run_screen
 from sourcetrace.settings import load_settings
 
@@ -20,6 +22,11 @@ from sourcetrace.settings import load_settings
 class FailOn(str, Enum):
     match = "match"
     review = "review"
+
+
+class Engine(str, Enum):
+    local = "local"
+    spark = "spark"
 
 
 def screen(
@@ -35,10 +42,19 @@ def screen(
     review_threshold: Annotated[Optional[float], typer.Option(help="Review threshold, 0-1 (default 0.70)")] = None,
     fail_on: Annotated[Optional[FailOn], typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
     encoding: Annotated[Optional[str], typer.Option(help="Text encoding of the input (default: detected)")] = None,
+    engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = Engine.local,
+    workers: Annotated[Optional[int], typer.Option(help="Processes for the local engine (default: all cores)")] = None,
+    chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = 200_000,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last finished chunk")] = False,
+    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Report and skip rows that cannot be parsed")] = False,
     top: Annotated[int, typer.Option(help="How many top hits the summary shows")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
 ) -> None:
-    """Screen INPUT: one result per row (match, review or clear), with the reasons."""
+    """Screen INPUT: one result per row (match, review or clear), with the reasons.
+
+    With --output the file is screened in streamed chunks (any size, on --engine local or spark)
+    and the output appears only when complete.
+    """
     console = Console(stderr=True)
     settings = load_settings(match_threshold=threshold, review_threshold=review_threshold)
     with Progress(
@@ -46,64 +62,67 @@ def screen(
         console=console, transient=True, disable=quiet,
     ) as bar:
         task = bar.add_task("screen", total=None, visible=False)
-
-        def progress(done: int, total: int) -> None:
-            if total >= settings.progress_min_rows:
-                bar.update(task, total=total, advance=done, visible=True)
-
-        run = run_screen(
-            input,
-            name_column=name_column,
-            address_column=address_column,
-            country_column=country_column,
-            id_column=id_column,
-            lists=list_ or [],
-            default_lists=not no_default_lists,
-            encoding=encoding,
-            settings=settings,
-            progress=progress,
+        common = dict(
+            name_column=name_column, address_column=address_column, country_column=country_column,
+            id_column=id_column, lists=list_ or [], default_lists=not no_default_lists,
+            encoding=encoding, settings=settings,
         )
-    if output is not None:
-        run.write(output)
+        if output is not None:
+            summary, used, column = screen_file(
+                input, output, engine=engine.value, workers=workers, chunk_rows=chunk_rows,
+                resume=resume, skip_bad_rows=skip_bad_rows,
+                progress=lambda n: bar.update(task, advance=n, visible=True),
+                **common,  # type: ignore[arg-type]
+            )
+        else:
+            def progress(done: int, total: int) -> None:
+                if total >= settings.progress_min_rows:
+                    bar.update(task, total=total, advance=done, visible=True)
+
+            run = run_screen(input, progress=progress, **common)  # type: ignore[arg-type]
+            summary = BulkSummary()
+            summary.add(run.to_frame(), [])
+            used, column = run.lists, run.columns.name if run.columns else ""
     if not quiet:
-        summary(run, Console(), top, output)
+        print_summary(summary, used, str(input), column, Console(), top, output)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
-        if any(r.decision.rank >= level for r in run.results):
+        found = {d for d, n in summary.counts.items() if n}
+        if any(Decision(d).rank >= level for d in found):
             raise typer.Exit(3)
 
 
-def summary(run: ScreeningRun, console: Console, top: int, output: Path | None) -> None:
-    counts = run.counts()
-    assert run.columns is not None
+def print_summary(
+    summary: BulkSummary, used: list[ListUsed], source: str, column: str,
+    console: Console, top: int, output: Path | None,
+) -> None:
+    counts = summary.counts
     console.print(
-        f"[bold]{len(run.results)}[/] rows screened from {run.source} (name column "
-        f"[italic]{run.columns.name}[/]) against "
-        + ", ".join(f"{u.name} {u.version}" for u in run.lists)
+        f"[bold]{summary.rows}[/] rows screened from {source} (name column [italic]{column}[/]) "
+        "against " + ", ".join(f"{u.name} {u.version}" for u in used)
     )
     console.print(
-        f"[red bold]match {counts['match']}[/]  [yellow bold]review {counts['review']}[/]  "
-        f"[green]clear {counts['clear']}[/]"
+        f"[red bold]match {counts.get('match', 0)}[/]  [yellow bold]review {counts.get('review', 0)}[/]  "
+        f"[green]clear {counts.get('clear', 0)}[/]"
     )
-    hits = sorted(
-        (r for r in run.results if r.hit is not None),
-        key=lambda r: (-r.decision.rank, -r.score, r.record.row),
-    )[:top]
-    if hits:
-        table = Table(title="Top hits", show_lines=False, expand=True)
-        for col, kw in (("row", {"justify": "right"}), ("name", {}), ("decision", {}), ("score", {"justify": "right"}),
-                        ("listed entity", {}), ("lists", {}), ("reasons", {})):
-            table.add_column(col, overflow="fold", **kw)
-        for r in hits:
-            assert r.hit is not None
-            style = "red" if r.decision is Decision.MATCH else "yellow"
+    if summary.skipped_rows:
+        shown = ", ".join(map(str, summary.skipped_rows[:10]))
+        console.print(f"[yellow]{len(summary.skipped_rows)} bad rows skipped[/] (rows {shown})")
+    if summary.top is not None and summary.top.height:
+        table = Table(title="Top hits")
+        for col, kw in (("row", {"justify": "right"}), ("name", {}), ("decision", {}),
+                        ("score", {"justify": "right"}), ("listed entity", {}), ("lists", {}),
+                        ("reasons", {})):
+            table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
+        for r in summary.top.head(top).iter_rows(named=True):
+            style = "red" if r["decision"] == "match" else "yellow"
             table.add_row(
-                str(r.record.row), r.record.name, f"[{style}]{r.decision.value}[/]", f"{r.score:.2f}",
-                r.hit.entity.caption, r.hit.entity.lists_label(), "; ".join(r.hit.reasons[:2]),
+                str(r["row"]), r["name"], f"[{style}]{r['decision']}[/]", f"{r['score']:.2f}",
+                r["entity_name"], r["lists"], "; ".join(r["reasons"].split("; ")[:2]),
             )
         console.print(table)
-    flagged = sum(1 for r in run.results if r.signals)
-    if flagged:
-        console.print(f"{flagged} rows carry location or identifier signals (see the 'signals' column)")
     if output is not None:
         console.print(f"results written to {output}")
+
+
+__all__ = ["screen", "print_summary", "pl"]

@@ -1,4 +1,4 @@
-"""The supply-chain graph: build it from links, find risk sources, trace them, check mass balance."""
+"""The supply-chain graph: build it, find risk sources, trace them, check mass balance."""
 
 from sourcetrace.graph.balance import DEFAULT_YIELDS, BalanceFlag, check_balance
 from sourcetrace.graph.build import build_graph, read_graph, read_wro_merchandise

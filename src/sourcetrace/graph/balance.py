@@ -65,7 +65,10 @@ def check_balance(
     tolerance: float = 0.0,
 ) -> list[BalanceFlag]:
     """Every (node, product, unit) whose output exceeds its inputs x yield factor."""
-    table = {(_key(a), _key(b)): f for (a, b), f in (DEFAULT_YIELDS if yields is None else yields).items()}
+    table = {
+        (_key(a), _key(b)): f
+        for (a, b), f in (DEFAULT_YIELDS if yields is None else yields).items()
+    }
     outgoing: dict[tuple[int, str, str], list[Link]] = defaultdict(list)
     incoming: dict[tuple[int, str], list[Link]] = defaultdict(list)
     for link in graph.links:

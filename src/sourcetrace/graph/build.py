@@ -5,14 +5,17 @@ and other engines can hand it frames directly. Every error names the file and th
 
 Party resolution: every spelling of a party is parsed into (trade name, industry, regions) with
 :func:`sourcetrace.names.parse.parse_name`; spellings with the same key are one node, so
-"HUAFU COLOR SPINNING" and "华孚色纺" meet. A spelling without a region joins the one node that has
-the same trade name and industry and a region, when there is exactly one (never a guess between
-two). Equal valid USCCs join nodes whatever the names say.
+"HUAFU COLOR SPINNING" and "华孚色纺" meet. A spelling without a region joins the one node
+that has the same trade name and industry and a region, when there is exactly one (never a guess
+between two). Equal valid USCCs join nodes whatever the names say.
+
+Only organisations and facilities become nodes (the red line): no column about a person is read.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +29,17 @@ from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import parse_name
 from sourcetrace.names.text import fold
 
-LINK_COLUMNS = ("buyer", "supplier", "product", "hs_code", "quantity", "unit", "date", "evidence", "basis")
+LINK_COLUMNS = (
+    "buyer",
+    "supplier",
+    "product",
+    "hs_code",
+    "quantity",
+    "unit",
+    "date",
+    "evidence",
+    "basis",
+)
 LINK_OPTIONAL = ("supplier_address", "supplier_country", "supplier_id")
 OWNERSHIP_COLUMNS = ("owner", "owned", "share", "evidence")
 SHIPMENT_COLUMNS = ("shipper", "consignee", "hs_code", "description", "origin", "date", "quantity")
@@ -65,7 +78,11 @@ def build_graph(
 ) -> Graph:
     """Validate the tables, resolve parties to nodes and return the graph."""
     link_rows = _rows(links, links_path, LINK_COLUMNS, LINK_OPTIONAL)
-    own_rows = _rows(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",)) if ownership is not None else []
+    own_rows = (
+        _rows(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",))
+        if ownership is not None
+        else []
+    )
     ship_rows = (
         _rows(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"))
         if shipments is not None
@@ -203,8 +220,8 @@ def resolve_parties(mentions: list[_Mention]) -> tuple[list[Node], dict[str, int
     return nodes, node_of
 
 
-def _distinct(values: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))  # type: ignore[attr-defined]
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
 
 def _rows(
@@ -214,17 +231,24 @@ def _rows(
     for col in required:
         if col not in columns:
             raise InputError(
-                f"required column missing; the file has: {', '.join(frame.columns)}", path=path, column=col
+                f"required column missing; the file has: {', '.join(frame.columns)}",
+                path=path,
+                column=col,
             )
     wanted = {c: columns.get(c) for c in (*required, *optional)}
-    data = {c: (frame.get_column(src).to_list() if src else [""] * frame.height) for c, src in wanted.items()}
+    data = {
+        c: (frame.get_column(src).to_list() if src else [""] * frame.height)
+        for c, src in wanted.items()
+    }
     return [{c: (data[c][i] or "") for c in wanted} for i in range(frame.height)]
 
 
 def _need(row: dict[str, str], cols: tuple[str, ...], path: str, number: int) -> None:
     for col in cols:
         if not row[col].strip():
-            raise InputError(f"empty {col}: every edge needs both parties", path=path, row=number, column=col)
+            raise InputError(
+                f"empty {col}: every edge needs both parties", path=path, row=number, column=col
+            )
 
 
 def _basis(raw: str, path: str, number: int) -> Basis:
@@ -232,7 +256,10 @@ def _basis(raw: str, path: str, number: int) -> Basis:
         return Basis(raw.strip().lower())
     except ValueError:
         raise InputError(
-            f"basis is {raw!r}; use observed, declared or inferred", path=path, row=number, column="basis"
+            f"basis is {raw!r}; use observed, declared or inferred",
+            path=path,
+            row=number,
+            column="basis",
         ) from None
 
 
@@ -243,7 +270,9 @@ def _quantity(raw: str, path: str, number: int) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise InputError(f"quantity {raw!r} is not a number", path=path, row=number, column="quantity") from None
+        raise InputError(
+            f"quantity {raw!r} is not a number", path=path, row=number, column="quantity"
+        ) from None
     if value < 0:
         raise InputError(f"quantity {raw!r} is negative", path=path, row=number, column="quantity")
     return value
@@ -258,7 +287,9 @@ def _share(raw: str, path: str, number: int) -> float:
             f"share {raw!r} is not a percentage (0-100)", path=path, row=number, column="share"
         ) from None
     if not 0.0 <= value <= 100.0:
-        raise InputError(f"share {raw!r} is outside 0-100 percent", path=path, row=number, column="share")
+        raise InputError(
+            f"share {raw!r} is outside 0-100 percent", path=path, row=number, column="share"
+        )
     return value
 
 
@@ -271,10 +302,32 @@ def read_wro_merchandise(path: Path) -> dict[str, str]:
                 continue
             data = orjson.loads(line)
             props = data.get("properties") or {}
-            if data.get("schema") != "Sanction" or not str((props.get("program") or [""])[0]).startswith("CBP"):
+            if data.get("schema") != "Sanction" or not str(
+                (props.get("program") or [""])[0]
+            ).startswith("CBP"):
                 continue
             for reason in props.get("reason") or []:
                 if isinstance(reason, str) and reason.startswith("Merchandise:"):
                     for entity in props.get("entity") or []:
                         out[str(entity)] = reason.split(":", 1)[1].strip()
+    return out
+
+
+def read_yields(path: Path) -> dict[tuple[str, str], float]:
+    """Yield factors from a table with columns input, output, factor (output per unit of input)."""
+    rows = _rows(read_table(path), str(path), ("input", "output", "factor"), ())
+    out: dict[tuple[str, str], float] = {}
+    for i, r in enumerate(rows, start=1):
+        try:
+            factor = float(r["factor"].strip())
+        except ValueError:
+            factor = -1.0
+        if not factor > 0.0:
+            raise InputError(
+                f"factor {r['factor']!r} is not a positive number",
+                path=path,
+                row=i,
+                column="factor",
+            )
+        out[(r["input"].strip(), r["output"].strip())] = factor
     return out

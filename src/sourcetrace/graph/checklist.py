@@ -26,12 +26,21 @@ EXCEPTION = (
     "supply-chain tracing information and management measures",
     "complete answers to every CBP request for information",
 )
+COTTON = (
+    "cotton traced at bale level through every stage, supplier list with addresses, "
+    "numbered flow chart, maps of each step's region"
+)
 SECTOR_EXTRAS = {
-    "cotton and cotton products": "cotton traced at bale level through every stage, supplier list with addresses, numbered flow chart, maps of each step's region",
-    "apparel": "cotton traced at bale level through every stage, supplier list with addresses, numbered flow chart, maps of each step's region",
+    "cotton and cotton products": COTTON,
+    "apparel": COTTON,
     "tomatoes and downstream products": "traceability documents back to the point of origin",
-    "silica-based products (polysilicon)": "documents back to the source of the quartz/quartzite used for metallurgical-grade silicon",
-    "aluminum": "manufacturing process, where further manufactured, raw-material invoices, POs, proof of payment, export documents",
+    "silica-based products (polysilicon)": (
+        "documents back to the source of the quartz/quartzite used for metallurgical-grade silicon"
+    ),
+    "aluminum": (
+        "manufacturing process, where further manufactured, raw-material invoices, POs, "
+        "proof of payment, export documents"
+    ),
 }
 BALANCE = (
     "production records and yields for the step",
@@ -41,11 +50,15 @@ BALANCE = (
 
 
 def documents(kind: str, sector: str = "") -> tuple[str, ...]:
-    """The documents that answer one finding of this risk kind (and sector, for goods-borne risk)."""
+    """The documents that answer one finding of this risk kind (and sector, if goods-borne)."""
+    docs: tuple[str, ...]
     if kind in (risks.LIST, risks.CBP_WRO, risks.XINJIANG):
         docs = EXCEPTION + ("or, route A, proof that no input came from this party",)
     elif kind == risks.USCC_XINJIANG:
-        docs = ("proof of where the party actually produces (registration is a signal only)", *APPLICABILITY)
+        docs = (
+            "proof of where the party actually produces (registration is a signal only)",
+            *APPLICABILITY,
+        )
     elif kind == "mass_balance":
         docs = BALANCE
     else:

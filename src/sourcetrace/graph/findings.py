@@ -8,6 +8,7 @@ hop), severity, checklist (the documents that would clear it, CBP guidance).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import polars as pl
 
@@ -23,19 +24,25 @@ FINDING_COLUMNS: tuple[str, ...] = (
 MASS_BALANCE = "mass_balance"
 
 
-def finding_row(graph: Graph, f: Finding) -> dict[str, object]:
-    """One finding as an output row."""
-    evidence = " | ".join(h.describe(graph) for h in f.hops) if f.hops else f"{f.risk.provenance}"
+def finding_row(graph: Graph, f: Finding, said: dict[int, str] | None = None) -> dict[str, object]:
+    """One finding as an output row; ``said`` caches hop descriptions shared by many paths."""
+    said = {} if said is None else said
+    # Paths share their hops (the same objects): describe each once.
+    for h in f.hops:
+        if id(h) not in said:
+            said[id(h)] = h.describe(graph)
+    evidence = " | ".join([said[id(h)] for h in f.hops]) if f.hops else f.risk.provenance
+    basis = f.basis
     return {
         "node": graph.name(f.node),
         "product": f.product,
         "risk": f"{f.risk.kind}: {f.risk.detail}",
         "path": " > ".join(graph.name(n) for n in f.nodes),
         "hops": len(f.hops),
-        "basis": f.basis.value if f.basis is not None else "",
+        "basis": basis.value if basis is not None else "",
         "evidence": evidence,
         "severity": f.risk.severity,
-        "checklist": checklist_text(f.risk.kind, f.risk.sector),
+        "checklist": _checklist(f.risk.kind, f.risk.sector),
     }
 
 
@@ -51,7 +58,7 @@ def balance_row(graph: Graph, flag: BalanceFlag) -> dict[str, object]:
         "basis": flag.basis.value,
         "evidence": "; ".join(rows),
         "severity": "medium",
-        "checklist": checklist_text(MASS_BALANCE),
+        "checklist": _checklist(MASS_BALANCE, ""),
     }
 
 
@@ -59,11 +66,22 @@ def findings_frame(
     graph: Graph, findings: Sequence[Finding], flags: Sequence[BalanceFlag] = ()
 ) -> pl.DataFrame:
     """All rows, worst severity first, then by node, hops and path."""
-    rows = [finding_row(graph, f) for f in findings] + [balance_row(graph, b) for b in flags]
+    said: dict[int, str] = {}
+    rows = [finding_row(graph, f, said) for f in findings] + [balance_row(graph, b) for b in flags]
     rows.sort(key=_order)
     schema = {c: (pl.Int64 if c == "hops" else pl.String) for c in FINDING_COLUMNS}
     return pl.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS}, schema=schema)
 
 
 def _order(row: dict[str, object]) -> tuple[int, str, str, str]:
-    return (-SEVERITY_RANK[str(row["severity"])], str(row["node"]), f"{row['hops']:>4}", str(row["path"]))
+    return (
+        -SEVERITY_RANK[str(row["severity"])],
+        str(row["node"]),
+        f"{row['hops']:>4}",
+        str(row["path"]),
+    )
+
+
+@lru_cache(maxsize=64)
+def _checklist(kind: str, sector: str) -> str:
+    return checklist_text(kind, sector)

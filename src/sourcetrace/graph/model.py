@@ -23,11 +23,14 @@ class Basis(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"inferred": 0, "declared": 1, "observed": 2}[self.value]
+        return _RANK[self.value]
 
     @staticmethod
     def weakest(values: list[Basis]) -> Basis:
-        return min(values, key=lambda b: b.rank)
+        return min(values, key=lambda b: _RANK[b.value])
+
+
+_RANK = {"inferred": 0, "declared": 1, "observed": 2}
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ breadth-first search from all risk sources at once, one level per hop, over nump
   ``depth`` (0 inferred, 1 declared, 2 observed), found by one search per basis level over the
   edges at least that strong;
 - ``walks``: the number of walks of 1..``depth`` hops from the sources, an upper bound on the number
-  of paths (a walk may go round a cycle); use :func:`~sourcetrace.graph.trace.trace` for exact paths.
+  of paths (a walk may go round a cycle); :func:`~sourcetrace.graph.trace.trace` gives exact paths.
 
 The same rules as :mod:`~sourcetrace.graph.trace`: ownership hops only at the start of a path (for
 node risks), goods-borne risk leaves a source only on its own edges (``first_edges``).
@@ -100,7 +100,16 @@ def reach(
 ) -> Reach:
     """Exposure of every node to one set of risk sources (``seeds``: node ids)."""
     by_basis = tuple(
-        _levels(n, supply, supply.at_least(v), owns, owns.at_least(v) if owns is not None else None, seeds, depth, first_edges)
+        _levels(
+            n,
+            supply,
+            supply.at_least(v),
+            owns,
+            owns.at_least(v) if owns is not None else None,
+            seeds,
+            depth,
+            first_edges,
+        )
         for v in BASIS_LEVELS
     )
     hops = by_basis[0]
@@ -115,13 +124,17 @@ def reach(
         weights = counts[supply.start]
         if first_edges is not None and d == 1:
             weights = weights * first_edges
-        counts = np.bincount(supply.end, weights=weights, minlength=n)
+        counts = np.bincount(supply.end, weights=weights, minlength=n).astype(np.float64)
         walks += counts
     return Reach(hops=hops, basis=basis, walks=walks, hops_by_basis=by_basis)
 
 
 def product_exposure(
-    result: Reach, supply: Edges, product: IntArray, depth: int, first_edges: BoolArray | None = None
+    result: Reach,
+    supply: Edges,
+    product: IntArray,
+    depth: int,
+    first_edges: BoolArray | None = None,
 ) -> pl.DataFrame:
     """Per (node, product received): fewest hops and best basis by which the risk arrives.
 

@@ -42,7 +42,10 @@ class HsSector:
 HIGH_PRIORITY_SECTORS: tuple[HsSector, ...] = (
     HsSector("cotton and cotton products", ("52",)),
     HsSector("apparel", ("61", "62")),
-    HsSector("silica-based products (polysilicon)", ("280461", "280469", "3818", "854142", "854143", "854140")),
+    HsSector(
+        "silica-based products (polysilicon)",
+        ("280461", "280469", "3818", "854142", "854143", "854140"),
+    ),
     HsSector("tomatoes and downstream products", ("0702", "200210", "200290")),
     HsSector("aluminum", ("76",)),
     HsSector("polyvinyl chloride (PVC)", ("390410", "390421", "390422")),
@@ -87,7 +90,7 @@ def sector_of(hs_code: str) -> str:
 
 
 def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) -> list[RiskSource]:
-    """A listed organisation: match -> high, review -> medium; a CBP WRO/Finding adds its merchandise.
+    """A listed organisation: match -> high, review -> medium; a CBP WRO/Finding names merchandise.
 
     One risk source per kind, naming every entity the node matched (the same company is often
     listed under several names or group entities).
@@ -101,10 +104,14 @@ def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) 
             continue
         if not severity or hit.decision is Decision.MATCH:
             severity = "high" if hit.decision is Decision.MATCH else "medium"
-        label = f"{hit.decision.value} '{hit.entity.caption}' (matched '{hit.matched_name}', score {hit.score:.2f})"
+        label = (
+            f"{hit.decision.value} '{hit.entity.caption}' "
+            f"(matched '{hit.matched_name}', score {hit.score:.2f})"
+        )
         versions = sorted({x.version for x in hit.entity.listings if x.version})
         provenance.append(
-            f"{hit.entity.id}: {hit.entity.lists_label()}" + (f" (version {', '.join(versions)})" if versions else "")
+            f"{hit.entity.id}: {hit.entity.lists_label()}"
+            + (f" (version {', '.join(versions)})" if versions else "")
         )
         names = list(dict.fromkeys(x.list_name for x in hit.entity.listings))
         others = [n for n in names if not n.startswith("CBP")]
@@ -112,7 +119,10 @@ def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) 
             listed.append(f"{label} on {', '.join(others)}")
         if len(others) < len(names):
             goods = merchandise.get(hit.entity.id, "merchandise not recorded")
-            cbp.append(f"{label} under {', '.join(n for n in names if n.startswith('CBP'))}, merchandise: {goods}")
+            cbp.append(
+                f"{label} under {', '.join(n for n in names if n.startswith('CBP'))}, "
+                f"merchandise: {goods}"
+            )
     out: list[RiskSource] = []
     if listed:
         out.append(RiskSource(node.id, LIST, severity, "; ".join(listed), "; ".join(provenance)))
@@ -122,7 +132,7 @@ def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) 
 
 
 def location_risks(node: Node) -> list[RiskSource]:
-    """A Xinjiang address, shipment origin or postcode (high), or a Xinjiang place in the name (medium)."""
+    """A Xinjiang address or shipment origin (high); a Xinjiang postcode or place name (medium)."""
     for where, texts, severity in (
         ("address", node.addresses, "high"),
         ("shipment origin", node.origins, "high"),
@@ -130,15 +140,35 @@ def location_risks(node: Node) -> list[RiskSource]:
         for text in texts:
             places = xinjiang_places(text)
             if places:
-                return [RiskSource(node.id, XINJIANG, severity, f"Xinjiang {where} ({', '.join(places[:3])}): UFLPA presumption applies", text)]
+                return [
+                    RiskSource(
+                        node.id,
+                        XINJIANG,
+                        severity,
+                        f"Xinjiang {where} ({', '.join(places[:3])}): UFLPA presumption applies",
+                        text,
+                    )
+                ]
     for text in node.addresses:
         code = xinjiang_postcode(text)
         if code:
-            return [RiskSource(node.id, XINJIANG, "medium", f"Xinjiang postcode {code} in address", text)]
+            return [
+                RiskSource(
+                    node.id, XINJIANG, "medium", f"Xinjiang postcode {code} in address", text
+                )
+            ]
     for name in node.names:
         places = xinjiang_places(name)
         if places:
-            return [RiskSource(node.id, XINJIANG, "medium", f"Xinjiang place in the name ({', '.join(places[:3])})", name)]
+            return [
+                RiskSource(
+                    node.id,
+                    XINJIANG,
+                    "medium",
+                    f"Xinjiang place in the name ({', '.join(places[:3])})",
+                    name,
+                )
+            ]
     return []
 
 
@@ -148,7 +178,15 @@ def uscc_risks(node: Node) -> list[RiskSource]:
     for raw in node.identifiers:
         check = check_uscc(raw)
         if check.registered_in_xinjiang:
-            out.append(RiskSource(node.id, USCC_XINJIANG, "medium", f"USCC registered in Xinjiang (region {check.region})", check.code))
+            out.append(
+                RiskSource(
+                    node.id,
+                    USCC_XINJIANG,
+                    "medium",
+                    f"USCC registered in Xinjiang (region {check.region})",
+                    check.code,
+                )
+            )
     return out
 
 
@@ -160,13 +198,20 @@ def sector_risks(links: Iterable[Link]) -> list[RiskSource]:
         digits = hs_digits(link.hs_code)
         if sector and (link.supplier, digits) not in seen:
             seen[(link.supplier, digits)] = RiskSource(
-                link.supplier, SECTOR, "low", f"UFLPA high-priority sector: {sector} (HS {link.hs_code})",
-                "domain-facts §1.2 HS mapping (not an official CBP list)", hs_code=digits, sector=sector,
+                link.supplier,
+                SECTOR,
+                "low",
+                f"UFLPA high-priority sector: {sector} (HS {link.hs_code})",
+                "domain-facts §1.2 HS mapping (not an official CBP list)",
+                hs_code=digits,
+                sector=sector,
             )
     return list(seen.values())
 
 
-def find_risks(graph: Graph, matcher: Matcher | None, merchandise: Mapping[str, str] | None = None) -> list[RiskSource]:
+def find_risks(
+    graph: Graph, matcher: Matcher | None, merchandise: Mapping[str, str] | None = None
+) -> list[RiskSource]:
     """Every risk source in the graph; ``matcher=None`` skips the list checks."""
     merchandise = merchandise or {}
     out: list[RiskSource] = []
@@ -177,13 +222,22 @@ def find_risks(graph: Graph, matcher: Matcher | None, merchandise: Mapping[str, 
             for name in node.names:
                 for hit in matcher.match(name, ident):
                     prev = best.get(hit.entity.id)
-                    if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
+                    if prev is None or (hit.decision.rank, hit.score) > (
+                        prev.decision.rank,
+                        prev.score,
+                    ):
                         best[hit.entity.id] = hit
             ranked = sorted(best.values(), key=lambda h: (-h.decision.rank, -h.score, h.entity.id))
-            # Only the strongest decision counts, and at most three entities: one node, few rows.
-            top = [h for h in ranked if h.decision is ranked[0].decision][:3] if ranked else []
+            # Only the strongest decision counts, and at most three entities (plus any CBP one,
+            # whose merchandise matters): one node, few rows.
+            strongest = [h for h in ranked if h.decision is ranked[0].decision] if ranked else []
+            top = strongest[:3] + [h for h in strongest[3:] if _on_cbp(h)]
             out += list_risks(node, top, merchandise)
         out += location_risks(node)
         out += uscc_risks(node)
     out += sector_risks(graph.links)
     return out
+
+
+def _on_cbp(hit: Hit) -> bool:
+    return any(x.list_name.startswith("CBP") for x in hit.entity.listings)

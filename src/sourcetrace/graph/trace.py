@@ -44,10 +44,13 @@ class Hop:
     share: float = 0.0
 
     def describe(self, graph: Graph) -> str:
-        what = f"owns {self.share:g}%" if self.kind == OWNERSHIP else f"supplies {self.product or '?'}"
+        what = (
+            f"owns {self.share:g}%" if self.kind == OWNERSHIP else f"supplies {self.product or '?'}"
+        )
         if self.kind == SUPPLY and self.hs_code:
             what += f" (HS {self.hs_code})"
-        return f"{graph.name(self.start)} {what} to {graph.name(self.end)} [{self.basis.value}: {self.evidence}]"
+        where = f"{graph.name(self.start)} {what} to {graph.name(self.end)}"
+        return f"{where} [{self.basis.value}: {self.evidence}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,9 @@ def _adjacency(graph: Graph, threshold: float) -> tuple[dict[int, list[Hop]], di
         if link.supplier == link.buyer:
             continue
         evidence = link.evidence or link.source.label()
-        grouped[(link.supplier, link.buyer, link.product)].append((link.basis, evidence, hs_digits(link.hs_code)))
+        grouped[(link.supplier, link.buyer, link.product)].append(
+            (link.basis, evidence, hs_digits(link.hs_code))
+        )
     supply: dict[int, list[Hop]] = defaultdict(list)
     for (start, end, product), items in grouped.items():
         best = max((b for b, _, _ in items), key=lambda b: b.rank)
@@ -107,7 +112,18 @@ def _adjacency(graph: Graph, threshold: float) -> tuple[dict[int, list[Hop]], di
     owns: dict[int, list[Hop]] = defaultdict(list)
     for o in graph.ownership:
         if o.share >= threshold and o.owner != o.owned:
-            owns[o.owner].append(Hop(o.owner, o.owned, OWNERSHIP, "", "", o.basis, o.evidence or o.source.label(), o.share))
+            owns[o.owner].append(
+                Hop(
+                    o.owner,
+                    o.owned,
+                    OWNERSHIP,
+                    "",
+                    "",
+                    o.basis,
+                    o.evidence or o.source.label(),
+                    o.share,
+                )
+            )
     return supply, owns
 
 
@@ -120,12 +136,13 @@ def trace(
 ) -> TraceResult:
     """Every simple path (up to ``depth`` hops) from each risk source to each node it reaches."""
     supply, owns = _adjacency(graph, ownership_threshold)
+    goods = _goods(graph)
     findings: list[Finding] = []
     truncated: list[RiskSource] = []
     for risk in sources:
         found: list[Finding] = []
-        self_product = _own_product(graph, risk)
-        found.append(Finding(risk.node, self_product, risk, ()))
+        own = goods.get((risk.node, risk.hs_code), "") if risk.goods_borne else ""
+        found.append(Finding(risk.node, own, risk, ()))
         hit_cap = _walk(risk, supply, owns, depth, max_paths, found)
         if hit_cap:
             truncated.append(risk)
@@ -133,13 +150,12 @@ def trace(
     return TraceResult(findings, truncated)
 
 
-def _own_product(graph: Graph, risk: RiskSource) -> str:
-    if not risk.goods_borne:
-        return ""
+def _goods(graph: Graph) -> dict[tuple[int, str], str]:
+    """(supplier, HS digits) -> the first product name shipped under that code."""
+    out: dict[tuple[int, str], str] = {}
     for link in graph.links:
-        if link.supplier == risk.node and hs_digits(link.hs_code) == risk.hs_code:
-            return link.product
-    return ""
+        out.setdefault((link.supplier, hs_digits(link.hs_code)), link.product)
+    return out
 
 
 def _walk(
@@ -231,5 +247,7 @@ def exposures(findings: list[Finding]) -> list[Exposure]:
                 products=tuple(dict.fromkeys(f.product for f in items if f.product)),
             )
         )
-    out.sort(key=lambda e: (-SEVERITY_RANK[e.risk.severity], -e.independent_paths, -e.paths, e.node))
+    out.sort(
+        key=lambda e: (-SEVERITY_RANK[e.risk.severity], -e.independent_paths, -e.paths, e.node)
+    )
     return out

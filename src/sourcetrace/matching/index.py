@@ -47,6 +47,7 @@ class NameIndex:
 
     def __init__(self, entities: list[ListedEntity]) -> None:
         self.entities = entities
+        self.entity_count = len(entities)
         self.names: list[IndexedName] = []
         postings: dict[str, list[int]] = defaultdict(list)
         self.identifiers: dict[str, list[int]] = defaultdict(list)

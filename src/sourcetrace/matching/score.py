@@ -141,9 +141,47 @@ def _decide(score: float, trade: float, settings: Settings) -> Decision:
 class Matcher:
     """Find the listed entities a name refers to, best first."""
 
-    def __init__(self, entities: list[ListedEntity], settings: Settings) -> None:
-        self.index = NameIndex(entities)
+    def __init__(
+        self, entities: list[ListedEntity], settings: Settings, index: NameIndex | None = None
+    ) -> None:
+        self.index = index or NameIndex(entities)
         self.settings = settings
+
+    @classmethod
+    def cached(cls, entities: list[ListedEntity], settings: Settings, lists_key: str) -> Matcher:
+        """A matcher whose index is read from the local cache when these lists were seen before.
+
+        The cache lives in ``settings.data_dir/index`` and is keyed by the list versions, the
+        algorithm and the package version, so a new list or a new matcher builds afresh.
+        """
+        import pickle
+
+        from sourcetrace import __version__
+
+        folder = settings.data_dir / "index"
+        path = folder / f"{ALGORITHM}-{__version__}-{lists_key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                index = pickle.load(fh)
+            if isinstance(index, NameIndex) and index.entity_count == len(entities):
+                index.entities = entities
+                return cls(entities, settings, index)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass
+        index = NameIndex(entities)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            index.entities = []  # the caller has them; only the parsed names are cached
+            try:
+                with tmp.open("wb") as fh:
+                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                index.entities = entities
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only data folder only costs the rebuild next time
+        return cls(entities, settings, index)
 
     @property
     def entities(self) -> list[ListedEntity]:

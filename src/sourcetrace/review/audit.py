@@ -151,22 +151,25 @@ def verify_chain(engine: Engine) -> int | None:
     prev = GENESIS
     expected_id = 1
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=1000).execute(
-            select(audit_log).order_by(audit_log.c.id)
-        ):
-            m = row._mapping
-            if m["id"] != expected_id or m["prev_hash"] != prev:
-                return int(m["id"])
-            # Hash the stored text of the details, not a re-serialisation, so edits show.
-            body = {k: m[k] for k in ("id", "at", "actor", "action", "subject")}
-            try:
-                body["details"] = json.loads(m["details"])
-            except (TypeError, ValueError):
-                return int(m["id"])
-            if canonical_json(body["details"]) != m["details"] or entry_hash(prev, body) != m["hash"]:
-                return int(m["id"])
-            prev = m["hash"]
-            expected_id += 1
+        # Streamed, so a long log is checked in constant memory; closed on an early answer.
+        result = conn.execution_options(yield_per=1000).execute(select(audit_log).order_by(audit_log.c.id))
+        try:
+            for row in result:
+                m = row._mapping
+                if m["id"] != expected_id or m["prev_hash"] != prev:
+                    return int(m["id"])
+                # The stored text of the details must be canonical, so that edits to it show.
+                body = {k: m[k] for k in ("id", "at", "actor", "action", "subject")}
+                try:
+                    body["details"] = json.loads(m["details"])
+                except (TypeError, ValueError):
+                    return int(m["id"])
+                if canonical_json(body["details"]) != m["details"] or entry_hash(prev, body) != m["hash"]:
+                    return int(m["id"])
+                prev = m["hash"]
+                expected_id += 1
+        finally:
+            result.close()
         head = conn.execute(select(meta.c.value).where(meta.c.key == "audit_head")).scalar()
     if head is not None:
         head_id, _, head_hash = head.partition(":")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import orjson
 from sqlalchemy import (
@@ -118,7 +118,7 @@ class ListStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> ListStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -163,7 +163,9 @@ class ListStore:
 
     def export_jsonl(self, version_id: int, path: Path) -> Path:
         """Write one version as an FtM JSON-lines file, the form the screener reads."""
-        lines = [orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in self.entities(version_id)]
+        lines = [
+            orjson.dumps(e, option=orjson.OPT_SORT_KEYS) + b"\n" for e in self.entities(version_id)
+        ]
         path.write_bytes(b"".join(lines))
         return path
 
@@ -190,7 +192,7 @@ class ListStore:
             }
             for e in entities
         ]
-        imported_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        imported_at = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             with self.engine.begin() as conn:
                 latest = conn.execute(
@@ -211,13 +213,17 @@ class ListStore:
                     "entity_count": len(rows),
                 }
                 result = conn.execute(list_versions.insert().values(**values))
-                version_id = int(result.inserted_primary_key[0])
+                key = result.inserted_primary_key
+                assert key is not None
+                version_id = int(key[0])
                 if rows:
                     conn.execute(
                         list_entities.insert(), [{**r, "version_id": version_id} for r in rows]
                     )
         except SQLAlchemyError as exc:
-            raise ListError(f"could not store the list version, nothing was stored: {exc}") from None
+            raise ListError(
+                f"could not store the list version, nothing was stored: {exc}"
+            ) from None
         return ListVersion(id=version_id, **values), True  # type: ignore[arg-type]
 
 

@@ -89,9 +89,7 @@ def parties(entities: Sequence[FtMDict]) -> dict[str, PartyView]:
             sections=frozenset(sections.get(entity_id, set())),
             listings=frozenset(listings.get(entity_id, set())),
             other={
-                k: tuple(v)
-                for k, v in props.items()
-                if k not in NAME_PROPS and k not in _IGNORED
+                k: tuple(v) for k, v in props.items() if k not in NAME_PROPS and k not in _IGNORED
             },
         )
     return out
@@ -128,7 +126,12 @@ def diff(old: Sequence[FtMDict], new: Sequence[FtMDict]) -> ListDiff:
             | ({"schema"} if a.schema != b.schema else set())
             | ({"listing"} if a.listings != b.listings and a.sections == b.sections else set())
         )
-        if (change.added_names or change.removed_names or change.added_sections
-                or change.removed_sections or change.changed):
+        if (
+            change.added_names
+            or change.removed_names
+            or change.added_sections
+            or change.removed_sections
+            or change.changed
+        ):
             result.changed.append(change)
     return result

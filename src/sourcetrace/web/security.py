@@ -7,14 +7,14 @@ Pages authenticate by the signed session cookie only; the JSON API also takes
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from starlette.datastructures import FormData
 
 from sourcetrace.review.accounts import User, get_user, user_for_key
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.state import AppState, StateDep
 
 CSRF_FIELD = "csrf_token"
 
@@ -60,7 +60,7 @@ def key_user(request: Request, st: AppState) -> User | None:
 def require(role: str) -> Callable[..., User]:
     """A page dependency: the session's account, which must have ``role`` or a higher one."""
 
-    def dependency(request: Request, st: AppState = Depends(state)) -> User:
+    def dependency(request: Request, st: StateDep) -> User:
         user = session_user(request, st)
         if user is None:
             raise LoginRequired()
@@ -75,7 +75,7 @@ def require(role: str) -> Callable[..., User]:
 def require_api(role: str) -> Callable[..., User]:
     """An API dependency: an API key or a session, whose account has ``role`` or higher."""
 
-    def dependency(request: Request, st: AppState = Depends(state)) -> User:
+    def dependency(request: Request, st: StateDep) -> User:
         user = key_user(request, st) or session_user(request, st)
         if user is None:
             raise ApiAuthRequired()
@@ -86,14 +86,36 @@ def require_api(role: str) -> Callable[..., User]:
     return dependency
 
 
-async def csrf_form(request: Request) -> FormData:
-    """The POSTed form, refused with 403 unless it carries the session's CSRF token."""
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, refused with 403 unless it carries the session's CSRF token.
+
+    The caller closes the form (its uploaded files) when done.
+    """
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     expected = request.session.get("csrf")
     if not isinstance(sent, str) or not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
-        raise HTTPException(status_code=403, detail="the form has expired or did not come from this site: reload the page and try again")
+        await form.close()
+        raise HTTPException(
+            status_code=403,
+            detail="the form has expired or did not come from this site: reload the page and try again",
+        )
     return form
 
 
-CsrfForm = Callable[[Request], Coroutine[Any, Any, FormData]]
+async def csrf_form(request: Request) -> AsyncIterator[FormData]:
+    """A route dependency: :func:`checked_form`, closed after the route has answered."""
+    form = await checked_form(request)
+    try:
+        yield form
+    finally:
+        await form.close()
+
+
+
+CheckedForm = Annotated[FormData, Depends(csrf_form)]
+"""A route parameter that receives the POSTed form after its CSRF token was checked."""
+Viewer = Annotated[User, Depends(require("viewer"))]
+Analyst = Annotated[User, Depends(require("analyst"))]
+Admin = Annotated[User, Depends(require("admin"))]
+ApiViewer = Annotated[User, Depends(require_api("viewer"))]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -35,3 +36,7 @@ def state(request: Request) -> AppState:
     """The app's shared state, for a route's dependencies."""
     st: AppState = request.app.state.sourcetrace
     return st
+
+
+StateDep = Annotated[AppState, Depends(state)]
+"""A route parameter that receives the app's shared state."""

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sourcetrace.errors import ListError
-from sourcetrace.lists.importers import ftm_jsonl, ofac_sdn_csv, trade_csl_csv, uflpa_html
+from sourcetrace.lists.importers import (
+    eu_fsf_xml,
+    ftm_jsonl,
+    ofac_sdn_csv,
+    ofac_sdn_xml,
+    trade_csl_csv,
+    uflpa_html,
+    uk_sanctions_xml,
+)
 from sourcetrace.lists.importers._common import FtMDict, canonical_line
 
 
@@ -39,19 +47,61 @@ FORMATS: dict[str, ListFormat] = {
     f.name: f
     for f in (
         ListFormat(
-            "ofac-sdn-csv", ofac_sdn_csv.TITLE, ofac_sdn_csv.PUBLISHER, ofac_sdn_csv.DATASET,
-            ofac_sdn_csv.SOURCE_URL, ofac_sdn_csv.parse, ofac_sdn_csv.source_files,
+            "ofac-sdn-csv",
+            ofac_sdn_csv.TITLE,
+            ofac_sdn_csv.PUBLISHER,
+            ofac_sdn_csv.DATASET,
+            ofac_sdn_csv.SOURCE_URL,
+            ofac_sdn_csv.parse,
+            ofac_sdn_csv.source_files,
         ),
         ListFormat(
-            "trade-csl-csv", trade_csl_csv.TITLE, trade_csl_csv.PUBLISHER, trade_csl_csv.DATASET,
-            trade_csl_csv.SOURCE_URL, trade_csl_csv.parse,
+            "ofac-sdn-xml",
+            ofac_sdn_xml.TITLE,
+            ofac_sdn_xml.PUBLISHER,
+            ofac_sdn_xml.DATASET,
+            ofac_sdn_xml.SOURCE_URL,
+            ofac_sdn_xml.parse,
         ),
         ListFormat(
-            "uflpa-html", uflpa_html.TITLE, uflpa_html.PUBLISHER, uflpa_html.DATASET,
-            uflpa_html.SOURCE_URL, uflpa_html.parse,
+            "trade-csl-csv",
+            trade_csl_csv.TITLE,
+            trade_csl_csv.PUBLISHER,
+            trade_csl_csv.DATASET,
+            trade_csl_csv.SOURCE_URL,
+            trade_csl_csv.parse,
         ),
         ListFormat(
-            "ftm", "FollowTheMoney entities", "", "", "", ftm_jsonl.parse,
+            "uflpa-html",
+            uflpa_html.TITLE,
+            uflpa_html.PUBLISHER,
+            uflpa_html.DATASET,
+            uflpa_html.SOURCE_URL,
+            uflpa_html.parse,
+        ),
+        ListFormat(
+            "eu-fsf-xml",
+            eu_fsf_xml.TITLE,
+            eu_fsf_xml.PUBLISHER,
+            eu_fsf_xml.DATASET,
+            eu_fsf_xml.SOURCE_URL,
+            eu_fsf_xml.parse,
+        ),
+        ListFormat(
+            "uk-sanctions-xml",
+            uk_sanctions_xml.TITLE,
+            uk_sanctions_xml.PUBLISHER,
+            uk_sanctions_xml.DATASET,
+            uk_sanctions_xml.SOURCE_URL,
+            uk_sanctions_xml.parse,
+        ),
+        ListFormat(
+            "ftm",
+            "FollowTheMoney entities",
+            "",
+            "",
+            "",
+            ftm_jsonl.parse,
         ),
     )
 }

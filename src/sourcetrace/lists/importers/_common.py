@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,18 @@ FtMDict = dict[str, Any]
 """One FtM entity as a JSON-ready dict: ``id``, ``schema``, ``properties``, ``datasets``."""
 
 PERSON_PROPS = frozenset(
-    {"name", "alias", "previousName", "weakAlias", "firstName", "middleName", "lastName",
-     "fatherName", "topics", "sourceUrl"}
+    {
+        "name",
+        "alias",
+        "previousName",
+        "weakAlias",
+        "firstName",
+        "middleName",
+        "lastName",
+        "fatherName",
+        "topics",
+        "sourceUrl",
+    }
 )
 """The only properties a Person keeps: the names the list gives, nothing that profiles them."""
 
@@ -82,7 +94,7 @@ def party(
     schema: str,
     entity_id: str,
     dataset: str,
-    props: dict[str, list[str] | str],
+    props: Mapping[str, list[str] | str],
 ) -> FtMDict:
     """A party entity (organisation, vessel or person) as an FtM dict; persons keep names only."""
     entity = ftm_model().make_entity(schema)
@@ -101,7 +113,7 @@ def sanction(
     entity_id: str,
     dataset: str,
     key: str,
-    props: dict[str, list[str] | str],
+    props: Mapping[str, list[str] | str],
 ) -> FtMDict:
     """A Sanction entity for one listing of ``entity_id``; ``key`` keeps its id stable."""
     entity = ftm_model().make_entity("Sanction")
@@ -131,12 +143,19 @@ def canonical_line(entity: FtMDict) -> str:
     return json.dumps(entity, ensure_ascii=False, sort_keys=True)
 
 
-def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
-    """The whole file as text, trying each encoding in turn; unreadable -> ListError."""
+def check_file(path: Path) -> None:
+    """A ListError unless ``path`` is an existing, non-empty file."""
     if not path.exists():
         raise ListError("list file not found", path=path)
     if path.is_dir():
         raise ListError("expected a file, found a folder", path=path)
+    if path.stat().st_size == 0:
+        raise ListError("list file is empty", path=path)
+
+
+def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
+    """The whole file as text, trying each encoding in turn; unreadable -> ListError."""
+    check_file(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -164,3 +183,20 @@ def merge_parties(entities: list[FtMDict]) -> list[FtMDict]:
             have.extend(v for v in values if v not in have)
         seen["properties"] = dict(sorted(seen["properties"].items()))
     return list(out.values())
+
+
+def read_xml(path: Path) -> ET.Element:
+    """The file's XML root with namespaces stripped from tags; corrupt or truncated -> ListError."""
+    check_file(path)
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        what = str(exc).split(": line")[0]
+        raise ListError(f"corrupt or truncated XML ({what})", path=path, row=line) from None
+    except OSError as exc:
+        raise ListError(f"cannot read list file: {exc.strerror}", path=path) from None
+    for element in root.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+    return root

@@ -52,9 +52,7 @@ def parse(path: Path) -> list[FtMDict]:
             if data["id"] not in sanctioned:
                 dropped.add(data["id"])
                 continue
-            data["properties"] = {
-                k: v for k, v in data["properties"].items() if k in PERSON_PROPS
-            }
+            data["properties"] = {k: v for k, v in data["properties"].items() if k in PERSON_PROPS}
         elif data["schema"] not in _PARTIES and data["schema"] not in _LINKS:
             continue
         kept[data["id"]] = data
@@ -73,21 +71,20 @@ def _check(model: Any, line: bytes, path: Path, number: int) -> FtMDict:
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError:
-        raise ListError("not a JSON object (corrupt or truncated FtM line)", path=path,
-                        row=number) from None
+        raise ListError(
+            "not a JSON object (corrupt or truncated FtM line)", path=path, row=number
+        ) from None
     if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
         raise ListError("not an FtM entity (no 'id' or 'schema')", path=path, row=number)
     schema = model.get(str(data["schema"]))
     if schema is None or schema.abstract:
-        raise ListError(f"unknown or abstract FtM schema {data['schema']!r}", path=path,
-                        row=number)
+        raise ListError(f"unknown or abstract FtM schema {data['schema']!r}", path=path, row=number)
     props = data.get("properties") or {}
     if not isinstance(props, dict):
         raise ListError("'properties' is not an object", path=path, row=number)
     for prop, values in props.items():
         if schema.get(prop) is None:
-            raise ListError(f"schema {schema.name} has no property {prop!r}", path=path,
-                            row=number)
+            raise ListError(f"schema {schema.name} has no property {prop!r}", path=path, row=number)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ListError(f"property {prop!r} is not a list of strings", path=path, row=number)
     out: FtMDict = {

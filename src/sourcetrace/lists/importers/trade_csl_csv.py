@@ -18,7 +18,14 @@ import re
 from pathlib import Path
 
 from sourcetrace.errors import ListError
-from sourcetrace.lists.importers._common import FtMDict, clean, org_schema, party, read_text, sanction
+from sourcetrace.lists.importers._common import (
+    FtMDict,
+    clean,
+    org_schema,
+    party,
+    read_text,
+    sanction,
+)
 
 DATASET = "us_trade_csl"
 TITLE = "Consolidated Screening List"
@@ -44,7 +51,9 @@ def parse(path: Path) -> list[FtMDict]:
     try:
         header = [h.strip() for h in next(reader)]
     except (StopIteration, csv.Error):
-        raise ListError("no header row: not the Consolidated Screening List CSV", path=path) from None
+        raise ListError(
+            "no header row: not the Consolidated Screening List CSV", path=path
+        ) from None
     missing = [col for col in REQUIRED if col not in header]
     if missing:
         raise ListError(

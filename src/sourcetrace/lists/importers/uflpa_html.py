@@ -41,7 +41,9 @@ TITLE = "UFLPA Entity List"
 PUBLISHER = "U.S. Department of Homeland Security"
 SOURCE_URL = "https://www.dhs.gov/uflpa-entity-list"
 
-_SECTION = re.compile(r"Section\s+2\s*\(d\)\s*\(2\)\s*\(B\)\s*\((?:i|ii|iii|iv|v|vi)\)", re.I)
+_SECTION = re.compile(
+    r"Section\s+2\s*\(d\)\s*\(2\)\s*\(B\)\s*\((?:i|ii|iii|iv|v|vi)\)", re.IGNORECASE
+)
 _NAME_COLUMNS = ("name of entity", "entity name", "entity")
 _DATE_COLUMN = "effective date"
 
@@ -75,8 +77,9 @@ class _PageReader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table" and "usa-table" in (dict(attrs).get("class") or "").split():
             if self._table is not None:
-                raise ListError("a table opens inside another: the page is corrupt",
-                                row=self.getpos()[0])
+                raise ListError(
+                    "a table opens inside another: the page is corrupt", row=self.getpos()[0]
+                )
             self._table = _Table(self.getpos()[0], self._section, self._description)
             self._section = self._description = ""
         elif self._table is not None and tag == "tr":
@@ -127,14 +130,20 @@ def read_tables(path: Path) -> list[_Table]:
     except ListError as exc:
         raise ListError(exc.message, path=path, row=exc.row) from None
     if reader.unclosed() or not reader.ended:
-        raise ListError("the page ends early (no closing </table> or </html>): truncated",
-                        path=path, row=reader.getpos()[0])
+        raise ListError(
+            "the page ends early (no closing </table> or </html>): truncated",
+            path=path,
+            row=reader.getpos()[0],
+        )
     if not reader.tables:
         raise ListError("no usa-table tables: not the DHS UFLPA Entity List page", path=path)
     for table in reader.tables:
         if not table.section:
-            raise ListError("a table has no 'Section 2(d)(2)(B)(..)' heading before it",
-                            path=path, row=table.line)
+            raise ListError(
+                "a table has no 'Section 2(d)(2)(B)(..)' heading before it",
+                path=path,
+                row=table.line,
+            )
     return reader.tables
 
 
@@ -146,15 +155,19 @@ def parse(path: Path) -> list[FtMDict]:
         columns = [h.casefold() for h in header]
         name_col = next((columns.index(c) for c in _NAME_COLUMNS if c in columns), None)
         if name_col is None or _DATE_COLUMN not in columns:
-            raise ListError("table header lacks 'Name of Entity' and 'Effective Date'",
-                            path=path, row=header_line)
+            raise ListError(
+                "table header lacks 'Name of Entity' and 'Effective Date'",
+                path=path,
+                row=header_line,
+            )
         date_col = columns.index(_DATE_COLUMN)
         for line, cells, is_header in table.rows[1:]:
             if is_header:
                 continue
             if len(cells) != len(columns):
-                raise ListError(f"expected {len(columns)} cells, found {len(cells)}",
-                                path=path, row=line)
+                raise ListError(
+                    f"expected {len(columns)} cells, found {len(cells)}", path=path, row=line
+                )
             date = _date(cells[date_col], path, line)
             out.extend(_entry(cells[name_col], date, table, path, line))
     if not out:
@@ -187,11 +200,12 @@ _SUBSIDIARY_LIST = re.compile(
     r",?\s+and its (?:subsidiary|subsidiaries|\w+ [\w-]+-based subsidiaries, which include)\s+(.+)$"
 )
 _SCOPE_TAIL = re.compile(
-    r",?\s+(and (?:its )?(?:subordinate and affiliated entities|subsidiaries))\s*$", re.I
+    r",?\s+(and (?:its )?(?:subordinate and affiliated entities|subsidiaries))\s*$", re.IGNORECASE
 )
 _PAREN = re.compile(
     r"\((?P<kind>(?:and|including)\s+\w+\s+alias(?:es)?\s*:|formerly known as|also known as"
-    r"|including subsidiaries)", re.I
+    r"|including subsidiaries)",
+    re.IGNORECASE,
 )
 _FORMER_TAIL = re.compile(r";?\s*(?:and\s+)?formerly known as\s*:?")
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
@@ -272,25 +286,37 @@ def _entry(cell: str, date: str, table: _Table, path: Path, line: int) -> list[F
     }
     main_id = make_id("uflpa", merge_key(entry.name))
     out = [
-        party(org_schema(entry.name), main_id, DATASET, {
-            "name": entry.name,
-            "alias": entry.aliases,
-            "previousName": entry.previous,
-            "notes": entry.scope,
-            "country": "cn",
-            "topics": ["forced.labor"],
-            "sourceUrl": SOURCE_URL,
-        }),
+        party(
+            org_schema(entry.name),
+            main_id,
+            DATASET,
+            {
+                "name": entry.name,
+                "alias": entry.aliases,
+                "previousName": entry.previous,
+                "notes": entry.scope,
+                "country": "cn",
+                "topics": ["forced.labor"],
+                "sourceUrl": SOURCE_URL,
+            },
+        ),
         sanction(main_id, DATASET, section, listing),
     ]
     for name in entry.subsidiaries:
         sub_id = make_id("uflpa", merge_key(name))
-        out.append(party(org_schema(name), sub_id, DATASET, {
-            "name": name,
-            "notes": f"Listed as a subsidiary of {entry.name}",
-            "country": "cn",
-            "topics": ["forced.labor"],
-            "sourceUrl": SOURCE_URL,
-        }))
+        out.append(
+            party(
+                org_schema(name),
+                sub_id,
+                DATASET,
+                {
+                    "name": name,
+                    "notes": f"Listed as a subsidiary of {entry.name}",
+                    "country": "cn",
+                    "topics": ["forced.labor"],
+                    "sourceUrl": SOURCE_URL,
+                },
+            )
+        )
         out.append(sanction(sub_id, DATASET, section, {**listing, "summary": ""}))
     return out

@@ -1,0 +1,129 @@
+"""``sourcetrace lists import | diff | versions``: bring official lists in as versions and compare them.
+
+Plain functions, registered as commands on the ``lists`` group in ``cli/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sourcetrace.lists.importers import FORMATS
+from sourcetrace.store import ListDiff, ListStore, import_list
+
+_DB_HELP = (
+    "Where list versions are kept: a SQLAlchemy URL (postgresql+psycopg://...) or a SQLite file; "
+    "default: sourcetrace.db in the data directory (SOURCETRACE_DATA_DIR)."
+)
+DbOption = Annotated[str | None, typer.Option("--db", help=_DB_HELP)]
+
+
+def import_(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The list as downloaded from its publisher (for OFAC's legacy CSV: sdn.csv, with "
+            "alt.csv and add.csv beside it, or their folder)."
+        ),
+    ],
+    format: Annotated[
+        str, typer.Option("--format", "-f", help=f"The file's format: {', '.join(FORMATS)}.")
+    ],
+    db: DbOption = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="List name to file the version under (default: per format)."),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Where the file was downloaded from (URL), for the record."),
+    ] = None,
+) -> None:
+    """Import an official list file as a new version; a file with the same content adds none."""
+    with ListStore.open(db) as store:
+        result = import_list(file, format, store, list_name=name, source=source)
+    version = result.version
+    console = Console()
+    if result.created:
+        console.print(
+            f"imported {version.list_name} as version {version.id}: {version.entity_count} "
+            f"entities, content {version.content_hash[:19]}"
+        )
+    else:
+        console.print(
+            f"unchanged: {version.list_name} version {version.id} (imported "
+            f"{version.imported_at}) already has this content; no version added"
+        )
+
+
+def diff(
+    old: Annotated[int, typer.Argument(help="The earlier version's id (see `lists versions`).")],
+    new: Annotated[int, typer.Argument(help="The later version's id.")],
+    db: DbOption = None,
+) -> None:
+    """Show what changed between two list versions: parties added, removed and changed."""
+    with ListStore.open(db) as store:
+        before, after = store.version(old), store.version(new)
+        changes = store.diff(old, new)
+    console = Console()
+    console.print(
+        f"{before.list_name} v{before.id} ({before.imported_at}) -> "
+        f"{after.list_name} v{after.id} ({after.imported_at})"
+    )
+    _print_diff(console, changes)
+
+
+def _print_diff(console: Console, changes: ListDiff) -> None:
+    if changes.empty:
+        console.print("no listed party was added, removed or changed")
+        return
+    table = Table()
+    for col in ("change", "entity", "name", "details"):
+        table.add_column(col, overflow="fold")
+    for view in changes.added:
+        table.add_row("added", view.id, view.caption, "; ".join(sorted(view.sections)))
+    for view in changes.removed:
+        table.add_row("removed", view.id, view.caption, "; ".join(sorted(view.sections)))
+    for change in changes.changed:
+        details = [
+            *(f"+ {n}" for n in change.added_names),
+            *(f"- {n}" for n in change.removed_names),
+            *(f"+ section {s}" for s in change.added_sections),
+            *(f"- section {s}" for s in change.removed_sections),
+            *(f"changed {c}" for c in change.changed),
+        ]
+        table.add_row("changed", change.id, change.caption, "; ".join(details))
+    console.print(table)
+    console.print(
+        f"{len(changes.added)} added, {len(changes.removed)} removed, "
+        f"{len(changes.changed)} changed"
+    )
+
+
+def versions(db: DbOption = None) -> None:
+    """List the imported list versions; the newest of each list is the one in force."""
+    with ListStore.open(db) as store:
+        found = store.versions()
+    if not found:
+        Console().print("no list versions yet: import one with `sourcetrace lists import`")
+        return
+    in_force = {v.list_name: v.id for v in found}
+    table = Table(title="List versions")
+    for col in ("id", "list", "format", "imported at", "entities", "content hash", "source", ""):
+        table.add_column(col, overflow="fold")
+    for v in found:
+        table.add_row(
+            str(v.id),
+            v.list_name,
+            v.format,
+            v.imported_at,
+            str(v.entity_count),
+            v.content_hash[:19],
+            v.source,
+            "in force" if in_force[v.list_name] == v.id else "",
+        )
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""The JSON API: a ``/match`` endpoint compatible with OpenSanctions yente."""

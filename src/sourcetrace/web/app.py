@@ -1,0 +1,142 @@
+"""The web workspace and API: ``create_app()`` builds the FastAPI app over a review store.
+
+Everything it serves is local: templates, one CSS and one JS file; no CDN, no fonts from elsewhere.
+The matcher over the bundled lists is built here, once, and shared by every request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from functools import lru_cache
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, select
+from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from sourcetrace.matching.score import Matcher
+from sourcetrace.review.db import default_url, make_engine, meta
+from sourcetrace.screening import ListUsed, load_lists
+from sourcetrace.settings import Settings, load_settings
+from sourcetrace.web.api import match
+from sourcetrace.web.config import WebConfig, load_web_config
+from sourcetrace.web.pages import make_templates, render
+from sourcetrace.web.routes import admin, jobs, login, review, reports
+from sourcetrace.web.security import ApiAuthRequired, LoginRequired
+from sourcetrace.web.state import HERE, AppState
+
+API_PREFIXES = ("/match",)
+PUBLIC_PATHS = ("/login", "/static", "/openapi.json")
+"""The only paths that answer without an account (tests check every other route refuses)."""
+
+
+def create_app(
+    db_url: str | None = None,
+    *,
+    settings: Settings | None = None,
+    config: WebConfig | None = None,
+) -> FastAPI:
+    """The workspace app on the store at ``db_url`` (default: SQLite in the data directory)."""
+    settings = settings or load_settings()
+    config = config or load_web_config()
+    engine = make_engine(db_url or default_url(settings))
+    matcher, used = bundled_matcher(settings)
+    st = AppState(
+        engine=engine,
+        settings=settings,
+        config=config,
+        matcher=matcher,
+        lists=used,
+        templates=make_templates(),
+        entities={e.id: e for e in matcher.entities},
+    )
+    app = FastAPI(
+        title="sourcetrace",
+        summary="Screen suppliers for Uyghur forced-labour risk: a yente-compatible matching API.",
+        version="0.1.0",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; the schema itself is served.
+        redoc_url=None,
+    )
+    app.state.sourcetrace = st
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.secret_key or _stored_secret(engine),
+        session_cookie="sourcetrace_session",
+        max_age=int(timedelta(hours=config.session_hours).total_seconds()),
+        same_site="strict",
+        https_only=config.https_only,
+    )
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for module in (login, jobs, review, reports, admin):
+        app.include_router(module.router)
+    app.include_router(match.router)
+    _add_handlers(app)
+    return app
+
+
+@lru_cache(maxsize=4)
+def bundled_matcher(settings: Settings) -> tuple[Matcher, list[ListUsed]]:
+    """The matcher over the bundled lists, built once per process and settings."""
+    entities, used = load_lists()
+    return Matcher(entities, settings), used
+
+
+def _stored_secret(engine: Engine) -> str:
+    """The session-signing key kept in the store, made on first start, so logins survive restarts."""
+    with engine.begin() as conn:
+        value = conn.execute(select(meta.c.value).where(meta.c.key == "session_secret")).scalar()
+        if value is None:
+            value = secrets.token_urlsafe(48)
+            conn.execute(meta.insert().values(key="session_secret", value=value))
+    return str(value)
+
+
+async def _security_headers(request: Request, call_next: object) -> Response:
+    response: Response = await call_next(request)  # type: ignore[operator]
+    # Only this site's own scripts, styles and images; no framing.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIXES) or "application/json" in request.headers.get("accept", "")
+
+
+def _add_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "log in or give an API key"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
+
+    @app.exception_handler(ApiAuthRequired)
+    async def api_auth_required(_request: Request, _exc: ApiAuthRequired) -> Response:
+        return JSONResponse(
+            {"detail": "give an API key (Authorization: ApiKey <key>) or log in"},
+            status_code=401,
+            headers={"WWW-Authenticate": "ApiKey"},
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        st: AppState = request.app.state.sourcetrace
+        return render(request, st, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
+
+
+def _quote(path: str) -> str:
+    return quote(path, safe="/")

@@ -1,0 +1,136 @@
+"""Managing the tool's accounts and API keys, and reading the audit log (admins only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from sourcetrace.errors import ConfigError
+from sourcetrace.review import accounts, audit
+from sourcetrace.review.accounts import User
+from sourcetrace.review.db import ROLES
+from sourcetrace.web.pages import redirect, render
+from sourcetrace.web.security import csrf_form, require
+from sourcetrace.web.state import AppState, state
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def _users_page(
+    request: Request, st: AppState, *, error: str | None = None, new_key: str | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        st,
+        "users.html",
+        status_code=status_code,
+        users=accounts.list_users(st.engine),
+        keys=accounts.list_api_keys(st.engine),
+        roles=ROLES,
+        error=error,
+        new_key=new_key,
+    )
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, _user: Admin, st: StateDep) -> Response:
+    return _users_page(request, st)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def add_user(
+    request: Request,
+    user: Admin,
+    form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    try:
+        accounts.add_user(
+            st.engine,
+            str(form.get("username") or ""),
+            str(form.get("role") or ""),
+            str(form.get("password") or ""),
+            actor=user.username,
+        )
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    return redirect("/admin/users")
+
+
+@router.post("/users/{username}/role", response_class=HTMLResponse)
+def change_role(
+    request: Request,
+    username: str,
+    user: Admin,
+    form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    if username == user.username:
+        return _users_page(request, st, error="You cannot change your own role.", status_code=400)
+    try:
+        accounts.set_role(st.engine, username, str(form.get("role") or ""), actor=user.username)
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    return redirect("/admin/users")
+
+
+@router.post("/users/{username}/active", response_class=HTMLResponse)
+def change_active(
+    request: Request,
+    username: str,
+    user: Admin,
+    form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    if username == user.username:
+        return _users_page(request, st, error="You cannot switch off your own account.", status_code=400)
+    try:
+        accounts.set_active(st.engine, username, form.get("active") == "1", actor=user.username)
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    return redirect("/admin/users")
+
+
+@router.post("/keys", response_class=HTMLResponse)
+def create_key(
+    request: Request,
+    user: Admin,
+    form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    try:
+        key = accounts.create_api_key(
+            st.engine, str(form.get("username") or ""), str(form.get("label") or "")[:200], actor=user.username
+        )
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    # Shown once, in this response only; the store keeps its hash.
+    return _users_page(request, st, new_key=key)
+
+
+@router.post("/keys/{key_id}/revoke", response_class=HTMLResponse)
+def revoke_key(
+    request: Request,
+    key_id: int,
+    user: Admin,
+    _form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    try:
+        accounts.revoke_api_key(st.engine, key_id, actor=user.username)
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    return redirect("/admin/users")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, _user: Admin, st: StateDep) -> Response:
+    return render(
+        request,
+        st,
+        "audit.html",
+        entries=list(reversed(audit.entries(st.engine, limit=200))),
+        total=audit.count(st.engine),
+        broken_at=audit.verify_chain(st.engine),
+    )

@@ -1,0 +1,165 @@
+"""Uploading a supplier file, screening it, and browsing a job's results."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+
+from sourcetrace.errors import SourcetraceError
+from sourcetrace.review.accounts import User
+from sourcetrace.review.jobs import Job, create_job, get_job, list_jobs
+from sourcetrace.review.queue import review_items
+from sourcetrace.screening import ScreeningRun, screen
+from sourcetrace.web.config import UPLOAD_SUFFIXES
+from sourcetrace.web.pages import redirect, render
+from sourcetrace.web.security import checked_form, require
+from sourcetrace.web.state import AppState, state
+
+router = APIRouter(include_in_schema=False)
+log = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+FILTERS = ("match", "review", "clear")
+REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure")
+
+
+class UploadRefused(Exception):
+    """The uploaded file cannot be screened; the message says why, for the user."""
+
+
+def load_job(st: AppState, job_id: int) -> Job:
+    job = get_job(st.engine, job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"no job {job_id}")
+    return job
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(_user: Viewer) -> Response:
+    return redirect("/jobs")
+
+
+@router.get("/jobs", response_class=HTMLResponse)
+def jobs_page(request: Request, user: Viewer, st: StateDep) -> Response:
+    return _jobs_page(request, st, user, error=None)
+
+
+def _jobs_page(request: Request, st: AppState, user: User, error: str | None, status_code: int = 200) -> Response:
+    return render(
+        request,
+        st,
+        "jobs.html",
+        status_code=status_code,
+        jobs=list_jobs(st.engine),
+        error=error,
+        suffixes=", ".join(UPLOAD_SUFFIXES),
+        max_mb=round(st.config.max_upload_bytes / 1024 / 1024, 1),
+        can_upload=user.can("analyst"),
+    )
+
+
+@router.post("/jobs", response_class=HTMLResponse)
+async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
+    limit = st.config.max_upload_bytes
+    length = request.headers.get("content-length", "")
+    # Refuse an oversized body before reading it; the form's own overhead is small.
+    if length.isdigit() and int(length) > limit + 64 * 1024:
+        return _jobs_page(request, st, user, _too_big(limit), status_code=413)
+    form = await checked_form(request)
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise UploadRefused("Choose a file to upload.")
+        filename = Path(upload.filename.replace("\\", "/")).name[:255]
+        suffix = Path(filename).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise UploadRefused(
+                f"{filename}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(UPLOAD_SUFFIXES)}."
+            )
+        with tempfile.TemporaryDirectory(prefix="sourcetrace-upload-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            digest = await _save(upload, path, limit)
+            run = await run_in_threadpool(_screen, path, filename, st)
+    except UploadRefused as exc:
+        return _jobs_page(request, st, user, str(exc), status_code=400)
+    finally:
+        await form.close()
+    job_id = await run_in_threadpool(
+        create_job, st.engine, filename=filename, file_hash=digest, run=run, actor=user.username
+    )
+    return redirect(f"/jobs/{job_id}")
+
+
+def _too_big(limit: int) -> str:
+    return f"The file is larger than the limit of {limit / 1024 / 1024:.1f} MB; nothing was stored."
+
+
+async def _save(upload: UploadFile, path: Path, limit: int) -> str:
+    """Copy the upload to ``path``, refusing it past ``limit`` bytes; returns its sha256."""
+    sha = hashlib.sha256()
+    size = 0
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise UploadRefused(_too_big(limit))
+            sha.update(chunk)
+            out.write(chunk)
+    if size == 0:
+        raise UploadRefused(f"{upload.filename}: the file is empty; nothing was stored.")
+    return f"sha256:{sha.hexdigest()}"
+
+
+def _screen(path: Path, filename: str, st: AppState) -> ScreeningRun:
+    try:
+        return screen(path, settings=st.settings)
+    except SourcetraceError as exc:
+        # Name the file as the user knows it, not the temporary copy.
+        shown = SourcetraceError(exc.message, path=filename, row=exc.row, column=exc.column)
+        raise UploadRefused(shown.line() + "; nothing was stored.") from None
+    except Exception as exc:  # a reader library failing on a malformed file
+        log.exception("screening an upload failed")
+        raise UploadRefused(
+            f"{filename}: the file could not be read ({type(exc).__name__}); nothing was stored."
+        ) from None
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(
+    request: Request,
+    job_id: int,
+    decision: str = "",
+    review: str = "",
+    _user: Viewer,
+    st: StateDep,
+) -> Response:
+    job = load_job(st, job_id)
+    standing = {item.row["row"]: item for item in review_items(st.engine, job)}
+    rows: list[dict[str, Any]] = []
+    for row in job.results:
+        item = standing.get(row["row"])
+        status = "" if item is None else ("pending" if item.decision is None else item.decision.decision)
+        if decision in FILTERS and row["decision"] != decision:
+            continue
+        if review in REVIEW_FILTERS and status != review:
+            continue
+        rows.append({**row, "review": status, "item": item})
+    return render(
+        request,
+        st,
+        "job.html",
+        job=job,
+        rows=rows,
+        decision=decision if decision in FILTERS else "",
+        review=review if review in REVIEW_FILTERS else "",
+        filters=FILTERS,
+        review_filters=REVIEW_FILTERS,
+        pending=sum(1 for i in standing.values() if i.pending),
+    )

@@ -1,0 +1,56 @@
+"""Logging in and out of the workspace."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from sourcetrace.review.accounts import authenticate
+from sourcetrace.web.pages import redirect, render
+from sourcetrace.web.security import csrf_form, csrf_token, session_user
+from sourcetrace.web.state import AppState, state
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site, so the login page cannot be used to send people elsewhere.
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/", st: StateDep) -> Response:
+    if session_user(request, st) is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, st, "login.html", next=_safe_next(next), error=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
+    username = str(form.get("username") or "")
+    password = str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or "/"))
+    user = authenticate(st.engine, username, password)
+    if user is None:
+        return render(
+            request, st, "login.html", status_code=401, next=target, error="Wrong username or password."
+        )
+    # A fresh session (and CSRF token) at login, so a session planted beforehand is worthless.
+    request.session.clear()
+    request.session["user"] = user.username
+    csrf_token(request)
+    return redirect(target)
+
+
+@router.post("/logout")
+def logout(request: Request, _form: CheckedForm) -> Response:
+    request.session.clear()
+    return redirect("/login")

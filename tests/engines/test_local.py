@@ -1,0 +1,108 @@
+"""The local bulk engine: same results as the in-memory screen, in order, chunked, resumable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import sourcetrace
+from sourcetrace.errors import InputError
+from sourcetrace.screening import screen_file
+
+
+def bol_file(tmp_path: Path, examples: Path, repeat: int = 40) -> Path:
+    """A shipment file whose shipper names repeat, like bills of lading do."""
+    names = pl.read_csv(examples / "suppliers.csv").get_column("supplier_name").to_list()
+    rows = [names[(i * 7) % len(names)] for i in range(len(names) * repeat)]
+    path = tmp_path / "bol.csv"
+    pl.DataFrame({"shipper": rows, "hs_code": ["520512"] * len(rows)}).write_csv(path)
+    return path
+
+
+def test_chunked_multiprocess_output_equals_in_memory_screen(tmp_path: Path, examples: Path) -> None:
+    path = bol_file(tmp_path, examples)
+    out = tmp_path / "out.parquet"
+    summary, _, column = screen_file(path, out, chunk_rows=97, workers=2)
+    assert column == "shipper"
+    got = pl.read_parquet(out)
+    want = sourcetrace.screen(path).to_frame()
+    assert got.height == want.height == summary.rows
+    assert got.get_column("row").to_list() == list(range(1, got.height + 1))
+    assert got.equals(want)
+    assert summary.distinct_names < 30  # each distinct name matched once
+    assert summary.counts["match"] == want.filter(pl.col("decision") == "match").height
+    assert not list(tmp_path.glob(".out.parquet*"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_every_output_format_has_one_row_per_input_row(tmp_path: Path, examples: Path, suffix: str) -> None:
+    path = bol_file(tmp_path, examples, repeat=3)
+    out = tmp_path / f"out{suffix}"
+    screen_file(path, out, chunk_rows=10, workers=1)
+    reader = {".csv": pl.read_csv, ".jsonl": pl.read_ndjson, ".xlsx": pl.read_excel}[suffix]
+    frame = reader(out)
+    assert frame.get_column("row").to_list() == list(range(1, 82))
+
+
+def test_bad_row_stops_the_run_or_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "bol.csv"
+    path.write_text(
+        "shipper,hs\nXinjiang Zhongtai Chemical Co Ltd,2815\nA Co,1,2\nPacific Textiles Holdings Ltd,6006\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    with pytest.raises(InputError, match=r"row 2: has 3 fields"):
+        screen_file(path, out, workers=1)
+    assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
+    summary, _, _ = screen_file(path, out, workers=1, skip_bad_rows=True)
+    frame = pl.read_csv(out)
+    assert frame.get_column("row").to_list() == [1, 3]
+    assert summary.skipped_rows == [2]
+    assert frame.get_column("decision").to_list() == ["match", "clear"]
+
+
+def test_killed_run_leaves_no_output_and_resume_completes_it(tmp_path: Path, examples: Path) -> None:
+    path = bol_file(tmp_path, examples, repeat=400)  # 10,800 rows
+    out = tmp_path / "out.csv"
+    reference = tmp_path / "reference.csv"
+    screen_file(path, reference, chunk_rows=500, workers=1)
+    code = (
+        "import sys, time\n"
+        "import sourcetrace.engines.local as local\n"
+        "orig = local._screen_chunk\n"
+        "def slow(*a, **k):\n"
+        "    time.sleep(0.3)\n"
+        "    return orig(*a, **k)\n"
+        "local._screen_chunk = slow\n"
+        "from sourcetrace.screening import screen_file\n"
+        f"screen_file({str(path)!r}, {str(out)!r}, chunk_rows=500, workers=1)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    parts = tmp_path / ".out.csv.parts"
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(parts.glob("*.parquet"))) < 4:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not out.exists()
+    done = len(list(parts.glob("*.parquet")))
+    assert 4 <= done < 22
+    screen_file(path, out, chunk_rows=500, workers=1, resume=True)
+    assert out.read_bytes() == reference.read_bytes()
+    assert not parts.exists()
+
+
+def test_parquet_input_streams(tmp_path: Path, examples: Path) -> None:
+    csv_path = bol_file(tmp_path, examples, repeat=2)
+    pq_path = tmp_path / "bol.parquet"
+    pl.read_csv(csv_path).write_parquet(pq_path)
+    out = tmp_path / "out.parquet"
+    screen_file(pq_path, out, chunk_rows=5, workers=1)
+    assert pl.read_parquet(out).height == 54
