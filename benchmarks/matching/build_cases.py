@@ -51,50 +51,314 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Generic vocabulary, used only to tell a trade name (字号) from region, industry and legal words
 # when building variants and negatives. General company-name words, no facts about any party.
 LEGAL_WORDS = frozenset(
-    """co company companies ltd limited corp corporation inc incorporated llc plc jsc pvt
-    youxian gongsi gufen zeren""".split()
+    [
+        "co",
+        "company",
+        "companies",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "llc",
+        "plc",
+        "jsc",
+        "pvt",
+        "youxian",
+        "gongsi",
+        "gufen",
+        "zeren",
+    ]
 )
 BUSINESS_WORDS = frozenset(
-    """and of the group holding holdings industry industries industrial enterprise enterprises
-    trading trade business commerce commercial import export international development
-    investment technology technologies tech science information digital products product
-    manufacturing factory plant works mill new energy power electric electronic electronics
-    material materials resources mining mine metals metal nonferrous steel iron aluminum
-    aluminium foil battery copper zinc magnesium titanium carbon silicon solar cotton linen wool
-    yarn fiber fibre textile textiles spinning color colour dyed melange garment garments
-    apparel clothing fashion accessories hair food foods agricultural agriculture organic sugar
-    canned health biotech biotechnology bio biological pharmaceutical medicine medical herbal
-    chemical chemicals logistics supply chain warehousing storage park machinery equipment auto
-    parts shoes shoe footwear service services engineering construction communications
-    communication management economic station reserve library branch public security bureau
-    prefecture municipality municipal county autonomous district region city province corps
-    production division shares semiconductor microelectronics printing potash lithium gold
-    smelting fruits vegetable coal electricity cereals oils additive ingredients nutraceutical
-    bioscience optoelectronic automation real estate green cooperation shares""".split()
+    [
+        "and",
+        "of",
+        "the",
+        "group",
+        "holding",
+        "holdings",
+        "industry",
+        "industries",
+        "industrial",
+        "enterprise",
+        "enterprises",
+        "trading",
+        "trade",
+        "business",
+        "commerce",
+        "commercial",
+        "import",
+        "export",
+        "international",
+        "development",
+        "investment",
+        "technology",
+        "technologies",
+        "tech",
+        "science",
+        "information",
+        "digital",
+        "products",
+        "product",
+        "manufacturing",
+        "factory",
+        "plant",
+        "works",
+        "mill",
+        "new",
+        "energy",
+        "power",
+        "electric",
+        "electronic",
+        "electronics",
+        "material",
+        "materials",
+        "resources",
+        "mining",
+        "mine",
+        "metals",
+        "metal",
+        "nonferrous",
+        "steel",
+        "iron",
+        "aluminum",
+        "aluminium",
+        "foil",
+        "battery",
+        "copper",
+        "zinc",
+        "magnesium",
+        "titanium",
+        "carbon",
+        "silicon",
+        "solar",
+        "cotton",
+        "linen",
+        "wool",
+        "yarn",
+        "fiber",
+        "fibre",
+        "textile",
+        "textiles",
+        "spinning",
+        "color",
+        "colour",
+        "dyed",
+        "melange",
+        "garment",
+        "garments",
+        "apparel",
+        "clothing",
+        "fashion",
+        "accessories",
+        "hair",
+        "food",
+        "foods",
+        "agricultural",
+        "agriculture",
+        "organic",
+        "sugar",
+        "canned",
+        "health",
+        "biotech",
+        "biotechnology",
+        "bio",
+        "biological",
+        "pharmaceutical",
+        "medicine",
+        "medical",
+        "herbal",
+        "chemical",
+        "chemicals",
+        "logistics",
+        "supply",
+        "chain",
+        "warehousing",
+        "storage",
+        "park",
+        "machinery",
+        "equipment",
+        "auto",
+        "parts",
+        "shoes",
+        "shoe",
+        "footwear",
+        "service",
+        "services",
+        "engineering",
+        "construction",
+        "communications",
+        "communication",
+        "management",
+        "economic",
+        "station",
+        "reserve",
+        "library",
+        "branch",
+        "public",
+        "security",
+        "bureau",
+        "prefecture",
+        "municipality",
+        "municipal",
+        "county",
+        "autonomous",
+        "district",
+        "region",
+        "city",
+        "province",
+        "corps",
+        "production",
+        "division",
+        "shares",
+        "semiconductor",
+        "microelectronics",
+        "printing",
+        "potash",
+        "lithium",
+        "gold",
+        "smelting",
+        "fruits",
+        "vegetable",
+        "coal",
+        "electricity",
+        "cereals",
+        "oils",
+        "additive",
+        "ingredients",
+        "nutraceutical",
+        "bioscience",
+        "optoelectronic",
+        "automation",
+        "real",
+        "estate",
+        "green",
+        "cooperation",
+        "shares",
+    ]
 )
 # Provinces and cities that begin listed names outside Xinjiang (Xinjiang places come from
 # sources/domain/xinjiang-places.csv).
 CHINA_PLACES = frozenset(
-    """china chinese anhui beijing chongqing fujian gansu guangdong guangxi guizhou hainan hebei
-    heilongjiang henan hubei hunan jiangsu jiangxi jilin liaoning inner mongolia ningxia qinghai
-    shaanxi shandong shanghai shanxi sichuan szechuan tianjin tibet xizang yunnan zhejiang
-    baoding hefei nanjing dongguan zhuhai zhengzhou changzhou shenzhen guangzhou hangzhou ningbo
-    xiamen qingdao jinan wuxi dalian baotou baoji baiyin binzhou hengshui heze jiangyin jining
-    junan lanxi linxi nanyang ninghai rizhao taiyuan zhangzhou changsha mianyang tangshan
-    huizhou xuzhou shenyang nantong donghai chaohu nanling huangmei xiaochi wuyuan nangong xinye
-    lop""".split()
+    [
+        "china",
+        "chinese",
+        "anhui",
+        "beijing",
+        "chongqing",
+        "fujian",
+        "gansu",
+        "guangdong",
+        "guangxi",
+        "guizhou",
+        "hainan",
+        "hebei",
+        "heilongjiang",
+        "henan",
+        "hubei",
+        "hunan",
+        "jiangsu",
+        "jiangxi",
+        "jilin",
+        "liaoning",
+        "inner",
+        "mongolia",
+        "ningxia",
+        "qinghai",
+        "shaanxi",
+        "shandong",
+        "shanghai",
+        "shanxi",
+        "sichuan",
+        "szechuan",
+        "tianjin",
+        "tibet",
+        "xizang",
+        "yunnan",
+        "zhejiang",
+        "baoding",
+        "hefei",
+        "nanjing",
+        "dongguan",
+        "zhuhai",
+        "zhengzhou",
+        "changzhou",
+        "shenzhen",
+        "guangzhou",
+        "hangzhou",
+        "ningbo",
+        "xiamen",
+        "qingdao",
+        "jinan",
+        "wuxi",
+        "dalian",
+        "baotou",
+        "baoji",
+        "baiyin",
+        "binzhou",
+        "hengshui",
+        "heze",
+        "jiangyin",
+        "jining",
+        "junan",
+        "lanxi",
+        "linxi",
+        "nanyang",
+        "ninghai",
+        "rizhao",
+        "taiyuan",
+        "zhangzhou",
+        "changsha",
+        "mianyang",
+        "tangshan",
+        "huizhou",
+        "xuzhou",
+        "shenyang",
+        "nantong",
+        "donghai",
+        "chaohu",
+        "nanling",
+        "huangmei",
+        "xiaochi",
+        "wuyuan",
+        "nangong",
+        "xinye",
+        "lop",
+    ]
 )
 # Industries no listed entity is in, for "listed trade name + unrelated industry" negatives.
 UNRELATED_EN = (
-    "Securities", "Bank", "Insurance", "Real Estate Development", "Hotel", "Property Management",
-    "Travel Agency", "Catering Management", "Education Consulting", "Advertising", "Law Firm",
-    "Film and Television Media", "Kindergarten Management", "Dental Clinic",
+    "Securities",
+    "Bank",
+    "Insurance",
+    "Real Estate Development",
+    "Hotel",
+    "Property Management",
+    "Travel Agency",
+    "Catering Management",
+    "Education Consulting",
+    "Advertising",
+    "Law Firm",
+    "Film and Television Media",
+    "Kindergarten Management",
+    "Dental Clinic",
 )
 UNRELATED_ZH = ("证券", "银行", "保险", "房地产开发", "酒店管理", "物业管理", "旅行社", "餐饮管理")
 GENERIC_EN = (
-    "Trading", "Import & Export", "International Trade", "Development", "Investment",
-    "Commerce and Trade", "Supply Chain Management", "Industrial Development", "Logistics",
-    "Holdings Group", "Economic and Trade", "Technology Development",
+    "Trading",
+    "Import & Export",
+    "International Trade",
+    "Development",
+    "Investment",
+    "Commerce and Trade",
+    "Supply Chain Management",
+    "Industrial Development",
+    "Logistics",
+    "Holdings Group",
+    "Economic and Trade",
+    "Technology Development",
 )
 GENERIC_ZH = ("商贸", "进出口", "国际贸易", "投资", "发展", "供应链管理", "物流", "实业")
 LEGAL_FORMS = ("Co., Ltd.", "Company Limited", "Co Ltd", "Youxian Gongsi", "Co., Limited", "Ltd.")
@@ -122,21 +386,46 @@ CARE_OF = (
 # Real companies on none of the bundled lists (general knowledge); Chinese ones share regions
 # (Zhuhai, Hefei, Nanjing, Shandong ...) or industry words with listed entities.
 CLEAN_REAL = (
-    "Gree Electric Appliances, Inc. of Zhuhai", "Haier Smart Home Co., Ltd.",
-    "Lenovo Group Limited", "Midea Group Co., Ltd.", "BYD Company Limited", "Xiaomi Corporation",
-    "Tsingtao Brewery Company Limited", "China Merchants Bank Co., Ltd.",
-    "Ping An Insurance (Group) Company of China, Ltd.", "Li Ning Company Limited",
-    "Shenzhou International Group Holdings Limited", "Wanhua Chemical Group Co., Ltd.",
-    "Sinopec Shanghai Petrochemical Company Limited", "Anhui Conch Cement Company Limited",
-    "Jiangsu Hengrui Pharmaceuticals Co., Ltd.", "Shandong Hi-Speed Group Co., Ltd.",
-    "Nanjing Iron & Steel Co., Ltd.", "Hefei Department Store Group Co., Ltd.",
-    "Zhejiang Geely Holding Group Co., Ltd.", "Yunnan Baiyao Group Co., Ltd.",
-    "Kweichow Moutai Co., Ltd.", "SF Express Co., Ltd.", "Bosideng International Holdings Ltd.",
-    "Hennes & Mauritz AB", "Inditex S.A.", "Fast Retailing Co., Ltd.", "Unilever PLC",
-    "Nestle S.A.", "A.P. Moller - Maersk A/S", "Siemens Healthineers AG", "Levi Strauss & Co.",
-    "Patagonia, Inc.", "Ikea of Sweden AB", "Marks and Spencer Group plc", "Target Corporation",
-    "Costco Wholesale Corporation", "Bosch Rexroth AG", "Toray Industries, Inc.",
-    "Vietnam National Textile and Garment Group", "Arvind Limited",
+    "Gree Electric Appliances, Inc. of Zhuhai",
+    "Haier Smart Home Co., Ltd.",
+    "Lenovo Group Limited",
+    "Midea Group Co., Ltd.",
+    "BYD Company Limited",
+    "Xiaomi Corporation",
+    "Tsingtao Brewery Company Limited",
+    "China Merchants Bank Co., Ltd.",
+    "Ping An Insurance (Group) Company of China, Ltd.",
+    "Li Ning Company Limited",
+    "Shenzhou International Group Holdings Limited",
+    "Wanhua Chemical Group Co., Ltd.",
+    "Sinopec Shanghai Petrochemical Company Limited",
+    "Anhui Conch Cement Company Limited",
+    "Jiangsu Hengrui Pharmaceuticals Co., Ltd.",
+    "Shandong Hi-Speed Group Co., Ltd.",
+    "Nanjing Iron & Steel Co., Ltd.",
+    "Hefei Department Store Group Co., Ltd.",
+    "Zhejiang Geely Holding Group Co., Ltd.",
+    "Yunnan Baiyao Group Co., Ltd.",
+    "Kweichow Moutai Co., Ltd.",
+    "SF Express Co., Ltd.",
+    "Bosideng International Holdings Ltd.",
+    "Hennes & Mauritz AB",
+    "Inditex S.A.",
+    "Fast Retailing Co., Ltd.",
+    "Unilever PLC",
+    "Nestle S.A.",
+    "A.P. Moller - Maersk A/S",
+    "Siemens Healthineers AG",
+    "Levi Strauss & Co.",
+    "Patagonia, Inc.",
+    "Ikea of Sweden AB",
+    "Marks and Spencer Group plc",
+    "Target Corporation",
+    "Costco Wholesale Corporation",
+    "Bosch Rexroth AG",
+    "Toray Industries, Inc.",
+    "Vietnam National Textile and Garment Group",
+    "Arvind Limited",
 )
 
 _T2S = opencc.OpenCC("t2s")
@@ -257,9 +546,7 @@ def glossary() -> list[GlossaryRow]:
             continue
         zh = tuple(z.strip() for z in re.split(r"[/()]", cells[0]) if CJK.search(z))
         english_cell = re.sub(r"\([^)]*\)|†|UNVERIFIED.*", "", cells[2])
-        english = tuple(
-            e.strip(" .\"") for e in re.split(r"[;/]", english_cell) if e.strip(" .\"")
-        )
+        english = tuple(e.strip(' ."') for e in re.split(r"[;/]", english_cell) if e.strip(' ."'))
         rows.append(GlossaryRow(zh, english, section))
     return rows
 
@@ -324,7 +611,8 @@ def place_words() -> frozenset[str]:
 def trade_word(name: str) -> str | None:
     """The first distinctive word of a Latin name (its likely trade name), if any."""
     body, _ = split_legal(name)
-    for word in re.findall(r"[A-Za-z][A-Za-z\-’']+", body):
+    words: list[str] = re.findall(r"[A-Za-z][A-Za-z\-’']+", body)
+    for word in words:
         if len(word) >= 4 and fold_latin(word).replace("-", "") not in generic_words():
             return word
     return None
@@ -351,8 +639,26 @@ def split_pinyin(word: str) -> list[str] | None:
                 cand = [*prev, piece]
                 if best[end] is None or len(cand) < len(best[end] or []):
                     best[end] = cand
-    result = best[len(w)]
+    result: list[str] | None = best[len(w)]
     return result if result and 2 <= len(result) <= 3 else None
+
+
+PLACE_TYPE_WORDS = frozenset(
+    ["county", "city", "district", "prefecture", "province", "municipality", "autonomous", "region"]
+)
+
+
+def leading_region(body: str) -> tuple[str, str]:
+    """A name body's leading place ("Lop County", "Inner Mongolia", "Xinjiang") and the rest."""
+    words = body.split()
+    if not words or fold_latin(words[0]) not in place_words():
+        return "", body
+    size = 1
+    if fold_latin(words[0]) == "inner" and len(words) > 1:
+        size = 2
+    while size < len(words) and fold_latin(words[size]) in PLACE_TYPE_WORDS:
+        size += 1
+    return " ".join(words[:size]), " ".join(words[size:])
 
 
 def recase(piece: str, like: str) -> str:
@@ -435,7 +741,9 @@ def latin_variants(name: str, entity: Entity, rng: random.Random) -> Iterator[tu
     upper = upper_no_punct(name)
     yield upper, "upper_nopunct"
     if company:
-        forms = [f for f in LEGAL_FORMS if f.lower().replace(".", "") != legal.lower().replace(".", "")]
+        forms = [
+            f for f in LEGAL_FORMS if f.lower().replace(".", "") != legal.lower().replace(".", "")
+        ]
         yield f"{body} {rng.choice(forms)}".replace(" Co.,", " Co.,"), "legal_form"
         yield f"{upper_no_punct(body)} CO LTD {rng.choice(ADDRESSES)}", "address_appended"
     else:
@@ -450,14 +758,13 @@ def latin_variants(name: str, entity: Entity, rng: random.Random) -> Iterator[tu
         trade = max(words, key=len) if words else None
     if trade and len(trade) >= 5:
         yield name.replace(trade, typo(trade, rng), 1), "typo"
-    words = body.split()
-    if company and len(words) >= 2:
-        first = fold_latin(words[0])
-        if company and first in place_words() and len(words) >= 3:
-            swapped = f"{' '.join(words[1:])} ({words[0]}) {legal or 'Co., Ltd.'}"
+    region, rest = leading_region(body)
+    if company and region and len(rest.split()) >= 2:
+        # The region moved behind the trade name and industry (字号+行业+(行政区划)+组织形式).
+        if rng.random() < 0.6:
+            yield f"{rest} ({region}) {legal or 'Co., Ltd.'}", "word_order"
         else:
-            swapped = " ".join([words[1], words[0], *words[2:]]) + (f" {legal}" if legal else "")
-        yield swapped.strip(), "word_order"
+            yield upper_no_punct(f"{rest} {region} {legal or 'Co Ltd'}"), "word_order"
     if company:
         trade_py = trade_word(name)
         syllables = split_pinyin(trade_py) if trade_py else None
@@ -510,8 +817,12 @@ def positives(entities: list[Entity]) -> Iterator[Case]:
                         continue
                     if norm_name(name) == norm_name(lead.primary):
                         continue
-                    kind = {"name": "other_list_name", "alias": "alias",
-                            "previousName": "former_name", "weakAlias": "weak_alias"}[prop]
+                    kind = {
+                        "name": "other_list_name",
+                        "alias": "alias",
+                        "previousName": "former_name",
+                        "weakAlias": "weak_alias",
+                    }[prop]
                     yield Case(name, ids, kind, src)
                     if prop in ("alias", "previousName") and len(name) > 12:
                         yield Case(upper_no_punct(name), ids, kind + "_upper", src)
@@ -563,15 +874,17 @@ def negative_noise(name: str, rng: random.Random) -> str:
 def listed_regions(entities: list[Entity]) -> list[str]:
     """Place words that begin listed Chinese names (Xinjiang, Aksu, Hefei ...), in list order."""
     regions: list[str] = []
+    # A word that is itself a listed name ("XPCC") is an organisation, not a region.
+    listed = {norm_name(n) for e in entities for n in e.all_names()}
     for entity in entities:
         if not is_chinese_company(entity):
             continue
         for name in entity.all_names():
             words = re.findall(r"[A-Za-z]+", name)
             first = fold_latin(words[0]) if words else ""
-            if first in place_words() and words[0] not in regions and len(first) >= 3:
-                if first not in BUSINESS_WORDS | LEGAL_WORDS | {"china", "inner", "the"}:
-                    regions.append(words[0])
+            not_place = BUSINESS_WORDS | LEGAL_WORDS | listed | {"china", "inner", "the"}
+            if first in place_words() and first not in not_place and words[0] not in regions:
+                regions.append(words[0])
     return regions
 
 
@@ -619,7 +932,9 @@ def negatives(entities: list[Entity]) -> Iterator[Case]:
         yield Case(f"{region}{generic}有限公司", (), "neg_zh_region_generic", "recombined")
     for trade in zh_trades(entities):
         for unrelated in rng.sample(UNRELATED_ZH, k=2):
-            yield Case(f"{trade}{unrelated}有限公司", (), "neg_zh_trade_other_industry", "recombined")
+            yield Case(
+                f"{trade}{unrelated}有限公司", (), "neg_zh_trade_other_industry", "recombined"
+            )
 
     # Real companies on no list.
     for name in CLEAN_REAL:
@@ -633,8 +948,27 @@ def zh_trades(entities: list[Entity]) -> list[str]:
     _, places = xinjiang_places()
     places = sorted({*places, "合肥", "南京", "郑州", "昌吉"}, key=len, reverse=True)
     _, industries = industry_terms()
-    cuts = sorted({*industries, *LEGAL_ZH, "硅业", "服饰", "发饰", "信息技术", "纺织", "新能源",
-                   "材料", "科技", "食品", "棉", "有色金属", "生产建设兵团"}, key=len, reverse=True)
+    cuts = sorted(
+        {
+            *industries,
+            *LEGAL_ZH,
+            "硅业",
+            "服饰",
+            "发饰",
+            "信息技术",
+            "纺织",
+            "新能源",
+            "材料",
+            "科技",
+            "食品",
+            "棉",
+            "有色金属",
+            "生产建设兵团",
+            "矽业",
+        },
+        key=len,
+        reverse=True,
+    )
     trades: list[str] = []
     for entity in entities:
         for name in entity.all_names():
@@ -643,7 +977,7 @@ def zh_trades(entities: list[Entity]) -> list[str]:
             text = re.sub(r"[(（][^)）]*[)）]", "", _T2S.convert(name))
             for place in places:
                 if text.startswith(place):
-                    text = text[len(place):]
+                    text = text[len(place) :]
                     break
             changed = True
             while changed:

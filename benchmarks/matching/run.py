@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
@@ -39,7 +40,7 @@ from sourcetrace.settings import Settings, load_settings
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from build_cases import norm_name  # noqa: E402
+from build_cases import norm_name
 
 CASES = HERE / "data" / "cases.csv"
 PAIRS = HERE / "data" / "nomenklatura_name_bench_cases.csv"
@@ -130,12 +131,16 @@ def load_pairs(path: Path = PAIRS) -> list[PairCase]:
 
 
 def equivalents(entities: list[ListedEntity]) -> dict[str, set[str]]:
-    """Entity id -> ids accepted for it: entities whose names include its primary name."""
+    """Entity id -> ids accepted for it: entities whose names include its primary name, or
+    whose primary name is one of its names (the same company listed under a renamed name on
+    another list: UFLPA "Xinjiang Goens ..." with former name "Xinjiang GCL ...", BIS "GCL")."""
     names = {e.id: {norm_name(n.value) for n in e.names} for e in entities}
+    primary = {e.id: norm_name(e.names[0].value) for e in entities}
     out: dict[str, set[str]] = {}
     for e in entities:
-        key = norm_name(e.names[0].value)
-        out[e.id] = {x.id for x in entities if key in names[x.id]} | {e.id}
+        out[e.id] = {
+            x.id for x in entities if primary[e.id] in names[x.id] or primary[x.id] in names[e.id]
+        } | {e.id}
     return out
 
 
@@ -154,7 +159,9 @@ def score_cases(
     for case, pred in zip(cases, preds, strict=True):
         kind = result.by_kind.setdefault(case.kind, Counts())
         is_pos = positive(pred)
-        ok_ids = set().union(*(accepted.get(x, {x}) for x in case.expected)) if case.expected else set()
+        ok_ids = (
+            set().union(*(accepted.get(x, {x}) for x in case.expected)) if case.expected else set()
+        )
         correct_hit = is_pos and pred.entity in ok_ids
         for c in (result.total, kind):
             c.n += 1
@@ -170,6 +177,13 @@ def score_cases(
     return result
 
 
+def _at_least(threshold: float) -> Callable[[Pred], bool]:
+    def rule(pred: Pred) -> bool:
+        return pred.score >= threshold
+
+    return rule
+
+
 def best_threshold(
     cases: Sequence[Case], preds: Sequence[Pred], accepted: dict[str, set[str]], label: str
 ) -> tuple[float, Result]:
@@ -177,7 +191,7 @@ def best_threshold(
     scores = sorted({round(p.score, 4) for p in preds})
     best: tuple[float, Result] | None = None
     for t in scores:
-        res = score_cases(cases, preds, accepted, label, lambda p, t=t: p.score >= t)
+        res = score_cases(cases, preds, accepted, label, _at_least(t))
         if best is None or res.total.f1 > best[1].total.f1 + 1e-12:
             best = (t, res)
     assert best is not None
@@ -210,7 +224,9 @@ def rapidfuzz_preds(
     queries: Sequence[str], names: list[str], owners: list[str], scorer: Callable[..., float]
 ) -> tuple[list[Pred], np.ndarray]:
     """Best listed name per query under one rapidfuzz scorer (0..1), and the full score matrix."""
-    matrix = process.cdist(queries, names, scorer=scorer, processor=utils.default_process, workers=-1)
+    matrix = process.cdist(
+        queries, names, scorer=scorer, processor=utils.default_process, workers=-1
+    )
     best = matrix.argmax(axis=1)
     preds = [Pred(owners[j], float(matrix[i, j]) / 100.0) for i, j in enumerate(best)]
     return preds, matrix
@@ -228,15 +244,18 @@ class LogicV2:
         from nomenklatura.matching.types import ScoringConfig
 
         self.model = model
-        self.algo = get_algorithm("logic-v2")
-        if self.algo is None:
+        algo = get_algorithm("logic-v2")
+        if algo is None:
             raise RuntimeError("get_algorithm('logic-v2') returned None")
+        self.algo: Any = algo
         self.config = ScoringConfig.defaults()
         self.cls = model.make_entity("Company").__class__
 
     def entity(self, ident: str, schema: str, names: Sequence[str]) -> object:
         schema = schema if schema in ("Company", "Organization", "PublicBody") else "Organization"
-        return self.cls.from_dict({"id": ident, "schema": schema, "properties": {"name": list(names)}})
+        return self.cls.from_dict(
+            {"id": ident, "schema": schema, "properties": {"name": list(names)}}
+        )
 
     def score(self, query: object, result: object) -> float:
         return float(self.algo.compare(query, result, self.config).score)
@@ -260,7 +279,7 @@ def logic_v2_list_preds(
                 cands.setdefault(str(owner_arr[j]), None)
                 if len(cands) >= LOGIC_V2_BLOCK * len(matrices):
                     break
-        query = lv2.entity("q", "Organization", [q])
+        query = lv2.entity(f"q{i}", "Organization", [q])  # ids must be unique: logic-v2 caches
         scored = [(lv2.score(query, ftm[c]), c) for c in cands]
         score, ent = max(scored, key=lambda x: (x[0], x[1])) if scored else (0.0, None)
         preds.append(Pred(ent, score))
@@ -336,6 +355,31 @@ def print_table(results: Sequence[Result], cases: Sequence[Case]) -> None:
             print(f"  {k:<28}{n:>5}  {cells}")
 
 
+def print_miss_causes(
+    cases: Sequence[Case], preds: Sequence[Pred], accepted: dict[str, set[str]]
+) -> None:
+    """Why sourcetrace's positives were not decided ``match`` on the right entity."""
+    causes: dict[str, int] = defaultdict(int)
+    for case, pred in zip(cases, preds, strict=True):
+        if not case.expected:
+            continue
+        ok_ids = set().union(*(accepted.get(x, {x}) for x in case.expected))
+        if pred.entity is None:
+            causes["no hit at review threshold or above"] += 1
+        elif pred.entity not in ok_ids:
+            causes[f"best hit is another entity ({'match' if pred.strict else 'review'})"] += 1
+        elif not pred.strict:
+            capped = any("unverified" in r for r in pred.reasons)
+            causes[
+                "right entity, review: unverified list name (cap by design)"
+                if capped
+                else "right entity, only review"
+            ] += 1
+    print("\nsourcetrace misses at 'match' on positive cases, by cause")
+    for cause, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {n:5d}  {cause}")
+
+
 def print_failures(
     cases: Sequence[Case],
     preds: Sequence[Pred],
@@ -355,7 +399,11 @@ def print_failures(
         for i in idx[:limit]:
             c, p = cases[i], preds[i]
             exp = captions.get(c.expected[0], c.expected[0]) if c.expected else "(none)"
-            got = f"{captions.get(p.entity or '', '')} [{'match' if p.strict else 'review'} {p.score:.2f}]" if p.entity else "(no hit)"
+            got = (
+                f"{captions.get(p.entity or '', '')} [{'match' if p.strict else 'review'} {p.score:.2f}]"
+                if p.entity
+                else "(no hit)"
+            )
             print(f"     q: {c.query}\n        expected: {exp}\n        got: {got}")
             if p.reasons:
                 print(f"        reasons: {'; '.join(p.reasons)}")
@@ -385,8 +433,20 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     st = sourcetrace_preds(matcher, queries)
     results = [
-        score_cases(cases, st, accepted, "sourcetrace default (match)", lambda p: p.entity is not None and p.strict),
-        score_cases(cases, st, accepted, "sourcetrace default (match or review)", lambda p: p.entity is not None),
+        score_cases(
+            cases,
+            st,
+            accepted,
+            "sourcetrace default (match)",
+            lambda p: p.entity is not None and p.strict,
+        ),
+        score_cases(
+            cases,
+            st,
+            accepted,
+            "sourcetrace default (match or review)",
+            lambda p: p.entity is not None,
+        ),
     ]
     names, owners = listed_names(entities)
     matrices: list[np.ndarray] = []
@@ -406,21 +466,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     if lv2 is not None:
         lv2_preds = logic_v2_list_preds(lv2, queries, entities, owners, matrices)
         results.append(
-            score_cases(cases, lv2_preds, accepted, f"nomenklatura logic-v2 @ {LOGIC_V2_DEFAULT}",
-                        lambda p: p.score >= LOGIC_V2_DEFAULT)
+            score_cases(
+                cases,
+                lv2_preds,
+                accepted,
+                f"nomenklatura logic-v2 @ {LOGIC_V2_DEFAULT}",
+                lambda p: p.score >= LOGIC_V2_DEFAULT,
+            )
         )
         t, res = best_threshold(cases, lv2_preds, accepted, "")
         res.label = f"nomenklatura logic-v2 @ best {t:.2f}"
         results.append(res)
 
     print_table(results, cases)
+    print_miss_causes(cases, st, accepted)
     if lv2_note:
         print("\n" + lv2_note)
 
+    print()
     zh = [i for i, c in enumerate(cases) if c.kind in ZH_KINDS]
     for r in results[:2]:
         found = sum(1 for i in zh if r.correct[i])
-        print(f"\nChinese-script recall, {r.label}: {found}/{len(zh)} = {found / len(zh):.1%}")
+        print(f"Chinese-script recall, {r.label}: {found}/{len(zh)} = {found / len(zh):.1%}")
     zh_strict = [i for i in zh if not cases[i].kind.endswith("_weak")]
     found = sum(1 for i in zh_strict if results[0].correct[i])
     print(
@@ -431,12 +498,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Pair cases.
     pairs = load_pairs()
     labels = [p.is_match for p in pairs]
-    print(f"\nPair cases (nomenklatura name_bench, Company/Organization rows): {len(pairs)} "
-          f"({sum(labels)} match, {len(labels) - sum(labels)} non-match)")
+    print(
+        f"\nPair cases (nomenklatura name_bench, Company/Organization rows): {len(pairs)} "
+        f"({sum(labels)} match, {len(labels) - sum(labels)} non-match)"
+    )
     stp = [sourcetrace_pair(p.name1, p.name2, settings) for p in pairs]
     rows: list[tuple[str, Counts]] = [
-        ("sourcetrace default (match)", pair_counts(labels, [x.entity is not None and x.strict for x in stp])),
-        ("sourcetrace default (match or review)", pair_counts(labels, [x.entity is not None for x in stp])),
+        (
+            "sourcetrace default (match)",
+            pair_counts(labels, [x.entity is not None and x.strict for x in stp]),
+        ),
+        (
+            "sourcetrace default (match or review)",
+            pair_counts(labels, [x.entity is not None for x in stp]),
+        ),
     ]
     for label, scorer in (("token_set_ratio", fuzz.token_set_ratio), ("WRatio", fuzz.WRatio)):
         scores = [scorer(p.name1, p.name2, processor=utils.default_process) / 100.0 for p in pairs]
@@ -444,11 +519,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows.append((f"rapidfuzz {label} @ best {t * 100:.1f}", c))
     if lv2 is not None:
         scores = [
-            lv2.score(lv2.entity("a", p.schema, [p.name1]), lv2.entity("b", p.schema, [p.name2]))
-            for p in pairs
+            lv2.score(
+                lv2.entity(f"a{i}", p.schema, [p.name1]), lv2.entity(f"b{i}", p.schema, [p.name2])
+            )
+            for i, p in enumerate(pairs)
         ]
-        rows.append((f"nomenklatura logic-v2 @ {LOGIC_V2_DEFAULT}",
-                     pair_counts(labels, [s >= LOGIC_V2_DEFAULT for s in scores])))
+        rows.append(
+            (
+                f"nomenklatura logic-v2 @ {LOGIC_V2_DEFAULT}",
+                pair_counts(labels, [s >= LOGIC_V2_DEFAULT for s in scores]),
+            )
+        )
         t, c = pair_best(labels, scores)
         rows.append((f"nomenklatura logic-v2 @ best {t:.2f}", c))
     elif lv2_note:
@@ -459,12 +540,17 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     if args.failures:
         print_failures(cases, st, results[0], captions, args.failures)
-        pair_fail = [(p, x) for p, x in zip(pairs, stp, strict=True)
-                     if (x.entity is not None and x.strict) != p.is_match]
+        pair_fail = [
+            (p, x)
+            for p, x in zip(pairs, stp, strict=True)
+            if (x.entity is not None and x.strict) != p.is_match
+        ]
         print(f"\nsourcetrace pair failures (match): {len(pair_fail)}")
         for p, x in pair_fail[: args.failures * 4]:
-            print(f"   {'FN' if p.is_match else 'FP'}  {p.name1!r} vs {p.name2!r}  "
-                  f"score {x.score:.2f}  {'; '.join(x.reasons)}")
+            print(
+                f"   {'FN' if p.is_match else 'FP'}  {p.name1!r} vs {p.name2!r}  "
+                f"score {x.score:.2f}  {'; '.join(x.reasons)}"
+            )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ import polars as pl
 from sourcetrace.graph.build import LINK_COLUMNS, build_graph
 from sourcetrace.graph.model import Graph
 
-Row = tuple[str, str, str, str, str, str, str]  # buyer, supplier, product, hs_code, quantity, unit, basis
+Row = tuple[
+    str, str, str, str, str, str, str
+]  # buyer, supplier, product, hs_code, quantity, unit, basis
 
 
 def links_frame(rows: list[Row], **extra: list[str]) -> pl.DataFrame:
@@ -15,7 +17,9 @@ def links_frame(rows: list[Row], **extra: list[str]) -> pl.DataFrame:
     data: dict[str, list[str]] = {c: [] for c in LINK_COLUMNS}
     for i, (buyer, supplier, product, hs, qty, unit, basis) in enumerate(rows, start=1):
         for col, value in zip(
-            LINK_COLUMNS, (buyer, supplier, product, hs, qty, unit, "2026-01-01", f"doc {i}", basis), strict=True
+            LINK_COLUMNS,
+            (buyer, supplier, product, hs, qty, unit, "2026-01-01", f"doc {i}", basis),
+            strict=True,
         ):
             data[col].append(value)
     data.update(extra)
@@ -33,7 +37,9 @@ def ownership_frame(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
     )
 
 
-def graph(rows: list[Row], ownership: list[tuple[str, str, str]] | None = None, **extra: list[str]) -> Graph:
+def graph(
+    rows: list[Row], ownership: list[tuple[str, str, str]] | None = None, **extra: list[str]
+) -> Graph:
     own = ownership_frame(ownership) if ownership else None
     return build_graph(links_frame(rows, **extra), "links.csv", own, "ownership.csv")
 

@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_missing_required_column_names_file_and_column() -> None:
-    frame = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")]).drop("basis")
+    frame = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")]).drop(
+        "basis"
+    )
     with pytest.raises(InputError) as err:
         build_graph(frame, "links.csv")
     assert err.value.path == "links.csv"
@@ -55,7 +57,10 @@ def test_bad_share_names_the_row(share: str) -> None:
 
 
 def test_share_accepts_percent_sign_and_basis_any_case() -> None:
-    g = graph([("Brand Ltd", "Mill Co", "yarn", "5205", "1,000", "kg", " Declared ")], [("Mill Co", "Brand Ltd", "55%")])
+    g = graph(
+        [("Brand Ltd", "Mill Co", "yarn", "5205", "1,000", "kg", " Declared ")],
+        [("Mill Co", "Brand Ltd", "55%")],
+    )
     assert g.links[0].basis is Basis.DECLARED
     assert g.links[0].quantity == 1000.0
     assert g.ownership[0].share == 55.0
@@ -64,7 +69,15 @@ def test_share_accepts_percent_sign_and_basis_any_case() -> None:
 def test_english_and_chinese_spellings_are_one_node() -> None:
     g = graph(
         [
-            ("Meridian Knitting Co", "HUAFU COLOR SPINNING", "yarn", "5205", "10", "kg", "observed"),
+            (
+                "Meridian Knitting Co",
+                "HUAFU COLOR SPINNING",
+                "yarn",
+                "5205",
+                "10",
+                "kg",
+                "observed",
+            ),
             ("Lakeside Knitting Co", "华孚色纺", "yarn", "5205", "10", "kg", "declared"),
         ]
     )
@@ -75,12 +88,32 @@ def test_english_and_chinese_spellings_are_one_node() -> None:
 def test_unregioned_spelling_joins_the_one_regioned_node() -> None:
     g = graph(
         [
-            ("Brand Ltd", "Xinjiang Zhongtai Chemical Co. Ltd.", "caustic soda", "281512", "1", "t", "observed"),
+            (
+                "Brand Ltd",
+                "Xinjiang Zhongtai Chemical Co. Ltd.",
+                "caustic soda",
+                "281512",
+                "1",
+                "t",
+                "observed",
+            ),
             ("Other Ltd", "ZHONGTAI CHEMICAL", "caustic soda", "281512", "1", "t", "observed"),
-            ("Third Ltd", "新疆中泰化学股份有限公司", "caustic soda", "281512", "1", "t", "observed"),
+            (
+                "Third Ltd",
+                "新疆中泰化学股份有限公司",
+                "caustic soda",
+                "281512",
+                "1",
+                "t",
+                "observed",
+            ),
         ]
     )
-    assert node(g, "ZHONGTAI CHEMICAL") == node(g, "新疆中泰化学股份有限公司") == node(g, "Xinjiang Zhongtai Chemical Co. Ltd.")
+    assert (
+        node(g, "ZHONGTAI CHEMICAL")
+        == node(g, "新疆中泰化学股份有限公司")
+        == node(g, "Xinjiang Zhongtai Chemical Co. Ltd.")
+    )
 
 
 def test_different_companies_stay_apart() -> None:
@@ -95,12 +128,19 @@ def test_different_companies_stay_apart() -> None:
 
 def test_shipments_become_observed_links_and_origin_is_kept(tmp_path: Path) -> None:
     links = tmp_path / "links.csv"
-    links_frame([("Brand Ltd", "Mill Co", "fabric", "6006", "1", "kg", "declared")]).write_csv(links)
+    links_frame([("Brand Ltd", "Mill Co", "fabric", "6006", "1", "kg", "declared")]).write_csv(
+        links
+    )
     ship = tmp_path / "ship.csv"
     pl.DataFrame(
         {
-            "shipper": ["华孚色纺"], "consignee": ["Mill Co"], "hs_code": ["5205.12"],
-            "description": ["yarn"], "origin": ["Aksu, Xinjiang"], "date": ["2026-01-02"], "quantity": ["30"],
+            "shipper": ["华孚色纺"],
+            "consignee": ["Mill Co"],
+            "hs_code": ["5205.12"],
+            "description": ["yarn"],
+            "origin": ["Aksu, Xinjiang"],
+            "date": ["2026-01-02"],
+            "quantity": ["30"],
         }
     ).write_csv(ship)
     g = read_graph(links, None, ship)

@@ -12,6 +12,7 @@ import typer
 
 from sourcetrace.cli import lists as lists_cmd
 from sourcetrace.cli import screen as screen_cmd
+from sourcetrace.cli import trace as trace_cmd
 from sourcetrace.errors import SourcetraceError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 app.command("screen")(screen_cmd.screen)
 app.add_typer(lists_cmd.app, name="lists")
+app.command("trace")(trace_cmd.trace)
 
 
 def main() -> None:
