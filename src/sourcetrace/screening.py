@@ -260,7 +260,7 @@ def screen_file(
     if engine == "spark":
         from sourcetrace.engines.spark import run_spark
 
-        summary = run_spark(path, out, entities, options)
+        summary = run_spark(input, output, entities, options)
     elif engine == "local":
         from sourcetrace.engines.local import run_local
 

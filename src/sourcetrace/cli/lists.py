@@ -6,9 +6,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sourcetrace.cli import lists_import
 from sourcetrace.lists.bundled import bundled_lists, manifest
 
-app = typer.Typer(help="Show the watchlists and their versions.", invoke_without_command=True)
+app = typer.Typer(
+    help="Show, import, version and compare the watchlists.", invoke_without_command=True
+)
+app.command("import")(lists_import.import_)
+app.command("diff")(lists_import.diff)
+app.command("versions")(lists_import.versions)
 
 
 @app.callback()

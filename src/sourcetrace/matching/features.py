@@ -27,7 +27,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     length = max(len(a), len(b))
     if length <= 3:
         return 0.0 if best < 1.0 else 1.0
-    return max(0.0, 1.0 - (1.0 - best) * 0.6) if best >= 0.75 else best * 0.8
+    return max(0.0, 1.0 - (1.0 - best) * 0.5) if best >= 0.75 else best * 0.8
 
 
 def industry(query: ParsedName, cand: ParsedName) -> float | None:

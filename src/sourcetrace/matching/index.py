@@ -36,9 +36,9 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
         return set()
     keys = {"k:" + key, "p:" + key[:6]}
     keys.update("t:" + t for t in parsed.trade if len(t) >= 3)
-    if len(key) >= 5:
+    keys.add("d:" + key)
+    if len(key) >= 4:
         keys.update("d:" + key[:i] + key[i + 1 :] for i in range(len(key)))
-        keys.add("d:" + key)
     return keys
 
 

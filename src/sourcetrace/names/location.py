@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
-from sourcetrace.names.text import fold, latin_tokens
-from sourcetrace.names.vocabulary import vocabulary
+from functools import lru_cache
+
+from sourcetrace.names.text import fold, has_cjk, latin_tokens
+from sourcetrace.names.vocabulary import Place, vocabulary
 
 # Xinjiang county postcodes run 830000-848500; no county outside Xinjiang starts 83 or 84
 # (domain-facts §4, verified on one 3,341-county dataset).
@@ -24,9 +26,10 @@ def xinjiang_places(text: str) -> list[str]:
     vocab = vocabulary()
     folded = fold(text)
     found: dict[str, None] = {}
-    for key, place in vocab.places_zh.items():
-        if place.xinjiang and len(key) >= 2 and key in folded:
-            found[place.name_zh] = None
+    if has_cjk(folded):
+        for key, place in _xinjiang_zh():
+            if key in folded:
+                found[place.name_zh] = None
     words = latin_tokens(folded)
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
@@ -34,6 +37,13 @@ def xinjiang_places(text: str) -> list[str]:
             if place is not None and place.xinjiang and len("".join(words[i : i + size])) >= 4:
                 found[place.name_zh] = None
     return list(found)
+
+
+@lru_cache(maxsize=1)
+def _xinjiang_zh() -> tuple[tuple[str, Place], ...]:
+    return tuple(
+        (k, p) for k, p in vocabulary().places_zh.items() if p.xinjiang and len(k) >= 2
+    )
 
 
 def xinjiang_postcode(text: str) -> str:

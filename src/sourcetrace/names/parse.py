@@ -38,6 +38,7 @@ _ADDRESS_WORDS = frozenset(
     village province zone park industrial lu jie hao xiang cun zhen qu dao""".split()
 )
 _LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
+_LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.I)
 _PAREN_ZH = re.compile(r"\(([^()]*)\)")
 BOL_NAME_WIDTH = 35  # name fields cut at 35 characters on many bills of lading
 
@@ -78,8 +79,9 @@ def clean_line(raw: str) -> tuple[str, bool]:
     if m and m.start() > 0:
         text, cut = text[: m.start()], True
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
-    tokens = re.split(r"(\s+)", text)
-    words = [t for t in tokens if t.strip()]
+    if not _LEGAL_MID.search(text):
+        return text, cut
+    words = text.split()
     for i, word in enumerate(words[:-1]):
         w = re.sub(r"[^a-z0-9]", "", word.lower())
         if w in _LEGAL_END:
@@ -144,9 +146,11 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             break
     # Industry and organisation words at the end, longest first, repeatedly (化学, 集团).
     while body:
-        for size in range(min(vocab.max_industry_zh, len(body) - 1), 0, -1):
+        for size in range(min(vocab.max_industry_zh, len(body)), 0, -1):
             concept = vocab.industry_zh.get(body[-size:])
-            if concept and len(body) - size >= 2:
+            # Strip down to a trade name of two characters or more, or to nothing when the
+            # whole body is industry words (乌鲁木齐种业: region + industry, no trade name).
+            if concept and (len(body) - size >= 2 or len(body) == size):
                 if not concept.startswith("org:"):
                     industry.add(concept)
                 body = body[:-size]
@@ -167,13 +171,37 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
     }
 
 
+def _prefix_of_vocabulary(word: str, vocab: Vocabulary) -> bool:
+    if len(word) < 3:
+        return False
+    prefixes = _vocabulary_prefixes(id(vocab), vocab)
+    return word in prefixes
+
+
+_PREFIX_CACHE: dict[int, frozenset[str]] = {}
+
+
+def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
+    cached = _PREFIX_CACHE.get(key)
+    if cached is None:
+        words = [w for w in vocab.industry_latin if len(w) >= 4] + [
+            w for w in vocab.places_latin if len(w) >= 4
+        ]
+        cached = frozenset(w[:i] for w in words for i in range(3, len(w)))
+        _PREFIX_CACHE[key] = cached
+    return cached
+
+
 def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> ParsedName:
     words = [w for w in latin_tokens(folded) if w not in STOPWORDS]
     legal = any(w in LEGAL_TOKENS for w in words)
     branch = "branch" in words
-    # A name cut at the field width may end in part of a legal form ("CO LT"): drop it.
-    if truncated and words and len(words[-1]) <= 3 and words[-1] not in vocab.industry_latin:
-        if any(form.startswith(words[-1]) for form in LEGAL_TOKENS):
+    # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
+    # a cut-off legal form, industry or place word is dropped; a cut trade name is compared by
+    # prefix (features.trade_name).
+    if truncated and len(words) > 1 and words[-1] not in vocab.industry_latin:
+        last = words[-1]
+        if any(w.startswith(last) for w in LEGAL_TOKENS) or _prefix_of_vocabulary(last, vocab):
             words = words[:-1]
     words = [w for w in words if w not in LEGAL_TOKENS]
     regions: set[str] = set()

@@ -19,7 +19,8 @@ LEGAL_TOKENS = frozenset(
     """co company companies ltd limited lt ltda inc incorporated corp corporation llc plc jsc
     pte pvt bhd sdn gmbh ag sa srl bv nv oy ab kg llp lp spa liability stock joint share
     youxian gongsi gufen zeren youxiangongsi gufenyouxiangongsi youxianzerengongsi fengongsi
-    zongchang chang branch""".split()
+    zongchang branch ooo oao zao pao aktiengesellschaft gesellschaft mbh sarl sas spa sp zoo
+    kft zrt tov pjsc ojsc cjsc ltda eirl sl sdn bhd tbk pt kk""".split()
 )
 # Chinese organisation-form suffixes, longest first (glossary 'org' rows add to these).
 LEGAL_ZH = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "子公司", "总公司", "公司", "总厂", "厂")
@@ -38,7 +39,7 @@ GENERIC_EN = {
     fruit health biotechnology biotech bio biological pharmaceutical pharmaceuticals medicine
     medical herbal chemical chemicals plastics plastic logistics supply chain warehousing
     storage park investment machinery equipment auto parts shoes footwear service services
-    solutions systems engineering construction building""".split()
+    solutions systems engineering construction building economic economy""".split()
 }
 GENERIC_EN.update({"colour": "color", "fibre": "fiber", "aluminium": "aluminum"})
 # Concepts too broad to tell two companies apart: ignored when industries are compared.

@@ -147,7 +147,7 @@ class ListStore:
         return found[-1] if found else None
 
     def entities(self, version_id: int) -> list[dict[str, Any]]:
-        """The FtM entity dicts of one version, in the order they were imported."""
+        """The FtM entity dicts of one version, ordered by entity id."""
         self.version(version_id)
         query = (
             select(list_entities.c.data)

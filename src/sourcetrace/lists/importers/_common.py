@@ -46,6 +46,7 @@ _COMPANY_WORDS = {"co", "ltd", "limited", "company", "inc", "corp", "corporation
 
 
 def ftm_model() -> Any:
+    """followthemoney's model, imported when a list is first read (it loads every schema)."""
     try:
         from followthemoney import model
     except ImportError:  # pragma: no cover - depends on the installation

@@ -24,6 +24,7 @@ from pathlib import Path
 from sourcetrace.errors import ListError
 from sourcetrace.lists.importers._common import (
     FtMDict,
+    check_file,
     merge_parties,
     org_schema,
     party,
@@ -48,6 +49,7 @@ _ENCODINGS = ("utf-8-sig", "cp1252")
 def source_files(path: Path) -> list[Path]:
     """The three files one import reads, in the order their bytes are hashed."""
     sdn = _find(path, "sdn.csv") if path.is_dir() else path
+    check_file(sdn)
     folder = sdn.parent
     return [sdn, _find(folder, "alt.csv"), _find(folder, "add.csv")]
 

@@ -12,6 +12,8 @@ facts into one line, which are taken apart here:
 - named subsidiaries, listed as entities of their own: ``NAME and its subsidiary A``,
   ``NAME and its eight Xinjiang-based subsidiaries, which include A, B, and C``;
 - a trailing acronym: ``NAME (XPCC)``.
+
+The page gives no country, so none is set: an entity's country is not guessed from the list.
 """
 
 from __future__ import annotations
@@ -295,7 +297,6 @@ def _entry(cell: str, date: str, table: _Table, path: Path, line: int) -> list[F
                 "alias": entry.aliases,
                 "previousName": entry.previous,
                 "notes": entry.scope,
-                "country": "cn",
                 "topics": ["forced.labor"],
                 "sourceUrl": SOURCE_URL,
             },
@@ -312,7 +313,6 @@ def _entry(cell: str, date: str, table: _Table, path: Path, line: int) -> list[F
                 {
                     "name": name,
                     "notes": f"Listed as a subsidiary of {entry.name}",
-                    "country": "cn",
                     "topics": ["forced.labor"],
                     "sourceUrl": SOURCE_URL,
                 },
