@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
+NO_HIT_REASON = "no listed entity shares a distinctive name"
+
+
 class Decision(str, Enum):
     """What the screener advises for one input row."""
 
@@ -120,7 +123,7 @@ class Result:
     def reasons_text(self) -> str:
         """Why the row got its decision; location and identifier signals have their own column."""
         if self.hit is None:
-            return "no listed entity shares a distinctive name"
+            return NO_HIT_REASON
         return "; ".join(self.hit.reasons)
 
     def as_row(self) -> dict[str, object]:

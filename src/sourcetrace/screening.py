@@ -240,9 +240,16 @@ def screen_file(
 
     settings = settings or load_settings()
     path, out = Path(input), Path(output)
-    columns = detect_columns(
-        path, read_columns(path, encoding), name_column, address_column, country_column, id_column
-    )
+    if engine == "spark" and not path.exists():
+        # A path only Spark can reach (hdfs://, s3a://): the columns are named, not detected.
+        if name_column is None:
+            raise ConfigError("give --name-column when the input is a path only Spark can reach")
+        columns = Columns(name_column, address_column, country_column, id_column)
+    else:
+        columns = detect_columns(
+            path, read_columns(path, encoding), name_column, address_column, country_column,
+            id_column,
+        )
     entities, used = load_lists([Path(p) for p in lists], default_lists)
     fingerprint = lists_fingerprint(used)
     options = EngineOptions(

@@ -10,9 +10,10 @@ from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
 def signals_for(record: Record) -> list[str]:
     """Risk signals that are not list matches: Xinjiang location and USCC checks."""
     out: list[str] = []
-    places = xinjiang_places(record.address) or xinjiang_places(record.name)
+    places, where = xinjiang_places(record.address), "address"
+    if not places:
+        places, where = xinjiang_places(record.name), "name"
     if places:
-        where = "address" if xinjiang_places(record.address) else "name"
         out.append(f"Xinjiang location in {where} ({', '.join(places[:3])}): UFLPA presumption applies")
     elif record.address and xinjiang_postcode(record.address):
         out.append(f"Xinjiang postcode {xinjiang_postcode(record.address)} in address")

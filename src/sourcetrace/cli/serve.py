@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -10,7 +10,7 @@ from sourcetrace.review import accounts, audit
 from sourcetrace.review.db import ROLES, make_engine
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--db",
         envvar="SOURCETRACE_DB",
@@ -18,12 +18,16 @@ DbOption = Annotated[
     ),
 ]
 
-users_app = typer.Typer(help="The workspace's own accounts (admin, analyst, viewer) and API keys.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="The workspace's own accounts (admin, analyst, viewer) and API keys.", no_args_is_help=True
+)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a TLS proxy")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a TLS proxy")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     db: DbOption = None,
 ) -> None:
@@ -33,8 +37,15 @@ def serve(
     from sourcetrace.web.app import create_app
 
     app = create_app(db)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"serving on {host} without TLS: put a TLS proxy in front and set SOURCETRACE_HTTPS_ONLY=1",
+            err=True,
+        )
     if not accounts.list_users(app.state.sourcetrace.engine):
-        typer.echo("no accounts yet: create one with `sourcetrace users add NAME --role admin`", err=True)
+        typer.echo(
+            "no accounts yet: create one with `sourcetrace users add NAME --role admin`", err=True
+        )
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
@@ -42,7 +53,7 @@ def users_add(
     username: Annotated[str, typer.Argument(help="Login name: letters, digits, '.', '_' or '-'")],
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")] = "analyst",
     password: Annotated[
-        Optional[str], typer.Option(help="Password (default: asked, not echoed)")
+        str | None, typer.Option(help="Password (default: asked, not echoed)")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -74,7 +85,9 @@ def audit_verify(db: DbOption = None) -> None:
     engine = make_engine(db)
     broken = audit.verify_chain(engine)
     if broken is not None:
-        typer.echo(f"audit log BROKEN at entry {broken}: it was changed outside sourcetrace", err=True)
+        typer.echo(
+            f"audit log BROKEN at entry {broken}: it was changed outside sourcetrace", err=True
+        )
         raise typer.Exit(1)
     typer.echo(f"audit log intact: {audit.count(engine)} entries")
 

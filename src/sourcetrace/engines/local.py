@@ -10,13 +10,14 @@ finished parts of the same input, lists and settings, so the result equals an un
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -26,7 +27,7 @@ from sourcetrace.engines.chunks import iter_chunks
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.io.writers import atomic_path, defuse_formulas, output_format
 from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import Decision, Hit, Record
+from sourcetrace.model import NO_HIT_REASON, Decision, Hit, Record
 from sourcetrace.names.text import fold
 from sourcetrace.screening import best_hit
 from sourcetrace.signals import signals_for
@@ -46,9 +47,10 @@ class MatchRow:
     matched_name: str
     lists: str
     reasons: str
+    signals: str = ""  # from the name alone; address and identifier signals are added per row
 
 
-CLEAR = MatchRow("clear", 0.0, "", "", "", "", "no listed entity shares a distinctive name")
+CLEAR = MatchRow("clear", 0.0, "", "", "", "", NO_HIT_REASON)
 
 
 def name_key(name: str) -> str:
@@ -68,7 +70,9 @@ def _row(hits: list[Hit]) -> MatchRow:
 
 def _match_batch(names: list[str]) -> list[MatchRow]:
     assert _MATCHER is not None
-    return [_row(_MATCHER.match(n)) for n in names]
+    return [
+        replace(_row(_MATCHER.match(n)), signals=_signal_text(n, "", "")) for n in names
+    ]
 
 
 def match_names(
@@ -124,6 +128,10 @@ def run_local(
     global _MATCHER
     _MATCHER = matcher
     workers = max(1, options.workers)
+    # Forked workers share the index pages; frozen objects are left alone by the collector,
+    # so its passes do not touch (and copy) every shared page.
+    gc.collect()
+    gc.freeze()
     pool = (
         ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         if workers > 1
@@ -151,6 +159,7 @@ def run_local(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
     shutil.rmtree(work, ignore_errors=True)
     summary.distinct_names = len(cache)
     return summary
@@ -164,50 +173,73 @@ def _screen_chunk(
     cache: dict[str, MatchRow],
     options: EngineOptions,
 ) -> pl.DataFrame:
-    names = frame.get_column(options.name_column).fill_null("").to_list()
-    keys = [name_key(n) for n in names]
+    """Screen one chunk: Python work per *distinct* value only, row-wise work in polars."""
+    def text(column: str | None) -> pl.Expr:
+        return pl.col(column).fill_null("") if column else pl.lit("")
+
+    base = frame.select(
+        pl.Series("row", rows, dtype=pl.Int64),
+        text(options.name_column).alias("name"),
+        text(options.address_column).alias("_address"),
+        text(options.id_column).alias("_id"),
+    )
+    raw = base.get_column("name").unique().to_list()
+    keys = [_KEYS.get(n) or _key(n) for n in raw]
     new = [k for k in dict.fromkeys(keys) if k not in cache]
     if new:
-        for key, row in zip(new, match_names(new, matcher, pool), strict=True):
-            cache[key] = row
+        for key, found in zip(new, match_names(new, matcher, pool), strict=True):
+            cache[key] = found
     matched = [cache[k] for k in keys]
-    signals = _signals(frame, names, rows, options)
-    columns = {
-        "row": pl.Series(rows, dtype=pl.Int64),
-        "name": pl.Series(names, dtype=pl.String),
-        "decision": pl.Series([m.decision for m in matched], dtype=pl.String),
-        "score": pl.Series([m.score for m in matched], dtype=pl.Float64),
-        "entity_id": pl.Series([m.entity_id for m in matched], dtype=pl.String),
-        "entity_name": pl.Series([m.entity_name for m in matched], dtype=pl.String),
-        "matched_name": pl.Series([m.matched_name for m in matched], dtype=pl.String),
-        "lists": pl.Series([m.lists for m in matched], dtype=pl.String),
-        "reasons": pl.Series([m.reasons for m in matched], dtype=pl.String),
-        "signals": pl.Series(signals, dtype=pl.String),
-    }
-    return pl.DataFrame(columns).select(result_columns())
+    by_name = pl.DataFrame(
+        {
+            "name": raw,
+            "decision": [m.decision for m in matched],
+            "score": [m.score for m in matched],
+            "entity_id": [m.entity_id for m in matched],
+            "entity_name": [m.entity_name for m in matched],
+            "matched_name": [m.matched_name for m in matched],
+            "lists": [m.lists for m in matched],
+            "reasons": [m.reasons for m in matched],
+            "signals": [m.signals for m in matched],
+        },
+        schema={"name": pl.String, "decision": pl.String, "score": pl.Float64,
+                "entity_id": pl.String, "entity_name": pl.String, "matched_name": pl.String,
+                "lists": pl.String, "reasons": pl.String, "signals": pl.String},
+    )
+    joined = base.join(by_name, on="name", how="left", maintain_order="left")
+    if options.address_column is None and options.id_column is None:
+        return joined.select(result_columns())  # name signals came with the matches
+    triples = base.select("name", "_address", "_id").unique()
+    signals = triples.with_columns(
+        pl.Series("signals", [_signal_text(*t) for t in triples.iter_rows()], dtype=pl.String)
+    )
+    return (
+        joined.drop("signals")
+        .join(signals, on=["name", "_address", "_id"], how="left", maintain_order="left")
+        .select(result_columns())
+    )
 
 
 _SIGNALS: dict[tuple[str, str, str], str] = {}
+_KEYS: dict[str, str] = {}
 
 
-def _signals(frame: pl.DataFrame, names: list[str], rows: list[int], options: EngineOptions) -> list[str]:
+def _key(name: str) -> str:
+    key = name_key(name)
+    if len(_KEYS) < 2_000_000:
+        _KEYS[name] = key
+    return key
+
+
+def _signal_text(name: str, address: str, ident: str) -> str:
     """Location and identifier signals, once per distinct (name, address, identifier)."""
-    def col(name: str | None) -> list[str]:
-        if name is None:
-            return [""] * frame.height
-        return frame.get_column(name).fill_null("").to_list()
-
-    out: list[str] = []
-    for name, address, ident in zip(names, col(options.address_column), col(options.id_column), strict=True):
-        key = (name, address, ident)
-        text = _SIGNALS.get(key)
-        if text is None:
-            record = Record(row=0, name=name, address=address, identifier=ident)
-            text = "; ".join(signals_for(record))
-            if len(_SIGNALS) < 1_000_000:
-                _SIGNALS[key] = text
-        out.append(text)
-    return out
+    key = (name, address, ident)
+    found = _SIGNALS.get(key)
+    if found is None:
+        found = "; ".join(signals_for(Record(row=0, name=name, address=address, identifier=ident)))
+        if len(_SIGNALS) < 1_000_000:
+            _SIGNALS[key] = found
+    return found
 
 
 def _assemble(work: Path, output: Path, fmt: str) -> None:

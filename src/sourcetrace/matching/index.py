@@ -14,19 +14,21 @@ from dataclasses import dataclass
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.text import fold
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
 # deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
 MAX_POSTING = 200
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: pickles (index cache) several times faster
 class IndexedName:
     entity: int  # position in NameIndex.entities
     value: str
     kind: NameKind
     verified: bool
     parsed: ParsedName
+    folded: str  # the name folded, for tie-breaking on spelling
 
 
 def blocking_keys(parsed: ParsedName) -> set[str]:
@@ -63,7 +65,9 @@ class NameIndex:
                 seen.add(name.value)
                 parsed = parse_name(name.value)
                 n_idx = len(self.names)
-                self.names.append(IndexedName(e_idx, name.value, name.kind, name.verified, parsed))
+                self.names.append(
+                    IndexedName(e_idx, name.value, name.kind, name.verified, parsed, fold(name.value))
+                )
                 for key in blocking_keys(parsed):
                     postings[key].append(n_idx)
                 if e_idx in self.covers_subordinates:

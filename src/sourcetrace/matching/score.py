@@ -30,7 +30,7 @@ from sourcetrace.names.text import fold
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
-ALGORITHM = "sourcetrace-names-v1"
+ALGORITHM = "sourcetrace-names-v2"  # bump on any change to parsing or scoring
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 
@@ -234,7 +234,7 @@ class Matcher:
                 float(scored.decision.rank),
                 round(scored.score, 6),
                 float(_KIND_ORDER[cand.kind]),
-                fuzz.ratio(raw, fold(cand.value)),
+                fuzz.ratio(raw, cand.folded),
             )
             prev = best.get(cand.entity)
             if prev is None or key > prev[2]:

@@ -43,7 +43,7 @@ _PAREN_ZH = re.compile(r"\(([^()]*)\)")
 BOL_NAME_WIDTH = 35  # name fields cut at 35 characters on many bills of lading
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: pickles (index cache) several times faster
 class ParsedName:
     """The parts of one name, in the forms the matcher compares."""
 
@@ -208,24 +208,26 @@ def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> P
     region_words: list[str] = []
     industry: set[str] = set()
     rest: list[str] = []
+    stems = [stem(w) for w in words]
+    places, industries = vocab.places_latin, vocab.industry_latin
     i = 0
-    while i < len(words):
+    n = len(words)
+    while i < n:
         matched = False
-        for size in (3, 2, 1):
-            if i + size > len(words):
+        for size in (3, 2, 1) if i + 1 < n else (1,):
+            if i + size > n:
                 continue
-            window = words[i : i + size]
-            key = "".join(window)
-            place = vocab.places_latin.get(key)
+            key = words[i] if size == 1 else "".join(words[i : i + size])
+            place = places.get(key)
             if place and not (size == 1 and len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
                 region_words.append(key)
                 i += size
-                while i < len(words) and words[i] in PLACE_TYPES:
+                while i < n and words[i] in PLACE_TYPES:
                     i += 1
                 matched = True
                 break
-            concept = vocab.industry_latin.get("".join(stem(w) for w in window))
+            concept = industries.get(stems[i] if size == 1 else "".join(stems[i : i + size]))
             if concept:
                 industry.add(concept)
                 i += size

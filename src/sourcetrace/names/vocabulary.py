@@ -162,5 +162,6 @@ def _concept(english: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stem(word)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from sourcetrace.errors import ConfigError
 from sourcetrace.review import audit
+from sourcetrace.review.audit import audited
 from sourcetrace.review.db import ROLES, api_keys, now, users
 
 _HASHER = PasswordHasher()
@@ -58,46 +59,62 @@ def check_role(role: str) -> str:
     return role
 
 
-def add_user(engine: Engine, username: str, role: str, password: str, *, actor: str = "system") -> User:
+def add_user(
+    engine: Engine, username: str, role: str, password: str, *, actor: str = "system"
+) -> User:
     """Create an account; the password is kept only as an argon2 hash."""
     check_role(role)
     if not _USERNAME.match(username):
         raise ConfigError("a username is 1 to 64 letters, digits, '.', '_' or '-'")
     if len(password) < MIN_PASSWORD:
         raise ConfigError(f"a password needs at least {MIN_PASSWORD} characters")
-    with engine.begin() as conn:
+    hashed = _HASHER.hash(password)
+
+    def work(conn: Connection) -> None:
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise ConfigError(f"user {username!r} already exists")
         conn.execute(
             users.insert().values(
                 username=username,
                 role=role,
-                password_hash=_HASHER.hash(password),
+                password_hash=hashed,
                 active=True,
                 created_at=now(),
             )
         )
         audit.append(engine, actor, "user.add", f"user:{username}", {"role": role}, conn=conn)
+
+    audited(engine, work)
     return User(username, role)
 
 
 def set_role(engine: Engine, username: str, role: str, *, actor: str) -> None:
     """Change an account's role."""
     check_role(role)
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> None:
         done = conn.execute(users.update().where(users.c.username == username).values(role=role))
         if done.rowcount == 0:
             raise ConfigError(f"no user {username!r}")
         audit.append(engine, actor, "user.role", f"user:{username}", {"role": role}, conn=conn)
 
+    audited(engine, work)
+
 
 def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> None:
     """Turn an account off (it can no longer log in or use its keys) or back on."""
-    with engine.begin() as conn:
-        done = conn.execute(users.update().where(users.c.username == username).values(active=active))
+
+    def work(conn: Connection) -> None:
+        done = conn.execute(
+            users.update().where(users.c.username == username).values(active=active)
+        )
         if done.rowcount == 0:
             raise ConfigError(f"no user {username!r}")
-        audit.append(engine, actor, "user.active", f"user:{username}", {"active": active}, conn=conn)
+        audit.append(
+            engine, actor, "user.active", f"user:{username}", {"active": active}, conn=conn
+        )
+
+    audited(engine, work)
 
 
 def get_user(engine: Engine, username: str) -> User | None:
@@ -142,7 +159,8 @@ def create_api_key(engine: Engine, username: str, label: str = "", *, actor: str
     if get_user(engine, username) is None:
         raise ConfigError(f"no user {username!r}")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> None:
         result = conn.execute(
             api_keys.insert().values(
                 key_hash=_key_hash(key),
@@ -155,14 +173,22 @@ def create_api_key(engine: Engine, username: str, label: str = "", *, actor: str
         )
         key_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         audit.append(
-            engine, actor, "apikey.create", f"user:{username}", {"key_id": key_id, "label": label}, conn=conn
+            engine,
+            actor,
+            "apikey.create",
+            f"user:{username}",
+            {"key_id": key_id, "label": label},
+            conn=conn,
         )
+
+    audited(engine, work)
     return key
 
 
 def revoke_api_key(engine: Engine, key_id: int, *, actor: str) -> None:
     """Revoke a key for good."""
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> None:
         done = conn.execute(
             api_keys.update()
             .where(api_keys.c.id == key_id, api_keys.c.revoked_at.is_(None))
@@ -171,6 +197,8 @@ def revoke_api_key(engine: Engine, key_id: int, *, actor: str) -> None:
         if done.rowcount == 0:
             raise ConfigError(f"no active API key {key_id}")
         audit.append(engine, actor, "apikey.revoke", f"apikey:{key_id}", {}, conn=conn)
+
+    audited(engine, work)
 
 
 def list_api_keys(engine: Engine, username: str | None = None) -> list[ApiKey]:

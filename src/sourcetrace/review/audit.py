@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sourcetrace.review.db import audit_log, meta, now
@@ -22,7 +22,8 @@ from sourcetrace.review.db import audit_log, meta, now
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,23 @@ def entry_hash(prev_hash: str, entry: Mapping[str, object]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
 
 
+def audited(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work`` in one transaction that also appends to the log, and return its result.
+
+    Writers in this process take turns; one that lost a race for the next entry id to another
+    process (the primary key refuses the second) is run again from the start.
+    """
+    with _LOCK:
+        for attempt in range(5):
+            try:
+                with engine.begin() as conn:
+                    return work(conn)
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+    raise AssertionError("unreachable")
+
+
 def append(
     engine: Engine,
     actor: str,
@@ -61,23 +79,17 @@ def append(
 ) -> AuditEntry:
     """Add one entry at the end of the chain and return it.
 
-    Pass ``conn`` to write the entry in the caller's transaction, so that the change and its audit
-    entry are committed together or not at all.
+    Pass ``conn`` (inside :func:`audited`) to write the entry in the caller's transaction, so that
+    the change and its audit entry are committed together or not at all.
     """
     if conn is not None:
         return _append(conn, actor, action, subject, dict(details or {}))
-    with _LOCK:
-        for attempt in range(5):
-            try:
-                with engine.begin() as c:
-                    return _append(c, actor, action, subject, dict(details or {}))
-            except IntegrityError:
-                if attempt == 4:
-                    raise
-    raise AssertionError("unreachable")
+    return audited(engine, lambda c: _append(c, actor, action, subject, dict(details or {})))
 
 
-def _append(conn: Connection, actor: str, action: str, subject: str, details: dict[str, Any]) -> AuditEntry:
+def _append(
+    conn: Connection, actor: str, action: str, subject: str, details: dict[str, Any]
+) -> AuditEntry:
     if conn.dialect.name == "postgresql":
         # Serialise writers across processes; the primary key would also stop a fork.
         conn.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
@@ -110,7 +122,9 @@ def _set_head(conn: Connection, value: str) -> None:
         conn.execute(meta.insert().values(key="audit_head", value=value))
 
 
-def entries(engine: Engine, limit: int | None = None, subject: str | None = None) -> list[AuditEntry]:
+def entries(
+    engine: Engine, limit: int | None = None, subject: str | None = None
+) -> list[AuditEntry]:
     """Entries in chain order (newest last); ``subject`` keeps those about one thing."""
     query = select(audit_log).order_by(audit_log.c.id)
     if subject is not None:
@@ -123,7 +137,7 @@ def entries(engine: Engine, limit: int | None = None, subject: str | None = None
     return sorted(out, key=lambda e: e.id)
 
 
-def _entry(row: Mapping[str, Any]) -> AuditEntry:
+def _entry(row: RowMapping) -> AuditEntry:
     try:
         details = json.loads(row["details"])
     except (TypeError, ValueError):
@@ -152,7 +166,9 @@ def verify_chain(engine: Engine) -> int | None:
     expected_id = 1
     with engine.connect() as conn:
         # Streamed, so a long log is checked in constant memory; closed on an early answer.
-        result = conn.execution_options(yield_per=1000).execute(select(audit_log).order_by(audit_log.c.id))
+        result = conn.execution_options(yield_per=1000).execute(
+            select(audit_log).order_by(audit_log.c.id)
+        )
         try:
             for row in result:
                 m = row._mapping
@@ -164,7 +180,10 @@ def verify_chain(engine: Engine) -> int | None:
                     body["details"] = json.loads(m["details"])
                 except (TypeError, ValueError):
                     return int(m["id"])
-                if canonical_json(body["details"]) != m["details"] or entry_hash(prev, body) != m["hash"]:
+                if (
+                    canonical_json(body["details"]) != m["details"]
+                    or entry_hash(prev, body) != m["hash"]
+                ):
                     return int(m["id"])
                 prev = m["hash"]
                 expected_id += 1

@@ -6,6 +6,7 @@ backend; JSON columns use the generic :class:`~sqlalchemy.JSON` type.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,7 +120,9 @@ def now() -> str:
 
 
 def default_url(settings: Settings | None = None) -> str:
-    """``sqlite:///<data_dir>/sourcetrace.db``: the embedded store, nothing to install."""
+    """``SOURCETRACE_DB`` if set, else ``sqlite:///<data_dir>/sourcetrace.db`` (nothing to install)."""
+    if os.environ.get("SOURCETRACE_DB"):
+        return os.environ["SOURCETRACE_DB"]
     settings = settings or load_settings()
     return f"sqlite:///{Path(settings.data_dir) / 'sourcetrace.db'}"
 

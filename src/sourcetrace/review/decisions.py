@@ -10,13 +10,13 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, RowMapping, select
 
 from sourcetrace.errors import ConfigError
 from sourcetrace.model import ListedEntity
 from sourcetrace.names.text import fold
 from sourcetrace.review import audit
-from sourcetrace.review.audit import canonical_json
+from sourcetrace.review.audit import audited, canonical_json
 from sourcetrace.review.db import REVIEW_DECISIONS, decisions, now
 
 
@@ -65,7 +65,9 @@ def record(
 ) -> ReviewDecision:
     """Store a decision and its audit entry in one transaction."""
     if decision not in REVIEW_DECISIONS:
-        raise ConfigError(f"unknown decision {decision!r}; use one of {', '.join(REVIEW_DECISIONS)}")
+        raise ConfigError(
+            f"unknown decision {decision!r}; use one of {', '.join(REVIEW_DECISIONS)}"
+        )
     values = {
         "name": name,
         "name_key": name_key(name),
@@ -78,21 +80,24 @@ def record(
         "job_id": job_id,
         "row": row,
     }
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> int:
         result = conn.execute(decisions.insert().values(**values))
         new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        details = {k: v for k, v in values.items() if k not in ("username", "at")}
+        subject = f"job:{job_id}" if job_id is not None else f"entity:{entity_id}"
         audit.append(
-            engine,
-            username,
-            "decision",
-            f"job:{job_id}" if job_id is not None else f"entity:{entity_id}",
-            {"decision_id": new_id, **{k: v for k, v in values.items() if k not in ("username", "at")}},
-            conn=conn,
+            engine, username, "decision", subject, {"decision_id": new_id, **details}, conn=conn
         )
+        return new_id
+
+    new_id = audited(engine, work)
     return ReviewDecision(id=new_id, **values)  # type: ignore[arg-type]
 
 
-def latest(engine: Engine, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], ReviewDecision]:
+def latest(
+    engine: Engine, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], ReviewDecision]:
     """The newest decision for each (name, entity id) pair that has one; names are normalised here."""
     wanted = {(name_key(n), e) for n, e in pairs}
     keys = sorted({k for k, _ in wanted})
@@ -120,18 +125,5 @@ def history(engine: Engine, name: str, entity_id: str) -> list[ReviewDecision]:
     return [_decision(r._mapping) for r in rows]
 
 
-def _decision(m: object) -> ReviewDecision:
-    get = m.__getitem__  # type: ignore[attr-defined]
-    return ReviewDecision(
-        id=get("id"),
-        name=get("name"),
-        name_key=get("name_key"),
-        entity_id=get("entity_id"),
-        entity_hash=get("entity_hash"),
-        decision=get("decision"),
-        comment=get("comment"),
-        username=get("username"),
-        at=get("at"),
-        job_id=get("job_id"),
-        row=get("row"),
-    )
+def _decision(m: RowMapping) -> ReviewDecision:
+    return ReviewDecision(**{f: m[f] for f in ReviewDecision.__slots__})

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from sourcetrace.model import Result
 from sourcetrace.review import audit
+from sourcetrace.review.audit import audited
 from sourcetrace.review.db import jobs, now
 from sourcetrace.review.decisions import entity_hash
 from sourcetrace.screening import ScreeningRun
@@ -66,7 +67,9 @@ def result_row(result: Result) -> dict[str, Any]:
     return row
 
 
-def create_job(engine: Engine, *, filename: str, file_hash: str, run: ScreeningRun, actor: str) -> int:
+def create_job(
+    engine: Engine, *, filename: str, file_hash: str, run: ScreeningRun, actor: str
+) -> int:
     """Store a screening run as a job; returns its id."""
     columns = asdict(run.columns) if run.columns is not None else {}
     lists = [asdict(x) for x in run.lists]
@@ -81,7 +84,8 @@ def create_job(engine: Engine, *, filename: str, file_hash: str, run: ScreeningR
         "counts": run.counts(),
         "results": [result_row(r) for r in run.results],
     }
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> int:
         result = conn.execute(jobs.insert().values(**values))
         job_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         audit.append(
@@ -99,7 +103,9 @@ def create_job(engine: Engine, *, filename: str, file_hash: str, run: ScreeningR
             },
             conn=conn,
         )
-    return job_id
+        return job_id
+
+    return audited(engine, work)
 
 
 def get_job(engine: Engine, job_id: int) -> Job | None:

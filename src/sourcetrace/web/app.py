@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
 from starlette.exceptions import HTTPException
+from starlette.middleware.base import RequestResponseEndpoint
 from starlette.middleware.sessions import SessionMiddleware
 
 from sourcetrace.matching.score import Matcher
@@ -25,7 +26,7 @@ from sourcetrace.settings import Settings, load_settings
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
-from sourcetrace.web.routes import admin, jobs, login, review, reports
+from sourcetrace.web.routes import admin, exports, jobs, login, reports, review
 from sourcetrace.web.security import ApiAuthRequired, LoginRequired
 from sourcetrace.web.state import HERE, AppState
 
@@ -52,7 +53,6 @@ def create_app(
         matcher=matcher,
         lists=used,
         templates=make_templates(),
-        entities={e.id: e for e in matcher.entities},
     )
     app = FastAPI(
         title="sourcetrace",
@@ -72,7 +72,7 @@ def create_app(
     )
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (login, jobs, review, reports, admin):
+    for module in (login, jobs, review, reports, exports, admin):
         app.include_router(module.router)
     app.include_router(match.router)
     _add_handlers(app)
@@ -96,8 +96,8 @@ def _stored_secret(engine: Engine) -> str:
     return str(value)
 
 
-async def _security_headers(request: Request, call_next: object) -> Response:
-    response: Response = await call_next(request)  # type: ignore[operator]
+async def _security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    response = await call_next(request)
     # Only this site's own scripts, styles and images; no framing.
     response.headers.setdefault(
         "Content-Security-Policy",
@@ -111,7 +111,9 @@ async def _security_headers(request: Request, call_next: object) -> Response:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(API_PREFIXES) or "application/json" in request.headers.get("accept", "")
+    return request.url.path.startswith(API_PREFIXES) or "application/json" in request.headers.get(
+        "accept", ""
+    )
 
 
 def _add_handlers(app: FastAPI) -> None:
@@ -119,7 +121,10 @@ def _add_handlers(app: FastAPI) -> None:
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": "log in or give an API key"}, status_code=401)
+        # Back to the page after logging in; a form post cannot be replayed, so its page is not.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = "/"
         return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
 
     @app.exception_handler(ApiAuthRequired)
@@ -133,9 +138,18 @@ def _add_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         st: AppState = request.app.state.sourcetrace
-        return render(request, st, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
+        return render(
+            request,
+            st,
+            "error.html",
+            status_code=exc.status_code,
+            status=exc.status_code,
+            detail=exc.detail,
+        )
 
 
 def _quote(path: str) -> str:

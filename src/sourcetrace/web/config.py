@@ -28,9 +28,6 @@ class WebConfig:
     https_only: bool = False
     """Send the session cookie over HTTPS only (``SOURCETRACE_HTTPS_ONLY=1``) behind a TLS proxy."""
 
-    match_limit: int = 5
-    """Default number of results per query of ``/match``, as in yente."""
-
 
 def load_web_config(**overrides: object) -> WebConfig:
     """Defaults, then ``SOURCETRACE_*`` variables, then explicit overrides."""

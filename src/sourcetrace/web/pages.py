@@ -11,7 +11,11 @@ from fastapi.templating import Jinja2Templates
 from sourcetrace.web.security import csrf_token
 from sourcetrace.web.state import HERE, AppState
 
-DECISION_LABELS = {"confirmed": "Confirmed match", "false_positive": "False positive", "unsure": "Unsure"}
+DECISION_LABELS = {
+    "confirmed": "Confirmed match",
+    "false_positive": "False positive",
+    "unsure": "Unsure",
+}
 
 
 def make_templates() -> Jinja2Templates:
@@ -22,7 +26,9 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def render(request: Request, st: AppState, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, st: AppState, name: str, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """A page from a template, with the shared context."""
     context.setdefault("user", getattr(request.state, "user", None))
     context["csrf_token"] = csrf_token(request)

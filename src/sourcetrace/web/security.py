@@ -10,13 +10,20 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
 from starlette.datastructures import FormData
 
 from sourcetrace.review.accounts import User, get_user, user_for_key
 from sourcetrace.web.state import AppState, StateDep
 
 CSRF_FIELD = "csrf_token"
+API_KEY_HEADER = APIKeyHeader(
+    name="Authorization",
+    scheme_name="ApiKey",
+    description="`ApiKey <key>`, a key an admin made with `sourcetrace users api-key` or on the Users page",
+    auto_error=False,
+)
 
 
 class LoginRequired(Exception):
@@ -48,10 +55,9 @@ def session_user(request: Request, st: AppState) -> User | None:
     return user
 
 
-def key_user(request: Request, st: AppState) -> User | None:
-    """The account of the API key in the Authorization header, if any and valid."""
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
+def key_user(authorization: str | None, st: AppState) -> User | None:
+    """The account of the API key in an Authorization header value, if valid."""
+    scheme, _, key = (authorization or "").partition(" ")
     if scheme.lower() not in ("apikey", "bearer") or not key.strip():
         return None
     return user_for_key(st.engine, key.strip())
@@ -73,10 +79,18 @@ def require(role: str) -> Callable[..., User]:
 
 
 def require_api(role: str) -> Callable[..., User]:
-    """An API dependency: an API key or a session, whose account has ``role`` or higher."""
+    """An API dependency: an API key, or else a session, whose account has ``role`` or higher.
 
-    def dependency(request: Request, st: StateDep) -> User:
-        user = key_user(request, st) or session_user(request, st)
+    A request that sends an Authorization header is judged by it alone, so a wrong or revoked key
+    is refused even from a browser that is logged in.
+    """
+
+    def dependency(
+        request: Request,
+        st: StateDep,
+        authorization: Annotated[str | None, Security(API_KEY_HEADER)] = None,
+    ) -> User:
+        user = key_user(authorization, st) if authorization else session_user(request, st)
         if user is None:
             raise ApiAuthRequired()
         if not user.can(role):
@@ -94,7 +108,11 @@ async def checked_form(request: Request) -> FormData:
     form = await request.form()
     sent = form.get(CSRF_FIELD)
     expected = request.session.get("csrf")
-    if not isinstance(sent, str) or not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
+    if (
+        not isinstance(sent, str)
+        or not isinstance(expected, str)
+        or not secrets.compare_digest(sent, expected)
+    ):
         await form.close()
         raise HTTPException(
             status_code=403,
@@ -110,7 +128,6 @@ async def csrf_form(request: Request) -> AsyncIterator[FormData]:
         yield form
     finally:
         await form.close()
-
 
 
 CheckedForm = Annotated[FormData, Depends(csrf_form)]

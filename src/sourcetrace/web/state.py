@@ -11,10 +11,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from sourcetrace.matching.score import Matcher
-from sourcetrace.model import ListedEntity
 from sourcetrace.screening import ListUsed
 from sourcetrace.settings import Settings
 from sourcetrace.web.config import WebConfig
+from sourcetrace.web.throttle import LoginThrottle
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,7 +29,7 @@ class AppState:
     matcher: Matcher
     lists: list[ListUsed]
     templates: Jinja2Templates
-    entities: dict[str, ListedEntity] = field(default_factory=dict)
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def state(request: Request) -> AppState:

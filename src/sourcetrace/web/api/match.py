@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 
 from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
-from sourcetrace.review.accounts import User
 from sourcetrace.web.api.models import (
     EntityExample,
     EntityMatches,
@@ -24,8 +23,8 @@ from sourcetrace.web.api.models import (
     ScoredEntityResponse,
     TotalSpec,
 )
-from sourcetrace.web.security import require_api
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.security import ApiViewer
+from sourcetrace.web.state import AppState, StateDep
 
 router = APIRouter(tags=["Matching"])
 
@@ -68,7 +67,12 @@ def _compatible(query_schema: str, entity: ListedEntity) -> bool:
 
 def _properties(entity: ListedEntity) -> dict[str, list[str]]:
     props: dict[str, list[str]] = {}
-    kinds = {NameKind.NAME: "name", NameKind.ALIAS: "alias", NameKind.PREVIOUS: "previousName", NameKind.WEAK: "weakAlias"}
+    kinds = {
+        NameKind.NAME: "name",
+        NameKind.ALIAS: "alias",
+        NameKind.PREVIOUS: "previousName",
+        NameKind.WEAK: "weakAlias",
+    }
     for name in entity.names:
         props.setdefault(kinds[name.kind], []).append(name.value)
     if entity.countries:
@@ -101,7 +105,10 @@ def match_one(st: AppState, example: EntityExample, dataset: str) -> list[Hit]:
                 if not _compatible(example.schema_, hit.entity):
                     continue
                 prev = best.get(hit.entity.id)
-                if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
+                if prev is None or (hit.decision.rank, hit.score) > (
+                    prev.decision.rank,
+                    prev.score,
+                ):
                     best[hit.entity.id] = hit
     ranked = sorted(best.values(), key=lambda h: (-h.decision.rank, -h.score, h.entity.id))
     return ranked
@@ -111,7 +118,9 @@ def scored(hit: Hit, threshold: float | None) -> ScoredEntityResponse:
     e = hit.entity
     by_id = any(r.startswith("USCC ") for r in hit.reasons)
     features = {FEATURE: round(hit.score, 4)}
-    explanations = {FEATURE: FeatureResult(score=round(hit.score, 4), detail="; ".join(hit.reasons))}
+    explanations = {
+        FEATURE: FeatureResult(score=round(hit.score, 4), detail="; ".join(hit.reasons))
+    }
     if by_id:
         features["identifier_match"] = 1.0
         explanations["identifier_match"] = FeatureResult(score=1.0, detail=hit.reasons[0])
@@ -139,15 +148,21 @@ def scored(hit: Hit, threshold: float | None) -> ScoredEntityResponse:
 async def match(
     dataset: str,
     body: EntityMatchQuery,
+    _user: ApiViewer,
+    st: StateDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Results per query")] = 5,
     threshold: Annotated[
         float | None,
-        Query(ge=0.0, le=1.0, description="Score at or above which `match` is true; default: sourcetrace's own decision"),
+        Query(
+            ge=0.0,
+            le=1.0,
+            description="Score at or above which `match` is true; default: sourcetrace's own decision",
+        ),
     ] = None,
-    cutoff: Annotated[float, Query(ge=0.0, le=1.0, description="Leave out results scoring below this")] = 0.0,
+    cutoff: Annotated[
+        float, Query(ge=0.0, le=1.0, description="Leave out results scoring below this")
+    ] = 0.0,
     algorithm: Annotated[str, Query(description=f"Only {ALGORITHM} (or best/default)")] = "default",
-    _user: ApiViewer,
-    st: StateDep,
 ) -> EntityMatchResponse:
     """Match each query entity against the lists, as yente's ``/match/{dataset}`` does.
 
@@ -156,16 +171,21 @@ async def match(
     """
     datasets = {"default", *(x.name for x in st.lists)}
     if dataset not in datasets:
-        raise HTTPException(status_code=404, detail=f"unknown dataset {dataset!r}; use one of {sorted(datasets)}")
+        raise HTTPException(
+            status_code=404, detail=f"unknown dataset {dataset!r}; use one of {sorted(datasets)}"
+        )
     if algorithm not in ALGORITHMS:
-        raise HTTPException(status_code=400, detail=f"unknown algorithm {algorithm!r}; this server has {ALGORITHM}")
+        raise HTTPException(
+            status_code=400, detail=f"unknown algorithm {algorithm!r}; this server has {ALGORITHM}"
+        )
     if len(body.queries) > MAX_QUERIES:
         raise HTTPException(status_code=400, detail=f"at most {MAX_QUERIES} queries per request")
     known = ORG_SCHEMAS | ANY_SCHEMAS | PERSON_SCHEMAS
     for key, example in body.queries.items():
         if example.schema_ not in known:
             raise HTTPException(
-                status_code=400, detail=f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {sorted(known)}"
+                status_code=400,
+                detail=f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {sorted(known)}",
             )
 
     def run() -> dict[str, EntityMatches]:

@@ -56,7 +56,9 @@ class ScoredEntityResponse(BaseModel):
     score: float
     features: dict[str, float]
     explanations: dict[str, FeatureResult]
-    match: bool = Field(description="Whether the result is decided a match (see the threshold parameter).")
+    match: bool = Field(
+        description="Whether the result is decided a match (see the threshold parameter)."
+    )
     decision: str = Field(description="sourcetrace's own decision: match, review or clear.")
 
 

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData
 
 from sourcetrace.errors import ConfigError
 from sourcetrace.review import accounts, audit
-from sourcetrace.review.accounts import User
 from sourcetrace.review.db import ROLES
 from sourcetrace.web.pages import redirect, render
-from sourcetrace.web.security import csrf_form, require
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.security import (
+    Admin,
+    CheckedForm,
+)
+from sourcetrace.web.state import AppState, StateDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def _users_page(
-    request: Request, st: AppState, *, error: str | None = None, new_key: str | None = None, status_code: int = 200
+    request: Request,
+    st: AppState,
+    *,
+    error: str | None = None,
+    new_key: str | None = None,
+    status_code: int = 200,
 ) -> Response:
     return render(
         request,
@@ -84,7 +90,9 @@ def change_active(
     st: StateDep,
 ) -> Response:
     if username == user.username:
-        return _users_page(request, st, error="You cannot switch off your own account.", status_code=400)
+        return _users_page(
+            request, st, error="You cannot switch off your own account.", status_code=400
+        )
     try:
         accounts.set_active(st.engine, username, form.get("active") == "1", actor=user.username)
     except ConfigError as exc:
@@ -101,7 +109,10 @@ def create_key(
 ) -> Response:
     try:
         key = accounts.create_api_key(
-            st.engine, str(form.get("username") or ""), str(form.get("label") or "")[:200], actor=user.username
+            st.engine,
+            str(form.get("username") or ""),
+            str(form.get("label") or "")[:200],
+            actor=user.username,
         )
     except ConfigError as exc:
         return _users_page(request, st, error=exc.line(), status_code=400)

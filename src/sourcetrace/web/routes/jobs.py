@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
@@ -20,14 +20,19 @@ from sourcetrace.review.queue import review_items
 from sourcetrace.screening import ScreeningRun, screen
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
-from sourcetrace.web.security import checked_form, require
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.security import (
+    Analyst,
+    Viewer,
+    checked_form,
+)
+from sourcetrace.web.state import AppState, StateDep
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 FILTERS = ("match", "review", "clear")
 REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure")
+PAGE_SIZE = 500
 
 
 class UploadRefused(Exception):
@@ -51,7 +56,9 @@ def jobs_page(request: Request, user: Viewer, st: StateDep) -> Response:
     return _jobs_page(request, st, user, error=None)
 
 
-def _jobs_page(request: Request, st: AppState, user: User, error: str | None, status_code: int = 200) -> Response:
+def _jobs_page(
+    request: Request, st: AppState, user: User, error: str | None, status_code: int = 200
+) -> Response:
     return render(
         request,
         st,
@@ -135,28 +142,37 @@ def _screen(path: Path, filename: str, st: AppState) -> ScreeningRun:
 def job_page(
     request: Request,
     job_id: int,
-    decision: str = "",
-    review: str = "",
     _user: Viewer,
     st: StateDep,
+    decision: str = "",
+    review: str = "",
+    page: int = 1,
 ) -> Response:
     job = load_job(st, job_id)
     standing = {item.row["row"]: item for item in review_items(st.engine, job)}
     rows: list[dict[str, Any]] = []
     for row in job.results:
         item = standing.get(row["row"])
-        status = "" if item is None else ("pending" if item.decision is None else item.decision.decision)
+        status = (
+            "" if item is None else ("pending" if item.decision is None else item.decision.decision)
+        )
         if decision in FILTERS and row["decision"] != decision:
             continue
         if review in REVIEW_FILTERS and status != review:
             continue
         rows.append({**row, "review": status, "item": item})
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render(
         request,
         st,
         "job.html",
         job=job,
-        rows=rows,
+        rows=shown,
+        matching=len(rows),
+        page=page,
+        pages=pages,
         decision=decision if decision in FILTERS else "",
         review=review if review in REVIEW_FILTERS else "",
         filters=FILTERS,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
 
 from sourcetrace.review.accounts import authenticate
 from sourcetrace.web.pages import redirect, render
-from sourcetrace.web.security import csrf_form, csrf_token, session_user
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.security import (
+    CheckedForm,
+    csrf_token,
+    session_user,
+)
+from sourcetrace.web.state import StateDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,7 +30,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/", st: StateDep) -> Response:
+def login_page(request: Request, st: StateDep, next: str = "/") -> Response:
     if session_user(request, st) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, st, "login.html", next=_safe_next(next), error=None)
@@ -38,11 +41,27 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
     username = str(form.get("username") or "")
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or "/"))
+    if st.throttle.locked(username):
+        return render(
+            request,
+            st,
+            "login.html",
+            status_code=429,
+            next=target,
+            error="Too many failed logins for this account: wait 15 minutes or ask an admin.",
+        )
     user = authenticate(st.engine, username, password)
     if user is None:
+        st.throttle.failed(username)
         return render(
-            request, st, "login.html", status_code=401, next=target, error="Wrong username or password."
+            request,
+            st,
+            "login.html",
+            status_code=401,
+            next=target,
+            error="Wrong username or password.",
         )
+    st.throttle.succeeded(username)
     # A fresh session (and CSRF token) at login, so a session planted beforehand is worthless.
     request.session.clear()
     request.session["user"] = user.username

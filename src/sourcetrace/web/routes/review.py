@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
@@ -14,8 +14,12 @@ from sourcetrace.review.jobs import Job
 from sourcetrace.review.queue import ReviewItem, review_items
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import load_job
-from sourcetrace.web.security import csrf_form, require
-from sourcetrace.web.state import AppState, state
+from sourcetrace.web.security import (
+    Analyst,
+    CheckedForm,
+    Viewer,
+)
+from sourcetrace.web.state import AppState, StateDep
 
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 4000
@@ -25,9 +29,9 @@ MAX_COMMENT = 4000
 def queue_page(
     request: Request,
     job_id: int,
-    show: str = "pending",
     _user: Viewer,
     st: StateDep,
+    show: str = "pending",
 ) -> Response:
     job = load_job(st, job_id)
     items = review_items(st.engine, job)
@@ -57,7 +61,9 @@ def _items_by_row(st: AppState, job: Job) -> dict[int, ReviewItem]:
     return {int(i.row["row"]): i for i in review_items(st.engine, job)}
 
 
-def _decide(st: AppState, job: Job, item: ReviewItem, decision: str, comment: str, user: User) -> None:
+def _decide(
+    st: AppState, job: Job, item: ReviewItem, decision: str, comment: str, user: User
+) -> None:
     record(
         st.engine,
         name=item.row["name"],
@@ -83,7 +89,9 @@ async def decide(
     job = load_job(st, job_id)
     item = _items_by_row(st, job).get(row)
     if item is None:
-        raise HTTPException(status_code=404, detail=f"row {row} of job {job_id} has no hit to decide")
+        raise HTTPException(
+            status_code=404, detail=f"row {row} of job {job_id} has no hit to decide"
+        )
     await run_in_threadpool(_decide, st, job, item, decision, comment, user)
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")

@@ -1,0 +1,175 @@
+"""What a job's record is made of outside the workspace: a results CSV and an evidence pack (ZIP).
+
+The pack holds the report, the results with decisions, the decisions and their audit entries (with
+their hashes), the lists used, and a ``SHA256SUMS`` file over everything in it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from sourcetrace.review.audit import AuditEntry
+from sourcetrace.review.jobs import Job
+from sourcetrace.review.queue import ReviewItem
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "row", "name", "address", "country", "identifier", "decision", "score", "entity_id",
+    "entity_name", "matched_name", "lists", "reasons", "signals", "review", "review_by",
+    "review_at", "review_comment",
+)  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    # A name like "=HYPERLINK(...)" must stay text when the CSV is opened in a spreadsheet.
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def result_rows(job: Job, items: Iterable[ReviewItem]) -> list[dict[str, Any]]:
+    """One dict per input row, in input order, with the review decision that stands on it."""
+    by_row = {int(i.row["row"]): i for i in items}
+    out: list[dict[str, Any]] = []
+    for r in job.results:
+        hit = r.get("hit") or {}
+        item = by_row.get(int(r["row"]))
+        standing = item.decision if item is not None else None
+        out.append(
+            {
+                "row": r["row"],
+                "name": r["name"],
+                "address": r.get("address", ""),
+                "country": r.get("country", ""),
+                "identifier": r.get("identifier", ""),
+                "decision": r["decision"],
+                "score": r["score"],
+                "entity_id": hit.get("entity_id", ""),
+                "entity_name": hit.get("caption", ""),
+                "matched_name": hit.get("matched_name", ""),
+                "lists": "; ".join(
+                    dict.fromkeys(
+                        " ".join(x for x in (lst["list_name"], lst.get("section", "")) if x)
+                        for lst in hit.get("listings", [])
+                    )
+                ),
+                "reasons": r.get("reasons", ""),
+                "signals": "; ".join(r.get("signals", [])),
+                "review": standing.decision
+                if standing
+                else ("pending" if item is not None else ""),
+                "review_by": standing.username if standing else "",
+                "review_at": standing.at if standing else "",
+                "review_comment": standing.comment if standing else "",
+            }
+        )
+    return out
+
+
+def results_csv(job: Job, items: Iterable[ReviewItem]) -> str:
+    """The job's results with their review decisions, as CSV text (UTF-8, formulas defused)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in result_rows(job, items):
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def evidence_pack(
+    job: Job,
+    items: list[ReviewItem],
+    trail: list[AuditEntry],
+    report_html: str,
+    generated_at: str,
+    extra: dict[str, bytes] | None = None,
+) -> bytes:
+    """The evidence pack of a job as ZIP bytes; ``extra`` adds files (e.g. ``report.pdf``)."""
+    decisions = [
+        {
+            "row": i.row["row"],
+            "name": i.row["name"],
+            "entity_id": i.hit["entity_id"],
+            "entity_caption": i.hit["caption"],
+            "entity_hash": i.hit["entity_hash"],
+            "listings": i.hit["listings"],
+            "reasons": i.hit["reasons"],
+            "decision": asdict(i.decision) if i.decision else None,
+            "outdated_decision": asdict(i.outdated) if i.outdated else None,
+        }
+        for i in items
+    ]
+    files: dict[str, bytes] = {
+        "report.html": report_html.encode("utf-8"),
+        "results.csv": ("\ufeff" + results_csv(job, items)).encode("utf-8"),
+        "decisions.json": _json(decisions),
+        "lists.json": _json(job.lists),
+        "audit.jsonl": "".join(
+            json.dumps(asdict(e), ensure_ascii=False, sort_keys=True) + "\n" for e in trail
+        ).encode("utf-8"),
+    }
+    files.update(extra or {})
+    files["README.txt"] = _readme(job, items, generated_at, sorted(files)).encode("utf-8")
+    sums = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    )
+    files["SHA256SUMS"] = sums.encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(
+                f"sourcetrace-job-{job.id}/{name}", date_time=_zip_time(generated_at)
+            )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
+    date, _, clock = iso.partition("T")
+    y, m, d = (int(x) for x in date.split("-"))
+    hh, mm, ss = (int(float(x)) for x in clock.rstrip("Z").split(":"))
+    return (max(y, 1980), m, d, hh, mm, ss)
+
+
+def _readme(job: Job, items: list[ReviewItem], generated_at: str, names: list[str]) -> str:
+    decided = sum(1 for i in items if i.decision is not None)
+    lists = "\n".join(
+        f"  - {x['name']} version {x['version']} ({x['entities']} entities, {x['content_hash']})"
+        for x in job.lists
+    )
+    return f"""sourcetrace evidence pack: job {job.id}
+
+File screened:  {job.filename}
+File hash:      {job.file_hash}
+Screened:       {job.created_at} by {job.created_by}
+Algorithm:      {job.algorithm}
+Rows:           {len(job.results)} (match {job.counts.get("match", 0)}, review {job.counts.get("review", 0)}, clear {job.counts.get("clear", 0)})
+Hits decided:   {decided} of {len(items)}
+Pack made:      {generated_at}
+
+Lists used:
+{lists}
+
+Contents:
+  report.html     the report: hits, decisions with who and when, lists, sources
+{"  report.pdf      the same report as PDF" + chr(10) if "report.pdf" in names else ""}  results.csv     every input row with its screening result and review decision
+  decisions.json  each hit with the listed entity's data hash and the decision that stands
+  lists.json      the list versions used, with their content hashes
+  audit.jsonl     the audit log entries of this job, with their chain hashes
+  SHA256SUMS      sha256 of every file above: check with `sha256sum -c SHA256SUMS`
+
+The audit entries carry prev_hash and hash: each hash is sha256(prev_hash + canonical JSON of
+the entry's id, at, actor, action, subject and details). `sourcetrace audit verify` checks the
+whole chain in the store they came from.
+"""

@@ -1,0 +1,58 @@
+"""The ``serve``, ``users`` and ``audit`` commands, run through Typer on a temporary store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from sourcetrace.cli import serve as serve_cmd
+from sourcetrace.review import accounts
+from sourcetrace.review.db import audit_log, make_engine
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("serve")(serve_cmd.serve)
+    app.add_typer(serve_cmd.users_app, name="users")
+    app.add_typer(serve_cmd.audit_app, name="audit")
+    return app
+
+
+def test_users_add_and_audit_verify(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    app = _app()
+    added = runner.invoke(
+        app,
+        ["users", "add", "ana", "--role", "admin", "--db", url],
+        input="long-password\nlong-password\n",
+    )
+    assert added.exit_code == 0, added.output
+    engine = make_engine(url)
+    assert accounts.authenticate(engine, "ana", "long-password") is not None
+    runner.invoke(
+        app, ["users", "add", "ben", "--role", "viewer", "--password", "another-pass", "--db", url]
+    )
+    listed = runner.invoke(app, ["users", "list", "--db", url])
+    assert "ana\tadmin" in listed.output and "ben\tviewer" in listed.output
+    key = runner.invoke(app, ["users", "api-key", "ben", "--db", url]).output.strip()
+    assert accounts.user_for_key(engine, key) is not None
+
+    ok = runner.invoke(app, ["audit", "verify", "--db", url])
+    assert ok.exit_code == 0 and "intact" in ok.output
+    with engine.begin() as conn:
+        conn.execute(update(audit_log).where(audit_log.c.id == 2).values(actor="mallory"))
+    broken = runner.invoke(app, ["audit", "verify", "--db", url])
+    assert broken.exit_code == 1 and "entry 2" in broken.output
+
+
+def test_bad_role_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(
+        _app(),
+        ["users", "add", "ana", "--role", "root", "--password", "long-password", "--db", url],
+    )
+    assert result.exit_code != 0
