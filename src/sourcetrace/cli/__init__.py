@@ -14,6 +14,7 @@ from sourcetrace.cli import lists as lists_cmd
 from sourcetrace.cli import screen as screen_cmd
 from sourcetrace.cli import serve as serve_cmd
 from sourcetrace.cli import trace as trace_cmd
+from sourcetrace.cli import watch as watch_cmd
 from sourcetrace.errors import SourcetraceError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.command("screen")(screen_cmd.screen)
 app.add_typer(lists_cmd.app, name="lists")
 app.command("trace")(trace_cmd.trace)
 app.command("serve")(serve_cmd.serve)
+app.add_typer(watch_cmd.app, name="watch")
 app.add_typer(serve_cmd.users_app, name="users")
 app.add_typer(serve_cmd.audit_app, name="audit")
 

@@ -1,0 +1,97 @@
+"""Monitoring: re-screen every watched portfolio against the current lists, report what is new.
+
+The current lists are the bundled lists plus, for every list imported into the store, its version
+in force. A run compares each portfolio's hits (name, listed entity) with its previous run's:
+``new`` (a hit that was not there), ``changed`` (same name and entity, another decision or
+listing) and ``removed`` (the entity no longer hits: it left the list, or its entry changed).
+The first run of a portfolio reports every hit as new.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sourcetrace.screening import screen
+from sourcetrace.settings import Settings
+from sourcetrace.store.db import ListStore
+from sourcetrace.store.watch import Portfolio, WatchHit, last_hits, list_portfolios, record_run
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    portfolio: str
+    change: str  # "new", "changed" or "removed"
+    hit: WatchHit
+    before: WatchHit | None = None
+
+
+def current_hits(
+    portfolio: Portfolio, lists: list[Path], settings: Settings | None, default_lists: bool = True
+) -> list[WatchHit]:
+    """Screen the portfolio; one hit per distinct (name, entity) at review or above."""
+    run = screen(
+        portfolio.path,
+        name_column=portfolio.name_column,
+        address_column=portfolio.address_column,
+        country_column=portfolio.country_column,
+        id_column=portfolio.id_column,
+        lists=lists,
+        default_lists=default_lists,
+        settings=settings,
+    )
+    hits: dict[tuple[str, str], WatchHit] = {}
+    for result in run.results:
+        if result.hit is None:
+            continue
+        h = result.hit
+        key = (result.record.name, h.entity.id)
+        hits.setdefault(
+            key,
+            WatchHit(result.record.name, h.entity.id, h.entity.caption, result.decision.value,
+                     round(result.score, 4), h.entity.lists_label()),
+        )
+    return list(hits.values())
+
+
+def compare(portfolio: str, before: list[WatchHit], now: list[WatchHit]) -> list[Change]:
+    """What is new, changed or removed since the previous run (pure)."""
+    old = {(h.name, h.entity_id): h for h in before}
+    new = {(h.name, h.entity_id): h for h in now}
+    changes: list[Change] = []
+    for key, hit in new.items():
+        prev = old.get(key)
+        if prev is None:
+            changes.append(Change(portfolio, "new", hit))
+        elif (prev.decision, prev.lists) != (hit.decision, hit.lists):
+            changes.append(Change(portfolio, "changed", hit, prev))
+    for key, hit in old.items():
+        if key not in new:
+            changes.append(Change(portfolio, "removed", hit))
+    return changes
+
+
+def store_lists(store: ListStore, folder: Path) -> list[Path]:
+    """The version in force of every list imported into the store, as FtM files in ``folder``."""
+    paths: list[Path] = []
+    names = sorted({v.list_name for v in store.versions()})
+    for name in names:
+        version = store.latest(name)
+        assert version is not None
+        paths.append(store.export_jsonl(version.id, folder / f"{name}.ftm.jsonl"))
+    return paths
+
+
+def run_watch(
+    store: ListStore, settings: Settings | None = None, default_lists: bool = True
+) -> list[Change]:
+    """Re-screen every portfolio; record this run's hits; return the changes."""
+    changes: list[Change] = []
+    with tempfile.TemporaryDirectory(prefix="sourcetrace-watch-") as tmp:
+        lists = store_lists(store, Path(tmp))
+        for portfolio in list_portfolios(store):
+            now = current_hits(portfolio, lists, settings, default_lists)
+            changes.extend(compare(portfolio.name, last_hits(store, portfolio.name), now))
+            record_run(store, portfolio.name, now)
+    return changes
