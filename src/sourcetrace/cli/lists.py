@@ -15,6 +15,7 @@ app = typer.Typer(
 app.command("import")(lists_import.import_)
 app.command("diff")(lists_import.diff)
 app.command("versions")(lists_import.versions)
+app.command("update")(lists_import.update)
 
 
 @app.callback()

@@ -127,3 +127,23 @@ def versions(db: DbOption = None) -> None:
             "in force" if in_force[v.list_name] == v.id else "",
         )
     Console().print(table)
+
+
+def update(
+    name: Annotated[str, typer.Argument(help="The list to update, e.g. us_ofac_sdn, us_dhs_uflpa")],
+    url: Annotated[str | None, typer.Option("--url", help="Download from this address instead")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="The file's format (with --url)")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server")] = 30.0,
+    db: DbOption = None,
+) -> None:
+    """Download a list from its official address and store it as a new version (explicit only)."""
+    from sourcetrace.lists.update import update_list
+
+    with ListStore.open(db) as store:
+        result = update_list(store, name, url=url, fmt=format, timeout=timeout)
+    version = result.version
+    word = "updated" if result.created else "unchanged"
+    Console().print(
+        f"{word}: {version.list_name} version {version.id}, {version.entity_count} entities "
+        f"({version.source})"
+    )
