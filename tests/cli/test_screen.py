@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,10 @@ def test_output_contract_one_row_per_input_row_in_order(tmp_path: Path, examples
     clear = frame.filter(pl.col("name") == "Pacific Textiles Holdings Ltd").row(0, named=True)
     assert clear["decision"] == "clear" and clear["entity_id"] in ("", None)
     assert "match" in result.stdout and "Top hits" in result.stdout
+    record = json.loads((tmp_path / "results.csv.run.json").read_text(encoding="utf-8"))
+    assert [x["name"] for x in record["lists"]] == ["uflpa", "cbp_wro", "bis_entity_list_xinjiang"]
+    assert record["lists"][0]["version"] == "2026-08-10"
+    assert record["rows"] == source.height and len(record["input_sha256"]) == 64
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".xlsx", ".parquet"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,7 +18,11 @@ from sourcetrace.engines.base import BulkSummary
 from sourcetrace.model import Decision
 from sourcetrace.screening import ListUsed, screen_file
 from sourcetrace.screening import screen as run_screen
-from sourcetrace.settings import load_settings
+from sourcetrace import __version__
+from sourcetrace.io.writers import atomic_path
+from sourcetrace.lists.ftm import file_hash
+from sourcetrace.matching.score import ALGORITHM
+from sourcetrace.settings import Settings, load_settings
 
 
 class FailOn(str, Enum):
@@ -83,6 +89,8 @@ def screen(
             summary = BulkSummary()
             summary.add(run.to_frame(), [])
             used, column = run.lists, run.columns.name if run.columns else ""
+    if output is not None:
+        write_run_record(output, input, used, summary, settings)
     if not quiet:
         print_summary(summary, used, str(input), column, Console(), top, output)
     if fail_on is not None:
@@ -90,6 +98,31 @@ def screen(
         found = {d for d, n in summary.counts.items() if n}
         if any(Decision(d).rank >= level for d in found):
             raise typer.Exit(3)
+
+
+def write_run_record(
+    output: Path, input: Path, used: list[ListUsed], summary: BulkSummary, settings: Settings
+) -> None:
+    """``<output>.run.json`` beside the results: which input, lists, versions and algorithm."""
+    record = {
+        "input": str(input),
+        "input_sha256": file_hash(input)[7:] if input.exists() else "",
+        "output": str(output),
+        "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sourcetrace": __version__,
+        "algorithm": ALGORITHM,
+        "thresholds": {"match": settings.match_threshold, "review": settings.review_threshold},
+        "lists": [
+            {"name": u.name, "version": u.version, "content_hash": u.content_hash,
+             "entities": u.entities, "path": u.path}
+            for u in used
+        ],
+        "counts": summary.counts,
+        "rows": summary.rows,
+    }
+    path = output.with_name(output.name + ".run.json")
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def print_summary(
