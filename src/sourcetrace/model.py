@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-
 NO_HIT_REASON = "no listed entity shares a distinctive name"
 
 

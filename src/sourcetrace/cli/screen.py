@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -14,14 +14,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sourcetrace.engines.base import BulkSummary
-from sourcetrace.model import Decision
-from sourcetrace.screening import ListUsed, screen_file
-from sourcetrace.screening import screen as run_screen
 from sourcetrace import __version__
+from sourcetrace.engines.base import BulkSummary
 from sourcetrace.io.writers import atomic_path
 from sourcetrace.lists.ftm import file_hash
 from sourcetrace.matching.score import ALGORITHM
+from sourcetrace.model import Decision
+from sourcetrace.screening import ListUsed, screen_file
+from sourcetrace.screening import screen as run_screen
 from sourcetrace.settings import Settings, load_settings
 
 
@@ -37,19 +37,19 @@ class Engine(str, Enum):
 
 def screen(
     input: Annotated[Path, typer.Argument(help="Supplier list or shipments: .csv .tsv .xlsx .jsonl .parquet")],
-    name_column: Annotated[Optional[str], typer.Option(help="Column with the company name (default: detected)")] = None,
-    address_column: Annotated[Optional[str], typer.Option(help="Column with the address")] = None,
-    country_column: Annotated[Optional[str], typer.Option(help="Column with the country")] = None,
-    id_column: Annotated[Optional[str], typer.Option(help="Column with an identifier, e.g. the USCC")] = None,
-    list_: Annotated[Optional[list[Path]], typer.Option("--list", help="Extra FtM entities file (JSON lines); repeatable")] = None,
+    name_column: Annotated[str | None, typer.Option(help="Column with the company name (default: detected)")] = None,
+    address_column: Annotated[str | None, typer.Option(help="Column with the address")] = None,
+    country_column: Annotated[str | None, typer.Option(help="Column with the country")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Column with an identifier, e.g. the USCC")] = None,
+    list_: Annotated[list[Path] | None, typer.Option("--list", help="Extra FtM entities file (JSON lines); repeatable")] = None,
     no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Screen against --list files only")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results: .csv .jsonl .xlsx .parquet")] = None,
-    threshold: Annotated[Optional[float], typer.Option(help="Match threshold, 0-1 (default 0.88)")] = None,
-    review_threshold: Annotated[Optional[float], typer.Option(help="Review threshold, 0-1 (default 0.70)")] = None,
-    fail_on: Annotated[Optional[FailOn], typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Text encoding of the input (default: detected)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results: .csv .jsonl .xlsx .parquet")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Match threshold, 0-1 (default 0.88)")] = None,
+    review_threshold: Annotated[float | None, typer.Option(help="Review threshold, 0-1 (default 0.70)")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of the input (default: detected)")] = None,
     engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = Engine.local,
-    workers: Annotated[Optional[int], typer.Option(help="Processes for the local engine (default: all cores)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes for the local engine (default: all cores)")] = None,
     chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = 200_000,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last finished chunk")] = False,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Report and skip rows that cannot be parsed")] = False,
@@ -158,4 +158,4 @@ def print_summary(
         console.print(f"results written to {output}")
 
 
-__all__ = ["screen", "print_summary", "pl"]
+__all__ = ["pl", "print_summary", "screen"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -23,10 +23,10 @@ app = typer.Typer(help="Watch portfolios: re-screen them when the lists change."
 def add(
     name: Annotated[str, typer.Argument(help="A name for the portfolio")],
     file: Annotated[Path, typer.Argument(help="The supplier list (any input format)")],
-    name_column: Annotated[Optional[str], typer.Option(help="Column with the company name")] = None,
-    address_column: Annotated[Optional[str], typer.Option(help="Column with the address")] = None,
-    country_column: Annotated[Optional[str], typer.Option(help="Column with the country")] = None,
-    id_column: Annotated[Optional[str], typer.Option(help="Column with an identifier (USCC)")] = None,
+    name_column: Annotated[str | None, typer.Option(help="Column with the company name")] = None,
+    address_column: Annotated[str | None, typer.Option(help="Column with the address")] = None,
+    country_column: Annotated[str | None, typer.Option(help="Column with the country")] = None,
+    id_column: Annotated[str | None, typer.Option(help="Column with an identifier (USCC)")] = None,
     db: DbOption = None,
 ) -> None:
     """Save FILE with its column mapping as portfolio NAME (checked now, read at every run)."""
@@ -43,7 +43,7 @@ def add(
 
 @app.command("run")
 def run(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the changes (.csv .jsonl .xlsx .parquet)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the changes (.csv .jsonl .xlsx .parquet)")] = None,
     no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Only the lists imported into the store")] = False,
     db: DbOption = None,
 ) -> None:

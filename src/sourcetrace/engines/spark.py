@@ -96,8 +96,8 @@ def run_spark(
     from pyspark.sql import types as T
 
     from sourcetrace.engines.local import name_key
-    from sourcetrace.signals import signals_for
     from sourcetrace.model import Record
+    from sourcetrace.signals import signals_for
 
     spark = _session(master)
     src, dst = str(input), str(output)
@@ -120,7 +120,7 @@ def run_spark(
         + [T.StructField(f"c{i}", T.StringType()) for i in range(len(cols))]
     )
     rows = spark.createDataFrame(numbered, schema).withColumnRenamed("c0", "name")
-    key_udf = F.udf(lambda name: name_key(name), T.StringType())  # noqa: PLW0108 (no hints)
+    key_udf = F.udf(lambda name: name_key(name), T.StringType())
     rows = rows.withColumn("name_key", key_udf(F.col("name")))
     distinct = rows.groupBy("name_key").agg(F.first("name").alias("name"))
 

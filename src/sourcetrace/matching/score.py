@@ -33,6 +33,7 @@ from sourcetrace.settings import Settings
 ALGORITHM = "sourcetrace-names-v2"  # bump on any change to parsing or scoring
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
+MAX_NAME_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,7 @@ def score_pair(
             score = max(score, 0.9)
             decision = Decision.MATCH if score >= settings.match_threshold else Decision.REVIEW
             reasons = [
-                f"names a unit of '{cand.value}', which is listed "
-                f"'{_scope(entity)}'",
+                f"names a unit of '{cand.value}', which is listed '{_scope(entity)}'",
                 *[r for r in reasons if "trade name" not in r],
             ]
         elif trade >= TRADE_AGREES and score >= settings.review_threshold * 0.9:
@@ -188,8 +188,12 @@ class Matcher:
         return self.index.entities
 
     def match(self, name: str, identifier: str = "") -> list[Hit]:
-        """Every entity scoring at least the review threshold, best first (ties: stable)."""
-        parsed = parse_name(name)
+        """Every entity scoring at least the review threshold, best first (ties: stable).
+
+        Names longer than :data:`MAX_NAME_CHARS` are cut there: no company name is that long, and
+        an unbounded one (a whole document pasted in a cell) must not stall a worker.
+        """
+        parsed = parse_name(name[:MAX_NAME_CHARS])
         return self.match_parsed(parsed, identifier)
 
     def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
@@ -200,7 +204,6 @@ class Matcher:
             check = check_uscc(identifier)
             if check.valid:
                 for e_idx in index.identifiers.get(check.code, []):
-                    entity = index.entities[e_idx]
                     name = next(n for n in index.names if n.entity == e_idx)
                     scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
                     best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))

@@ -8,7 +8,6 @@ because goods from the region are presumed made with forced labour under the UFL
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 from sourcetrace.names.text import fold, has_cjk, latin_tokens

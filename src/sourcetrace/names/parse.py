@@ -34,11 +34,10 @@ _CUT = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS_WORDS = frozenset(
-    """no road rd street st avenue ave building bldg floor room rm unit district city town
-    village province zone park industrial lu jie hao xiang cun zhen qu dao""".split()
+    ["no", "road", "rd", "street", "st", "avenue", "ave", "building", "bldg", "floor", "room", "rm", "unit", "district", "city", "town", "village", "province", "zone", "park", "industrial", "lu", "jie", "hao", "xiang", "cun", "zhen", "qu", "dao"]
 )
 _LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
-_LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.I)
+_LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.IGNORECASE)
 _PAREN_ZH = re.compile(r"\(([^()]*)\)")
 BOL_NAME_WIDTH = 35  # name fields cut at 35 characters on many bills of lading
 
@@ -86,11 +85,11 @@ def clean_line(raw: str) -> tuple[str, bool]:
         w = re.sub(r"[^a-z0-9]", "", word.lower())
         if w in _LEGAL_END:
             rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
-            if any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3:
-                if not any(x in _LEGAL_END or x == "branch" for x in rest):
-                    text = " ".join(words[: i + 1])
-                    cut = True
-                    break
+            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3
+            if address and not any(x in _LEGAL_END or x == "branch" for x in rest):
+                text = " ".join(words[: i + 1])
+                cut = True
+                break
     return text, cut
 
 

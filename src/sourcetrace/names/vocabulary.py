@@ -16,43 +16,25 @@ from sourcetrace.names.text import fold, latin_tokens, pinyin
 
 # Legal forms and company-type words in English and pinyin; removed wherever they stand.
 LEGAL_TOKENS = frozenset(
-    """co company companies ltd limited lt ltda inc incorporated corp corporation llc plc jsc
-    pte pvt bhd sdn gmbh ag sa srl bv nv oy ab kg llp lp spa liability stock joint share
-    youxian gongsi gufen zeren youxiangongsi gufenyouxiangongsi youxianzerengongsi fengongsi
-    zongchang branch ooo oao zao pao aktiengesellschaft gesellschaft mbh sarl sas spa sp zoo
-    kft zrt tov pjsc ojsc cjsc ltda eirl sl sdn bhd tbk pt kk""".split()
+    ["co", "company", "companies", "ltd", "limited", "lt", "ltda", "inc", "incorporated", "corp", "corporation", "llc", "plc", "jsc", "pte", "pvt", "bhd", "sdn", "gmbh", "ag", "sa", "srl", "bv", "nv", "oy", "ab", "kg", "llp", "lp", "spa", "liability", "stock", "joint", "share", "youxian", "gongsi", "gufen", "zeren", "youxiangongsi", "gufenyouxiangongsi", "youxianzerengongsi", "fengongsi", "zongchang", "branch", "ooo", "oao", "zao", "pao", "aktiengesellschaft", "gesellschaft", "mbh", "sarl", "sas", "spa", "sp", "zoo", "kft", "zrt", "tov", "pjsc", "ojsc", "cjsc", "ltda", "eirl", "sl", "sdn", "bhd", "tbk", "pt", "kk"]
 )
 # Chinese organisation-form suffixes, longest first (glossary 'org' rows add to these).
 LEGAL_ZH = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "子公司", "总公司", "公司", "总厂", "厂")
 # Common English business words, treated like the glossary's industry words: never distinctive.
 GENERIC_EN = {
     w: w
-    for w in """industry industries industrial group holding holdings enterprise enterprises
-    trading trade commerce commercial import export imp exp international development
-    technology technologies tech science sciences information digital communication
-    communications products product manufacturing manufacture manufacturer factory plant mill
-    material materials new energy power electric electronic electronics resources mining
-    minerals mineral metal metals nonferrous steel iron aluminum aluminium copper zinc magnesium
-    titanium carbon silicon solar cotton linen wool yarn fiber fibre fabric textile spinning
-    weaving knitting dyeing printing garment garments apparel clothing fashion accessories
-    hair food foods agricultural agriculture farm farming organic sugar canned seafood aquatic
-    fruit health biotechnology biotech bio biological pharmaceutical pharmaceuticals medicine
-    medical herbal chemical chemicals plastics plastic logistics supply chain warehousing
-    storage park investment machinery equipment auto parts shoes footwear service services
-    solutions systems engineering construction building economic economy""".split()
+    for w in ["industry", "industries", "industrial", "group", "holding", "holdings", "enterprise", "enterprises", "trading", "trade", "commerce", "commercial", "import", "export", "imp", "exp", "international", "development", "technology", "technologies", "tech", "science", "sciences", "information", "digital", "communication", "communications", "products", "product", "manufacturing", "manufacture", "manufacturer", "factory", "plant", "mill", "material", "materials", "new", "energy", "power", "electric", "electronic", "electronics", "resources", "mining", "minerals", "mineral", "metal", "metals", "nonferrous", "steel", "iron", "aluminum", "aluminium", "copper", "zinc", "magnesium", "titanium", "carbon", "silicon", "solar", "cotton", "linen", "wool", "yarn", "fiber", "fibre", "fabric", "textile", "spinning", "weaving", "knitting", "dyeing", "printing", "garment", "garments", "apparel", "clothing", "fashion", "accessories", "hair", "food", "foods", "agricultural", "agriculture", "farm", "farming", "organic", "sugar", "canned", "seafood", "aquatic", "fruit", "health", "biotechnology", "biotech", "bio", "biological", "pharmaceutical", "pharmaceuticals", "medicine", "medical", "herbal", "chemical", "chemicals", "plastics", "plastic", "logistics", "supply", "chain", "warehousing", "storage", "park", "investment", "machinery", "equipment", "auto", "parts", "shoes", "footwear", "service", "services", "solutions", "systems", "engineering", "construction", "building", "economic", "economy"]
 }
 GENERIC_EN.update({"colour": "color", "fibre": "fiber", "aluminium": "aluminum"})
 # Concepts too broad to tell two companies apart: ignored when industries are compared.
 WEAK_CONCEPTS = frozenset(
-    """industrial industry group holding enterprise international new development product
-    service trade trading import export imp exp commerce commercial investment""".split()
+    ["industrial", "industry", "group", "holding", "enterprise", "international", "new", "development", "product", "service", "trade", "trading", "import", "export", "imp", "exp", "commerce", "commercial", "investment"]
 )
 # Words joining a name that say nothing about it.
 STOPWORDS = frozenset({"and", "of", "the", "for", "und", "et"})
 # Place-type words that follow a place name in English and pinyin.
 PLACE_TYPES = frozenset(
-    """county city district prefecture province region autonomous municipality town township
-    village shi xian qu diqu sheng zizhiqu zizhizhou zizhixian uyghur uygur""".split()
+    ["county", "city", "district", "prefecture", "province", "region", "autonomous", "municipality", "town", "township", "village", "shi", "xian", "qu", "diqu", "sheng", "zizhiqu", "zizhizhou", "zizhixian", "uyghur", "uygur"]
 )
 # Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
 EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
