@@ -82,8 +82,11 @@ def make_store(db_url: str) -> str:
     return key
 
 
-def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "sourcetrace", "serve", "--host", HOST, "--port", str(port)]
+def start_server(db_url: str, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "sourcetrace", "serve", "--host", HOST, "--port", str(port),
+        "--workers", str(workers),
+    ]
     env = {**os.environ, "SOURCETRACE_DB": db_url}
     with log.open("wb") as out:
         return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -239,6 +242,7 @@ def matcher_baseline(seconds: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the burst")
     parser.add_argument("--max-requests", type=int, default=100_000, help="cap on requests")
     parser.add_argument("--baseline-seconds", type=float, default=3.0, help="0 skips it")
@@ -252,7 +256,7 @@ def main() -> None:
         port = free_port()
         base = f"http://{HOST}:{port}"
         log = Path(tmp) / "server.log"
-        server = start_server(db_url, port, log)
+        server = start_server(db_url, port, log, args.workers)
         try:
             startup = wait_ready(base, server)
             cpu_before, server_before = os.times(), process_cpu(server.pid)
@@ -287,7 +291,10 @@ def report(
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}")
     print(f"load average before the baseline: {load:.2f} (other work on the machine shares it)")
-    print(f"server: sourcetrace serve (uvicorn, 1 process) on {HOST}, ready in {startup:.1f} s")
+    print(
+        f"server: sourcetrace serve (uvicorn, {args.workers} process(es)) on {HOST}, "
+        f"ready in {startup:.1f} s"
+    )
     if server_before is not None and server_after is not None and answered:
         used = server_after - server_before
         print(

@@ -29,9 +29,12 @@ def serve(
         str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a TLS proxy")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Server processes (each holds its own matcher)")] = 1,
     db: DbOption = None,
 ) -> None:
     """Run the web workspace and the yente-compatible /match API."""
+    import os
+
     import uvicorn
 
     from sourcetrace.web.app import create_app
@@ -46,6 +49,15 @@ def serve(
         typer.echo(
             "no accounts yet: create one with `sourcetrace users add NAME --role admin`", err=True
         )
+    if workers > 1:
+        # Each worker process builds its app from the same store, named in the environment.
+        if db:
+            os.environ["SOURCETRACE_DB"] = db
+        uvicorn.run(
+            "sourcetrace.web.app:create_app", factory=True, host=host, port=port,
+            workers=workers, log_level="warning",
+        )
+        return
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
