@@ -266,8 +266,8 @@ def build_bis() -> list[Party]:
     return list(parties.values())
 
 
-_PAREN_NOTE = re.compile(r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.I)
-_LISTED_ALIAS = re.compile(r"\((?:listed alias|listed former name):\s*([^)]+)\)", re.I)
+_PAREN_NOTE = re.compile(r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.IGNORECASE)
+_LISTED_ALIAS = re.compile(r"\((?:listed alias|listed former name):\s*([^)]+)\)", re.IGNORECASE)
 
 
 def attach_chinese_names(parties: list[Party], unmatched: list[dict[str, str]]) -> None:

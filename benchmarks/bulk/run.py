@@ -258,7 +258,6 @@ def main() -> int:
     settings = load_settings(data_dir=OUT / "cache")
     # Warm the index cache once, as a second run on the same lists would find it.
     t = time.perf_counter()
-    from sourcetrace.lists.ftm import load_entities
     from sourcetrace.matching.score import Matcher
     from sourcetrace.screening import lists_fingerprint, load_lists
 

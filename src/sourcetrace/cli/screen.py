@@ -8,7 +8,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -158,4 +157,4 @@ def print_summary(
         console.print(f"results written to {output}")
 
 
-__all__ = ["pl", "print_summary", "screen"]
+__all__ = ["print_summary", "screen"]
