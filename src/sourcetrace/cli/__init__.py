@@ -27,6 +27,7 @@ app = typer.Typer(
 app.command("screen")(screen_cmd.screen)
 app.add_typer(lists_cmd.app, name="lists")
 app.command("trace")(trace_cmd.trace)
+app.add_typer(trace_cmd.graph_app, name="graph")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(watch_cmd.app, name="watch")
 app.add_typer(serve_cmd.users_app, name="users")

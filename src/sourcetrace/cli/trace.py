@@ -139,3 +139,34 @@ def summary(graph: Graph, items: list[Exposure], console: Console, top: int = 10
             e.best_basis.value if e.best_basis else "",
         )
     console.print(table)
+
+
+class ExportFormat(str, Enum):
+    graphml = "graphml"
+    cytoscape = "cytoscape"
+    ftm = "ftm"
+
+
+graph_app = typer.Typer(help="The supply-chain graph: export it for other tools.")
+
+
+@graph_app.command("export")
+def graph_export(
+    links: Annotated[Path, typer.Argument(help="Supply links (as for trace)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml, cytoscape or ftm")] = ExportFormat.graphml,
+    ownership: Annotated[Path | None, typer.Option(help="Ownership file")] = None,
+    shipments: Annotated[Path | None, typer.Option(help="Shipments file")] = None,
+) -> None:
+    """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM."""
+    from sourcetrace.graph.export import export
+    from sourcetrace.io.writers import atomic_path
+
+    graph = read_graph(links, ownership, shipments)
+    text = export(graph, format.value)
+    with atomic_path(output) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    Console().print(
+        f"wrote {len(graph.nodes)} parties, {len(graph.links)} links and "
+        f"{len(graph.ownership)} holdings to {output} ({format.value})"
+    )

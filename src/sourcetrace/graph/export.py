@@ -1,0 +1,115 @@
+"""Export the supply-chain graph: GraphML (yEd, Gephi), Cytoscape.js JSON, FollowTheMoney.
+
+Pure functions from a :class:`~sourcetrace.graph.model.Graph` to text; the command writes it.
+In FtM, parties are ``Company`` entities (``LegalEntity`` would do as well; organisations only),
+ownership is ``Ownership`` and a supply link, which FtM has no schema for, is kept as an
+``UnknownLink`` with its product, HS code, quantity, basis and evidence in its properties.
+"""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from sourcetrace.graph.model import Graph
+
+FORMATS = ("graphml", "cytoscape", "ftm")
+
+
+def _node_id(index: int) -> str:
+    return f"party-{index}"
+
+
+def to_graphml(graph: Graph) -> str:
+    keys = [
+        ("name", "node"), ("names", "node"), ("addresses", "node"), ("kind", "edge"),
+        ("product", "edge"), ("hs_code", "edge"), ("quantity", "edge"), ("unit", "edge"),
+        ("basis", "edge"), ("evidence", "edge"), ("share", "edge"),
+    ]
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    for name, scope in keys:
+        out.append(f'  <key id="{name}" for="{scope}" attr.name="{name}" attr.type="string"/>')
+    out.append('  <graph id="supply-chain" edgedefault="directed">')
+    for node in graph.nodes:
+        out.append(f"    <node id={quoteattr(_node_id(node.id))}>")
+        out.append(f'      <data key="name">{escape(node.name)}</data>')
+        out.append(f'      <data key="names">{escape("; ".join(node.names))}</data>')
+        out.append(f'      <data key="addresses">{escape("; ".join(node.addresses))}</data>')
+        out.append("    </node>")
+    for i, link in enumerate(graph.links):
+        out.append(
+            f'    <edge id="link-{i}" source={quoteattr(_node_id(link.supplier))} '
+            f"target={quoteattr(_node_id(link.buyer))}>"
+        )
+        for key, value in (("kind", "supplies"), ("product", link.product),
+                           ("hs_code", link.hs_code),
+                           ("quantity", "" if link.quantity is None else f"{link.quantity:g}"),
+                           ("unit", link.unit), ("basis", link.basis.value),
+                           ("evidence", link.evidence)):
+            out.append(f'      <data key="{key}">{escape(value)}</data>')
+        out.append("    </edge>")
+    for i, own in enumerate(graph.ownership):
+        out.append(
+            f'    <edge id="own-{i}" source={quoteattr(_node_id(own.owner))} '
+            f"target={quoteattr(_node_id(own.owned))}>"
+        )
+        for key, value in (("kind", "owns"), ("share", f"{own.share:g}"),
+                           ("basis", own.basis.value), ("evidence", own.evidence)):
+            out.append(f'      <data key="{key}">{escape(value)}</data>')
+        out.append("    </edge>")
+    out += ["  </graph>", "</graphml>", ""]
+    return "\n".join(out)
+
+
+def to_cytoscape(graph: Graph) -> str:
+    nodes = [
+        {"data": {"id": _node_id(n.id), "label": n.name, "names": list(n.names),
+                  "addresses": list(n.addresses)}}
+        for n in graph.nodes
+    ]
+    edges = [
+        {"data": {"id": f"link-{i}", "source": _node_id(l.supplier), "target": _node_id(l.buyer),
+                  "kind": "supplies", "product": l.product, "hs_code": l.hs_code,
+                  "quantity": l.quantity, "unit": l.unit, "basis": l.basis.value,
+                  "evidence": l.evidence}}
+        for i, l in enumerate(graph.links)
+    ] + [
+        {"data": {"id": f"own-{i}", "source": _node_id(o.owner), "target": _node_id(o.owned),
+                  "kind": "owns", "share": o.share, "basis": o.basis.value,
+                  "evidence": o.evidence}}
+        for i, o in enumerate(graph.ownership)
+    ]
+    return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
+
+
+def to_ftm(graph: Graph) -> str:
+    lines: list[dict[str, object]] = []
+    for n in graph.nodes:
+        props: dict[str, list[str]] = {"name": [n.name], "alias": [x for x in n.names if x != n.name]}
+        if n.addresses:
+            props["address"] = list(n.addresses)
+        if n.identifiers:
+            props["uscCode"] = list(n.identifiers)
+        lines.append({"id": _node_id(n.id), "schema": "Company", "properties": props})
+    for i, o in enumerate(graph.ownership):
+        lines.append({"id": f"own-{i}", "schema": "Ownership", "properties": {
+            "owner": [_node_id(o.owner)], "asset": [_node_id(o.owned)],
+            "percentage": [f"{o.share:g}"], "summary": [o.evidence]}})
+    for i, l in enumerate(graph.links):
+        lines.append({"id": f"link-{i}", "schema": "UnknownLink", "properties": {
+            "subject": [_node_id(l.supplier)], "object": [_node_id(l.buyer)],
+            "role": [f"supplies {l.product}".strip()],
+            "summary": [f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
+                        f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}"]}})
+    return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+
+
+def export(graph: Graph, fmt: str) -> str:
+    if fmt == "graphml":
+        return to_graphml(graph)
+    if fmt == "cytoscape":
+        return to_cytoscape(graph)
+    if fmt == "ftm":
+        return to_ftm(graph)
+    raise ValueError(fmt)

@@ -1,0 +1,57 @@
+"""``sourcetrace graph export``: GraphML, Cytoscape JSON and FtM of the example chain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.graph.build import read_graph
+from sourcetrace.graph.export import export
+
+CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
+
+
+@pytest.fixture(scope="module")
+def graph():  # type: ignore[no-untyped-def]
+    return read_graph(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
+
+
+def test_graphml_has_every_party_and_edge(graph) -> None:  # type: ignore[no-untyped-def]
+    root = ET.fromstring(export(graph, "graphml"))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(root.findall(".//g:node", ns)) == len(graph.nodes)
+    assert len(root.findall(".//g:edge", ns)) == len(graph.links) + len(graph.ownership)
+
+
+def test_cytoscape_edges_point_at_nodes(graph) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(export(graph, "cytoscape"))["elements"]
+    ids = {n["data"]["id"] for n in data["nodes"]}
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in data["edges"])
+    owns = [e for e in data["edges"] if e["data"]["kind"] == "owns"]
+    assert {e["data"]["share"] for e in owns} == {o.share for o in graph.ownership}
+
+
+def test_ftm_export_is_valid_followthemoney(graph) -> None:  # type: ignore[no-untyped-def]
+    from followthemoney import model
+
+    lines = [json.loads(x) for x in export(graph, "ftm").splitlines()]
+    for data in lines:
+        entity = model.get_proxy(data)
+        assert entity.schema.name in ("Company", "Ownership", "UnknownLink")
+    assert sum(1 for x in lines if x["schema"] == "Company") == len(graph.nodes)
+
+
+def test_cli_writes_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "chain.graphml"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "graph", "export", str(CHAIN / "links.csv"),
+         "--ownership", str(CHAIN / "ownership.csv"), "-o", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<?xml")
