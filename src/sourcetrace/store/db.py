@@ -8,6 +8,7 @@ entities of each version, as canonical FtM JSON). The version in force for a lis
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,8 +84,11 @@ class ListVersion:
 
 
 def resolve_url(db: str | Path | None = None, settings: Settings | None = None) -> str:
-    """A SQLAlchemy URL from ``db`` (URL or file path) or, by default, a file under data_dir."""
+    """A SQLAlchemy URL from ``db`` (URL or file path), else ``SOURCETRACE_DB``, else a SQLite
+    file under data_dir: the same default as the web workspace, so both see one store."""
     if db is None or str(db) == "":
+        db = os.environ.get("SOURCETRACE_DB") or None
+    if db is None:
         data_dir = (settings or load_settings()).data_dir
         return f"sqlite:///{Path(data_dir) / DB_FILE}"
     text = str(db)
