@@ -32,6 +32,7 @@ def test_match_never_answers_500(app: FastAPI, api_key: str, mode: GenerationMod
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
+        derandomize=True,  # the same cases every run: a pass or a failure is reproducible
         suppress_health_check=list(HealthCheck),
     )
     @given(case=operation.as_strategy(generation_mode=mode), dataset=datasets)

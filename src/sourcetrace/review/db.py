@@ -6,7 +6,6 @@ backend; JSON columns use the generic :class:`~sqlalchemy.JSON` type.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from sqlalchemy import (
     event,
 )
 
-from sourcetrace.settings import Settings, load_settings
+from sourcetrace.settings import Settings
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 """Roles from least to most: a viewer reads, an analyst also decides, an admin also manages users."""
@@ -120,11 +119,13 @@ def now() -> str:
 
 
 def default_url(settings: Settings | None = None) -> str:
-    """``SOURCETRACE_DB`` if set, else ``sqlite:///<data_dir>/sourcetrace.db`` (nothing to install)."""
-    if os.environ.get("SOURCETRACE_DB"):
-        return os.environ["SOURCETRACE_DB"]
-    settings = settings or load_settings()
-    return f"sqlite:///{Path(settings.data_dir) / 'sourcetrace.db'}"
+    """``SOURCETRACE_DB`` if set, else ``sqlite:///<data_dir>/sourcetrace.db`` (nothing to install).
+
+    The same resolution as the list store's, so the workspace and the lists share one store.
+    """
+    from sourcetrace.store.db import resolve_url
+
+    return resolve_url(None, settings)
 
 
 def make_engine(url: str | None = None) -> Engine:

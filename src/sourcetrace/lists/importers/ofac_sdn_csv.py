@@ -160,24 +160,26 @@ def parse(path: Path) -> list[FtMDict]:
     for ent_num, props in parties.items():
         entity_id = f"ofac-{ent_num}"
         out.append(party(schemas[ent_num], entity_id, DATASET, props))
-        for program in programs[ent_num]:
-            out.append(
-                sanction(
-                    entity_id,
-                    DATASET,
-                    program,
-                    {
-                        "authority": PUBLISHER,
-                        "publisher": PUBLISHER,
-                        "program": TITLE,
-                        "programId": program,
-                        "provisions": program,
-                        "recordId": ent_num,
-                        "sourceUrl": SOURCE_URL,
-                    },
-                )
-            )
+        out.extend(ofac_sanction(entity_id, program, ent_num) for program in programs[ent_num])
     return merge_parties(out)
+
+
+def ofac_sanction(entity_id: str, program: str, record_id: str) -> FtMDict:
+    """The Sanction entity of one OFAC programme listing (shared with the XML importer)."""
+    return sanction(
+        entity_id,
+        DATASET,
+        program,
+        {
+            "authority": PUBLISHER,
+            "publisher": PUBLISHER,
+            "program": TITLE,
+            "programId": program,
+            "provisions": program,
+            "recordId": record_id,
+            "sourceUrl": SOURCE_URL,
+        },
+    )
 
 
 def _owner(

@@ -21,9 +21,14 @@ from sourcetrace.lists.importers._common import (
     org_schema,
     party,
     read_xml,
-    sanction,
 )
-from sourcetrace.lists.importers.ofac_sdn_csv import DATASET, PUBLISHER, SOURCE_URL, TITLE
+from sourcetrace.lists.importers.ofac_sdn_csv import (
+    DATASET,
+    PUBLISHER,
+    SOURCE_URL,
+    TITLE,
+    ofac_sanction,
+)
 
 __all__ = ["DATASET", "PUBLISHER", "SOURCE_URL", "TITLE", "parse"]
 
@@ -102,21 +107,5 @@ def _entry(entry: ET.Element, number: int, path: Path) -> list[FtMDict]:
             props[prop] = [clean(vessel.findtext(tag))]
     entity_id = f"ofac-{uid}"
     out = [party(schema, entity_id, DATASET, props)]
-    for program in programs:
-        out.append(
-            sanction(
-                entity_id,
-                DATASET,
-                program,
-                {
-                    "authority": PUBLISHER,
-                    "publisher": PUBLISHER,
-                    "program": TITLE,
-                    "programId": program,
-                    "provisions": program,
-                    "recordId": uid,
-                    "sourceUrl": SOURCE_URL,
-                },
-            )
-        )
+    out.extend(ofac_sanction(entity_id, program, uid) for program in programs)
     return out
