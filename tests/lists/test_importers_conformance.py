@@ -21,9 +21,12 @@ SAMPLES = {
     "ofac-sdn-csv": FIXTURES / "lists" / "ofac_sdn" / "sdn.csv",
     "ofac-sdn-xml": FIXTURES / "lists" / "ofac_sdn.xml",
     "trade-csl-csv": FIXTURES / "lists" / "consolidated.csv",
+    "trade-csl-json": FIXTURES / "lists" / "consolidated.json",
     "uflpa-html": FIXTURES / "lists" / "uflpa_entity_list_v2.html",
+    "cbp-wro-csv": FIXTURES / "lists" / "withhold-release-orders-findings.csv",
     "eu-fsf-xml": FIXTURES / "lists" / "eu_fsf.xml",
     "uk-sanctions-xml": FIXTURES / "lists" / "uk_sanctions_list.xml",
+    "uk-sanctions-csv": FIXTURES / "lists" / "uk_sanctions_list.csv",
     "ftm": FIXTURES / "yente_fixture_zala.ftm.jsonl",
 }
 

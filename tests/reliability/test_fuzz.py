@@ -172,6 +172,9 @@ LIST_SAMPLES = {
     "eu-fsf-xml": FIXTURES / "lists" / "eu_fsf.xml",
     "uk-sanctions-xml": FIXTURES / "lists" / "uk_sanctions_list.xml",
     "ftm": FIXTURES / "yente_fixture_zala.ftm.jsonl",
+    "trade-csl-json": FIXTURES / "lists" / "consolidated.json",
+    "cbp-wro-csv": FIXTURES / "lists" / "withhold-release-orders-findings.csv",
+    "uk-sanctions-csv": FIXTURES / "lists" / "uk_sanctions_list.csv",
 }
 
 

@@ -6,8 +6,8 @@ parse, or holds far fewer entities than the version in force stores nothing: the
 stays in force.
 
 The addresses below are where each publisher serves its files; the UFLPA page is the one the
-bundled list was scraped from. Others (the Consolidated Screening List, the EU and UK lists) move
-or need tokens: give them with ``--url``.
+bundled list was scraped from. Others move or need tokens (the EU list needs one; CBP's WRO and
+Findings CSV takes a new file name with each update): give them with ``--url``.
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ OFFICIAL: dict[str, OfficialSource] = {
         ),
     ),
     "us_dhs_uflpa": OfficialSource("uflpa-html", ("https://www.dhs.gov/uflpa-entity-list",)),
+    # The CSL's downloadable JSON (no API key); the address is documented as ITA's "first-party
+    # bulk distribution" in github.com/api-evangelist/bureau-of-industry-and-security,
+    # data-model/bureau-of-industry-and-security-data-model.yml (probed 2026-09-05).
+    "us_trade_csl": OfficialSource(
+        "trade-csl-json",
+        ("https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json",),
+    ),
 }
 
 MIN_SHARE = 0.5  # a new version with under half the entities of the one in force is suspect

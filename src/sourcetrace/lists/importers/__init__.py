@@ -15,12 +15,15 @@ from pathlib import Path
 
 from sourcetrace.errors import ListError
 from sourcetrace.lists.importers import (
+    cbp_wro_csv,
     eu_fsf_xml,
     ftm_jsonl,
     ofac_sdn_csv,
     ofac_sdn_xml,
     trade_csl_csv,
+    trade_csl_json,
     uflpa_html,
+    uk_sanctions_csv,
     uk_sanctions_xml,
 )
 from sourcetrace.lists.importers._common import FtMDict, canonical_line
@@ -72,12 +75,28 @@ FORMATS: dict[str, ListFormat] = {
             trade_csl_csv.parse,
         ),
         ListFormat(
+            "trade-csl-json",
+            trade_csl_json.TITLE,
+            trade_csl_json.PUBLISHER,
+            trade_csl_json.DATASET,
+            trade_csl_json.SOURCE_URL,
+            trade_csl_json.parse,
+        ),
+        ListFormat(
             "uflpa-html",
             uflpa_html.TITLE,
             uflpa_html.PUBLISHER,
             uflpa_html.DATASET,
             uflpa_html.SOURCE_URL,
             uflpa_html.parse,
+        ),
+        ListFormat(
+            "cbp-wro-csv",
+            cbp_wro_csv.TITLE,
+            cbp_wro_csv.PUBLISHER,
+            cbp_wro_csv.DATASET,
+            cbp_wro_csv.SOURCE_URL,
+            cbp_wro_csv.parse,
         ),
         ListFormat(
             "eu-fsf-xml",
@@ -94,6 +113,14 @@ FORMATS: dict[str, ListFormat] = {
             uk_sanctions_xml.DATASET,
             uk_sanctions_xml.SOURCE_URL,
             uk_sanctions_xml.parse,
+        ),
+        ListFormat(
+            "uk-sanctions-csv",
+            uk_sanctions_csv.TITLE,
+            uk_sanctions_csv.PUBLISHER,
+            uk_sanctions_csv.DATASET,
+            uk_sanctions_csv.SOURCE_URL,
+            uk_sanctions_csv.parse,
         ),
         ListFormat(
             "ftm",

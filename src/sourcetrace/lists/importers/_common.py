@@ -8,12 +8,15 @@ addresses are carried over).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +147,16 @@ def canonical_line(entity: FtMDict) -> str:
     return json.dumps(entity, ensure_ascii=False, sort_keys=True)
 
 
+def iso_date(text: str, formats: Sequence[str]) -> str | None:
+    """``text`` as yyyy-mm-dd, read with the first of ``formats`` that fits; None if none does."""
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def check_file(path: Path) -> None:
     """A ListError unless ``path`` is an existing, non-empty file."""
     if not path.exists():
@@ -169,6 +182,55 @@ def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
         except UnicodeDecodeError:
             continue
     raise ListError(f"cannot decode the file as {' or '.join(encodings)}", path=path)
+
+
+def read_csv(
+    path: Path,
+    required: Sequence[str | tuple[str, ...]],
+    what: str,
+    *,
+    preamble: str = "",
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row of a list published as CSV, as ``(line, {heading: cell})``, checked as read.
+
+    ``required`` names the columns the format must have; a tuple gives the headings one column has
+    gone by, any one of which will do. ``what`` names the format in errors ("the Consolidated
+    Screening List CSV"). A first row whose first cell starts with ``preamble`` (the UK list's
+    "Report Date: ...") is passed over. No header, a missing column, a row of another width than
+    the header (a truncated file) or broken quoting is a ListError naming the file and the line;
+    blank rows are skipped.
+    """
+    text = read_text(path, ("utf-8-sig", "cp1252"))
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+        if preamble and header and header[0].startswith(preamble):
+            header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        raise ListError(f"no header row: not {what}", path=path) from None
+    missing = [
+        name if isinstance(name, str) else f"{name[0]} (or {', '.join(name[1:])})"
+        for name in required
+        if not ({name} if isinstance(name, str) else set(name)) & set(header)
+    ]
+    if missing:
+        raise ListError(
+            f"missing columns {', '.join(missing)}: not {what}", path=path, row=reader.line_num
+        )
+    try:
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise ListError(
+                    f"expected {len(header)} fields, found {len(fields)}: the file is truncated "
+                    "or a row is corrupt",
+                    path=path,
+                    row=reader.line_num,
+                )
+            yield reader.line_num, dict(zip(header, fields, strict=True))
+    except csv.Error as exc:
+        raise ListError(f"corrupt CSV ({exc})", path=path, row=reader.line_num) from None
 
 
 def merge_parties(entities: list[FtMDict]) -> list[FtMDict]:

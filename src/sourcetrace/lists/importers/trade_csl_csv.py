@@ -12,9 +12,8 @@ source_information_url, ids``. Several values share a cell, separated by ``"; "`
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from sourcetrace.errors import ListError
@@ -23,7 +22,7 @@ from sourcetrace.lists.importers._common import (
     clean,
     org_schema,
     party,
-    read_text,
+    read_csv,
     sanction,
 )
 
@@ -40,89 +39,84 @@ _USCC = re.compile(r"Unified Social Credit Code[^,;]*,\s*([0-9A-Z]{18})")
 _NAME_SUFFIX = "and any successor, sub-unit, or subsidiary thereof"
 
 
-def _split(cell: str) -> list[str]:
-    return [clean(part) for part in cell.split(";") if clean(part)]
+def _values(value: str | list[str] | None) -> list[str]:
+    """A multi-valued field: a CSV cell of ``"; "``-separated values, or a JSON list."""
+    if isinstance(value, list):
+        return [clean(v) for v in value if clean(v)]
+    return [clean(part) for part in (value or "").split(";") if clean(part)]
 
 
 def parse(path: Path) -> list[FtMDict]:
     """The CSL as FtM entities: one party per row, with one Sanction carrying its source list."""
-    text = read_text(path, ("utf-8-sig", "cp1252"))
-    reader = csv.reader(io.StringIO(text), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error):
-        raise ListError(
-            "no header row: not the Consolidated Screening List CSV", path=path
-        ) from None
-    missing = [col for col in REQUIRED if col not in header]
-    if missing:
-        raise ListError(
-            f"missing columns {', '.join(missing)}: not the Consolidated Screening List CSV",
-            path=path,
-            row=1,
-        )
     out: list[FtMDict] = []
     seen: set[str] = set()
-    try:
-        for fields in reader:
-            line = reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(header):
-                raise ListError(
-                    f"expected {len(header)} fields, found {len(fields)}: the file is truncated "
-                    "or a row is corrupt",
-                    path=path,
-                    row=line,
-                )
-            row = dict(zip(header, fields, strict=True))
-            out.extend(_entities(row, path, line, seen))
-    except csv.Error as exc:
-        raise ListError(f"corrupt CSV ({exc})", path=path, row=reader.line_num) from None
+    for line, row in read_csv(path, REQUIRED, "the Consolidated Screening List CSV"):
+        out.extend(csl_entities(row, path, seen, line=line))
     if not out:
         raise ListError("no listed parties in the file", path=path)
     return out
 
 
-def _entities(row: dict[str, str], path: Path, line: int, seen: set[str]) -> list[FtMDict]:
-    row_id = clean(row["_id"])
-    name = clean(row["name"].replace(_NAME_SUFFIX, ""))
+def csl_entities(
+    row: Mapping[str, str | list[str]],
+    path: Path,
+    seen: set[str],
+    *,
+    line: int | None = None,
+    where: str = "",
+) -> list[FtMDict]:
+    """One CSL record as a party and its Sanction, for the CSV and the JSON importer alike.
+
+    ``row`` is a CSV row or a JSON result under the same field names; multi-valued fields may be
+    ``"; "``-separated cells or lists. ``seen`` collects record ids, so a repeated one is refused;
+    errors name ``line`` (CSV) or start with ``where`` (JSON: "result 12: ").
+    """
+
+    def text(key: str) -> str:
+        value = row.get(key)
+        return clean(value) if isinstance(value, str) else ""
+
+    def fail(message: str) -> ListError:
+        return ListError(where + message, path=path, row=line)
+
+    row_id = text("_id")
+    name = clean(text("name").replace(_NAME_SUFFIX, ""))
     if not row_id or not name:
-        raise ListError("row without _id or name", path=path, row=line)
+        raise fail("row without _id or name")
     if row_id in seen:
-        raise ListError(f"_id {row_id} appears twice", path=path, row=line)
+        raise fail(f"_id {row_id} appears twice")
     seen.add(row_id)
-    kind = clean(row["type"]).lower()
+    kind = text("type").lower()
     if kind not in _SCHEMAS and kind:
-        raise ListError(f"unknown type {row['type']!r}", path=path, row=line)
+        raise fail(f"unknown type {text('type')!r}")
     # Rows without a type (most of the BIS lists) may name a company or a person: LegalEntity
     # commits to neither.
     schema = _SCHEMAS.get(kind) or (org_schema(name) if kind == "entity" else "LegalEntity")
     entity_id = f"csl-{row_id}"
     props: dict[str, list[str]] = {
         "name": [name],
-        "alias": _split(row.get("alt_names", "")),
+        "alias": _values(row.get("alt_names")),
         "topics": ["sanction"],
     }
     if schema != "Person":
-        addresses = _split(row.get("addresses", ""))
+        addresses = _values(row.get("addresses"))
         props["address"] = addresses
         props["country"] = [a.rsplit(",", 1)[-1] for a in addresses if "," in a]
-        props["notes"] = [clean(row.get("remarks", ""))]
-        props["uscCode"] = _USCC.findall(row.get("ids", ""))
+        props["notes"] = [text("remarks")]
+        props["uscCode"] = _USCC.findall("; ".join(_values(row.get("ids"))))
     if schema == "Vessel":
         props.update(
-            callSign=[clean(row.get("call_sign", ""))],
-            type=[clean(row.get("vessel_type", ""))],
-            tonnage=[clean(row.get("gross_tonnage", ""))],
-            grossRegisteredTonnage=[clean(row.get("gross_registered_tonnage", ""))],
-            flag=[clean(row.get("vessel_flag", ""))],
+            callSign=[text("call_sign")],
+            type=[text("vessel_type")],
+            tonnage=[text("gross_tonnage")],
+            grossRegisteredTonnage=[text("gross_registered_tonnage")],
+            flag=[text("vessel_flag")],
         )
-    source = clean(row["source"])
+    source = text("source")
     match = _SOURCE.match(source)
     list_title = match.group("list") if match else source
     agency = match.group("agency") if match else PUBLISHER
-    programs = _split(row["programs"])
+    programs = _values(row.get("programs"))
     listing = sanction(
         entity_id,
         DATASET,
@@ -133,16 +127,16 @@ def _entities(row: dict[str, str], path: Path, line: int, seen: set[str]) -> lis
             "program": list_title or TITLE,
             "programId": programs,
             "provisions": programs,
-            "authorityId": clean(row.get("federal_register_notice", "")),
-            "listingDate": clean(row.get("start_date", "")),
-            "startDate": clean(row.get("start_date", "")),
-            "endDate": clean(row.get("end_date", "")),
-            "reason": clean(row.get("license_requirement", "")),
-            "summary": clean(row.get("license_policy", "")),
-            "recordId": clean(row.get("entity_number", "")) or row_id,
+            "authorityId": text("federal_register_notice"),
+            "listingDate": text("start_date"),
+            "startDate": text("start_date"),
+            "endDate": text("end_date"),
+            "reason": text("license_requirement"),
+            "summary": text("license_policy"),
+            "recordId": text("entity_number") or row_id,
             "sourceUrl": [
-                clean(row.get("source_information_url", "")),
-                clean(row.get("source_list_url", "")),
+                text("source_information_url"),
+                text("source_list_url"),
             ],
         },
     )
