@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -38,9 +39,16 @@ def _upload(client: TestClient, token: str, name: str, content: bytes) -> object
 
 
 def _job(client: TestClient, token: str, content: bytes, name: str = "s.csv") -> str:
+    """Upload and wait until the background screening is done; returns the job's page URL."""
     response = _upload(client, token, name, content)
     assert response.status_code == 303, response.text  # type: ignore[attr-defined]
-    return str(response.headers["location"])  # type: ignore[attr-defined]
+    url = str(response.headers["location"])  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 60
+    while (status := client.get(f"/api{url}").json()["status"]) not in ("done", "failed"):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
+    assert status == "done"
+    return url
 
 
 def _job_count(app: FastAPI) -> int:

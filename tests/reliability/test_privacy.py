@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,10 @@ def test_web_app_stays_local(
     )
     assert upload.status_code == 303, upload.text
     job = upload.headers["location"]
+    deadline = time.monotonic() + 60  # screened in the background
+    while client.get(f"/api{job}").json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
     pages: list[Callable[[], Any]] = [
         lambda: client.get(job),
         lambda: client.get(f"{job}/review"),

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -66,15 +75,98 @@ def as_user(client: TestClient) -> Callable[[str], str]:
     return go
 
 
+def wait_for_job(client: TestClient, job_url: str, timeout: float = 60.0) -> dict[str, Any]:
+    """Poll the job's status in the JSON API until its screening ends; returns the status."""
+    job_id = job_url.rstrip("/").rsplit("/", 1)[1]
+    deadline = time.monotonic() + timeout
+    while True:
+        status: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if status["status"] in ("done", "failed"):
+            return status
+        assert time.monotonic() < deadline, f"job {job_id} still {status['status']}"
+        time.sleep(0.05)
+
+
+def upload(client: TestClient, token: str, name: str, content: bytes) -> Any:
+    """POST a file to the upload form (answers at once, before the screening ends)."""
+    return client.post(
+        "/jobs",
+        data={"csrf_token": token},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+
+
+def screened(client: TestClient, token: str, name: str, content: bytes) -> str:
+    """Upload a file and wait until it is screened; returns the job's page URL."""
+    response = upload(client, token, name, content)
+    assert response.status_code == 303, response.text
+    job_url = str(response.headers["location"])
+    status = wait_for_job(client, job_url)
+    assert status["status"] == "done", status
+    return job_url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    db_url: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``sourcetrace serve``'s function under uvicorn in a subprocess; yields its URL and process."""
+    port = free_port()
+    code = f"from sourcetrace.cli.serve import serve; serve(host='127.0.0.1', port={port}, db={db_url!r})"
+    # Output to a file, not a pipe nobody reads: a full pipe would block the server.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                if proc.poll() is not None:
+                    break
+                try:
+                    if httpx.get(f"{base}/login", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            else:
+                proc.kill()
+            if proc.poll() is not None:
+                proc.wait()
+                log.seek(0)
+                pytest.fail(f"server did not start:\n{log.read().decode(errors='replace')}")
+            yield base, proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
 class Tools:
     """Helpers the tests reach through the ``tools`` fixture (test modules cannot import each other)."""
 
     password = PASSWORD
     csrf_of = staticmethod(csrf_of)
     login = staticmethod(login)
+    upload = staticmethod(upload)
+    wait_for_job = staticmethod(wait_for_job)
+    screened = staticmethod(screened)
+    running_server = staticmethod(running_server)
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def tools() -> type[Tools]:
     return Tools
 

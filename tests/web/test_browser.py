@@ -7,13 +7,10 @@ without them it skips.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -25,49 +22,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, tools: Any) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("serve")
     url = f"sqlite:///{tmp / 'serve.db'}"
-    add_user(make_engine(url), "ana", "analyst", PASSWORD)
-    port = _free_port()
-    code = (
-        f"from sourcetrace.cli.serve import serve; serve(host='127.0.0.1', port={port}, db={url!r})"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            proc.kill()
-            out = proc.communicate()[0].decode(errors="replace")
-            pytest.fail(f"server did not start:\n{out}")
+    engine = make_engine(url)
+    add_user(engine, "ana", "analyst", PASSWORD)
+    engine.dispose()
+    with tools.running_server(url) as (base, _proc):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 def test_served_app_answers(server: str) -> None:
@@ -76,18 +39,19 @@ def test_served_app_answers(server: str) -> None:
     assert httpx.post(f"{server}/match/default", json={"queries": {}}).status_code == 401
 
 
-def test_browser_flow(server: str, tmp_path: Path, suppliers: bytes) -> None:
+@pytest.fixture()
+def browser_page(server: str) -> Iterator[tuple[Any, list[str]]]:
+    """A Chromium page logged in as the analyst, and the list of requests it sent elsewhere."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    upload = tmp_path / "suppliers.csv"
-    upload.write_bytes(suppliers)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
         try:
             page = browser.new_page()
+            page.set_default_timeout(60_000)
             external: list[str] = []
             page.on(
                 "request",
@@ -99,22 +63,61 @@ def test_browser_flow(server: str, tmp_path: Path, suppliers: bytes) -> None:
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_url(f"{server}/jobs")
-            page.set_input_files("input[type=file]", str(upload))
-            page.click("form.upload button[type=submit]")
-            page.wait_for_url(f"{server}/jobs/*")
-            assert "Xinjiang Zhongtai Chemical Co. Ltd." in page.content()
-            page.click("text=Review queue")
-            page.wait_for_url("**/review*")
-            page.click("input[data-select-all]")
-            assert page.locator("input[name=rows]:checked").count() >= 2
-            page.select_option("form#bulk select[name=decision]", "unsure")
-            page.fill("form#bulk input[name=comment]", "checking with the supplier")
-            page.click("form#bulk button[type=submit]")
-            page.wait_for_load_state()
-            assert "Nothing to decide" in page.content()
-            page.goto(page.url.split("/review")[0] + "/report")
-            assert "checking with the supplier" in page.content()
-            # The page's script ran (the tick-all worked) and nothing was fetched from elsewhere.
-            assert external == []
+            yield page, external
         finally:
             browser.close()
+
+
+def test_browser_flow(
+    server: str, browser_page: tuple[Any, list[str]], tmp_path: Path, suppliers: bytes
+) -> None:
+    page, external = browser_page
+    upload = tmp_path / "suppliers.csv"
+    upload.write_bytes(suppliers)
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url(f"{server}/jobs/*")
+    # Screened in the background: the page's script shows the results when the job is done.
+    page.wait_for_selector("text=Xinjiang Zhongtai Chemical Co. Ltd.")
+    page.click("text=Review queue")
+    page.wait_for_url("**/review*")
+    page.click("input[data-select-all]")
+    assert page.locator("input[name=rows]:checked").count() >= 2
+    page.select_option("form#bulk select[name=decision]", "unsure")
+    page.fill("form#bulk input[name=comment]", "checking with the supplier")
+    page.click("form#bulk button[type=submit]")
+    page.wait_for_load_state()
+    assert "Nothing to decide" in page.content()
+    page.goto(page.url.split("/review")[0] + "/report")
+    assert "checking with the supplier" in page.content()
+    # The page's script ran (the tick-all worked) and nothing was fetched from elsewhere.
+    assert external == []
+
+
+def test_browser_follows_progress_without_reloading(
+    server: str, browser_page: tuple[Any, list[str]], tmp_path: Path
+) -> None:
+    page, external = browser_page
+    rows = 20_000  # a few seconds of screening
+    upload = tmp_path / "many.csv"
+    upload.write_text(
+        "name,country\n" + "".join(f"Supplier {i} Textile Trading Co Ltd,CN\n" for i in range(rows))
+    )
+    page.set_input_files("input[type=file]", str(upload))
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url(f"{server}/jobs/*")
+    assert page.locator("section.job-status progress").count() == 1
+    page.evaluate("window.stillTheSamePage = true")
+    # The progress bar and the row count move while the page stays loaded.
+    bar = page.locator("section.job-status progress")
+    deadline = time.monotonic() + 60
+    while not (bar.evaluate("b => b.value") > 0 and bar.evaluate("b => b.max") == rows):
+        assert time.monotonic() < deadline, "the progress bar did not move"
+        time.sleep(0.1)
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert f"of {rows:,} rows screened" in page.inner_text("[data-job-rows]")
+    # Done: the page loads again and shows the results.
+    page.wait_for_selector("table.grid", timeout=120_000)
+    assert page.evaluate("window.stillTheSamePage") is None
+    assert f"{rows} rows" in page.inner_text("form.filters")
+    assert external == []

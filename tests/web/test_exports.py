@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import time
 import zipfile
 from collections.abc import Callable
 
@@ -15,11 +16,18 @@ from sourcetrace.web.pdf import find_browser
 
 
 def _job(client: TestClient, token: str, content: bytes) -> str:
+    """Upload and wait for the background screening to end; returns the job's page URL."""
     response = client.post(
         "/jobs", data={"csrf_token": token}, files={"file": ("s.csv", content, "text/csv")}
     )
     assert response.status_code == 303, response.text
-    return str(response.headers["location"])
+    url = str(response.headers["location"])
+    deadline = time.monotonic() + 60
+    while (status := client.get(f"/api{url}").json()["status"]) not in ("done", "failed"):
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
+    assert status == "done"
+    return url
 
 
 def test_results_csv_has_decisions_and_no_formulas(

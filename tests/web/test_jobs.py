@@ -1,4 +1,8 @@
-"""Upload a supplier file, screen it, review the hits, decide them, read the report."""
+"""Upload a supplier file, screen it, review the hits, decide them, read the report.
+
+Screening runs in the background (tests/web/test_runner.py covers how): these tests wait for it
+through the JSON API, as the job page's script does.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from sourcetrace.review import audit
 from sourcetrace.review.db import jobs
 from sourcetrace.web.state import AppState
 
@@ -28,13 +33,16 @@ def _job_count(st: AppState) -> int:
 
 
 def test_upload_screen_review_decide_report(
-    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, st: AppState
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
 ) -> None:
     token = as_user("analyst")
     response = _upload(client, token, "suppliers.csv", suppliers)
     assert response.status_code == 303, response.text
     job_url = response.headers["location"]
     assert re.fullmatch(r"/jobs/\d+", job_url)
+    status = tools.wait_for_job(client, job_url)
+    assert status["status"] == "done" and status["rows_done"] == status["rows_total"] == 4
+    assert status["counts"]["match"] >= 1 and status["error"] is None
 
     page = client.get(job_url)
     assert page.status_code == 200
@@ -85,18 +93,16 @@ def test_upload_screen_review_decide_report(
 
 
 def test_decision_is_remembered_across_jobs(
-    client: TestClient, as_user: Callable[[str], str], suppliers: bytes
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
 ) -> None:
     token = as_user("analyst")
-    first = _upload(client, token, "a.csv", suppliers).headers["location"]
+    first = tools.screened(client, token, "a.csv", suppliers)
     client.post(
         f"{first}/rows/1/decision",
         data={"decision": "false_positive", "comment": "", "csrf_token": token},
     )
     # Same name written differently (full width, spacing) in a new file.
-    second = _upload(client, token, "b.csv", "name\n 新疆中泰化学股份有限公司 \n".encode()).headers[
-        "location"
-    ]
+    second = tools.screened(client, token, "b.csv", "name\n 新疆中泰化学股份有限公司 \n".encode())
     queue = client.get(f"{second}/review").text
     assert "Nothing to decide" in queue
     everything = client.get(f"{second}/review", params={"show": "all"}).text
@@ -104,10 +110,10 @@ def test_decision_is_remembered_across_jobs(
 
 
 def test_viewer_cannot_upload_or_decide(
-    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, st: AppState
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, st: AppState, tools: Any
 ) -> None:
     token = as_user("analyst")
-    job_url = _upload(client, token, "suppliers.csv", suppliers).headers["location"]
+    job_url = tools.screened(client, token, "suppliers.csv", suppliers)
     token = as_user("viewer")
     assert client.get(f"{job_url}/review").status_code == 200
     assert 'name="rows"' not in client.get(f"{job_url}/review").text
@@ -127,16 +133,39 @@ def test_bad_uploads_store_nothing(
     assert unknown.status_code == 400 and "unknown file type" in unknown.text
     empty = _upload(client, token, "empty.csv", b"")
     assert empty.status_code == 400 and "empty" in empty.text
-    broken = _upload(client, token, "broken.xlsx", b"not a workbook")
-    assert (
-        broken.status_code == 400
-        and "broken.xlsx" in broken.text
-        and "nothing was stored" in broken.text
-    )
-    assert "sourcetrace-upload" not in broken.text  # the temporary path is not shown
     big = _upload(client, token, "big.csv", b"name\n" + b"Acme Ltd\n" * 30_000)
     assert big.status_code == 413 and "larger than the limit" in big.text
     assert _job_count(st) == 0
+
+
+def test_unreadable_file_is_a_failed_job_with_no_results(
+    client: TestClient, as_user: Callable[[str], str], st: AppState, tools: Any
+) -> None:
+    # Reading the file is part of the screening, after the upload has answered.
+    token = as_user("analyst")
+    broken = _upload(client, token, "broken.xlsx", b"not a workbook")
+    assert broken.status_code == 303
+    job_url = broken.headers["location"]
+    status = tools.wait_for_job(client, job_url)
+    assert status["status"] == "failed" and status["counts"] is None
+    error = status["error"]
+    assert error.startswith("broken.xlsx: ") and error.endswith("nothing was stored.")
+    assert "\n" not in error and "sourcetrace-upload" not in error  # no temporary path shown
+    page = client.get(job_url)
+    assert (
+        page.status_code == 200 and "Screening failed" in page.text and "broken.xlsx" in page.text
+    )
+    assert "failed" in client.get("/jobs").text
+    for view in ("review", "report", "results.csv", "evidence.zip"):
+        assert client.get(f"{job_url}/{view}").status_code == 409, view
+    job_id = int(job_url.rsplit("/", 1)[1])
+    with st.engine.connect() as conn:
+        stored = conn.execute(
+            select(jobs.c.results, jobs.c.counts).where(jobs.c.id == job_id)
+        ).one()
+    assert stored.results == [] and stored.counts == {}
+    actions = [e.action for e in audit.entries(st.engine, subject=f"job:{job_id}")]
+    assert actions == ["job.fail"]
 
 
 def test_unknown_job_is_404(client: TestClient, as_user: Callable[[str], str]) -> None:
@@ -150,12 +179,13 @@ def test_results_are_paged(
     as_user: Callable[[str], str],
     suppliers: bytes,
     monkeypatch: pytest.MonkeyPatch,
+    tools: Any,
 ) -> None:
     from sourcetrace.web.routes import jobs as jobs_routes
 
     monkeypatch.setattr(jobs_routes, "PAGE_SIZE", 2)
     token = as_user("analyst")
-    job_url = _upload(client, token, "suppliers.csv", suppliers).headers["location"]
+    job_url = tools.screened(client, token, "suppliers.csv", suppliers)
     first = client.get(job_url).text
     assert "page 1 of 2" in first and "Acme Buttons GmbH" not in first
     second = client.get(job_url, params={"page": 2}).text

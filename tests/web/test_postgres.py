@@ -49,6 +49,7 @@ def test_flow_on_postgresql(pg_url: str, suppliers: bytes, tools: Any) -> None:
         )
         assert job.status_code == 303, job.text
         url = job.headers["location"]
+        assert tools.wait_for_job(client, url)["status"] == "done"
         decided = client.post(
             f"{url}/rows/1/decision",
             data={"decision": "confirmed", "comment": "c", "csrf_token": token},
@@ -59,6 +60,7 @@ def test_flow_on_postgresql(pg_url: str, suppliers: bytes, tools: Any) -> None:
             data={"csrf_token": token},
             files={"file": ("t.csv", "name\n新疆中泰化学股份有限公司\n".encode(), "text/csv")},
         )
+        assert tools.wait_for_job(client, again.headers["location"])["status"] == "done"
         assert "Nothing to decide" in client.get(f"{again.headers['location']}/review").text
         assert "hash chain intact" in client.get(f"{url}/report").text
         body = client.post(

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from sourcetrace.cli import db as db_cmd
 from sourcetrace.cli import lists as lists_cmd
 from sourcetrace.cli import screen as screen_cmd
 from sourcetrace.cli import serve as serve_cmd
@@ -32,6 +33,7 @@ app.command("serve")(serve_cmd.serve)
 app.add_typer(watch_cmd.app, name="watch")
 app.add_typer(serve_cmd.users_app, name="users")
 app.add_typer(serve_cmd.audit_app, name="audit")
+app.add_typer(db_cmd.app, name="db")
 
 
 def main() -> None:

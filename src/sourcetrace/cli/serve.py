@@ -29,7 +29,12 @@ def serve(
         str, typer.Option(help="Address to listen on; keep 127.0.0.1 unless behind a TLS proxy")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    workers: Annotated[int, typer.Option(help="Server processes (each holds its own matcher)")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Server processes (each holds its own matcher and screens one upload at a time)"
+        ),
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Run the web workspace and the yente-compatible /match API."""

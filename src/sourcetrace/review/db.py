@@ -1,5 +1,8 @@
 """The review store's tables and engine: portable SQLAlchemy Core for SQLite and PostgreSQL.
 
+The schema is kept by the migrations of :mod:`sourcetrace.store.migrations`: a change to a table
+here needs a revision there (the tests say so).
+
 Timestamps are ISO 8601 UTC strings so that they sort, compare and hash the same on every
 backend; JSON columns use the generic :class:`~sqlalchemy.JSON` type.
 """
@@ -78,6 +81,15 @@ jobs = Table(
     Column("lists", JSON, nullable=False),
     Column("counts", JSON, nullable=False),
     Column("results", JSON, nullable=False),
+    # Screening runs in the background (see sourcetrace.web.runner): where it stands, which
+    # process runs it, and when that process last said it was alive.
+    Column("status", String(16), nullable=False, server_default="done"),
+    Column("rows_done", Integer, nullable=False, server_default="0"),
+    Column("rows_total", Integer, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("worker", String(128), nullable=True),
+    Column("updated_at", String(32), nullable=True),
+    Column("finished_at", String(32), nullable=True),
 )
 
 decisions = Table(
@@ -128,15 +140,25 @@ def default_url(settings: Settings | None = None) -> str:
     return resolve_url(None, settings)
 
 
+JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
+"""Where a screening job stands; only ``done`` jobs have results."""
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """An engine on ``url`` (default: the SQLite file in the data directory), tables created."""
+    """An engine on ``url`` (default: the SQLite file in the data directory), schema upgraded."""
+    from sourcetrace.store.migrations import upgrade
+
     url = url or default_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    try:
+        upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
     return engine
 
 

@@ -1,12 +1,19 @@
-"""Screening jobs: an uploaded file's results kept with the lists and algorithm that made them."""
+"""Screening jobs: an uploaded file's results kept with the lists and algorithm that made them.
+
+A job screened in the background goes queued -> running -> done, or failed with a one-line
+error; its results are written only when it is done, in the transaction that marks it so, so a
+failed job holds none. :mod:`sourcetrace.web.runner` drives these steps.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Result
 from sourcetrace.review import audit
 from sourcetrace.review.audit import audited
@@ -14,10 +21,13 @@ from sourcetrace.review.db import jobs, now
 from sourcetrace.review.decisions import entity_hash
 from sourcetrace.screening import ScreeningRun
 
+MAX_ERROR = 1000
+"""Longest error kept for a failed job (it is one line)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One screened file, with every result row as JSON."""
+    """One uploaded file: its screening's state and, once done, every result row as JSON."""
 
     id: int
     filename: str
@@ -29,6 +39,27 @@ class Job:
     lists: list[dict[str, Any]]
     counts: dict[str, int]
     results: list[dict[str, Any]]
+    status: str = "done"
+    """One of :data:`~sourcetrace.review.db.JOB_STATES`."""
+    rows_done: int = 0
+    rows_total: int | None = None
+    """Known once the file has been read."""
+    error: str | None = None
+    """Why a failed job failed, in one line."""
+    worker: str | None = None
+    """The server process that runs (or ran) the screening."""
+    updated_at: str | None = None
+    """When that process last reported progress or that it was alive."""
+    finished_at: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+    @property
+    def active(self) -> bool:
+        """Queued or running: the screening has not ended yet."""
+        return self.status in ("queued", "running")
 
 
 def result_row(result: Result) -> dict[str, Any]:
@@ -67,51 +98,194 @@ def result_row(result: Result) -> dict[str, Any]:
     return row
 
 
+def _outcome(run: ScreeningRun) -> dict[str, Any]:
+    """A run's results as the job columns that hold them."""
+    columns = asdict(run.columns) if run.columns is not None else {}
+    return {
+        "algorithm": run.algorithm,
+        "columns": {k: v for k, v in columns.items() if isinstance(v, str | None)},
+        "lists": [asdict(x) for x in run.lists],
+        "counts": run.counts(),
+        "results": [result_row(r) for r in run.results],
+    }
+
+
+def _audit_created(
+    engine: Engine, conn: Connection, job_id: int, job: dict[str, Any], actor: str
+) -> None:
+    audit.append(
+        engine,
+        actor,
+        "job.create",
+        f"job:{job_id}",
+        {
+            "filename": job["filename"],
+            "file_hash": job["file_hash"],
+            "rows": len(job["results"]),
+            "counts": job["counts"],
+            "lists": [{"name": x["name"], "version": x["version"]} for x in job["lists"]],
+            "algorithm": job["algorithm"],
+        },
+        conn=conn,
+    )
+
+
 def create_job(
     engine: Engine, *, filename: str, file_hash: str, run: ScreeningRun, actor: str
 ) -> int:
-    """Store a screening run as a job; returns its id."""
-    columns = asdict(run.columns) if run.columns is not None else {}
-    lists = [asdict(x) for x in run.lists]
+    """Store a finished screening run as a ``done`` job; returns its id."""
+    stamp = now()
     values = {
         "filename": filename,
         "file_hash": file_hash,
-        "created_at": now(),
+        "created_at": stamp,
         "created_by": actor,
-        "algorithm": run.algorithm,
-        "columns": {k: v for k, v in columns.items() if isinstance(v, str | None)},
-        "lists": lists,
-        "counts": run.counts(),
-        "results": [result_row(r) for r in run.results],
+        **_outcome(run),
+        "status": "done",
+        "rows_done": len(run.results),
+        "rows_total": len(run.results),
+        "updated_at": stamp,
+        "finished_at": stamp,
     }
 
     def work(conn: Connection) -> int:
         result = conn.execute(jobs.insert().values(**values))
         job_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        audit.append(
-            engine,
-            actor,
-            "job.create",
-            f"job:{job_id}",
-            {
-                "filename": filename,
-                "file_hash": file_hash,
-                "rows": len(values["results"]),
-                "counts": values["counts"],
-                "lists": [{"name": x["name"], "version": x["version"]} for x in lists],
-                "algorithm": run.algorithm,
-            },
-            conn=conn,
-        )
+        _audit_created(engine, conn, job_id, values, actor)
         return job_id
 
     return audited(engine, work)
 
 
-def get_job(engine: Engine, job_id: int) -> Job | None:
+def queue_job(engine: Engine, *, filename: str, file_hash: str, actor: str, worker: str) -> int:
+    """Record an uploaded file that ``worker`` will screen; returns the job's id.
+
+    The job has no results until :func:`finish_job`; the audit log records it then.
+    """
+    stamp = now()
+    values = {
+        "filename": filename,
+        "file_hash": file_hash,
+        "created_at": stamp,
+        "created_by": actor,
+        "algorithm": ALGORITHM,
+        "columns": {},
+        "lists": [],
+        "counts": {},
+        "results": [],
+        "status": "queued",
+        "worker": worker,
+        "updated_at": stamp,
+    }
+    with engine.begin() as conn:
+        result = conn.execute(jobs.insert().values(**values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def start_job(engine: Engine, job_id: int) -> bool:
+    """Mark a queued job running; False when it is no longer queued (failed meanwhile)."""
+    with engine.begin() as conn:
+        done = conn.execute(
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.status == "queued")
+            .values(status="running", updated_at=now())
+        )
+    return done.rowcount == 1
+
+
+def record_progress(engine: Engine, job_id: int, rows_done: int, rows_total: int) -> None:
+    """How many of the file's rows a running job has screened."""
+    with engine.begin() as conn:
+        conn.execute(
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.status == "running")
+            .values(rows_done=rows_done, rows_total=rows_total, updated_at=now())
+        )
+
+
+def keep_alive(engine: Engine, job_ids: Collection[int]) -> None:
+    """Say that the process running these jobs is alive (see :func:`unfinished_jobs`)."""
+    if not job_ids:
+        return
+    with engine.begin() as conn:
+        conn.execute(
+            jobs.update()
+            .where(jobs.c.id.in_(sorted(job_ids)), jobs.c.status.in_(("queued", "running")))
+            .values(updated_at=now())
+        )
+
+
+def finish_job(engine: Engine, job_id: int, run: ScreeningRun) -> bool:
+    """Store a running job's results and mark it done, with its audit entry, in one transaction.
+
+    False (and nothing stored) when the job is no longer running: it was marked failed meanwhile.
+    """
+    outcome = _outcome(run)
+
+    def work(conn: Connection) -> bool:
+        row = conn.execute(
+            select(jobs.c.filename, jobs.c.file_hash, jobs.c.created_by).where(jobs.c.id == job_id)
+        ).first()
+        stamp = now()
+        done = conn.execute(
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.status == "running")
+            .values(
+                **outcome,
+                status="done",
+                rows_done=len(run.results),
+                rows_total=len(run.results),
+                updated_at=stamp,
+                finished_at=stamp,
+            )
+        )
+        if row is None or done.rowcount != 1:
+            return False
+        job = {"filename": row.filename, "file_hash": row.file_hash, **outcome}
+        _audit_created(engine, conn, job_id, job, row.created_by)
+        return True
+
+    return audited(engine, work)
+
+
+def fail_job(engine: Engine, job_id: int, error: str) -> bool:
+    """Mark a queued or running job failed with a one-line reason; it keeps no results.
+
+    False when the job had already ended.
+    """
+    line = " ".join(error.split())[:MAX_ERROR]
+
+    def work(conn: Connection) -> bool:
+        stamp = now()
+        done = conn.execute(
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.status.in_(("queued", "running")))
+            .values(status="failed", error=line, results=[], updated_at=stamp, finished_at=stamp)
+        )
+        if done.rowcount != 1:
+            return False
+        audit.append(engine, "system", "job.fail", f"job:{job_id}", {"error": line}, conn=conn)
+        return True
+
+    return audited(engine, work)
+
+
+def unfinished_jobs(engine: Engine) -> list[Job]:
+    """Queued and running jobs (without results), to tell the live ones from the interrupted."""
+    cols = [c for c in jobs.c if c.name != "results"]
+    query = select(*cols).where(jobs.c.status.in_(("queued", "running"))).order_by(jobs.c.id)
     with engine.connect() as conn:
-        row = conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
-    return Job(**row._mapping) if row else None
+        return [Job(**r._mapping, results=[]) for r in conn.execute(query)]
+
+
+def get_job(engine: Engine, job_id: int, *, results: bool = True) -> Job | None:
+    """One job; ``results=False`` leaves its result rows out (cheap, for its status)."""
+    cols = list(jobs.c) if results else [c for c in jobs.c if c.name != "results"]
+    with engine.connect() as conn:
+        row = conn.execute(select(*cols).where(jobs.c.id == job_id)).first()
+    if row is None:
+        return None
+    return Job(**row._mapping) if results else Job(**row._mapping, results=[])
 
 
 def list_jobs(engine: Engine, limit: int = 100) -> list[Job]:

@@ -4,6 +4,9 @@ An embedded SQLite file by default (``<data_dir>/sourcetrace.db``), any SQLAlche
 (``postgresql+psycopg://...`` for teams); the SQL used is the portable subset both accept. Two
 tables: ``list_versions`` (one row per import that changed a list) and ``list_entities`` (the
 entities of each version, as canonical FtM JSON). The version in force for a list is its newest.
+
+Tables are declared on :data:`metadata` (here and in the other modules of this package) and made
+by the migrations of :mod:`sourcetrace.store.migrations`, which every open runs up to the newest.
 """
 
 from __future__ import annotations
@@ -108,8 +111,13 @@ class ListStore:
             raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
+        from sourcetrace.store.migrations import upgrade
+
         try:
-            metadata.create_all(self.engine)
+            upgrade(self.engine)
+        except ConfigError:
+            self.engine.dispose()
+            raise
         except SQLAlchemyError as exc:
             self.engine.dispose()
             raise ConfigError(f"cannot open the list store {url!r}: {exc}") from None

@@ -1,18 +1,23 @@
 """The web workspace and API: ``create_app()`` builds the FastAPI app over a review store.
 
 Everything it serves is local: templates, one CSS and one JS file; no CDN, no fonts from elsewhere.
-The matcher over the bundled lists is built here, once, and shared by every request.
+The matcher over the bundled lists is built here, once, and shared by every request. Uploaded
+files are screened by the app's :class:`~sourcetrace.web.runner.JobRunner`, started and stopped
+with the app.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import quote
 
-from fastapi.exceptions import RequestValidationError
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
@@ -24,14 +29,16 @@ from sourcetrace.matching.score import Matcher
 from sourcetrace.review.db import default_url, make_engine, meta
 from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
+from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
 from sourcetrace.web.routes import admin, exports, jobs, login, reports, review
+from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import ApiAuthRequired, LoginRequired
 from sourcetrace.web.state import HERE, AppState
 
-API_PREFIXES = ("/match",)
+API_PREFIXES = ("/match", "/api/")
 PUBLIC_PATHS = ("/login", "/static", "/openapi.json")
 """The only paths that answer without an account (tests check every other route refuses)."""
 
@@ -54,6 +61,7 @@ def create_app(
         matcher=matcher,
         lists=used,
         templates=make_templates(),
+        runner=JobRunner(engine, settings),
     )
     app = FastAPI(
         title="sourcetrace",
@@ -61,6 +69,7 @@ def create_app(
         version="0.1.0",
         docs_url=None,  # Swagger UI and ReDoc load from a CDN; the schema itself is served.
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.sourcetrace = st
     app.add_middleware(
@@ -76,8 +85,20 @@ def create_app(
     for module in (login, jobs, review, reports, exports, admin):
         app.include_router(module.router)
     app.include_router(match.router)
+    app.include_router(jobs_api.router)
     _add_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Screening jobs run while the app serves; stopping fails the unfinished ones (interrupted)."""
+    runner: JobRunner = app.state.sourcetrace.runner
+    await run_in_threadpool(runner.start)
+    try:
+        yield
+    finally:
+        await run_in_threadpool(runner.stop)
 
 
 @lru_cache(maxsize=4)

@@ -14,6 +14,7 @@ from sourcetrace.matching.score import Matcher
 from sourcetrace.screening import ListUsed
 from sourcetrace.settings import Settings
 from sourcetrace.web.config import WebConfig
+from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.throttle import LoginThrottle
 
 HERE = Path(__file__).resolve().parent
@@ -21,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 @dataclass(slots=True)
 class AppState:
-    """The store, the matcher over the bundled lists and the page templates."""
+    """The store, the matcher over the bundled lists, the page templates and the job runner."""
 
     engine: Engine
     settings: Settings
@@ -29,6 +30,7 @@ class AppState:
     matcher: Matcher
     lists: list[ListUsed]
     templates: Jinja2Templates
+    runner: JobRunner
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 

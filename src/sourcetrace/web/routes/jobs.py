@@ -1,9 +1,13 @@
-"""Uploading a supplier file, screening it, and browsing a job's results."""
+"""Uploading a supplier file, following its screening, and browsing a job's results.
+
+The upload answers at once: the file is screened in the background by the app's
+:class:`~sourcetrace.web.runner.JobRunner`, and the job page follows its progress.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import logging
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,11 +17,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from sourcetrace.errors import SourcetraceError
 from sourcetrace.review.accounts import User
-from sourcetrace.review.jobs import Job, create_job, get_job, list_jobs
+from sourcetrace.review.jobs import Job, get_job, list_jobs
 from sourcetrace.review.queue import review_items
-from sourcetrace.screening import ScreeningRun, screen
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.security import (
@@ -28,7 +30,6 @@ from sourcetrace.web.security import (
 from sourcetrace.web.state import AppState, StateDep
 
 router = APIRouter(include_in_schema=False)
-log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 FILTERS = ("match", "review", "clear")
 REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure")
@@ -40,9 +41,16 @@ class UploadRefused(Exception):
 
 
 def load_job(st: AppState, job_id: int) -> Job:
+    """A job with its results, for the pages that show them: 404 if unknown, 409 if not done."""
     job = get_job(st.engine, job_id)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no job {job_id}")
+    if job.status == "failed":
+        raise HTTPException(status_code=409, detail=f"job {job_id} failed: {job.error}")
+    if not job.done:
+        raise HTTPException(
+            status_code=409, detail=f"job {job_id} is still being screened ({job.status})"
+        )
     return job
 
 
@@ -90,16 +98,20 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
             raise UploadRefused(
                 f"{filename}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(UPLOAD_SUFFIXES)}."
             )
-        with tempfile.TemporaryDirectory(prefix="sourcetrace-upload-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
+        folder = Path(tempfile.mkdtemp(prefix="sourcetrace-upload-"))
+        try:
+            path = folder / f"upload{suffix}"
             digest = await _save(upload, path, limit)
-            run = await run_in_threadpool(_screen, path, filename, st)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
     except UploadRefused as exc:
         return _jobs_page(request, st, user, str(exc), status_code=400)
     finally:
         await form.close()
+    # From here the runner owns the folder: it screens the copy in the background, then deletes it.
     job_id = await run_in_threadpool(
-        create_job, st.engine, filename=filename, file_hash=digest, run=run, actor=user.username
+        st.runner.add, path, filename=filename, file_hash=digest, actor=user.username
     )
     return redirect(f"/jobs/{job_id}")
 
@@ -124,20 +136,6 @@ async def _save(upload: UploadFile, path: Path, limit: int) -> str:
     return f"sha256:{sha.hexdigest()}"
 
 
-def _screen(path: Path, filename: str, st: AppState) -> ScreeningRun:
-    try:
-        return screen(path, settings=st.settings)
-    except SourcetraceError as exc:
-        # Name the file as the user knows it, not the temporary copy.
-        shown = SourcetraceError(exc.message, path=filename, row=exc.row, column=exc.column)
-        raise UploadRefused(shown.line() + "; nothing was stored.") from None
-    except Exception as exc:  # a reader library failing on a malformed file
-        log.exception("screening an upload failed")
-        raise UploadRefused(
-            f"{filename}: the file could not be read ({type(exc).__name__}); nothing was stored."
-        ) from None
-
-
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     request: Request,
@@ -148,7 +146,11 @@ def job_page(
     review: str = "",
     page: int = 1,
 ) -> Response:
-    job = load_job(st, job_id)
+    job = get_job(st.engine, job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"no job {job_id}")
+    if not job.done:
+        return render(request, st, "job.html", job=job)
     standing = {item.row["row"]: item for item in review_items(st.engine, job)}
     rows: list[dict[str, Any]] = []
     for row in job.results:

@@ -1,0 +1,275 @@
+"""Screening uploaded files in the background, in a thread of the server process.
+
+The upload request stores the file in a private temporary folder, queues a job in the store and
+returns; this process's runner thread then reads and screens the file, reporting progress to the
+store, and stores the results (or the one-line error) when it ends. Because the job's state is in
+the store, a reloaded page and every other server process see it.
+
+One thread per server process screens one file at a time (matching is CPU-bound, so more
+threads in one process would not go faster); ``sourcetrace serve --workers N`` screens up to N
+files at once. A job is not resumed after its process ends: the uploaded copy is gone with it.
+Instead such a job is marked failed ("interrupted"), so that none stays running forever:
+
+- on a clean stop (Ctrl-C, SIGTERM), by the stopping process itself;
+- when a server starts, for jobs of processes of this machine that no longer exist (a crash,
+  ``kill -9``);
+- by any live server, for jobs whose process has not said it is alive for
+  :attr:`JobRunner.stale_after` seconds (another machine sharing a PostgreSQL store).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import secrets
+import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from sourcetrace.errors import SourcetraceError
+from sourcetrace.review.jobs import (
+    fail_job,
+    finish_job,
+    keep_alive,
+    queue_job,
+    record_progress,
+    start_job,
+    unfinished_jobs,
+)
+from sourcetrace.screening import ScreeningRun, screen
+from sourcetrace.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INTERRUPTED = (
+    "interrupted: the server stopped before the screening finished; nothing was stored. "
+    "Upload the file again."
+)
+
+
+class _Stopped(Exception):
+    """The runner is stopping: the job in progress ends (as failed) at its next progress report."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    job_id: int
+    path: Path
+    filename: str
+
+
+class JobRunner:
+    """Runs this process's screening jobs, one at a time, and keeps their state in the store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        heartbeat: float = 5.0,
+        stale_after: float = 60.0,
+        progress_every: float = 0.5,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.heartbeat = heartbeat
+        """Seconds between this process's "alive" notes on its jobs."""
+        self.stale_after = stale_after
+        """Seconds without such a note after which a job counts as interrupted."""
+        self.progress_every = progress_every
+        self.worker = ""
+        """This process, as ``host:pid:token`` (set by :meth:`start`, in the serving process)."""
+        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._active: set[int] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        """Mark the jobs of ended processes failed and start the screening and heartbeat threads."""
+        with self._lock:
+            if self._threads:
+                return
+            self.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+            self._stop.clear()
+            self._tasks = queue.Queue()
+            self._threads = [
+                threading.Thread(target=self._work, name="sourcetrace-jobs", daemon=True),
+                threading.Thread(target=self._beat, name="sourcetrace-jobs-alive", daemon=True),
+            ]
+        try:
+            self.fail_interrupted()
+        except Exception:  # the store is unreachable: the heartbeat thread tries again
+            log.exception("could not check for interrupted jobs")
+        for thread in self._threads:
+            thread.start()
+
+    def add(self, path: Path, *, filename: str, file_hash: str, actor: str) -> int:
+        """Queue a job that screens ``path``; returns its id at once.
+
+        The runner owns ``path``'s folder from now on and deletes it when the job ends.
+        """
+        self.start()
+        try:
+            job_id = queue_job(
+                self.engine, filename=filename, file_hash=file_hash, actor=actor, worker=self.worker
+            )
+        except Exception:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise
+        with self._lock:
+            self._active.add(job_id)
+        self._tasks.put(_Task(job_id, path, filename))
+        return job_id
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop screening: queued jobs and the one in progress end as failed (interrupted)."""
+        self._stop.set()
+        while True:
+            try:
+                task = self._tasks.get_nowait()
+            except queue.Empty:
+                break
+            if task is not None:
+                self._end(task, INTERRUPTED)
+        self._tasks.put(None)
+        for thread in self._threads:
+            thread.join(timeout)
+        with self._lock:
+            left, self._threads = sorted(self._active), []
+        for job_id in left:  # a thread still reading a large file: it stores nothing after this
+            self._fail(job_id, INTERRUPTED)
+
+    def fail_interrupted(self) -> list[int]:
+        """Mark failed the queued and running jobs whose process has ended; returns their ids."""
+        stale = (datetime.now(UTC) - timedelta(seconds=self.stale_after)).strftime(
+            "%Y-%m-%dT%H:%M:%S.%fZ"
+        )
+        ended = [
+            job.id
+            for job in unfinished_jobs(self.engine)
+            if job.worker != self.worker
+            and ((job.updated_at or "") < stale or not _process_alive(job.worker))
+        ]
+        return [job_id for job_id in ended if self._fail(job_id, INTERRUPTED)]
+
+    # --- threads ---------------------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            if self._stop.is_set():
+                self._end(task, INTERRUPTED)
+                continue
+            try:
+                self._run(task)
+            except Exception:  # never let one job end the thread
+                log.exception("screening job %s failed unexpectedly", task.job_id)
+                self._end(task, f"{task.filename}: screening failed unexpectedly.")
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.heartbeat):
+            try:
+                with self._lock:
+                    active = set(self._active)
+                keep_alive(self.engine, active)
+                self.fail_interrupted()
+            except Exception:
+                log.exception("could not update the state of screening jobs")
+
+    def _run(self, task: _Task) -> None:
+        if not start_job(self.engine, task.job_id):
+            self._end(task, None)  # already failed (the server was thought gone)
+            return
+        try:
+            run = screen(task.path, settings=self.settings, progress=self._progress(task.job_id))
+        except _Stopped:
+            self._end(task, INTERRUPTED)
+            return
+        except SourcetraceError as exc:
+            # Name the file as the user knows it, not the temporary copy.
+            shown = SourcetraceError(
+                exc.message, path=task.filename, row=exc.row, column=exc.column
+            )
+            self._end(task, shown.line() + "; nothing was stored.")
+            return
+        except Exception as exc:  # a reader library failing on a malformed file
+            log.info("screening job %s: %s", task.job_id, exc, exc_info=True)
+            self._end(
+                task,
+                f"{task.filename}: the file could not be read ({type(exc).__name__}); "
+                "nothing was stored.",
+            )
+            return
+        self._store(task, run)
+
+    def _store(self, task: _Task, run: ScreeningRun) -> None:
+        try:
+            finish_job(self.engine, task.job_id, run)
+        except Exception as exc:
+            log.exception("storing the results of job %s failed", task.job_id)
+            self._end(
+                task, f"the results could not be stored ({type(exc).__name__}); nothing was stored."
+            )
+            return
+        self._end(task, None)
+
+    def _progress(self, job_id: int) -> _Progress:
+        return _Progress(self.engine, job_id, self._stop, self.progress_every)
+
+    def _end(self, task: _Task, error: str | None) -> None:
+        """The task is over: record its error if any, forget it, delete its uploaded copy."""
+        if error is not None:
+            self._fail(task.job_id, error)
+        with self._lock:
+            self._active.discard(task.job_id)
+        shutil.rmtree(task.path.parent, ignore_errors=True)
+
+    def _fail(self, job_id: int, error: str) -> bool:
+        try:
+            return fail_job(self.engine, job_id, error)
+        except Exception:  # left for the heartbeat of a live server to mark as interrupted
+            log.exception("could not mark job %s failed", job_id)
+            return False
+
+
+class _Progress:
+    """The ``progress`` callback of a job's screening: rows done, written at most twice a second."""
+
+    def __init__(self, engine: Engine, job_id: int, stop: threading.Event, every: float) -> None:
+        self.engine = engine
+        self.job_id = job_id
+        self.stop = stop
+        self.every = every
+        self.done = 0
+        self.written = 0.0
+
+    def __call__(self, rows: int, total: int) -> None:
+        if self.stop.is_set():
+            raise _Stopped()
+        self.done += rows
+        now = time.monotonic()
+        if self.done >= total or now - self.written >= self.every:
+            record_progress(self.engine, self.job_id, self.done, total)
+            self.written = now
+
+
+def _process_alive(worker: str | None) -> bool:
+    """False when ``worker`` names a process of this machine that no longer exists."""
+    host, _, rest = (worker or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's: only its silence tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to someone else, or the platform cannot tell
+        return True
+    return True

@@ -1,0 +1,325 @@
+"""Screening in the background: the upload answers at once, the job's state is in the store.
+
+The real app through TestClient, with the screening held at a gate where a test needs to see a
+job queued or running; and a real server killed in the middle of a job, then started again.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+
+from sourcetrace.review import audit
+from sourcetrace.review.accounts import add_user, create_api_key
+from sourcetrace.review.db import jobs, make_engine
+from sourcetrace.review.jobs import get_job, queue_job
+from sourcetrace.web import runner as runner_module
+from sourcetrace.web.app import create_app
+from sourcetrace.web.runner import INTERRUPTED
+from sourcetrace.web.state import AppState
+
+
+@pytest.fixture()
+def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Holds every screening half-way (2 of 4 rows reported) until the test sets it."""
+    gate = threading.Event()
+    real = runner_module.screen
+
+    def held(path: Path, **kwargs: Any) -> Any:
+        progress = kwargs["progress"]
+        progress(2, 4)
+        while not gate.wait(0.02):
+            progress(0, 4)  # as the real one does between rows; raises when the runner stops
+        return real(path, settings=kwargs["settings"])
+
+    monkeypatch.setattr(runner_module, "screen", held)
+    return gate
+
+
+@pytest.fixture()
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private temporary folder for the uploaded copies, so that one left behind shows."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _job_id(response: Any) -> int:
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _wait(
+    client: TestClient, job_id: int, until: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while True:
+        status: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        if until(status):
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.02)
+
+
+def test_upload_answers_at_once_and_the_page_follows_the_job(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    suppliers: bytes,
+    gate: threading.Event,
+    scratch: Path,
+    tools: Any,
+) -> None:
+    token = as_user("analyst")
+    first = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    running = _wait(client, first, lambda s: s["status"] == "running" and s["rows_done"] == 2)
+    assert running["rows_total"] == 4 and running["counts"] is None and running["error"] is None
+    assert running["url"] == f"/jobs/{first}" and running["created_by"] == "analyst"
+
+    page = client.get(f"/jobs/{first}")
+    assert page.status_code == 200
+    assert (
+        f'data-job-status="/api/jobs/{first}"' in page.text and 'data-status="running"' in page.text
+    )
+    assert '<progress value="2" max="4">' in page.text and "2 of 4 rows screened" in page.text
+    assert "Xinjiang Zhongtai" not in page.text  # no results before the job is done
+    assert '<meta http-equiv="refresh"' in page.text.split("<noscript>")[1]  # pages work without JS
+    assert client.get(f"/jobs/{first}/review").status_code == 409
+    assert "running" in client.get("/jobs").text
+
+    # One screening at a time per server process: the next upload waits its turn.
+    second = _job_id(tools.upload(client, token, "again.csv", suppliers))
+    assert client.get(f"/api/jobs/{second}").json()["status"] == "queued"
+    assert "Waiting for the screening of another file" in client.get(f"/jobs/{second}").text
+
+    gate.set()
+    for job_id in (first, second):
+        done = _wait(client, job_id, lambda s: s["status"] == "done")
+        assert done["rows_done"] == done["rows_total"] == 4 and done["counts"]["match"] >= 1
+        page = client.get(f"/jobs/{job_id}")
+        assert (
+            "Xinjiang Zhongtai Chemical Co. Ltd." in page.text
+            and "data-job-status" not in page.text
+        )
+    assert list(scratch.iterdir()) == [], "an uploaded copy was left behind"
+
+
+def test_a_failure_while_storing_the_results_stores_nothing(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    suppliers: bytes,
+    st: AppState,
+    monkeypatch: pytest.MonkeyPatch,
+    tools: Any,
+) -> None:
+    from sourcetrace.review import jobs as review_jobs
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    # The results are written, then the audit entry fails: the whole transaction goes.
+    monkeypatch.setattr(review_jobs, "_audit_created", broken)
+    token = as_user("analyst")
+    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    failed = _wait(client, job_id, lambda s: s["status"] == "failed")
+    assert failed["error"] == "the results could not be stored (RuntimeError); nothing was stored."
+    job = get_job(st.engine, job_id)
+    assert job is not None and job.results == [] and job.counts == {} and job.lists == []
+    assert "Screening failed: the results could not be stored" in client.get(f"/jobs/{job_id}").text
+    assert [e.action for e in audit.entries(st.engine, subject=f"job:{job_id}")] == ["job.fail"]
+    assert audit.verify_chain(st.engine) is None
+
+
+def test_a_failure_while_screening_stores_nothing(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    st: AppState,
+    monkeypatch: pytest.MonkeyPatch,
+    tools: Any,
+) -> None:
+    def breaks_half_way(_path: Path, **kwargs: Any) -> Any:
+        kwargs["progress"](1, 2)
+        raise ValueError("a reader library gave up")
+
+    monkeypatch.setattr(runner_module, "screen", breaks_half_way)
+    token = as_user("analyst")
+    job_id = _job_id(tools.upload(client, token, "odd.csv", b"name\nA\nB\n"))
+    failed = _wait(client, job_id, lambda s: s["status"] == "failed")
+    assert (
+        failed["error"] == "odd.csv: the file could not be read (ValueError); nothing was stored."
+    )
+    job = get_job(st.engine, job_id)
+    assert job is not None and job.results == [] and job.rows_done == 1
+
+
+def test_other_server_processes_see_the_job(
+    app: FastAPI,
+    client: TestClient,
+    as_user: Callable[[str], str],
+    suppliers: bytes,
+    gate: threading.Event,
+    tools: Any,
+) -> None:
+    token = as_user("analyst")
+    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    _wait(client, job_id, lambda s: s["status"] == "running")
+    # A second app on the same store: another worker of `sourcetrace serve --workers N`.
+    other = create_app(str(app.state.sourcetrace.engine.url))
+    key = create_api_key(other.state.sourcetrace.engine, "viewer", "script", actor="admin")
+    with TestClient(other) as elsewhere:
+        headers = {"Authorization": f"ApiKey {key}"}
+        assert elsewhere.get(f"/api/jobs/{job_id}", headers=headers).json()["status"] == "running"
+        gate.set()
+        _wait(client, job_id, lambda s: s["status"] == "done")
+        seen = elsewhere.get(f"/api/jobs/{job_id}", headers=headers).json()
+        assert seen["status"] == "done" and seen["counts"]["match"] >= 1
+
+
+def test_stopping_the_server_fails_its_unfinished_jobs(
+    app: FastAPI, suppliers: bytes, gate: threading.Event, scratch: Path, tools: Any
+) -> None:
+    st: AppState = app.state.sourcetrace
+    with TestClient(app, follow_redirects=False) as client:
+        token = tools.login(client, "analyst")
+        running = _job_id(tools.upload(client, token, "a.csv", suppliers))
+        _wait(client, running, lambda s: s["status"] == "running")
+        queued = _job_id(tools.upload(client, token, "b.csv", suppliers))
+    # The app has stopped (its lifespan ended) with one job running and one waiting.
+    for job_id in (running, queued):
+        job = get_job(st.engine, job_id)
+        assert job is not None and job.status == "failed" and job.error == INTERRUPTED
+        assert job.results == []
+    assert list(scratch.iterdir()) == []
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_a_starting_server_fails_the_jobs_of_ended_processes(app: FastAPI, tools: Any) -> None:
+    st: AppState = app.state.sourcetrace
+    here = socket.gethostname()
+
+    def job(worker: str, status: str, updated_at: str | None = None) -> int:
+        job_id = queue_job(
+            st.engine, filename="f.csv", file_hash="h", actor="analyst", worker=worker
+        )
+        values: dict[str, Any] = {"status": status}
+        if updated_at is not None:
+            values["updated_at"] = updated_at
+        with st.engine.begin() as conn:
+            conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
+        return int(job_id)
+
+    crashed = job(f"{here}:{_dead_pid()}:1a2b", "running")  # this machine, process gone
+    silent = job("other-host:41:3c4d", "queued", updated_at="2020-01-01T00:00:00.000000Z")
+    alive = job("other-host:42:5e6f", "running")  # another machine, still reporting
+    mine = job(f"{here}:{os.getpid()}:7a8b", "running")  # a live process of this machine
+    with TestClient(app):
+        with st.engine.connect() as conn:
+            states = {r.id: r.status for r in conn.execute(select(jobs.c.id, jobs.c.status))}
+        assert states == {crashed: "failed", silent: "failed", alive: "running", mine: "running"}
+        crashed_job = get_job(st.engine, crashed)
+        assert crashed_job is not None and crashed_job.error == INTERRUPTED
+        # Once the other machine stops reporting, a live server fails its job too.
+        with st.engine.begin() as conn:
+            conn.execute(update(jobs).where(jobs.c.id == alive).values(updated_at="2020-01-01"))
+        assert st.runner.fail_interrupted() == [alive]
+
+
+def test_job_status_api_is_protected_and_documented(
+    client: TestClient, st: AppState, as_user: Callable[[str], str], suppliers: bytes, tools: Any
+) -> None:
+    token = as_user("analyst")
+    job_id = _job_id(tools.upload(client, token, "s.csv", suppliers))
+    client.cookies.clear()
+    refused = client.get(f"/api/jobs/{job_id}")
+    assert refused.status_code == 401 and refused.headers["content-type"] == "application/json"
+    wrong = client.get(f"/api/jobs/{job_id}", headers={"Authorization": "ApiKey st_wrong"})
+    assert wrong.status_code == 401
+    headers = {
+        "Authorization": f"ApiKey {create_api_key(st.engine, 'viewer', 'ci', actor='admin')}"
+    }
+    assert client.get(f"/api/jobs/{job_id}", headers=headers).json()["id"] == job_id
+    missing = client.get("/api/jobs/999", headers=headers)
+    assert missing.status_code == 404 and missing.json() == {"detail": "no job 999"}
+
+    schema = client.get("/openapi.json").json()
+    operation = schema["paths"]["/api/jobs/{job_id}"]["get"]
+    assert {"ApiKey": []} in operation["security"] and operation["tags"] == ["Jobs"]
+    status = schema["components"]["schemas"]["JobStatus"]
+    assert {"status", "rows_done", "rows_total", "error", "counts"} <= set(status["properties"])
+    assert status["properties"]["status"]["enum"] == ["queued", "running", "done", "failed"]
+
+
+# --- a real server, killed in the middle of a job --------------------------------------------
+
+
+def _login(http: httpx.Client, password: str) -> str:
+    token = str(_csrf(http.get("/login").text))
+    response = http.post(
+        "/login", data={"username": "ana", "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.text
+    return _csrf(http.get("/jobs").text)
+
+
+def _csrf(html: str) -> str:
+    marker = 'name="csrf_token" value="'
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+@pytest.fixture()
+def served_store(tmp_path: Path, tools: Any) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    engine = make_engine(url)
+    add_user(engine, "ana", "analyst", tools.password)
+    engine.dispose()
+    yield url
+
+
+def test_a_job_killed_with_its_server_is_failed_when_the_server_starts_again(
+    served_store: str, tools: Any, tmp_path: Path
+) -> None:
+    rows = "".join(f"Supplier {i} Textile Trading Co Ltd,CN\n" for i in range(20_000))
+    scratch = {"TMPDIR": str(tmp_path)}  # the killed server's uploaded copy stays in there
+    with tools.running_server(served_store, scratch) as (base, proc):
+        with httpx.Client(base_url=base, follow_redirects=False) as http:
+            token = _login(http, tools.password)
+            response = http.post(
+                "/jobs",
+                data={"csrf_token": token},
+                files={"file": ("many.csv", "name,country\n" + rows, "text/csv")},
+            )
+            job = response.headers["location"]
+            deadline = time.monotonic() + 60
+            while http.get(f"/api{job}").json()["rows_done"] == 0:
+                assert time.monotonic() < deadline, "the job did not start"
+                time.sleep(0.05)
+            cookies = dict(http.cookies)
+        proc.kill()  # no clean stop: the process is gone in the middle of the screening
+        proc.wait()
+    # The session survives the restart (its key is in the store); the job does not.
+    with (
+        tools.running_server(served_store, scratch) as (base, _proc),
+        httpx.Client(base_url=base, cookies=cookies) as http,
+    ):
+        status = http.get(f"/api{job}").json()
+        assert status["status"] == "failed" and status["error"] == INTERRUPTED
+        assert "Upload the file again" in http.get(job).text
