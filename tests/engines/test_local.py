@@ -87,12 +87,12 @@ def test_killed_run_leaves_no_output_and_resume_completes_it(tmp_path: Path, exa
     proc = subprocess.Popen([sys.executable, "-c", code])
     parts = tmp_path / ".out.csv.parts"
     deadline = time.time() + 60
-    while time.time() < deadline and len(list(parts.glob("*.parquet"))) < 4:
+    while time.time() < deadline and len(list(parts.glob("*.arrow"))) < 4:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not out.exists()
-    done = len(list(parts.glob("*.parquet")))
+    done = len(list(parts.glob("*.arrow")))
     assert 4 <= done < 22
     screen_file(path, out, chunk_rows=500, workers=1, resume=True)
     assert out.read_bytes() == reference.read_bytes()

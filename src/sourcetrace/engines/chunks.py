@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+import queue
+import threading
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +29,53 @@ from sourcetrace.io.readers import input_format, read_table
 @dataclass(slots=True)
 class Chunk:
     frame: pl.DataFrame
-    rows: list[int]
+    rows: Sequence[int]  # the 1-based data row number of each row (a range when none skipped)
     skipped: list[int] = field(default_factory=list)
+
+
+def prefetch(chunks: Iterator[Chunk]) -> Generator[Chunk, None, None]:
+    """Read the next chunk in a thread while the caller screens this one.
+
+    The readers (pyarrow, polars) release the GIL, so reading overlaps the matching. An error
+    of the reader is raised here, at the chunk where it happened; closing the generator early
+    stops the thread.
+    """
+    slot: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def put(item: tuple[str, object]) -> bool:
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not put(("chunk", chunk)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put(("error", exc))
+
+    thread = threading.Thread(target=read, name="sourcetrace-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(value, BaseException)
+                raise value
+            assert isinstance(value, Chunk)
+            yield value
+    finally:
+        stop.set()
+        thread.join()
 
 
 def iter_chunks(path: Path, options: EngineOptions) -> Iterator[Chunk]:
@@ -46,7 +93,7 @@ def iter_chunks(path: Path, options: EngineOptions) -> Iterator[Chunk]:
         frame = read_table(path, options.encoding)
         for start in range(0, frame.height, options.chunk_rows):
             part = frame.slice(start, options.chunk_rows)
-            yield Chunk(part, list(range(start + 1, start + part.height + 1)))
+            yield Chunk(part, range(start + 1, start + part.height + 1))
 
 
 def read_columns(path: Path, encoding: str | None = None) -> list[str]:
@@ -140,6 +187,7 @@ def _read_csv(
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header},
+            include_columns=_needed(header, options),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
@@ -168,10 +216,18 @@ def _read_csv(
             yield chunk
 
 
+def _needed(header: list[str], options: EngineOptions) -> list[str]:
+    """The columns screening reads; the others are parsed for their shape but not kept."""
+    wanted = {options.name_column, options.address_column, options.id_column}
+    return [h for h in header if h in wanted] or header
+
+
 def _numbered(table: pa.Table, done: int, bad: list[int]) -> tuple[Chunk, int]:
     """Give each kept row its data row number, counting the skipped rows before it."""
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
+    if not bad:
+        return Chunk(frame, range(done + 1, done + frame.height + 1)), done + frame.height
     skipped = sorted(b for b in bad if b > done)
     rows: list[int] = []
     number = done
@@ -195,11 +251,14 @@ def _parquet_chunks(path: Path, options: EngineOptions) -> Iterator[Chunk]:
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
     done = 0
-    for batch in source.iter_batches(batch_size=options.chunk_rows):
+    names = set(source.schema_arrow.names)
+    wanted = [c for c in (options.name_column, options.address_column, options.id_column) if c]
+    columns = [c for c in wanted if c in names] or None
+    for batch in source.iter_batches(batch_size=options.chunk_rows, columns=columns):
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
         frame = frame.select(pl.all().cast(pl.String).fill_null(""))
-        yield Chunk(frame, list(range(done + 1, done + frame.height + 1)))
+        yield Chunk(frame, range(done + 1, done + frame.height + 1))
         done += frame.height
     if done == 0:
         raise InputError("no data rows", path=path)

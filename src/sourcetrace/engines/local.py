@@ -15,15 +15,16 @@ import json
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from contextlib import closing
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from sourcetrace.engines.base import BulkSummary, EngineOptions, result_columns
-from sourcetrace.engines.chunks import iter_chunks
+from sourcetrace.engines.chunks import iter_chunks, prefetch
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.io.writers import atomic_path, defuse_formulas, output_format
 from sourcetrace.matching.score import ALGORITHM, Matcher
@@ -36,9 +37,8 @@ from sourcetrace.signals import signals_for
 _MATCHER: Matcher | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MatchRow:
-    """What the output needs of one distinct name's best hit."""
+class MatchRow(NamedTuple):
+    """What the output needs of one distinct name's best hit (a tuple: cheap to send back)."""
 
     decision: str
     score: float
@@ -50,44 +50,87 @@ class MatchRow:
     signals: str = ""  # from the name alone; address and identifier signals are added per row
 
 
-CLEAR = MatchRow("clear", 0.0, "", "", "", "", NO_HIT_REASON)
-
-
 def name_key(name: str) -> str:
     """Names that differ only in case, width, script variant or spacing are screened once."""
     return " ".join(fold(name).split())
 
 
-def _row(hits: list[Hit]) -> MatchRow:
+def _row(hits: list[Hit], signals: str) -> MatchRow:
     best = best_hit(hits)
     if best is None:
-        return CLEAR
+        return MatchRow("clear", 0.0, "", "", "", "", NO_HIT_REASON, signals)
     return MatchRow(
         best.decision.value, round(best.score, 4), best.entity.id, best.entity.caption,
-        best.matched_name, best.entity.lists_label(), "; ".join(best.reasons),
+        best.matched_name, best.entity.lists_label(), "; ".join(best.reasons), signals,
     )
 
 
 def _match_batch(names: list[str]) -> list[MatchRow]:
+    """Match raw names (in a worker): each folded key once, whatever spellings share it."""
     assert _MATCHER is not None
-    return [
-        replace(_row(_MATCHER.match(n)), signals=_signal_text(n, "", "")) for n in names
-    ]
+    out: list[MatchRow] = []
+    for raw in names:
+        key = name_key(raw)
+        found = _BY_KEY.get(key)
+        if found is None:
+            found = _row(_MATCHER.match(key), _signal_text(key, "", ""))
+            if len(_BY_KEY) < 1_000_000:
+                _BY_KEY[key] = found
+        out.append(found)
+    return out
+
+
+# Per process: folded key -> result, so "ACME CO" and "Acme Co" are matched once per worker.
+_BY_KEY: dict[str, MatchRow] = {}
+# Fewer new names than this in a chunk are matched in the parent: a round trip costs more.
+_IN_PARENT = 64
 
 
 def match_names(
-    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, batch: int = 2000
+    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
 ) -> list[MatchRow]:
-    """Match distinct names, in the pool when there is one; results in the names' order."""
-    if pool is None or len(names) < batch:
-        global _MATCHER
+    """Match distinct names, in the pool when there is one; results in the names' order.
+
+    The names are cut into a few batches per worker, so that every worker stays busy to the end
+    of the chunk and none waits on a long last batch.
+    """
+    global _MATCHER
+    if pool is None or len(names) < _IN_PARENT:
         _MATCHER = matcher
         return _match_batch(names)
-    parts = [names[i : i + batch] for i in range(0, len(names), batch)]
+    size = max(16, -(-len(names) // (workers * 4)))
+    parts = [names[i : i + size] for i in range(0, len(names), size)]
     out: list[MatchRow] = []
     for rows in pool.map(_match_batch, parts):
         out.extend(rows)
     return out
+
+
+_MATCH_SCHEMA: dict[str, type[pl.DataType]] = {
+    "name": pl.String, "decision": pl.String, "score": pl.Float64, "entity_id": pl.String,
+    "entity_name": pl.String, "matched_name": pl.String, "lists": pl.String,
+    "reasons": pl.String, "signals": pl.String,
+}
+
+
+class MatchTable:
+    """Every distinct raw name matched so far with its result, as one polars table.
+
+    A chunk finds its new names and joins its rows to the results in polars: the only Python
+    work per chunk is for names never seen before.
+    """
+
+    def __init__(self) -> None:
+        self.frame = pl.DataFrame(schema=_MATCH_SCHEMA)
+
+    def missing(self, names: pl.Series) -> list[str]:
+        distinct = names.unique()
+        return distinct.filter(~distinct.is_in(self.frame.get_column("name"))).to_list()
+
+    def add(self, names: list[str], rows: list[MatchRow]) -> None:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(MatchRow._fields)
+        data = {"name": names, **dict(zip(MatchRow._fields, columns, strict=True))}
+        self.frame = pl.concat([self.frame, pl.DataFrame(data, schema=_MATCH_SCHEMA)])
 
 
 def _fingerprint(input: Path, options: EngineOptions, lists_hash: str) -> dict[str, object]:
@@ -137,21 +180,26 @@ def run_local(
         if workers > 1
         else None
     )
-    cache: dict[str, MatchRow] = {}
+    if pool is not None:
+        pool.submit(int).result()  # fork every worker now, before the reader thread starts
+    known = MatchTable()
     summary = BulkSummary()
     try:
-        for index, chunk in enumerate(iter_chunks(input, options)):
-            part = work / f"{index:06d}.parquet"
-            if part.exists():
-                frame = pl.read_parquet(part)
-            else:
-                frame = _screen_chunk(chunk.frame, chunk.rows, matcher, pool, cache, options)
-                tmp = part.with_suffix(".tmp")
-                frame.write_parquet(tmp)
-                os.replace(tmp, part)
-            summary.add(frame, chunk.skipped)
-            if progress is not None:
-                progress(frame.height)
+        with closing(prefetch(iter_chunks(input, options))) as chunks:
+            for index, chunk in enumerate(chunks):
+                part = work / f"{index:06d}.arrow"
+                if part.exists():
+                    frame = pl.read_ipc(part)
+                else:
+                    frame = _screen_chunk(
+                        chunk.frame, chunk.rows, matcher, pool, known, options, workers
+                    )
+                    tmp = part.with_suffix(".tmp")
+                    frame.write_ipc(tmp, compression="lz4")
+                    os.replace(tmp, part)
+                summary.add(frame, chunk.skipped)
+                if progress is not None:
+                    progress(frame.height)
         _assemble(work, output, fmt)
     except SourcetraceError:
         shutil.rmtree(work, ignore_errors=True)
@@ -161,17 +209,18 @@ def run_local(
             pool.shutdown(cancel_futures=True)
         gc.unfreeze()
     shutil.rmtree(work, ignore_errors=True)
-    summary.distinct_names = len(cache)
+    summary.distinct_names = known.frame.height
     return summary
 
 
 def _screen_chunk(
     frame: pl.DataFrame,
-    rows: list[int],
+    rows: Sequence[int],
     matcher: Matcher,
     pool: ProcessPoolExecutor | None,
-    cache: dict[str, MatchRow],
+    known: MatchTable,
     options: EngineOptions,
+    workers: int = 1,
 ) -> pl.DataFrame:
     """Screen one chunk: Python work per *distinct* value only, row-wise work in polars."""
     def text(column: str | None) -> pl.Expr:
@@ -183,30 +232,10 @@ def _screen_chunk(
         text(options.address_column).alias("_address"),
         text(options.id_column).alias("_id"),
     )
-    raw = base.get_column("name").unique().to_list()
-    keys = [_KEYS.get(n) or _key(n) for n in raw]
-    new = [k for k in dict.fromkeys(keys) if k not in cache]
+    new = known.missing(base.get_column("name"))
     if new:
-        for key, found in zip(new, match_names(new, matcher, pool), strict=True):
-            cache[key] = found
-    matched = [cache[k] for k in keys]
-    by_name = pl.DataFrame(
-        {
-            "name": raw,
-            "decision": [m.decision for m in matched],
-            "score": [m.score for m in matched],
-            "entity_id": [m.entity_id for m in matched],
-            "entity_name": [m.entity_name for m in matched],
-            "matched_name": [m.matched_name for m in matched],
-            "lists": [m.lists for m in matched],
-            "reasons": [m.reasons for m in matched],
-            "signals": [m.signals for m in matched],
-        },
-        schema={"name": pl.String, "decision": pl.String, "score": pl.Float64,
-                "entity_id": pl.String, "entity_name": pl.String, "matched_name": pl.String,
-                "lists": pl.String, "reasons": pl.String, "signals": pl.String},
-    )
-    joined = base.join(by_name, on="name", how="left", maintain_order="left")
+        known.add(new, match_names(new, matcher, pool, workers))
+    joined = base.join(known.frame, on="name", how="left", maintain_order="left")
     if options.address_column is None and options.id_column is None:
         return joined.select(result_columns())  # name signals came with the matches
     triples = base.select("name", "_address", "_id").unique()
@@ -221,14 +250,6 @@ def _screen_chunk(
 
 
 _SIGNALS: dict[tuple[str, str, str], str] = {}
-_KEYS: dict[str, str] = {}
-
-
-def _key(name: str) -> str:
-    key = name_key(name)
-    if len(_KEYS) < 2_000_000:
-        _KEYS[name] = key
-    return key
 
 
 def _signal_text(name: str, address: str, ident: str) -> str:
@@ -244,21 +265,23 @@ def _signal_text(name: str, address: str, ident: str) -> str:
 
 def _assemble(work: Path, output: Path, fmt: str) -> None:
     """Concatenate the parts, in order, into the output; it appears only when complete."""
-    parts = sorted(work.glob("*.parquet"))
+    parts = sorted(work.glob("*.arrow"))
     with atomic_path(output) as tmp:
         if not parts:
             pl.DataFrame(schema=dict(_empty_schema())).write_csv(tmp)
             return
-        lazy = pl.scan_parquet(parts)
+        lazy = pl.scan_ipc(parts)
         if fmt == "csv":
             with open(tmp, "wb") as fh:
                 fh.write(b"\xef\xbb\xbf")
                 for i, part in enumerate(parts):
-                    defuse_formulas(pl.read_parquet(part)).write_csv(fh, include_header=(i == 0))
+                    defuse_formulas(pl.read_ipc(part)).write_csv(
+                        fh, include_header=(i == 0)
+                    )
         elif fmt == "jsonl":
             with open(tmp, "wb") as fh:
                 for p in parts:
-                    pl.read_parquet(p).write_ndjson(fh)
+                    pl.read_ipc(p).write_ndjson(fh)
         elif fmt == "parquet":
             lazy.sink_parquet(tmp)
         else:

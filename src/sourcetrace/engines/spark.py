@@ -66,7 +66,7 @@ def _match_partitions(entities_key: str, entities: Any, settings: Any) -> Any:
         for batch in batches:
             keys = batch.column("name_key").to_pylist()
             names = batch.column("name").to_pylist()
-            rows = [_row(matcher.match(n)) for n in names]
+            rows = [_row(matcher.match(n), "") for n in names]
             yield pa.RecordBatch.from_pydict(
                 {
                     "name_key": keys,

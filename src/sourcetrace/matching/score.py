@@ -34,6 +34,7 @@ ALGORITHM = "sourcetrace-names-v2"  # bump on any change to parsing or scoring
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
+_CACHE_FORMAT = "c2"  # the layout of NameIndex.__getstate__
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,16 @@ class Matcher:
     ) -> None:
         self.index = index or NameIndex(entities)
         self.settings = settings
+        # Names of entities listed with their subordinate units, looked up by their first word
+        # or met by their Chinese text inside the query (see match_parsed).
+        self._units_by_token: dict[str, list[int]] = {}
+        self._units_zh: list[tuple[str, int]] = []
+        for n_idx in self.index.subordinate_names:
+            parsed = self.index.names[n_idx].parsed
+            if parsed.tokens:
+                self._units_by_token.setdefault(parsed.tokens[0], []).append(n_idx)
+            if parsed.zh:
+                self._units_zh.append((parsed.zh, n_idx))
 
     @classmethod
     def cached(cls, entities: list[ListedEntity], settings: Settings, lists_key: str) -> Matcher:
@@ -159,14 +170,15 @@ class Matcher:
         from sourcetrace import __version__
 
         folder = settings.data_dir / "index"
-        path = folder / f"{ALGORITHM}-{__version__}-{lists_key}.pickle"
+        path = folder / f"{ALGORITHM}-{__version__}-{_CACHE_FORMAT}-{lists_key}.pickle"
         try:
             with path.open("rb") as fh:
                 index = pickle.load(fh)
             if isinstance(index, NameIndex) and index.entity_count == len(entities):
                 index.entities = entities
                 return cls(entities, settings, index)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
+                ValueError):
             pass
         index = NameIndex(entities)
         try:
@@ -199,7 +211,7 @@ class Matcher:
     def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
-        raw = fold(parsed.raw)
+        raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
         if identifier:
             check = check_uscc(identifier)
             if check.valid:
@@ -212,14 +224,10 @@ class Matcher:
         # review; only entities listed with their subordinates get a closer look.
         floor = self.settings.review_threshold * 0.9
         subordinate = index.covers_subordinates
-        words = set(parsed.tokens)
-        units = [
-            n
-            for n in index.subordinate_names
-            if (index.names[n].parsed.tokens and index.names[n].parsed.tokens[0] in words)
-            or (parsed.zh and index.names[n].parsed.zh and index.names[n].parsed.zh in parsed.zh)
-        ]
-        for n_idx in [*candidates, *units]:
+        units = {n for t in set(parsed.tokens) for n in self._units_by_token.get(t, ())}
+        if parsed.zh:
+            units.update(n for zh, n in self._units_zh if zh in parsed.zh)
+        for n_idx in [*candidates, *sorted(units)]:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
@@ -233,6 +241,7 @@ class Matcher:
             if scored.decision is Decision.CLEAR:
                 continue
             # Ties go to the entity's own name over an alias, then to the closer spelling.
+            raw = raw or fold(parsed.raw)
             key = (
                 float(scored.decision.rank),
                 round(scored.score, 6),

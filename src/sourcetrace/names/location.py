@@ -30,11 +30,15 @@ def xinjiang_places(text: str) -> list[str]:
             if key in folded:
                 found[place.name_zh] = None
     words = latin_tokens(folded)
+    places, starts = vocab.places_latin, vocab.key_starts
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
-            place = vocab.places_latin.get("".join(words[i : i + size]))
-            if place is not None and place.xinjiang and len("".join(words[i : i + size])) >= 4:
-                found[place.name_zh] = None
+            if size > 1 and words[i] not in starts:
+                continue  # no place name of several words begins with this word
+            key = "".join(words[i : i + size])
+            found_place = places.get(key)
+            if found_place is not None and found_place.xinjiang and len(key) >= 4:
+                found[found_place.name_zh] = None
     return list(found)
 
 

@@ -208,12 +208,13 @@ def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> P
     industry: set[str] = set()
     rest: list[str] = []
     stems = [stem(w) for w in words]
-    places, industries = vocab.places_latin, vocab.industry_latin
+    places, industries, starts = vocab.places_latin, vocab.industry_latin, vocab.key_starts
     i = 0
     n = len(words)
     while i < n:
         matched = False
-        for size in (3, 2, 1) if i + 1 < n else (1,):
+        several = i + 1 < n and (words[i] in starts or stems[i] in starts)
+        for size in (3, 2, 1) if several else (1,):
             if i + size > n:
                 continue
             key = words[i] if size == 1 else "".join(words[i : i + size])

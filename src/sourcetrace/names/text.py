@@ -25,6 +25,8 @@ def has_cjk(text: str) -> bool:
 
 def fold(text: str) -> str:
     """NFKC, full-width to ASCII, case folding, accents off Latin letters, Chinese to simplified."""
+    if text.isascii():  # NFKC, the bracket table and accents leave ASCII as it is
+        return text.casefold().replace("'", "")
     text = unicodedata.normalize("NFKC", text).translate(_PUNCT).casefold()
     if has_cjk(text):
         text = _T2S.convert(text)

@@ -58,6 +58,9 @@ class Vocabulary:
     industry_zh: dict[str, str]
     max_place_zh: int
     max_industry_zh: int
+    # Every proper prefix of a Latin place or industry key: a word that is none of them cannot
+    # begin a key of several words ("urumqi" vs "wu lu mu qi"), so the parser skips the joins.
+    key_starts: frozenset[str] = frozenset()
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -136,6 +139,9 @@ def vocabulary() -> Vocabulary:
         industry_zh=industry_zh,
         max_place_zh=max(map(len, places_zh)),
         max_industry_zh=max(map(len, industry_zh)),
+        key_starts=frozenset(
+            key[:i] for key in (*places_latin, *industry_latin) for i in range(1, len(key))
+        ),
     )
 
 
