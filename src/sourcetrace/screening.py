@@ -11,10 +11,13 @@ Each distinct name is matched once, however many rows repeat it.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -22,12 +25,20 @@ from sourcetrace.engines.base import BulkSummary
 from sourcetrace.errors import ConfigError, ListError
 from sourcetrace.io.readers import Columns, detect_columns, read_table
 from sourcetrace.io.writers import write_table
-from sourcetrace.lists.bundled import bundled_lists, bundled_versions, default_list_path
+from sourcetrace.lists.bundled import (
+    REPLACED_BY,
+    bundled_lists,
+    bundled_versions,
+    default_list_path,
+)
 from sourcetrace.lists.ftm import file_hash, load_entities
 from sourcetrace.matching.score import ALGORITHM, Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.signals import signals_for
+
+if TYPE_CHECKING:
+    from sourcetrace.store.db import ListStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,19 +81,41 @@ class ScreeningRun:
 
 
 def load_lists(
-    lists: Sequence[Path] = (), default_lists: bool = True
+    lists: Sequence[Path] = (),
+    default_lists: bool = True,
+    stored: Sequence[tuple[Path, ListUsed]] = (),
 ) -> tuple[list[ListedEntity], list[ListUsed]]:
-    """The entities of the bundled lists (unless turned off) and of each extra FtM file."""
+    """The entities of the bundled lists (unless turned off), of the lists in force in the store
+    (``stored``: exported files with their versions, see :func:`store_lists`) and of each extra
+    FtM file.
+
+    A list imported into the store replaces the bundled snapshot it supersedes
+    (:data:`~sourcetrace.lists.bundled.REPLACED_BY`): a user who imports today's UFLPA Entity
+    List screens against it, not against the snapshot shipped.
+    """
     entities: list[ListedEntity] = []
     used: list[ListUsed] = []
+    in_store = {u.name for _, u in stored}
+    replaced = {old for old, new in REPLACED_BY.items() if new in in_store} | in_store
     if default_lists:
         versions = bundled_versions()
         for entity in load_entities(default_list_path()):
+            if entity.dataset in replaced:
+                continue
             version = versions.get(entity.dataset, "")
             entity.listings = [replace(x, version=version) for x in entity.listings]
             entities.append(entity)
         for item in bundled_lists():
-            used.append(ListUsed(item.name, item.version, "(bundled)", item.content_hash, item.entities))
+            if item.name not in replaced:
+                used.append(
+                    ListUsed(item.name, item.version, "(bundled)", item.content_hash, item.entities)
+                )
+    for path, stored_used in stored:
+        loaded = load_entities(path, version=stored_used.version)
+        for entity in loaded:
+            entity.dataset = stored_used.name
+        entities.extend(loaded)
+        used.append(replace(stored_used, entities=len(loaded)))
     for path in lists:
         path = Path(path)
         digest = file_hash(path) if path.exists() else ""
@@ -94,6 +127,38 @@ def load_lists(
     if not entities:
         raise ListError("no lists to screen against: give --list or keep the default lists")
     return entities, used
+
+
+def exported_lists(store: ListStore, folder: Path) -> list[tuple[Path, ListUsed]]:
+    """The version in force of every list in ``store``, written to ``folder`` as FtM files."""
+    out: list[tuple[Path, ListUsed]] = []
+    for version in store.in_force():
+        path = store.export_jsonl(version.id, folder / f"{version.id}.ftm.jsonl")
+        label = f"v{version.id} {version.imported_at[:10]}"
+        out.append(
+            (path, ListUsed(version.list_name, label, f"store:{version.source}",
+                            version.content_hash, version.entity_count))
+        )
+    return out
+
+
+@contextmanager
+def store_lists(
+    db: str | Path | None = None, settings: Settings | None = None
+) -> Iterator[list[tuple[Path, ListUsed]]]:
+    """The lists in force in the store, for :func:`screen` and :func:`screen_file` (``stored=``).
+
+    Nothing when no store was named (``db`` or ``SOURCETRACE_DB``) and the default store file
+    does not exist: screening never creates a store.
+    """
+    from sourcetrace.store.db import ListStore, resolve_url
+
+    url = resolve_url(db, settings)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        yield []
+        return
+    with tempfile.TemporaryDirectory(prefix="sourcetrace-lists-") as tmp, ListStore(url) as store:
+        yield exported_lists(store, Path(tmp))
 
 
 def screen_records(
@@ -168,6 +233,7 @@ def screen(
     id_column: str | None = None,
     lists: Sequence[str | Path] = (),
     default_lists: bool = True,
+    stored: Sequence[tuple[Path, ListUsed]] = (),
     encoding: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -184,7 +250,7 @@ def screen(
     columns = detect_columns(
         path, list(frame.columns), name_column, address_column, country_column, id_column
     )
-    entities, used = load_lists([Path(p) for p in lists], default_lists)
+    entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
     matcher = Matcher(entities, settings)
 
     def col(name: str | None) -> list[str]:
@@ -221,6 +287,7 @@ def screen_file(
     id_column: str | None = None,
     lists: Sequence[str | Path] = (),
     default_lists: bool = True,
+    stored: Sequence[tuple[Path, ListUsed]] = (),
     encoding: str | None = None,
     settings: Settings | None = None,
     engine: str = "local",
@@ -250,7 +317,7 @@ def screen_file(
             path, read_columns(path, encoding), name_column, address_column, country_column,
             id_column,
         )
-    entities, used = load_lists([Path(p) for p in lists], default_lists)
+    entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
     fingerprint = lists_fingerprint(used)
     options = EngineOptions(
         settings=settings,

@@ -1,8 +1,8 @@
 """Monitoring: re-screen every watched portfolio against the current lists, report what is new.
 
-The current lists are the bundled lists plus, for every list imported into the store, its version
-in force. A run compares each portfolio's hits (name, listed entity) with its previous run's:
-``new`` (a hit that was not there), ``changed`` (same name and entity, another decision or
+The current lists are, for every list imported into the store, its version in force, plus the
+bundled lists that no stored list replaces (see :func:`sourcetrace.screening.load_lists`). A run
+compares each portfolio's hits (name, listed entity) with its previous run's: ``new`` (a hit that was not there), ``changed`` (same name and entity, another decision or
 listing) and ``removed`` (the entity no longer hits: it left the list, or its entry changed).
 The first run of a portfolio reports every hit as new.
 """
@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sourcetrace.screening import screen
+from sourcetrace.screening import ListUsed, exported_lists, screen
 from sourcetrace.settings import Settings
 from sourcetrace.store.db import ListStore
 from sourcetrace.store.watch import Portfolio, WatchHit, last_hits, list_portfolios, record_run
@@ -28,7 +28,10 @@ class Change:
 
 
 def current_hits(
-    portfolio: Portfolio, lists: list[Path], settings: Settings | None, default_lists: bool = True
+    portfolio: Portfolio,
+    lists: list[tuple[Path, ListUsed]],
+    settings: Settings | None,
+    default_lists: bool = True,
 ) -> list[WatchHit]:
     """Screen the portfolio; one hit per distinct (name, entity) at review or above."""
     run = screen(
@@ -37,7 +40,7 @@ def current_hits(
         address_column=portfolio.address_column,
         country_column=portfolio.country_column,
         id_column=portfolio.id_column,
-        lists=lists,
+        stored=lists,
         default_lists=default_lists,
         settings=settings,
     )
@@ -72,24 +75,13 @@ def compare(portfolio: str, before: list[WatchHit], now: list[WatchHit]) -> list
     return changes
 
 
-def store_lists(store: ListStore, folder: Path) -> list[Path]:
-    """The version in force of every list imported into the store, as FtM files in ``folder``."""
-    paths: list[Path] = []
-    names = sorted({v.list_name for v in store.versions()})
-    for name in names:
-        version = store.latest(name)
-        assert version is not None
-        paths.append(store.export_jsonl(version.id, folder / f"{name}.ftm.jsonl"))
-    return paths
-
-
 def run_watch(
     store: ListStore, settings: Settings | None = None, default_lists: bool = True
 ) -> list[Change]:
     """Re-screen every portfolio; record this run's hits; return the changes."""
     changes: list[Change] = []
     with tempfile.TemporaryDirectory(prefix="sourcetrace-watch-") as tmp:
-        lists = store_lists(store, Path(tmp))
+        lists = exported_lists(store, Path(tmp))
         for portfolio in list_portfolios(store):
             now = current_hits(portfolio, lists, settings, default_lists)
             changes.extend(compare(portfolio.name, last_hits(store, portfolio.name), now))

@@ -41,6 +41,23 @@ def test_chunked_multiprocess_output_equals_in_memory_screen(tmp_path: Path, exa
     assert not list(tmp_path.glob(".out.parquet*"))
 
 
+def test_names_sharing_a_hash_still_get_their_own_result(
+    tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are joined to results on a hash of the name; a collision must fall back to the text."""
+    import sourcetrace.engines.local as local
+
+    path = bol_file(tmp_path, examples)
+    want = sourcetrace.screen(path).to_frame()
+    # Every name gets the same hash: the worst collision there can be.
+    monkeypatch.setattr(local, "_hash", lambda column: pl.lit(7, dtype=pl.UInt64).alias("_h"))
+    out = tmp_path / "out.parquet"
+    summary, _, _ = screen_file(path, out, chunk_rows=97, workers=1)
+    assert pl.read_parquet(out).equals(want)
+    assert want.get_column("decision").n_unique() > 1  # the rows do differ
+    assert summary.distinct_names == want.get_column("name").n_unique()
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
 def test_every_output_format_has_one_row_per_input_row(tmp_path: Path, examples: Path, suffix: str) -> None:
     path = bol_file(tmp_path, examples, repeat=3)

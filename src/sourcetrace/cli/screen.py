@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
@@ -14,12 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from sourcetrace import __version__
+from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.engines.base import BulkSummary
 from sourcetrace.io.writers import atomic_path
 from sourcetrace.lists.ftm import file_hash
 from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Decision
-from sourcetrace.screening import ListUsed, screen_file
+from sourcetrace.screening import ListUsed, screen_file, store_lists
 from sourcetrace.screening import screen as run_screen
 from sourcetrace.settings import Settings, load_settings
 
@@ -54,15 +56,23 @@ def screen(
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Report and skip rows that cannot be parsed")] = False,
     top: Annotated[int, typer.Option(help="How many top hits the summary shows")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
+    no_store_lists: Annotated[bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")] = False,
+    db: DbOption = None,
 ) -> None:
     """Screen INPUT: one result per row (match, review or clear), with the reasons.
 
     With --output the file is screened in streamed chunks (any size, on --engine local or spark)
     and the output appears only when complete.
+
+    The lists are the bundled snapshot, replaced list by list by the versions imported into the
+    store (`sourcetrace lists import|update`), plus any --list file; the run records each version.
     """
     console = Console(stderr=True)
     settings = load_settings(match_threshold=threshold, review_threshold=review_threshold)
-    with Progress(
+    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
+        nullcontext([]) if no_store_lists else store_lists(db, settings)
+    )
+    with stored_lists as stored, Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True, disable=quiet,
     ) as bar:
@@ -70,7 +80,7 @@ def screen(
         common = dict(
             name_column=name_column, address_column=address_column, country_column=country_column,
             id_column=id_column, lists=list_ or [], default_lists=not no_default_lists,
-            encoding=encoding, settings=settings,
+            stored=stored, encoding=encoding, settings=settings,
         )
         if output is not None:
             summary, used, column = screen_file(

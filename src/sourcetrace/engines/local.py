@@ -117,20 +117,46 @@ class MatchTable:
     """Every distinct raw name matched so far with its result, as one polars table.
 
     A chunk finds its new names and joins its rows to the results in polars: the only Python
-    work per chunk is for names never seen before.
+    work per chunk is for names never seen before. Rows are joined on a 64-bit hash of the name
+    (several times quicker than on the text); the joined name is then compared with the row's,
+    so a hash collision can never attach another name's result: that chunk is joined on the
+    text instead.
     """
 
     def __init__(self) -> None:
-        self.frame = pl.DataFrame(schema=_MATCH_SCHEMA)
+        self.frame = pl.DataFrame(schema=_MATCH_SCHEMA).with_columns(_hash("name"))
 
-    def missing(self, names: pl.Series) -> list[str]:
-        distinct = names.unique()
-        return distinct.filter(~distinct.is_in(self.frame.get_column("name"))).to_list()
+    def missing(self, rows: pl.DataFrame, exact: bool = False) -> list[str]:
+        """The names of ``rows`` not matched yet, each once (``exact``: compared as text)."""
+        if exact:
+            seen = self.frame.select("name")
+            return rows.select("name").unique().join(seen, on="name", how="anti").get_column(
+                "name"
+            ).to_list()
+        new = rows.select("_h", "name").unique("_h").join(
+            self.frame.select("_h"), on="_h", how="anti"
+        )
+        return new.get_column("name").to_list()
 
     def add(self, names: list[str], rows: list[MatchRow]) -> None:
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(MatchRow._fields)
         data = {"name": names, **dict(zip(MatchRow._fields, columns, strict=True))}
-        self.frame = pl.concat([self.frame, pl.DataFrame(data, schema=_MATCH_SCHEMA)])
+        added = pl.DataFrame(data, schema=_MATCH_SCHEMA).with_columns(_hash("name"))
+        self.frame = pl.concat([self.frame, added])
+
+    def join(self, rows: pl.DataFrame, exact: bool = False) -> pl.DataFrame | None:
+        """``rows`` with the result of their name, in their order; None on a hash collision."""
+        if exact:
+            return rows.join(self.frame.drop("_h"), on="name", how="left", maintain_order="left")
+        results = self.frame.rename({"name": "_text"})
+        joined = rows.join(results, on="_h", how="left", maintain_order="left")
+        if joined.select((pl.col("name") != pl.col("_text")).any()).item():
+            return None
+        return joined.drop("_text")
+
+
+def _hash(column: str) -> pl.Expr:
+    return pl.col(column).hash(seed=0).alias("_h")
 
 
 def _fingerprint(input: Path, options: EngineOptions, lists_hash: str) -> dict[str, object]:
@@ -231,11 +257,16 @@ def _screen_chunk(
         text(options.name_column).alias("name"),
         text(options.address_column).alias("_address"),
         text(options.id_column).alias("_id"),
-    )
-    new = known.missing(base.get_column("name"))
-    if new:
-        known.add(new, match_names(new, matcher, pool, workers))
-    joined = base.join(known.frame, on="name", how="left", maintain_order="left")
+    ).with_columns(_hash("name"))
+    joined = None
+    for exact in (False, True):  # by hash; by text when two names share a hash (never, in practice)
+        new = known.missing(base, exact)
+        if new:
+            known.add(new, match_names(new, matcher, pool, workers))
+        joined = known.join(base, exact)
+        if joined is not None:
+            break
+    assert joined is not None
     if options.address_column is None and options.id_column is None:
         return joined.select(result_columns())  # name signals came with the matches
     triples = base.select("name", "_address", "_id").unique()

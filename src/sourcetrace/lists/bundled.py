@@ -19,6 +19,16 @@ class BundledList:
     content_hash: str
 
 
+# The official list that supersedes each bundled snapshot once it is imported into the store:
+# the UFLPA Entity List, CBP's WRO and Findings list, and the Consolidated Screening List (which
+# carries the whole BIS Entity List, of which the bundled one is the Xinjiang subset).
+REPLACED_BY: dict[str, str] = {
+    "uflpa": "us_dhs_uflpa",
+    "cbp_wro": "us_cbp_forced_labor",
+    "bis_entity_list_xinjiang": "us_trade_csl",
+}
+
+
 def default_list_path() -> Path:
     return Path(str(resources.files("sourcetrace.data").joinpath("default.ftm.jsonl")))
 

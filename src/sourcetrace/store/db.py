@@ -158,6 +158,13 @@ class ListStore:
         found = self.versions(list_name)
         return found[-1] if found else None
 
+    def in_force(self) -> list[ListVersion]:
+        """The version in force (the newest) of every list in the store, by list name."""
+        newest: dict[str, ListVersion] = {}
+        for version in self.versions():
+            newest[version.list_name] = version
+        return [newest[name] for name in sorted(newest)]
+
     def entities(self, version_id: int) -> list[dict[str, Any]]:
         """The FtM entity dicts of one version, ordered by entity id."""
         self.version(version_id)
