@@ -273,14 +273,19 @@ def main() -> int:
         settings=settings, workers=args.workers,
     )
     wall = time.perf_counter() - start
-    frame = pl.read_parquet(out, columns=["name", "decision", "entity_id"])
-    found = {
-        n: e for n, d, e in frame.filter(pl.col("decision") != "clear").unique("name").iter_rows()
-    }
+    peak = peak_memory_mb()  # before this script reads the output back for the recall
+    hits = (
+        pl.scan_parquet(out)
+        .filter(pl.col("decision") != "clear")
+        .select("name", "entity_id")
+        .unique("name")
+        .collect()
+    )
+    found = dict(hits.iter_rows())
     ours = recall(found, plants, entities)
     print(
         f"sourcetrace local engine: {wall:.2f} s wall, {summary.rows / wall:,.0f} rows/s, "
-        f"peak memory {peak_memory_mb():,.0f} MB, {summary.distinct_names:,} distinct names matched, "
+        f"peak memory {peak:,.0f} MB, {summary.distinct_names:,} distinct names matched, "
         f"planted recall {ours:.3f} (match or review, right entity)"
     )
     # The floor runs after the engine: it holds the whole file in memory, which would otherwise
