@@ -32,6 +32,7 @@ from sourcetrace.lists.bundled import (
     default_list_path,
 )
 from sourcetrace.lists.ftm import file_hash, load_entities
+from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import ALGORITHM, Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
 from sourcetrace.settings import Settings, load_settings
@@ -93,6 +94,13 @@ def load_lists(
     (:data:`~sourcetrace.lists.bundled.REPLACED_BY`): a user who imports today's UFLPA Entity
     List screens against it, not against the snapshot shipped.
     """
+    with gc_paused():
+        return _load_lists(lists, default_lists, stored)
+
+
+def _load_lists(
+    lists: Sequence[Path], default_lists: bool, stored: Sequence[tuple[Path, ListUsed]]
+) -> tuple[list[ListedEntity], list[ListUsed]]:
     entities: list[ListedEntity] = []
     used: list[ListUsed] = []
     in_store = {u.name for _, u in stored}

@@ -8,8 +8,11 @@ one-letter deletion of the key (so one typo still meets: "zhongtia" and "zhongta
 
 from __future__ import annotations
 
+import gc
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -159,6 +162,22 @@ class NameIndex:
         self.identifiers = defaultdict(list, state["identifiers"])
         self.subordinate_names = state["subordinate_names"]
         self.covers_subordinates = state["covers_subordinates"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a large structure is built (index, entities).
+
+    Building 100,000s of objects triggers collections that walk everything built so far; none of
+    it is garbage, so pausing them cuts the load time by about a third.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _plain(value: object) -> object:

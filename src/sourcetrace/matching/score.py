@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from sourcetrace.matching import features
-from sourcetrace.matching.index import IndexedName, NameIndex
+from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
@@ -172,7 +172,7 @@ class Matcher:
         folder = settings.data_dir / "index"
         path = folder / f"{ALGORITHM}-{__version__}-{_CACHE_FORMAT}-{lists_key}.pickle"
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, gc_paused():
                 index = pickle.load(fh)
             if isinstance(index, NameIndex) and index.entity_count == len(entities):
                 index.entities = entities
@@ -180,7 +180,8 @@ class Matcher:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
             pass
-        index = NameIndex(entities)
+        with gc_paused():
+            index = NameIndex(entities)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
