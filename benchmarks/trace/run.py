@@ -1,174 +1,148 @@
-"""Benchmark: trace every kind of risk to every (node, product) of a 1,000,000-link chain.
+"""Benchmark: ``sourcetrace trace`` end to end on a generated chain of 1,000,000 links.
 
-    .venv/bin/python benchmarks/trace/run.py [--links 1000000] [--nodes 200000] [--depth 6]
+    .venv/bin/python benchmarks/trace/run.py [--links 1000000] [--nodes 200000] [--stages]
 
-A deterministic (seeded) six-tier textile chain: farms/gins -> spinners -> knitters -> dyers ->
-garment makers -> importers, with 2 % of links going back a tier (returns, so there are cycles),
-20,000 holdings, and risk sources of five kinds. It times :mod:`sourcetrace.graph.reach` (all risk
-kinds, all products) and, as the baseline in the same process, a plain-Python breadth-first search
-for one risk kind, and checks the two agree. Reading files, resolving party names and list matching
-are not timed here (they are per distinct name, see benchmarks/matching).
+Generates the chain once (:mod:`chain`, seeded; kept in ``benchmarks/trace/out/``), then runs the
+command as a user would, in a child process: read the files, resolve and screen every party
+against the bundled lists, build the graph, find the risk sources, trace every product of every
+party (depth 6, best 3 paths per party, product and kind of risk, product and date rules on),
+check mass balance, write the findings. It prints the wall time, the peak memory of the command
+and its worker processes, and how many findings were written.
+
+Baseline, in the same run: the I/O floor (polars reading the links file and writing the
+findings the command wrote again, no work in between). ``--stages`` also runs the steps
+in this process, one by one, and prints the time and CPU of each (slower overall: no overlap).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import resource
+import subprocess
+import sys
 import time
-from collections import deque
+from pathlib import Path
 
-import numpy as np
 import polars as pl
 
-from sourcetrace.graph.reach import Edges, product_exposure, reach
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chain import write_chain
 
-TIER_SHARE = (0.30, 0.20, 0.20, 0.15, 0.125, 0.025)
-TIER_PRODUCTS = (
-    ("cotton", "seed cotton", "cotton linters"),
-    ("yarn", "melange yarn", "polyester yarn", "blended yarn"),
-    ("knitted fabric", "woven fabric", "denim"),
-    ("dyed fabric", "printed fabric"),
-    ("t-shirts", "sweaters", "trousers", "shirts", "jackets", "socks"),
-)
-KINDS = ("list", "cbp_wro", "xinjiang_location", "uscc_xinjiang", "sector")
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 
 
-def make_chain(n_links: int, n_nodes: int, seed: int = 20260101) -> dict[str, np.ndarray]:
-    """The chain as arrays: start, end, basis (0-2), product code, sector flag; and tiers."""
-    rng = np.random.default_rng(seed)
-    sizes = np.floor(np.array(TIER_SHARE) * n_nodes).astype(np.int64)
-    sizes[-1] = n_nodes - sizes[:-1].sum()
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    tier = np.repeat(np.arange(len(sizes)), sizes)
-    forward = int(n_links * 0.98)
-    t = rng.integers(0, len(sizes) - 1, size=forward)
-    start = offsets[t] + (rng.random(forward) * sizes[t]).astype(np.int64)
-    end = offsets[t + 1] + (rng.random(forward) * sizes[t + 1]).astype(np.int64)
-    back = n_links - forward
-    tb = rng.integers(1, len(sizes) - 1, size=back)
-    start_b = offsets[tb] + (rng.random(back) * sizes[tb]).astype(np.int64)
-    end_b = offsets[tb - 1] + (rng.random(back) * sizes[tb - 1]).astype(np.int64)
-    start = np.concatenate([start, start_b])
-    end = np.concatenate([end, end_b])
-    link_tier = tier[start]
-    product_base = np.cumsum([0] + [len(p) for p in TIER_PRODUCTS])
-    choice = rng.integers(0, 6, size=n_links)
-    n_products = np.array([len(TIER_PRODUCTS[min(x, 4)]) for x in range(len(sizes))])
-    product = product_base[np.minimum(link_tier, 4)] + choice % n_products[link_tier]
-    basis = rng.choice(np.array([0, 1, 2], dtype=np.int8), size=n_links, p=[0.15, 0.45, 0.40])
-    sector = product != product_base[1] + 2  # everything but polyester yarn is cotton or apparel
-    return {
-        "start": start,
-        "end": end,
-        "basis": basis,
-        "product": product,
-        "sector": sector,
-        "tier": tier,
-    }
+def _cpu_children() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
-def make_risks(chain: dict[str, np.ndarray], n_nodes: int, seed: int = 7) -> dict[str, np.ndarray]:
-    """Seed node ids per risk kind (a few percent of the upstream tiers)."""
-    rng = np.random.default_rng(seed)
-    upstream = np.flatnonzero(chain["tier"] <= 2)
-    return {
-        "list": rng.choice(upstream, size=len(upstream) // 200, replace=False),
-        "cbp_wro": rng.choice(upstream, size=len(upstream) // 1000, replace=False),
-        "xinjiang_location": rng.choice(upstream, size=len(upstream) // 50, replace=False),
-        "uscc_xinjiang": rng.choice(upstream, size=len(upstream) // 100, replace=False),
-        "sector": np.unique(chain["start"][chain["sector"] & (chain["tier"][chain["start"]] == 0)]),
-    }
+def run_command(links: Path, ownership: Path, output: Path, extra: list[str]) -> dict[str, float]:
+    """The command in a child process: wall, CPU (with its workers), peak memory, rows."""
+    command = [str(ROOT / ".venv/bin/sourcetrace"), "trace", str(links), "--ownership",
+               str(ownership), "-o", str(output), *extra]  # fmt: skip
+    cpu = _cpu_children()
+    t0 = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise SystemExit(f"sourcetrace trace failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    rows = pl.scan_parquet(output).select(pl.len()).collect().item()
+    return {"wall": wall, "cpu": _cpu_children() - cpu, "peak_mb": peak_kb / 1024, "rows": rows,
+            "summary": done.stdout}  # type: ignore[dict-item]  # fmt: skip
 
 
-def trace_all(
-    n_nodes: int,
-    chain: dict[str, np.ndarray],
-    seeds: dict[str, np.ndarray],
-    owns: Edges,
-    depth: int,
-) -> pl.DataFrame:
-    """Every kind of risk to every (node, product received): the timed work."""
-    supply = Edges(chain["start"], chain["end"], chain["basis"])
-    frames = []
-    for kind in KINDS:
-        first = chain["sector"] if kind == "sector" else None
-        r = reach(
-            n_nodes,
-            supply,
-            seeds[kind],
-            depth,
-            owns=None if kind == "sector" else owns,
-            first_edges=first,
-        )
-        frame = product_exposure(r, supply, chain["product"], depth, first_edges=first)
-        frames.append(frame.with_columns(pl.lit(kind).alias("risk")))
-    return pl.concat(frames)
+def io_floor(links: Path, findings: Path, output: Path) -> float:
+    """Read the links file and write the findings the command wrote again: its I/O alone."""
+    written = pl.read_parquet(findings)
+    t0 = time.perf_counter()
+    pl.read_csv(links, infer_schema=False)
+    written.write_parquet(output)
+    return time.perf_counter() - t0
 
 
-def python_bfs(
-    n_nodes: int, start: np.ndarray, end: np.ndarray, seeds: np.ndarray, depth: int
-) -> list[int]:
-    """Baseline: fewest hops from the seeds, a textbook BFS over Python adjacency lists."""
-    adjacency: list[list[int]] = [[] for _ in range(n_nodes)]
-    for a, b in zip(start.tolist(), end.tolist(), strict=True):
-        adjacency[a].append(b)
-    hops = [-1] * n_nodes
-    queue: deque[int] = deque()
-    for s in seeds.tolist():
-        hops[s] = 0
-        queue.append(s)
-    while queue:
-        a = queue.popleft()
-        if hops[a] >= depth:
-            continue
-        for b in adjacency[a]:
-            if hops[b] < 0:
-                hops[b] = hops[a] + 1
-                queue.append(b)
-    return hops
+def stages(links: Path, ownership: Path, output: Path) -> None:
+    """Each step of the command in this process, with its wall time and CPU (workers included)."""
+    from sourcetrace.graph.balance import check_balance
+    from sourcetrace.graph.build import read_built, read_wro_merchandise
+    from sourcetrace.graph.findings import paths_frame
+    from sourcetrace.graph.paths import best_paths
+    from sourcetrace.graph.risks import find_risks
+    from sourcetrace.io.writers import write_table
+    from sourcetrace.lists.bundled import default_list_path
+    from sourcetrace.matching.score import Matcher
+    from sourcetrace.screening import load_lists
+    from sourcetrace.settings import load_settings
+
+    def cpu() -> float:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        return me.ru_utime + me.ru_stime + _cpu_children()
+
+    marks: list[tuple[str, float, float]] = []
+    last = (time.perf_counter(), cpu())
+
+    def mark(name: str) -> None:
+        nonlocal last
+        now = (time.perf_counter(), cpu())
+        marks.append((name, now[0] - last[0], now[1] - last[1]))
+        last = now
+
+    workers = os.cpu_count() or 1
+    matcher = Matcher(load_lists()[0], load_settings())
+    merchandise = read_wro_merchandise(default_list_path())
+    mark("lists")
+    built = read_built(links, ownership, None, matcher, workers)
+    mark("read, resolve and screen parties, build")
+    sources = find_risks(built.graph, matcher, merchandise, built.facts, workers)
+    mark("risk sources")
+    flags = check_balance(built.graph)
+    mark("mass balance")
+    paths = best_paths(built.graph, sources, 6, 50.0, 3)
+    mark("best paths")
+    frame = paths_frame(built.graph, paths, flags)
+    mark("findings table")
+    write_table(frame, output)
+    mark("write")
+    total = sum(m[1] for m in marks)
+    for name, wall, used in marks:
+        print(f"  {name:42s} {wall:6.2f} s wall  {used:6.2f} s CPU  ({wall / total:4.0%})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=1_000_000)
     parser.add_argument("--nodes", type=int, default=200_000)
-    parser.add_argument("--depth", type=int, default=6)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--regenerate", action="store_true", help="Write the chain again")
+    parser.add_argument("--stages", action="store_true", help="Also time each step in-process")
+    parser.add_argument("extra", nargs="*", help="More options for sourcetrace trace (after --)")
     args = parser.parse_args()
 
-    t0 = time.perf_counter()
-    chain = make_chain(args.links, args.nodes)
-    seeds = make_risks(chain, args.nodes)
-    rng = np.random.default_rng(11)
-    n_owns = 20_000
-    share = rng.uniform(10, 100, size=n_owns)
-    keep = share >= 50.0  # the ownership threshold, applied as the graph is built
-    owns = Edges(
-        rng.integers(0, args.nodes, size=n_owns)[keep],
-        rng.integers(0, args.nodes, size=n_owns)[keep],
-        np.ones(int(keep.sum()), dtype=np.int8),
-    )
-    made = time.perf_counter() - t0
-    print(f"chain: {args.links:,} links, {args.nodes:,} nodes, {int(keep.sum()):,} holdings >= 50 %, "
-          f"depth {args.depth}; generated in {made:.2f} s; cpus {os.cpu_count()}")  # fmt: skip
-    print("risk sources: " + ", ".join(f"{k} {len(v):,}" for k, v in seeds.items()))
-
-    t0 = time.perf_counter()
-    result = trace_all(args.nodes, chain, seeds, owns, args.depth)
-    wall = time.perf_counter() - t0
-    nodes = result.select(pl.col("node").n_unique()).item()
-    print(f"trace, all kinds and products: {wall:.2f} s wall -> {result.height:,} (node, product, risk) "
-          f"rows over {nodes:,} exposed nodes")  # fmt: skip
-
-    supply = Edges(chain["start"], chain["end"], chain["basis"])
-    t0 = time.perf_counter()
-    fast = reach(args.nodes, supply, seeds["list"], args.depth)
-    fast_one = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    slow = python_bfs(args.nodes, chain["start"], chain["end"], seeds["list"], args.depth)
-    slow_one = time.perf_counter() - t0
-    assert fast.hops.tolist() == slow, "vectorised and plain BFS disagree"
-    print(f"one risk kind (list): numpy reach {fast_one:.2f} s (hops, basis, walks) vs plain-Python BFS "
-          f"{slow_one:.2f} s (hops only): x{slow_one / fast_one:.1f}; hops agree")  # fmt: skip
+    folder = args.out / f"chain-{args.links}-{args.nodes}"
+    links, ownership = folder / "links.csv", folder / "ownership.csv"
+    if args.regenerate or not links.exists():
+        t0 = time.perf_counter()
+        facts = write_chain(args.links, args.nodes, folder)
+        print(f"generated {facts} in {time.perf_counter() - t0:.1f} s")
+    load = os.getloadavg()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")  # fmt: skip
+    output = folder / "findings.parquet"
+    result = run_command(links, ownership, output, args.extra)
+    print(str(result.pop("summary")).rstrip())
+    print(f"sourcetrace trace, {args.links:,} links: {result['wall']:.1f} s wall, "
+          f"{result['cpu']:.1f} s CPU (all processes), peak memory {result['peak_mb']:,.0f} MB, "
+          f"{result['rows']:,} findings written")  # fmt: skip
+    floor = io_floor(links, output, folder / "floor.parquet")
+    print(f"I/O floor (read the links, write its findings again): {floor:.1f} s; the command takes "
+          f"x{result['wall'] / floor:.1f}; target 10 s: "
+          f"{'met' if result['wall'] <= 10 else 'NOT met'}")  # fmt: skip
+    if args.stages:
+        print("steps, in this process:")
+        stages(links, ownership, folder / "findings-stages.parquet")
 
 
 if __name__ == "__main__":

@@ -155,3 +155,30 @@ def test_example_chain_reads() -> None:
     g = read_graph(chain / "links.csv", chain / "ownership.csv", chain / "shipments.csv")
     assert node(g, "HUAFU COLOR SPINNING") == node(g, "华孚色纺")
     assert len(g.ownership) == 2
+
+
+def test_fast_csv_reader_reads_what_the_general_reader_reads(tmp_path: Path) -> None:
+    from sourcetrace.graph.build import read_input
+    from sourcetrace.io.readers import read_table
+
+    path = tmp_path / "links.csv"
+    path.write_bytes(
+        "\ufeffbuyer, supplier ,product\n"
+        '"Harbour Garments Ltd","Meridian Knitting Co., Ltd",fabric\n'
+        "\n"
+        "Northwind Outfitters Ltd,华孚色纺,\n".encode()
+    )
+    assert read_input(path).equals(read_table(path))
+    for example in ("links", "ownership", "shipments"):
+        file = ROOT / "examples/chain" / f"{example}.csv"
+        assert read_input(file).equals(read_table(file))
+
+
+def test_a_ragged_row_is_named_by_the_general_reader(tmp_path: Path) -> None:
+    from sourcetrace.graph.build import read_input
+
+    path = tmp_path / "links.csv"
+    path.write_text("buyer,supplier,product\nA Co,B Co,yarn\nC Co,D Co,yarn,extra\n", "utf-8")
+    with pytest.raises(InputError) as err:
+        read_input(path)
+    assert err.value.row == 2

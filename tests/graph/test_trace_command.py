@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from sourcetrace.cli.trace import trace
-from sourcetrace.errors import ConfigError, InputError
+from sourcetrace.errors import ConfigError, InputError, OutputError
 from sourcetrace.graph.findings import FINDING_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,3 +107,102 @@ def test_min_severity_drops_lower_risk_sources(tmp_path: Path) -> None:
     kept = set(frame.get_column("severity").to_list())
     assert kept <= {"high", "medium"}  # medium only from mass balance, which is not a risk source
     assert frame.filter(pl.col("risk").str.starts_with("sector")).height == 0
+
+
+def _chain_files(tmp_path: Path) -> list[str]:
+    """A trading house that buys Xinjiang cotton and sells tomato paste; sweaters sold before
+    the fabric that could have made them was bought."""
+    links = tmp_path / "links.csv"
+    links.write_text(
+        "buyer,supplier,product,hs_code,quantity,unit,date,evidence,basis,supplier_address\n"
+        "Silverline Agri Trading Co,Tianshan Fibre Holdings,cotton,5201.00,2000,kg,2025-10-15,"
+        'contract SA-117,declared,"66 Beijing Road, Urumqi, Xinjiang"\n'
+        "Silverline Agri Trading Co,Tianjin Harvest Foods Co,tomato paste,2002.90,900,kg,"
+        "2025-11-20,invoice THF-3391,observed,Tianjin\n"
+        "Bluewater Foods Ltd,Silverline Agri Trading Co,tomato paste,2002.90,900,kg,2026-01-10,"
+        "bill of lading MSCU4471020,observed,Tianjin\n"
+        "Harbour Garments Ltd,Tianshan Fibre Holdings,fabric,5208.32,500,kg,2026-02-10,"
+        'invoice TF-88,observed,"66 Beijing Road, Urumqi, Xinjiang"\n'
+        "Northwind Outfitters Ltd,Harbour Garments Ltd,sweaters,6110.20,300,pcs,2025-12-15,"
+        "PO NW-212,observed,Chittagong\n",
+        encoding="utf-8",
+    )
+    return [str(links)]
+
+
+def _reached(tmp_path: Path, *options: str) -> set[tuple[str, str]]:
+    out = tmp_path / "f.csv"
+    args = [*_chain_files(tmp_path), "-o", str(out), "-q", *options]
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(out, infer_schema_length=0).filter(
+        pl.col("risk").str.starts_with("xinjiang_location") & (pl.col("hops") != "0")
+    )
+    return set(frame.select("node", "product").iter_rows())
+
+
+def test_product_and_date_rules_and_their_switches(tmp_path: Path) -> None:
+    assert _reached(tmp_path) == {
+        ("Silverline Agri Trading Co", "cotton"),
+        ("Harbour Garments Ltd", "fabric"),
+    }
+    assert ("Bluewater Foods Ltd", "tomato paste") in _reached(tmp_path, "--no-product-rule")
+    assert ("Northwind Outfitters Ltd", "sweaters") in _reached(tmp_path, "--ignore-dates")
+    assert ("Northwind Outfitters Ltd", "sweaters") in _reached(tmp_path, "--date-tolerance", "70")
+
+
+def test_large_graph_mode_on_the_example(tmp_path: Path) -> None:
+    """Past --exact-limit, paths are found per kind of risk: the brand's garments still show
+    the listed spinner's risk through both garment makers, each row counting the routes."""
+    out = tmp_path / "findings.csv"
+    args = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
+            "--shipments", str(CHAIN / "shipments.csv"), "-o", str(out), "--exact-limit", "0"]  # fmt: skip
+    result = CliRunner().invoke(_app(), args)
+    assert result.exit_code == 0, result.output
+    assert "traced by kind of risk" in result.output
+    frame = pl.read_csv(out, infer_schema_length=0)
+    assert tuple(frame.columns) == FINDING_COLUMNS
+    listed = frame.filter(
+        (pl.col("node") == "Northwind Outfitters Ltd") & pl.col("risk").str.starts_with("list:")
+    )
+    assert {p.split(" > ")[-2] for p in listed["path"]} == {
+        "Harbour Garments Ltd",
+        "Eastbay Apparel Co",
+    }
+    assert set(listed["routes"]) == {"2"}
+    exact = tmp_path / "exact.csv"
+    args[args.index(str(out))] = str(exact)
+    CliRunner().invoke(_app(), [*args[:-2], "-q"])
+    # Every row of the large mode is a row of the exact trace (paths, evidence and all).
+    key = ["node", "product", "path", "hops", "basis", "evidence"]
+    assert set(frame.select(key).iter_rows()) <= set(
+        pl.read_csv(exact, infer_schema_length=0).select(key).iter_rows()
+    )
+
+
+def test_max_paths(tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    base = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"), "-o", str(out), "-q"]  # fmt: skip
+    heights = []
+    for k in ("0", "3", "1"):
+        result = CliRunner().invoke(_app(), [*base, "--max-paths", k])
+        assert result.exit_code == 0, result.output
+        frame = pl.read_csv(out, infer_schema_length=0)
+        heights.append(frame.height)
+        source = pl.col("path").str.split(" > ").list.first().alias("source")
+        counts = frame.group_by("node", "product", "risk", source).len()
+        assert k == "0" or counts["len"].max() <= int(k)
+    assert heights[0] > heights[1] > heights[2]
+
+
+def test_option_errors(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    with pytest.raises(ConfigError, match="date-tolerance"):
+        trace(CHAIN / "links.csv", out, date_tolerance=-1)
+    with pytest.raises(ConfigError, match="max-paths"):
+        trace(CHAIN / "links.csv", out, max_paths=-2)
+    with pytest.raises(ConfigError, match="exact-limit"):
+        trace(CHAIN / "links.csv", out, max_paths=0, exact_limit=5)
+    with pytest.raises(OutputError):
+        trace(CHAIN / "links.csv", tmp_path / "out.docx")
+    assert not out.exists()

@@ -1,29 +1,38 @@
-"""``sourcetrace trace``: map the supply chain, trace forced-labour risk to parties and goods."""
+"""``sourcetrace trace`` and ``sourcetrace graph``: map the supply chain, trace forced-labour risk
+to parties and goods, keep graphs in the store."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.errors import ConfigError
 from sourcetrace.graph.balance import check_balance
-from sourcetrace.graph.build import read_graph, read_wro_merchandise, read_yields
-from sourcetrace.graph.findings import findings_frame
+from sourcetrace.graph.build import Built, read_built, read_wro_merchandise, read_yields
+from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
+from sourcetrace.graph.findings import findings_frame, paths_frame
 from sourcetrace.graph.model import Graph
-from sourcetrace.graph.risks import SEVERITY_RANK, find_risks
-from sourcetrace.graph.trace import Exposure, exposures
+from sourcetrace.graph.paths import best_paths
+from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.trace import Rules
 from sourcetrace.graph.trace import trace as run_trace
-from sourcetrace.io.writers import write_table
+from sourcetrace.io.writers import output_format, write_table
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.score import Matcher
 from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
+
+EXACT_LIMIT = 50_000
+PATH_CAP = 10_000  # exact tracing: most paths followed from one risk source
 
 
 class Severity(str, Enum):
@@ -34,15 +43,17 @@ class Severity(str, Enum):
 
 def trace(
     links: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
             help="Supply links: buyer, supplier, product, hs_code, quantity, unit, date, evidence,"
-            " basis"
+            " basis (leave out with --graph)",
+            show_default=False,
         ),
-    ],
+    ] = None,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Write findings: .csv .jsonl .xlsx .parquet")
-    ],
+        Path | None,
+        typer.Option("--output", "-o", help="Write findings: .csv .jsonl .xlsx .parquet"),
+    ] = None,
     ownership: Annotated[
         Path | None, typer.Option(help="Ownership: owner, owned, share (percent), evidence")
     ] = None,
@@ -52,93 +63,209 @@ def trace(
             help="Shipments: shipper, consignee, hs_code, description, origin, date, quantity"
         ),
     ] = None,
+    graph_name: Annotated[
+        str | None,
+        typer.Option("--graph", help="Trace the graph saved under this name instead of files"),
+    ] = None,
+    save: Annotated[
+        str | None, typer.Option(help="Save the graph built from the files under this name")
+    ] = None,
+    db: DbOption = None,
     depth: Annotated[int, typer.Option(help="Most hops a risk travels downstream")] = 6,
     ownership_threshold: Annotated[
         float,
         typer.Option(help="Share (percent) at which an owner's risk reaches the owned company"),
     ] = 50.0,
+    max_paths: Annotated[
+        int,
+        typer.Option(
+            help="Paths written per party, product received and risk, best first (strongest"
+            " weakest link, then fewest hops); every row counts all routes. 0: every path"
+            " (graphs up to --exact-limit links only)"
+        ),
+    ] = 3,
+    exact_limit: Annotated[
+        int,
+        typer.Option(
+            help="Graphs up to this many links are traced path by path, per risk source; larger"
+            " ones per kind of risk, the best path through each direct supplier"
+        ),
+    ] = EXACT_LIMIT,
+    product_rule: Annotated[
+        bool,
+        typer.Option(
+            "--product-rule/--no-product-rule",
+            help="Follow a path only where the goods coming in can go into the goods going out"
+            " (cotton > yarn > fabric > garments; quartz > silicon > polysilicon...; unknown"
+            " goods are always followed)",
+        ),
+    ] = True,
+    date_tolerance: Annotated[
+        int,
+        typer.Option(
+            help="Days an upstream link may be dated after the link it feeds; paths beyond it"
+            " are dropped (undated links always fit)"
+        ),
+    ] = DEFAULT_TOLERANCE_DAYS,
+    ignore_dates: Annotated[
+        bool, typer.Option("--ignore-dates", help="Do not check that paths run forward in time")
+    ] = False,
     yields: Annotated[
         Path | None,
         typer.Option(
             help="Yield factors for mass balance: input, output, factor (default: illustrative)"
         ),
     ] = None,
-    max_paths: Annotated[
-        int,
-        typer.Option(help="Most paths followed from one risk source (the summary says when hit)"),
-    ] = 10_000,
     min_severity: Annotated[
         Severity, typer.Option(help="Trace only risk sources of this severity or higher")
     ] = Severity.low,
+    workers: Annotated[
+        int, typer.Option(help="Processes that parse and screen party names (default: all cores)")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
 ) -> None:
-    """Trace LINKS: one row per risk reaching a party, with the path, its evidence and basis."""
+    """Trace LINKS (or a saved --graph): one row per path by which a risk reaches a party, with
+    its evidence hop by hop and its basis.
+
+    A path must run forward in time (an upstream link dated more than --date-tolerance days
+    after the link it feeds drops the path) and, with --product-rule, along one chain of goods.
+    """
+    if (links is None) == (graph_name is None):
+        raise ConfigError("give a links file or --graph NAME (one of them)")
+    if output is None:
+        raise ConfigError("give --output FILE for the findings")
+    output_format(output)  # an unknown suffix fails before any work
     if depth < 1:
         raise ConfigError(f"--depth must be at least 1, not {depth}")
     if not 0.0 < ownership_threshold <= 100.0:
         raise ConfigError(
             f"--ownership-threshold must be a percentage in (0, 100], not {ownership_threshold:g}"
         )
-    if max_paths < 1:
-        raise ConfigError(f"--max-paths must be at least 1, not {max_paths}")
-    graph = read_graph(links, ownership, shipments)
+    if max_paths < 0:
+        raise ConfigError(f"--max-paths must be 0 (every path) or more, not {max_paths}")
+    if date_tolerance < 0:
+        raise ConfigError(f"--date-tolerance must be 0 days or more, not {date_tolerance}")
+    if graph_name is not None and save is not None:
+        raise ConfigError("--save applies to a graph built from files, not to --graph")
+    workers = workers or os.cpu_count() or 1
+    rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
     entities, used = load_lists()
     matcher = Matcher(entities, load_settings())
-    sources = [
-        s
-        for s in find_risks(graph, matcher, read_wro_merchandise(default_list_path()))
-        if SEVERITY_RANK[s.severity] >= SEVERITY_RANK[min_severity.value]
-    ]
-    result = run_trace(
-        graph, sources, depth=depth, ownership_threshold=ownership_threshold, max_paths=max_paths
-    )
+    merchandise = read_wro_merchandise(default_list_path())
+    lists = [f"{u.name} {u.version}" for u in used]
+
+    if graph_name is not None:
+        graph, facts = _load(graph_name, db), None
+    else:
+        assert links is not None
+        built: Built = read_built(links, ownership, shipments, matcher, workers)
+        graph, facts = built.graph, built.facts
+    if max_paths == 0 and graph.edges.height > exact_limit:
+        raise ConfigError(
+            f"--max-paths 0 (every path) is for graphs up to --exact-limit {exact_limit:,} links;"
+            f" this one has {graph.edges.height:,}"
+        )
+    found = find_risks(graph, matcher, merchandise, facts, workers)
+    if save is not None:
+        _save(save, graph, found, [str(p) for p in (links, ownership, shipments) if p], lists, db)
+    sources = [s for s in found if SEVERITY_RANK[s.severity] >= SEVERITY_RANK[min_severity.value]]
     flags = check_balance(graph, factors)
-    frame = findings_frame(graph, result.findings, flags)
+    exact = graph.edges.height <= exact_limit
+    truncated: list[RiskSource] = []
+    if exact:
+        result = run_trace(graph, sources, depth, ownership_threshold, PATH_CAP, rules)
+        truncated = result.truncated
+        frame = findings_frame(graph, result.findings, flags, max_paths or None)
+    else:
+        paths = best_paths(graph, sources, depth, ownership_threshold, max_paths, rules, workers)
+        frame = paths_frame(graph, paths, flags)
     write_table(frame, output)
     if quiet:
         return
     console = Console()
     console.print(
-        f"[bold]{len(graph.nodes)}[/] parties, [bold]{len(graph.links)}[/] links, "
-        f"{len(graph.ownership)} holdings; lists "
-        + ", ".join(f"{u.name} {u.version}" for u in used)
+        f"[bold]{graph.size:,}[/] parties, [bold]{graph.edges.height:,}[/] links, "
+        f"{len(graph.ownership):,} holdings; lists " + ", ".join(lists)
     )
     counts = Counter(str(s) for s in frame.get_column("severity").to_list())
     console.print(
-        f"[bold]{frame.height}[/] findings: [red bold]high {counts['high']}[/]  "
-        f"[yellow bold]medium {counts['medium']}[/]  low {counts['low']}; "
-        f"{len(sources)} risk sources, {len(flags)} mass-balance flags"
+        f"[bold]{frame.height:,}[/] findings: [red bold]high {counts['high']:,}[/]  "
+        f"[yellow bold]medium {counts['medium']:,}[/]  low {counts['low']:,}; "
+        f"{len(sources):,} risk sources, {len(flags):,} mass-balance flags"
     )
-    summary(graph, exposures(result.findings), console)
-    for risk in result.truncated:
+    if not exact:
         console.print(
-            f"[yellow]path search stopped at the cap for {graph.name(risk.node)} ({risk.kind})[/]"
+            f"traced by kind of risk (more than {exact_limit:,} links): the best "
+            f"{max_paths} path(s) per party, product and kind, one per direct supplier"
         )
+    summary(frame, console)
+    for risk in truncated:
+        console.print(
+            f"[yellow]path search stopped at {PATH_CAP:,} paths for {graph.name(risk.node)} "
+            f"({risk.kind})[/]"
+        )
+    if save is not None:
+        console.print(f"graph saved as {save!r}")
     console.print(f"findings written to {output}")
 
 
-def summary(graph: Graph, items: list[Exposure], console: Console, top: int = 10) -> None:
-    """The most exposed parties: reached by others' risk, worst severity and most paths first."""
-    reached = [e for e in items if e.min_hops > 0]
-    if not reached:
+def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
+    """The most exposed parties: reached by others' risk, worst severity and most routes first."""
+    rank = pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
+    # Sort on numbers first, keep a few hundred rows, then look at their text.
+    reached = (
+        frame.filter(pl.col("hops") > 0)
+        .select("node", "risk", "severity", "path", "routes", "independent_paths", "hops",
+                "basis", rank.alias("rank"))
+        .sort("rank", "independent_paths", "routes", "hops",
+              descending=[True, True, True, False], maintain_order=True)
+        .head(top * 50)
+        .with_columns(pl.col("risk").cast(pl.String).str.split(":").list.first().alias("kind"))
+    )  # fmt: skip
+    if not reached.height:
         return
+    best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)
     table = Table(title="Most exposed parties", expand=True)
-    for col in ("party", "severity", "risk", "paths", "independent", "hops", "basis"):
+    for col in ("party", "severity", "risk", "routes", "independent", "hops", "basis"):
         table.add_column(col, overflow="fold")
-    reached.sort(key=lambda e: (-SEVERITY_RANK[e.risk.severity], -e.independent_paths, -e.paths))
-    for e in reached[:top]:
-        style = {"high": "red", "medium": "yellow"}.get(e.risk.severity, "")
+    for row in best.iter_rows(named=True):
+        severity = str(row["severity"])
+        style = {"high": "red", "medium": "yellow"}.get(severity, "")
+        source = str(row["path"]).split(" > ")[0]
         table.add_row(
-            graph.name(e.node),
-            f"[{style}]{e.risk.severity}[/]" if style else e.risk.severity,
-            f"{e.risk.kind}: {graph.name(e.risk.node)}",
-            str(e.paths),
-            str(e.independent_paths),
-            str(e.min_hops),
-            e.best_basis.value if e.best_basis else "",
+            str(row["node"]),
+            f"[{style}]{severity}[/]" if style else severity,
+            f"{row['kind']}: {source}",
+            str(row["routes"]),
+            str(row["independent_paths"]),
+            str(row["hops"]),
+            str(row["basis"]),
         )
     console.print(table)
+
+
+def _load(name: str, db: str | None) -> Graph:
+    from sourcetrace.store.db import ListStore
+    from sourcetrace.store.graphs import load_graph
+
+    with ListStore.open(db) as store:
+        return load_graph(store, name).graph
+
+
+def _save(
+    name: str,
+    graph: Graph,
+    risks: list[RiskSource],
+    files: list[str],
+    lists: list[str],
+    db: str | None,
+) -> None:
+    from sourcetrace.store.db import ListStore
+    from sourcetrace.store.graphs import save_graph
+
+    with ListStore.open(db) as store:
+        save_graph(store, name, graph, risks, files, lists)
 
 
 class ExportFormat(str, Enum):
@@ -147,26 +274,68 @@ class ExportFormat(str, Enum):
     ftm = "ftm"
 
 
-graph_app = typer.Typer(help="The supply-chain graph: export it for other tools.")
+graph_app = typer.Typer(
+    help="The supply-chain graph: export it, list the graphs saved in the store."
+)
 
 
 @graph_app.command("export")
 def graph_export(
-    links: Annotated[Path, typer.Argument(help="Supply links (as for trace)")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml, cytoscape or ftm")] = ExportFormat.graphml,
+    links: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Supply links (as for trace; leave out with --graph)", show_default=False
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write")] = None,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="graphml, cytoscape or ftm")
+    ] = ExportFormat.graphml,
     ownership: Annotated[Path | None, typer.Option(help="Ownership file")] = None,
     shipments: Annotated[Path | None, typer.Option(help="Shipments file")] = None,
+    graph_name: Annotated[
+        str | None, typer.Option("--graph", help="Export the graph saved under this name")
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM."""
     from sourcetrace.graph.export import export
     from sourcetrace.io.writers import atomic_path
 
-    graph = read_graph(links, ownership, shipments)
+    if (links is None) == (graph_name is None):
+        raise ConfigError("give a links file or --graph NAME (one of them)")
+    if output is None:
+        raise ConfigError("give --output FILE")
+    if graph_name is not None:
+        graph = _load(graph_name, db)
+    else:
+        assert links is not None
+        graph = read_built(links, ownership, shipments).graph
     text = export(graph, format.value)
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
     Console().print(
-        f"wrote {len(graph.nodes)} parties, {len(graph.links)} links and "
+        f"wrote {graph.size} parties, {graph.edges.height} links and "
         f"{len(graph.ownership)} holdings to {output} ({format.value})"
     )
+
+
+@graph_app.command("list")
+def graph_list(db: DbOption = None) -> None:
+    """The graphs saved in the store (``trace --save NAME``), with what they hold."""
+    from sourcetrace.store.db import ListStore
+    from sourcetrace.store.graphs import list_graphs
+
+    with ListStore.open(db) as store:
+        saved = list_graphs(store)
+    console = Console()
+    if not saved:
+        console.print("no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
+        return
+    table = Table(title="Saved graphs")
+    for col in ("name", "saved", "parties", "links", "holdings", "files"):
+        table.add_column(col, overflow="fold")
+    for g in saved:
+        table.add_row(g.name, g.saved_at, f"{g.parties:,}", f"{g.links:,}", f"{g.holdings:,}",
+                      ", ".join(g.files))  # fmt: skip
+    console.print(table)

@@ -7,14 +7,16 @@ For a node and an output product P (in one unit), the inputs that can make P are
 whose product has a yield factor to P (P itself counts at factor 1: resale), in the same unit.
 The node is flagged when output > sum(input x factor) x (1 + tolerance). A node with no such
 inputs is not judged: it may be a raw-material producer, or its inputs are simply not mapped.
-Dates are not considered: quantities are summed over the whole file.
+Dates are not considered: quantities are summed over the whole file. Products and units are
+compared without case and extra spaces.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import polars as pl
 
 from sourcetrace.graph.model import Basis, Graph, Link
 
@@ -55,8 +57,9 @@ class BalanceFlag:
         )
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+def _key(column: str) -> pl.Expr:
+    """Products and units compared without case and extra spaces."""
+    return pl.col(column).str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
 
 def check_balance(
@@ -65,39 +68,65 @@ def check_balance(
     tolerance: float = 0.0,
 ) -> list[BalanceFlag]:
     """Every (node, product, unit) whose output exceeds its inputs x yield factor."""
-    table = {
-        (_key(a), _key(b)): f
-        for (a, b), f in (DEFAULT_YIELDS if yields is None else yields).items()
-    }
-    outgoing: dict[tuple[int, str, str], list[Link]] = defaultdict(list)
-    incoming: dict[tuple[int, str], list[Link]] = defaultdict(list)
-    for link in graph.links:
-        if link.quantity is None:
-            continue
-        outgoing[(link.supplier, _key(link.product), _key(link.unit))].append(link)
-        incoming[(link.buyer, _key(link.unit))].append(link)
-    flags: list[BalanceFlag] = []
-    for (node, product, unit), outs in outgoing.items():
-        usable: list[tuple[Link, float]] = []
-        for link in incoming.get((node, unit), []):
-            source = _key(link.product)
-            factor = 1.0 if source == product else table.get((source, product))
-            if factor is not None:
-                usable.append((link, factor))
-        if not usable:
-            continue
-        output = sum(x.quantity or 0.0 for x in outs)
-        allowed = sum((x.quantity or 0.0) * f for x, f in usable)
-        if output > allowed * (1.0 + tolerance) + 1e-9:
-            flags.append(
-                BalanceFlag(
-                    node=node,
-                    product=outs[0].product,
-                    unit=outs[0].unit,
-                    output=output,
-                    allowed=round(allowed, 6),
-                    inputs=tuple(x for x, _ in usable),
-                    outputs=tuple(outs),
-                )
+    table = pl.DataFrame(
+        [(" ".join(a.lower().split()), " ".join(b.lower().split()), f)
+         for (a, b), f in (DEFAULT_YIELDS if yields is None else yields).items()],
+        schema={"source": pl.String, "target": pl.String, "factor": pl.Float64}, orient="row",
+    )  # fmt: skip
+    e = (
+        graph.edges.with_row_index("link")
+        .filter(pl.col("quantity").is_not_null())
+        .with_columns(_key("product").alias("pkey"), _key("unit").alias("ukey"))
+    )
+    outputs = e.group_by("supplier", "pkey", "ukey", maintain_order=True).agg(
+        pl.col("quantity").sum().alias("output"), pl.col("link").alias("out_links")
+    )
+    inputs = e.select(
+        pl.col("buyer").alias("supplier"),
+        "ukey",
+        pl.col("pkey").alias("source"),
+        "quantity",
+        "link",
+    )
+    usable = (
+        outputs.select("supplier", "pkey", "ukey")
+        .join(inputs, on=["supplier", "ukey"], how="inner")
+        .join(table, left_on=["source", "pkey"], right_on=["source", "target"], how="left")
+        .with_columns(
+            pl.when(pl.col("source") == pl.col("pkey")).then(1.0).otherwise(pl.col("factor"))
+            .alias("factor")
+        )
+        .filter(pl.col("factor").is_not_null())
+        .group_by("supplier", "pkey", "ukey")
+        .agg((pl.col("quantity") * pl.col("factor")).sum().alias("allowed"),
+             pl.col("link").alias("in_links"))
+    )  # fmt: skip
+    flagged = outputs.join(usable, on=["supplier", "pkey", "ukey"], how="inner",
+                           maintain_order="left").filter(
+        pl.col("output") > pl.col("allowed") * (1.0 + tolerance) + 1e-9
+    )  # fmt: skip
+    if not flagged.height:
+        return []
+    wanted = sorted({i for col in ("in_links", "out_links") for ids in flagged[col] for i in ids})
+    links = dict(zip(wanted, _links(graph, wanted), strict=True))
+    flags = []
+    for node, _, _, output, outs, allowed, ins in flagged.iter_rows():
+        first = links[outs[0]]
+        flags.append(
+            BalanceFlag(
+                node=node,
+                product=first.product,
+                unit=first.unit,
+                output=output,
+                allowed=round(allowed, 6),
+                inputs=tuple(links[i] for i in sorted(ins)),
+                outputs=tuple(links[i] for i in outs),
             )
+        )
     return flags
+
+
+def _links(graph: Graph, rows: list[int]) -> list[Link]:
+    """Some links as objects, without building all of them."""
+    part = Graph(graph.parties, graph.edges[rows])
+    return part.links

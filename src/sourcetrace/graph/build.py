@@ -3,19 +3,17 @@
 Reading is at the edge (:func:`read_graph`); :func:`build_graph` is pure over the tables, so tests
 and other engines can hand it frames directly. Every error names the file and the column or row.
 
-Party resolution: every spelling of a party is parsed into (trade name, industry, regions) with
-:func:`sourcetrace.names.parse.parse_name`; spellings with the same key are one node, so
-"HUAFU COLOR SPINNING" and "华孚色纺" meet. A spelling without a region joins the one node
-that has the same trade name and industry and a region, when there is exactly one (never a guess
-between two). Equal valid USCCs join nodes whatever the names say.
+The tables are validated and turned into the edge table column-wise (polars), and each distinct
+party spelling, address and date is handled once (:mod:`sourcetrace.graph.parties`,
+:mod:`sourcetrace.graph.dates`, :mod:`sourcetrace.graph.products`): a million links cost about
+as much as their distinct names.
 
 Only organisations and facilities become nodes (the red line): no column about a person is read.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +21,12 @@ import orjson
 import polars as pl
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.model import Basis, Graph, Link, Node, Ownership, Source
+from sourcetrace.graph.dates import date_span
+from sourcetrace.graph.model import BASES, EDGE_SCHEMA, Graph, Ownership, Source, hs_digits
+from sourcetrace.graph.parties import MENTION_COLUMNS, TextFacts, read_texts, resolve_parties
+from sourcetrace.graph.products import stage_of
 from sourcetrace.io.readers import read_table
-from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.parse import parse_name
-from sourcetrace.names.text import fold
+from sourcetrace.matching.score import Matcher
 
 LINK_COLUMNS = (
     "buyer",
@@ -43,29 +42,73 @@ LINK_COLUMNS = (
 LINK_OPTIONAL = ("supplier_address", "supplier_country", "supplier_id")
 OWNERSHIP_COLUMNS = ("owner", "owned", "share", "evidence")
 SHIPMENT_COLUMNS = ("shipper", "consignee", "hs_code", "description", "origin", "date", "quantity")
+_BASIS_RANK = {"inferred": 0, "declared": 1, "observed": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    """One party as one row names it."""
+@dataclass(slots=True)
+class Built:
+    """A graph and what the parsers found about its parties' names and addresses."""
 
-    name: str
-    address: str = ""
-    country: str = ""
-    identifier: str = ""
-    origin: str = ""
+    graph: Graph
+    facts: TextFacts
 
 
 def read_graph(links: Path, ownership: Path | None = None, shipments: Path | None = None) -> Graph:
     """Read the files (any format :func:`read_table` reads) and build the graph."""
-    return build_graph(
-        read_table(links),
+    return read_built(links, ownership, shipments).graph
+
+
+def read_built(
+    links: Path,
+    ownership: Path | None = None,
+    shipments: Path | None = None,
+    matcher: Matcher | None = None,
+    workers: int = 1,
+) -> Built:
+    """Read the files and build the graph; with a matcher, screen every spelling on the way."""
+    return build(
+        read_input(links),
         str(links),
-        read_table(ownership) if ownership is not None else None,
+        read_input(ownership) if ownership is not None else None,
         str(ownership) if ownership is not None else "",
-        read_table(shipments) if shipments is not None else None,
+        read_input(shipments) if shipments is not None else None,
         str(shipments) if shipments is not None else "",
+        matcher=matcher,
+        workers=workers,
     )
+
+
+def read_input(path: Path) -> pl.DataFrame:
+    """A table as text columns: UTF-8 CSV through polars' reader, anything else (and any CSV
+    polars will not take) through :func:`read_table`, which names the bad row."""
+    if path.suffix.lower() == ".csv" and path.is_file():
+        fast = _read_utf8_csv(path)
+        if fast is not None:
+            return fast
+    return read_table(path)
+
+
+def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first = data.split(b"\n", 1)[0]
+    if not first.strip() or first.count(b"\t") > first.count(b","):
+        return None  # empty, or tab-separated: the general reader decides
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data), infer_schema=False, encoding="utf8", raise_if_empty=True
+        )
+    except (pl.exceptions.PolarsError, ValueError):  # the general reader names the bad row
+        return None
+    header = [c.strip() for c in frame.columns]
+    if any(not c or c.startswith("_duplicated_") for c in header) or len(set(header)) < len(header):
+        return None
+    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
+    frame = frame.with_columns(pl.all().fill_null(""))
+    # The general reader skips blank lines; polars keeps them as rows of empty fields.
+    frame = frame.filter(~pl.all_horizontal(pl.all().str.strip_chars() == ""))
+    return frame if frame.height else None
 
 
 def build_graph(
@@ -77,156 +120,59 @@ def build_graph(
     shipments_path: str = "shipments",
 ) -> Graph:
     """Validate the tables, resolve parties to nodes and return the graph."""
-    link_rows = _rows(links, links_path, LINK_COLUMNS, LINK_OPTIONAL)
-    own_rows = (
-        _rows(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",))
+    return build(links, links_path, ownership, ownership_path, shipments, shipments_path).graph
+
+
+def build(
+    links: pl.DataFrame,
+    links_path: str = "links",
+    ownership: pl.DataFrame | None = None,
+    ownership_path: str = "ownership",
+    shipments: pl.DataFrame | None = None,
+    shipments_path: str = "shipments",
+    matcher: Matcher | None = None,
+    workers: int = 1,
+) -> Built:
+    """:func:`build_graph`, also returning the per-text facts (list hits with a matcher)."""
+    link = _columns(links, links_path, LINK_COLUMNS, LINK_OPTIONAL)
+    _need(link, ("buyer", "supplier"), links_path)
+    own = (
+        _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",))
         if ownership is not None
-        else []
+        else None
     )
-    ship_rows = (
-        _rows(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"))
+    if own is not None:
+        _need(own, ("owner", "owned"), ownership_path)
+    ship = (
+        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"))
         if shipments is not None
-        else []
+        else None
     )
-    mentions: list[_Mention] = []
-    for i, r in enumerate(link_rows, start=1):
-        _need(r, ("buyer", "supplier"), links_path, i)
-        mentions.append(_Mention(r["buyer"]))
-        mentions.append(
-            _Mention(r["supplier"], r["supplier_address"], r["supplier_country"], r["supplier_id"])
-        )
-    for i, r in enumerate(own_rows, start=1):
-        _need(r, ("owner", "owned"), ownership_path, i)
-        mentions += [_Mention(r["owner"]), _Mention(r["owned"])]
-    for i, r in enumerate(ship_rows, start=1):
-        _need(r, ("shipper", "consignee"), shipments_path, i)
-        mentions += [_Mention(r["shipper"], origin=r["origin"]), _Mention(r["consignee"])]
-    nodes, node_of = resolve_parties(mentions)
+    if ship is not None:
+        _need(ship, ("shipper", "consignee"), shipments_path)
 
-    edges: list[Link] = []
-    for i, r in enumerate(link_rows, start=1):
-        edges.append(
-            Link(
-                supplier=node_of[r["supplier"].strip()],
-                buyer=node_of[r["buyer"].strip()],
-                product=r["product"].strip(),
-                hs_code=r["hs_code"].strip(),
-                quantity=_quantity(r["quantity"], links_path, i),
-                unit=r["unit"].strip(),
-                date=r["date"].strip(),
-                evidence=r["evidence"].strip(),
-                basis=_basis(r["basis"], links_path, i),
-                source=Source(links_path, i),
-            )
-        )
-    for i, r in enumerate(ship_rows, start=1):
-        # A shipment is an observed sale: the shipper supplied the consignee.
-        edges.append(
-            Link(
-                supplier=node_of[r["shipper"].strip()],
-                buyer=node_of[r["consignee"].strip()],
-                product=(r["description"] or r["hs_code"]).strip(),
-                hs_code=r["hs_code"].strip(),
-                quantity=_quantity(r["quantity"], shipments_path, i),
-                unit=r["unit"].strip(),
-                date=r["date"].strip(),
-                evidence=(r["evidence"] or f"shipment {shipments_path} row {i}").strip(),
-                basis=Basis.OBSERVED,
-                source=Source(shipments_path, i),
-            )
-        )
-    owns = [
-        Ownership(
-            owner=node_of[r["owner"].strip()],
-            owned=node_of[r["owned"].strip()],
-            share=_share(r["share"], ownership_path, i),
-            evidence=r["evidence"].strip(),
-            source=Source(ownership_path, i),
-            basis=_basis(r["basis"], ownership_path, i) if r["basis"].strip() else Basis.DECLARED,
-        )
-        for i, r in enumerate(own_rows, start=1)
-    ]
-    return Graph(nodes=nodes, links=edges, ownership=owns)
+    # Values are checked before any party is resolved: a bad row fails fast.
+    parts = [_link_edges(link, links_path)]
+    if ship is not None:
+        parts.append(_shipment_edges(ship, shipments_path))
+    edges = _with_stage_and_dates(pl.concat(parts, how="vertical"))
+    owns = _ownership_values(own, ownership_path) if own is not None else None
+
+    mentions = _mentions(link, own, ship)
+    texts = pl.concat([mentions["address"], mentions["origin"]]).unique(maintain_order=True)
+    names = mentions["name"].unique(maintain_order=True).to_list()
+    facts = read_texts(names, texts.to_list(), matcher, workers)
+    parties, spelling = resolve_parties(mentions, facts.keys)
+    edges = _with_nodes(edges, spelling).select(list(EDGE_SCHEMA)).cast(EDGE_SCHEMA)  # type: ignore[arg-type]
+    holdings = _ownership(owns, ownership_path, spelling) if owns is not None else []
+    return Built(Graph(parties=parties, edges=edges, ownership=holdings), facts)
 
 
-def resolve_parties(mentions: list[_Mention]) -> tuple[list[Node], dict[str, int]]:
-    """Group the spellings into nodes; returns the nodes and each stripped spelling's node id."""
-    names = list(dict.fromkeys(m.name.strip() for m in mentions if m.name.strip()))
-    order = {n: i for i, n in enumerate(names)}
-    parent = {n: n for n in names}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb, key=order.__getitem__)] = min(ra, rb, key=order.__getitem__)
-
-    by_key: dict[tuple[str, tuple[str, ...], tuple[str, ...]], str] = {}
-    regioned: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
-    keys: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
-    for name in names:
-        p = parse_name(name)
-        trade = p.trade_key or fold(name)
-        key = (trade, tuple(sorted(p.industry)), tuple(sorted(p.regions)))
-        keys[name] = key
-        if key in by_key:
-            union(by_key[key], name)
-        else:
-            by_key[key] = name
-        if key[2]:
-            regioned[key[:2]].add(by_key[key])
-    for name, key in keys.items():
-        if not key[2]:
-            options = {find(x) for x in regioned.get(key[:2], set())}
-            if len(options) == 1:
-                union(options.pop(), name)
-    by_uscc: dict[str, str] = {}
-    for m in mentions:
-        if m.name.strip() and m.identifier.strip():
-            check = check_uscc(m.identifier)
-            if check.valid:
-                if check.code in by_uscc:
-                    union(by_uscc[check.code], m.name.strip())
-                else:
-                    by_uscc[check.code] = m.name.strip()
-
-    groups: dict[str, list[_Mention]] = defaultdict(list)
-    for m in mentions:
-        if m.name.strip():
-            groups[find(m.name.strip())].append(m)
-    nodes: list[Node] = []
-    node_of: dict[str, int] = {}
-    for root in sorted(groups, key=order.__getitem__):
-        ms = groups[root]
-        counts = Counter(m.name.strip() for m in ms)
-        spellings = tuple(sorted(counts, key=lambda n: (-counts[n], order[n])))
-        node = Node(
-            id=len(nodes),
-            name=spellings[0],
-            names=spellings,
-            addresses=_distinct(m.address for m in ms),
-            countries=_distinct(m.country for m in ms),
-            identifiers=_distinct(m.identifier for m in ms),
-            origins=_distinct(m.origin for m in ms),
-        )
-        nodes.append(node)
-        for spelling in spellings:
-            node_of[spelling] = node.id
-    return nodes, node_of
-
-
-def _distinct(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
-
-
-def _rows(
+def _columns(
     frame: pl.DataFrame, path: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> list[dict[str, str]]:
+) -> pl.DataFrame:
+    """The wanted columns (by case-insensitive name; absent optional ones as ""), as text, with
+    a 1-based ``row``."""
     columns = {c.strip().lower(): c for c in frame.columns}
     for col in required:
         if col not in columns:
@@ -235,62 +181,186 @@ def _rows(
                 path=path,
                 column=col,
             )
-    wanted = {c: columns.get(c) for c in (*required, *optional)}
-    data = {
-        c: (frame.get_column(src).to_list() if src else [""] * frame.height)
-        for c, src in wanted.items()
-    }
-    return [{c: (data[c][i] or "") for c in wanted} for i in range(frame.height)]
+    exprs = [
+        (pl.col(columns[c]).cast(pl.String).fill_null("") if c in columns else pl.lit("")).alias(c)
+        for c in (*required, *optional)
+    ]
+    return frame.select(exprs).with_row_index("row", offset=1)
 
 
-def _need(row: dict[str, str], cols: tuple[str, ...], path: str, number: int) -> None:
-    for col in cols:
-        if not row[col].strip():
-            raise InputError(
-                f"empty {col}: every edge needs both parties", path=path, row=number, column=col
-            )
-
-
-def _basis(raw: str, path: str, number: int) -> Basis:
-    try:
-        return Basis(raw.strip().lower())
-    except ValueError:
+def _need(frame: pl.DataFrame, cols: tuple[str, ...], path: str) -> None:
+    empty = pl.any_horizontal(pl.col(c).str.strip_chars() == "" for c in cols)
+    bad = frame.filter(empty).head(1)
+    if bad.height:
+        col = next(c for c in cols if not str(bad[c][0]).strip())
         raise InputError(
-            f"basis is {raw!r}; use observed, declared or inferred",
-            path=path,
-            row=number,
-            column="basis",
-        ) from None
+            f"empty {col}: every edge needs both parties", path=path, row=int(bad["row"][0]),
+            column=col,
+        )  # fmt: skip
 
 
-def _quantity(raw: str, path: str, number: int) -> float | None:
-    text = raw.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(
-            f"quantity {raw!r} is not a number", path=path, row=number, column="quantity"
-        ) from None
-    if value < 0:
-        raise InputError(f"quantity {raw!r} is negative", path=path, row=number, column="quantity")
-    return value
+def _mentions(
+    link: pl.DataFrame, own: pl.DataFrame | None, ship: pl.DataFrame | None
+) -> pl.DataFrame:
+    """Every party mention, in file order (per row: buyer then supplier, owner then owned,
+    shipper then consignee)."""
 
-
-def _share(raw: str, path: str, number: int) -> float:
-    text = raw.strip().rstrip("%").strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(
-            f"share {raw!r} is not a percentage (0-100)", path=path, row=number, column="share"
-        ) from None
-    if not 0.0 <= value <= 100.0:
-        raise InputError(
-            f"share {raw!r} is outside 0-100 percent", path=path, row=number, column="share"
+    def side(frame: pl.DataFrame, file: int, pos: int, name: str, **cols: str) -> pl.DataFrame:
+        cols["name"] = name
+        return frame.select(
+            pl.lit(file).alias("file"),
+            pl.col("row"),
+            pl.lit(pos).alias("pos"),
+            *(
+                (pl.col(cols[c]).str.strip_chars() if c in cols else pl.lit("")).alias(c)
+                for c in MENTION_COLUMNS
+            ),
         )
+
+    parts = [
+        side(link, 0, 0, "buyer"),
+        side(link, 0, 1, "supplier", address="supplier_address", country="supplier_country",
+             identifier="supplier_id"),
+    ]  # fmt: skip
+    if own is not None:
+        parts += [side(own, 1, 0, "owner"), side(own, 1, 1, "owned")]
+    if ship is not None:
+        parts += [side(ship, 2, 0, "shipper", origin="origin"), side(ship, 2, 1, "consignee")]
+    return pl.concat(parts).sort("file", "row", "pos").select(MENTION_COLUMNS)
+
+
+def _first_bad(
+    frame: pl.DataFrame, bad: pl.Expr | pl.Series, column: str, path: str, message: str
+) -> None:
+    """Raise for the first row where ``bad`` holds; ``message`` formats the raw value."""
+    hit = frame.filter(bad).head(1)
+    if hit.height:
+        raise InputError(
+            message.format(raw=hit[column][0]), path=path, row=int(hit["row"][0]), column=column
+        )
+
+
+def _basis_rank(frame: pl.DataFrame, path: str, default: int | None = None) -> pl.Series:
+    text = frame["basis"].str.strip_chars().str.to_lowercase()
+    rank = text.replace_strict(_BASIS_RANK, default=None, return_dtype=pl.Int8)
+    bad = rank.is_null() if default is None else rank.is_null() & (text != "")
+    _first_bad(frame, bad, "basis", path,
+               "basis is {raw!r}; use observed, declared or inferred")  # fmt: skip
+    return rank.fill_null(default) if default is not None else rank
+
+
+def _quantity(frame: pl.DataFrame, path: str) -> pl.Series:
+    text = frame["quantity"].str.strip_chars().str.replace_all(",", "")
+    value = text.cast(pl.Float64, strict=False)
+    _first_bad(frame, (text != "") & value.is_null(), "quantity", path,
+               "quantity {raw!r} is not a number")  # fmt: skip
+    _first_bad(frame, value < 0, "quantity", path, "quantity {raw!r} is negative")
     return value
+
+
+def _link_edges(link: pl.DataFrame, path: str) -> pl.DataFrame:
+    return link.select(
+        pl.col("supplier").str.strip_chars(),
+        pl.col("buyer").str.strip_chars(),
+        pl.col("product").str.strip_chars(),
+        pl.col("hs_code").str.strip_chars(),
+        _quantity(link, path).alias("quantity"),
+        pl.col("unit").str.strip_chars(),
+        pl.col("date").str.strip_chars(),
+        pl.col("evidence").str.strip_chars(),
+        _basis_rank(link, path).alias("basis"),
+        pl.lit(path).alias("file"),
+        pl.col("row").cast(pl.Int32),
+    )
+
+
+def _shipment_edges(ship: pl.DataFrame, path: str) -> pl.DataFrame:
+    # A shipment is an observed sale: the shipper supplied the consignee.
+    return ship.select(
+        pl.col("shipper").str.strip_chars().alias("supplier"),
+        pl.col("consignee").str.strip_chars().alias("buyer"),
+        pl.when(pl.col("description") != "")
+        .then(pl.col("description"))
+        .otherwise(pl.col("hs_code"))
+        .str.strip_chars()
+        .alias("product"),
+        pl.col("hs_code").str.strip_chars(),
+        _quantity(ship, path).alias("quantity"),
+        pl.col("unit").str.strip_chars(),
+        pl.col("date").str.strip_chars(),
+        pl.when(pl.col("evidence") != "")
+        .then(pl.col("evidence"))
+        .otherwise(pl.format("shipment {} row {}", pl.lit(path), pl.col("row")))
+        .str.strip_chars()
+        .alias("evidence"),
+        pl.lit(2, dtype=pl.Int8).alias("basis"),
+        pl.lit(path).alias("file"),
+        pl.col("row").cast(pl.Int32),
+    )
+
+
+def _with_nodes(edges: pl.DataFrame, spelling: pl.DataFrame) -> pl.DataFrame:
+    ids = spelling.rename({"name": "_name"})
+    return (
+        edges.join(ids.rename({"node": "_s"}), left_on="supplier", right_on="_name",
+                   how="left", maintain_order="left")
+        .join(ids.rename({"node": "_b"}), left_on="buyer", right_on="_name",
+              how="left", maintain_order="left")
+        .drop("supplier", "buyer")
+        .rename({"_s": "supplier", "_b": "buyer"})
+    )  # fmt: skip
+
+
+def _with_stage_and_dates(edges: pl.DataFrame) -> pl.DataFrame:
+    """HS digits, production stage and date span, each computed once per distinct value."""
+    goods = edges.select("hs_code", "product").unique()
+    goods = goods.with_columns(
+        pl.Series("hs", [hs_digits(h) for h in goods["hs_code"].to_list()], dtype=pl.String),
+        pl.Series("stage", [stage_of(h, p) for h, p in goods.iter_rows()], dtype=pl.Int16),
+    )
+    dates = edges.select("date").unique()
+    spans: list[tuple[int, int] | None] = []
+    for raw in dates["date"].to_list():
+        try:
+            spans.append(date_span(raw))
+        except ValueError:
+            first = edges.filter(pl.col("date") == raw).head(1)
+            raise InputError(
+                f"date {raw!r} is not a date; use YYYY-MM-DD, YYYY-MM or YYYY",
+                path=first["file"][0], row=int(first["row"][0]), column="date",
+            ) from None  # fmt: skip
+    dates = dates.with_columns(
+        pl.Series("date_lo", [s[0] if s else None for s in spans], dtype=pl.Int32),
+        pl.Series("date_hi", [s[1] if s else None for s in spans], dtype=pl.Int32),
+    )
+    return edges.join(goods, on=["hs_code", "product"], how="left", maintain_order="left").join(
+        dates, on="date", how="left", maintain_order="left"
+    )
+
+
+def _ownership_values(own: pl.DataFrame, path: str) -> pl.DataFrame:
+    text = own["share"].str.strip_chars().str.strip_chars_end("%").str.strip_chars()
+    share = text.cast(pl.Float64, strict=False)
+    _first_bad(own, share.is_null(), "share", path, "share {raw!r} is not a percentage (0-100)")
+    _first_bad(own, (share < 0) | (share > 100), "share", path,
+               "share {raw!r} is outside 0-100 percent")  # fmt: skip
+    rank = _basis_rank(own, path, default=_BASIS_RANK["declared"])
+    return own.select(
+        pl.col("owner").str.strip_chars(), pl.col("owned").str.strip_chars(),
+        share.alias("share"), pl.col("evidence").str.strip_chars(), pl.col("row"),
+        rank.alias("basis"),
+    )  # fmt: skip
+
+
+def _ownership(owns: pl.DataFrame, path: str, spelling: pl.DataFrame) -> list[Ownership]:
+    node = dict(spelling.iter_rows())
+    return [
+        Ownership(
+            owner=node[owner], owned=node[owned], share=share, evidence=evidence,
+            source=Source(path, row), basis=BASES[rank],
+        )
+        for owner, owned, share, evidence, row, rank in owns.iter_rows()
+    ]  # fmt: skip
 
 
 def read_wro_merchandise(path: Path) -> dict[str, str]:
@@ -315,19 +385,16 @@ def read_wro_merchandise(path: Path) -> dict[str, str]:
 
 def read_yields(path: Path) -> dict[tuple[str, str], float]:
     """Yield factors from a table with columns input, output, factor (output per unit of input)."""
-    rows = _rows(read_table(path), str(path), ("input", "output", "factor"), ())
+    rows = _columns(read_table(path), str(path), ("input", "output", "factor"), ())
     out: dict[tuple[str, str], float] = {}
-    for i, r in enumerate(rows, start=1):
+    for inp, outp, raw, row in rows.select("input", "output", "factor", "row").iter_rows():
         try:
-            factor = float(r["factor"].strip())
+            factor = float(raw.strip())
         except ValueError:
             factor = -1.0
         if not factor > 0.0:
             raise InputError(
-                f"factor {r['factor']!r} is not a positive number",
-                path=path,
-                row=i,
-                column="factor",
+                f"factor {raw!r} is not a positive number", path=path, row=row, column="factor"
             )
-        out[(r["input"].strip(), r["output"].strip())] = factor
+        out[(inp.strip(), outp.strip())] = factor
     return out

@@ -100,8 +100,8 @@ def to_ftm(graph: Graph) -> str:
         lines.append({"id": f"link-{i}", "schema": "UnknownLink", "properties": {
             "subject": [_node_id(l.supplier)], "object": [_node_id(l.buyer)],
             "role": [f"supplies {l.product}".strip()],
-            "summary": [f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
-                        f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}"]}})
+            "summary": [(f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
+                         f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}")]}})
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
 

@@ -2,26 +2,44 @@
 
 Columns, in order: node, product, risk, path (" > " from the risk source down to the node), hops,
 basis (the path's weakest link; empty for a node that is itself the source), evidence (hop by
-hop), severity, checklist (the documents that would clear it, CBP guidance).
+hop), severity, checklist (the documents that would clear it, CBP guidance), routes (how many
+direct suppliers, or owners, bring this risk to the node with this product: every one, also
+those whose paths are not written), independent_paths (how many of the paths considered share
+no party between source and node: greedy, shortest first, a lower bound).
+
+At most ``max_paths`` paths are written per (node, product, risk), the best first: strongest
+weakest link, then fewest hops. From :func:`~sourcetrace.graph.trace.trace` (exact), "risk" is
+one risk source and the paths considered are all its paths; from
+:func:`~sourcetrace.graph.paths.best_paths` (large graphs), "risk" is a kind of risk, the paths
+considered are the best through each direct supplier, and independence is counted over the
+paths written.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 import polars as pl
 
 from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.checklist import checklist_text
-from sourcetrace.graph.model import Graph
+from sourcetrace.graph.model import BASES, Graph
+from sourcetrace.graph.paths import PathSet, step_ends
 from sourcetrace.graph.risks import SEVERITY_RANK
-from sourcetrace.graph.trace import Finding
+from sourcetrace.graph.trace import Finding, independent_paths
 
 FINDING_COLUMNS: tuple[str, ...] = (
     "node", "product", "risk", "path", "hops", "basis", "evidence", "severity", "checklist",
+    "routes", "independent_paths",
 )  # fmt: skip
 MASS_BALANCE = "mass_balance"
+_SCHEMA = {
+    c: (pl.Int64 if c in ("hops", "routes", "independent_paths") else pl.String)
+    for c in FINDING_COLUMNS
+}
 
 
 def finding_row(graph: Graph, f: Finding, said: dict[int, str] | None = None) -> dict[str, object]:
@@ -43,6 +61,8 @@ def finding_row(graph: Graph, f: Finding, said: dict[int, str] | None = None) ->
         "evidence": evidence,
         "severity": f.risk.severity,
         "checklist": _checklist(f.risk.kind, f.risk.sector),
+        "routes": 0,
+        "independent_paths": 0,
     }
 
 
@@ -59,18 +79,149 @@ def balance_row(graph: Graph, flag: BalanceFlag) -> dict[str, object]:
         "evidence": "; ".join(rows),
         "severity": "medium",
         "checklist": _checklist(MASS_BALANCE, ""),
+        "routes": 0,
+        "independent_paths": 0,
+    }
+
+
+def best_findings(findings: Sequence[Finding], max_paths: int | None) -> list[Finding]:
+    """The ``max_paths`` best findings per (node, product, risk source); None keeps all."""
+    groups: dict[tuple[int, str, int], list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[(f.node, f.product, id(f.risk))].append(f)
+    out: list[Finding] = []
+    for items in groups.values():
+        items.sort(key=lambda f: (-(f.basis.rank if f.basis else 3), len(f.hops), f.nodes))
+        out.extend(items if max_paths is None else items[:max_paths])
+    return out
+
+
+def _group_counts(findings: Sequence[Finding]) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """Per (node, product, risk source): routes (distinct last-hop starts) and independent
+    paths (over all of the group's paths)."""
+    groups: dict[tuple[int, str, int], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.hops:
+            groups[(f.node, f.product, id(f.risk))].append(f)
+    return {
+        key: (
+            len({f.hops[-1].start for f in items}),
+            independent_paths(list(dict.fromkeys(f.nodes for f in items))),
+        )
+        for key, items in groups.items()
     }
 
 
 def findings_frame(
-    graph: Graph, findings: Sequence[Finding], flags: Sequence[BalanceFlag] = ()
+    graph: Graph,
+    findings: Sequence[Finding],
+    flags: Sequence[BalanceFlag] = (),
+    max_paths: int | None = None,
 ) -> pl.DataFrame:
-    """All rows, worst severity first, then by node, hops and path."""
+    """All rows of an exact trace, worst severity first, then by node, hops and path."""
+    counts = _group_counts(findings)
     said: dict[int, str] = {}
-    rows = [finding_row(graph, f, said) for f in findings] + [balance_row(graph, b) for b in flags]
+    rows = []
+    for f in best_findings(findings, max_paths):
+        row = finding_row(graph, f, said)
+        row["routes"], row["independent_paths"] = counts.get((f.node, f.product, id(f.risk)),
+                                                             (0, 0))  # fmt: skip
+        rows.append(row)
+    rows += [balance_row(graph, b) for b in flags]
     rows.sort(key=_order)
-    schema = {c: (pl.Int64 if c == "hops" else pl.String) for c in FINDING_COLUMNS}
-    return pl.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS}, schema=schema)
+    return pl.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS}, schema=_SCHEMA)
+
+
+def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()) -> pl.DataFrame:
+    """All rows of a large-graph trace (:func:`~sourcetrace.graph.paths.best_paths`): worst
+    severity first, then by node, hops and source party.
+
+    ``risk``, ``severity`` and ``checklist`` repeat across millions of rows: they are
+    categorical columns (written as text to CSV, as a dictionary to Parquet).
+    """
+    names = graph.parties.get_column("name")
+    rank = names.rank("dense").cast(pl.Int64)  # sort by names without sorting strings per row
+    sources = paths.sources
+    text = pl.Categorical()
+    risk = pl.DataFrame(
+        {
+            "source": range(len(sources)),
+            "root": [s.node for s in sources],
+            "risk": [f"{s.kind}: {s.detail}" for s in sources],
+            "severity": [s.severity for s in sources],
+            "checklist": [_checklist(s.kind, s.sector) for s in sources],
+            "provenance": [s.provenance for s in sources],
+            "worst": [-SEVERITY_RANK[s.severity] for s in sources],
+        },
+        schema={"source": pl.Int64, "root": pl.Int64, "risk": text, "severity": text,
+                "checklist": text, "provenance": pl.String, "worst": pl.Int8},
+    )  # fmt: skip
+    rows = paths.rows.join(risk, on="source", how="left", maintain_order="left")
+    steps = paths.steps
+    said = _step_texts(graph, paths, names)
+    ends = step_ends(paths.hops, paths.holdings)
+    stops, texts = [], []
+    for j in range(steps.shape[1]):
+        column = steps[:, j]
+        absent = pl.Series(column < 0)
+        at = pl.Series(column).set(absent, None)  # gathering a null gives a null
+        stops.append(names.gather(pl.Series(ends[np.maximum(column, 0)]).set(absent, None)))
+        texts.append(said.gather(at).alias(f"e{j}"))
+    frame = rows.with_columns(
+        names.gather(rows["node"]).alias("name"),
+        rank.gather(rows["node"]).alias("by_node"),
+        rank.gather(rows["root"]).alias("by_root"),
+        pl.concat_str(
+            [names.gather(rows["root"]), *stops], separator=" > ", ignore_nulls=True
+        ).alias("path"),
+        pl.when(pl.col("hops") == 0)
+        .then(pl.col("provenance"))
+        .otherwise(pl.concat_str(texts, separator=" | ", ignore_nulls=True))
+        .alias("evidence"),
+        pl.col("basis").replace_strict(
+            {i: b.value for i, b in enumerate(BASES)}, default="", return_dtype=pl.String
+        ),
+        pl.col("independent").alias("independent_paths"),
+    )
+    frame = frame.sort("worst", "by_node", "hops", "by_root", "source", "product",
+                       maintain_order=True)  # fmt: skip
+    frame = frame.drop("node").rename({"name": "node"}).select(FINDING_COLUMNS)
+    if flags:
+        extra = pl.DataFrame([balance_row(graph, b) for b in flags], schema=_SCHEMA)
+        extra = extra.with_columns(pl.col(c).cast(text) for c in ("risk", "severity", "checklist"))
+        frame = pl.concat([frame, extra]).sort(
+            pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8),
+            descending=True, maintain_order=True,
+        )  # fmt: skip
+    return frame
+
+
+def _step_texts(graph: Graph, paths: PathSet, names: pl.Series) -> pl.Series:
+    """What each step says, as :meth:`~sourcetrace.graph.trace.Hop.describe` words it: hops
+    first, then holdings."""
+    t = paths.hops.table
+    bases = {i: b.value for i, b in enumerate(BASES)}
+    hops = t.select(
+        pl.format(
+            "{} supplies {}{} to {} [{}: {}]",
+            names.gather(t["start"]),
+            pl.when(pl.col("product") == "").then(pl.lit("?")).otherwise(pl.col("product")),
+            pl.when(pl.col("hs") == "").then(pl.lit("")).otherwise(pl.format(" (HS {})", "hs")),
+            names.gather(t["end"]),
+            pl.col("basis").replace_strict(bases, return_dtype=pl.String),
+            pl.col("evidence"),
+        )
+    ).to_series()
+    holdings = [graph.ownership[int(i)] for i in paths.holdings.index]
+    owned = pl.Series(
+        [
+            f"{graph.name(o.owner)} owns {o.share:g}% of {graph.name(o.owned)} "
+            f"[{o.basis.value}: {o.evidence or o.source.label()}]"
+            for o in holdings
+        ],
+        dtype=pl.String,
+    )
+    return pl.concat([hops, owned]).rename("said")
 
 
 def _order(row: dict[str, object]) -> tuple[int, str, str, str]:

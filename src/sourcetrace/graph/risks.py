@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sourcetrace.graph.model import Graph, Link, Node, hs_digits
+import polars as pl
+
+from sourcetrace.graph.model import Graph, Node, hs_digits
+from sourcetrace.graph.parties import TextFacts, read_texts
 from sourcetrace.matching.score import Matcher
 from sourcetrace.model import Decision, Hit
 from sourcetrace.names.identifiers import check_uscc
@@ -131,14 +134,19 @@ def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) 
     return out
 
 
-def location_risks(node: Node) -> list[RiskSource]:
-    """A Xinjiang address or shipment origin (high); a Xinjiang postcode or place name (medium)."""
+def location_risks(node: Node, facts: TextFacts | None = None) -> list[RiskSource]:
+    """A Xinjiang address or shipment origin (high); a Xinjiang postcode or place name (medium).
+
+    ``facts``: the places and postcodes already found in the node's texts, when they were.
+    """
+    places_in = facts.places_in if facts is not None else xinjiang_places
+    postcode_in = facts.postcodes.get if facts is not None else xinjiang_postcode
     for where, texts, severity in (
         ("address", node.addresses, "high"),
         ("shipment origin", node.origins, "high"),
     ):
         for text in texts:
-            places = xinjiang_places(text)
+            places = places_in(text)
             if places:
                 return [
                     RiskSource(
@@ -150,7 +158,7 @@ def location_risks(node: Node) -> list[RiskSource]:
                     )
                 ]
     for text in node.addresses:
-        code = xinjiang_postcode(text)
+        code = postcode_in(text)
         if code:
             return [
                 RiskSource(
@@ -158,7 +166,7 @@ def location_risks(node: Node) -> list[RiskSource]:
                 )
             ]
     for name in node.names:
-        places = xinjiang_places(name)
+        places = places_in(name)
         if places:
             return [
                 RiskSource(
@@ -190,37 +198,68 @@ def uscc_risks(node: Node) -> list[RiskSource]:
     return out
 
 
-def sector_risks(links: Iterable[Link]) -> list[RiskSource]:
-    """Goods of a UFLPA high-priority sector, by HS code (domain-facts §1.2): low, goods-borne."""
-    seen: dict[tuple[int, str], RiskSource] = {}
-    for link in links:
-        sector = sector_of(link.hs_code)
-        digits = hs_digits(link.hs_code)
-        if sector and (link.supplier, digits) not in seen:
-            seen[(link.supplier, digits)] = RiskSource(
-                link.supplier,
-                SECTOR,
-                "low",
-                f"UFLPA high-priority sector: {sector} (HS {link.hs_code})",
-                "domain-facts §1.2 HS mapping (not an official CBP list)",
-                hs_code=digits,
-                sector=sector,
-            )
-    return list(seen.values())
+def sector_risks(graph: Graph) -> list[RiskSource]:
+    """Goods of a UFLPA high-priority sector, by HS code (domain-facts §1.2): low, goods-borne.
+
+    One risk source per supplier and HS code, described with the code as its first link writes it.
+    """
+    codes = graph.edges.select("hs").unique()
+    sectors = codes.with_columns(
+        pl.Series("sector", [sector_of(h) for h in codes["hs"].to_list()], dtype=pl.String)
+    ).filter(pl.col("sector") != "")
+    found = (
+        graph.edges.select("supplier", "hs", "hs_code")
+        .join(sectors, on="hs", how="inner", maintain_order="left")
+        .group_by("supplier", "hs", maintain_order=True)
+        .agg(pl.col("hs_code").first(), pl.col("sector").first())
+    )
+    return [
+        RiskSource(
+            supplier,
+            SECTOR,
+            "low",
+            f"UFLPA high-priority sector: {sector} (HS {code})",
+            "domain-facts §1.2 HS mapping (not an official CBP list)",
+            hs_code=digits,
+            sector=sector,
+        )
+        for supplier, digits, code, sector in found.iter_rows()
+    ]
 
 
 def find_risks(
-    graph: Graph, matcher: Matcher | None, merchandise: Mapping[str, str] | None = None
+    graph: Graph,
+    matcher: Matcher | None,
+    merchandise: Mapping[str, str] | None = None,
+    facts: TextFacts | None = None,
+    workers: int = 1,
 ) -> list[RiskSource]:
-    """Every risk source in the graph; ``matcher=None`` skips the list checks."""
+    """Every risk source in the graph; ``matcher=None`` skips the list checks.
+
+    ``facts`` (from :func:`sourcetrace.graph.parties.read_texts`): the list hits and places
+    already found per spelling and address, so that nothing is parsed twice; found here (in
+    ``workers`` processes) when not given. Only parties with something found are looked at one
+    by one.
+    """
     merchandise = merchandise or {}
+    if facts is None or (matcher is not None and not facts.screened):
+        texts = graph.parties.select(pl.concat_list("addresses", "origins").explode())
+        facts = read_texts(
+            graph.parties.get_column("names").explode().drop_nulls().to_list(),
+            texts.to_series().drop_nulls().to_list(),
+            matcher,
+            workers,
+        )
     out: list[RiskSource] = []
-    for node in graph.nodes:
+    for node in graph.nodes_at(_worth_a_look(graph, matcher, facts)):
         if matcher is not None:
             best: dict[str, Hit] = {}
             ident = next((i for i in node.identifiers if check_uscc(i).valid), "")
+            # The spellings were screened without the identifier; it matters only when a listed
+            # entity carries it.
+            live = bool(ident) and check_uscc(ident).code in matcher.index.identifiers
             for name in node.names:
-                for hit in matcher.match(name, ident):
+                for hit in matcher.match(name, ident) if live else facts.hits.get(name, []):
                     prev = best.get(hit.entity.id)
                     if prev is None or (hit.decision.rank, hit.score) > (
                         prev.decision.rank,
@@ -233,10 +272,43 @@ def find_risks(
             strongest = [h for h in ranked if h.decision is ranked[0].decision] if ranked else []
             top = strongest[:3] + [h for h in strongest[3:] if _on_cbp(h)]
             out += list_risks(node, top, merchandise)
-        out += location_risks(node)
+        out += location_risks(node, facts)
         out += uscc_risks(node)
-    out += sector_risks(graph.links)
+    out += sector_risks(graph)
     return out
+
+
+def _worth_a_look(graph: Graph, matcher: Matcher | None, facts: TextFacts) -> list[int]:
+    """The parties some text of which the parsers flagged: a list hit, a Xinjiang place or
+    postcode, a USCC registered in Xinjiang or one a listed entity carries."""
+    flagged = set(facts.places) | set(facts.postcodes)
+    if matcher is not None:
+        flagged |= set(facts.hits)
+    p = graph.parties
+    codes = p.select(pl.col("identifiers").explode().drop_nulls().unique()).to_series().to_list()
+    listed = matcher.index.identifiers if matcher is not None else {}
+    risky = [c for c in codes if (k := check_uscc(c)).registered_in_xinjiang or k.code in listed]
+    texts = pl.Series(list(flagged), dtype=pl.String)
+    ids = pl.Series(risky, dtype=pl.String)
+    found = (
+        pl.concat(
+            [
+                p.select("id", pl.col(c).alias("text"))
+                .explode("text")
+                .filter(pl.col("text").is_in(texts))
+                for c in ("names", "addresses", "origins")
+            ]
+            + [
+                p.select("id", pl.col("identifiers").alias("text"))
+                .explode("text")
+                .filter(pl.col("text").is_in(ids))
+            ]
+        )
+        .select("id")
+        .unique()
+        .sort("id")
+    )
+    return found.get_column("id").to_list()
 
 
 def _on_cbp(hit: Hit) -> bool:

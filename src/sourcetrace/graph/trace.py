@@ -10,12 +10,18 @@ Rules:
   down a chain of such holdings, but only at the start of a path. A parent's *supply* exposure does
   not taint its subsidiary's goods, and goods-borne (sector) risk never moves through ownership.
 - Goods-borne risk leaves its source only on links with its HS code.
-- Parallel links (same supplier, buyer and product) are one hop: its basis is the strongest of them,
-  its evidence lists them. A path's basis is its weakest hop (inferred < declared < observed).
+- Products (:mod:`sourcetrace.graph.products`, unless ``Rules.products`` is off): from one supply
+  hop to the next, the goods coming in must be able to go into the goods going out; unknown goods
+  always can.
+- Dates (:mod:`sourcetrace.graph.dates`, unless ``Rules.date_tolerance`` is None): a hop dated
+  more than the tolerance after the hop it feeds ends the path there; undated hops always fit.
+- Parallel links (same supplier, buyer, product and HS code) are one hop: its basis is the
+  strongest of them, its evidence lists them, its dates span theirs. A path's basis is its
+  weakest hop (inferred < declared < observed).
 - A node that is itself a risk source gets a zero-hop finding.
 
 This enumerates paths, which is exact and explainable but grows with the branching of the graph;
-for exposure over millions of links use :mod:`sourcetrace.graph.reach`.
+for millions of links :mod:`sourcetrace.graph.paths` finds the best paths under the same rules.
 """
 
 from __future__ import annotations
@@ -23,11 +29,34 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sourcetrace.graph.model import Basis, Graph, hs_digits
+import polars as pl
+
+from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS, in_order
+from sourcetrace.graph.model import BASES, Basis, Graph
+from sourcetrace.graph.products import UNKNOWN, feeds
 from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource
 
 SUPPLY = "supply"
 OWNERSHIP = "ownership"
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Which plausibility rules a path must pass, besides depth and ownership threshold."""
+
+    products: bool = True  # goods in must be able to go into goods out
+    date_tolerance: int | None = DEFAULT_TOLERANCE_DAYS  # days; None: dates not checked
+
+    def follows(self, before: Hop, after: Hop) -> bool:
+        """Whether supply hop ``after`` can carry on what supply hop ``before`` brought."""
+        if self.products and not feeds(before.stage, after.stage):
+            return False
+        return self.date_tolerance is None or in_order(
+            before.date_lo, after.date_hi, self.date_tolerance
+        )
+
+
+DEFAULT_RULES = Rules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +71,18 @@ class Hop:
     basis: Basis
     evidence: str
     share: float = 0.0
+    stage: int = UNKNOWN  # production stage of the goods (sourcetrace.graph.products)
+    date_lo: int | None = None  # earliest date of the links it stands for (days; None: undated)
+    date_hi: int | None = None
 
     def describe(self, graph: Graph) -> str:
-        what = (
-            f"owns {self.share:g}%" if self.kind == OWNERSHIP else f"supplies {self.product or '?'}"
-        )
-        if self.kind == SUPPLY and self.hs_code:
-            what += f" (HS {self.hs_code})"
-        where = f"{graph.name(self.start)} {what} to {graph.name(self.end)}"
+        if self.kind == OWNERSHIP:
+            where = f"{graph.name(self.start)} owns {self.share:g}% of {graph.name(self.end)}"
+        else:
+            what = f"supplies {self.product or '?'}" + (
+                f" (HS {self.hs_code})" if self.hs_code else ""
+            )
+            where = f"{graph.name(self.start)} {what} to {graph.name(self.end)}"
         return f"{where} [{self.basis.value}: {self.evidence}]"
 
 
@@ -93,22 +126,37 @@ class Exposure:
     products: tuple[str, ...]
 
 
+def evidence_text(texts: list[str]) -> str:
+    """The evidence of parallel links: the first three, and how many more."""
+    texts = list(dict.fromkeys(texts))
+    return "; ".join(texts[:3]) + (f"; +{len(texts) - 3} more" if len(texts) > 3 else "")
+
+
 def _adjacency(graph: Graph, threshold: float) -> tuple[dict[int, list[Hop]], dict[int, list[Hop]]]:
-    grouped: dict[tuple[int, int, str], list[tuple[Basis, str, str]]] = defaultdict(list)
-    for link in graph.links:
-        if link.supplier == link.buyer:
+    grouped: dict[tuple[int, int, str, str], list[tuple[int, ...]]] = defaultdict(list)
+    texts: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
+    columns = ("supplier", "buyer", "product", "hs", "stage", "basis", "date_lo", "date_hi",
+               "evidence", "file", "row")  # fmt: skip
+    for start, end, product, hs, stage, basis, lo, hi, evidence, file, row in graph.edges.select(
+        columns
+    ).iter_rows():
+        if start == end:
             continue
-        evidence = link.evidence or link.source.label()
-        grouped[(link.supplier, link.buyer, link.product)].append(
-            (link.basis, evidence, hs_digits(link.hs_code))
-        )
+        key = (start, end, product, hs)
+        grouped[key].append((basis, stage, lo, hi))
+        texts[key].append(evidence or f"{file} row {row}")
     supply: dict[int, list[Hop]] = defaultdict(list)
-    for (start, end, product), items in grouped.items():
-        best = max((b for b, _, _ in items), key=lambda b: b.rank)
-        texts = list(dict.fromkeys(e for _, e, _ in items))
-        evidence = "; ".join(texts[:3]) + (f"; +{len(texts) - 3} more" if len(texts) > 3 else "")
-        codes = list(dict.fromkeys(c for _, _, c in items if c))
-        supply[start].append(Hop(start, end, SUPPLY, product, ",".join(codes), best, evidence))
+    for (start, end, product, hs), items in grouped.items():
+        los = [x[2] for x in items]
+        his = [x[3] for x in items]
+        supply[start].append(
+            Hop(
+                start, end, SUPPLY, product, hs, BASES[max(x[0] for x in items)],
+                evidence_text(texts[(start, end, product, hs)]), stage=items[0][1],
+                date_lo=None if None in los else min(los),
+                date_hi=None if None in his else max(his),
+            )
+        )  # fmt: skip
     owns: dict[int, list[Hop]] = defaultdict(list)
     for o in graph.ownership:
         if o.share >= threshold and o.owner != o.owned:
@@ -133,29 +181,30 @@ def trace(
     depth: int = 6,
     ownership_threshold: float = 50.0,
     max_paths: int = 10_000,
+    rules: Rules = DEFAULT_RULES,
 ) -> TraceResult:
     """Every simple path (up to ``depth`` hops) from each risk source to each node it reaches."""
     supply, owns = _adjacency(graph, ownership_threshold)
-    goods = _goods(graph)
+    goods = own_goods(graph)
     findings: list[Finding] = []
     truncated: list[RiskSource] = []
     for risk in sources:
         found: list[Finding] = []
         own = goods.get((risk.node, risk.hs_code), "") if risk.goods_borne else ""
         found.append(Finding(risk.node, own, risk, ()))
-        hit_cap = _walk(risk, supply, owns, depth, max_paths, found)
+        hit_cap = _walk(risk, supply, owns, depth, max_paths, found, rules)
         if hit_cap:
             truncated.append(risk)
         findings.extend(found)
     return TraceResult(findings, truncated)
 
 
-def _goods(graph: Graph) -> dict[tuple[int, str], str]:
+def own_goods(graph: Graph) -> dict[tuple[int, str], str]:
     """(supplier, HS digits) -> the first product name shipped under that code."""
-    out: dict[tuple[int, str], str] = {}
-    for link in graph.links:
-        out.setdefault((link.supplier, hs_digits(link.hs_code)), link.product)
-    return out
+    firsts = graph.edges.group_by("supplier", "hs", maintain_order=True).agg(
+        pl.col("product").first()
+    )
+    return {(s, h): p for s, h, p in firsts.iter_rows()}
 
 
 def _walk(
@@ -165,6 +214,7 @@ def _walk(
     depth: int,
     max_paths: int,
     found: list[Finding],
+    rules: Rules,
 ) -> bool:
     """Depth-first over simple paths, with an explicit stack; True when ``max_paths`` was hit."""
     on_path = {risk.node}
@@ -179,8 +229,11 @@ def _walk(
         ownership_open = not risk.goods_borne and all(h.kind == OWNERSHIP for h in path)
         if ownership_open:
             out += owns.get(node, [])
+        last = path[-1] if path and path[-1].kind == SUPPLY else None
         for hop in supply.get(node, []):
-            if not path and risk.goods_borne and risk.hs_code not in hop.hs_code.split(","):
+            if not path and risk.goods_borne and risk.hs_code != hop.hs_code:
+                continue
+            if last is not None and not rules.follows(last, hop):
                 continue
             out.append(hop)
         return [h for h in out if h.end not in on_path]

@@ -1,0 +1,687 @@
+"""Best paths at scale: for every party, product received and kind of risk, the K best paths.
+
+:mod:`sourcetrace.graph.trace` lists every path of every risk source, which explains everything
+but grows with the branching of the graph. Over millions of links this module answers the same
+question column-wise (numpy), under the same rules (depth, ownership only at the start of a
+path, goods-borne risk leaving its source only with its goods, products, dates), but it groups
+the risk sources by kind and keeps, for each (node, product received, kind of risk):
+
+- the best path through each direct supplier (last hop): the worst severity of its risk source
+  first, then the strongest weakest link (observed > declared > inferred), then the fewest hops;
+- of those, the ``max_paths`` best, and how many direct suppliers (``routes``) carry the risk
+  in all;
+- how many of the paths written share no party between source and node (``independent``,
+  greedy, shortest first: a lower bound).
+
+How: the states are hops (grouped parallel links), because the product and date rules depend on
+the hop a path arrives by. For each severity and basis class, best first, a breadth-first search
+from that kind's sources over hops at least that strong finds each hop's fewest-hop path in the
+class; a hop takes the first class that reaches it within ``depth``. The search is a walk search:
+a walk that passes a party twice is found like any other, and is not written (a path is simple,
+as in :mod:`~sourcetrace.graph.trace`); the run reports how many were left out.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from sourcetrace.graph.model import Graph
+from sourcetrace.graph.products import STAGES, feeds_matrix
+from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource
+from sourcetrace.graph.trace import DEFAULT_RULES, Rules, evidence_text
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+I8 = npt.NDArray[np.int8]
+Bool = npt.NDArray[np.bool_]
+_EARLY = np.int64(-(2**40))  # an undated hop is in order with anything
+_LATE = np.int64(2**40)
+
+
+@dataclass(frozen=True, slots=True)
+class Hops:
+    """Supply hops (parallel links grouped) as arrays sorted by start, with their text."""
+
+    start: I64
+    end: I64
+    basis: I8
+    stage: I64  # index into the feeds matrix; len(STAGES) = unknown
+    lo: I64
+    hi: I64
+    product: I64  # index into ``products``
+    products: list[str]
+    out_ptr: I64  # hops leaving node u are out_ptr[u]:out_ptr[u + 1]
+    table: pl.DataFrame  # start, end, product, hs, basis, evidence (for the output)
+
+    @property
+    def size(self) -> int:
+        return len(self.start)
+
+
+@dataclass(frozen=True, slots=True)
+class Holdings:
+    """Ownership edges at or above the threshold, as arrays."""
+
+    start: I64
+    end: I64
+    basis: I8
+    index: I64  # position in graph.ownership
+
+
+@dataclass(slots=True)
+class PathSet:
+    """The paths to write: one row per path, steps as ids (hop id, or hops + holding id)."""
+
+    rows: pl.DataFrame  # ROW_SCHEMA: node, product, source, hops, basis, routes, independent
+    steps: I64  # per row, its steps from the source (-1 padded): hop id, or hops.size + holding
+    hops: Hops
+    holdings: Holdings
+    dropped_walks: int = 0
+    sources: list[RiskSource] = field(default_factory=list)
+
+
+def hop_table(graph: Graph) -> Hops:
+    """Group parallel links (same supplier, buyer, product and HS code) into hops."""
+    e = graph.edges.filter(pl.col("supplier") != pl.col("buyer"))
+    grouped = (
+        e.with_columns(
+            pl.when(pl.col("evidence") != "")
+            .then(pl.col("evidence"))
+            .otherwise(pl.format("{} row {}", pl.col("file"), pl.col("row")))
+            .alias("evidence")
+        )
+        .group_by("supplier", "buyer", "product", "hs", maintain_order=True)
+        .agg(
+            pl.col("basis").max(),
+            pl.col("stage").first(),
+            pl.when(pl.col("date_lo").null_count() > 0)
+            .then(None)
+            .otherwise(pl.col("date_lo").min())
+            .alias("lo"),
+            pl.when(pl.col("date_hi").null_count() > 0)
+            .then(None)
+            .otherwise(pl.col("date_hi").max())
+            .alias("hi"),
+            pl.col("evidence"),
+            pl.len().alias("links"),
+        )
+    )
+    # One text: the first evidence alone (most hops), or the parallel links' texts joined.
+    single = grouped.filter(pl.col("links") == 1).with_columns(pl.col("evidence").list.first())
+    many = grouped.filter(pl.col("links") > 1)
+    many = many.with_columns(
+        pl.Series("evidence", [evidence_text(t) for t in many["evidence"].to_list()],
+                  dtype=pl.String)
+    )  # fmt: skip
+    grouped = pl.concat([single, many]).sort("supplier", maintain_order=True)
+    n = graph.size
+    start = grouped["supplier"].to_numpy().astype(np.int64)
+    unknown = len(STAGES)
+    stage = grouped["stage"].to_numpy().astype(np.int64)
+    products = grouped["product"].unique().sort()
+    return Hops(
+        start=start,
+        end=grouped["buyer"].to_numpy().astype(np.int64),
+        basis=grouped["basis"].to_numpy().astype(np.int8),
+        stage=np.where(stage < 0, unknown, stage),
+        lo=grouped["lo"].cast(pl.Int64).fill_null(_EARLY).to_numpy(),
+        hi=grouped["hi"].cast(pl.Int64).fill_null(_LATE).to_numpy(),
+        product=(grouped["product"].rank("dense").cast(pl.Int64) - 1).to_numpy(),
+        products=products.to_list(),
+        out_ptr=np.searchsorted(start, np.arange(n + 1)).astype(np.int64),
+        table=grouped.select(
+            pl.col("supplier").alias("start"), pl.col("buyer").alias("end"), "product", "hs",
+            "basis", "evidence",
+        ),
+    )  # fmt: skip
+
+
+def holding_table(graph: Graph, threshold: float) -> Holdings:
+    keep = [i for i, o in enumerate(graph.ownership) if o.share >= threshold and o.owner != o.owned]
+    own = [graph.ownership[i] for i in keep]
+    return Holdings(
+        start=np.array([o.owner for o in own], dtype=np.int64),
+        end=np.array([o.owned for o in own], dtype=np.int64),
+        basis=np.array([o.basis.rank for o in own], dtype=np.int8),
+        index=np.array(keep, dtype=np.int64),
+    )
+
+
+def _feeds(rules: Rules) -> Bool:
+    n = len(STAGES)
+    m = np.ones((n + 1, n + 1), dtype=bool)  # the last row and column: unknown goods
+    if rules.products:
+        m[:n, :n] = np.array(feeds_matrix(), dtype=bool)
+    return m
+
+
+# Sort-based unique: numpy 2's np.unique is many times slower than a sort on large int arrays.
+def _unique(a: I64) -> tuple[I64, I64]:
+    """The distinct values, ascending, and where each first occurs."""
+    order = np.argsort(a, kind="stable")
+    s = a[order]
+    first = np.concatenate([[True], s[1:] != s[:-1]]) if len(s) else np.zeros(0, dtype=bool)
+    return s[first], order[first]
+
+
+def _dense(a: I64) -> I64:
+    """Each value's rank among the distinct values (0, 1, ...)."""
+    order = np.argsort(a, kind="stable")
+    s = a[order]
+    step = np.concatenate([[0], (s[1:] != s[:-1]).astype(np.int64)]) if len(s) else s
+    out = np.empty(len(a), dtype=np.int64)
+    out[order] = np.cumsum(step)
+    return out
+
+
+def _expand(ptr: I64, nodes: I64) -> tuple[I64, I64]:
+    """For each of ``nodes``, the positions ptr[u]:ptr[u+1]; returns (positions, owner index)."""
+    first = ptr[nodes]
+    counts = ptr[nodes + 1] - first
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return first[owner] + offsets, owner
+
+
+@dataclass(slots=True)
+class _Class:
+    """One search: hops' level and parent, nodes' ownership level and parent, sources."""
+
+    hop_level: I8
+    hop_parent: I64
+    hop_source: I64
+    node_level: I8
+    node_parent: I64  # holding (row in Holdings) that reached the node
+    node_source: I64
+
+
+def _search(
+    hops: Hops,
+    own: Holdings,
+    n: int,
+    seed_nodes: I64,
+    seed_sources: I64,
+    first_hops: Bool | None,
+    first_sources: I64 | None,
+    basis: int,
+    depth: int,
+    feeds: Bool,
+    tolerance: int | None,
+    root_of: I64,
+) -> _Class:
+    """Breadth-first over hops of at least ``basis``, from node seeds (after a prefix of
+    holdings) or from goods-borne first hops. ``root_of``: each source's node, which no walk
+    re-enters (it could not be simple)."""
+    node_level = np.full(n, -1, dtype=np.int8)
+    node_parent = np.full(n, -1, dtype=np.int64)
+    node_source = np.full(n, -1, dtype=np.int64)
+    node_level[seed_nodes] = 0
+    node_source[seed_nodes] = seed_sources
+    if len(own.start) and len(seed_nodes):
+        ok = own.basis >= basis
+        order = np.argsort(own.start, kind="stable")
+        ptr = np.searchsorted(own.start[order], np.arange(n + 1))
+        frontier = _unique(seed_nodes)[0]
+        for d in range(1, depth + 1):
+            pos, which = _expand(ptr, frontier)
+            edge = order[pos]
+            keep = ok[edge] & (node_level[own.end[edge]] < 0)
+            keep &= own.end[edge] != root_of[node_source[frontier[which]]]
+            edge, which = edge[keep], which[keep]
+            targets, first = _unique(own.end[edge])
+            if not len(targets):
+                break
+            node_level[targets] = d
+            node_parent[targets] = edge[first]
+            node_source[targets] = node_source[frontier[which[first]]]
+            frontier = targets
+    size = hops.size
+    level = np.full(size, -1, dtype=np.int8)
+    parent = np.full(size, -1, dtype=np.int64)
+    source = np.full(size, -1, dtype=np.int64)
+    strong = hops.basis >= basis
+    frontier_h = np.empty(0, dtype=np.int64)
+    width = len(feeds)
+    for d in range(1, depth + 1):
+        new = []
+        # Hops leaving a node risk's source, or a company its holdings reach, at this level.
+        starts = np.flatnonzero(node_level == d - 1)
+        if len(starts):
+            cand, which = _expand(hops.out_ptr, starts)
+            origin = node_source[starts[which]]
+            keep = strong[cand] & (level[cand] < 0) & (hops.end[cand] != root_of[origin])
+            cand = cand[keep]
+            level[cand] = d
+            source[cand] = origin[keep]
+            new.append(cand)
+        if d == 1 and first_hops is not None and first_sources is not None:
+            cand = np.flatnonzero(first_hops & strong)
+            level[cand] = 1
+            source[cand] = first_sources[cand]
+            new.append(cand)
+        if len(frontier_h):
+            reps = _representatives(frontier_h, hops, width, root_of[source[frontier_h]])
+            cand, which = _expand(hops.out_ptr, hops.end[reps])
+            rep = reps[which]
+            keep = (
+                strong[cand]
+                & (level[cand] < 0)
+                & feeds[hops.stage[rep], hops.stage[cand]]
+                & (hops.end[cand] != hops.start[rep])  # straight back: never a simple path
+                & (hops.end[cand] != root_of[source[rep]])
+            )
+            if tolerance is not None:
+                keep &= hops.lo[rep] <= hops.hi[cand] + tolerance
+            cand, rep = cand[keep], rep[keep]
+            cand, first = _unique(cand)
+            rep = rep[first]
+            level[cand] = d
+            parent[cand] = rep
+            source[cand] = source[rep]
+            new.append(cand)
+        frontier_h = np.concatenate(new) if new else np.empty(0, dtype=np.int64)
+        if not len(frontier_h) and not (node_level >= d).any():
+            break
+    return _Class(level, parent, source, node_level, node_parent, node_source)
+
+
+REPRESENTATIVES = 3
+
+
+def _representatives(frontier: I64, hops: Hops, width: int, roots: I64) -> I64:
+    """The frontier hops to carry on from: per (node, stage) arriving, the earliest-dated hop of
+    each source party, at most :data:`REPRESENTATIVES` of them, earliest first.
+
+    One hop per (node, stage) would do for the product and date rules (the earliest-dated one
+    lets through whatever any other would); a few of different sources keep a walk that may not
+    re-enter its source from hiding another source's path.
+    """
+    key = hops.end[frontier] * width + hops.stage[frontier]
+    lo = hops.lo[frontier]
+    # Dates as their rank among the frontier's: small enough to pack under the other keys.
+    day = _dense(lo)
+    span = int(day.max()) + 1 if len(day) else 1
+    root = _dense(roots)
+    n_roots = int(root.max()) + 1 if len(root) else 1
+    order = np.argsort((key * n_roots + root) * span + day, kind="stable")
+    k, r = key[order], root[order]
+    first = np.concatenate([[True], (k[1:] != k[:-1]) | (r[1:] != r[:-1])])
+    kept = order[first]
+    kept = kept[np.argsort(key[kept] * span + day[kept], kind="stable")]
+    k = key[kept]
+    starts = np.concatenate([[True], k[1:] != k[:-1]])
+    at = np.arange(len(kept))
+    rank = at - np.maximum.accumulate(np.where(starts, at, 0))
+    return np.asarray(frontier[kept[rank < REPRESENTATIVES]])
+
+
+PARALLEL_FROM = 100_000  # hops; below this, forking costs more than a second core saves
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every kind's search reads (set before the workers fork, never pickled)."""
+
+    hops: Hops
+    own: Holdings
+    sources: list[RiskSource]
+    n: int
+    depth: int
+    max_paths: int
+    feeds: Bool
+    tolerance: int | None
+    sector_first: I64  # per hop, the goods-borne source it leaves (-1: none)
+
+
+_JOB: _Job | None = None
+
+
+def best_paths(
+    graph: Graph,
+    sources: list[RiskSource],
+    depth: int = 6,
+    ownership_threshold: float = 50.0,
+    max_paths: int = 3,
+    rules: Rules = DEFAULT_RULES,
+    workers: int = 1,
+) -> PathSet:
+    """The ``max_paths`` best paths per (node, product received, kind of risk); see the module.
+
+    Each kind of risk is searched on its own, in ``workers`` processes for large graphs.
+    """
+    global _JOB
+    hops = hop_table(graph)
+    own = holding_table(graph, ownership_threshold)
+    sector = [i for i, s in enumerate(sources) if s.kind == SECTOR]
+    _JOB = _Job(hops, own, sources, graph.size, depth, max_paths, _feeds(rules),
+                rules.date_tolerance, _sector_first_hops(hops, sources, sector))  # fmt: skip
+    kinds = list(dict.fromkeys(s.kind for s in sources))
+    if workers > 1 and len(kinds) > 1 and hops.size >= PARALLEL_FROM:
+        gc.collect()
+        gc.freeze()  # the forked workers share the tables without the collector touching them
+        try:
+            with ProcessPoolExecutor(
+                min(workers, len(kinds)), mp_context=multiprocessing.get_context("fork")
+            ) as pool:
+                found = list(pool.map(_kind, kinds))
+        finally:
+            gc.unfreeze()
+    else:
+        found = [_kind(kind) for kind in kinds]
+    _JOB = None
+    return PathSet(
+        rows=pl.concat(
+            [_own_rows(sources, hops), *(_frame(f[0], hops) for f in found)], how="vertical"
+        ),
+        steps=np.concatenate(
+            [np.full((len(sources), depth), -1, dtype=np.int64), *(f[1] for f in found)]
+        ),
+        hops=hops,
+        holdings=own,
+        dropped_walks=sum(f[2] for f in found),
+        sources=sources,
+    )
+
+
+def _kind(kind: str) -> tuple[dict[str, npt.NDArray[np.generic]], I64, int]:
+    """One kind of risk: a search per severity and basis class, then the paths to write.
+
+    numpy only: it runs in forked workers, where polars' thread pool would deadlock."""
+    assert _JOB is not None
+    job = _JOB
+    sources = job.sources
+    root_of = np.array([s.node for s in sources], dtype=np.int64)
+    members = [i for i, s in enumerate(sources) if s.kind == kind]
+    severities = sorted({SEVERITY_RANK[sources[i].severity] for i in members}, reverse=True)
+    classes: list[_Class] = []
+    for sev in severities:
+        chosen = [i for i in members if SEVERITY_RANK[sources[i].severity] >= sev]
+        if kind == SECTOR:
+            ranks = np.array([SEVERITY_RANK[x.severity] for x in sources], dtype=np.int64)
+            first_src = np.where(
+                (job.sector_first >= 0) & (ranks[np.maximum(job.sector_first, 0)] >= sev),
+                job.sector_first, -1,
+            )  # fmt: skip
+            seeds = np.empty(0, dtype=np.int64)
+            seed_src = np.empty(0, dtype=np.int64)
+            first: Bool | None = first_src >= 0
+            first_of: I64 | None = first_src
+        else:
+            seeds_map: dict[int, int] = {}
+            for i in chosen:  # one source per node: the first of the worst severity
+                node = sources[i].node
+                prev = seeds_map.get(node)
+                rank = SEVERITY_RANK[sources[i].severity]
+                if prev is None or rank > SEVERITY_RANK[sources[prev].severity]:
+                    seeds_map[node] = i
+            seeds = np.fromiter(seeds_map.keys(), dtype=np.int64, count=len(seeds_map))
+            seed_src = np.fromiter(seeds_map.values(), dtype=np.int64, count=len(seeds_map))
+            first, first_of = None, None
+        own = job.own if kind != SECTOR else _no_holdings()  # goods travel by supply only
+        for basis in (2, 1, 0):
+            classes.append(
+                _search(job.hops, own, job.n, seeds, seed_src, first, first_of, basis,
+                        job.depth, job.feeds, job.tolerance, root_of)
+            )  # fmt: skip
+    return _select(classes, job.hops, job.own, job.max_paths, job.depth)
+
+
+def _no_holdings() -> Holdings:
+    empty = np.empty(0, dtype=np.int64)
+    return Holdings(empty, empty, np.empty(0, dtype=np.int8), empty)
+
+
+def _sector_first_hops(hops: Hops, sources: list[RiskSource], chosen: list[int]) -> I64:
+    """For each hop, the goods-borne source it leaves (its supplier and HS code), or -1."""
+    table = pl.DataFrame(
+        {"start": [sources[i].node for i in chosen], "hs": [sources[i].hs_code for i in chosen],
+         "src": chosen},
+        schema={"start": pl.Int32, "hs": pl.String, "src": pl.Int64},
+    ).unique(["start", "hs"], keep="first", maintain_order=True)  # fmt: skip
+    found = hops.table.select("start", "hs").join(
+        table, on=["start", "hs"], how="left", maintain_order="left"
+    )
+    return found["src"].fill_null(-1).to_numpy().astype(np.int64)
+
+
+def _own_rows(sources: list[RiskSource], hops: Hops) -> pl.DataFrame:
+    """Zero-hop rows: each source at its own node (goods-borne: the goods it ships)."""
+    goods = hops.table.group_by("start", "hs", maintain_order=True).agg(pl.col("product").first())
+    own = pl.DataFrame(
+        {"start": [s.node for s in sources], "hs": [s.hs_code for s in sources]},
+        schema={"start": pl.Int32, "hs": pl.String},
+    ).with_row_index("source")
+    return own.join(goods, on=["start", "hs"], how="left", maintain_order="left").select(
+        pl.col("start").cast(pl.Int64).alias("node"),
+        pl.when(pl.col("hs") != "").then(pl.col("product")).otherwise(pl.lit("")).fill_null("")
+        .alias("product"),
+        pl.col("source").cast(pl.Int64),
+        pl.lit(0, dtype=pl.Int64).alias("hops"),
+        pl.lit(None, dtype=pl.Int8).alias("basis"),
+        pl.lit(0, dtype=pl.Int64).alias("routes"),
+        pl.lit(0, dtype=pl.Int64).alias("independent"),
+    )  # fmt: skip
+
+
+ROW_SCHEMA: dict[str, pl.DataType] = {
+    "node": pl.Int64(), "product": pl.String(), "source": pl.Int64(), "hops": pl.Int64(),
+    "basis": pl.Int8(), "routes": pl.Int64(), "independent": pl.Int64(),
+}  # fmt: skip
+
+
+def _select(
+    classes: list[_Class], hops: Hops, own: Holdings, k: int, depth: int
+) -> tuple[dict[str, npt.NDArray[np.generic]], I64, int]:
+    """Candidates (the best simple path through each last hop, supply or holding), the k best
+    per (node, product); returns their rows, their steps and how many last hops had only walks
+    that pass a party twice."""
+    size = hops.size
+    n_classes = len(classes)
+    levels = np.stack([c.hop_level for c in classes])
+    parents = np.stack([c.hop_parent for c in classes])
+    hop_sources = np.stack([c.hop_source for c in classes])
+    node_levels = np.stack([c.node_level for c in classes])
+    node_parents = np.stack([c.node_parent for c in classes])
+    node_sources = np.stack([c.node_source for c in classes])
+    # Which class reaches each last hop: a supply hop, or a holding whose owner the class
+    # reaches (by holdings) before the last level, the holding as strong as the class.
+    owner_levels = node_levels[:, own.start].astype(np.int64)
+    class_basis = (2 - np.arange(n_classes) % 3)[:, None]
+    reached = np.concatenate(
+        [levels >= 0, (owner_levels >= 0) & (owner_levels < depth) & (own.basis >= class_basis)],
+        axis=1,
+    )
+    step = np.flatnonzero(reached.any(axis=0))
+    cls = reached[:, step].argmax(axis=0)
+    is_hop = step < size
+    hop_id = np.where(is_hop, step, 0)
+    own_id = np.where(is_hop, 0, step - size)
+    node = np.where(is_hop, hops.end[hop_id], own.end[own_id] if len(own.end) else 0)
+    via = np.where(is_hop, hops.start[hop_id], own.start[own_id] if len(own.start) else 0)
+    product = np.where(is_hop, hops.product[hop_id], -1)
+    group = node * (len(hops.products) + 1) + product + 1
+    # Every direct supplier (or owner) that brings the risk, written or not.
+    n_via = int(max(via.max(initial=0), 0)) + 1
+    pairs = _unique(group * n_via + via)[0] // n_via
+    groups, at_first = _unique(pairs)
+    routes_of = np.diff(np.append(at_first, len(pairs)))
+    routes = routes_of[np.searchsorted(groups, group)]
+    n_steps = size + len(own.start) + 1
+
+    def length(c: I64) -> I64:
+        return np.where(is_hop, levels[c, hop_id], node_levels[c, own.start[own_id]] + 1 if
+                        len(own.start) else 0).astype(np.int64)  # fmt: skip
+
+    hop_len = length(cls)
+    steps = np.full((len(step), depth), -1, dtype=np.int64)
+    checked = np.zeros(len(step), dtype=bool)
+    dropped = 0
+    while True:
+        alive = np.flatnonzero(cls >= 0)
+        rank_key = (group[alive] * n_classes + cls[alive]) * (depth + 1) + hop_len[alive]
+        order = alive[np.argsort(rank_key * n_steps + step[alive], kind="stable")]
+        g = group[order]
+        first = np.concatenate([[True], g[1:] != g[:-1]])
+        at = np.arange(len(order))
+        rank = at - np.maximum.accumulate(np.where(first, at, 0))
+        top = order[rank < k]
+        pending = top[~checked[top]]
+        if not len(pending):
+            break
+        built = _rebuild(cls[pending], step[pending], parents, node_levels, node_parents, hops,
+                         own, depth)  # fmt: skip
+        steps[pending] = built
+        checked[pending] = True
+        bad = pending[~_simple(built, hops, own)]
+        # The best walk through this last hop passes a party twice: try the next class.
+        later = reached[:, step[bad]] & (np.arange(n_classes)[:, None] > cls[bad][None, :])
+        has = later.any(axis=0)
+        dropped += int((~has).sum())
+        cls[bad[has]] = later[:, has].argmax(axis=0)
+        cls[bad[~has]] = -1
+        checked[bad] = False
+        hop_len = length(np.maximum(cls, 0))
+    top = top[np.argsort(((group[top] * n_classes + cls[top]) * (depth + 1) + hop_len[top])
+                         * n_steps + step[top], kind="stable")]  # fmt: skip
+    c = cls[top]
+    sources = np.where(
+        is_hop[top], hop_sources[c, hop_id[top]],
+        node_sources[c, own.start[own_id[top]]] if len(own.start) else -1,
+    )  # fmt: skip
+    kept = steps[top]
+    columns = {
+        "node": node[top],
+        "product": product[top],  # an index into hops.products, -1 for a holding
+        "source": sources,
+        "hops": (kept >= 0).sum(axis=1),
+        "basis": (2 - c % 3).astype(np.int8),
+        "routes": routes[top],
+        "independent": _independent(group[top], kept, hops, own),
+    }
+    return columns, kept, dropped
+
+
+def _frame(columns: dict[str, npt.NDArray[np.generic]], hops: Hops) -> pl.DataFrame:
+    names = pl.Series("names", ["", *hops.products], dtype=pl.String)
+    return (
+        pl.DataFrame({**columns, "product": names.gather(columns["product"] + 1)})
+        .select(list(ROW_SCHEMA))
+        .cast(pl.Schema(ROW_SCHEMA))
+    )
+
+
+def _rebuild(
+    cls: I64,
+    step: I64,
+    parents: I64,
+    node_levels: npt.NDArray[np.int8],
+    node_parents: I64,
+    hops: Hops,
+    own: Holdings,
+    depth: int,
+) -> I64:
+    """Each candidate's steps from its source, padded with -1 to ``depth`` columns."""
+    size = hops.size
+    m = len(step)
+    back = np.full((m, depth), -1, dtype=np.int64)  # steps from the last one backwards
+    count = np.zeros(m, dtype=np.int64)
+    rows = np.arange(m)
+    is_own = step >= size
+    hop = np.where(is_own, -1, step)
+    node = np.zeros(m, dtype=np.int64)
+    if is_own.any():
+        node[is_own] = own.start[step[is_own] - size]
+        back[is_own, 0] = step[is_own]
+        count[is_own] = 1
+    for _ in range(depth):  # supply hops, back to the first
+        active = hop >= 0
+        if not active.any():
+            break
+        back[rows[active], count[active]] = hop[active]
+        count[active] += 1
+        node[active] = hops.start[hop[active]]
+        nxt = np.full(m, -1, dtype=np.int64)
+        nxt[active] = parents[cls[active], hop[active]]
+        hop = nxt
+    for _ in range(depth):  # holdings, back to the source
+        edge = node_parents[cls, node]
+        active = (edge >= 0) & (node_levels[cls, node] > 0) & (count < depth)
+        if not active.any():
+            break
+        back[rows[active], count[active]] = size + edge[active]
+        count[active] += 1
+        node[active] = own.start[edge[active]]
+    index = count[:, None] - 1 - np.arange(depth)[None, :]
+    return np.where(index >= 0, np.take_along_axis(back, np.clip(index, 0, None), axis=1), -1)
+
+
+def step_ends(hops: Hops, own: Holdings) -> I64:
+    """The node each step arrives at (hops, then holdings)."""
+    return np.concatenate([hops.end, own.end])
+
+
+def _simple(steps: I64, hops: Hops, own: Holdings) -> Bool:
+    """Whether each path visits every party once (the source, then each step's end)."""
+    ends = step_ends(hops, own)
+    roots = _roots(steps, hops, own)
+    nodes = np.where(steps >= 0, ends[np.clip(steps, 0, None)], -1 - np.arange(steps.shape[1]))
+    nodes = np.concatenate([roots[:, None], nodes], axis=1)
+    ordered = np.sort(nodes, axis=1)
+    return np.asarray(~(ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+
+
+def _roots(steps: I64, hops: Hops, own: Holdings) -> I64:
+    """The party each path starts at (the start of its first step)."""
+    starts = np.concatenate([hops.start, own.start])
+    return np.asarray(starts[np.clip(steps[:, 0], 0, None)])
+
+
+def _independent(group: I64, steps: I64, hops: Hops, own: Holdings) -> I64:
+    """Per group (rows sorted by group): how many of its paths share no party between source
+    and node, greedily, shortest first; the same count on each of the group's rows."""
+    m, depth = steps.shape
+    out = np.ones(m, dtype=np.int64)
+    if m == 0:
+        return out
+    first = np.concatenate([[True], group[1:] != group[:-1]])
+    ids = np.cumsum(first) - 1
+    sizes = np.bincount(ids)
+    multi = np.flatnonzero(sizes[ids] > 1)  # a group of one path has one independent path
+    if not len(multi):
+        return out
+    ids = ids[multi]
+    ids = _dense(ids)
+    n_groups = int(ids.max()) + 1
+    sub = steps[multi]
+    ends = step_ends(hops, own)
+    count = (sub >= 0).sum(axis=1)
+    inner = np.where(sub >= 0, ends[np.clip(sub, 0, None)], -1)
+    inner[np.arange(len(sub)), count - 1] = -1  # the node itself is not inside its paths
+    order = np.lexsort((count, ids))  # shortest first within each group
+    sorted_ids = ids[order]
+    starts = np.concatenate([[True], sorted_ids[1:] != sorted_ids[:-1]])
+    at = np.arange(len(order))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = at - np.maximum.accumulate(np.where(starts, at, 0))
+    accepted = ranks == 0
+    used = inner[order[starts]]  # the shortest path of each group is in
+    for r in range(1, int(ranks.max()) + 1):
+        rows = np.flatnonzero(ranks == r)
+        mine = inner[rows]
+        clash = (mine[:, :, None] == used[ids[rows]][:, None, :]) & (mine[:, :, None] >= 0)
+        ok = ~clash.any(axis=(1, 2))
+        accepted[rows[ok]] = True
+        grown = np.full((n_groups, used.shape[1] + depth), -1, dtype=np.int64)
+        grown[:, : used.shape[1]] = used
+        grown[ids[rows[ok]], used.shape[1] :] = mine[ok]
+        used = grown
+    out[multi] = np.bincount(ids, weights=accepted, minlength=n_groups).astype(np.int64)[ids]
+    return out

@@ -1,0 +1,83 @@
+"""Supply chains traced in the web workspace: their files, the trace's results, who uploaded them.
+
+A chain is stored whole once traced, never updated: the map's data (risks per party, findings
+with their paths hop by hop), the graph as the exporters wrote it (Cytoscape JSON, GraphML) and
+the findings CSV, so that what a user downloads is what was traced. The rows are made by
+:mod:`sourcetrace.web.chain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import JSON, Column, Connection, Engine, Integer, String, Table, Text, select
+
+from sourcetrace.store.db import metadata
+
+EXPORTS = ("cytoscape", "graphml", "findings_csv")
+"""The stored texts a chain can be downloaded as."""
+
+chains = Table(
+    "chains",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),  # the supply-links file's name
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("files", JSON, nullable=False),  # [{"role", "filename", "file_hash"}]
+    Column("settings", JSON, nullable=False),  # the trace's depth, thresholds and caps
+    Column("lists", JSON, nullable=False),  # [{"name", "version"}] the parties were screened on
+    Column("counts", JSON, nullable=False),  # parties, links, holdings, findings by severity
+    Column("map", JSON, nullable=False),  # see sourcetrace.web.chain.map_data
+    Column("cytoscape", Text, nullable=False),
+    Column("graphml", Text, nullable=False),
+    Column("findings_csv", Text, nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """One stored chain; ``map`` is None when it was read without it (for lists)."""
+
+    id: int
+    name: str
+    created_at: str
+    created_by: str
+    files: list[dict[str, str]]
+    settings: dict[str, Any]
+    lists: list[dict[str, str]]
+    counts: dict[str, int]
+    map: dict[str, Any] | None = None
+
+
+_SUMMARY = [c for c in chains.c if c.name not in ("map", *EXPORTS)]
+
+
+def insert_chain(conn: Connection, values: dict[str, Any]) -> int:
+    """Store a traced chain in the caller's transaction; returns its id."""
+    result = conn.execute(chains.insert().values(**values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get_chain(engine: Engine, chain_id: int) -> Chain | None:
+    """One chain with its map data."""
+    with engine.connect() as conn:
+        row = conn.execute(select(*_SUMMARY, chains.c.map).where(chains.c.id == chain_id)).first()
+    return None if row is None else Chain(**row._mapping)
+
+
+def list_chains(engine: Engine, limit: int = 100) -> list[Chain]:
+    """The newest chains first, without their map data."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(*_SUMMARY).order_by(chains.c.id.desc()).limit(limit)).all()
+    return [Chain(**r._mapping) for r in rows]
+
+
+def chain_export(engine: Engine, chain_id: int, export: str) -> str | None:
+    """One of the stored :data:`EXPORTS` of a chain; None if there is no such chain."""
+    if export not in EXPORTS:
+        raise ValueError(export)
+    with engine.connect() as conn:
+        value = conn.execute(select(chains.c[export]).where(chains.c.id == chain_id)).scalar()
+    return None if value is None else str(value)

@@ -1,0 +1,212 @@
+"""Best paths at scale agree with the exact path search, and are written as it writes them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sourcetrace.graph.build import build_graph
+from sourcetrace.graph.findings import findings_frame, paths_frame
+from sourcetrace.graph.model import Graph
+from sourcetrace.graph.paths import PathSet, best_paths, step_ends
+from sourcetrace.graph.risks import LIST, SEVERITY_RANK, RiskSource, sector_risks
+from sourcetrace.graph.trace import Rules, trace
+from tests.graph.chains import graph, links_frame, node
+
+# Two garment makers buy fabric woven from Huafu's yarn; the brand buys from both.
+CHAIN = [
+    ("Meridian Knitting Co", "Listed Spinning Co", "yarn", "5205.12", "1", "kg", "observed"),
+    ("Lakeside Weaving Co", "Listed Spinning Co", "yarn", "5205.12", "1", "kg", "declared"),
+    ("Harbour Garments Ltd", "Meridian Knitting Co", "fabric", "6006.22", "1", "kg", "observed"),
+    ("Eastbay Apparel Co", "Lakeside Weaving Co", "fabric", "5208.32", "1", "kg", "observed"),
+    ("Northwind Outfitters Ltd", "Harbour Garments Ltd", "t-shirts", "6109.10", "1", "pcs",
+     "observed"),
+    ("Northwind Outfitters Ltd", "Eastbay Apparel Co", "t-shirts", "6109.10", "1", "pcs",
+     "inferred"),
+]  # fmt: skip
+
+
+def _listed(g: Graph) -> RiskSource:
+    return RiskSource(node(g, "Listed Spinning Co"), LIST, "high", "match 'Listed Spinning Co'")
+
+
+def _rows(g: Graph, paths: PathSet, name: str) -> list[dict[str, object]]:
+    return [r for r in paths.rows.iter_rows(named=True) if r["node"] == node(g, name)]
+
+
+def test_the_best_path_through_each_supplier_best_first() -> None:
+    g = graph(CHAIN)
+    paths = best_paths(g, [_listed(g)], max_paths=3)
+    brand = _rows(g, paths, "Northwind Outfitters Ltd")
+    assert [(r["product"], r["hops"], r["basis"], r["routes"]) for r in brand] == [
+        ("t-shirts", 3, 2, 2),  # all observed, through Harbour
+        ("t-shirts", 3, 0, 2),  # the inferred link from Eastbay
+    ]
+    assert {r["independent"] for r in brand} == {2}  # Meridian and Lakeside: no party shared
+
+
+def test_max_paths_caps_the_rows_not_the_routes() -> None:
+    g = graph(CHAIN)
+    brand = _rows(g, best_paths(g, [_listed(g)], max_paths=1), "Northwind Outfitters Ltd")
+    assert [(r["basis"], r["routes"], r["independent"]) for r in brand] == [(2, 2, 1)]
+
+
+def test_written_like_the_exact_trace() -> None:
+    g = graph(CHAIN)
+    risk = _listed(g)
+    exact = findings_frame(g, trace(g, [risk]).findings)
+    large = paths_frame(g, best_paths(g, [risk], max_paths=10)).with_columns(
+        pl.col(c).cast(pl.String) for c in ("risk", "severity", "checklist")
+    )
+    key = ["node", "product", "risk", "path", "hops", "basis", "evidence", "severity", "checklist"]
+    assert sorted(large.select(key).rows()) == sorted(exact.select(key).rows())
+    assert (
+        exact.filter(pl.col("hops") > 0)["routes"].to_list()
+        == large.filter(pl.col("hops") > 0)["routes"].to_list()
+    )
+
+
+def test_ownership_then_supply() -> None:
+    rows = [("Northwind Outfitters Ltd", "Subsidiary Spinning Co", "yarn", "5205", "1", "kg",
+             "observed")]  # fmt: skip
+    g = graph(rows, [("Listed Parent Co", "Subsidiary Spinning Co", "70")])
+    paths = best_paths(g, [RiskSource(node(g, "Listed Parent Co"), LIST, "high", "listed")])
+    ends = step_ends(paths.hops, paths.holdings)
+    found = {
+        (g.name(r["node"]), r["product"], tuple(g.name(int(ends[s])) for s in steps if s >= 0))
+        for r, steps in zip(paths.rows.iter_rows(named=True), paths.steps, strict=True)
+    }
+    assert found == {
+        ("Listed Parent Co", "", ()),
+        ("Subsidiary Spinning Co", "", ("Subsidiary Spinning Co",)),
+        ("Northwind Outfitters Ltd", "yarn", ("Subsidiary Spinning Co", "Northwind Outfitters Ltd")),
+    }  # fmt: skip
+
+
+GOODS = [("cotton", "5201.00"), ("yarn", "5205.12"), ("fabric", "5208.32"), ("t-shirts", "6109.10"),
+         ("caustic soda", "2815.12"), ("machine parts", "8448.59")]  # fmt: skip
+DATES = ["", "2026-01-05", "2026-02-10", "2026-03-20", "2026-02"]
+BASES = ["inferred", "declared", "observed"]
+
+
+def _random_graph(
+    edges: list[tuple[int, int, int, int, int]], holdings: list[tuple[int, int]]
+) -> Graph | None:
+    rows = [(f"Party {b} Co", f"Party {a} Co", GOODS[p][0], GOODS[p][1], "1", "kg", BASES[v])
+            for a, b, p, v, _ in edges if a != b]  # fmt: skip
+    if not rows:
+        return None
+    dates = [DATES[d] for a, b, _, _, d in edges if a != b]
+    own = [(f"Party {a} Co", f"Party {b} Co", "60") for a, b in holdings if a != b]
+    frame = links_frame(rows, date=dates)
+    owned = (
+        pl.DataFrame({"owner": [o[0] for o in own], "owned": [o[1] for o in own],
+                      "share": [o[2] for o in own], "evidence": ["registry"] * len(own)})
+        if own else None
+    )  # fmt: skip
+    return build_graph(frame, "links.csv", owned, "ownership.csv")
+
+
+def _sources(g: Graph, listed: list[tuple[int, int]]) -> list[RiskSource]:
+    out = []
+    for n, high in listed:
+        name = f"Party {n} Co"
+        if any(name in x.names for x in g.nodes):
+            out.append(RiskSource(node(g, name), LIST, "high" if high else "medium", name))
+    return out + sector_risks(g)
+
+
+def _exact(g: Graph, sources: list[RiskSource], depth: int, rules: Rules) -> tuple[
+    dict[tuple[int, str, str], tuple[int, int, int]], dict[tuple[int, str, str], set[int]],
+    set[tuple[int, str, str, int, tuple[int, ...]]],
+]:  # fmt: skip
+    best: dict[tuple[int, str, str], tuple[int, int, int]] = {}
+    routes: dict[tuple[int, str, str], set[int]] = defaultdict(set)
+    every = set()
+    for f in trace(g, sources, depth=depth, rules=rules).findings:
+        if not f.hops:
+            continue
+        key = (f.node, f.product, f.risk.kind)
+        score = (SEVERITY_RANK[f.risk.severity], f.basis.rank, -len(f.hops))  # type: ignore[union-attr]
+        best[key] = max(best.get(key, score), score)
+        routes[key].add(f.hops[-1].start)
+        every.add((*key, f.risk.node, f.nodes))
+    return best, routes, every
+
+
+def _large(g: Graph, sources: list[RiskSource], depth: int, rules: Rules) -> tuple[
+    dict[tuple[int, str, str], tuple[int, int, int]], dict[tuple[int, str, str], int],
+    set[tuple[int, str, str, int, tuple[int, ...]]],
+]:  # fmt: skip
+    paths = best_paths(g, sources, depth=depth, max_paths=50, rules=rules)
+    ends = step_ends(paths.hops, paths.holdings)
+    best: dict[tuple[int, str, str], tuple[int, int, int]] = {}
+    routes: dict[tuple[int, str, str], int] = {}
+    written = set()
+    for r, steps in zip(paths.rows.iter_rows(named=True), paths.steps, strict=True):
+        if not r["hops"]:
+            continue
+        s = sources[r["source"]]
+        key = (r["node"], r["product"], s.kind)
+        score = (SEVERITY_RANK[s.severity], r["basis"], -r["hops"])
+        best[key] = max(best.get(key, score), score)
+        routes[key] = r["routes"]
+        written.add((*key, s.node, (s.node, *(int(ends[x]) for x in steps if x >= 0))))
+    return best, routes, written
+
+
+edge_lists = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, len(GOODS) - 1),
+              st.integers(0, 2), st.integers(0, len(DATES) - 1)),
+    min_size=1, max_size=16,
+)  # fmt: skip
+listed = st.lists(st.tuples(st.integers(0, 6), st.booleans()), min_size=1, max_size=3)
+holdings = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=3)
+rules = st.builds(Rules, st.booleans(), st.sampled_from([None, 0, 30]))
+
+
+@settings(max_examples=80, deadline=None)
+@given(edge_lists, holdings, listed, st.integers(1, 5), rules)
+def test_agrees_with_the_exact_trace_on_chains_without_cycles(
+    edges: list[tuple[int, int, int, int, int]],
+    own: list[tuple[int, int]],
+    chosen: list[tuple[int, bool]],
+    depth: int,
+    rule: Rules,
+) -> None:
+    """Without cycles every walk is a path: the best severity, basis and hops per (node,
+    product, kind), and the routes, are exactly those of the full enumeration."""
+    forward = [(min(a, b), max(a, b), p, v, d) for a, b, p, v, d in edges]
+    g = _random_graph(forward, [(min(a, b), max(a, b)) for a, b in own])
+    if g is None:
+        return
+    sources = _sources(g, chosen)
+    best, routes, every = _exact(g, sources, depth, rule)
+    got, got_routes, written = _large(g, sources, depth, rule)
+    assert got == best
+    assert got_routes == {k: len(v) for k, v in routes.items()}
+    assert written <= every
+
+
+@settings(max_examples=80, deadline=None)
+@given(edge_lists, holdings, listed, st.integers(1, 5), rules)
+def test_only_real_paths_on_chains_with_cycles(
+    edges: list[tuple[int, int, int, int, int]],
+    own: list[tuple[int, int]],
+    chosen: list[tuple[int, bool]],
+    depth: int,
+    rule: Rules,
+) -> None:
+    """With cycles (returns, trading back and forth) every path written is one the exact search
+    finds, and never better than its best."""
+    g = _random_graph(edges, own)
+    if g is None:
+        return
+    sources = _sources(g, chosen)
+    best, _, every = _exact(g, sources, depth, rule)
+    got, _, written = _large(g, sources, depth, rule)
+    assert written <= every
+    assert all(key in best and score <= best[key] for key, score in got.items())
