@@ -1,11 +1,22 @@
-"""The real web app on a temporary SQLite store, an analyst account and an API key."""
+"""The real web app on a temporary SQLite store, an analyst account and an API key; real servers.
+
+``serve`` starts ``sourcetrace serve`` as a subprocess on 127.0.0.1 (the only address these tests
+contact) and stops or kills it; every server a test started is gone when the test ends.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -66,3 +77,80 @@ def analyst(client: TestClient) -> str:
     )
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/jobs").text)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``sourcetrace serve`` in a subprocess of its own session, logging to a file."""
+
+    def __init__(self, db_url: str, log: Path, *args: str, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        command = [sys.executable, "-m", "sourcetrace", "serve", "--host", "127.0.0.1"]
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [*command, "--port", str(self.port), "--db", db_url, *args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # so that its worker processes can be signalled with it
+            )
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the server ended ({self.process.returncode}):\n{self.output()}")
+            try:
+                if httpx.get(f"{self.base}/login", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        pytest.fail(f"the server did not answer within {timeout:.0f} s:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", "replace")[-3000:]
+
+    def kill(self) -> None:
+        """SIGKILL, to the server and every process of its session: no chance to clean up."""
+        self._signal(signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then SIGKILL if it has not ended in time; returns the exit code."""
+        if self.process.poll() is None:
+            self._signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.process.returncode
+
+    def _signal(self, sig: int) -> None:
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture()
+def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start servers on a store (``serve(db_url, *args)``); all are stopped after the test."""
+    started: list[Server] = []
+
+    def start(db_url: str, *args: str, port: int | None = None, ready: bool = True) -> Server:
+        server = Server(db_url, tmp_path / f"server-{len(started)}.log", *args, port=port)
+        started.append(server)
+        if ready:
+            server.wait_ready()
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -17,6 +17,7 @@ from rich.table import Table
 from sourcetrace import __version__
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.engines.base import BulkSummary
+from sourcetrace.errors import OutputError
 from sourcetrace.io.writers import atomic_path
 from sourcetrace.lists.ftm import file_hash
 from sourcetrace.matching.score import ALGORITHM
@@ -83,12 +84,19 @@ def screen(
             stored=stored, encoding=encoding, settings=settings,
         )
         if output is not None:
-            summary, used, column = screen_file(
-                input, output, engine=engine.value, workers=workers, chunk_rows=chunk_rows,
-                resume=resume, skip_bad_rows=skip_bad_rows,
-                progress=lambda n: bar.update(task, advance=n, visible=True),
-                **common,  # type: ignore[arg-type]
-            )
+            try:
+                summary, used, column = screen_file(
+                    input, output, engine=engine.value, workers=workers, chunk_rows=chunk_rows,
+                    resume=resume, skip_bad_rows=skip_bad_rows,
+                    progress=lambda n: bar.update(task, advance=n, visible=True),
+                    **common,  # type: ignore[arg-type]
+                )
+            except OSError as exc:  # reading errors are InputErrors: this is a write, a full disk
+                raise OutputError(
+                    f"cannot write: {_reason(exc)}; no output was written (make room, then run "
+                    "again with --resume to carry on from the chunks already screened)",
+                    path=output,
+                ) from None
         else:
             def progress(done: int, total: int) -> None:
                 if total >= settings.progress_min_rows:
@@ -130,8 +138,18 @@ def write_run_record(
         "rows": summary.rows,
     }
     path = output.with_name(output.name + ".run.json")
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        # Results without the record of how they were made are not the output contract's.
+        output.unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {_reason(exc)}; no output was written", path=path) from None
+
+
+def _reason(exc: OSError) -> str:
+    # polars raises OSError("No space left on device (os error 28)") with no errno or strerror.
+    return exc.strerror or str(exc)
 
 
 def print_summary(

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import gc
+import socket
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from sourcetrace.errors import ConfigError
 from sourcetrace.review import accounts, audit
 from sourcetrace.review.db import ROLES, make_engine
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 DbOption = Annotated[
     str | None,
@@ -35,6 +41,14 @@ def serve(
             help="Server processes (each holds its own matcher and screens one upload at a time)"
         ),
     ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request on stderr (off by default: it costs CPU per request, and "
+            "the audit log records every change)",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Run the web workspace and the yente-compatible /match API."""
@@ -42,28 +56,166 @@ def serve(
 
     import uvicorn
 
-    from sourcetrace.web.app import create_app
-
-    app = create_app(db)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
             f"serving on {host} without TLS: put a TLS proxy in front and set SOURCETRACE_HTTPS_ONLY=1",
             err=True,
         )
-    if not accounts.list_users(app.state.sourcetrace.engine):
-        typer.echo(
-            "no accounts yet: create one with `sourcetrace users add NAME --role admin`", err=True
-        )
     if workers > 1:
+        if not accounts.list_users(make_engine(db)):
+            typer.echo(NO_ACCOUNTS, err=True)
         # Each worker process builds its app from the same store, named in the environment.
         if db:
             os.environ["SOURCETRACE_DB"] = db
+        serve_processes(host, port, workers, access_log=access_log)
+        return
+    from sourcetrace.web.app import create_app
+
+    app = create_app(db)
+    gc.freeze()  # as served_app() does, for the one process
+    if not accounts.list_users(app.state.sourcetrace.engine):
+        typer.echo(NO_ACCOUNTS, err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
+
+
+NO_ACCOUNTS = "no accounts yet: create one with `sourcetrace users add NAME --role admin`"
+STARTUP_FAILURE = 3
+"""Exit code of a server process that could not start (uvicorn's): not worth starting again."""
+PR_SET_PDEATHSIG = 1
+"""Linux prctl(2) option: the signal a process gets when its parent ends."""
+
+
+def served_app() -> FastAPI:
+    """The app of one server process (``--workers``), on the store ``SOURCETRACE_DB`` names.
+
+    What the app built at start-up, the matcher's index above all (some 300,000 objects), is
+    frozen out of the garbage collector's sight: a full collection over it takes about 100 ms,
+    a pause that every request in flight would wait through.
+    """
+    from sourcetrace.web.app import create_app
+
+    app = create_app()
+    gc.freeze()
+    return app
+
+
+def serve_processes(host: str, port: int, workers: int, *, access_log: bool) -> None:
+    """Serve :func:`served_app` from ``workers`` processes until SIGINT or SIGTERM.
+
+    On Linux each process listens on a socket of its own (``SO_REUSEPORT``), and the kernel
+    spreads connections evenly over them. uvicorn's own ``--workers`` share one socket, and
+    whichever process wakes first takes every connection waiting: of 50 clients connecting at
+    once, 42 went to one process and 8 to the other, which then idled while the first fell
+    behind. Elsewhere, uvicorn's workers. A process that ends is started again, unless it could
+    not start at all.
+    """
+    import multiprocessing
+    import os
+    import signal
+    import sys
+    import time
+
+    import uvicorn
+
+    if sys.platform != "linux" or not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(
-            "sourcetrace.web.app:create_app", factory=True, host=host, port=port,
-            workers=workers, log_level="warning",
+            "sourcetrace.cli.serve:served_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info" if access_log else "warning",
+            access_log=access_log,
         )
         return
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    try:
+        # A plain bind fails when anything listens there already, a server of ours included.
+        listener(host, port, reuse_port=False).close()
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    spawn = multiprocessing.get_context("spawn")
+
+    def start() -> multiprocessing.process.BaseProcess:
+        process = spawn.Process(target=_serve_one, args=(host, port, access_log, os.getpid()))
+        process.start()
+        return process
+
+    # The handler only notes the signal: taking a lock in a signal handler can deadlock.
+    signals: list[int] = []
+    handlers = {
+        sig: signal.signal(sig, lambda sig, _frame: signals.append(sig))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    processes = [start() for _ in range(workers)]
+    failed = False
+    try:
+        while not signals and not failed:
+            time.sleep(0.5)
+            for i, process in enumerate(processes):
+                if process.is_alive():
+                    continue
+                if process.exitcode == STARTUP_FAILURE:
+                    failed = True
+                    break
+                typer.echo(
+                    f"server process {process.pid} ended ({process.exitcode}): restarting", err=True
+                )
+                processes[i] = start()
+    finally:
+        for process in processes:
+            process.terminate()  # uvicorn answers the requests in flight, then ends
+        for process in processes:
+            process.join(30)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    if failed:
+        raise ConfigError("a server process could not start: see the messages above")
+
+
+def listener(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (not yet listening)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _serve_one(host: str, port: int, access_log: bool, parent: int) -> None:
+    """One server process of :func:`serve_processes`, on a socket of its own."""
+    import ctypes
+    import os
+    import signal
+    import sys
+
+    import uvicorn
+
+    # Ended with its parent, even a killed one: a server left behind would hold the port.
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        sys.exit(0)
+    try:
+        sock = listener(host, port, reuse_port=True)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        sys.exit(STARTUP_FAILURE)
+    config = uvicorn.Config(
+        "sourcetrace.cli.serve:served_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def users_add(

@@ -240,8 +240,10 @@ class ListStore:
                         list_entities.insert(), [{**r, "version_id": version_id} for r in rows]
                     )
         except SQLAlchemyError as exc:
+            # The database's own words ("database or disk is full"), not the statement and values.
+            reason = getattr(exc, "orig", None) or exc
             raise ListError(
-                f"could not store the list version, nothing was stored: {exc}"
+                f"could not store the list version, nothing was stored: {reason}"
             ) from None
         return ListVersion(id=version_id, **values), True  # type: ignore[arg-type]
 

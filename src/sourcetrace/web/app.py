@@ -22,7 +22,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
 from starlette.exceptions import HTTPException
-from starlette.middleware.base import RequestResponseEndpoint
 from starlette.middleware.sessions import SessionMiddleware
 
 from sourcetrace.matching.score import Matcher
@@ -33,9 +32,14 @@ from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
-from sourcetrace.web.routes import admin, exports, jobs, login, reports, review
+from sourcetrace.web.routes import admin, chains, exports, jobs, login, reports, review
 from sourcetrace.web.runner import JobRunner
-from sourcetrace.web.security import ApiAuthRequired, LoginRequired
+from sourcetrace.web.security import (
+    ApiAuthRequired,
+    LoginRequired,
+    SecurityHeaders,
+    VerifiedKeys,
+)
 from sourcetrace.web.state import HERE, AppState
 
 API_PREFIXES = ("/match", "/api/")
@@ -62,6 +66,7 @@ def create_app(
         lists=used,
         templates=make_templates(),
         runner=JobRunner(engine, settings),
+        keys=VerifiedKeys(engine),
     )
     app = FastAPI(
         title="sourcetrace",
@@ -80,11 +85,12 @@ def create_app(
         same_site="strict",
         https_only=config.https_only,
     )
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (login, jobs, review, reports, exports, admin):
-        app.include_router(module.router)
+    # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
+    for module in (login, jobs, review, reports, exports, admin, chains):
+        app.include_router(module.router)
     app.include_router(jobs_api.router)
     _add_handlers(app)
     return app
@@ -93,12 +99,13 @@ def create_app(
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Screening jobs run while the app serves; stopping fails the unfinished ones (interrupted)."""
-    runner: JobRunner = app.state.sourcetrace.runner
-    await run_in_threadpool(runner.start)
+    st: AppState = app.state.sourcetrace
+    await run_in_threadpool(st.runner.start)
     try:
         yield
     finally:
-        await run_in_threadpool(runner.stop)
+        await run_in_threadpool(st.runner.stop)
+        st.keys.close()
 
 
 @lru_cache(maxsize=4)
@@ -116,20 +123,6 @@ def _stored_secret(engine: Engine) -> str:
             value = secrets.token_urlsafe(48)
             conn.execute(meta.insert().values(key="session_secret", value=value))
     return str(value)
-
-
-async def _security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    response = await call_next(request)
-    # Only this site's own scripts, styles and images; no framing.
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 def _wants_json(request: Request) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -17,12 +17,15 @@ from sourcetrace.web.config import WebConfig
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.throttle import LoginThrottle
 
+if TYPE_CHECKING:
+    from sourcetrace.web.security import VerifiedKeys
+
 HERE = Path(__file__).resolve().parent
 
 
 @dataclass(slots=True)
 class AppState:
-    """The store, the matcher over the bundled lists, the page templates and the job runner."""
+    """The store, the matcher over the bundled lists, the templates, the job runner, known keys."""
 
     engine: Engine
     settings: Settings
@@ -31,13 +34,19 @@ class AppState:
     lists: list[ListUsed]
     templates: Jinja2Templates
     runner: JobRunner
+    keys: VerifiedKeys
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
-def state(request: Request) -> AppState:
-    """The app's shared state, for a route's dependencies."""
+def app_state(request: Request) -> AppState:
+    """The app's shared state, reached from a request."""
     st: AppState = request.app.state.sourcetrace
     return st
+
+
+async def state(request: Request) -> AppState:
+    """The app's shared state, for a route's dependencies (async: no trip to a worker thread)."""
+    return app_state(request)
 
 
 StateDep = Annotated[AppState, Depends(state)]

@@ -2,29 +2,32 @@
 
 The matcher over the bundled lists is built once at start-up; each query's names (``name``,
 ``alias``, ...) are matched and the best score per listed entity is kept.
+
+The answer is built as plain data and written with orjson: its shape is
+:class:`~sourcetrace.web.api.models.EntityMatchResponse`, which documents it in the OpenAPI
+schema, but validating the answer against the model on the way out cost more CPU than the match.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+import orjson
+import pydantic_core
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.web.api.models import (
     EntityExample,
-    EntityMatches,
     EntityMatchQuery,
     EntityMatchResponse,
     FeatureDoc,
-    FeatureResult,
-    ScoredEntityResponse,
-    TotalSpec,
 )
 from sourcetrace.web.security import ApiViewer
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, app_state
 
 router = APIRouter(tags=["Matching"])
 
@@ -34,6 +37,9 @@ ORG_SCHEMAS = {"Company", "Organization", "PublicBody"}
 ANY_SCHEMAS = {"LegalEntity", "Thing"}
 PERSON_SCHEMAS = {"Person"}
 MAX_QUERIES = 1000
+INLINE_LOOKUPS = 8
+"""Requests needing at most this many lookups (names times identifiers, about 0.1 ms each) are
+matched on the event loop; larger ones on a worker thread, so that they hold up no other request."""
 ALGORITHMS = {ALGORITHM, "best", "default"}
 FEATURE = ALGORITHM.replace("-", "_")
 FEATURES: dict[str, FeatureDoc] = {
@@ -49,12 +55,23 @@ FEATURES: dict[str, FeatureDoc] = {
         url="",
     ),
 }
+MATCHER = {key: doc.model_dump() for key, doc in FEATURES.items()}
 
 
 def _values(example: EntityExample, prop: str) -> list[str]:
     raw = example.properties.get(prop, [])
     values = raw if isinstance(raw, list) else [raw]
     return [str(v).strip() for v in values if isinstance(v, str | int | float) and str(v).strip()]
+
+
+def _lookups(example: EntityExample) -> int:
+    """How many matcher lookups the example asks for, at most (before empty values are dropped)."""
+
+    def count(props: tuple[str, ...]) -> int:
+        values = [example.properties[p] for p in props if p in example.properties]
+        return sum(len(v) if isinstance(v, list) else 1 for v in values)
+
+    return max(1, count(NAME_PROPS)) * max(1, count(ID_PROPS))
 
 
 def _compatible(query_schema: str, entity: ListedEntity) -> bool:
@@ -114,29 +131,60 @@ def match_one(st: AppState, example: EntityExample, dataset: str) -> list[Hit]:
     return ranked
 
 
-def scored(hit: Hit, threshold: float | None) -> ScoredEntityResponse:
+def scored(hit: Hit, threshold: float | None) -> dict[str, Any]:
+    """One result as :class:`~sourcetrace.web.api.models.ScoredEntityResponse` has it."""
     e = hit.entity
     by_id = any(r.startswith("USCC ") for r in hit.reasons)
-    features = {FEATURE: round(hit.score, 4)}
-    explanations = {
-        FEATURE: FeatureResult(score=round(hit.score, 4), detail="; ".join(hit.reasons))
-    }
+    score = round(hit.score, 4)
+    features = {FEATURE: score}
+    explanations = {FEATURE: {"score": score, "detail": "; ".join(hit.reasons)}}
     if by_id:
         features["identifier_match"] = 1.0
-        explanations["identifier_match"] = FeatureResult(score=1.0, detail=hit.reasons[0])
+        explanations["identifier_match"] = {"score": 1.0, "detail": hit.reasons[0]}
     match = hit.decision is Decision.MATCH if threshold is None else hit.score >= threshold
-    return ScoredEntityResponse(
-        id=e.id,
-        caption=e.caption,
-        schema=e.schema,
-        properties=_properties(e),
-        datasets=[e.dataset] if e.dataset else [],
-        score=round(hit.score, 4),
-        features=features,
-        explanations=explanations,
-        match=match,
-        decision=hit.decision.value,
-    )
+    return {
+        "id": e.id,
+        "caption": e.caption,
+        "schema": e.schema,
+        "properties": _properties(e),
+        "datasets": [e.dataset] if e.dataset else [],
+        "referents": [],
+        "target": True,
+        "first_seen": None,
+        "last_seen": None,
+        "last_change": None,
+        "score": score,
+        "features": features,
+        "explanations": explanations,
+        "match": match,
+        "decision": hit.decision.value,
+    }
+
+
+def answer(
+    st: AppState,
+    body: EntityMatchQuery,
+    dataset: str,
+    *,
+    limit: int,
+    threshold: float | None,
+    cutoff: float,
+) -> bytes:
+    """The JSON of the :class:`~sourcetrace.web.api.models.EntityMatchResponse` to ``body``."""
+    responses: dict[str, Any] = {}
+    for key, example in body.queries.items():
+        hits = [h for h in match_one(st, example, dataset) if h.score >= cutoff]
+        responses[key] = {
+            "status": 200,
+            "results": [scored(h, threshold) for h in hits[:limit]],
+            "total": {"value": len(hits), "relation": "eq"},
+            "query": example.model_dump(mode="json", by_alias=True),
+        }
+    data = {"responses": responses, "matcher": MATCHER, "limit": limit}
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:  # an echoed integer beyond 64 bits, say
+        return pydantic_core.to_json(data, inf_nan_mode="null")
 
 
 @router.post(
@@ -146,10 +194,10 @@ def scored(hit: Hit, threshold: float | None) -> ScoredEntityResponse:
     summary="Match entities (yente-compatible)",
 )
 async def match(
+    request: Request,
     dataset: str,
     body: EntityMatchQuery,
     _user: ApiViewer,
-    st: StateDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Results per query")] = 5,
     threshold: Annotated[
         float | None,
@@ -163,12 +211,13 @@ async def match(
         float, Query(ge=0.0, le=1.0, description="Leave out results scoring below this")
     ] = 0.0,
     algorithm: Annotated[str, Query(description=f"Only {ALGORITHM} (or best/default)")] = "default",
-) -> EntityMatchResponse:
+) -> Response:
     """Match each query entity against the lists, as yente's ``/match/{dataset}`` does.
 
     ``dataset`` is ``default`` (every bundled list) or one list's name. Authenticate with
     ``Authorization: ApiKey <key>`` or a logged-in session.
     """
+    st = app_state(request)  # not a StateDep: each dependency costs FastAPI time per request
     datasets = {"default", *(x.name for x in st.lists)}
     if dataset not in datasets:
         raise HTTPException(
@@ -188,17 +237,10 @@ async def match(
                 detail=f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {sorted(known)}",
             )
 
-    def run() -> dict[str, EntityMatches]:
-        responses: dict[str, EntityMatches] = {}
-        for key, example in body.queries.items():
-            hits = [h for h in match_one(st, example, dataset) if h.score >= cutoff]
-            responses[key] = EntityMatches(
-                status=200,
-                results=[scored(h, threshold) for h in hits[:limit]],
-                total=TotalSpec(value=len(hits), relation="eq"),
-                query=example,
-            )
-        return responses
-
-    responses = await run_in_threadpool(run)
-    return EntityMatchResponse(responses=responses, matcher=FEATURES, limit=limit)
+    args = (st, body, dataset)
+    options: dict[str, Any] = {"limit": limit, "threshold": threshold, "cutoff": cutoff}
+    if sum(_lookups(e) for e in body.queries.values()) <= INLINE_LOOKUPS:
+        content = answer(*args, **options)
+    else:
+        content = await run_in_threadpool(answer, *args, **options)
+    return Response(content, media_type="application/json")

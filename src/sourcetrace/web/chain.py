@@ -1,0 +1,399 @@
+"""A supply chain traced in the workspace: ``sourcetrace trace``'s steps, kept for the map.
+
+:func:`trace_files` runs on uploaded files what the command runs (build the graph, find the risk
+sources, trace them, check the mass balance, tabulate the findings); :func:`map_data` keeps what
+the map shows about each party and finding; :func:`save_chain` stores it all with an audit
+entry; :func:`map_view` turns a stored chain into Cytoscape elements and findings, optionally
+for one product. Element ids are those of the Cytoscape export, so the map, its data and the
+downloaded graph name parties and links alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine
+
+from sourcetrace.errors import InputError
+from sourcetrace.graph.balance import BalanceFlag, check_balance
+from sourcetrace.graph.build import build, read_input, read_wro_merchandise
+from sourcetrace.graph.export import export
+from sourcetrace.graph.findings import (
+    MASS_BALANCE,
+    balance_row,
+    best_findings,
+    finding_row,
+    findings_frame,
+)
+from sourcetrace.graph.model import Graph
+from sourcetrace.graph.risks import (
+    CBP_WRO,
+    LIST,
+    SECTOR,
+    SEVERITY_RANK,
+    USCC_XINJIANG,
+    XINJIANG,
+    RiskSource,
+    find_risks,
+)
+from sourcetrace.graph.trace import OWNERSHIP, Finding, trace
+from sourcetrace.io.writers import defuse_formulas
+from sourcetrace.lists.bundled import default_list_path
+from sourcetrace.matching.score import Matcher
+from sourcetrace.review import audit
+from sourcetrace.review.db import now
+from sourcetrace.screening import ListUsed
+from sourcetrace.store.chains import insert_chain
+
+ROLES = ("links", "ownership", "shipments")
+"""The files of a chain: supply links (required), ownership and shipments (optional)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TraceSettings:
+    """How a chain is traced: ``sourcetrace trace``'s defaults."""
+
+    depth: int = 6
+    """Most hops a risk travels downstream."""
+    ownership_threshold: float = 50.0
+    """Share (percent) at which an owner's risk reaches the owned company."""
+    max_paths: int = 3
+    """Paths kept per party, product received and risk, the best first."""
+    path_cap: int = 10_000
+    """Most paths followed from one risk source."""
+
+
+SETTINGS = TraceSettings()
+
+MAX_PARTIES = 5_000
+MAX_LINKS = 20_000
+"""The largest chain the map draws (and traces path by path within a request); larger ones
+are for ``sourcetrace trace``."""
+
+RISK_LABELS: dict[str, str] = {
+    LIST: "On an official list",
+    CBP_WRO: "CBP withhold release order or finding",
+    XINJIANG: "Xinjiang address, origin or place",
+    USCC_XINJIANG: "Registered in Xinjiang (USCC)",
+    MASS_BALANCE: "Ships more than its inputs allow",
+    SECTOR: "Goods of a UFLPA high-priority sector",
+}
+"""Risk kinds as the legend names them; a party is coloured by its worst risk, ties in this order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file: the copy on disk, the name the user gave it, its SHA-256."""
+
+    role: str
+    path: Path
+    filename: str
+    file_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class TracedChain:
+    """The graph, its Cytoscape export, the map's data and the findings table (the trace output
+    contract)."""
+
+    graph: Graph
+    cytoscape: str
+    map: dict[str, Any]
+    findings: pl.DataFrame
+
+
+def trace_files(uploads: dict[str, Upload], matcher: Matcher) -> TracedChain:
+    """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
+    defaults (path by path: the map takes chains small enough for that).
+
+    Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
+    """
+    tables = {role: _read(upload) for role, upload in uploads.items()}
+    names = {role: upload.filename for role, upload in uploads.items()}
+    built = build(
+        tables["links"],
+        names["links"],
+        tables.get("ownership"),
+        names.get("ownership", "ownership"),
+        tables.get("shipments"),
+        names.get("shipments", "shipments"),
+        matcher=matcher,
+    )
+    graph = built.graph
+    if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
+        raise InputError(
+            f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at most "
+            f"{MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this large with "
+            "`sourcetrace trace`",
+            path=names["links"],
+        )
+    sources = find_risks(graph, matcher, _merchandise(), built.facts)
+    result = trace(
+        graph,
+        sources,
+        depth=SETTINGS.depth,
+        ownership_threshold=SETTINGS.ownership_threshold,
+        max_paths=SETTINGS.path_cap,
+    )
+    flags = check_balance(graph)
+    frame = findings_frame(graph, result.findings, flags, SETTINGS.max_paths)
+    kept = best_findings(result.findings, SETTINGS.max_paths)
+    cytoscape = export(graph, "cytoscape")
+    elements = json.loads(cytoscape)["elements"]
+    return TracedChain(graph, cytoscape, map_data(graph, elements, sources, kept, flags), frame)
+
+
+def _read(upload: Upload) -> pl.DataFrame:
+    try:
+        return read_input(upload.path)
+    except InputError as exc:  # it names the server's copy: name the user's file instead
+        raise InputError(
+            exc.message, path=upload.filename, row=exc.row, column=exc.column
+        ) from None
+
+
+@cache
+def _merchandise() -> dict[str, str]:
+    """What the CBP WROs and Findings of the bundled lists name as merchandise, read once."""
+    return read_wro_merchandise(default_list_path())
+
+
+def map_data(
+    graph: Graph,
+    exported: dict[str, Any],
+    sources: list[RiskSource],
+    findings: list[Finding],
+    flags: list[BalanceFlag],
+) -> dict[str, Any]:
+    """What the map shows beyond the ``exported`` elements of the graph, keyed by their ids.
+
+    ``parties``: countries, identifiers and risks of each party; ``findings``: each finding as a
+    row of the findings table plus its path as element ids and hop by hop (``steps``), worst
+    severity first; ``products``: the products of the supply links.
+    """
+    node_ids = [e["data"]["id"] for e in exported["nodes"]]
+    supplies = [e["data"]["id"] for e in exported["edges"] if e["data"]["kind"] == "supplies"]
+    holdings = [e["data"]["id"] for e in exported["edges"] if e["data"]["kind"] == "owns"]
+    # A hop of the trace stands for every parallel link (same parties, product and HS code).
+    links: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
+    for i, key in enumerate(graph.edges.select("supplier", "buyer", "product", "hs").iter_rows()):
+        links[key].append(supplies[i])
+    owns: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for i, o in enumerate(graph.ownership):
+        owns[(o.owner, o.owned)].append(holdings[i])
+
+    risks: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for s in sources:
+        risks[s.node].append(_risk(s.kind, s.severity, s.detail, s.provenance))
+    for flag in flags:
+        risks[flag.node].append(_risk(MASS_BALANCE, "medium", flag.describe(), ""))
+    parties = {
+        node_ids[i]: {
+            "countries": countries,
+            "identifiers": identifiers,
+            "risks": sorted(risks[i], key=_worst_first),
+        }
+        for i, (countries, identifiers) in enumerate(
+            graph.parties.select("countries", "identifiers").iter_rows()
+        )
+    }
+
+    said: dict[int, str] = {}
+    rows: list[dict[str, Any]] = []
+    for f in findings:
+        row = finding_row(graph, f, said)
+        steps = [
+            {
+                "start": node_ids[h.start],
+                "end": node_ids[h.end],
+                "kind": h.kind,
+                "product": h.product,
+                "text": said.get(id(h)) or h.describe(graph),
+                "basis": h.basis.value,
+                "evidence": h.evidence,
+                "edges": owns[(h.start, h.end)]
+                if h.kind == OWNERSHIP
+                else links[(h.start, h.end, h.product, h.hs_code)],
+            }
+            for h in f.hops
+        ]
+        path = [node_ids[n] for n in f.nodes]
+        rows.append(
+            _finding(row, node_ids[f.node], f.risk.kind, node_ids[f.risk.node], path, steps)
+        )
+    for flag in flags:
+        row = balance_row(graph, flag)
+        party = node_ids[flag.node]
+        rows.append(_finding(row, party, MASS_BALANCE, party, [party], []))
+    rows.sort(key=lambda r: (-SEVERITY_RANK[r["severity"]], r["node"], r["hops"], r["path"]))
+    products = graph.edges.get_column("product").unique().to_list()
+    return {
+        "parties": parties,
+        "findings": rows,
+        "products": sorted((p for p in products if p), key=str.casefold),
+    }
+
+
+def _risk(kind: str, severity: str, detail: str, provenance: str) -> dict[str, str]:
+    return {"kind": kind, "label": RISK_LABELS.get(kind, kind), "severity": severity,
+            "detail": detail, "provenance": provenance}  # fmt: skip
+
+
+def _worst_first(risk: dict[str, str]) -> tuple[int, int]:
+    kinds = list(RISK_LABELS)
+    order = kinds.index(risk["kind"]) if risk["kind"] in kinds else len(kinds)
+    return (-SEVERITY_RANK[risk["severity"]], order)
+
+
+def _finding(
+    row: dict[str, object],
+    party: str,
+    kind: str,
+    source: str,
+    path: list[str],
+    steps: list[dict[str, Any]],
+) -> dict[str, Any]:
+    # The two counts are the findings table's to make (over groups of findings): not kept here.
+    shown = {k: v for k, v in row.items() if k not in ("routes", "independent_paths")}
+    return {**shown, "party": party, "kind": kind, "source": source, "nodes": path, "steps": steps}
+
+
+def counts(traced: TracedChain) -> dict[str, int]:
+    """Parties (all, and those with a risk of their own), links, holdings and findings (all, and
+    by severity)."""
+    severity = traced.findings.get_column("severity").to_list()
+    graph = traced.graph
+    return {
+        "parties": graph.size,
+        "links": graph.edges.height,
+        "holdings": len(graph.ownership),
+        "risk_parties": sum(1 for p in traced.map["parties"].values() if p["risks"]),
+        "findings": traced.findings.height,
+        **{level: severity.count(level) for level in SEVERITY_RANK},
+    }
+
+
+def save_chain(
+    engine: Engine,
+    traced: TracedChain,
+    uploads: dict[str, Upload],
+    lists: list[ListUsed],
+    actor: str,
+) -> int:
+    """Store a traced chain and its audit entry in one transaction; returns the chain's id."""
+    files = [
+        {"role": u.role, "filename": u.filename, "file_hash": u.file_hash} for u in uploads.values()
+    ]
+    values = {
+        "name": uploads["links"].filename,
+        "created_at": now(),
+        "created_by": actor,
+        "files": files,
+        "settings": asdict(SETTINGS),
+        "lists": [{"name": x.name, "version": x.version} for x in lists],
+        "counts": counts(traced),
+        "map": traced.map,
+        "cytoscape": traced.cytoscape,
+        "graphml": export(traced.graph, "graphml"),
+        "findings_csv": defuse_formulas(traced.findings).write_csv(),
+    }
+
+    def work(conn: Connection) -> int:
+        chain_id = insert_chain(conn, values)
+        details = {"files": files, "counts": values["counts"], "lists": values["lists"]}
+        audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
+        return chain_id
+
+    return audit.audited(engine, work)
+
+
+def map_view(chain_map: dict[str, Any], cytoscape: str, product: str = "") -> dict[str, Any]:
+    """The chain as the map draws it: Cytoscape elements with each party's risks and exposure,
+    and the findings (each with its stable ``id``), all or those about ``product``.
+
+    A party's ``exposure`` is the worst severity of the findings whose path reaches it from
+    elsewhere; a link's is the worst of the findings whose path runs along it. With a product,
+    the map keeps its supply links and the paths of the findings about it (whose goods or any
+    hop carry it), with the parties on them.
+    """
+    elements = json.loads(cytoscape)["elements"]
+    nodes: list[dict[str, Any]] = elements["nodes"]
+    edges: list[dict[str, Any]] = elements["edges"]
+    findings = [{"id": i, **f} for i, f in enumerate(chain_map["findings"])]
+    if product:
+        findings, nodes, edges = _for_product(findings, nodes, edges, product)
+    reached: dict[str, str] = {}
+    along: dict[str, str] = {}
+    at: dict[str, list[int]] = defaultdict(list)
+    for f in findings:
+        at[f["party"]].append(f["id"])
+        for node in f["nodes"][1:]:
+            reached[node] = _worse(reached.get(node), f["severity"])
+        for step in f["steps"]:
+            for edge in step["edges"]:
+                along[edge] = _worse(along.get(edge), f["severity"])
+    for node in nodes:
+        data = node["data"]
+        data.update(chain_map["parties"][data["id"]])
+        worst = data["risks"][0] if data["risks"] else {"kind": "", "severity": ""}
+        data["risk"] = worst["kind"]
+        data["severity"] = worst["severity"]
+        data["exposure"] = reached.get(data["id"], "")
+        data["findings"] = at.get(data["id"], [])
+        classes = ["risk", f"risk-{data['risk']}"] if data["risk"] else []
+        if data["exposure"]:
+            classes.append(f"exposed-{data['exposure']}")
+        node["classes"] = " ".join(classes)
+    for edge in edges:
+        data = edge["data"]
+        data["exposure"] = along.get(data["id"], "")
+        classes = ["owns"] if data["kind"] == "owns" else []
+        if data["exposure"]:
+            classes.append(f"path-{data['exposure']}")
+        edge["classes"] = " ".join(classes)
+    return {
+        "products": chain_map["products"],
+        "product": product or None,
+        "elements": {"nodes": nodes, "edges": edges},
+        "findings": findings,
+        "risk_kinds": [{"kind": k, "label": v} for k, v in RISK_LABELS.items()],
+    }
+
+
+def _for_product(
+    findings: list[dict[str, Any]],
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    product: str,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The findings about ``product``, its supply links, the paths of those findings, and the
+    parties on them; a party's own risk (a finding without hops) stays with the party."""
+    links = [e["data"] for e in edges if e["data"]["kind"] == "supplies"]
+    edge_ids = {d["id"] for d in links if d["product"] == product}
+    ends = {d[side] for d in links if d["id"] in edge_ids for side in ("source", "target")}
+    kept = [
+        f
+        for f in findings
+        if f["product"] == product
+        or any(s["product"] == product for s in f["steps"])
+        or (not f["steps"] and f["party"] in ends)
+    ]
+    edge_ids |= {edge for f in kept for s in f["steps"] for edge in s["edges"]}
+    party_ids = ends | {n for f in kept for n in f["nodes"]}
+    return (
+        kept,
+        [n for n in nodes if n["data"]["id"] in party_ids],
+        [e for e in edges if e["data"]["id"] in edge_ids],
+    )
+
+
+def _worse(current: str | None, severity: str) -> str:
+    if current is None or SEVERITY_RANK[severity] > SEVERITY_RANK[current]:
+        return severity
+    return current

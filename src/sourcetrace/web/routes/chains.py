@@ -1,0 +1,284 @@
+"""Supply chains: upload links (and ownership, shipments), trace them, and read the map.
+
+The map page draws the chain with the vendored Cytoscape.js from ``GET /api/chains/{id}/graph``
+(the one JSON route here, in the OpenAPI schema); the findings table under it is rendered on the
+server, so the page reads without script too. Tracing runs within the upload request: the
+workspace maps chains of up to :data:`~sourcetrace.web.chain.MAX_PARTIES` parties.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from sourcetrace.errors import SourcetraceError
+from sourcetrace.review.accounts import User
+from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
+from sourcetrace.web.chain import ROLES, Upload, map_view, save_chain, trace_files
+from sourcetrace.web.config import UPLOAD_SUFFIXES
+from sourcetrace.web.pages import redirect, render
+from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
+from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
+from sourcetrace.web.state import AppState, StateDep
+
+router = APIRouter(tags=["Supply chains"])
+Severity = Literal["low", "medium", "high"]
+
+
+class Risk(BaseModel):
+    """Why a party is a starting point of risk, with its provenance."""
+
+    kind: str = Field(examples=["list"], description="list, cbp_wro, xinjiang_location, "
+                      "uscc_xinjiang, sector or mass_balance")  # fmt: skip
+    label: str = Field(examples=["On an official list"])
+    severity: Severity
+    detail: str
+    provenance: str
+
+
+class Step(BaseModel):
+    """One hop of a finding's path, downstream: goods sold, or a holding."""
+
+    start: str = Field(description="Element id of the party the goods or the holding come from.")
+    end: str = Field(description="Element id of the party they reach.")
+    kind: Literal["supply", "ownership"]
+    product: str
+    text: str = Field(description="The hop in words, as the findings CSV's evidence gives it.")
+    basis: Literal["inferred", "declared", "observed"]
+    evidence: str
+    edges: list[str] = Field(description="Element ids of the links it stands for (parallel "
+                             "links, same parties, product and HS code, are one hop).")  # fmt: skip
+
+
+class ChainFinding(BaseModel):
+    """A risk reaching a party along one path: a row of the findings CSV, with the path's ids."""
+
+    id: int = Field(description="Stable within the chain (also when filtered by product).")
+    node: str = Field(description="The party's name.")
+    party: str = Field(description="The party's element id.")
+    product: str = Field(description="What the party receives along the path (may be empty).")
+    kind: str = Field(description="The kind of risk, as in Risk.kind.")
+    risk: str
+    severity: Severity
+    source: str = Field(description="Element id of the party where the risk starts.")
+    nodes: list[str] = Field(description="Element ids along the path, source first.")
+    path: str
+    hops: int
+    basis: str = Field(description="The path's weakest link; empty for the source itself.")
+    evidence: str
+    checklist: str = Field(description="The documents that would clear it (CBP guidance).")
+    steps: list[Step]
+
+
+class NodeData(BaseModel):
+    id: str = Field(examples=["party-5"])
+    label: str
+    names: list[str] = Field(description="Every spelling the files use for the party.")
+    addresses: list[str]
+    countries: list[str]
+    identifiers: list[str]
+    risks: list[Risk] = Field(description="The party's own risks, worst first.")
+    risk: str = Field(description="Kind of its worst risk, which colours it; empty if none.")
+    severity: Severity | Literal[""]
+    exposure: Severity | Literal[""] = Field(
+        description="Worst severity of the findings whose path reaches it from another party."
+    )
+    findings: list[int] = Field(description="Ids of the findings about this party.")
+
+
+class EdgeData(BaseModel):
+    id: str = Field(examples=["link-3"])
+    source: str
+    target: str
+    kind: Literal["supplies", "owns"]
+    product: str | None = None
+    hs_code: str | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    share: float | None = Field(None, description="Percent held (ownership).")
+    basis: str
+    evidence: str
+    exposure: Severity | Literal[""] = Field(
+        description="Worst severity of the findings whose path runs along it."
+    )
+
+
+class NodeElement(BaseModel):
+    data: NodeData
+    classes: str = Field(examples=["risk risk-list exposed-high"])
+
+
+class EdgeElement(BaseModel):
+    data: EdgeData
+    classes: str = Field(examples=["path-high"])
+
+
+class Elements(BaseModel):
+    nodes: list[NodeElement]
+    edges: list[EdgeElement]
+
+
+class RiskKind(BaseModel):
+    kind: str
+    label: str
+
+
+class ChainGraph(BaseModel):
+    """A traced chain as Cytoscape.js elements, with its findings."""
+
+    id: int
+    name: str = Field(examples=["links.csv"])
+    product: str | None = Field(description="The product the map is limited to, if any.")
+    products: list[str] = Field(description="The products of the chain's supply links.")
+    elements: Elements
+    findings: list[ChainFinding] = Field(description="Worst severity first.")
+    risk_kinds: list[RiskKind] = Field(description="The legend, in the order that colours win.")
+
+
+def _load(st: AppState, chain_id: int, product: str) -> tuple[Chain, dict[str, Any]]:
+    """A chain and its :func:`~sourcetrace.web.chain.map_view`: 404 for an unknown chain or
+    product."""
+    chain = get_chain(st.engine, chain_id)
+    cytoscape = chain_export(st.engine, chain_id, "cytoscape")
+    if chain is None or chain.map is None or cytoscape is None:
+        raise HTTPException(status_code=404, detail=f"no supply chain {chain_id}")
+    if product and product not in chain.map["products"]:
+        raise HTTPException(status_code=404, detail=f"chain {chain.id} has no product {product!r}")
+    return chain, map_view(chain.map, cytoscape, product)
+
+
+@router.get(
+    "/api/chains/{chain_id}/graph",
+    response_model=ChainGraph,
+    responses={404: {"description": "No such chain, or no such product in it."}},
+)
+async def chain_graph(chain_id: int, _user: ApiViewer, st: StateDep, product: str = "") -> Any:
+    """A traced supply chain as Cytoscape.js elements and findings; ``product`` limits it to
+    the supply links of one product and the findings about it (and the paths they take)."""
+    chain, view = await run_in_threadpool(_load, st, chain_id, product)
+    return {"id": chain.id, "name": chain.name, **view}
+
+
+@router.get("/chains", response_class=HTMLResponse, include_in_schema=False)
+def chains_page(request: Request, user: Viewer, st: StateDep) -> Response:
+    return _chains_page(request, st, user, error=None)
+
+
+def _chains_page(
+    request: Request, st: AppState, user: User, error: str | None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        st,
+        "chains.html",
+        status_code=status_code,
+        chains=list_chains(st.engine),
+        error=error,
+        suffixes=", ".join(UPLOAD_SUFFIXES),
+        max_mb=round(st.config.max_upload_bytes / 1024 / 1024, 1),
+        can_upload=user.can("analyst"),
+    )
+
+
+@router.post("/chains", response_class=HTMLResponse, include_in_schema=False)
+async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
+    limit = st.config.max_upload_bytes
+    length = request.headers.get("content-length", "")
+    # Refuse an oversized body before reading it: each of the files may reach the limit.
+    if length.isdigit() and int(length) > len(ROLES) * limit + 64 * 1024:
+        return _chains_page(request, st, user, _too_big(limit), status_code=413)
+    form = await checked_form(request)
+    folder = Path(tempfile.mkdtemp(prefix="sourcetrace-chain-"))
+    try:
+        uploads: dict[str, Upload] = {}
+        for role in ROLES:
+            item = form.get(role)
+            if isinstance(item, UploadFile) and item.filename:
+                uploads[role] = await _keep(item, role, folder, limit)
+        if "links" not in uploads:
+            raise UploadRefused("Choose a supply-links file to upload; nothing was stored.")
+        traced = await run_in_threadpool(trace_files, uploads, st.matcher)
+        chain_id = await run_in_threadpool(
+            save_chain, st.engine, traced, uploads, st.lists, user.username
+        )
+    except UploadRefused as exc:
+        return _chains_page(request, st, user, str(exc), status_code=400)
+    except SourcetraceError as exc:
+        message = f"{exc.line()}. Nothing was stored."
+        return _chains_page(request, st, user, message, status_code=400)
+    finally:
+        await form.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return redirect(f"/chains/{chain_id}")
+
+
+async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload:
+    """Copy one uploaded file into ``folder``, refusing an unknown type, an empty or a big file."""
+    filename = Path((item.filename or "").replace("\\", "/")).name[:255]
+    suffix = Path(filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UploadRefused(
+            f"{filename}: unknown file type {suffix or '(none)'!r}; use one of "
+            f"{', '.join(UPLOAD_SUFFIXES)}. Nothing was stored."
+        )
+    path = folder / f"{role}{suffix}"
+    digest = await _save(item, path, limit)
+    return Upload(role=role, path=path, filename=filename, file_hash=digest)
+
+
+@router.get("/chains/{chain_id}", response_class=HTMLResponse, include_in_schema=False)
+def chain_page(
+    request: Request, chain_id: int, _user: Viewer, st: StateDep, product: str = ""
+) -> Response:
+    chain, view = _load(st, chain_id, product)
+    query = f"?{urlencode({'product': product})}" if product else ""
+    return render(
+        request,
+        st,
+        "chain.html",
+        chain=chain,
+        product=product,
+        products=view["products"],
+        findings=view["findings"],
+        risk_kinds=view["risk_kinds"],
+        graph_url=f"/api/chains/{chain.id}/graph{query}",
+    )
+
+
+def _download(st: AppState, chain_id: int, export: str, media_type: str, name: str) -> Response:
+    text = chain_export(st.engine, chain_id, export)
+    if text is None:
+        raise HTTPException(status_code=404, detail=f"no supply chain {chain_id}")
+    if export == "findings_csv":
+        text = "\ufeff" + text  # so that spreadsheet programs read the names as UTF-8
+    return Response(
+        text,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="sourcetrace-chain-{chain_id}{name}"'
+        },
+    )
+
+
+@router.get("/chains/{chain_id}/chain.graphml", include_in_schema=False)
+def graphml_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+    return _download(st, chain_id, "graphml", "application/graphml+xml; charset=utf-8", ".graphml")
+
+
+@router.get("/chains/{chain_id}/chain.cytoscape.json", include_in_schema=False)
+def cytoscape_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+    return _download(st, chain_id, "cytoscape", "application/json", ".cytoscape.json")
+
+
+@router.get("/chains/{chain_id}/findings.csv", include_in_schema=False)
+def findings_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+    return _download(st, chain_id, "findings_csv", "text/csv; charset=utf-8", "-findings.csv")

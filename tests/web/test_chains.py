@@ -1,0 +1,296 @@
+"""Supply chains in the workspace: upload, the map's JSON, downloads, roles, refused uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from sourcetrace.cli import app as cli
+from sourcetrace.graph.findings import FINDING_COLUMNS
+from sourcetrace.review.accounts import create_api_key
+from sourcetrace.review.audit import entries
+from sourcetrace.store.chains import list_chains
+from sourcetrace.web.app import create_app
+from sourcetrace.web.config import WebConfig
+from sourcetrace.web.state import HERE, AppState
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "buyer,supplier,product,hs_code,quantity,unit,date,evidence,basis,supplier_address,supplier_country,supplier_id\n"
+# Cotton from a ginner in Aksu reaches a brand through a spinner in Jiangsu and a knitter in
+# Dhaka. Invented parties, named as such companies are.
+GINNER = "Aksu Tianrun Cotton Ginning Co. Ltd"
+COTTON = HEADER + (
+    "Northbridge Apparel Ltd,Dhaka Knitwear Ltd,t-shirts,6109.10,10000,pcs,2026-03-01,PO NB-1001,observed,\"Plot 7, Ashulia, Dhaka\",BD,\n"
+    "Dhaka Knitwear Ltd,Jiangsu Hengyuan Spinning Co. Ltd,yarn,5205.12,3000,kg,2026-02-01,invoice HY-220,declared,\"18 Renmin Road, Nantong, Jiangsu\",CN,\n"
+    f"Jiangsu Hengyuan Spinning Co. Ltd,{GINNER},cotton,5201.00,4000,kg,2026-01-05,bill of lading TR-88,observed,\"Aksu, Xinjiang\",CN,\n"
+)  # fmt: skip
+
+
+def _post(client: TestClient, token: str, **files: tuple[str, bytes]) -> Any:
+    return client.post(
+        "/chains",
+        data={"csrf_token": token},
+        files={role: (name, content, "application/octet-stream") for role, (name, content) in files.items()},
+    )  # fmt: skip
+
+
+def _traced(client: TestClient, token: str, **files: tuple[str, bytes]) -> int:
+    response = _post(client, token, **files)
+    assert response.status_code == 303, response.text
+    location = str(response.headers["location"])
+    assert location.startswith("/chains/")
+    return int(location.rsplit("/", 1)[1])
+
+
+def _node(graph: dict[str, Any], label: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [
+        n for n in graph["elements"]["nodes"] if n["data"]["label"] == label
+    ]
+    assert len(found) == 1, [n["data"]["label"] for n in graph["elements"]["nodes"]]
+    return found[0]
+
+
+def test_an_uploaded_chain_is_traced_and_its_risk_marked(
+    client: TestClient, as_user: Callable[[str], str]
+) -> None:
+    token = as_user("analyst")
+    chain_id = _traced(client, token, links=("cotton.csv", COTTON.encode()))
+
+    response = client.get(f"/api/chains/{chain_id}/graph")
+    assert response.status_code == 200
+    graph = response.json()
+    assert graph["name"] == "cotton.csv" and graph["products"] == ["cotton", "t-shirts", "yarn"]
+    ginner = _node(graph, GINNER)
+    assert ginner["data"]["risk"] == "xinjiang_location" and ginner["data"]["severity"] == "high"
+    assert "risk-xinjiang_location" in ginner["classes"].split()
+    assert ginner["data"]["addresses"] == ["Aksu, Xinjiang"]
+    # The brand, three hops down, is reached by the ginner's risk along the links of the path.
+    brand = _node(graph, "Northbridge Apparel Ltd")
+    assert brand["data"]["exposure"] == "high" and "exposed-high" in brand["classes"].split()
+    findings = {f["id"]: f for f in graph["findings"]}
+    from_ginner = [
+        findings[i]
+        for i in brand["data"]["findings"]
+        if findings[i]["source"] == ginner["data"]["id"] and findings[i]["kind"] == "xinjiang_location"
+    ]  # fmt: skip
+    assert len(from_ginner) == 1
+    finding = from_ginner[0]
+    assert finding["severity"] == "high" and finding["hops"] == 3 and finding["basis"] == "declared"
+    assert finding["path"] == (
+        f"{GINNER} > Jiangsu Hengyuan Spinning Co. Ltd > Dhaka Knitwear Ltd > Northbridge Apparel Ltd"
+    )
+    assert [s["evidence"] for s in finding["steps"]] == ["bill of lading TR-88", "invoice HY-220", "PO NB-1001"]  # fmt: skip
+    assert [s["basis"] for s in finding["steps"]] == ["observed", "declared", "observed"]
+    on_path = {e for s in finding["steps"] for e in s["edges"]}
+    edges = {e["data"]["id"]: e for e in graph["elements"]["edges"]}
+    assert len(on_path) == 3 and all(edges[e]["data"]["exposure"] == "high" for e in on_path)
+    assert [edges[e]["data"]["source"] for s in finding["steps"] for e in s["edges"]] == finding["nodes"][:-1]  # fmt: skip
+
+    # The page: the chain is listed, the map is fed from the API, the findings are in the table.
+    assert f'href="/chains/{chain_id}"' in client.get("/chains").text
+    page = client.get(f"/chains/{chain_id}")
+    assert page.status_code == 200
+    assert f'data-graph="/api/chains/{chain_id}/graph"' in page.text
+    assert "bill of lading TR-88" in page.text and GINNER in page.text
+    head = page.text.split("<body>")[0]
+    assert "/static/vendor/cytoscape/cytoscape.min.js" in head and "http" not in head
+    assert "<script>" not in page.text  # no inline script: the CSP would refuse it
+
+
+def test_product_filter(client: TestClient, as_user: Callable[[str], str]) -> None:
+    chain_id = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
+    whole = client.get(f"/api/chains/{chain_id}/graph").json()
+    yarn = client.get(f"/api/chains/{chain_id}/graph", params={"product": "yarn"}).json()
+    assert yarn["product"] == "yarn"
+    assert 0 < len(yarn["findings"]) < len(whole["findings"])
+    for f in yarn["findings"]:
+        assert (
+            f["product"] == "yarn"
+            or any(s["product"] == "yarn" for s in f["steps"])
+            or not f["steps"]
+        )
+    # Ids stay those of the whole chain, so the table and the map agree under any filter.
+    by_id = {f["id"]: f for f in whole["findings"]}
+    assert all(by_id[f["id"]] == f for f in yarn["findings"])
+    kinds = {e["data"]["product"] for e in yarn["elements"]["edges"]}
+    assert "yarn" in kinds and "t-shirts" in kinds  # the yarn's way down to the brand
+    page = client.get(f"/chains/{chain_id}", params={"product": "yarn"})
+    assert f'data-graph="/api/chains/{chain_id}/graph?product=yarn"' in page.text
+    assert client.get(f"/api/chains/{chain_id}/graph", params={"product": "tea"}).status_code == 404
+
+
+def test_example_chain_is_traced_as_the_command_traces_it(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = as_user("analyst")
+    example = ROOT / "examples" / "chain"
+    roles = ("links", "ownership", "shipments")
+    files = {role: (f"{role}.csv", (example / f"{role}.csv").read_bytes()) for role in roles}
+    chain_id = _traced(client, token, **files)
+    # `sourcetrace trace` on the same files (named alike: evidence may cite a file's row).
+    monkeypatch.chdir(example)
+    out = tmp_path / "findings.csv"
+    args = ["trace", "links.csv", "--ownership", "ownership.csv", "--shipments", "shipments.csv"]
+    ran = CliRunner().invoke(cli, [*args, "--output", str(out), "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    expected = out.read_text("utf-8-sig")
+
+    found = client.get(f"/chains/{chain_id}/findings.csv")
+    assert found.headers["content-type"].startswith("text/csv")
+    assert found.text.startswith("\ufeff") and found.text[1:] == expected
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    assert tuple(rows[0]) == FINDING_COLUMNS
+    # The map shows the same findings, one for one.
+    graph = client.get(f"/api/chains/{chain_id}/graph").json()
+    shown = sorted((f["node"], f["risk"], f["path"], f["evidence"]) for f in graph["findings"])
+    assert shown == sorted((r["node"], r["risk"], r["path"], r["evidence"]) for r in rows)
+    assert _node(graph, "HUAFU COLOR SPINNING")["data"]["risk"] == "list"
+    owns = [e for e in graph["elements"]["edges"] if e["data"]["kind"] == "owns"]
+    assert sorted(e["data"]["share"] for e in owns) == [30.0, 70.0]
+
+    graphml = client.get(f"/chains/{chain_id}/chain.graphml")
+    assert "attachment" in graphml.headers["content-disposition"]
+    assert graphml.text.startswith("<?xml") and "华孚色纺" in graphml.text
+    cytoscape = client.get(f"/chains/{chain_id}/chain.cytoscape.json").json()
+    assert len(cytoscape["elements"]["nodes"]) == len(graph["elements"]["nodes"]) == 9
+
+
+def test_chains_survive_a_restart(
+    app: FastAPI, client: TestClient, as_user: Callable[[str], str], tmp_path: Path
+) -> None:
+    chain_id = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
+    st: AppState = app.state.sourcetrace
+    again = create_app(str(st.engine.url), config=WebConfig(max_upload_bytes=200_000))
+    with TestClient(again) as other:
+        other.cookies.update(client.cookies)
+        graph = other.get(f"/api/chains/{chain_id}/graph").json()
+    assert _node(graph, GINNER)["data"]["risk"] == "xinjiang_location"
+    created = [e for e in entries(st.engine) if e.action == "chain.create"]
+    assert [e.subject for e in created] == [f"chain:{chain_id}"]
+    assert created[0].actor == "analyst"
+
+
+def test_roles(client: TestClient, as_user: Callable[[str], str], st: AppState) -> None:
+    chain_id = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
+    token = as_user("viewer")
+    page = client.get("/chains")
+    assert page.status_code == 200 and 'action="/chains"' not in page.text  # no upload form
+    for url in (
+        f"/chains/{chain_id}",
+        f"/api/chains/{chain_id}/graph",
+        f"/chains/{chain_id}/findings.csv",
+        f"/chains/{chain_id}/chain.graphml",
+        f"/chains/{chain_id}/chain.cytoscape.json",
+    ):
+        assert client.get(url).status_code == 200, url
+    refused = _post(client, token, links=("cotton.csv", COTTON.encode()))
+    assert refused.status_code == 403
+    token = as_user("admin")
+    assert _traced(client, token, links=("cotton.csv", COTTON.encode())) == chain_id + 1
+    client.cookies.clear()
+    assert client.get(f"/api/chains/{chain_id}/graph").status_code == 401
+    # Scripts read the map's data with a viewer's API key.
+    key = create_api_key(st.engine, "viewer", "map export", actor="admin")
+    by_key = client.get(f"/api/chains/{chain_id}/graph", headers={"Authorization": f"ApiKey {key}"})
+    assert by_key.status_code == 200 and by_key.json()["id"] == chain_id
+    assert client.get(f"/chains/{chain_id}").headers["location"].startswith("/login")
+
+
+def test_refused_uploads_say_why_and_store_nothing(
+    client: TestClient, as_user: Callable[[str], str], st: AppState
+) -> None:
+    token = as_user("analyst")
+    cases = [
+        ({"links": ("links.pdf", b"%PDF-1.7")}, 400, "links.pdf: unknown file type &#39;.pdf&#39;"),
+        ({"links": ("links.csv", b"buyer,supplier\nA,B\n")}, 400,
+         "links.csv, column &#39;product&#39;: required column missing"),
+        ({"links": ("links.csv", COTTON.replace("observed", "maybe").encode())}, 400,
+         "links.csv, row 1, column &#39;basis&#39;: basis is &#39;maybe&#39;"),
+        ({"links": ("links.xlsx", b"not a workbook")}, 400, "links.xlsx"),
+        ({"links": ("links.csv", b"")}, 400, "links.csv: the file is empty"),
+        ({"links": ("links.csv", b"x" * 200_001)}, 400, "larger than the limit of 0.2 MB"),
+        ({"links": ("links.csv", COTTON.encode()), "ownership": ("own.csv", b"owner,owned\nA,B\n")},
+         400, "own.csv, column &#39;share&#39;: required column missing"),
+        ({"ownership": ("own.csv", b"owner,owned,share,evidence\n")}, 400,
+         "Choose a supply-links file"),
+    ]  # fmt: skip
+    for files, status, message in cases:
+        response = _post(client, token, **files)
+        assert response.status_code == status, (files.keys(), response.text)
+        assert message in response.text, (message, response.text)
+        assert "Nothing was stored." in response.text or "nothing was stored" in response.text
+    missing_token = client.post("/chains", files={"links": ("links.csv", COTTON.encode())})
+    assert missing_token.status_code == 403
+    assert list_chains(st.engine) == []
+    assert "No supply chains yet" in client.get("/chains").text
+    assert not [e for e in entries(st.engine) if e.action == "chain.create"]
+
+
+def test_names_are_shown_as_text_and_exported_defused(
+    client: TestClient, as_user: Callable[[str], str]
+) -> None:
+    evil = "<script>alert(1)</script> Trading Ltd"
+    links = HEADER + (
+        f"Northbridge Apparel Ltd,{evil},yarn,5205.12,10,kg,2026-01-01,<b>invoice</b>,observed,,CN,\n"
+        f"{evil},=HYPERLINK(\"http://x\"),cotton,5201.00,10,kg,2025-12-01,note,observed,\"Hotan, Xinjiang\",CN,\n"
+    )  # fmt: skip
+    chain_id = _traced(client, as_user("analyst"), links=("<i>links.csv", links.encode()))
+    page = client.get(f"/chains/{chain_id}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Trading Ltd" in page
+    assert "<script>alert" not in page and "<b>invoice" not in page and "<i>links" not in page
+    assert "&lt;i&gt;links.csv" in client.get("/chains").text
+
+    response = client.get(f"/api/chains/{chain_id}/graph")
+    assert response.headers["content-type"] == "application/json"
+    graph = json.loads(response.text)
+    assert _node(graph, evil)["data"]["label"] == evil  # data, for the page to show as text
+    found = client.get(f"/chains/{chain_id}/findings.csv").text.lstrip("\ufeff")
+    cells = [c for row in csv.reader(io.StringIO(found)) for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+
+
+def test_graph_api_is_documented(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    route = spec["paths"]["/api/chains/{chain_id}/graph"]["get"]
+    assert route["tags"] == ["Supply chains"]
+    assert route["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ChainGraph"
+    }
+    assert {"elements", "findings", "products"} <= set(spec["components"]["schemas"]["ChainGraph"]["properties"])  # fmt: skip
+    assert not any(path.startswith("/chains") for path in spec["paths"])  # pages stay out
+
+
+def test_vendored_cytoscape_is_served_and_shipped(client: TestClient) -> None:
+    vendor = HERE / "static" / "vendor" / "cytoscape"
+    readme = (vendor / "README.md").read_text("utf-8")
+    assert "cytoscape@3." in readme and "MIT" in readme
+    assert "MIT" in (vendor / "LICENSE").read_text("utf-8") or "Permission is hereby granted" in (
+        vendor / "LICENSE"
+    ).read_text("utf-8")
+    served = client.get("/static/vendor/cytoscape/cytoscape.min.js")
+    assert (
+        served.status_code == 200 and served.content == (vendor / "cytoscape.min.js").read_bytes()
+    )
+    # Every file the pages use is package data, so that an installed sourcetrace has it too.
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["sourcetrace"]
+    package = HERE.parent
+    shipped = {path for pattern in patterns for path in package.glob(pattern)}
+    for path in [*(HERE / "static").rglob("*"), *(HERE / "templates").rglob("*")]:
+        if path.is_file():
+            assert path in shipped, path.relative_to(package)

@@ -1,0 +1,124 @@
+"""The supply-chain map in a real server and a real browser: upload the example chain, read the map.
+
+As ``test_browser.py``: ``sourcetrace serve``'s function under uvicorn in a subprocess, Debian's
+Chromium at /usr/bin/chromium driven by Playwright (no browser is downloaded); without them it
+skips. A screenshot of the map is left at /tmp/map.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sourcetrace.review.accounts import add_user
+from sourcetrace.review.db import make_engine
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "browser-pass-1"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "chain"
+SCREENSHOT = Path("/tmp/map.png")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, tools: Any) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('serve') / 'serve.db'}"
+    engine = make_engine(url)
+    add_user(engine, "ana", "analyst", PASSWORD)
+    engine.dispose()
+    with tools.running_server(url) as (base, _proc):
+        yield base
+
+
+def _centre(page: Any, label: str) -> tuple[float, float]:
+    """Where on the page the map draws the party named ``label``."""
+    x, y = page.evaluate(
+        """(label) => {
+            const node = window.cy.nodes().filter((n) => n.data("label") === label)[0];
+            const at = node.renderedPosition();
+            const box = document.getElementById("chain-map").getBoundingClientRect();
+            return [box.left + at.x, box.top + at.y];
+        }""",
+        label,
+    )
+    return float(x), float(y)
+
+
+def test_map_of_the_example_chain(server: str) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(60_000)
+            external: list[str] = []
+            refused: list[str] = []
+            page.on(
+                "request", lambda r: None if r.url.startswith(server) else external.append(r.url)
+            )
+            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # fmt: skip
+            page.on("pageerror", lambda e: refused.append(str(e)))
+            page.goto(f"{server}/chains")
+            page.fill("input[name=username]", "ana")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{server}/chains")
+
+            for role in ("links", "ownership", "shipments"):
+                page.set_input_files(f"input[name={role}]", str(EXAMPLE / f"{role}.csv"))
+            page.click("form.chain-upload button[type=submit]")
+            page.wait_for_url(f"{server}/chains/*")
+            # The map is drawn from the JSON API by the vendored Cytoscape.
+            page.wait_for_selector("#chain-map[data-nodes]", state="attached")
+            assert page.get_attribute("#chain-map", "data-nodes") == "9"
+            assert page.evaluate("window.cy.nodes().length") == 9
+            assert page.locator("#chain-map canvas").count() > 0
+            # Raw material on the left, the buyer on the right.
+            x = {
+                name: _centre(page, name)[0]
+                for name in ("HUAFU COLOR SPINNING", "Meridian Knitting Co. Ltd", "Northwind Outfitters Ltd")
+            }  # fmt: skip
+            assert (
+                x["HUAFU COLOR SPINNING"]
+                < x["Meridian Knitting Co. Ltd"]
+                < x["Northwind Outfitters Ltd"]
+            )
+
+            # A listed party: its names, its own risk and its finding in the side panel.
+            page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
+            panel = page.locator("#chain-panel")
+            panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
+            text = panel.inner_text()
+            assert (
+                "华孚色纺" in text and "On an official list" in text and "UFLPA Entity List" in text
+            )
+            assert "Its risk reaches" in text
+            # A party reached by it: the path hop by hop, with evidence and basis.
+            page.mouse.click(*_centre(page, "Meridian Knitting Co. Ltd"))
+            panel.locator("h2", has_text="Meridian Knitting Co. Ltd").wait_for()
+            steps = panel.locator("li").all_inner_texts()
+            assert any(
+                s.startswith(
+                    "HUAFU COLOR SPINNING supplies yarn (HS 520512) to Meridian Knitting Co. Ltd"
+                    " [observed: bill of lading COSU6120551"
+                )
+                for s in steps
+            ), steps
+            # A row of the findings table brings its party and path forward.
+            page.click("table.findings tr[data-finding]:first-child")
+            assert page.locator("table.findings tr.chosen").count() == 1
+            assert panel.locator(".finding.chosen").count() == 1
+            page.evaluate("window.scrollTo(0, 0)")
+            page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
+            panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
+            page.wait_for_timeout(300)  # the canvas redraws on the next frame
+            page.screenshot(path=str(SCREENSHOT))
+            assert external == [] and refused == []
+        finally:
+            browser.close()
