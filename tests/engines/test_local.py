@@ -58,6 +58,20 @@ def test_names_sharing_a_hash_still_get_their_own_result(
     assert summary.distinct_names == want.get_column("name").n_unique()
 
 
+def test_runs_in_one_process_do_not_share_results(tmp_path: Path, examples: Path) -> None:
+    """A second run with other settings matches afresh (the per-process cache is per matcher)."""
+    from sourcetrace.settings import load_settings
+
+    path = bol_file(tmp_path, examples, repeat=2)
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    screen_file(path, first, workers=1)
+    strict = load_settings(match_threshold=0.999, review_threshold=0.998)
+    screen_file(path, second, workers=1, settings=strict)
+    want = sourcetrace.screen(path, settings=strict).to_frame()
+    assert pl.read_parquet(second).equals(want)
+    assert not pl.read_parquet(first).equals(want)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
 def test_every_output_format_has_one_row_per_input_row(tmp_path: Path, examples: Path, suffix: str) -> None:
     path = bol_file(tmp_path, examples, repeat=3)

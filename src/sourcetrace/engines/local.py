@@ -80,8 +80,16 @@ def _match_batch(names: list[str]) -> list[MatchRow]:
     return out
 
 
-# Per process: folded key -> result, so "ACME CO" and "Acme Co" are matched once per worker.
+# Per process and matcher: folded key -> result, so "ACME CO" and "Acme Co" are matched once.
 _BY_KEY: dict[str, MatchRow] = {}
+
+
+def _use(matcher: Matcher) -> None:
+    """Make ``matcher`` the one _match_batch uses; results of another matcher are forgotten."""
+    global _MATCHER
+    if _MATCHER is not matcher:
+        _BY_KEY.clear()
+        _MATCHER = matcher
 # Fewer new names than this in a chunk are matched in the parent: a round trip costs more.
 _IN_PARENT = 64
 
@@ -94,9 +102,8 @@ def match_names(
     The names are cut into a few batches per worker, so that every worker stays busy to the end
     of the chunk and none waits on a long last batch.
     """
-    global _MATCHER
     if pool is None or len(names) < _IN_PARENT:
-        _MATCHER = matcher
+        _use(matcher)
         return _match_batch(names)
     size = max(16, -(-len(names) // (workers * 4)))
     parts = [names[i : i + size] for i in range(0, len(names), size)]
@@ -194,8 +201,7 @@ def run_local(
         work.mkdir(parents=True)
         stamp.write_text(json.dumps(fingerprint))
 
-    global _MATCHER
-    _MATCHER = matcher
+    _use(matcher)  # before the fork: the workers inherit it, with an empty result cache
     workers = max(1, options.workers)
     # Forked workers share the index pages; frozen objects are left alone by the collector,
     # so its passes do not touch (and copy) every shared page.
