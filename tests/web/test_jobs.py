@@ -191,3 +191,30 @@ def test_results_are_paged(
     second = client.get(job_url, params={"page": 2}).text
     assert "Acme Buttons GmbH" in second and "新疆中泰化学股份有限公司" not in second
     assert "page 2 of 2" in client.get(job_url, params={"page": 99}).text
+
+
+def test_columns_named_on_the_form_are_read_as_named(
+    client: TestClient, as_user: Callable[[str], str], tools: Any
+) -> None:
+    """Two columns hold company names; the form says which one is the supplier."""
+    token = as_user("analyst")
+    content = (
+        "buyer,vendor_legal_name\n"
+        "Acme Buttons GmbH,Xinjiang Zhongtai Chemical Co Ltd\n"
+        "Acme Buttons GmbH,Pacific Textiles Holdings Ltd\n"
+    ).encode()
+
+    def screen(**columns: str) -> dict[str, Any]:
+        response = client.post(
+            "/jobs",
+            data={"csrf_token": token, **columns},
+            files={"file": ("po.csv", content, "application/octet-stream")},
+        )
+        assert response.status_code == 303, response.text
+        return dict(tools.wait_for_job(client, response.headers["location"]))
+
+    named = screen(name_column="vendor_legal_name")
+    assert named["status"] == "done" and named["counts"]["match"] == 1
+    wrong = screen(name_column="supplier_nme")
+    assert wrong["status"] == "failed" and "supplier_nme" in wrong["error"]
+    assert wrong["error"].endswith("nothing was stored.") and "\n" not in wrong["error"]

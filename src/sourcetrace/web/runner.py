@@ -27,7 +27,8 @@ import shutil
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from sourcetrace.review.jobs import (
     start_job,
     unfinished_jobs,
 )
-from sourcetrace.screening import ScreeningRun, screen
+from sourcetrace.screening import ScreeningRun, screen, store_lists
 from sourcetrace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class _Task:
     job_id: int
     path: Path
     filename: str
+    columns: Mapping[str, str | None] = field(default_factory=dict)  # screen()'s *_column options
 
 
 class JobRunner:
@@ -111,10 +113,20 @@ class JobRunner:
         for thread in self._threads:
             thread.start()
 
-    def add(self, path: Path, *, filename: str, file_hash: str, actor: str) -> int:
+    def add(
+        self,
+        path: Path,
+        *,
+        filename: str,
+        file_hash: str,
+        actor: str,
+        columns: Mapping[str, str | None] | None = None,
+    ) -> int:
         """Queue a job that screens ``path``; returns its id at once.
 
-        The runner owns ``path``'s folder from now on and deletes it when the job ends.
+        ``columns`` names the columns to read (``name_column``, ``address_column``,
+        ``country_column``, ``id_column``); a column not given is detected. The runner owns
+        ``path``'s folder from now on and deletes it when the job ends.
         """
         self.start()
         try:
@@ -126,7 +138,7 @@ class JobRunner:
             raise
         with self._lock:
             self._active.add(job_id)
-        self._tasks.put(_Task(job_id, path, filename))
+        self._tasks.put(_Task(job_id, path, filename, dict(columns or {})))
         return job_id
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -188,7 +200,17 @@ class JobRunner:
             self._end(task, None)  # already failed (the server was thought gone)
             return
         try:
-            run = screen(task.path, settings=self.settings, progress=self._progress(task.job_id))
+            # The list versions in force in this store replace the bundled ones, as in the CLI.
+            url = self.engine.url.render_as_string(hide_password=False)
+            with store_lists(url, self.settings) as stored:
+                run = screen(
+                    task.path, settings=self.settings, progress=self._progress(task.job_id),
+                    stored=stored,
+                    name_column=task.columns.get("name_column"),
+                    address_column=task.columns.get("address_column"),
+                    country_column=task.columns.get("country_column"),
+                    id_column=task.columns.get("id_column"),
+                )
         except _Stopped:
             self._end(task, INTERRUPTED)
             return

@@ -109,11 +109,21 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         return _jobs_page(request, st, user, str(exc), status_code=400)
     finally:
         await form.close()
+    # Columns named on the form are read as named; the others are detected from the header.
+    columns = {
+        field: text.strip()
+        for field in COLUMN_FIELDS
+        if isinstance(text := form.get(field), str) and text.strip()
+    }
     # From here the runner owns the folder: it screens the copy in the background, then deletes it.
     job_id = await run_in_threadpool(
-        st.runner.add, path, filename=filename, file_hash=digest, actor=user.username
+        st.runner.add, path, filename=filename, file_hash=digest, actor=user.username,
+        columns=columns,
     )
     return redirect(f"/jobs/{job_id}")
+
+
+COLUMN_FIELDS = ("name_column", "address_column", "country_column", "id_column")
 
 
 def _too_big(limit: int) -> str:
