@@ -6,15 +6,11 @@ made for each test and dropped after), as in ``tests/store``.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
 import typer
-from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from sourcetrace.cli.trace import graph_app, trace
@@ -27,28 +23,6 @@ from sourcetrace.store.db import ListStore
 from sourcetrace.store.graphs import delete_graph, list_graphs, load_graph, save_graph
 
 CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
-PG_SERVER = os.environ.get("SOURCETRACE_TEST_PG_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    if not PG_SERVER:
-        pytest.skip("set SOURCETRACE_TEST_PG_URL to test on PostgreSQL")
-    name = f"st_graphs_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield f"{PG_SERVER.rsplit('/', 1)[0]}/{name}"
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
 def _example():  # type: ignore[no-untyped-def]
     return read_built(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
 
