@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import time
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,26 +15,12 @@ from fastapi.testclient import TestClient
 from sourcetrace.web.pdf import find_browser
 
 
-def _job(client: TestClient, token: str, content: bytes) -> str:
-    """Upload and wait for the background screening to end; returns the job's page URL."""
-    response = client.post(
-        "/jobs", data={"csrf_token": token}, files={"file": ("s.csv", content, "text/csv")}
-    )
-    assert response.status_code == 303, response.text
-    url = str(response.headers["location"])
-    deadline = time.monotonic() + 60
-    while (status := client.get(f"/api{url}").json()["status"]) not in ("done", "failed"):
-        assert time.monotonic() < deadline, status
-        time.sleep(0.05)
-    assert status == "done"
-    return url
-
-
 def test_results_csv_has_decisions_and_no_formulas(
-    client: TestClient, as_user: Callable[[str], str], suppliers: bytes
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
 ) -> None:
     token = as_user("analyst")
-    job = _job(client, token, suppliers + b'=HYPERLINK("http://x"),Somewhere,CN\n')
+    content = suppliers + b'=HYPERLINK("http://x"),Somewhere,CN\n'
+    job = tools.screened(client, token, "s.csv", content)
     client.post(
         f"{job}/rows/1/decision",
         data={"decision": "confirmed", "comment": "invoice", "csrf_token": token},
@@ -52,9 +38,11 @@ def test_results_csv_has_decisions_and_no_formulas(
     assert rows[-1]["name"].startswith("'=")
 
 
-def test_evidence_pack(client: TestClient, as_user: Callable[[str], str], suppliers: bytes) -> None:
+def test_evidence_pack(
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
+) -> None:
     token = as_user("analyst")
-    job = _job(client, token, suppliers)
+    job = tools.screened(client, token, "s.csv", suppliers)
     client.post(
         f"{job}/rows/1/decision",
         data={"decision": "false_positive", "comment": "other firm", "csrf_token": token},
@@ -87,9 +75,10 @@ def test_report_pdf(
     as_user: Callable[[str], str],
     suppliers: bytes,
     monkeypatch: pytest.MonkeyPatch,
+    tools: Any,
 ) -> None:
     token = as_user("analyst")
-    job = _job(client, token, suppliers)
+    job = tools.screened(client, token, "s.csv", suppliers)
     monkeypatch.setenv("SOURCETRACE_CHROMIUM", "/nonexistent/chromium")
     missing = client.get(f"{job}/report.pdf")
     assert missing.status_code == 501 and "Chromium" in missing.text
