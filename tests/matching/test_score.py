@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sourcetrace.matching import Matcher
@@ -79,3 +81,44 @@ def test_uscc_equal_on_both_sides_is_a_match() -> None:
     )
     hit = best(Matcher([entity], load_settings()), "Some Other Name", "91110108551385082Q")
     assert hit is not None and hit.decision is Decision.MATCH and hit.score == 1.0
+
+
+def test_index_cache_is_read_back_to_the_same_results(
+    bundled_entities: list[ListedEntity], tmp_path: Path
+) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    built = Matcher.cached(bundled_entities, settings, "lists1")
+    files = list((tmp_path / "index").glob("*.pickle"))
+    assert len(files) == 1 and "lists1" in files[0].name
+    read = Matcher.cached(bundled_entities, settings, "lists1")
+    assert read.index is not built.index
+    for query in ("新疆中泰化学股份有限公司", "HUAFU COLOR SPINNING CO LTD", "Acme Buttons GmbH"):
+        assert [(h.entity.id, h.score, h.reasons) for h in read.match(query)] == [
+            (h.entity.id, h.score, h.reasons) for h in built.match(query)
+        ]
+
+
+def test_index_cache_keeps_other_lists_and_removes_other_algorithms(
+    bundled_entities: list[ListedEntity], tmp_path: Path
+) -> None:
+    folder = tmp_path / "index"
+    folder.mkdir()
+    stale = folder / "sourcetrace-names-v1-0.0.1-c1-lists1.pickle"
+    stale.write_bytes(b"old layout")
+    settings = load_settings(data_dir=tmp_path)
+    Matcher.cached(bundled_entities, settings, "lists1")
+    Matcher.cached(bundled_entities, settings, "lists2")
+    names = sorted(p.name for p in folder.glob("*.pickle"))
+    assert not stale.exists()
+    assert len(names) == 2 and "lists1" in names[0] and "lists2" in names[1]
+
+
+def test_corrupt_index_cache_is_rebuilt(bundled_entities: list[ListedEntity], tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    Matcher.cached(bundled_entities, settings, "lists1")
+    (path,) = (tmp_path / "index").glob("*.pickle")
+    path.write_bytes(path.read_bytes()[:1000])  # cut short, as by a full disk
+    matcher = Matcher.cached(bundled_entities, settings, "lists1")
+    hit = best(matcher, "Xinjiang Zhongtai Chemical Co Ltd")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert path.stat().st_size > 1000  # written again

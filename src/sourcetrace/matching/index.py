@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -92,8 +92,10 @@ class NameIndex:
         return len(self.names)
 
     def candidates(self, parsed: ParsedName, limit: int) -> list[int]:
-        """Names sharing blocking keys with the query, most keys shared first."""
-        counts: Counter[int] = Counter()
+        """Names sharing blocking keys with the query: most keys shared first, then in index
+        order, so that the same query meets the same names in every process and run."""
+        counts: dict[int, int] = {}
+        get = counts.get
         postings = self.postings
         for key in blocking_keys(parsed):
             hits = postings.get(key)
@@ -101,13 +103,12 @@ class NameIndex:
                 continue
             weight = 2 if key[0] == "k" else 1  # a whole-key hit counts double
             if isinstance(hits, int):
-                counts[hits] += weight
+                counts[hits] = get(hits, 0) + weight
             else:
                 for n in hits:
-                    counts[n] += weight
-        if len(counts) <= limit:
-            return list(counts)
-        return [n for n, _ in counts.most_common(limit)]
+                    counts[n] = get(n, 0) + weight
+        ranked = sorted(counts.items(), key=_by_count)
+        return [n for n, _ in ranked[:limit]]
 
     # The index cache (Matcher.cached) pickles this state: plain tuples, strings and one array
     # instead of ~60,000 objects and a million-key dict, so that it reads in a fraction of the time.
@@ -178,6 +179,10 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _by_count(item: tuple[int, int]) -> tuple[int, int]:
+    return -item[1], item[0]
 
 
 def _plain(value: object) -> object:

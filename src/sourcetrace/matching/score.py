@@ -30,11 +30,12 @@ from sourcetrace.names.text import fold
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
-ALGORITHM = "sourcetrace-names-v2"  # bump on any change to parsing or scoring
+ALGORITHM = "sourcetrace-names-v3"  # bump on any change to parsing or scoring
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
 _CACHE_FORMAT = "c2"  # the layout of NameIndex.__getstate__
+_NEAR_CACHE_SIZE = 200_000  # trade names whose candidates a matcher remembers (Matcher._near)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ class Matcher:
         # or met by their Chinese text inside the query (see match_parsed).
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
+        self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
             if parsed.tokens:
@@ -163,7 +165,8 @@ class Matcher:
         """A matcher whose index is read from the local cache when these lists were seen before.
 
         The cache lives in ``settings.data_dir/index`` and is keyed by the list versions, the
-        algorithm and the package version, so a new list or a new matcher builds afresh.
+        algorithm and the package version, so a new list or a new matcher builds afresh; writing
+        one removes those of other algorithms or versions (caches of other lists are kept).
         """
         import pickle
 
@@ -192,9 +195,40 @@ class Matcher:
             finally:
                 index.entities = entities
             tmp.replace(path)
+            # Caches of another algorithm, package version or layout are never read again.
+            current = f"{ALGORITHM}-{__version__}-{_CACHE_FORMAT}-"
+            for stale in folder.glob("*.pickle"):
+                if not stale.name.startswith(current):
+                    stale.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only data folder only costs the rebuild next time
         return cls(entities, settings, index)
+
+    def _near(self, parsed: ParsedName) -> list[tuple[int, float]]:
+        """The candidates of a trade name with their trade similarity, best-sharing first, less
+        those that cannot reach review: score <= trade similarity, so only a name of an entity
+        listed with its subordinates is kept below the floor (it may still be named inside).
+
+        Both depend on the trade name alone (and on whether it may be cut), which bills of lading
+        repeat under many spellings ("ACME CO LTD", "Acme Co., Ltd.", "ACME GARMENT CO"): they
+        are computed once per trade name and process.
+        """
+        key = (parsed.trade, parsed.truncated)
+        found = self._near_cache.get(key)
+        if found is None:
+            index = self.index
+            floor = self.settings.review_threshold * 0.9
+            subordinate = index.covers_subordinates
+            found = []
+            for n_idx in index.candidates(parsed, self.settings.max_candidates):
+                cand = index.names[n_idx]
+                trade = features.trade_name(parsed, cand.parsed)
+                if trade >= floor or cand.entity in subordinate:
+                    found.append((n_idx, trade))
+            if len(self._near_cache) >= _NEAR_CACHE_SIZE:
+                self._near_cache.clear()
+            self._near_cache[key] = found
+        return found
 
     @property
     def entities(self) -> list[ListedEntity]:
@@ -220,19 +254,19 @@ class Matcher:
                     name = next(n for n in index.names if n.entity == e_idx)
                     scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
                     best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
-        candidates = index.candidates(parsed, self.settings.max_candidates)
-        # score <= trade similarity, so a candidate whose trade name is too far cannot reach
-        # review; only entities listed with their subordinates get a closer look.
         floor = self.settings.review_threshold * 0.9
         subordinate = index.covers_subordinates
         units = {n for t in set(parsed.tokens) for n in self._units_by_token.get(t, ())}
         if parsed.zh:
             units.update(n for zh, n in self._units_zh if zh in parsed.zh)
-        for n_idx in [*candidates, *sorted(units)]:
+        near = self._near(parsed)
+        if units:
+            near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
+                             for n in sorted(units))]  # fmt: skip
+        for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
-            trade = features.trade_name(parsed, cand.parsed)
             covers = cand.entity in subordinate
             if trade < floor and not (covers and features.contains_name(parsed, cand.parsed)):
                 continue

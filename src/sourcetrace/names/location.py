@@ -22,7 +22,6 @@ def xinjiang_places(text: str) -> list[str]:
     """Xinjiang place names found in the text, as Chinese names (e.g. ['阿克苏地区'])."""
     if not text:
         return []
-    vocab = vocabulary()
     folded = fold(text)
     found: dict[str, None] = {}
     if has_cjk(folded):
@@ -30,15 +29,16 @@ def xinjiang_places(text: str) -> list[str]:
             if key in folded:
                 found[place.name_zh] = None
     words = latin_tokens(folded)
-    places, starts = vocab.places_latin, vocab.key_starts
+    places, starts = _xinjiang_latin()
+    if not starts.intersection(words):
+        return list(found)  # no word is, or begins, a Xinjiang place name
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             if size > 1 and words[i] not in starts:
-                continue  # no place name of several words begins with this word
-            key = "".join(words[i : i + size])
-            found_place = places.get(key)
-            if found_place is not None and found_place.xinjiang and len(key) >= 4:
-                found[found_place.name_zh] = None
+                continue  # no Xinjiang place name of several words begins with this word
+            hit = places.get(words[i] if size == 1 else "".join(words[i : i + size]))
+            if hit is not None:
+                found[hit.name_zh] = None
     return list(found)
 
 
@@ -47,6 +47,14 @@ def _xinjiang_zh() -> tuple[tuple[str, Place], ...]:
     return tuple(
         (k, p) for k, p in vocabulary().places_zh.items() if p.xinjiang and len(k) >= 2
     )
+
+
+@lru_cache(maxsize=1)
+def _xinjiang_latin() -> tuple[dict[str, Place], frozenset[str]]:
+    """Xinjiang's Latin place keys (four letters or more: "hami", not "he"), and every word that
+    is one or begins one ("wu" of "wulumuqi")."""
+    keys = {k: p for k, p in vocabulary().places_latin.items() if p.xinjiang and len(k) >= 4}
+    return keys, frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
 
 
 def xinjiang_postcode(text: str) -> str:

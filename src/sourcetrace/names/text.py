@@ -14,13 +14,15 @@ _T2S = opencc.OpenCC("tw2sp")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script
+# In ASCII text _TOKEN's letters and digits are [A-Za-z0-9]: everything else separates tokens.
+_ASCII_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
 # Brackets and separators Chinese text uses, folded to ASCII by NFKC or here.
 _PUNCT = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "、": ",", "。": ".", "·": " "})
 
 
 def has_cjk(text: str) -> bool:
     """True when the text holds at least one Chinese character."""
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None
 
 
 def fold(text: str) -> str:
@@ -40,6 +42,8 @@ def fold(text: str) -> str:
 
 def latin_tokens(text: str) -> list[str]:
     """Alphanumeric tokens (any script) of already folded text."""
+    if text.isascii():  # the same tokens, several times quicker than the Unicode pattern
+        return text.translate(_ASCII_SEPARATORS).split()
     return _TOKEN.findall(text)
 
 

@@ -1,0 +1,86 @@
+"""The name index: which listed names a query meets, and in which order."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from sourcetrace.matching import Matcher
+from sourcetrace.matching.index import NameIndex
+from sourcetrace.model import EntityName, ListedEntity
+from sourcetrace.names.parse import parse_name
+from sourcetrace.settings import load_settings
+
+QUERY = "QWRTZPSDFGHJKL CO LTD"  # a 14-letter trade name, no place or industry word in it
+KEY = "qwrtzpsdfghjkl"
+
+
+def one_typo_names() -> list[ListedEntity]:
+    """Fourteen entities, each named with one letter of the query's trade name missing (so each
+    meets the query through a different key), listed in reverse."""
+    cut = [KEY[:i] + KEY[i + 1 :] for i in reversed(range(len(KEY)))]
+    return [
+        ListedEntity(id=f"e{i}", schema="Company", caption=n.upper(), names=[EntityName(n.upper())])
+        for i, n in enumerate(cut)
+    ]
+
+
+def test_candidates_most_keys_shared_first_then_in_index_order() -> None:
+    index = NameIndex(one_typo_names())
+    found = index.candidates(parse_name(QUERY), 12)
+    # Names that keep the query's first six letters share its prefix key too (two keys);
+    # the others share one deletion key. Ties keep the index order.
+    two = [n for n in range(len(index)) if index.names[n].parsed.trade_key[:6] == KEY[:6]]
+    one = [n for n in range(len(index)) if n not in two]
+    assert found == (two + one)[:12]
+
+
+_SCRIPT = """
+import json
+from tests.matching.test_index import one_typo_names, QUERY
+from sourcetrace.matching.index import NameIndex
+from sourcetrace.names.parse import parse_name
+print(json.dumps(NameIndex(one_typo_names()).candidates(parse_name(QUERY), 12)))
+"""
+
+
+def test_candidates_do_not_depend_on_the_process_string_hashing() -> None:
+    """Keys are kept in a set, whose order changes with PYTHONHASHSEED: ties must not follow it."""
+    seen = []
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", _SCRIPT], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )  # fmt: skip
+        seen.append(json.loads(done.stdout))
+    assert seen[0] == seen[1] == seen[2]
+    assert len(seen[0]) == 12
+
+
+def test_remembered_trade_names_give_what_a_fresh_matcher_gives(
+    bundled_entities: list[ListedEntity],
+) -> None:
+    """Spellings sharing a trade name reuse its candidates; a name that may be cut at 35
+    characters does not share them with the same name uncut."""
+    queries = [
+        "HUAFU FASHION CO LTD",
+        "Huafu Fashion Co., Ltd.",
+        "HUAFU COLOR SPINNING CO LTD",
+        "Huafu Textile Co Ltd, No 5 Road Aksu",
+        "ZHEJIANG HUAFU TRADING COMPANY LIM",  # 35 characters: may be cut
+        "ZHEJIANG HUAFU TRADING COMPANY",
+        "XINJIANG ZHONGTAI CHEMICAL CO LTD",
+        "Zhongtai Chemical Xinjiang",
+    ]
+    warm = Matcher(bundled_entities, load_settings())
+    for q in queries:
+        warm.match(q)
+    assert warm._near_cache  # the trade names were remembered
+    for q in queries:
+        fresh = Matcher(bundled_entities, load_settings(), warm.index)
+        expected = [(h.entity.id, h.matched_name, h.score, h.decision, h.reasons)
+                    for h in fresh.match(q)]  # fmt: skip
+        got = [(h.entity.id, h.matched_name, h.score, h.decision, h.reasons) for h in warm.match(q)]
+        assert got == expected, q
