@@ -97,20 +97,25 @@ _IN_PARENT = 64
 def match_names(
     names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
 ) -> list[MatchRow]:
-    """Match distinct names, in the pool when there is one; results in the names' order.
+    """Match distinct names, in the pool when there is one; results in the names' order."""
+    return submit_names(names, matcher, pool, workers)()
 
-    The names are cut into a few batches per worker, so that every worker stays busy to the end
-    of the chunk and none waits on a long last batch.
+
+def submit_names(
+    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
+) -> Callable[[], list[MatchRow]]:
+    """Start matching distinct names; the returned function waits for the results, in order.
+
+    In the pool, the names are cut into a few batches per worker, so that every worker stays busy
+    to the end of the chunk and none waits on a long last batch; the parent is free meanwhile.
     """
     if pool is None or len(names) < _IN_PARENT:
         _use(matcher)
-        return _match_batch(names)
+        rows = _match_batch(names)
+        return lambda: rows
     size = max(16, -(-len(names) // (workers * 4)))
-    parts = [names[i : i + size] for i in range(0, len(names), size)]
-    out: list[MatchRow] = []
-    for rows in pool.map(_match_batch, parts):
-        out.extend(rows)
-    return out
+    futures = [pool.submit(_match_batch, names[i : i + size]) for i in range(0, len(names), size)]
+    return lambda: [row for future in futures for row in future.result()]
 
 
 _MATCH_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -216,22 +221,40 @@ def run_local(
         pool.submit(int).result()  # fork every worker now, before the reader thread starts
     known = MatchTable()
     summary = BulkSummary()
+    # A chunk's new names are matched in the workers while the parent joins and writes the chunk
+    # before it: the parent's polars work and the workers' matching overlap.
+    waiting: tuple[Path, Started, list[int]] | None = None
+
+    def finish() -> None:
+        nonlocal waiting
+        if waiting is not None:
+            part, started, skipped = waiting
+            frame = _screen_chunk(started, matcher, pool, known, options, workers)
+            tmp = part.with_suffix(".tmp")
+            frame.write_ipc(tmp, compression="lz4")
+            os.replace(tmp, part)
+            summary.add(frame, skipped)
+            if progress is not None:
+                progress(frame.height)
+            waiting = None
+
     try:
         with closing(prefetch(iter_chunks(input, options))) as chunks:
             for index, chunk in enumerate(chunks):
                 part = work / f"{index:06d}.arrow"
-                if part.exists():
+                if part.exists():  # finished before an interruption (resume)
+                    finish()
                     frame = pl.read_ipc(part)
-                else:
-                    frame = _screen_chunk(
-                        chunk.frame, chunk.rows, matcher, pool, known, options, workers
-                    )
-                    tmp = part.with_suffix(".tmp")
-                    frame.write_ipc(tmp, compression="lz4")
-                    os.replace(tmp, part)
-                summary.add(frame, chunk.skipped)
-                if progress is not None:
-                    progress(frame.height)
+                    summary.add(frame, chunk.skipped)
+                    if progress is not None:
+                        progress(frame.height)
+                    continue
+                started = _start_chunk(chunk.frame, chunk.rows, matcher, pool, known, options,
+                                       workers)  # fmt: skip
+                finish()
+                known.add(started.names, started.results())
+                waiting = (part, started, chunk.skipped)
+            finish()
         _assemble(work, output, fmt)
     except SourcetraceError:
         shutil.rmtree(work, ignore_errors=True)
@@ -245,7 +268,15 @@ def run_local(
     return summary
 
 
-def _screen_chunk(
+class Started(NamedTuple):
+    """A chunk whose new names are being matched."""
+
+    base: pl.DataFrame  # row, name, _address, _id, _h
+    names: list[str]  # the names not matched before, sent to the workers
+    results: Callable[[], list[MatchRow]]  # waits for their results
+
+
+def _start_chunk(
     frame: pl.DataFrame,
     rows: Sequence[int],
     matcher: Matcher,
@@ -253,8 +284,8 @@ def _screen_chunk(
     known: MatchTable,
     options: EngineOptions,
     workers: int = 1,
-) -> pl.DataFrame:
-    """Screen one chunk: Python work per *distinct* value only, row-wise work in polars."""
+) -> Started:
+    """Find a chunk's names not matched before and start matching them."""
     def text(column: str | None) -> pl.Expr:
         return pl.col(column).fill_null("") if column else pl.lit("")
 
@@ -264,14 +295,27 @@ def _screen_chunk(
         text(options.address_column).alias("_address"),
         text(options.id_column).alias("_id"),
     ).with_columns(_hash("name"))
-    joined = None
-    for exact in (False, True):  # by hash; by text when two names share a hash (never, in practice)
-        new = known.missing(base, exact)
+    new = known.missing(base)
+    return Started(base, new, submit_names(new, matcher, pool, workers))
+
+
+def _screen_chunk(
+    started: Started,
+    matcher: Matcher,
+    pool: ProcessPoolExecutor | None,
+    known: MatchTable,
+    options: EngineOptions,
+    workers: int = 1,
+) -> pl.DataFrame:
+    """A started chunk's rows with their results (its names are in ``known`` by now): Python
+    work per *distinct* value only, row-wise work in polars."""
+    base = started.base
+    joined = known.join(base)
+    if joined is None:  # two names share a hash (never, in practice): join on the text
+        new = known.missing(base, exact=True)
         if new:
             known.add(new, match_names(new, matcher, pool, workers))
-        joined = known.join(base, exact)
-        if joined is not None:
-            break
+        joined = known.join(base, exact=True)
     assert joined is not None
     if options.address_column is None and options.id_column is None:
         return joined.select(result_columns())  # name signals came with the matches
