@@ -45,6 +45,15 @@ def defuse_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(exprs) if exprs else frame
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the mask means setting it: done once, at import
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
@@ -52,6 +61,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     if not directory.is_dir():
         raise OutputError("output folder does not exist", path=path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=directory)
+    # mkstemp makes the file private (0600); the output gets the mode a plain open() would give.
+    os.fchmod(fd, 0o666 & ~_UMASK)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
