@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.build import build_graph, read_graph
+from sourcetrace.graph.build import build_graph, read_graph, read_wro_merchandise
 from sourcetrace.graph.model import Basis
+from sourcetrace.lists.bundled import default_list_path
 from tests.graph.chains import graph, links_frame, node, ownership_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,3 +184,28 @@ def test_a_ragged_row_is_named_by_the_general_reader(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_input(path)
     assert err.value.row == 2
+
+
+def test_wro_merchandise_of_a_later_file_wins(tmp_path: Path) -> None:
+    bundled = read_wro_merchandise(default_list_path())
+    assert bundled["cbp-wro-b4dde79fbf3f"].startswith("Soda Ash")  # Tangshan Sanyou Group
+    # A later version of the order, as a CBP list imported into the store exports it.
+    later = tmp_path / "us_cbp_forced_labor.ftm.jsonl"
+    order = {
+        "id": "cbp-wro-b4dde79fbf3f-sanction-1",
+        "schema": "Sanction",
+        "datasets": ["us_cbp_forced_labor"],
+        "properties": {
+            "entity": ["cbp-wro-b4dde79fbf3f"],
+            "program": ["CBP WRO"],
+            "reason": ["Merchandise: Caustic Soda"],
+            "status": ["Partially Modified"],
+        },
+    }
+    later.write_text(json.dumps(order) + "\n", encoding="utf-8")
+    merged = read_wro_merchandise(default_list_path(), later)
+    assert merged["cbp-wro-b4dde79fbf3f"] == "Caustic Soda"
+    assert {k: v for k, v in merged.items() if k != "cbp-wro-b4dde79fbf3f"} == {
+        k: v for k, v in bundled.items() if k != "cbp-wro-b4dde79fbf3f"
+    }
+    assert read_wro_merchandise(later, default_list_path()) == bundled

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -28,8 +29,8 @@ from sourcetrace.graph.trace import trace as run_trace
 from sourcetrace.io.writers import output_format, write_table
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.score import Matcher
-from sourcetrace.screening import load_lists
-from sourcetrace.settings import load_settings
+from sourcetrace.screening import ListUsed, load_lists, store_lists
+from sourcetrace.settings import Settings, load_settings
 
 EXACT_LIMIT = 50_000
 PATH_CAP = 10_000  # exact tracing: most paths followed from one risk source
@@ -123,12 +124,18 @@ def trace(
         int, typer.Option(help="Processes that parse and screen party names (default: all cores)")
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
+    no_store_lists: Annotated[
+        bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")
+    ] = False,
 ) -> None:
     """Trace LINKS (or a saved --graph): one row per path by which a risk reaches a party, with
     its evidence hop by hop and its basis.
 
     A path must run forward in time (an upstream link dated more than --date-tolerance days
     after the link it feeds drops the path) and, with --product-rule, along one chain of goods.
+
+    Parties are screened against the bundled lists, replaced list by list by the versions
+    imported into the store (`sourcetrace lists import|update`), as `sourcetrace screen` does.
     """
     if (links is None) == (graph_name is None):
         raise ConfigError("give a links file or --graph NAME (one of them)")
@@ -150,9 +157,8 @@ def trace(
     workers = workers or os.cpu_count() or 1
     rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
-    entities, used = load_lists()
-    matcher = Matcher(entities, load_settings())
-    merchandise = read_wro_merchandise(default_list_path())
+    settings = load_settings()
+    matcher, merchandise, used = screening_lists(db, settings, not no_store_lists)
     lists = [f"{u.name} {u.version}" for u in used]
 
     if graph_name is not None:
@@ -208,6 +214,23 @@ def trace(
     if save is not None:
         console.print(f"graph saved as {save!r}")
     console.print(f"findings written to {output}")
+
+
+def screening_lists(
+    db: str | None, settings: Settings, use_store: bool = True
+) -> tuple[Matcher, dict[str, str], list[ListUsed]]:
+    """The matcher over the lists a trace screens against, the merchandise their CBP orders
+    name, and the lists used: the bundled lists, each replaced by the version in force in the
+    store when there is one (unless ``use_store`` is false), as ``sourcetrace screen`` does."""
+    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
+        store_lists(db, settings) if use_store else nullcontext([])
+    )
+    with stored_lists as stored:
+        entities, used = load_lists(stored=stored)
+        # A stored version's orders come after the bundled ones, so that they win (same ids).
+        files = [default_list_path()] if any(u.path == "(bundled)" for u in used) else []
+        merchandise = read_wro_merchandise(*files, *(path for path, _ in stored))
+    return Matcher(entities, settings), merchandise, used
 
 
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:

@@ -17,15 +17,23 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import orjson
 import polars as pl
 
 from sourcetrace.errors import InputError
 from sourcetrace.graph.dates import date_span
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, Graph, Ownership, Source, hs_digits
-from sourcetrace.graph.parties import MENTION_COLUMNS, TextFacts, read_texts, resolve_parties
+from sourcetrace.graph.parties import (
+    MENTION_COLUMNS,
+    TextFacts,
+    read_texts,
+    resolve_parties,
+    spellings,
+)
 from sourcetrace.graph.products import stage_of
 from sourcetrace.io.readers import read_table
+from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import Matcher
 
 LINK_COLUMNS = (
@@ -106,8 +114,10 @@ def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
         return None
     frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
     frame = frame.with_columns(pl.all().fill_null(""))
-    # The general reader skips blank lines; polars keeps them as rows of empty fields.
-    frame = frame.filter(~pl.all_horizontal(pl.all().str.strip_chars() == ""))
+    # The general reader skips blank lines; polars keeps them as rows of empty fields. Only a
+    # row whose first field is blank may be one: the others are not looked at field by field.
+    if (frame.get_column(frame.columns[0]).str.strip_chars() == "").any():
+        frame = frame.filter(~pl.all_horizontal(pl.all().str.strip_chars() == ""))
     return frame if frame.height else None
 
 
@@ -159,12 +169,34 @@ def build(
     owns = _ownership_values(own, ownership_path) if own is not None else None
 
     mentions = _mentions(link, own, ship)
-    texts = pl.concat([mentions["address"], mentions["origin"]]).unique(maintain_order=True)
-    names = mentions["name"].unique(maintain_order=True).to_list()
-    facts = read_texts(names, texts.to_list(), matcher, workers)
-    parties, spelling = resolve_parties(mentions, facts.keys)
-    edges = _with_nodes(edges, spelling).select(list(EDGE_SCHEMA)).cast(EDGE_SCHEMA)  # type: ignore[arg-type]
-    holdings = _ownership(owns, ownership_path, spelling) if owns is not None else []
+    spelled = spellings(mentions)
+    texts = pl.concat([mentions["address"], mentions["origin"]])
+    facts = read_texts(
+        spelled[0].get_column("name").to_list(),
+        texts.filter(texts != "").unique(maintain_order=True).to_list(),
+        matcher,
+        workers,
+        mentions["identifier"].filter(mentions["identifier"] != "").unique().to_list(),
+    )
+    parties, node_of = resolve_parties(mentions, facts, spelled)
+    # Mentions are in file order, two per row (see _mentions): a link's buyer, then its supplier.
+    n_link, n_own = link.height, own.height if own is not None else 0
+    buyer = node_of.slice(0, 2 * n_link).gather_every(2)
+    supplier = node_of.slice(1, 2 * n_link).gather_every(2)
+    if ship is not None:
+        at = 2 * (n_link + n_own)
+        supplier = pl.concat([supplier, node_of.slice(at, 2 * ship.height).gather_every(2)])
+        buyer = pl.concat([buyer, node_of.slice(at + 1, 2 * ship.height).gather_every(2)])
+    edges = (
+        edges.with_columns(supplier=supplier, buyer=buyer)
+        .select(list(EDGE_SCHEMA))
+        .cast(EDGE_SCHEMA)  # type: ignore[arg-type]
+    )
+    holdings = (
+        _ownership(owns, ownership_path, node_of.slice(2 * n_link, 2 * n_own))
+        if owns is not None
+        else []
+    )
     return Built(Graph(parties=parties, edges=edges, ownership=holdings), facts)
 
 
@@ -205,28 +237,31 @@ def _mentions(
     """Every party mention, in file order (per row: buyer then supplier, owner then owned,
     shipper then consignee)."""
 
-    def side(frame: pl.DataFrame, file: int, pos: int, name: str, **cols: str) -> pl.DataFrame:
+    def side(frame: pl.DataFrame, name: str, **cols: str) -> pl.DataFrame:
         cols["name"] = name
         return frame.select(
-            pl.lit(file).alias("file"),
-            pl.col("row"),
-            pl.lit(pos).alias("pos"),
-            *(
-                (pl.col(cols[c]).str.strip_chars() if c in cols else pl.lit("")).alias(c)
-                for c in MENTION_COLUMNS
-            ),
+            (pl.col(cols[c]).str.strip_chars() if c in cols else pl.lit("")).alias(c)
+            for c in MENTION_COLUMNS
         )
 
+    def rows(first: pl.DataFrame, second: pl.DataFrame) -> pl.DataFrame:
+        """The two sides interleaved: row 1's first, row 1's second, row 2's first..."""
+        n = first.height
+        order = np.empty(2 * n, dtype=np.uint32)
+        order[0::2] = np.arange(n, dtype=np.uint32)
+        order[1::2] = np.arange(n, 2 * n, dtype=np.uint32)
+        return pl.concat([first, second])[order]
+
     parts = [
-        side(link, 0, 0, "buyer"),
-        side(link, 0, 1, "supplier", address="supplier_address", country="supplier_country",
-             identifier="supplier_id"),
+        rows(side(link, "buyer"),
+             side(link, "supplier", address="supplier_address", country="supplier_country",
+                  identifier="supplier_id")),
     ]  # fmt: skip
     if own is not None:
-        parts += [side(own, 1, 0, "owner"), side(own, 1, 1, "owned")]
+        parts.append(rows(side(own, "owner"), side(own, "owned")))
     if ship is not None:
-        parts += [side(ship, 2, 0, "shipper", origin="origin"), side(ship, 2, 1, "consignee")]
-    return pl.concat(parts).sort("file", "row", "pos").select(MENTION_COLUMNS)
+        parts.append(rows(side(ship, "shipper", origin="origin"), side(ship, "consignee")))
+    return pl.concat(parts)
 
 
 def _first_bad(
@@ -299,18 +334,6 @@ def _shipment_edges(ship: pl.DataFrame, path: str) -> pl.DataFrame:
     )
 
 
-def _with_nodes(edges: pl.DataFrame, spelling: pl.DataFrame) -> pl.DataFrame:
-    ids = spelling.rename({"name": "_name"})
-    return (
-        edges.join(ids.rename({"node": "_s"}), left_on="supplier", right_on="_name",
-                   how="left", maintain_order="left")
-        .join(ids.rename({"node": "_b"}), left_on="buyer", right_on="_name",
-              how="left", maintain_order="left")
-        .drop("supplier", "buyer")
-        .rename({"_s": "supplier", "_b": "buyer"})
-    )  # fmt: skip
-
-
 def _with_stage_and_dates(edges: pl.DataFrame) -> pl.DataFrame:
     """HS digits, production stage and date span, each computed once per distinct value."""
     goods = edges.select("hs_code", "product").unique()
@@ -352,34 +375,48 @@ def _ownership_values(own: pl.DataFrame, path: str) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _ownership(owns: pl.DataFrame, path: str, spelling: pl.DataFrame) -> list[Ownership]:
-    node = dict(spelling.iter_rows())
-    return [
-        Ownership(
-            owner=node[owner], owned=node[owned], share=share, evidence=evidence,
-            source=Source(path, row), basis=BASES[rank],
-        )
-        for owner, owned, share, evidence, row, rank in owns.iter_rows()
-    ]  # fmt: skip
+def _ownership(owns: pl.DataFrame, path: str, nodes: pl.Series) -> list[Ownership]:
+    """The holdings; ``nodes``: the ownership file's mentions' nodes (owner, owned per row)."""
+    with gc_paused():
+        return [
+            Ownership(
+                owner=owner, owned=owned, share=share, evidence=evidence,
+                source=Source(path, row), basis=BASES[rank],
+            )
+            for owner, owned, share, evidence, row, rank in zip(
+                nodes.gather_every(2).to_list(), nodes.gather_every(2, 1).to_list(),
+                *(owns.get_column(c).to_list() for c in ("share", "evidence", "row", "basis")),
+                strict=True,
+            )
+        ]  # fmt: skip
 
 
-def read_wro_merchandise(path: Path) -> dict[str, str]:
-    """Entity id -> merchandise named by its CBP WRO/Finding ("Merchandise: All Garments")."""
+def read_wro_merchandise(*paths: Path) -> dict[str, str]:
+    """Entity id -> merchandise named by its CBP WRO/Finding ("Merchandise: All Garments").
+
+    ``paths``: FtM files (JSON lines) holding CBP's orders as Sanctions: the bundled lists, or a
+    version of CBP's list imported into the store and exported for a run (its importer writes the
+    orders in the same form, under the same entity ids as the bundled list). Later files win: a
+    caller lists the bundled file first and the stored versions after it, so that when a stored
+    version of CBP's list replaces the bundled one, an order it carries names the merchandise
+    of today's list, not the snapshot's (entities only the snapshot lists are not screened).
+    """
     out: dict[str, str] = {}
-    with path.open("rb") as fh:
-        for line in fh:
-            if b"Merchandise" not in line:
-                continue
-            data = orjson.loads(line)
-            props = data.get("properties") or {}
-            if data.get("schema") != "Sanction" or not str(
-                (props.get("program") or [""])[0]
-            ).startswith("CBP"):
-                continue
-            for reason in props.get("reason") or []:
-                if isinstance(reason, str) and reason.startswith("Merchandise:"):
-                    for entity in props.get("entity") or []:
-                        out[str(entity)] = reason.split(":", 1)[1].strip()
+    for path in paths:
+        with path.open("rb") as fh:
+            for line in fh:
+                if b"Merchandise" not in line:
+                    continue
+                data = orjson.loads(line)
+                props = data.get("properties") or {}
+                if data.get("schema") != "Sanction" or not str(
+                    (props.get("program") or [""])[0]
+                ).startswith("CBP"):
+                    continue
+                for reason in props.get("reason") or []:
+                    if isinstance(reason, str) and reason.startswith("Merchandise:"):
+                        for entity in props.get("entity") or []:
+                            out[str(entity)] = reason.split(":", 1)[1].strip()
     return out
 
 

@@ -8,8 +8,9 @@ between two). Equal valid USCCs join nodes whatever the names say.
 
 The work per distinct text is done once, in ``workers`` processes for large inputs
 (:func:`read_texts`): the parse that gives the key also gives the matcher its query, so a party's
-list hits and the Xinjiang places in its name or address (:class:`TextFacts`) are found in the
-same pass and handed to :mod:`sourcetrace.graph.risks`.
+list hits are found in the same pass. The Xinjiang places in names and addresses, their postcodes
+and the identifiers' checks are found once too, only in the texts a column-wise test leaves (most
+hold none); all of it (:class:`TextFacts`) is handed to :mod:`sourcetrace.graph.risks`.
 """
 
 from __future__ import annotations
@@ -19,16 +20,20 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 
+import numpy as np
 import polars as pl
 
 from sourcetrace.graph.model import PARTY_SCHEMA
+from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import MAX_NAME_CHARS, Matcher
 from sourcetrace.model import Hit
-from sourcetrace.names.identifiers import check_uscc
+from sourcetrace.names.identifiers import UsccCheck, check_uscc
 from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
 from sourcetrace.names.parse import parse_name
 from sourcetrace.names.text import fold
+from sourcetrace.names.vocabulary import vocabulary
 
 PartyKey = tuple[str, tuple[str, ...], tuple[str, ...]]  # trade, industries, regions
 MENTION_COLUMNS = ("name", "address", "country", "identifier", "origin")
@@ -38,23 +43,30 @@ _BATCH = 4_000
 
 @dataclass(slots=True)
 class TextFacts:
-    """What the parsers found, per distinct text: resolution keys, list hits, Xinjiang signals."""
+    """What the parsers found, per distinct text: resolution keys, list hits, Xinjiang signals,
+    identifier checks."""
 
     keys: dict[str, PartyKey] = field(default_factory=dict)
     hits: dict[str, list[Hit]] = field(default_factory=dict)  # only spellings with hits
     places: dict[str, list[str]] = field(default_factory=dict)  # names and addresses with places
     postcodes: dict[str, str] = field(default_factory=dict)  # addresses with a Xinjiang postcode
+    usccs: dict[str, UsccCheck] = field(default_factory=dict)  # every identifier given
     screened: bool = False  # hits were looked up (a matcher was given)
 
     def places_in(self, text: str) -> list[str]:
         return self.places.get(text, [])
+
+    def uscc(self, raw: str) -> UsccCheck:
+        """The check of an identifier, made once per distinct one."""
+        found = self.usccs.get(raw)
+        return found if found is not None else check_uscc(raw)
 
 
 # Set in the parent before the pool forks; workers read it without pickling the index.
 _MATCHER: Matcher | None = None
 
 
-def _name_batch(names: list[str]) -> list[tuple[PartyKey, list[Hit], list[str]]]:
+def _name_batch(names: list[str]) -> list[tuple[PartyKey, list[Hit]]]:
     out = []
     for name in names:
         parsed = parse_name(name[:MAX_NAME_CHARS])
@@ -63,13 +75,12 @@ def _name_batch(names: list[str]) -> list[tuple[PartyKey, list[Hit], list[str]]]
             tuple(sorted(parsed.industry)),
             tuple(sorted(parsed.regions)),
         )
-        hits = _MATCHER.match_parsed(parsed) if _MATCHER is not None else []
-        out.append((key, hits, xinjiang_places(name)))
+        out.append((key, _MATCHER.match_parsed(parsed) if _MATCHER is not None else []))
     return out
 
 
-def _text_batch(texts: list[str]) -> list[tuple[list[str], str]]:
-    return [(xinjiang_places(t), xinjiang_postcode(t)) for t in texts]
+def _place_batch(texts: list[str]) -> list[list[str]]:
+    return [xinjiang_places(t) for t in texts]
 
 
 def read_texts(
@@ -77,15 +88,20 @@ def read_texts(
     texts: Sequence[str] = (),
     matcher: Matcher | None = None,
     workers: int = 1,
+    identifiers: Sequence[str] = (),
 ) -> TextFacts:
     """Parse (and, with a matcher, screen) each distinct name once; look for Xinjiang places in
-    each name and text (address, shipment origin)."""
+    each name and text (address, shipment origin) and for Xinjiang postcodes in each text; check
+    each distinct identifier as a USCC.
+
+    Only texts that may hold a place or a postcode are looked at one by one
+    (:func:`_may_hold_place`, tested column-wise): most hold neither.
+    """
     global _MATCHER
     names = list(dict.fromkeys(names))
     texts = list(dict.fromkeys(t for t in texts if t))
     _MATCHER = matcher
-    name_parts = [names[i : i + _BATCH] for i in range(0, len(names), _BATCH)]
-    text_parts = [texts[i : i + _BATCH] for i in range(0, len(texts), _BATCH)]
+    facts = TextFacts(screened=matcher is not None)
     if workers > 1 and len(names) + len(texts) >= PARALLEL_FROM:
         # Forked workers share the parsed lists; frozen objects are left alone by the collector,
         # so its passes neither copy the shared pages nor walk them.
@@ -95,106 +111,165 @@ def read_texts(
             with ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
             ) as pool:
-                text_jobs = pool.map(_text_batch, text_parts)
-                name_rows = [r for part in pool.map(_name_batch, name_parts) for r in part]
-                text_rows = [r for part in text_jobs for r in part]
+                name_jobs = pool.map(_name_batch, _parts(names))
+                with gc_paused():  # while the workers parse:
+                    placed = _may_hold_place(list(dict.fromkeys([*names, *texts])))
+                    place_jobs = pool.map(_place_batch, _parts(placed))
+                    _check_texts(facts, texts, identifiers)
+                    name_rows = [r for part in name_jobs for r in part]
+                    place_rows = [r for part in place_jobs for r in part]
         finally:
             gc.unfreeze()
     else:
-        name_rows = [r for part in name_parts for r in _name_batch(part)]
-        text_rows = [r for part in text_parts for r in _text_batch(part)]
-    facts = TextFacts(screened=matcher is not None)
-    for name, (key, hits, places) in zip(names, name_rows, strict=True):
-        facts.keys[name] = key
-        if hits:
-            facts.hits[name] = hits
-        if places:
-            facts.places[name] = places
-    for text, (places, postcode) in zip(texts, text_rows, strict=True):
-        if places:
-            facts.places[text] = places
-        if postcode:
-            facts.postcodes[text] = postcode
+        placed = _may_hold_place(list(dict.fromkeys([*names, *texts])))
+        _check_texts(facts, texts, identifiers)
+        place_rows = [r for part in _parts(placed) for r in _place_batch(part)]
+        name_rows = [r for part in _parts(names) for r in _name_batch(part)]
+    with gc_paused():
+        facts.keys = {name: key for name, (key, _) in zip(names, name_rows, strict=True)}
+        facts.hits = {name: hits for name, (_, hits) in zip(names, name_rows, strict=True) if hits}
+        facts.places = {t: found for t, found in zip(placed, place_rows, strict=True) if found}
     return facts
 
 
+def _parts(items: list[str]) -> list[list[str]]:
+    return [items[i : i + _BATCH] for i in range(0, len(items), _BATCH)]
+
+
+def _check_texts(facts: TextFacts, texts: list[str], identifiers: Sequence[str]) -> None:
+    """The Xinjiang postcodes in the texts and the USCC check of each identifier, into ``facts``."""
+    facts.postcodes = {t: c for t in _may_hold_postcode(texts) if (c := xinjiang_postcode(t))}
+    facts.usccs = {raw: check_uscc(raw) for raw in dict.fromkeys(identifiers)}
+
+
+@cache
+def _place_words() -> list[str]:
+    """The Latin place keys :func:`xinjiang_places` recognises, asked of it once: it finds a
+    Latin place only as a key of the gazetteer spelt by consecutive words of the text, and such
+    a key alone is found."""
+    return sorted(k for k in vocabulary().places_latin if xinjiang_places(k))
+
+
+def _may_hold_place(texts: list[str]) -> list[str]:
+    """The texts in which :func:`xinjiang_places` may find something: any with a character
+    beyond ASCII (Chinese, accents: folding decides), and ASCII texts whose letters and digits,
+    run together and lower-cased, contain a Latin place key (consecutive words of the folded text
+    run together are a part of that string)."""
+    if not texts:
+        return []
+    s = pl.Series(texts, dtype=pl.String)
+    run = s.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "")
+    maybe = s.str.contains(r"[^\x00-\x7F]") | run.str.contains_any(_place_words())
+    return s.filter(maybe).to_list()
+
+
+def _may_hold_postcode(texts: list[str]) -> list[str]:
+    """The texts in which :func:`xinjiang_postcode` may find a postcode (six digits from 83 or
+    84; the function also checks that no digit touches them)."""
+    if not texts:
+        return []
+    s = pl.Series(texts, dtype=pl.String)
+    return s.filter(s.str.contains(r"8[34]\d{4}")).to_list()
+
+
+def spellings(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """Each distinct spelling in order of first mention (``i``, ``name``, ``count``, ``at`` the
+    first mention's row), and the ``i`` of every mention, in ``mentions``' order."""
+    per_name = (
+        mentions.select("name")
+        .with_row_index("at")
+        .group_by("name", maintain_order=True)
+        .agg(pl.len().alias("count"), pl.col("at"))
+        .with_row_index("i")
+    )
+    at = per_name.get_column("at").explode().to_numpy()
+    of_mention = np.empty(len(at), dtype=np.uint32)
+    of_mention[at] = np.repeat(
+        per_name.get_column("i").to_numpy(), per_name.get_column("count").to_numpy()
+    )
+    spelled = per_name.with_columns(pl.col("at").list.first())
+    return spelled, pl.Series("i", of_mention)
+
+
 def resolve_parties(
-    mentions: pl.DataFrame, keys: dict[str, PartyKey]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+    mentions: pl.DataFrame, facts: TextFacts, spelled: tuple[pl.DataFrame, pl.Series] | None = None
+) -> tuple[pl.DataFrame, pl.Series]:
     """Group the spellings into nodes.
 
     ``mentions``: one row per time a file names a party, columns :data:`MENTION_COLUMNS`
-    (stripped; "" when absent), in file order. Returns the parties (:data:`PARTY_SCHEMA`, node
-    ids in order of first mention) and a frame mapping each spelling (``name``) to its ``node``.
+    (stripped; "" when absent), in file order; ``facts``: their keys (and identifier checks);
+    ``spelled``: :func:`spellings` of the mentions, when already made. Returns the parties
+    (:data:`PARTY_SCHEMA`, node ids in order of first mention) and the node of every mention.
     """
-    per_name = (
-        mentions.with_row_index("at")
-        .group_by("name", maintain_order=True)
-        .agg(pl.len().alias("count"), pl.col("at").first())
-        .with_row_index("i")
-    )
+    per_name, of_mention = spelled if spelled is not None else spellings(mentions)
+    keys = facts.keys
     names: list[str] = per_name.get_column("name").to_list()
     parts = [keys[n] for n in names]
-    spelled = per_name.with_columns(
+    spelled_keys = per_name.with_columns(
         pl.Series("trade", [k[0] for k in parts], dtype=pl.String),
         pl.Series("industry", ["\x1f".join(k[1]) for k in parts], dtype=pl.String),
         pl.Series("regions", ["\x1f".join(k[2]) for k in parts], dtype=pl.String),
     ).with_columns(pl.col("i").min().over("trade", "industry", "regions").alias("root"))
     # A spelling without a region joins the one regioned node with its trade name and industry.
     regioned = (
-        spelled.filter(pl.col("regions") != "")
+        spelled_keys.filter(pl.col("regions") != "")
         .group_by("trade", "industry")
         .agg(pl.col("root").unique())
         .filter(pl.col("root").list.len() == 1)
         .select("trade", "industry", pl.col("root").list.first().alias("joins"))
     )
-    unregioned = spelled.filter(pl.col("regions") == "").join(
+    unregioned = spelled_keys.filter(pl.col("regions") == "").join(
         regioned, on=["trade", "industry"], how="inner"
     )
     links = list(unregioned.select("root", "joins").unique().iter_rows())
+    root_of: list[int] = spelled_keys.get_column("root").to_list()
     # Equal valid USCCs join nodes whatever the names say.
     ids = (
-        mentions.filter(pl.col("identifier") != "")
-        .select("name", "identifier")
+        mentions.select(of_mention.alias("i"), "identifier")
+        .filter(pl.col("identifier") != "")
         .unique(maintain_order=True)
-        .join(spelled.select("name", "root"), on="name", maintain_order="left")
     )
     by_uscc: dict[str, int] = {}
-    for root, raw in ids.select("root", "identifier").iter_rows():
-        check = check_uscc(raw)
+    for i, raw in ids.iter_rows():
+        check = facts.uscc(raw)
         if check.valid:
+            root = root_of[i]
             first = by_uscc.setdefault(check.code, root)
             if first != root:
                 links.append((first, root))
     merged = _components(links)
-    spelled = spelled.with_columns(
+    spelled_keys = spelled_keys.with_columns(
         pl.col("root").replace(merged).alias("root") if merged else pl.col("root")
     ).with_columns((pl.col("root").rank("dense") - 1).cast(pl.Int32).alias("node"))
-    spellings = (
-        spelled.sort("node", pl.col("count"), "at", descending=[False, True, False])
+    by_node = (
+        spelled_keys.sort("node", pl.col("count"), "at", descending=[False, True, False])
         .group_by("node", maintain_order=True)
         .agg(pl.col("name").alias("names"))
     )
+    node_of = spelled_keys.get_column("node").gather(of_mention)
+    attributes = (("address", "addresses"), ("country", "countries"),
+                  ("identifier", "identifiers"), ("origin", "origins"))  # fmt: skip
+    # Many mentions say nothing but the name (a buyer): they are left out of the grouping.
     attrs = (
-        mentions.join(spelled.select("name", "node"), on="name", how="left",
-                      maintain_order="left")
+        mentions.with_columns(node_of.alias("node"))
+        .filter(pl.any_horizontal(pl.col(c) != "" for c, _ in attributes))
         .group_by("node", maintain_order=True)
         .agg(
             pl.col(c).filter(pl.col(c) != "").unique(maintain_order=True).alias(plural)
-            for c, plural in (("address", "addresses"), ("country", "countries"),
-                              ("identifier", "identifiers"), ("origin", "origins"))
+            for c, plural in attributes
         )
-    )  # fmt: skip
+    )
     parties = (
-        spellings.join(attrs, on="node", how="left")
+        by_node.join(attrs, on="node", how="left")
         .sort("node")
         .select(
             pl.col("node").alias("id"),
             pl.col("names").list.first().alias("name"),
-            "names", "addresses", "countries", "identifiers", "origins",
+            "names",
+            *(pl.col(p).fill_null(pl.lit([], dtype=pl.List(pl.String))) for _, p in attributes),
         )
-    )  # fmt: skip
-    return parties.cast(PARTY_SCHEMA), spelled.select("name", "node")  # type: ignore[arg-type]
+    )
+    return parties.cast(PARTY_SCHEMA), node_of  # type: ignore[arg-type]
 
 
 def _components(links: list[tuple[int, int]]) -> dict[int, int]:

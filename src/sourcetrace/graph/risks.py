@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import polars as pl
 
 from sourcetrace.graph.model import Graph, Node, hs_digits
 from sourcetrace.graph.parties import TextFacts, read_texts
+from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import Matcher
 from sourcetrace.model import Decision, Hit
 from sourcetrace.names.identifiers import check_uscc
@@ -61,11 +63,13 @@ HIGH_PRIORITY_SECTORS: tuple[HsSector, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RiskSource:
+class RiskSource(NamedTuple):
     """One reason a node is a starting point of risk, with its provenance.
 
     ``hs_code`` is set for goods-borne risk (a sector): it travels only with links of that code.
+
+    A named tuple rather than a frozen dataclass: a large chain has hundreds of thousands (one per
+    supplier and high-priority HS code), made several times faster this way.
     """
 
     node: int
@@ -180,11 +184,15 @@ def location_risks(node: Node, facts: TextFacts | None = None) -> list[RiskSourc
     return []
 
 
-def uscc_risks(node: Node) -> list[RiskSource]:
-    """A valid USCC whose registering authority is in Xinjiang (region code 65; 66 UNVERIFIED)."""
+def uscc_risks(node: Node, facts: TextFacts | None = None) -> list[RiskSource]:
+    """A valid USCC whose registering authority is in Xinjiang (region code 65; 66 UNVERIFIED).
+
+    ``facts``: the identifiers already checked, when they were.
+    """
+    check_of = facts.uscc if facts is not None else check_uscc
     out = []
     for raw in node.identifiers:
-        check = check_uscc(raw)
+        check = check_of(raw)
         if check.registered_in_xinjiang:
             out.append(
                 RiskSource(
@@ -212,19 +220,21 @@ def sector_risks(graph: Graph) -> list[RiskSource]:
         .join(sectors, on="hs", how="inner", maintain_order="left")
         .group_by("supplier", "hs", maintain_order=True)
         .agg(pl.col("hs_code").first(), pl.col("sector").first())
-    )
-    return [
-        RiskSource(
-            supplier,
-            SECTOR,
-            "low",
-            f"UFLPA high-priority sector: {sector} (HS {code})",
-            "domain-facts §1.2 HS mapping (not an official CBP list)",
-            hs_code=digits,
-            sector=sector,
+        .select(
+            "supplier",
+            pl.format("UFLPA high-priority sector: {} (HS {})", "sector", "hs_code").alias(
+                "detail"
+            ),
+            "hs",
+            "sector",
         )
-        for supplier, digits, code, sector in found.iter_rows()
-    ]
+    )
+    provenance = "domain-facts §1.2 HS mapping (not an official CBP list)"
+    with gc_paused():
+        return [
+            RiskSource(supplier, SECTOR, "low", detail, provenance, digits, sector)
+            for supplier, detail, digits, sector in found.iter_rows()
+        ]
 
 
 def find_risks(
@@ -249,33 +259,35 @@ def find_risks(
             texts.to_series().drop_nulls().to_list(),
             matcher,
             workers,
+            graph.parties.get_column("identifiers").explode().drop_nulls().to_list(),
         )
     out: list[RiskSource] = []
-    for node in graph.nodes_at(_worth_a_look(graph, matcher, facts)):
-        if matcher is not None:
-            best: dict[str, Hit] = {}
-            ident = next((i for i in node.identifiers if check_uscc(i).valid), "")
-            # The spellings were screened without the identifier; it matters only when a listed
-            # entity carries it.
-            live = bool(ident) and check_uscc(ident).code in matcher.index.identifiers
-            for name in node.names:
-                for hit in matcher.match(name, ident) if live else facts.hits.get(name, []):
-                    prev = best.get(hit.entity.id)
-                    if prev is None or (hit.decision.rank, hit.score) > (
-                        prev.decision.rank,
-                        prev.score,
-                    ):
-                        best[hit.entity.id] = hit
-            ranked = sorted(best.values(), key=lambda h: (-h.decision.rank, -h.score, h.entity.id))
-            # Only the strongest decision counts, and at most three entities (plus any CBP one,
-            # whose merchandise matters): one node, few rows.
-            strongest = [h for h in ranked if h.decision is ranked[0].decision] if ranked else []
-            top = strongest[:3] + [h for h in strongest[3:] if _on_cbp(h)]
-            out += list_risks(node, top, merchandise)
-        out += location_risks(node, facts)
-        out += uscc_risks(node)
+    with gc_paused():
+        for node in graph.nodes_at(_worth_a_look(graph, matcher, facts)):
+            if matcher is not None:
+                out += list_risks(node, _top_hits(node, matcher, facts), merchandise)
+            out += location_risks(node, facts)
+            out += uscc_risks(node, facts)
     out += sector_risks(graph)
     return out
+
+
+def _top_hits(node: Node, matcher: Matcher, facts: TextFacts) -> list[Hit]:
+    """The node's strongest hits over its spellings: at most three entities, plus any CBP one
+    (whose merchandise matters): one node, few rows."""
+    best: dict[str, Hit] = {}
+    ident = next((i for i in node.identifiers if facts.uscc(i).valid), "")
+    # The spellings were screened without the identifier; it matters only when a listed entity
+    # carries it.
+    live = bool(ident) and facts.uscc(ident).code in matcher.index.identifiers
+    for name in node.names:
+        for hit in matcher.match(name, ident) if live else facts.hits.get(name, []):
+            prev = best.get(hit.entity.id)
+            if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
+                best[hit.entity.id] = hit
+    ranked = sorted(best.values(), key=lambda h: (-h.decision.rank, -h.score, h.entity.id))
+    strongest = [h for h in ranked if h.decision is ranked[0].decision] if ranked else []
+    return strongest[:3] + [h for h in strongest[3:] if _on_cbp(h)]
 
 
 def _worth_a_look(graph: Graph, matcher: Matcher | None, facts: TextFacts) -> list[int]:
@@ -287,7 +299,7 @@ def _worth_a_look(graph: Graph, matcher: Matcher | None, facts: TextFacts) -> li
     p = graph.parties
     codes = p.select(pl.col("identifiers").explode().drop_nulls().unique()).to_series().to_list()
     listed = matcher.index.identifiers if matcher is not None else {}
-    risky = [c for c in codes if (k := check_uscc(c)).registered_in_xinjiang or k.code in listed]
+    risky = [c for c in codes if (k := facts.uscc(c)).registered_in_xinjiang or k.code in listed]
     texts = pl.Series(list(flagged), dtype=pl.String)
     ids = pl.Series(risky, dtype=pl.String)
     found = (
