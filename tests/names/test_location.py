@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
+from sourcetrace.names.location import may_hold_xinjiang_place, xinjiang_places, xinjiang_postcode
 from sourcetrace.names.text import latin_tokens
+from sourcetrace.names.vocabulary import vocabulary
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,17 @@ def test_postcode() -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_tokens_are_the_unicode_patterns_tokens(text: str) -> None:
     assert latin_tokens(text) == re.findall(r"[^\W_]+", text)
+
+
+def test_column_wise_check_keeps_every_text_with_a_place() -> None:
+    keys = list(vocabulary().places_latin)
+    texts = [
+        *(k.upper() for k in keys),
+        *(f"{k[:2]} {k[2:]} Trading" for k in keys),
+        "喀什宇恒棉业有限公司",
+        "Ürümqi Knitwear Co",
+        "Ningbo Shenzhou Knitting Co Ltd",
+    ]
+    kept = set(may_hold_xinjiang_place(texts))
+    assert all(t in kept for t in texts if xinjiang_places(t))
+    assert "Ningbo Shenzhou Knitting Co Ltd" not in kept  # most texts are ruled out

@@ -20,7 +20,6 @@ import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import polars as pl
@@ -30,10 +29,9 @@ from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import MAX_NAME_CHARS, Matcher
 from sourcetrace.model import Hit
 from sourcetrace.names.identifiers import UsccCheck, check_uscc
-from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
+from sourcetrace.names.location import may_hold_xinjiang_place, xinjiang_places, xinjiang_postcode
 from sourcetrace.names.parse import parse_name
 from sourcetrace.names.text import fold
-from sourcetrace.names.vocabulary import vocabulary
 
 PartyKey = tuple[str, tuple[str, ...], tuple[str, ...]]  # trade, industries, regions
 MENTION_COLUMNS = ("name", "address", "country", "identifier", "origin")
@@ -95,7 +93,7 @@ def read_texts(
     each distinct identifier as a USCC.
 
     Only texts that may hold a place or a postcode are looked at one by one
-    (:func:`_may_hold_place`, tested column-wise): most hold neither.
+    (:func:`~sourcetrace.names.location.may_hold_xinjiang_place`, column-wise): most hold neither.
     """
     global _MATCHER
     names = list(dict.fromkeys(names))
@@ -113,7 +111,7 @@ def read_texts(
             ) as pool:
                 name_jobs = pool.map(_name_batch, _parts(names))
                 with gc_paused():  # while the workers parse:
-                    placed = _may_hold_place(list(dict.fromkeys([*names, *texts])))
+                    placed = may_hold_xinjiang_place(list(dict.fromkeys([*names, *texts])))
                     place_jobs = pool.map(_place_batch, _parts(placed))
                     _check_texts(facts, texts, identifiers)
                     name_rows = [r for part in name_jobs for r in part]
@@ -121,7 +119,7 @@ def read_texts(
         finally:
             gc.unfreeze()
     else:
-        placed = _may_hold_place(list(dict.fromkeys([*names, *texts])))
+        placed = may_hold_xinjiang_place(list(dict.fromkeys([*names, *texts])))
         _check_texts(facts, texts, identifiers)
         place_rows = [r for part in _parts(placed) for r in _place_batch(part)]
         name_rows = [r for part in _parts(names) for r in _name_batch(part)]
@@ -140,27 +138,6 @@ def _check_texts(facts: TextFacts, texts: list[str], identifiers: Sequence[str])
     """The Xinjiang postcodes in the texts and the USCC check of each identifier, into ``facts``."""
     facts.postcodes = {t: c for t in _may_hold_postcode(texts) if (c := xinjiang_postcode(t))}
     facts.usccs = {raw: check_uscc(raw) for raw in dict.fromkeys(identifiers)}
-
-
-@cache
-def _place_words() -> list[str]:
-    """The Latin place keys :func:`xinjiang_places` recognises, asked of it once: it finds a
-    Latin place only as a key of the gazetteer spelt by consecutive words of the text, and such
-    a key alone is found."""
-    return sorted(k for k in vocabulary().places_latin if xinjiang_places(k))
-
-
-def _may_hold_place(texts: list[str]) -> list[str]:
-    """The texts in which :func:`xinjiang_places` may find something: any with a character
-    beyond ASCII (Chinese, accents: folding decides), and ASCII texts whose letters and digits,
-    run together and lower-cased, contain a Latin place key (consecutive words of the folded text
-    run together are a part of that string)."""
-    if not texts:
-        return []
-    s = pl.Series(texts, dtype=pl.String)
-    run = s.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "")
-    maybe = s.str.contains(r"[^\x00-\x7F]") | run.str.contains_any(_place_words())
-    return s.filter(maybe).to_list()
 
 
 def _may_hold_postcode(texts: list[str]) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import polars as pl
+
 from sourcetrace.names.text import fold, has_cjk, latin_tokens
 from sourcetrace.names.vocabulary import Place, vocabulary
 
@@ -55,6 +57,19 @@ def _xinjiang_latin() -> tuple[dict[str, Place], frozenset[str]]:
     is one or begins one ("wu" of "wulumuqi")."""
     keys = {k: p for k, p in vocabulary().places_latin.items() if p.xinjiang and len(k) >= 4}
     return keys, frozenset(k[:i] for k in keys for i in range(1, len(k) + 1))
+
+
+def may_hold_xinjiang_place(texts: list[str]) -> list[str]:
+    """The texts in which :func:`xinjiang_places` may find something, picked column-wise: any
+    with a character beyond ASCII (Chinese, accents: folding decides), and ASCII texts whose
+    letters and digits, run together and lower-cased, contain a Xinjiang Latin place key
+    (consecutive words of the folded text run together are a part of that string)."""
+    if not texts:
+        return []
+    s = pl.Series(texts, dtype=pl.String)
+    run = s.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "")
+    maybe = s.str.contains(r"[^\x00-\x7F]") | run.str.contains_any(sorted(_xinjiang_latin()[0]))
+    return s.filter(maybe).to_list()
 
 
 def xinjiang_postcode(text: str) -> str:
