@@ -294,3 +294,35 @@ def test_vendored_cytoscape_is_served_and_shipped(client: TestClient) -> None:
     for path in [*(HERE / "static").rglob("*"), *(HERE / "templates").rglob("*")]:
         if path.is_file():
             assert path in shipped, path.relative_to(package)
+
+
+SEAFOOD = (
+    "buyer,supplier,product,hs_code,quantity,unit,date,evidence,basis\n"
+    "Pacific Seafood Processing Co,Da Wang,frozen tuna,030342,120,t,2024-03-02,bill of lading DW-031,observed\n"
+    "Harbour Foods Ltd,Pacific Seafood Processing Co,canned tuna,160414,90,t,2024-04-10,PO HF-7781,declared\n"
+)  # fmt: skip
+
+
+def test_the_map_screens_against_the_lists_in_force_in_the_store(
+    client: TestClient, as_user: Callable[[str], str], st: AppState
+) -> None:
+    """As `sourcetrace trace` does: CBP's list imported into the workspace's store replaces the
+    bundled snapshot, on which the vessel Da Wang is not."""
+    token = as_user("analyst")
+    before = client.get(f"/api/chains/{_traced(client, token, links=('tuna.csv', SEAFOOD.encode()))}/graph")
+    assert _node(before.json(), "Da Wang")["data"]["risk"] == "sector"  # seafood only
+    csv_path = ROOT / "tests/fixtures/lists/withhold-release-orders-findings.csv"
+    url = st.engine.url.render_as_string(hide_password=False)
+    done = CliRunner().invoke(cli, ["lists", "import", str(csv_path), "--format", "cbp-wro-csv", "--db", url])
+    assert done.exit_code == 0, done.output
+
+    chain_id = _traced(client, token, links=("tuna.csv", SEAFOOD.encode()))
+    graph = client.get(f"/api/chains/{chain_id}/graph").json()
+    vessel = _node(graph, "Da Wang")["data"]
+    assert vessel["risk"] == "cbp_wro" and vessel["severity"] == "high"
+    assert vessel["risks"][0]["detail"].endswith("merchandise: Seafood")  # the stored order's
+    assert "(version v1 " in vessel["risks"][0]["provenance"]
+    assert _node(graph, "Harbour Foods Ltd")["data"]["exposure"] == "high"
+    (chain,) = [c for c in list_chains(st.engine) if c.id == chain_id]
+    names = [x["name"] for x in chain.lists]
+    assert "us_cbp_forced_labor" in names and "cbp_wro" not in names

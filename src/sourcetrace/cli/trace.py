@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,7 @@ from rich.table import Table
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.errors import ConfigError
 from sourcetrace.graph.balance import check_balance
-from sourcetrace.graph.build import Built, read_built, read_wro_merchandise, read_yields
+from sourcetrace.graph.build import Built, read_built, read_yields, trace_lists
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
 from sourcetrace.graph.findings import findings_frame, paths_frame
 from sourcetrace.graph.model import Graph
@@ -27,10 +26,7 @@ from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
 from sourcetrace.graph.trace import Rules
 from sourcetrace.graph.trace import trace as run_trace
 from sourcetrace.io.writers import output_format, write_table
-from sourcetrace.lists.bundled import default_list_path
-from sourcetrace.matching.score import Matcher
-from sourcetrace.screening import ListUsed, load_lists, store_lists
-from sourcetrace.settings import Settings, load_settings
+from sourcetrace.settings import load_settings
 
 EXACT_LIMIT = 50_000
 PATH_CAP = 10_000  # exact tracing: most paths followed from one risk source
@@ -158,7 +154,8 @@ def trace(
     rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
     settings = load_settings()
-    matcher, merchandise, used = screening_lists(db, settings, not no_store_lists)
+    screening = trace_lists(db, settings, not no_store_lists)
+    matcher, merchandise, used = screening.matcher, screening.merchandise, screening.used
     lists = [f"{u.name} {u.version}" for u in used]
 
     if graph_name is not None:
@@ -214,23 +211,6 @@ def trace(
     if save is not None:
         console.print(f"graph saved as {save!r}")
     console.print(f"findings written to {output}")
-
-
-def screening_lists(
-    db: str | None, settings: Settings, use_store: bool = True
-) -> tuple[Matcher, dict[str, str], list[ListUsed]]:
-    """The matcher over the lists a trace screens against, the merchandise their CBP orders
-    name, and the lists used: the bundled lists, each replaced by the version in force in the
-    store when there is one (unless ``use_store`` is false), as ``sourcetrace screen`` does."""
-    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
-        store_lists(db, settings) if use_store else nullcontext([])
-    )
-    with stored_lists as stored:
-        entities, used = load_lists(stored=stored)
-        # A stored version's orders come after the bundled ones, so that they win (same ids).
-        files = [default_list_path()] if any(u.path == "(bundled)" for u in used) else []
-        merchandise = read_wro_merchandise(*files, *(path for path, _ in stored))
-    return Matcher(entities, settings), merchandise, used
 
 
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:

@@ -14,6 +14,7 @@ Only organisations and facilities become nodes (the red line): no column about a
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,10 @@ from sourcetrace.graph.parties import (
 from sourcetrace.graph.products import stage_of
 from sourcetrace.io.readers import read_table
 from sourcetrace.matching.index import gc_paused
+from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.score import Matcher
+from sourcetrace.screening import ListUsed, lists_fingerprint, load_lists, store_lists
+from sourcetrace.settings import Settings
 
 LINK_COLUMNS = (
     "buyer",
@@ -435,3 +439,29 @@ def read_yields(path: Path) -> dict[tuple[str, str], float]:
             )
         out[(inp.strip(), outp.strip())] = factor
     return out
+
+
+@dataclass(frozen=True)
+class TraceLists:
+    """What a trace screens parties against."""
+
+    matcher: Matcher
+    merchandise: dict[str, str]  # entity id -> merchandise its CBP order names
+    used: list[ListUsed]
+
+
+def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> TraceLists:
+    """The lists a trace screens against, as ``sourcetrace screen`` does: the bundled lists, each
+    replaced by the version in force in the store when there is one (unless ``use_store`` is
+    false; a missing store is not created), with the merchandise their CBP orders name. The
+    matcher's index is cached per set of list versions (:meth:`Matcher.cached`)."""
+    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
+        store_lists(db, settings) if use_store else nullcontext([])
+    )
+    with stored_lists as stored:
+        entities, used = load_lists(stored=stored)
+        # A stored version's orders come after the bundled ones, so that they win (same ids).
+        files = [default_list_path()] if any(u.path == "(bundled)" for u in used) else []
+        merchandise = read_wro_merchandise(*files, *(path for path, _ in stored))
+    matcher = Matcher.cached(entities, settings, lists_fingerprint(used))
+    return TraceLists(matcher, merchandise, used)

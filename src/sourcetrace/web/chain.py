@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from sourcetrace.errors import InputError
 from sourcetrace.graph.balance import BalanceFlag, check_balance
-from sourcetrace.graph.build import build, read_input, read_wro_merchandise
+from sourcetrace.graph.build import build, read_input
 from sourcetrace.graph.export import export
 from sourcetrace.graph.findings import (
     MASS_BALANCE,
@@ -44,7 +43,6 @@ from sourcetrace.graph.risks import (
 )
 from sourcetrace.graph.trace import OWNERSHIP, Finding, trace
 from sourcetrace.io.writers import defuse_formulas
-from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.score import Matcher
 from sourcetrace.review import audit
 from sourcetrace.review.db import now
@@ -108,9 +106,12 @@ class TracedChain:
     findings: pl.DataFrame
 
 
-def trace_files(uploads: dict[str, Upload], matcher: Matcher) -> TracedChain:
+def trace_files(
+    uploads: dict[str, Upload], matcher: Matcher, merchandise: dict[str, str]
+) -> TracedChain:
     """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
-    defaults (path by path: the map takes chains small enough for that).
+    defaults (path by path: the map takes chains small enough for that), screening parties with
+    ``matcher`` and the CBP orders' ``merchandise`` (:func:`~sourcetrace.graph.build.trace_lists`).
 
     Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
     """
@@ -133,7 +134,7 @@ def trace_files(uploads: dict[str, Upload], matcher: Matcher) -> TracedChain:
             "`sourcetrace trace`",
             path=names["links"],
         )
-    sources = find_risks(graph, matcher, _merchandise(), built.facts)
+    sources = find_risks(graph, matcher, merchandise, built.facts)
     result = trace(
         graph,
         sources,
@@ -156,12 +157,6 @@ def _read(upload: Upload) -> pl.DataFrame:
         raise InputError(
             exc.message, path=upload.filename, row=exc.row, column=exc.column
         ) from None
-
-
-@cache
-def _merchandise() -> dict[str, str]:
-    """What the CBP WROs and Findings of the bundled lists name as merchandise, read once."""
-    return read_wro_merchandise(default_list_path())
 
 
 def map_data(

@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.review.accounts import User
 from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
+from sourcetrace.graph.build import trace_lists
 from sourcetrace.web.chain import ROLES, Upload, map_view, save_chain, trace_files
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
@@ -206,9 +207,12 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
                 uploads[role] = await _keep(item, role, folder, limit)
         if "links" not in uploads:
             raise UploadRefused("Choose a supply-links file to upload; nothing was stored.")
-        traced = await run_in_threadpool(trace_files, uploads, st.matcher)
+        # The list versions in force in this store replace the bundled ones, as in the CLI.
+        url = st.engine.url.render_as_string(hide_password=False)
+        lists = await run_in_threadpool(trace_lists, url, st.settings)
+        traced = await run_in_threadpool(trace_files, uploads, lists.matcher, lists.merchandise)
         chain_id = await run_in_threadpool(
-            save_chain, st.engine, traced, uploads, st.lists, user.username
+            save_chain, st.engine, traced, uploads, lists.used, user.username
         )
     except UploadRefused as exc:
         return _chains_page(request, st, user, str(exc), status_code=400)
