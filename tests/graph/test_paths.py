@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sourcetrace.graph.balance import BalanceFlag, check_balance
 from sourcetrace.graph.build import build_graph
-from sourcetrace.graph.findings import findings_frame, paths_frame
+from sourcetrace.graph.checklist import checklist_text
+from sourcetrace.graph.findings import (
+    FINDING_COLUMNS,
+    _step_texts,
+    balance_row,
+    findings_frame,
+    paths_frame,
+)
+from sourcetrace.graph.model import BASES as MODEL_BASES
 from sourcetrace.graph.model import Graph
-from sourcetrace.graph.paths import PathSet, best_paths, step_ends
+from sourcetrace.graph.paths import PathSet, best_paths, stable_argsort, step_ends
 from sourcetrace.graph.risks import LIST, SEVERITY_RANK, RiskSource, sector_risks
 from sourcetrace.graph.trace import Rules, trace
 from tests.graph.chains import graph, links_frame, node
@@ -210,3 +220,78 @@ def test_only_real_paths_on_chains_with_cycles(
     got, _, written = _large(g, sources, depth, rule)
     assert written <= every
     assert all(key in best and score <= best[key] for key, score in got.items())
+
+
+def _sorted_by_polars(g: Graph, paths: PathSet, flags: list[BalanceFlag]) -> pl.DataFrame:
+    """The findings table made the plain way (every text per row, then one polars sort): what
+    :func:`paths_frame` must write, row for row."""
+    names = g.parties.get_column("name")
+    rank = names.rank("dense").cast(pl.Int64)
+    text = pl.Categorical()
+    risk = pl.DataFrame(
+        {"source": range(len(paths.sources)), "root": [s.node for s in paths.sources],
+         "risk": [f"{s.kind}: {s.detail}" for s in paths.sources],
+         "severity": [s.severity for s in paths.sources],
+         "checklist": [checklist_text(s.kind, s.sector) for s in paths.sources],
+         "provenance": [s.provenance for s in paths.sources],
+         "worst": [-SEVERITY_RANK[s.severity] for s in paths.sources]},
+        schema={"source": pl.Int64, "root": pl.Int64, "risk": text, "severity": text,
+                "checklist": text, "provenance": pl.String, "worst": pl.Int8},
+    )  # fmt: skip
+    rows = paths.rows.join(risk, on="source", how="left", maintain_order="left")
+    ends = step_ends(paths.hops, paths.holdings)
+    said = _step_texts(g, paths, names)
+    stops, texts = [], []
+    for j in range(paths.steps.shape[1]):
+        column = paths.steps[:, j]
+        absent = pl.Series(column < 0)
+        stops.append(names.gather(pl.Series(ends[np.maximum(column, 0)]).set(absent, None)))
+        texts.append(said.gather(pl.Series(column).set(absent, None)).alias(f"e{j}"))
+    frame: pl.DataFrame = rows.with_columns(
+        names.gather(rows["node"]).alias("name"),
+        rank.gather(rows["node"]).alias("by_node"),
+        rank.gather(rows["root"]).alias("by_root"),
+        pl.concat_str(
+            [names.gather(rows["root"]), *stops], separator=" > ", ignore_nulls=True
+        ).alias("path"),
+        pl.when(pl.col("hops") == 0)
+        .then(pl.col("provenance"))
+        .otherwise(pl.concat_str(texts, separator=" | ", ignore_nulls=True))
+        .alias("evidence"),
+        pl.col("basis").replace_strict(
+            {i: b.value for i, b in enumerate(MODEL_BASES)}, default="", return_dtype=pl.String
+        ),
+        pl.col("independent").alias("independent_paths"),
+    ).sort("worst", "by_node", "hops", "by_root", "source", "product", maintain_order=True)
+    frame = frame.drop("node").rename({"name": "node"}).select(FINDING_COLUMNS)
+    if flags:
+        extra = pl.DataFrame([balance_row(g, b) for b in flags], schema=frame.schema)
+        frame = pl.concat([frame, extra], how="vertical").sort(
+            pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8),
+            descending=True, maintain_order=True,
+        )  # fmt: skip
+    return frame
+
+
+@settings(max_examples=60, deadline=None)
+@given(edge_lists, holdings, listed, st.integers(1, 5))
+def test_findings_table_in_the_documented_order(
+    edges: list[tuple[int, int, int, int, int]],
+    own: list[tuple[int, int]],
+    chosen: list[tuple[int, bool]],
+    depth: int,
+) -> None:
+    """The table is sorted on integers and its texts made after: the same rows, in the same
+    order, as making every text first and sorting the table (mass-balance flags included)."""
+    g = _random_graph(edges, own)
+    if g is None:
+        return
+    flags = check_balance(g, {(a, b): 0.5 for a, _ in GOODS for b, _ in GOODS if a != b})
+    paths = best_paths(g, _sources(g, chosen), depth=depth, max_paths=2)
+    assert paths_frame(g, paths, flags).equals(_sorted_by_polars(g, paths, flags))
+
+
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=60), st.integers(0, 62))
+def test_stable_argsort_is_numpys(values: list[int], bits: int) -> None:
+    key = np.array([v >> bits for v in values], dtype=np.int64)
+    assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable"))

@@ -27,8 +27,8 @@ import polars as pl
 from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.checklist import checklist_text
 from sourcetrace.graph.model import BASES, Graph
-from sourcetrace.graph.paths import PathSet, step_ends
-from sourcetrace.graph.risks import SEVERITY_RANK
+from sourcetrace.graph.paths import I64, PathSet, stable_argsort, step_ends
+from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource
 from sourcetrace.graph.trace import Finding, independent_paths
 
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -140,60 +140,117 @@ def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ())
     categorical columns (written as text to CSV, as a dictionary to Parquet).
     """
     names = graph.parties.get_column("name")
-    rank = names.rank("dense").cast(pl.Int64)  # sort by names without sorting strings per row
     sources = paths.sources
     text = pl.Categorical()
     risk = pl.DataFrame(
         {
-            "source": range(len(sources)),
-            "root": [s.node for s in sources],
             "risk": [f"{s.kind}: {s.detail}" for s in sources],
             "severity": [s.severity for s in sources],
             "checklist": [_checklist(s.kind, s.sector) for s in sources],
             "provenance": [s.provenance for s in sources],
-            "worst": [-SEVERITY_RANK[s.severity] for s in sources],
+            "root": [s.node for s in sources],
         },
-        schema={"source": pl.Int64, "root": pl.Int64, "risk": text, "severity": text,
-                "checklist": text, "provenance": pl.String, "worst": pl.Int8},
+        schema={"risk": text, "severity": text, "checklist": text, "provenance": pl.String,
+                "root": pl.Int64},
     )  # fmt: skip
-    rows = paths.rows.join(risk, on="source", how="left", maintain_order="left")
-    steps = paths.steps
-    said = _step_texts(graph, paths, names)
+    # The order first, on integer keys (no join, no comparing strings), then the texts, made
+    # once each, in that order.
+    order = _path_order(paths.rows, sources, names)
+    rows = paths.rows.rechunk()[order]  # a gather from many chunks is several times slower
+    steps = paths.steps[order]
+    source = rows["source"]
+    risks = risk[source]
+    said = _step_texts(graph, paths, names).rechunk()
     ends = step_ends(paths.hops, paths.holdings)
-    stops, texts = [], []
+    stops = [names.gather(risks["root"]).alias("s")]
+    # A node that is itself the source: its evidence is the source's provenance, as a first
+    # text that only such rows have (cheaper than choosing between two columns per row).
+    alone = (rows["hops"] == 0).to_numpy()
+    texts = [risk["provenance"].gather(pl.Series(source).set(pl.Series(~alone), None)).alias("e")]
     for j in range(steps.shape[1]):
         column = steps[:, j]
         absent = pl.Series(column < 0)
         at = pl.Series(column).set(absent, None)  # gathering a null gives a null
-        stops.append(names.gather(pl.Series(ends[np.maximum(column, 0)]).set(absent, None)))
+        stops.append(names.gather(pl.Series(ends[np.maximum(column, 0)]).set(absent, None))
+                     .alias(f"s{j}"))  # fmt: skip
         texts.append(said.gather(at).alias(f"e{j}"))
-    frame = rows.with_columns(
-        names.gather(rows["node"]).alias("name"),
-        rank.gather(rows["node"]).alias("by_node"),
-        rank.gather(rows["root"]).alias("by_root"),
-        pl.concat_str(
-            [names.gather(rows["root"]), *stops], separator=" > ", ignore_nulls=True
-        ).alias("path"),
-        pl.when(pl.col("hops") == 0)
-        .then(pl.col("provenance"))
-        .otherwise(pl.concat_str(texts, separator=" | ", ignore_nulls=True))
-        .alias("evidence"),
+    parts = pl.DataFrame(
+        [names.gather(rows["node"]).alias("name"), *rows, *risks.drop("provenance"), *stops,
+         *texts]
+    )  # fmt: skip
+    evidence = pl.concat_str([t.name for t in texts], separator=" | ", ignore_nulls=True)
+    if risk["provenance"].null_count():  # concat_str would give "" where the source gives none
+        evidence = pl.when(pl.col("hops") == 0).then(pl.col("e")).otherwise(evidence)
+    frame = parts.select(
+        pl.col("name").alias("node"),
+        "product",
+        "risk",
+        pl.concat_str([s.name for s in stops], separator=" > ", ignore_nulls=True).alias("path"),
+        "hops",
         pl.col("basis").replace_strict(
             {i: b.value for i, b in enumerate(BASES)}, default="", return_dtype=pl.String
         ),
+        evidence.alias("evidence"),
+        "severity",
+        "checklist",
+        "routes",
         pl.col("independent").alias("independent_paths"),
     )
-    frame = frame.sort("worst", "by_node", "hops", "by_root", "source", "product",
-                       maintain_order=True)  # fmt: skip
-    frame = frame.drop("node").rename({"name": "node"}).select(FINDING_COLUMNS)
     if flags:
         extra = pl.DataFrame([balance_row(graph, b) for b in flags], schema=_SCHEMA)
         extra = extra.with_columns(pl.col(c).cast(text) for c in ("risk", "severity", "checklist"))
-        frame = pl.concat([frame, extra]).sort(
-            pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8),
-            descending=True, maintain_order=True,
-        )  # fmt: skip
+        frame = _merge_by_severity(frame, extra)
     return frame
+
+
+def _path_order(rows: pl.DataFrame, sources: Sequence[RiskSource], names: pl.Series) -> I64:
+    """Where each row goes: worst severity first, then by node name, hops, source party name,
+    source and product; ties keep the rows' order (a stable sort of the rows)."""
+    by_name = names.rank("dense").cast(pl.Int64).fill_null(0).to_numpy()  # null names first
+    root = np.array([s.node for s in sources], dtype=np.int64)
+    worst = max(SEVERITY_RANK.values()) - np.array(
+        [SEVERITY_RANK[s.severity] for s in sources], dtype=np.int64
+    )
+    # Within one severity, sources by their party's name, then in their own order: one rank.
+    source_rank = np.empty(len(sources), dtype=np.int64)
+    source_rank[stable_argsort(by_name[root])] = np.arange(len(sources))
+    product = rows["product"]
+    distinct = product.drop_nulls().unique().sort()
+    product_rank = (
+        product.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64).fill_null(-1) + 1
+    ).to_numpy()  # nulls first, as a sort puts them
+    source = rows["source"].to_numpy()
+    hops = rows["hops"].to_numpy()
+    keys = [  # most significant first, with how many values each takes
+        (worst[source], int(worst.max(initial=0)) + 1),
+        (by_name[rows["node"].to_numpy()], int(by_name.max(initial=0)) + 1),
+        (hops, int(hops.max(initial=0)) + 1),
+        (source_rank[source], len(sources)),
+        (product_rank, len(distinct) + 1),
+    ]
+    bits = [max(size - 1, 1).bit_length() for _, size in keys]
+    if sum(bits) > 62:
+        return np.lexsort([key for key, _ in reversed(keys)]).astype(np.int64)
+    packed = np.zeros(rows.height, dtype=np.int64)
+    for (key, _), width in zip(keys, bits, strict=True):
+        packed = (packed << width) | key
+    return stable_argsort(packed)
+
+
+def _merge_by_severity(frame: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (sorted worst severity first) with the ``extra`` rows after the frame's rows of
+    the same severity, as a stable sort of both by severity would place them."""
+    rank = pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
+    extra = extra.sort(rank, descending=True, maintain_order=True)
+    mine = -frame.select(rank).to_series().to_numpy().astype(np.int64)
+    theirs = extra.select(rank).to_series().to_numpy().astype(np.int64)
+    parts, at, done = [], 0, 0
+    for severity in dict.fromkeys(theirs.tolist()):
+        cut = int(np.searchsorted(mine, -severity, side="right"))
+        count = int((theirs == severity).sum())
+        parts += [frame[at:cut], extra[done : done + count]]
+        at, done = cut, done + count
+    return pl.concat([*parts, frame[at:]])
 
 
 def _step_texts(graph: Graph, paths: PathSet, names: pl.Series) -> pl.Series:

@@ -55,6 +55,7 @@ class Hops:
     stage: I64  # index into the feeds matrix; len(STAGES) = unknown
     lo: I64
     hi: I64
+    day: I64  # lo as its rank among the hops' dates (small enough to pack into sort keys)
     product: I64  # index into ``products``
     products: list[str]
     out_ptr: I64  # hops leaving node u are out_ptr[u]:out_ptr[u + 1]
@@ -126,14 +127,16 @@ def hop_table(graph: Graph) -> Hops:
     unknown = len(STAGES)
     stage = grouped["stage"].to_numpy().astype(np.int64)
     products = grouped["product"].unique().sort()
+    lo = grouped["lo"].cast(pl.Int64).fill_null(_EARLY).to_numpy()
     return Hops(
         start=start,
         end=grouped["buyer"].to_numpy().astype(np.int64),
         basis=grouped["basis"].to_numpy().astype(np.int8),
         stage=np.where(stage < 0, unknown, stage),
-        lo=grouped["lo"].cast(pl.Int64).fill_null(_EARLY).to_numpy(),
+        lo=lo,
         hi=grouped["hi"].cast(pl.Int64).fill_null(_LATE).to_numpy(),
-        product=(grouped["product"].rank("dense").cast(pl.Int64) - 1).to_numpy(),
+        day=_dense(lo),
+        product=_ranks(grouped["product"], products),
         products=products.to_list(),
         out_ptr=np.searchsorted(start, np.arange(n + 1)).astype(np.int64),
         table=grouped.select(
@@ -141,6 +144,13 @@ def hop_table(graph: Graph) -> Hops:
             "basis", "evidence",
         ),
     )  # fmt: skip
+
+
+def _ranks(values: pl.Series, distinct: pl.Series) -> I64:
+    """Each value's position among the sorted ``distinct`` values (a lookup, not a sort)."""
+    if values.null_count():
+        return (values.rank("dense").cast(pl.Int64) - 1).to_numpy()
+    return values.cast(pl.Enum(distinct)).to_physical().cast(pl.Int64).to_numpy()
 
 
 def holding_table(graph: Graph, threshold: float) -> Holdings:
@@ -162,18 +172,52 @@ def _feeds(rules: Rules) -> Bool:
     return m
 
 
-# Sort-based unique: numpy 2's np.unique is many times slower than a sort on large int arrays.
-def _unique(a: I64) -> tuple[I64, I64]:
-    """The distinct values, ascending, and where each first occurs."""
-    order = np.argsort(a, kind="stable")
+def stable_argsort(key: npt.NDArray[np.integer]) -> I64:
+    """``np.argsort(key, kind="stable")``, several times faster: numpy sorts plain integers far
+    faster than it argsorts them, so each key is sorted with its position packed below it (in
+    slices of its bits, least significant first, when key and position do not fit in 63 bits)."""
+    n = len(key)
+    lo, hi = (int(key.min()), int(key.max())) if n else (0, 0)
+    if n == 0 or hi - lo >= 2**62:
+        return np.argsort(key, kind="stable").astype(np.int64)
+    shift = (n - 1).bit_length()
+    room = 63 - shift
+    at = np.arange(n, dtype=np.int64)
+    values = key.astype(np.int64) - lo
+    order: I64 | None = None
+    for low in range(0, max((hi - lo).bit_length(), 1), room):
+        part = (values >> low) & ((1 << room) - 1)
+        packed = ((part if order is None else part[order]) << shift) | at
+        packed.sort()
+        where = packed & ((1 << shift) - 1)
+        order = where if order is None else order[where]
+    assert order is not None
+    return order
+
+
+def _unique(a: I64, bound: int | None = None) -> tuple[I64, I64]:
+    """The distinct values, ascending, and where each first occurs (values in [0, bound) when
+    ``bound`` is given: counted instead of sorted when there are enough of them)."""
+    if bound is not None and len(a) * 16 >= bound:
+        first = np.full(bound, len(a), dtype=np.int64)
+        np.minimum.at(first, a, np.arange(len(a), dtype=np.int64))
+        values = np.flatnonzero(first < len(a))
+        return values, first[values]
+    order = stable_argsort(a)
     s = a[order]
     first = np.concatenate([[True], s[1:] != s[:-1]]) if len(s) else np.zeros(0, dtype=bool)
     return s[first], order[first]
 
 
-def _dense(a: I64) -> I64:
+def _distinct(a: I64) -> I64:
+    """The distinct values, ascending."""
+    s = np.sort(a)
+    return s[np.concatenate([[True], s[1:] != s[:-1]])] if len(s) else s
+
+
+def _dense(a: npt.NDArray[np.integer]) -> I64:
     """Each value's rank among the distinct values (0, 1, ...)."""
-    order = np.argsort(a, kind="stable")
+    order = stable_argsort(a)
     s = a[order]
     step = np.concatenate([[0], (s[1:] != s[:-1]).astype(np.int64)]) if len(s) else s
     out = np.empty(len(a), dtype=np.int64)
@@ -227,16 +271,16 @@ def _search(
     node_source[seed_nodes] = seed_sources
     if len(own.start) and len(seed_nodes):
         ok = own.basis >= basis
-        order = np.argsort(own.start, kind="stable")
+        order = stable_argsort(own.start)
         ptr = np.searchsorted(own.start[order], np.arange(n + 1))
-        frontier = _unique(seed_nodes)[0]
+        frontier = _unique(seed_nodes, n)[0]
         for d in range(1, depth + 1):
             pos, which = _expand(ptr, frontier)
             edge = order[pos]
             keep = ok[edge] & (node_level[own.end[edge]] < 0)
             keep &= own.end[edge] != root_of[node_source[frontier[which]]]
             edge, which = edge[keep], which[keep]
-            targets, first = _unique(own.end[edge])
+            targets, first = _unique(own.end[edge], n)
             if not len(targets):
                 break
             node_level[targets] = d
@@ -250,6 +294,7 @@ def _search(
     strong = hops.basis >= basis
     frontier_h = np.empty(0, dtype=np.int64)
     width = len(feeds)
+    flat_feeds = feeds.ravel()
     for d in range(1, depth + 1):
         new = []
         # Hops leaving a node risk's source, or a company its holdings reach, at this level.
@@ -270,18 +315,19 @@ def _search(
         if len(frontier_h):
             reps = _representatives(frontier_h, hops, width, root_of[source[frontier_h]])
             cand, which = _expand(hops.out_ptr, hops.end[reps])
-            rep = reps[which]
+            # The cheapest test first, on every candidate; the others on those it lets through.
+            live = np.flatnonzero((strong & (level < 0))[cand])
+            cand, rep = cand[live], reps[which[live]]
+            end = hops.end[cand]
             keep = (
-                strong[cand]
-                & (level[cand] < 0)
-                & feeds[hops.stage[rep], hops.stage[cand]]
-                & (hops.end[cand] != hops.start[rep])  # straight back: never a simple path
-                & (hops.end[cand] != root_of[source[rep]])
+                flat_feeds[hops.stage[rep] * width + hops.stage[cand]]
+                & (end != hops.start[rep])  # straight back: never a simple path
+                & (end != root_of[source[rep]])
             )
             if tolerance is not None:
                 keep &= hops.lo[rep] <= hops.hi[cand] + tolerance
             cand, rep = cand[keep], rep[keep]
-            cand, first = _unique(cand)
+            cand, first = _unique(cand, size)
             rep = rep[first]
             level[cand] = d
             parent[cand] = rep
@@ -305,17 +351,18 @@ def _representatives(frontier: I64, hops: Hops, width: int, roots: I64) -> I64:
     re-enter its source from hiding another source's path.
     """
     key = hops.end[frontier] * width + hops.stage[frontier]
-    lo = hops.lo[frontier]
-    # Dates as their rank among the frontier's: small enough to pack under the other keys.
-    day = _dense(lo)
+    day, root = hops.day[frontier], roots
     span = int(day.max()) + 1 if len(day) else 1
-    root = _dense(roots)
     n_roots = int(root.max()) + 1 if len(root) else 1
-    order = np.argsort((key * n_roots + root) * span + day, kind="stable")
+    if (int(key.max(initial=0)) + 1) * n_roots * span >= 2**62:  # ranks among the frontier's
+        day, root = _dense(day), _dense(roots)
+        span = int(day.max()) + 1 if len(day) else 1
+        n_roots = int(root.max()) + 1 if len(root) else 1
+    order = stable_argsort((key * n_roots + root) * span + day)
     k, r = key[order], root[order]
     first = np.concatenate([[True], (k[1:] != k[:-1]) | (r[1:] != r[:-1])])
     kept = order[first]
-    kept = kept[np.argsort(key[kept] * span + day[kept], kind="stable")]
+    kept = kept[stable_argsort(key[kept] * span + day[kept])]
     k = key[kept]
     starts = np.concatenate([[True], k[1:] != k[:-1]])
     at = np.arange(len(kept))
@@ -339,6 +386,9 @@ class _Job:
     feeds: Bool
     tolerance: int | None
     sector_first: I64  # per hop, the goods-borne source it leaves (-1: none)
+    root_of: I64  # per source, its node
+    ranks: I64  # per source, its severity's rank
+    members: dict[str, list[int]]  # per kind, its sources
 
 
 _JOB: _Job | None = None
@@ -360,10 +410,15 @@ def best_paths(
     global _JOB
     hops = hop_table(graph)
     own = holding_table(graph, ownership_threshold)
-    sector = [i for i, s in enumerate(sources) if s.kind == SECTOR]
+    members: dict[str, list[int]] = {}
+    for i, s in enumerate(sources):
+        members.setdefault(s.kind, []).append(i)
     _JOB = _Job(hops, own, sources, graph.size, depth, max_paths, _feeds(rules),
-                rules.date_tolerance, _sector_first_hops(hops, sources, sector))  # fmt: skip
-    kinds = list(dict.fromkeys(s.kind for s in sources))
+                rules.date_tolerance, _sector_first_hops(hops, sources, members.get(SECTOR, [])),
+                np.array([s.node for s in sources], dtype=np.int64),
+                np.array([SEVERITY_RANK[s.severity] for s in sources], dtype=np.int64),
+                members)  # fmt: skip
+    kinds = list(members)
     if workers > 1 and len(kinds) > 1 and hops.size >= PARALLEL_FROM:
         gc.collect()
         gc.freeze()  # the forked workers share the tables without the collector touching them
@@ -398,14 +453,12 @@ def _kind(kind: str) -> tuple[dict[str, npt.NDArray[np.generic]], I64, int]:
     assert _JOB is not None
     job = _JOB
     sources = job.sources
-    root_of = np.array([s.node for s in sources], dtype=np.int64)
-    members = [i for i, s in enumerate(sources) if s.kind == kind]
-    severities = sorted({SEVERITY_RANK[sources[i].severity] for i in members}, reverse=True)
+    root_of, ranks = job.root_of, job.ranks
+    members = job.members[kind]
+    severities = sorted(set(ranks[members].tolist()), reverse=True)
     classes: list[_Class] = []
     for sev in severities:
-        chosen = [i for i in members if SEVERITY_RANK[sources[i].severity] >= sev]
         if kind == SECTOR:
-            ranks = np.array([SEVERITY_RANK[x.severity] for x in sources], dtype=np.int64)
             first_src = np.where(
                 (job.sector_first >= 0) & (ranks[np.maximum(job.sector_first, 0)] >= sev),
                 job.sector_first, -1,
@@ -416,6 +469,7 @@ def _kind(kind: str) -> tuple[dict[str, npt.NDArray[np.generic]], I64, int]:
             first_of: I64 | None = first_src
         else:
             seeds_map: dict[int, int] = {}
+            chosen = [i for i in members if SEVERITY_RANK[sources[i].severity] >= sev]
             for i in chosen:  # one source per node: the first of the worst severity
                 node = sources[i].node
                 prev = seeds_map.get(node)
@@ -510,11 +564,13 @@ def _select(
     group = node * (len(hops.products) + 1) + product + 1
     # Every direct supplier (or owner) that brings the risk, written or not.
     n_via = int(max(via.max(initial=0), 0)) + 1
-    pairs = _unique(group * n_via + via)[0] // n_via
-    groups, at_first = _unique(pairs)
-    routes_of = np.diff(np.append(at_first, len(pairs)))
-    routes = routes_of[np.searchsorted(groups, group)]
+    pairs = _distinct(group * n_via + via) // n_via  # sorted
+    starts = np.concatenate([[True], pairs[1:] != pairs[:-1]]) if len(pairs) else pairs > 0
+    routes_of = np.diff(np.append(np.flatnonzero(starts), len(pairs)))
+    routes = routes_of[_dense(group)]  # every group is among the pairs'
     n_steps = size + len(own.start) + 1
+    at_step = np.empty(n_steps, dtype=np.int64)  # each candidate by its step (one per step)
+    at_step[step] = np.arange(len(step))
 
     def length(c: I64) -> I64:
         return np.where(is_hop, levels[c, hop_id], node_levels[c, own.start[own_id]] + 1 if
@@ -527,7 +583,8 @@ def _select(
     while True:
         alive = np.flatnonzero(cls >= 0)
         rank_key = (group[alive] * n_classes + cls[alive]) * (depth + 1) + hop_len[alive]
-        order = alive[np.argsort(rank_key * n_steps + step[alive], kind="stable")]
+        # The step makes each key distinct: sort the keys themselves, then find their rows.
+        order = at_step[np.sort(rank_key * n_steps + step[alive]) % n_steps]
         g = group[order]
         first = np.concatenate([[True], g[1:] != g[:-1]])
         at = np.arange(len(order))
@@ -541,6 +598,8 @@ def _select(
         steps[pending] = built
         checked[pending] = True
         bad = pending[~_simple(built, hops, own)]
+        if not len(bad):  # nothing changes: the next sort would give the same ``top``
+            break
         # The best walk through this last hop passes a party twice: try the next class.
         later = reached[:, step[bad]] & (np.arange(n_classes)[:, None] > cls[bad][None, :])
         has = later.any(axis=0)
@@ -549,8 +608,7 @@ def _select(
         cls[bad[~has]] = -1
         checked[bad] = False
         hop_len = length(np.maximum(cls, 0))
-    top = top[np.argsort(((group[top] * n_classes + cls[top]) * (depth + 1) + hop_len[top])
-                         * n_steps + step[top], kind="stable")]  # fmt: skip
+    # ``top`` is in the order of the last sort: best first within each (node, product).
     c = cls[top]
     sources = np.where(
         is_hop[top], hop_sources[c, hop_id[top]],
@@ -593,34 +651,39 @@ def _rebuild(
     m = len(step)
     back = np.full((m, depth), -1, dtype=np.int64)  # steps from the last one backwards
     count = np.zeros(m, dtype=np.int64)
-    rows = np.arange(m)
     is_own = step >= size
-    hop = np.where(is_own, -1, step)
     node = np.zeros(m, dtype=np.int64)
     if is_own.any():
         node[is_own] = own.start[step[is_own] - size]
         back[is_own, 0] = step[is_own]
         count[is_own] = 1
-    for _ in range(depth):  # supply hops, back to the first
-        active = hop >= 0
-        if not active.any():
+    # Supply hops, back to the first, on the rows still walking only.
+    at = np.flatnonzero(~is_own)
+    hop, base = step[at], cls[at] * size
+    flat_parents = parents.ravel()
+    for _ in range(depth):
+        if not len(at):
             break
-        back[rows[active], count[active]] = hop[active]
-        count[active] += 1
-        node[active] = hops.start[hop[active]]
-        nxt = np.full(m, -1, dtype=np.int64)
-        nxt[active] = parents[cls[active], hop[active]]
-        hop = nxt
+        back[at, count[at]] = hop
+        count[at] += 1
+        node[at] = hops.start[hop]
+        hop = flat_parents[base + hop]
+        going = hop >= 0
+        at, hop, base = at[going], hop[going], base[going]
     for _ in range(depth):  # holdings, back to the source
         edge = node_parents[cls, node]
         active = (edge >= 0) & (node_levels[cls, node] > 0) & (count < depth)
         if not active.any():
             break
-        back[rows[active], count[active]] = size + edge[active]
-        count[active] += 1
-        node[active] = own.start[edge[active]]
-    index = count[:, None] - 1 - np.arange(depth)[None, :]
-    return np.where(index >= 0, np.take_along_axis(back, np.clip(index, 0, None), axis=1), -1)
+        rows = np.flatnonzero(active)
+        back[rows, count[rows]] = size + edge[rows]
+        count[rows] += 1
+        node[rows] = own.start[edge[rows]]
+    out = np.full((m, depth), -1, dtype=np.int64)
+    for c in range(1, depth + 1):  # reversed, for the rows of each length
+        rows = np.flatnonzero(count == c)
+        out[rows, :c] = back[rows, c - 1 :: -1]
+    return out
 
 
 def step_ends(hops: Hops, own: Holdings) -> I64:
@@ -665,23 +728,23 @@ def _independent(group: I64, steps: I64, hops: Hops, own: Holdings) -> I64:
     count = (sub >= 0).sum(axis=1)
     inner = np.where(sub >= 0, ends[np.clip(sub, 0, None)], -1)
     inner[np.arange(len(sub)), count - 1] = -1  # the node itself is not inside its paths
-    order = np.lexsort((count, ids))  # shortest first within each group
+    order = stable_argsort(ids * (depth + 1) + count)  # shortest first within each group
     sorted_ids = ids[order]
     starts = np.concatenate([[True], sorted_ids[1:] != sorted_ids[:-1]])
     at = np.arange(len(order))
     ranks = np.empty(len(order), dtype=np.int64)
     ranks[order] = at - np.maximum.accumulate(np.where(starts, at, 0))
     accepted = ranks == 0
-    used = inner[order[starts]]  # the shortest path of each group is in
-    for r in range(1, int(ranks.max()) + 1):
+    last = int(ranks.max())
+    used = np.full((n_groups, depth * (last + 1)), -1, dtype=np.int64)  # -1: nothing yet
+    used[:, :depth] = inner[order[starts]]  # the shortest path of each group is in
+    for r in range(1, last + 1):
         rows = np.flatnonzero(ranks == r)
         mine = inner[rows]
-        clash = (mine[:, :, None] == used[ids[rows]][:, None, :]) & (mine[:, :, None] >= 0)
+        seen = used[ids[rows], : depth * r]
+        clash = (mine[:, :, None] == seen[:, None, :]) & (mine[:, :, None] >= 0)
         ok = ~clash.any(axis=(1, 2))
         accepted[rows[ok]] = True
-        grown = np.full((n_groups, used.shape[1] + depth), -1, dtype=np.int64)
-        grown[:, : used.shape[1]] = used
-        grown[ids[rows[ok]], used.shape[1] :] = mine[ok]
-        used = grown
+        used[ids[rows[ok]], depth * r : depth * (r + 1)] = mine[ok]
     out[multi] = np.bincount(ids, weights=accepted, minlength=n_groups).astype(np.int64)[ids]
     return out
