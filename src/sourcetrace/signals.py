@@ -10,13 +10,14 @@ from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
 def signals_for(record: Record) -> list[str]:
     """Risk signals that are not list matches: Xinjiang location and USCC checks."""
     out: list[str] = []
-    places, where = xinjiang_places(record.address), "address"
-    if not places:
-        places, where = xinjiang_places(record.name), "name"
+    places = xinjiang_places(record.address)
     if places:
-        out.append(f"Xinjiang location in {where} ({', '.join(places[:3])}): UFLPA presumption applies")
-    elif record.address and xinjiang_postcode(record.address):
-        out.append(f"Xinjiang postcode {xinjiang_postcode(record.address)} in address")
+        out.append(_location(places, "address"))
+    else:
+        out.extend(name_signals(record.name))
+        code = xinjiang_postcode(record.address) if not out else ""
+        if code:
+            out.append(f"Xinjiang postcode {code} in address")
     if record.identifier:
         check = check_uscc(record.identifier)
         if not check.valid:
@@ -24,3 +25,13 @@ def signals_for(record: Record) -> list[str]:
         elif check.registered_in_xinjiang:
             out.append(f"USCC registered in Xinjiang (region code {check.region})")
     return out
+
+
+def name_signals(name: str) -> list[str]:
+    """The signals of a name alone (no address, no identifier): a Xinjiang place in it."""
+    places = xinjiang_places(name)
+    return [_location(places, "name")] if places else []
+
+
+def _location(places: list[str], where: str) -> str:
+    return f"Xinjiang location in {where} ({', '.join(places[:3])}): UFLPA presumption applies"

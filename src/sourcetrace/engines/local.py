@@ -31,7 +31,7 @@ from sourcetrace.matching.score import ALGORITHM, Matcher
 from sourcetrace.model import NO_HIT_REASON, Decision, Hit, Record
 from sourcetrace.names.text import fold
 from sourcetrace.screening import best_hit
-from sourcetrace.signals import signals_for
+from sourcetrace.signals import name_signals, signals_for
 
 # Set in the parent before the pool forks; workers read it without pickling the index.
 _MATCHER: Matcher | None = None
@@ -73,7 +73,7 @@ def _match_batch(names: list[str]) -> list[MatchRow]:
         key = name_key(raw)
         found = _BY_KEY.get(key)
         if found is None:
-            found = _row(_MATCHER.match(key), _signal_text(key, "", ""))
+            found = _row(_MATCHER.match(key), "; ".join(name_signals(key)))
             if len(_BY_KEY) < 1_000_000:
                 _BY_KEY[key] = found
         out.append(found)

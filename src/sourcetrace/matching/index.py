@@ -107,8 +107,8 @@ class NameIndex:
             else:
                 for n in hits:
                     counts[n] = get(n, 0) + weight
-        ranked = sorted(counts.items(), key=_by_count)
-        return [n for n, _ in ranked[:limit]]
+        # Index order, then most keys first: the second sort is stable, so ties keep index order.
+        return sorted(sorted(counts), key=counts.__getitem__, reverse=True)[:limit]
 
     # The index cache (Matcher.cached) pickles this state: plain tuples, strings and one array
     # instead of ~60,000 objects and a million-key dict, so that it reads in a fraction of the time.
@@ -179,10 +179,6 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _by_count(item: tuple[int, int]) -> tuple[int, int]:
-    return -item[1], item[0]
 
 
 def _plain(value: object) -> object:
