@@ -84,3 +84,25 @@ def test_remembered_trade_names_give_what_a_fresh_matcher_gives(
                     for h in fresh.match(q)]  # fmt: skip
         got = [(h.entity.id, h.matched_name, h.score, h.decision, h.reasons) for h in warm.match(q)]
         assert got == expected, q
+
+
+def test_gc_paused_leaves_what_it_built_in_the_oldest_generation() -> None:
+    import gc
+
+    from sourcetrace.matching.index import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+        built = [[i] for i in range(100_000)]
+    assert gc.isenabled()
+    assert gc.get_count()[0] < 1_000  # not left for the young collections to walk
+    assert gc.is_tracked(built[0])
+    gc.freeze()  # as a caller does before forking workers
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            more = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen  # the caller's freeze is kept
+        assert more
+    finally:
+        gc.unfreeze()

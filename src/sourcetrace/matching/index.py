@@ -177,6 +177,13 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What was built is long-lived: move it to the oldest generation at once (freeze, then
+        # unfreeze: two list splices), or the first collections after the pause would walk it
+        # all, generation by generation (a third of a second for the index cache). Not when a
+        # caller has frozen objects itself (before forking workers): unfreeze would undo that.
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
