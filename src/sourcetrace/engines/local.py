@@ -225,6 +225,11 @@ def run_local(
     # before it: the parent's polars work and the workers' matching overlap.
     waiting: tuple[Path, Started, list[int]] | None = None
 
+    def count(frame: pl.DataFrame, skipped: list[int]) -> None:
+        summary.add(frame, skipped)
+        if progress is not None:
+            progress(frame.height)
+
     def finish() -> None:
         nonlocal waiting
         if waiting is not None:
@@ -233,9 +238,7 @@ def run_local(
             tmp = part.with_suffix(".tmp")
             frame.write_ipc(tmp, compression="lz4")
             os.replace(tmp, part)
-            summary.add(frame, skipped)
-            if progress is not None:
-                progress(frame.height)
+            count(frame, skipped)
             waiting = None
 
     try:
@@ -244,10 +247,7 @@ def run_local(
                 part = work / f"{index:06d}.arrow"
                 if part.exists():  # finished before an interruption (resume)
                     finish()
-                    frame = pl.read_ipc(part)
-                    summary.add(frame, chunk.skipped)
-                    if progress is not None:
-                        progress(frame.height)
+                    count(pl.read_ipc(part), chunk.skipped)
                     continue
                 started = _start_chunk(chunk.frame, chunk.rows, matcher, pool, known, options,
                                        workers)  # fmt: skip

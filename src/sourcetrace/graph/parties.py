@@ -102,8 +102,8 @@ def read_texts(
     facts = TextFacts(screened=matcher is not None)
     if workers > 1 and len(names) + len(texts) >= PARALLEL_FROM:
         # Forked workers share the parsed lists; frozen objects are left alone by the collector,
-        # so its passes neither copy the shared pages nor walk them.
-        gc.collect()
+        # so its passes neither copy the shared pages nor walk them (no full collection first:
+        # it would walk them all to find next to no garbage).
         gc.freeze()
         try:
             with ProcessPoolExecutor(
