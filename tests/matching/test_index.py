@@ -99,10 +99,12 @@ def test_gc_paused_leaves_what_it_built_in_the_oldest_generation() -> None:
     assert gc.is_tracked(built[0])
     gc.freeze()  # as a caller does before forking workers
     try:
-        frozen = gc.get_freeze_count()
+        assert gc.get_freeze_count() > len(built)
         with gc_paused():
             more = [[i] for i in range(1_000)]
-        assert gc.get_freeze_count() == frozen  # the caller's freeze is kept
+        # The caller's freeze is kept (unfreeze would empty it). Not an exact count: a frozen
+        # object that dies meanwhile (anything else the process freed) leaves the count.
+        assert gc.get_freeze_count() > len(built)
         assert more
     finally:
         gc.unfreeze()
