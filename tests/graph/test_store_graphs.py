@@ -17,10 +17,18 @@ from sourcetrace.cli.trace import graph_app, trace
 from sourcetrace.errors import ConfigError
 from sourcetrace.graph.build import read_built
 from sourcetrace.graph.findings import findings_frame
-from sourcetrace.graph.risks import find_risks
+from sourcetrace.graph.model import EDGE_SCHEMA, PARTY_SCHEMA, Basis, Graph, Ownership, Source
+from sourcetrace.graph.risks import RiskSource, find_risks
 from sourcetrace.graph.trace import trace as run_trace
 from sourcetrace.store.db import ListStore
-from sourcetrace.store.graphs import delete_graph, list_graphs, load_graph, save_graph
+from sourcetrace.store.graphs import (
+    _BATCH,
+    LoadedGraph,
+    delete_graph,
+    list_graphs,
+    load_graph,
+    save_graph,
+)
 
 CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
 def _example():  # type: ignore[no-untyped-def]
@@ -59,6 +67,97 @@ def test_saving_a_name_again_replaces_it(db_url: str) -> None:
         assert delete_graph(store, "chain") and not delete_graph(store, "chain")
         with pytest.raises(ConfigError, match="saved graphs: other"):
             load_graph(store, "chain")
+
+
+# Text a driver could bend on the way (COPY's escapes and null marker, JSON escapes, non-ASCII).
+AWKWARD = ["tab\there", "new\nline\r", "back\\slash", "\\N", 'quote"s', "", " spaced ",
+           "华孚色纺", "😀 \u2028", "null", "[]"]  # fmt: skip
+FLOATS = [None, 0.1 + 0.2, 1e-300, 123456789.123456789, -2.5, 1e300, 5e-324]
+
+
+def _awkward(links: int) -> tuple[Graph, list[RiskSource]]:
+    """A graph of odd values: nulls, empty lists, escapes, full-precision floats, int extremes."""
+    parties = pl.DataFrame(
+        {
+            "id": [0, 1, 2],
+            "name": AWKWARD[:3],
+            "names": [AWKWARD, [], [""]],
+            "addresses": [[], AWKWARD[3:], []],
+            "countries": [["CN"], [], ["\\N"]],
+            "identifiers": [[], [], []],
+            "origins": [["XJ", "CN"], [], []],
+        },
+        schema=PARTY_SCHEMA,
+    )
+    n, big = links, 2**31 - 1
+    edges = pl.DataFrame(
+        {
+            "supplier": [i % 3 for i in range(n)], "buyer": [(i + 1) % 3 for i in range(n)],
+            "product": [AWKWARD[i % len(AWKWARD)] for i in range(n)],
+            "hs_code": ["5205.12" if i % 2 else "" for i in range(n)],
+            "hs": ["520512" if i % 2 else "" for i in range(n)],
+            "stage": [(i % 5) - 1 for i in range(n)],
+            "quantity": [FLOATS[i % len(FLOATS)] for i in range(n)],
+            "unit": ["kg" if i % 3 else "" for i in range(n)],
+            "date": [f"2025-{i % 12 + 1:02d}" for i in range(n)],
+            "date_lo": [None if i % 4 == 0 else -big - 1 if i % 4 == 1 else i for i in range(n)],
+            "date_hi": [None if i % 4 == 0 else big if i % 4 == 1 else i for i in range(n)],
+            "evidence": [AWKWARD[-1 - i % len(AWKWARD)] for i in range(n)],
+            "basis": [i % 3 for i in range(n)],
+            "file": ["links.csv" if i % 2 else "数据/links.csv" for i in range(n)],
+            "row": [big - i for i in range(n)],
+        },
+        schema=EDGE_SCHEMA,
+    )  # fmt: skip
+    ownership = [
+        Ownership(0, 1, 100 / 3, "tab\tevidence", Source("o.csv", 1)),
+        Ownership(2, 1, 0.1 + 0.2, "", Source("所有.csv", 2), Basis.INFERRED),
+    ]
+    risks = [RiskSource(i % 3, "uflpa", "high", AWKWARD[i % 11], AWKWARD[-1 - i % 11],
+                        "5205.12" if i % 2 else "", "cotton" if i % 2 else "")
+             for i in range(25)]  # fmt: skip
+    return Graph(parties, edges, ownership), risks
+
+
+def _same(loaded: LoadedGraph, graph: Graph, risks: list[RiskSource]) -> bool:
+    again = loaded.graph
+    return bool(
+        again.parties.schema == graph.parties.schema and again.parties.equals(graph.parties)
+        and again.edges.schema == graph.edges.schema and again.edges.equals(graph.edges)
+        and again.ownership == graph.ownership and loaded.risks == risks
+    )  # fmt: skip
+
+
+def test_odd_values_and_many_links_come_back_exactly(db_url: str) -> None:
+    graph, risks = _awkward(_BATCH + 7)  # more links than one batch of rows
+    empty = Graph.of([])
+    with ListStore(db_url) as store:
+        save_graph(store, "odd", graph, risks)
+        assert _same(load_graph(store, "odd"), graph, risks)
+        save_graph(store, "odd", graph, risks[:3])  # replaced, not added to
+        assert _same(load_graph(store, "odd"), graph, risks[:3])
+        save_graph(store, "empty", empty)
+        assert _same(load_graph(store, "empty"), empty, [])
+        assert load_graph(store, "empty").graph.parties.schema == PARTY_SCHEMA
+
+
+def test_a_failed_save_leaves_the_graph_saved_before(db_url: str) -> None:
+    graph, risks = _awkward(50)
+    rows = graph.edges.height
+    bad = Graph(
+        graph.parties,
+        graph.edges.with_columns(  # no product on the last link: the store refuses it
+            pl.when(pl.int_range(pl.len()) == rows - 1).then(None).otherwise(pl.col("product"))
+            .alias("product")
+        ),
+        graph.ownership,
+    )  # fmt: skip
+    with ListStore(db_url) as store:
+        save_graph(store, "g", graph, risks)
+        with pytest.raises(ConfigError, match="could not save graph 'g', nothing was saved"):
+            save_graph(store, "g", bad, [])
+        assert _same(load_graph(store, "g"), graph, risks)
+        assert [g.name for g in list_graphs(store)] == ["g"]
 
 
 def _app() -> typer.Typer:
