@@ -87,3 +87,36 @@ def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
     assert risks(ignored, "Tangshan Sanyou Group") == {"cbp_wro": "medium"}
     names = [x.split()[0] for x in lists]
     assert "cbp_wro" in names and "us_cbp_forced_labor" not in names
+
+
+def trace_saved(tmp_path: Path, db: str, *extra: str) -> tuple[pl.DataFrame, str]:
+    """The findings of the graph saved as "sea", and the summary."""
+    out = tmp_path / "again.csv"
+    done = cli("trace", "--graph", "sea", "--output", str(out), "--db", db, *extra)
+    assert done.returncode == 0, done.stderr
+    return pl.read_csv(out, infer_schema_length=0), " ".join(done.stdout.split())
+
+
+def test_a_saved_graph_reuses_its_risk_sources_while_the_lists_stay_the_same(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "store.db")
+    first, _ = trace(tmp_path, db, "--save", "sea")
+    again, said = trace_saved(tmp_path, db)
+    assert "risk sources as saved with the graph" in said
+    assert again.equals(first)
+    forced, said = trace_saved(tmp_path, db, "--rescreen")
+    assert "as saved" not in said and "screened again" not in said
+    assert forced.equals(first)
+
+    # A new version of a list in force: every party is screened against it.
+    imported = cli("lists", "import", str(CBP_CSV), "--format", "cbp-wro-csv", "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    stored, said = trace_saved(tmp_path, db)
+    assert "parties screened again" in said
+    assert risks(stored, "Da Wang") == {"cbp_wro": "high"}
+    # Back on the lists the graph was saved with: its risk sources serve again.
+    bundled, said = trace_saved(tmp_path, db, "--no-store-lists")
+    assert "risk sources as saved with the graph" in said
+    assert risks(bundled, "Da Wang") == {}
+    assert bundled.equals(first)

@@ -7,7 +7,7 @@ import os
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -27,6 +27,9 @@ from sourcetrace.graph.trace import Rules
 from sourcetrace.graph.trace import trace as run_trace
 from sourcetrace.io.writers import output_format, write_table
 from sourcetrace.settings import load_settings
+
+if TYPE_CHECKING:
+    from sourcetrace.store.graphs import LoadedGraph
 
 EXACT_LIMIT = 50_000
 PATH_CAP = 10_000  # exact tracing: most paths followed from one risk source
@@ -123,6 +126,14 @@ def trace(
     no_store_lists: Annotated[
         bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")
     ] = False,
+    rescreen: Annotated[
+        bool,
+        typer.Option(
+            "--rescreen",
+            help="With --graph: screen every party again even when the risk sources saved with"
+            " the graph were found with the lists and matcher in force",
+        ),
+    ] = False,
 ) -> None:
     """Trace LINKS (or a saved --graph): one row per path by which a risk reaches a party, with
     its evidence hop by hop and its basis.
@@ -155,23 +166,32 @@ def trace(
     factors = read_yields(yields) if yields is not None else None
     settings = load_settings()
     screening = trace_lists(db, settings, not no_store_lists)
-    matcher, merchandise, used = screening.matcher, screening.merchandise, screening.used
-    lists = [f"{u.name} {u.version}" for u in used]
+    lists = [f"{u.name} {u.version}" for u in screening.used]
 
+    reused: str | None = None  # why the saved risk sources were (not) used, for the summary
+    found: list[RiskSource] | None = None
     if graph_name is not None:
-        graph, facts = _load(graph_name, db), None
+        loaded = _load(graph_name, db)
+        graph, facts = loaded.graph, None
+        if loaded.saved.screened_with == screening.screened_with and not rescreen:
+            found = loaded.risks
+            reused = "risk sources as saved with the graph (same lists and matcher)"
+        elif not rescreen:
+            reused = "parties screened again: the lists or the matcher differ from the graph's"
     else:
         assert links is not None
-        built: Built = read_built(links, ownership, shipments, matcher, workers)
+        built: Built = read_built(links, ownership, shipments, screening.matcher, workers)
         graph, facts = built.graph, built.facts
     if max_paths == 0 and graph.edges.height > exact_limit:
         raise ConfigError(
             f"--max-paths 0 (every path) is for graphs up to --exact-limit {exact_limit:,} links;"
             f" this one has {graph.edges.height:,}"
         )
-    found = find_risks(graph, matcher, merchandise, facts, workers)
+    if found is None:
+        found = find_risks(graph, screening.matcher, screening.merchandise, facts, workers)
     if save is not None:
-        _save(save, graph, found, [str(p) for p in (links, ownership, shipments) if p], lists, db)
+        files = [str(p) for p in (links, ownership, shipments) if p]
+        _save(save, graph, found, files, lists, screening.screened_with, db)
     sources = [s for s in found if SEVERITY_RANK[s.severity] >= SEVERITY_RANK[min_severity.value]]
     flags = check_balance(graph, factors)
     exact = graph.edges.height <= exact_limit
@@ -191,12 +211,15 @@ def trace(
         f"[bold]{graph.size:,}[/] parties, [bold]{graph.edges.height:,}[/] links, "
         f"{len(graph.ownership):,} holdings; lists " + ", ".join(lists)
     )
-    counts = Counter(str(s) for s in frame.get_column("severity").to_list())
+    severities = frame.get_column("severity").cast(pl.String).value_counts()
+    counts = Counter(dict(severities.iter_rows()))
     console.print(
         f"[bold]{frame.height:,}[/] findings: [red bold]high {counts['high']:,}[/]  "
         f"[yellow bold]medium {counts['medium']:,}[/]  low {counts['low']:,}; "
         f"{len(sources):,} risk sources, {len(flags):,} mass-balance flags"
     )
+    if reused is not None:
+        console.print(reused)
     if not exact:
         console.print(
             f"traced by kind of risk (more than {exact_limit:,} links): the best "
@@ -248,12 +271,12 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     console.print(table)
 
 
-def _load(name: str, db: str | None) -> Graph:
+def _load(name: str, db: str | None) -> LoadedGraph:
     from sourcetrace.store.db import ListStore
     from sourcetrace.store.graphs import load_graph
 
     with ListStore.open(db) as store:
-        return load_graph(store, name).graph
+        return load_graph(store, name)
 
 
 def _save(
@@ -262,13 +285,14 @@ def _save(
     risks: list[RiskSource],
     files: list[str],
     lists: list[str],
+    screened_with: str,
     db: str | None,
 ) -> None:
     from sourcetrace.store.db import ListStore
     from sourcetrace.store.graphs import save_graph
 
     with ListStore.open(db) as store:
-        save_graph(store, name, graph, risks, files, lists)
+        save_graph(store, name, graph, risks, files, lists, screened_with)
 
 
 class ExportFormat(str, Enum):
@@ -310,7 +334,7 @@ def graph_export(
     if output is None:
         raise ConfigError("give --output FILE")
     if graph_name is not None:
-        graph = _load(graph_name, db)
+        graph = _load(graph_name, db).graph
     else:
         assert links is not None
         graph = read_built(links, ownership, shipments).graph

@@ -16,12 +16,14 @@ from __future__ import annotations
 import io
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import orjson
 import polars as pl
 
+from sourcetrace import __version__
 from sourcetrace.errors import InputError
 from sourcetrace.graph.dates import date_span
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, Graph, Ownership, Source, hs_digits
@@ -34,9 +36,10 @@ from sourcetrace.graph.parties import (
 )
 from sourcetrace.graph.products import stage_of
 from sourcetrace.io.readers import read_table
-from sourcetrace.matching.index import gc_paused
 from sourcetrace.lists.bundled import default_list_path
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.index import gc_paused
+from sourcetrace.matching.score import ALGORITHM, Matcher
+from sourcetrace.model import ListedEntity
 from sourcetrace.screening import ListUsed, lists_fingerprint, load_lists, store_lists
 from sourcetrace.settings import Settings
 
@@ -443,11 +446,30 @@ def read_yields(path: Path) -> dict[tuple[str, str], float]:
 
 @dataclass(frozen=True)
 class TraceLists:
-    """What a trace screens parties against."""
+    """What a trace screens parties against; the matcher is made (or read from its cache) when
+    first asked for: a saved graph whose risk sources are reused needs none."""
 
-    matcher: Matcher
+    entities: list[ListedEntity]
+    settings: Settings
     merchandise: dict[str, str]  # entity id -> merchandise its CBP order names
     used: list[ListUsed]
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        return Matcher.cached(self.entities, self.settings, lists_fingerprint(self.used))
+
+    @property
+    def screened_with(self) -> str:
+        """Everything the risk sources found with these lists depend on: the list versions (by
+        content), the matcher's algorithm, its thresholds and sourcetrace's version (which
+        covers the gazetteer, the postcode and USCC rules and the sector table). A graph saved
+        with the same value can reuse its risk sources instead of screening every party again."""
+        s = self.settings
+        return (
+            f"lists {lists_fingerprint(self.used)}; {ALGORITHM}; match {s.match_threshold:g}; "
+            f"review {s.review_threshold:g}; candidates {s.max_candidates}; "
+            f"sourcetrace {__version__}"
+        )
 
 
 def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> TraceLists:
@@ -463,5 +485,4 @@ def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> T
         # A stored version's orders come after the bundled ones, so that they win (same ids).
         files = [default_list_path()] if any(u.path == "(bundled)" for u in used) else []
         merchandise = read_wro_merchandise(*files, *(path for path, _ in stored))
-    matcher = Matcher.cached(entities, settings, lists_fingerprint(used))
-    return TraceLists(matcher, merchandise, used)
+    return TraceLists(entities, settings, merchandise, used)

@@ -210,7 +210,10 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         # The list versions in force in this store replace the bundled ones, as in the CLI.
         url = st.engine.url.render_as_string(hide_password=False)
         lists = await run_in_threadpool(trace_lists, url, st.settings)
-        traced = await run_in_threadpool(trace_files, uploads, lists.matcher, lists.merchandise)
+        # The matcher is made on first use (``lists.matcher``): in the thread, not the loop.
+        traced = await run_in_threadpool(
+            lambda: trace_files(uploads, lists.matcher, lists.merchandise)
+        )
         chain_id = await run_in_threadpool(
             save_chain, st.engine, traced, uploads, lists.used, user.username
         )
