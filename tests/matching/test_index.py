@@ -7,10 +7,13 @@ import os
 import subprocess
 import sys
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sourcetrace.matching import Matcher
-from sourcetrace.matching.index import NameIndex
+from sourcetrace.matching.index import NameIndex, blocking_keys
 from sourcetrace.model import EntityName, ListedEntity
-from sourcetrace.names.parse import parse_name
+from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.settings import load_settings
 
 QUERY = "QWRTZPSDFGHJKL CO LTD"  # a 14-letter trade name, no place or industry word in it
@@ -108,3 +111,34 @@ def test_gc_paused_leaves_what_it_built_in_the_oldest_generation() -> None:
         assert more
     finally:
         gc.unfreeze()
+
+
+@given(st.lists(st.text(alphabet="qwrtzpsdfghjkl", min_size=1, max_size=8), min_size=1, max_size=3))
+def test_blocking_keys(words: list[str]) -> None:
+    parsed = parse_name(" ".join(words) + " Co Ltd")
+    key = parsed.trade_key
+    expected = {"k:" + key, "p:" + key[:6], "d:" + key}
+    expected |= {"t:" + t for t in parsed.trade if len(t) >= 3}
+    if len(key) >= 4:
+        expected |= {"d:" + key[:i] + key[i + 1 :] for i in range(len(key))}
+    assert blocking_keys(parsed) == (expected if key else set())
+
+
+def test_candidates_count_every_key_filed(matcher: Matcher) -> None:
+    """candidates looks up only the keys the index files: the same counts as looking up each."""
+    index = matcher.index
+
+    def every_key(parsed: ParsedName, limit: int) -> list[int]:
+        counts: dict[int, int] = {}
+        for key in blocking_keys(parsed):
+            hits = index.postings.get(key, [])
+            for n in [hits] if isinstance(hits, int) else hits:
+                counts[n] = counts.get(n, 0) + (2 if key[0] == "k" else 1)
+        return sorted(counts, key=lambda n: (-counts[n], n))[:limit]
+
+    queries = [n.parsed for n in index.names]
+    queries += [parse_name(n.value[:-2]) for n in index.names]  # cut, and with a typo
+    queries += [parse_name(n.value[1:]) for n in index.names]
+    assert any(index.candidates(q, 12) for q in queries)
+    for q in queries:
+        assert index.candidates(q, 12) == every_key(q, 12)

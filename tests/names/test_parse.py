@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sourcetrace.names import fold, parse_name
+from sourcetrace.names import fold, parse, parse_name
 from sourcetrace.names.parse import clean_line
+from sourcetrace.names.vocabulary import LEGAL_TOKENS
 
 
 def test_fold_simplifies_traditional_and_taiwan_forms() -> None:
@@ -58,3 +61,40 @@ def test_place_only_name_keeps_the_place_as_trade_name() -> None:
 )
 def test_bill_of_lading_noise_is_cut(line: str, name: str) -> None:
     assert clean_line(line) == (name, True)
+
+
+# Pieces of bill-of-lading lines: cut markers, legal forms, digits and the letters that match
+# ASCII ones only when case is ignored (Kelvin sign, long s, dotless i).
+_LINE_PIECES = [
+    " ", "  ", "\t", "c/o", "C.O.", "attn", "TEL", "tel:", "Phone", "fax", "e-mail", "EMAIL", "add:",
+    "Address", "address:", "no.", "NO", "room", "RM", "unit", "Floor", "flr", "bldg", "Building",
+    "+", "86", "0991", "-", "1234567", "ltd", "LTD.", "Limited", "inc", "corp", "Corporation", "llc",
+    "plc", "gongsi", "co", ",", ".", "(", ")", "xinjiang", "zhongtai", "road", "branch", "k", "s",
+    "\u212a", "\u017f", "\u0131", "\u0130", "中泰", "\u00e9",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=14).map("".join))
+def test_ascii_patterns_find_what_the_case_blind_ones_find(text: str) -> None:
+    """clean_line searches ASCII text in lower case with _CUT_ASCII and _LEGAL_MID_ASCII."""
+    text = " ".join(text.split())
+    if not text.isascii():
+        return
+    cut, cut_ascii = parse._CUT.search(text), parse._CUT_ASCII.search(text.lower())
+    assert (cut and cut.start()) == (cut_ascii and cut_ascii.start())
+    legal = parse._LEGAL_MID.search(text) is not None
+    assert legal == (parse._LEGAL_MID_ASCII.search(text.lower()) is not None)
+
+
+@given(st.text(alphabet=st.sampled_from("coltdinpagmbhsrk"), min_size=0, max_size=12))
+def test_legal_prefixes_are_the_starts_of_legal_forms(word: str) -> None:
+    assert (word in parse._LEGAL_PREFIXES) == any(w.startswith(word) for w in LEGAL_TOKENS)
+
+
+def test_bill_of_lading_noise_is_cut_in_any_script_and_case() -> None:
+    zh = "新疆中泰化学股份有限公司"
+    assert clean_line(f"{zh} TEL 0991 1234567") == (zh, True)
+    en = "Xinjiang Zhongtai Chemical Co Ltd"
+    assert clean_line(f"{en} tel 0991 1234567") == (en, True)
+    assert clean_line("Ürümqi Zhongtai Co Ltd No 88 Beijing Rd") == ("Ürümqi Zhongtai Co Ltd", True)
+    assert clean_line("Aksu Huafu Ltd. Ningbo") == ("Aksu Huafu Ltd. Ningbo", False)

@@ -256,13 +256,20 @@ class Matcher:
                     best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
         floor = self.settings.review_threshold * 0.9
         subordinate = index.covers_subordinates
-        units = {n for t in set(parsed.tokens) for n in self._units_by_token.get(t, ())}
+        by_token = self._units_by_token
+        units = (
+            {n for t in set(parsed.tokens) for n in by_token.get(t, ())}
+            if not by_token.keys().isdisjoint(parsed.tokens)
+            else set()
+        )
         if parsed.zh:
             units.update(n for zh, n in self._units_zh if zh in parsed.zh)
         near = self._near(parsed)
         if units:
             near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
                              for n in sorted(units))]  # fmt: skip
+        elif not near and not best:
+            return []  # most names: no listed name near
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:

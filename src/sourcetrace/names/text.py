@@ -8,14 +8,16 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg as _pinyin_words
 
 # Taiwan/Hong Kong forms to mainland simplified forms, with Taiwan phrases (矽 -> 硅, 化學 -> 化学).
 _T2S = opencc.OpenCC("tw2sp")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script
-# In ASCII text _TOKEN's letters and digits are [A-Za-z0-9]: everything else separates tokens.
-_ASCII_SEPARATORS = {c: " " for c in range(128) if not chr(c).isalnum()}
+# In ASCII text _TOKEN's letters and digits are [A-Za-z0-9]: everything else separates tokens
+# (a byte table: bytes.translate is several times quicker than str.translate with a dict).
+_ASCII_SEPARATORS = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 # Brackets and separators Chinese text uses, folded to ASCII by NFKC or here.
 _PUNCT = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "、": ",", "。": ".", "·": " "})
 
@@ -43,14 +45,25 @@ def fold(text: str) -> str:
 def latin_tokens(text: str) -> list[str]:
     """Alphanumeric tokens (any script) of already folded text."""
     if text.isascii():  # the same tokens, several times quicker than the Unicode pattern
-        return text.translate(_ASCII_SEPARATORS).split()
+        return text.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
     return _TOKEN.findall(text)
 
 
 @lru_cache(maxsize=65536)
 def pinyin(chinese: str) -> str:
-    """Toneless pinyin of a Chinese string, syllables joined ("中泰" -> "zhongtai")."""
-    return "".join(lazy_pinyin(chinese, style=Style.NORMAL, errors="ignore")).replace("v", "u")
+    """Toneless pinyin of a Chinese string, syllables joined ("中泰" -> "zhongtai").
+
+    The same as pypinyin's ``lazy_pinyin`` of the whole string: it cuts the string into words
+    (phrases of its dictionary and single characters) and reads each word on its own, so the
+    reading of each word is looked up once per process (trade names are new, their words not).
+    """
+    return "".join([_word_pinyin(word) for word in _pinyin_words(chinese)])
+
+
+@lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> str:
+    """One word of :func:`pinyin` (pypinyin cuts a word of its own cutting into that word)."""
+    return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore")).replace("v", "u")
 
 
 def pinyin_syllables(chinese: str) -> list[str]:
