@@ -198,3 +198,16 @@ def test_links_or_graph_not_both(tmp_path: Path) -> None:
     )
     assert isinstance(run.exception, ConfigError)
     assert "one of them" in str(run.exception)
+
+
+def test_a_graph_saved_without_a_screening_record_is_screened_again(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    built = _example()
+    with ListStore.open(db) as store:  # as graphs saved before they recorded their screening
+        save_graph(store, "old", built.graph, find_risks(built.graph, None, None, built.facts))
+    out = tmp_path / "again.csv"
+    run = CliRunner().invoke(_app(), ["trace", "--graph", "old", "-o", str(out), "--db", db])
+    assert run.exit_code == 0, run.output
+    assert "saved without a record of its lists" in " ".join(run.output.split())
+    # Screened again: the list hits that were not saved (no matcher then) are found.
+    assert pl.read_csv(out).filter(pl.col("risk").str.starts_with("list:")).height > 0

@@ -176,6 +176,8 @@ def trace(
         if loaded.saved.screened_with == screening.screened_with and not rescreen:
             found = loaded.risks
             reused = "risk sources as saved with the graph (same lists and matcher)"
+        elif loaded.saved.screened_with is None and not rescreen:
+            reused = "parties screened again: the graph was saved without a record of its lists"
         elif not rescreen:
             reused = "parties screened again: the lists or the matcher differ from the graph's"
     else:
