@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from sourcetrace.graph.balance import BalanceFlag
@@ -153,48 +154,59 @@ def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ())
         schema={"risk": text, "severity": text, "checklist": text, "provenance": pl.String,
                 "root": pl.Int64},
     )  # fmt: skip
-    # The order first, on integer keys (no join, no comparing strings), then the texts, made
-    # once each, in that order.
+    # The order first, on integer keys (no join, no comparing strings); then one query that
+    # turns the integers into texts, so that polars makes the columns in parallel.
     order = _path_order(paths.rows, sources, names)
     rows = paths.rows.rechunk()[order]  # a gather from many chunks is several times slower
     steps = paths.steps[order]
-    source = rows["source"]
-    risks = risk[source]
-    said = _step_texts(graph, paths, names).rechunk()
+    source = rows["source"].to_numpy()
     ends = step_ends(paths.hops, paths.holdings)
-    stops = [names.gather(risks["root"]).alias("s")]
-    # A node that is itself the source: its evidence is the source's provenance, as a first
-    # text that only such rows have (cheaper than choosing between two columns per row).
+    said = _step_texts(graph, paths, names).rechunk()
     alone = (rows["hops"] == 0).to_numpy()
-    texts = [risk["provenance"].gather(pl.Series(source).set(pl.Series(~alone), None)).alias("e")]
+    at: dict[str, npt.NDArray[np.int64] | pl.Series] = {
+        "root_": risk["root"].to_numpy()[source],
+        # A node that is itself the source: its evidence is the source's provenance, as a first
+        # text that only such rows have (cheaper than choosing between two columns per row).
+        "e": pl.Series(source).set(pl.Series(~alone), None),
+    }
     for j in range(steps.shape[1]):
         column = steps[:, j]
         absent = pl.Series(column < 0)
-        at = pl.Series(column).set(absent, None)  # gathering a null gives a null
-        stops.append(names.gather(pl.Series(ends[np.maximum(column, 0)]).set(absent, None))
-                     .alias(f"s{j}"))  # fmt: skip
-        texts.append(said.gather(at).alias(f"e{j}"))
-    parts = pl.DataFrame(
-        [names.gather(rows["node"]).alias("name"), *rows, *risks.drop("provenance"), *stops,
-         *texts]
-    )  # fmt: skip
-    evidence = pl.concat_str([t.name for t in texts], separator=" | ", ignore_nulls=True)
+        at[f"e{j}"] = pl.Series(column).set(absent, None)  # gathering a null gives a null
+        at[f"s{j}"] = pl.Series(ends[np.maximum(column, 0)]).set(absent, None)
+    parts = pl.DataFrame([*rows, *(pl.Series(k, v) for k, v in at.items())])
+    stops = ["root_", *(f"s{j}" for j in range(steps.shape[1]))]
+    texts = ["e", *(f"e{j}" for j in range(steps.shape[1]))]
+    name = pl.lit(names)
+    provenance = pl.lit(risk["provenance"])
+    text_of = {"e": provenance, **{t: pl.lit(said) for t in texts[1:]}}
+    evidence = pl.concat_str([text_of[t].gather(pl.col(t)) for t in texts], separator=" | ",
+                             ignore_nulls=True)  # fmt: skip
     if risk["provenance"].null_count():  # concat_str would give "" where the source gives none
-        evidence = pl.when(pl.col("hops") == 0).then(pl.col("e")).otherwise(evidence)
-    frame = parts.select(
-        pl.col("name").alias("node"),
-        "product",
-        "risk",
-        pl.concat_str([s.name for s in stops], separator=" > ", ignore_nulls=True).alias("path"),
-        "hops",
-        pl.col("basis").replace_strict(
-            {i: b.value for i, b in enumerate(BASES)}, default="", return_dtype=pl.String
-        ),
-        evidence.alias("evidence"),
-        "severity",
-        "checklist",
-        "routes",
-        pl.col("independent").alias("independent_paths"),
+        evidence = (
+            pl.when(pl.col("hops") == 0).then(provenance.gather(pl.col("e"))).otherwise(evidence)
+        )
+    of_source = risk.drop("provenance", "root")
+    frame = (
+        parts.lazy()
+        .select(
+            name.gather(pl.col("node")).alias("node"),
+            "product",
+            pl.lit(of_source["risk"]).gather(pl.col("source")).alias("risk"),
+            pl.concat_str(
+                [name.gather(pl.col(s)) for s in stops], separator=" > ", ignore_nulls=True
+            ).alias("path"),
+            "hops",
+            pl.col("basis").replace_strict(
+                {i: b.value for i, b in enumerate(BASES)}, default="", return_dtype=pl.String
+            ),
+            evidence.alias("evidence"),
+            pl.lit(of_source["severity"]).gather(pl.col("source")).alias("severity"),
+            pl.lit(of_source["checklist"]).gather(pl.col("source")).alias("checklist"),
+            "routes",
+            pl.col("independent").alias("independent_paths"),
+        )
+        .collect()
     )
     if flags:
         extra = pl.DataFrame([balance_row(graph, b) for b in flags], schema=_SCHEMA)
