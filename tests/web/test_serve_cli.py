@@ -56,3 +56,27 @@ def test_bad_role_is_refused(tmp_path: Path) -> None:
         ["users", "add", "ana", "--role", "root", "--password", "long-password", "--db", url],
     )
     assert result.exit_code != 0
+
+
+def test_commands_start_without_a_password_hash_and_the_app_makes_it_before_any_login(
+    tmp_path: Path,
+) -> None:
+    """The argon2 hash an unknown user is checked against costs a tenth of a second: made on
+    import, every command paid it; the web app must still have it before its first login, or
+    an unknown user's first attempt would take longer than a known one's."""
+    import subprocess
+    import sys
+
+    from sourcetrace.web.app import create_app
+
+    code = (
+        "import sourcetrace.cli; from sourcetrace.review import accounts; "
+        "print(accounts.dummy_hash.cache_info().currsize)"
+    )
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True)  # fmt: skip
+    assert started.stdout.strip() == "0"
+    accounts.dummy_hash.cache_clear()
+    create_app(f"sqlite:///{tmp_path / 'web.db'}")
+    assert accounts.dummy_hash.cache_info().currsize == 1
+    assert accounts.dummy_hash().startswith("$argon2")

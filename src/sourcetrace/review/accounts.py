@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,8 +22,6 @@ from sourcetrace.review.audit import audited
 from sourcetrace.review.db import ROLES, api_keys, now, users
 
 _HASHER = PasswordHasher()
-# A hash to verify against when the user does not exist, so that timing does not tell.
-_DUMMY_HASH = _HASHER.hash("not a password")
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 KEY_PREFIX = "st_"
 MIN_PASSWORD = 8
@@ -129,12 +128,22 @@ def list_users(engine: Engine) -> list[User]:
     return [User(r.username, r.role, bool(r.active)) for r in rows]
 
 
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so that timing does not tell.
+
+    Made on first use (an argon2 hash takes a tenth of a second, which every command paid at
+    start when it was made on import); the web app makes it as it starts, before any login.
+    """
+    return _HASHER.hash("not a password")
+
+
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
     """The active account with this username and password, or None."""
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
     try:
-        _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _HASHER.verify(row.password_hash if row else dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or not row.active:

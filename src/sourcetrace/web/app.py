@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from sourcetrace.matching.score import Matcher
+from sourcetrace.review import accounts
 from sourcetrace.review.db import default_url, make_engine, meta
 from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
@@ -58,6 +59,7 @@ def create_app(
     config = config or load_web_config()
     engine = make_engine(db_url or default_url(settings))
     matcher, used = bundled_matcher(settings)
+    accounts.dummy_hash()  # before the first login: an unknown user's must take a known one's time
     st = AppState(
         engine=engine,
         settings=settings,
