@@ -190,6 +190,22 @@ def test_trace_save_then_trace_the_saved_graph(tmp_path: Path) -> None:
     assert "华孚色纺" in out.read_text(encoding="utf-8")
     run = CliRunner().invoke(_app(), ["graph", "list", "--db", db])
     assert "nw" in run.output and "11" in run.output
+    run = CliRunner().invoke(_app(), ["graph", "delete", "nw", "--db", db])
+    assert run.exit_code == 0, run.output
+    assert "no saved graphs" in CliRunner().invoke(_app(), ["graph", "list", "--db", db]).output
+    run = CliRunner().invoke(_app(), ["trace", "--graph", "nw", "-o", str(second), "--db", db])
+    assert isinstance(run.exception, ConfigError) and "no graph named 'nw'" in str(run.exception)
+
+
+def test_deleting_an_unknown_graph_names_those_there_are(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    with ListStore.open(db) as store:
+        save_graph(store, "kept", _example().graph, [])
+    run = CliRunner().invoke(_app(), ["graph", "delete", "kpet", "--db", db])
+    assert isinstance(run.exception, ConfigError)
+    assert str(run.exception) == "no graph named 'kpet' in the store (saved graphs: kept)"
+    with ListStore.open(db) as store:
+        assert [g.name for g in list_graphs(store)] == ["kept"]
 
 
 def test_links_or_graph_not_both(tmp_path: Path) -> None:

@@ -368,3 +368,20 @@ def graph_list(db: DbOption = None) -> None:
         table.add_row(g.name, g.saved_at, f"{g.parties:,}", f"{g.links:,}", f"{g.holdings:,}",
                       ", ".join(g.files))  # fmt: skip
     console.print(table)
+
+
+@graph_app.command("delete")
+def graph_delete(
+    name: Annotated[str, typer.Argument(help="The saved graph to remove", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """Remove a graph saved with ``trace --save NAME``: its parties, links, holdings and risk
+    sources, in one transaction (the lists in the store are not touched)."""
+    from sourcetrace.store.db import ListStore
+    from sourcetrace.store.graphs import delete_graph, list_graphs
+
+    with ListStore.open(db) as store:
+        if not delete_graph(store, name):
+            known = ", ".join(g.name for g in list_graphs(store)) or "none"
+            raise ConfigError(f"no graph named {name!r} in the store (saved graphs: {known})")
+    Console().print(f"graph {name!r} deleted")

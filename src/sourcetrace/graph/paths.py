@@ -420,8 +420,9 @@ def best_paths(
                 members)  # fmt: skip
     kinds = list(members)
     if workers > 1 and len(kinds) > 1 and hops.size >= PARALLEL_FROM:
-        gc.collect()
-        gc.freeze()  # the forked workers share the tables without the collector touching them
+        # The forked workers share the tables without the collector touching them (no full
+        # collection first: it would walk everything to find next to no garbage).
+        gc.freeze()
         try:
             # The kinds with the most sources first (sectors: nearly every cotton link), so that
             # the long searches do not come last; the results in the kinds' own order.
