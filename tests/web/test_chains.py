@@ -17,12 +17,13 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli import app as cli
 from sourcetrace.graph.findings import FINDING_COLUMNS
-from sourcetrace.review.accounts import create_api_key
-from sourcetrace.review.audit import entries
+from sourcetrace.review.accounts import add_user, create_api_key
+from sourcetrace.review.audit import entries, verify_chain
 from sourcetrace.store.chains import list_chains
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import HERE, AppState
+from tests.web.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "buyer,supplier,product,hs_code,quantity,unit,date,evidence,basis,supplier_address,supplier_country,supplier_id\n"
@@ -207,6 +208,44 @@ def test_roles(client: TestClient, as_user: Callable[[str], str], st: AppState) 
     by_key = client.get(f"/api/chains/{chain_id}/graph", headers={"Authorization": f"ApiKey {key}"})
     assert by_key.status_code == 200 and by_key.json()["id"] == chain_id
     assert client.get(f"/chains/{chain_id}").headers["location"].startswith("/login")
+
+
+def test_a_chain_is_deleted_by_its_uploader_or_an_admin_and_the_audit_says_so(
+    client: TestClient, as_user: Callable[[str], str], st: AppState
+) -> None:
+    add_user(st.engine, "analyst2", "analyst", PASSWORD)
+    mine = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
+    theirs = _traced(client, as_user("analyst2"), links=("other.csv", COTTON.encode()))
+    # Only the uploader and admins see the form; the others are refused if they post anyway.
+    token = as_user("analyst")
+    assert f'action="/chains/{mine}/delete"' in client.get(f"/chains/{mine}").text
+    assert "/delete" not in client.get(f"/chains/{theirs}").text
+    refused = client.post(f"/chains/{theirs}/delete", data={"csrf_token": token})
+    assert refused.status_code == 403
+    assert client.post(f"/chains/{mine}/delete", data={"csrf_token": "forged"}).status_code == 403
+    token = as_user("viewer")
+    assert "/delete" not in client.get(f"/chains/{mine}").text
+    assert client.post(f"/chains/{mine}/delete", data={"csrf_token": token}).status_code == 403
+    assert [c.id for c in list_chains(st.engine)] == [theirs, mine]  # nothing deleted yet
+
+    token = as_user("analyst")
+    done = client.post(f"/chains/{mine}/delete", data={"csrf_token": token})
+    assert done.status_code == 303 and done.headers["location"] == "/chains"
+    for url in (f"/chains/{mine}", f"/api/chains/{mine}/graph", f"/chains/{mine}/findings.csv"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/chains/{mine}/delete", data={"csrf_token": token}).status_code == 404
+    token = as_user("admin")
+    assert f'action="/chains/{theirs}/delete"' in client.get(f"/chains/{theirs}").text
+    assert client.post(f"/chains/{theirs}/delete", data={"csrf_token": token}).status_code == 303
+    assert list_chains(st.engine) == []
+
+    deleted = [e for e in entries(st.engine) if e.action == "chain.delete"]
+    assert [(e.actor, e.subject) for e in deleted] == [
+        ("analyst", f"chain:{mine}"), ("admin", f"chain:{theirs}"),
+    ]  # fmt: skip
+    assert deleted[1].details["created_by"] == "analyst2"
+    assert deleted[1].details["files"][0]["filename"] == "other.csv"
+    assert verify_chain(st.engine) is None  # the log still verifies
 
 
 def test_refused_uploads_say_why_and_store_nothing(

@@ -1,6 +1,6 @@
 """Supply chains traced in the web workspace: their files, the trace's results, who uploaded them.
 
-A chain is stored whole once traced, never updated: the map's data (risks per party, findings
+A chain is stored whole once traced, never updated (only deleted whole): the map's data (risks per party, findings
 with their paths hop by hop), the graph as the exporters wrote it (Cytoscape JSON, GraphML) and
 the findings CSV, so that what a user downloads is what was traced. The rows are made by
 :mod:`sourcetrace.web.chain`.
@@ -11,7 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Engine, Integer, String, Table, Text, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    select,
+)
 
 from sourcetrace.store.db import metadata
 
@@ -81,3 +92,13 @@ def chain_export(engine: Engine, chain_id: int, export: str) -> str | None:
     with engine.connect() as conn:
         value = conn.execute(select(chains.c[export]).where(chains.c.id == chain_id)).scalar()
     return None if value is None else str(value)
+
+
+def delete_chain(conn: Connection, chain_id: int) -> Chain | None:
+    """Remove a chain in the caller's transaction; returns what it was (without its map), or
+    None if there was no such chain."""
+    row = conn.execute(select(*_SUMMARY).where(chains.c.id == chain_id)).first()
+    if row is None:
+        return None
+    conn.execute(delete(chains).where(chains.c.id == chain_id))
+    return Chain(**row._mapping)

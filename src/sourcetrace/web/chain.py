@@ -47,7 +47,7 @@ from sourcetrace.matching.score import Matcher
 from sourcetrace.review import audit
 from sourcetrace.review.db import now
 from sourcetrace.screening import ListUsed
-from sourcetrace.store.chains import insert_chain
+from sourcetrace.store.chains import Chain, delete_chain, insert_chain
 
 ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""
@@ -304,6 +304,22 @@ def save_chain(
         details = {"files": files, "counts": values["counts"], "lists": values["lists"]}
         audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
         return chain_id
+
+    return audit.audited(engine, work)
+
+
+def remove_chain(engine: Engine, chain_id: int, actor: str) -> Chain | None:
+    """Delete a stored chain and write its audit entry in one transaction (what was deleted:
+    the files by name and hash, who traced them and when, the counts); None if there was no
+    such chain, and nothing is written."""
+
+    def work(conn: Connection) -> Chain | None:
+        chain = delete_chain(conn, chain_id)
+        if chain is not None:
+            details = {"name": chain.name, "files": chain.files, "created_at": chain.created_at,
+                       "created_by": chain.created_by, "counts": chain.counts}  # fmt: skip
+            audit.append(engine, actor, "chain.delete", f"chain:{chain_id}", details, conn=conn)
+        return chain
 
     return audit.audited(engine, work)
 

@@ -4,6 +4,9 @@ The map page draws the chain with the vendored Cytoscape.js from ``GET /api/chai
 (the one JSON route here, in the OpenAPI schema); the findings table under it is rendered on the
 server, so the page reads without script too. Tracing runs within the upload request: the
 workspace maps chains of up to :data:`~sourcetrace.web.chain.MAX_PARTIES` parties.
+
+A chain is deleted whole, by the analyst who uploaded it or by an admin; the audit log keeps
+that it was (files by name and hash, counts), not its contents.
 """
 
 from __future__ import annotations
@@ -21,10 +24,17 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
+from sourcetrace.graph.build import trace_lists
 from sourcetrace.review.accounts import User
 from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
-from sourcetrace.graph.build import trace_lists
-from sourcetrace.web.chain import ROLES, Upload, map_view, save_chain, trace_files
+from sourcetrace.web.chain import (
+    ROLES,
+    Upload,
+    map_view,
+    remove_chain,
+    save_chain,
+    trace_files,
+)
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
@@ -244,7 +254,7 @@ async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse, include_in_schema=False)
 def chain_page(
-    request: Request, chain_id: int, _user: Viewer, st: StateDep, product: str = ""
+    request: Request, chain_id: int, user: Viewer, st: StateDep, product: str = ""
 ) -> Response:
     chain, view = _load(st, chain_id, product)
     query = f"?{urlencode({'product': product})}" if product else ""
@@ -258,7 +268,28 @@ def chain_page(
         findings=view["findings"],
         risk_kinds=view["risk_kinds"],
         graph_url=f"/api/chains/{chain.id}/graph{query}",
+        can_delete=_may_delete(user, chain),
     )
+
+
+def _may_delete(user: User, chain: Chain) -> bool:
+    return user.can("admin") or (user.can("analyst") and chain.created_by == user.username)
+
+
+@router.post("/chains/{chain_id}/delete", include_in_schema=False)
+async def remove(request: Request, chain_id: int, user: Analyst, st: StateDep) -> Response:
+    """Delete a chain: the analyst who uploaded it, or an admin."""
+    form = await checked_form(request)
+    await form.close()
+    chain = await run_in_threadpool(get_chain, st.engine, chain_id)
+    if chain is None:
+        raise HTTPException(status_code=404, detail=f"no supply chain {chain_id}")
+    if not _may_delete(user, chain):
+        raise HTTPException(
+            status_code=403, detail="only the analyst who uploaded a chain, or an admin, may delete it"
+        )
+    await run_in_threadpool(remove_chain, st.engine, chain_id, user.username)
+    return redirect("/chains")
 
 
 def _download(st: AppState, chain_id: int, export: str, media_type: str, name: str) -> Response:
