@@ -275,7 +275,7 @@ def attach_chinese_names(parties: list[Party], unmatched: list[dict[str, str]]) 
     path = SOURCES / "watchlists" / "uflpa_chinese_names_from_press.csv"
     by_key: dict[str, list[Party]] = defaultdict(list)
     for party in parties:
-        for key in party.keys():
+        for key in party.keys():  # noqa: SIM118 (Party.keys is a method of its own, not a dict's)
             by_key[key].append(party)
     for number, row in enumerate(read_csv(path), start=1):
         label = row["uflpa_name"]

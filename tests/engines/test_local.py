@@ -45,7 +45,7 @@ def test_names_sharing_a_hash_still_get_their_own_result(
     tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows are joined to results on a hash of the name; a collision must fall back to the text."""
-    import sourcetrace.engines.local as local
+    from sourcetrace.engines import local
 
     path = bol_file(tmp_path, examples)
     want = sourcetrace.screen(path).to_frame()

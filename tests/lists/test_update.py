@@ -9,6 +9,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,10 +21,10 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/lists"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    files: dict[str, bytes] = {}
-    short: set[str] = set()
+    files: ClassVar[dict[str, bytes]] = {}
+    short: ClassVar[set[str]] = set()
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         body = self.files.get(self.path)
         if body is None:
             self.send_response(404)

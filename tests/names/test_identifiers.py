@@ -26,7 +26,7 @@ def test_wrong_check_character_names_the_expected_one() -> None:
 
 def test_xinjiang_region_is_a_signal() -> None:
     # Build a valid code with region 650100 by computing its check character.
-    from sourcetrace.names.identifiers import ALPHABET, _WEIGHTS
+    from sourcetrace.names.identifiers import _WEIGHTS, ALPHABET
 
     body = "91650100" + "MA7X2K9L" + "1"
     total = sum(ALPHABET.index(c) * w for c, w in zip(body, _WEIGHTS, strict=True))
@@ -38,7 +38,7 @@ def test_xinjiang_region_is_a_signal() -> None:
 
 def test_authorities_a_n_y_are_accepted() -> None:
     body = "N2110108" + "55138508" + "2"
-    from sourcetrace.names.identifiers import ALPHABET, _WEIGHTS
+    from sourcetrace.names.identifiers import _WEIGHTS, ALPHABET
 
     total = sum(ALPHABET.index(c) * w for c, w in zip(body, _WEIGHTS, strict=True))
     assert check_uscc(body + ALPHABET[(31 - total % 31) % 31]).valid

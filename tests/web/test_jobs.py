@@ -199,10 +199,10 @@ def test_columns_named_on_the_form_are_read_as_named(
     """Two columns hold company names; the form says which one is the supplier."""
     token = as_user("analyst")
     content = (
-        "buyer,vendor_legal_name\n"
-        "Acme Buttons GmbH,Xinjiang Zhongtai Chemical Co Ltd\n"
-        "Acme Buttons GmbH,Pacific Textiles Holdings Ltd\n"
-    ).encode()
+        b"buyer,vendor_legal_name\n"
+        b"Acme Buttons GmbH,Xinjiang Zhongtai Chemical Co Ltd\n"
+        b"Acme Buttons GmbH,Pacific Textiles Holdings Ltd\n"
+    )
 
     def screen(**columns: str) -> dict[str, Any]:
         response = client.post(

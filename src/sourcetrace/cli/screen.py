@@ -78,11 +78,12 @@ def screen(
         console=console, transient=True, disable=quiet,
     ) as bar:
         task = bar.add_task("screen", total=None, visible=False)
-        common = dict(
-            name_column=name_column, address_column=address_column, country_column=country_column,
-            id_column=id_column, lists=list_ or [], default_lists=not no_default_lists,
-            stored=stored, encoding=encoding, settings=settings,
-        )
+        common = {
+            "name_column": name_column, "address_column": address_column,
+            "country_column": country_column, "id_column": id_column, "lists": list_ or [],
+            "default_lists": not no_default_lists, "stored": stored, "encoding": encoding,
+            "settings": settings,
+        }  # fmt: skip
         if output is not None:
             try:
                 summary, used, column = screen_file(

@@ -120,7 +120,7 @@ def _clean_header(header: list[str], path: Path) -> list[str]:
 def _read_xlsx(path: Path) -> pl.DataFrame:
     try:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
-    except Exception as exc:  # calamine raises its own error types for corrupt workbooks
+    except Exception as exc:  # noqa: BLE001 (calamine raises its own error types for corrupt workbooks)
         raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=path) from None
     _clean_header(list(frame.columns), path)
     return frame.select(pl.all().cast(pl.String).fill_null(""))
@@ -162,7 +162,7 @@ def _text(value: object) -> str:
 def _read_parquet(path: Path) -> pl.DataFrame:
     try:
         frame = pl.read_parquet(path)
-    except Exception as exc:  # polars raises ComputeError/OSError variants for corrupt files
+    except Exception as exc:  # noqa: BLE001 (polars raises ComputeError/OSError variants for corrupt files)
         raise InputError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
     return frame.select(pl.all().cast(pl.String).fill_null(""))
 
