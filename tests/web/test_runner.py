@@ -29,7 +29,7 @@ from sourcetrace.review.db import jobs, make_engine
 from sourcetrace.review.jobs import get_job, queue_job
 from sourcetrace.web import runner as runner_module
 from sourcetrace.web.app import create_app
-from sourcetrace.web.runner import INTERRUPTED
+from sourcetrace.web.runner import INTERRUPTED, remove_orphaned_uploads, upload_folder
 from sourcetrace.web.state import AppState
 
 
@@ -316,6 +316,8 @@ def test_a_job_killed_with_its_server_is_failed_when_the_server_starts_again(
         proc.kill()  # no clean stop: the process is gone in the middle of the screening
         proc.wait()
     # The session survives the restart (its key is in the store); the job does not.
+    left = list(tmp_path.glob("sourcetrace-upload-*"))
+    assert len(left) == 1 and list(left[0].glob("upload.csv"))  # the killed server's copy
     with (
         tools.running_server(served_store, scratch) as (base, _proc),
         httpx.Client(base_url=base, cookies=cookies) as http,
@@ -323,3 +325,31 @@ def test_a_job_killed_with_its_server_is_failed_when_the_server_starts_again(
         status = http.get(f"/api{job}").json()
         assert status["status"] == "failed" and status["error"] == INTERRUPTED
         assert "Upload the file again" in http.get(job).text
+        assert not left[0].exists()  # removed as the server started again
+
+
+def test_upload_folders_of_ended_processes_are_removed_and_no_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    host = socket.gethostname()
+    mine = upload_folder("upload")
+    (mine / "upload.csv").write_text("name\nAcme\n")
+    dead = upload_folder("chain")
+    (dead / ".owner").write_text(f"{host}:{ended.stdout.strip()}")
+    (dead / "links.csv").write_text("buyer,supplier\n")
+    elsewhere = upload_folder("upload")
+    (elsewhere / ".owner").write_text(f"not-{host}:{ended.stdout.strip()}")
+    unmarked = tmp_path / "sourcetrace-upload-unmarked"
+    unmarked.mkdir()
+    other = tmp_path / "not-ours"
+    other.mkdir()
+    (other / ".owner").write_text(f"{host}:{ended.stdout.strip()}")
+    assert remove_orphaned_uploads() == [dead]
+    assert not dead.exists()
+    assert all(p.is_dir() for p in (mine, elsewhere, unmarked, other))
+    assert (mine / "upload.csv").read_text() == "name\nAcme\n"
+    with pytest.raises(ValueError):
+        upload_folder("../escape")

@@ -15,6 +15,10 @@ Instead such a job is marked failed ("interrupted"), so that none stays running 
   ``kill -9``);
 - by any live server, for jobs whose process has not said it is alive for
   :attr:`JobRunner.stale_after` seconds (another machine sharing a PostgreSQL store).
+
+Uploaded copies live in folders made by :func:`upload_folder`, which name their process; a
+server that starts removes those of processes of this machine that no longer exist (the copy a
+``kill -9`` left behind), as it fails their jobs.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import queue
 import secrets
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -110,6 +115,8 @@ class JobRunner:
             self.fail_interrupted()
         except Exception:  # the store is unreachable: the heartbeat thread tries again
             log.exception("could not check for interrupted jobs")
+        for path in remove_orphaned_uploads():
+            log.info("removed %s, left by a server that ended in the middle of an upload", path)
         for thread in self._threads:
             thread.start()
 
@@ -280,6 +287,37 @@ class _Progress:
         if self.done >= total or now - self.written >= self.every:
             record_progress(self.engine, self.job_id, self.done, total)
             self.written = now
+
+
+_OWNER = ".owner"  # in each upload folder: "host:pid" of the process that made it
+_UPLOAD_KINDS = ("upload", "chain")
+
+
+def upload_folder(kind: str) -> Path:
+    """A private temporary folder for an uploaded file (``kind``: upload or chain), marked with
+    this process, so that a server started after this one is killed can remove it."""
+    if kind not in _UPLOAD_KINDS:
+        raise ValueError(kind)
+    folder = Path(tempfile.mkdtemp(prefix=f"sourcetrace-{kind}-"))
+    (folder / _OWNER).write_text(f"{socket.gethostname()}:{os.getpid()}", encoding="utf-8")
+    return folder
+
+
+def remove_orphaned_uploads() -> list[Path]:
+    """Remove the upload folders of processes of this machine that no longer exist; returns
+    them. A folder without its mark, or of another machine, is left alone."""
+    removed = []
+    root = Path(tempfile.gettempdir())
+    for kind in _UPLOAD_KINDS:
+        for folder in root.glob(f"sourcetrace-{kind}-*"):
+            try:
+                owner = (folder / _OWNER).read_text(encoding="utf-8")
+            except OSError:  # not a folder of ours, or not marked
+                continue
+            if not _process_alive(owner):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
 
 
 def _process_alive(worker: str | None) -> bool:

@@ -12,7 +12,6 @@ that it was (files by name and hash, counts), not its contents.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -38,6 +37,7 @@ from sourcetrace.web.chain import (
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
+from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, StateDep
 
@@ -208,7 +208,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     if length.isdigit() and int(length) > len(ROLES) * limit + 64 * 1024:
         return _chains_page(request, st, user, _too_big(limit), status_code=413)
     form = await checked_form(request)
-    folder = Path(tempfile.mkdtemp(prefix="sourcetrace-chain-"))
+    folder = upload_folder("chain")
     try:
         uploads: dict[str, Upload] = {}
         for role in ROLES:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from sourcetrace.review.jobs import Job, get_job, list_jobs
 from sourcetrace.review.queue import review_items
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
+from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import (
     Analyst,
     Viewer,
@@ -98,7 +98,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
             raise UploadRefused(
                 f"{filename}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(UPLOAD_SUFFIXES)}."
             )
-        folder = Path(tempfile.mkdtemp(prefix="sourcetrace-upload-"))
+        folder = upload_folder("upload")
         try:
             path = folder / f"upload{suffix}"
             digest = await _save(upload, path, limit)
