@@ -181,3 +181,42 @@ def test_default_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     )
     monkeypatch.setenv("SOURCETRACE_DB", "postgresql+psycopg://u@h/db")
     assert default_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_a_bulk_decision_is_stored_whole_or_not_at_all(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digest = decisions.entity_hash(ENTITY)
+    items = [
+        decisions.Decided(name, ENTITY.id, digest, job_id=None, row=n)
+        for n, name in enumerate(["Xinjiang Zhongtai Chemical Co Ltd", "新疆中泰化学股份有限公司",
+                                  "XINJIANG ZHONGTAI CHEM CO"], start=1)
+    ]  # fmt: skip
+    before = len(audit.entries(engine))
+    real = audit._append
+    calls = {"n": 0}
+
+    def failing_third(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "_append", failing_third)
+    with pytest.raises(OSError):
+        decisions.record_many(engine, items, decision="false_positive", comment="", username="ana")
+    monkeypatch.undo()
+    # Nothing of the first two was kept: no decision, no audit entry.
+    assert decisions.latest(engine, [(i.name, ENTITY.id) for i in items]) == {}
+    assert len(audit.entries(engine)) == before
+
+    stored = decisions.record_many(
+        engine, items, decision="false_positive", comment=" other plant ", username="ana"
+    )
+    assert [d.row for d in stored] == [1, 2, 3] and len({d.id for d in stored}) == 3
+    assert all(d.comment == "other plant" and d.at == stored[0].at for d in stored)
+    logged = audit.entries(engine)[before:]
+    assert [e.details["decision_id"] for e in logged] == [d.id for d in stored]
+    assert audit.verify_chain(engine) is None
+    with pytest.raises(ConfigError):
+        decisions.record_many(engine, items, decision="maybe", comment="", username="ana")

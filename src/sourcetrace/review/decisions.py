@@ -7,7 +7,7 @@ entity's list data changes (its :func:`entity_hash`); then the hit is asked agai
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, Engine, RowMapping, select
@@ -51,6 +51,18 @@ def entity_hash(entity: ListedEntity) -> str:
     return f"sha256:{digest}"
 
 
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What one decision is about: a screened name against a listed entity (and where the name
+    was, when it came from a job's row)."""
+
+    name: str
+    entity_id: str
+    entity_hash: str
+    job_id: int | None = None
+    row: int | None = None
+
+
 def record(
     engine: Engine,
     *,
@@ -64,35 +76,56 @@ def record(
     row: int | None = None,
 ) -> ReviewDecision:
     """Store a decision and its audit entry in one transaction."""
+    about = Decided(name, entity_id, entity_hash, job_id, row)
+    return record_many(engine, [about], decision=decision, comment=comment, username=username)[0]
+
+
+def record_many(
+    engine: Engine, items: Sequence[Decided], *, decision: str, comment: str, username: str
+) -> list[ReviewDecision]:
+    """The same decision on several hits, with an audit entry each, in one transaction: all are
+    stored or none (a bulk decision never stops half-way)."""
     if decision not in REVIEW_DECISIONS:
         raise ConfigError(
             f"unknown decision {decision!r}; use one of {', '.join(REVIEW_DECISIONS)}"
         )
-    values = {
-        "name": name,
-        "name_key": name_key(name),
-        "entity_id": entity_id,
-        "entity_hash": entity_hash,
-        "decision": decision,
-        "comment": comment.strip(),
-        "username": username,
-        "at": now(),
-        "job_id": job_id,
-        "row": row,
-    }
+    at = now()
+    rows = [
+        {
+            "name": item.name,
+            "name_key": name_key(item.name),
+            "entity_id": item.entity_id,
+            "entity_hash": item.entity_hash,
+            "decision": decision,
+            "comment": comment.strip(),
+            "username": username,
+            "at": at,
+            "job_id": item.job_id,
+            "row": item.row,
+        }
+        for item in items
+    ]
 
-    def work(conn: Connection) -> int:
-        result = conn.execute(decisions.insert().values(**values))
-        new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        details = {k: v for k, v in values.items() if k not in ("username", "at")}
-        subject = f"job:{job_id}" if job_id is not None else f"entity:{entity_id}"
-        audit.append(
-            engine, username, "decision", subject, {"decision_id": new_id, **details}, conn=conn
-        )
-        return new_id
+    def work(conn: Connection) -> list[int]:
+        ids = []
+        for values in rows:
+            result = conn.execute(decisions.insert().values(**values))
+            new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+            details = {k: v for k, v in values.items() if k not in ("username", "at")}
+            job_id = values["job_id"]
+            subject = f"job:{job_id}" if job_id is not None else f"entity:{values['entity_id']}"
+            audit.append(
+                engine, username, "decision", subject, {"decision_id": new_id, **details},
+                conn=conn,
+            )  # fmt: skip
+            ids.append(new_id)
+        return ids
 
-    new_id = audited(engine, work)
-    return ReviewDecision(id=new_id, **values)  # type: ignore[arg-type]
+    ids = audited(engine, work)
+    return [
+        ReviewDecision(id=i, **values)  # type: ignore[arg-type]
+        for i, values in zip(ids, rows, strict=True)
+    ]
 
 
 def latest(

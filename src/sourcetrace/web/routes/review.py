@@ -7,9 +7,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from sourcetrace.review.accounts import User
 from sourcetrace.review.db import REVIEW_DECISIONS
-from sourcetrace.review.decisions import record
+from sourcetrace.review.decisions import Decided, record_many
 from sourcetrace.review.jobs import Job
 from sourcetrace.review.queue import ReviewItem, review_items
 from sourcetrace.web.pages import redirect, render
@@ -61,17 +60,11 @@ def _items_by_row(st: AppState, job: Job) -> dict[int, ReviewItem]:
     return {int(i.row["row"]): i for i in review_items(st.engine, job)}
 
 
-def _decide(
-    st: AppState, job: Job, item: ReviewItem, decision: str, comment: str, user: User
-) -> None:
-    record(
-        st.engine,
+def _decided(job: Job, item: ReviewItem) -> Decided:
+    return Decided(
         name=item.row["name"],
         entity_id=item.hit["entity_id"],
         entity_hash=item.hit["entity_hash"],
-        decision=decision,
-        comment=comment,
-        username=user.username,
         job_id=job.id,
         row=int(item.row["row"]),
     )
@@ -92,7 +85,10 @@ async def decide(
         raise HTTPException(
             status_code=404, detail=f"row {row} of job {job_id} has no hit to decide"
         )
-    await run_in_threadpool(_decide, st, job, item, decision, comment, user)
+    await run_in_threadpool(
+        record_many, st.engine, [_decided(job, item)], decision=decision, comment=comment,
+        username=user.username,
+    )  # fmt: skip
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")
 
@@ -116,7 +112,10 @@ async def decide_bulk(
     missing = [r for r in rows if r not in by_row]
     if missing:
         raise HTTPException(status_code=404, detail=f"rows without a hit: {missing[:10]}")
-    for r in rows:
-        await run_in_threadpool(_decide, st, job, by_row[r], decision, comment, user)
+    items = [_decided(job, by_row[r]) for r in rows]
+    # One transaction for all the rows ticked: every decision is stored, or none.
+    await run_in_threadpool(
+        record_many, st.engine, items, decision=decision, comment=comment, username=user.username
+    )
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")
