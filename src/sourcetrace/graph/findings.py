@@ -163,8 +163,10 @@ def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ())
     ends = step_ends(paths.hops, paths.holdings)
     said = _step_texts(graph, paths, names).rechunk()
     alone = (rows["hops"] == 0).to_numpy()
+    # Per row, as integers: the parties along its path ("s": the source's, "s0".. each step's
+    # end) and the texts of its evidence ("e": the source's provenance, "e0".. each step's).
     at: dict[str, npt.NDArray[np.int64] | pl.Series] = {
-        "root_": risk["root"].to_numpy()[source],
+        "s": risk["root"].to_numpy()[source],
         # A node that is itself the source: its evidence is the source's provenance, as a first
         # text that only such rows have (cheaper than choosing between two columns per row).
         "e": pl.Series(source).set(pl.Series(~alone), None),
@@ -175,7 +177,7 @@ def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ())
         at[f"e{j}"] = pl.Series(column).set(absent, None)  # gathering a null gives a null
         at[f"s{j}"] = pl.Series(ends[np.maximum(column, 0)]).set(absent, None)
     parts = pl.DataFrame([*rows, *(pl.Series(k, v) for k, v in at.items())])
-    stops = ["root_", *(f"s{j}" for j in range(steps.shape[1]))]
+    stops = ["s", *(f"s{j}" for j in range(steps.shape[1]))]
     texts = ["e", *(f"e{j}" for j in range(steps.shape[1]))]
     name = pl.lit(names)
     provenance = pl.lit(risk["provenance"])
