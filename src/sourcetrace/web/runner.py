@@ -115,8 +115,11 @@ class JobRunner:
             self.fail_interrupted()
         except Exception:  # the store is unreachable: the heartbeat thread tries again
             log.exception("could not check for interrupted jobs")
-        for path in remove_orphaned_uploads():
-            log.info("removed %s, left by a server that ended in the middle of an upload", path)
+        try:
+            for path in remove_orphaned_uploads():
+                log.info("removed %s, left by a server that ended during an upload", path)
+        except OSError:  # the temporary folder cannot be read: nothing to do about it here
+            log.exception("could not look for uploaded copies left by ended servers")
         for thread in self._threads:
             thread.start()
 

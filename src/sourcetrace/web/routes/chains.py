@@ -286,7 +286,8 @@ async def remove(request: Request, chain_id: int, user: Analyst, st: StateDep) -
         raise HTTPException(status_code=404, detail=f"no supply chain {chain_id}")
     if not _may_delete(user, chain):
         raise HTTPException(
-            status_code=403, detail="only the analyst who uploaded a chain, or an admin, may delete it"
+            status_code=403,
+            detail="only the analyst who uploaded a chain, or an admin, may delete it",
         )
     await run_in_threadpool(remove_chain, st.engine, chain_id, user.username)
     return redirect("/chains")
