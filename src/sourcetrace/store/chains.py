@@ -1,9 +1,9 @@
 """Supply chains traced in the web workspace: their files, the trace's results, who uploaded them.
 
-A chain is stored whole once traced, never updated (only deleted whole): the map's data (risks per party, findings
-with their paths hop by hop), the graph as the exporters wrote it (Cytoscape JSON, GraphML) and
-the findings CSV, so that what a user downloads is what was traced. The rows are made by
-:mod:`sourcetrace.web.chain`.
+A chain is stored whole once traced, never updated (only deleted, whole): the map's data (risks
+per party, findings with their paths hop by hop), the graph as the exporters wrote it (Cytoscape
+JSON, GraphML) and the findings CSV, so that what a user downloads is what was traced. The rows
+are made by :mod:`sourcetrace.web.chain`.
 """
 
 from __future__ import annotations
