@@ -206,3 +206,50 @@ def test_option_errors(tmp_path: Path) -> None:
     with pytest.raises(OutputError):
         trace(CHAIN / "links.csv", tmp_path / "out.docx")
     assert not out.exists()
+
+
+def _on_a_terminal(*args: str) -> tuple[str, str]:
+    """The real command with its standard error on a terminal (a pseudo-terminal): what it
+    writes there, and to its standard output."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, other = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR", "TERM")}
+    env.update(TERM="dumb", COLUMNS="200")
+    code = "import sys; from sourcetrace.cli import main; sys.argv[0] = 'sourcetrace'; main()"
+    done = subprocess.run([sys.executable, "-c", code, "trace", *args], stdout=subprocess.PIPE,
+                          stderr=other, env=env, text=True, timeout=300, check=True)  # fmt: skip
+    os.close(other)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal's other end is closed: all is read
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(main)
+    return said.decode("utf-8"), done.stdout
+
+
+def test_each_step_is_told_on_a_terminal_and_only_there(tmp_path: Path) -> None:
+    files = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv")]
+    said, printed = _on_a_terminal(*files, "-o", str(tmp_path / "f.csv"))
+    steps = [line.split(" s  ", 1)[1].strip() for line in said.splitlines() if " s  " in line]
+    assert steps[0].startswith("reading links.csv, resolving and screening its parties")
+    parties = printed.split(" parties,", 1)[0].split()[-1]  # the summary's count
+    assert steps[1:3] == [f"finding the risk sources of {parties} parties", "checking mass balance"]
+    assert steps[3].startswith("tracing ") and steps[4].startswith("writing ")
+    assert steps[-1] == "done"
+    seconds = [float(line.split(" s  ", 1)[0]) for line in said.splitlines() if " s  " in line]
+    assert seconds == sorted(seconds)
+    assert "findings written" in printed and "checking mass balance" not in printed
+    quiet, _ = _on_a_terminal(*files, "-o", str(tmp_path / "g.csv"), "-q")
+    assert "checking mass balance" not in quiet
+    # Not on a terminal (CliRunner, a script, a log): the summary only.
+    run = CliRunner().invoke(_app(), [*files, "-o", str(tmp_path / "h.csv")])
+    assert run.exit_code == 0 and "checking mass balance" not in run.output

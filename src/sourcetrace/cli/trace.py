@@ -4,6 +4,7 @@ to parties and goods, keep graphs in the store."""
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
@@ -162,6 +163,7 @@ def trace(
     if graph_name is not None and save is not None:
         raise ConfigError("--save applies to a graph built from files, not to --graph")
     workers = workers or os.cpu_count() or 1
+    step = Steps(None if quiet else Console(stderr=True))
     rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
     settings = load_settings()
@@ -171,6 +173,7 @@ def trace(
     reused: str | None = None  # why the saved risk sources were (not) used, for the summary
     found: list[RiskSource] | None = None
     if graph_name is not None:
+        step(f"loading graph {graph_name!r} from the store")
         loaded = _load(graph_name, db)
         graph, facts = loaded.graph, None
         if loaded.saved.screened_with == screening.screened_with and not rescreen:
@@ -182,6 +185,7 @@ def trace(
             reused = "parties screened again: the lists or the matcher differ from the graph's"
     else:
         assert links is not None
+        step(f"reading {links.name}, resolving and screening its parties ({workers} processes)")
         built: Built = read_built(links, ownership, shipments, screening.matcher, workers)
         graph, facts = built.graph, built.facts
     if max_paths == 0 and graph.edges.height > exact_limit:
@@ -190,13 +194,17 @@ def trace(
             f" this one has {graph.edges.height:,}"
         )
     if found is None:
+        step(f"finding the risk sources of {graph.size:,} parties")
         found = find_risks(graph, screening.matcher, screening.merchandise, facts, workers)
     if save is not None:
         files = [str(p) for p in (links, ownership, shipments) if p]
+        step(f"saving the graph as {save!r}")
         _save(save, graph, found, files, lists, screening.screened_with, db)
     sources = [s for s in found if SEVERITY_RANK[s.severity] >= SEVERITY_RANK[min_severity.value]]
+    step("checking mass balance")
     flags = check_balance(graph, factors)
     exact = graph.edges.height <= exact_limit
+    step(f"tracing {len(sources):,} risk sources through {graph.edges.height:,} links")
     truncated: list[RiskSource] = []
     if exact:
         result = run_trace(graph, sources, depth, ownership_threshold, PATH_CAP, rules)
@@ -205,7 +213,9 @@ def trace(
     else:
         paths = best_paths(graph, sources, depth, ownership_threshold, max_paths, rules, workers)
         frame = paths_frame(graph, paths, flags)
+    step(f"writing {frame.height:,} findings")
     write_table(frame, output)
+    step("done")
     if quiet:
         return
     console = Console()
@@ -236,6 +246,21 @@ def trace(
     if save is not None:
         console.print(f"graph saved as {save!r}")
     console.print(f"findings written to {output}")
+
+
+class Steps:
+    """What a long command is doing: a line per step, as it starts, with the seconds since the
+    command began, on a terminal only (``console`` None, or one that is not a terminal: no
+    lines; scripts and logs get the summary alone)."""
+
+    def __init__(self, console: Console | None) -> None:
+        self.console = console if console is not None and console.is_terminal else None
+        self.began = time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        if self.console is not None:
+            seconds = time.perf_counter() - self.began
+            self.console.print(f"[dim]{seconds:6.1f} s  {what}[/]", highlight=False)
 
 
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
