@@ -403,10 +403,9 @@ def graph_delete(
     """Remove a graph saved with ``trace --save NAME``: its parties, links, holdings and risk
     sources, in one transaction (the lists in the store are not touched)."""
     from sourcetrace.store.db import ListStore
-    from sourcetrace.store.graphs import delete_graph, list_graphs
+    from sourcetrace.store.graphs import delete_graph, unknown_graph
 
     with ListStore.open(db) as store:
         if not delete_graph(store, name):
-            known = ", ".join(g.name for g in list_graphs(store)) or "none"
-            raise ConfigError(f"no graph named {name!r} in the store (saved graphs: {known})")
+            raise unknown_graph(store, name)
     Console().print(f"graph {name!r} deleted")

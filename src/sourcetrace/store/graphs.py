@@ -202,8 +202,7 @@ def load_graph(store: ListStore, name: str) -> LoadedGraph:
     with store.engine.connect() as conn:
         row = conn.execute(select(graphs).where(graphs.c.name == name)).first()
         if row is None:
-            known = ", ".join(g.name for g in list_graphs(store)) or "none"
-            raise ConfigError(f"no graph named {name!r} in the store (saved graphs: {known})")
+            raise unknown_graph(store, name)
         gid = int(row.id)
         with gc_paused():  # a million rows of tuples, none of them garbage
             party_columns = _columns(conn, graph_parties, gid, _PARTY_COLUMNS)
@@ -222,6 +221,12 @@ def load_graph(store: ListStore, name: str) -> LoadedGraph:
         for owner, owned, share, evidence, basis, file, rownum in holding_rows
     ]  # fmt: skip
     return LoadedGraph(Graph(parties, edges, ownership), risks, _saved(row))
+
+
+def unknown_graph(store: ListStore, name: str) -> ConfigError:
+    """The error for a name no graph is saved under, naming those there are."""
+    known = ", ".join(g.name for g in list_graphs(store)) or "none"
+    return ConfigError(f"no graph named {name!r} in the store (saved graphs: {known})")
 
 
 def list_graphs(store: ListStore) -> list[SavedGraph]:
