@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import polars as pl
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from sourcetrace.cli.trace import trace
+from sourcetrace.cli.trace import summary, trace
 from sourcetrace.errors import ConfigError, InputError, OutputError
 from sourcetrace.graph.findings import FINDING_COLUMNS
 
@@ -253,3 +255,38 @@ def test_each_step_is_told_on_a_terminal_and_only_there(tmp_path: Path) -> None:
     # Not on a terminal (CliRunner, a script, a log): the summary only.
     run = CliRunner().invoke(_app(), [*files, "-o", str(tmp_path / "h.csv")])
     assert run.exit_code == 0 and "checking mass balance" not in run.output
+
+
+def test_summary_lists_the_most_exposed_parties_once_each(tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    files = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
+             "--shipments", str(CHAIN / "shipments.csv")]  # fmt: skip
+    assert CliRunner().invoke(_app(), [*files, "-o", str(out), "-q"]).exit_code == 0
+    frame = pl.read_csv(out, infer_schema_length=0).with_columns(
+        pl.col("hops", "routes", "independent_paths").cast(pl.Int64)
+    )
+    buf = io.StringIO()
+    summary(frame, Console(file=buf, width=250), top=4)
+    rows = [line.split("│")[1:-1] for line in buf.getvalue().splitlines() if line.count("│") > 2]
+    shown = [[cell.strip() for cell in row] for row in rows]  # the header's bars are "┃"
+    # What the summary must show, worked out from the file: reached parties only (a party that
+    # is itself the source is not "exposed"), worst severity, then most independent paths,
+    # routes, fewest hops; one line per party and kind of risk.
+    rank = {"high": 3, "medium": 2, "low": 1}
+    reached = frame.filter(pl.col("hops") > 0).with_columns(
+        pl.col("severity").replace_strict(rank, return_dtype=pl.Int8).alias("rank"),
+        pl.col("risk").str.split(":").list.first().alias("kind"),
+    )
+    expected = (
+        reached.sort("rank", "independent_paths", "routes", "hops",
+                     descending=[True, True, True, False], maintain_order=True)
+        .unique(["node", "kind"], keep="first", maintain_order=True)
+        .head(4)
+    )  # fmt: skip
+    assert len(shown) == 4
+    for line, want in zip(shown, expected.iter_rows(named=True), strict=True):
+        assert line[0] == want["node"] and line[1] == want["severity"]
+        assert line[2] == f"{want['kind']}: {want['path'].split(' > ')[0]}"
+        assert line[3:6] == [str(want["routes"]), str(want["independent_paths"]), str(want["hops"])]
+    assert shown[0][1] == "high"
+    assert len({(line[0], line[2].split(":")[0]) for line in shown}) == 4

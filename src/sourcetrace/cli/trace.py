@@ -266,16 +266,22 @@ class Steps:
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     """The most exposed parties: reached by others' risk, worst severity and most routes first."""
     rank = pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
-    # Sort on numbers first, keep a few hundred rows, then look at their text.
-    reached = (
-        frame.filter(pl.col("hops") > 0)
-        .select("node", "risk", "severity", "path", "routes", "independent_paths", "hops",
-                "basis", rank.alias("rank"))
+    # Sort row numbers on the number columns, keep a few hundred, then look at their text: a
+    # million-row trace's texts are not copied (filtering them took most of a second).
+    at = (
+        frame.lazy()
+        .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("at"), "hops", "routes",
+                "independent_paths", rank.alias("rank"))
+        .filter(pl.col("hops") > 0)
         .sort("rank", "independent_paths", "routes", "hops",
               descending=[True, True, True, False], maintain_order=True)
         .head(top * 50)
-        .with_columns(pl.col("risk").cast(pl.String).str.split(":").list.first().alias("kind"))
+        .collect()
+        .get_column("at")
     )  # fmt: skip
+    reached = frame[at].with_columns(
+        pl.col("risk").cast(pl.String).str.split(":").list.first().alias("kind")
+    )
     if not reached.height:
         return
     best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)

@@ -307,13 +307,13 @@ def _worth_a_look(graph: Graph, matcher: Matcher | None, facts: TextFacts) -> li
             [
                 p.select("id", pl.col(c).alias("text"))
                 .explode("text")
-                .filter(pl.col("text").is_in(texts))
+                .filter(pl.col("text").is_in(texts.implode()))
                 for c in ("names", "addresses", "origins")
             ]
             + [
                 p.select("id", pl.col("identifiers").alias("text"))
                 .explode("text")
-                .filter(pl.col("text").is_in(ids))
+                .filter(pl.col("text").is_in(ids.implode()))
             ]
         )
         .select("id")
