@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from sourcetrace.graph.build import LINK_COLUMNS, build_graph
@@ -50,3 +52,30 @@ def node(g: Graph, name: str) -> int:
         if name in n.names:
             return n.id
     raise KeyError(name)
+
+
+def files_with_other_columns(folder: Path) -> tuple[Path, Path, Path]:
+    """Links, ownership and shipments files (names from ``examples/chain``), each with columns
+    sourcetrace does not read: a purchase order number, a Chinese header, a registry filing, a
+    bill of lading number; some of their cells empty."""
+    links, ownership, shipments = (folder / f"{n}.csv" for n in ("links", "ownership", "shipments"))
+    links.write_text(
+        "Buyer,PO Number,supplier,product,hs_code,quantity,unit,date,evidence,basis,站点\n"
+        "Northwind Outfitters Ltd,NW-2026-031,Harbour Garments Ltd,garments,6109.10,20000,pcs,"
+        "2026-03-02,invoice HG-8841,observed,达卡\n"
+        "Harbour Garments Ltd,,Meridian Knitting Co. Ltd,fabric,6006.22,9000,kg,2026-02-10,"
+        "supplier declaration 2026-01,declared,\n",
+        encoding="utf-8",
+    )
+    ownership.write_text(
+        "owner,owned,share,evidence,filing\n"
+        "Tianshan Fibre Holdings,Coastline Yarn Trading Co,70,company registry extract,SAMR 2026-02\n",
+        encoding="utf-8",
+    )
+    shipments.write_text(
+        "shipper,consignee,hs_code,description,origin,date,quantity,unit,bill_of_lading\n"
+        '华孚色纺,Meridian Knitting Co. Ltd,5205.12,yarn,"Aksu, Xinjiang",2026-01-28,3000,kg,'
+        "COSU6291875430\n",
+        encoding="utf-8",
+    )
+    return links, ownership, shipments

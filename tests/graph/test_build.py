@@ -9,10 +9,18 @@ import polars as pl
 import pytest
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.build import build_graph, read_graph, read_wro_merchandise
+from sourcetrace.graph.build import (
+    LINK_COLUMNS,
+    LINK_OPTIONAL,
+    OWNERSHIP_COLUMNS,
+    SHIPMENT_COLUMNS,
+    build_graph,
+    read_graph,
+    read_wro_merchandise,
+)
 from sourcetrace.graph.model import Basis
 from sourcetrace.lists.bundled import default_list_path
-from tests.graph.chains import graph, links_frame, node, ownership_frame
+from tests.graph.chains import files_with_other_columns, graph, links_frame, node, ownership_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -209,3 +217,49 @@ def test_wro_merchandise_of_a_later_file_wins(tmp_path: Path) -> None:
         k: v for k, v in bundled.items() if k != "cbp-wro-b4dde79fbf3f"
     }
     assert read_wro_merchandise(later, default_list_path()) == bundled
+
+
+def test_other_columns_are_kept_with_each_link_holding_and_shipment(tmp_path: Path) -> None:
+    links, ownership, shipments = files_with_other_columns(tmp_path)
+    g = read_graph(links, ownership, shipments)
+    by_file = {x.source.path: [] for x in g.links}  # type: ignore[var-annotated]
+    for x in g.links:
+        by_file[x.source.path].append(json.loads(x.extra))
+    # Headers as the file writes them, in its order; an empty cell kept as "".
+    assert by_file[str(links)] == [{"PO Number": "NW-2026-031", "站点": "达卡"},
+                                   {"PO Number": "", "站点": ""}]  # fmt: skip
+    assert by_file[str(shipments)] == [{"bill_of_lading": "COSU6291875430"}]
+    assert [json.loads(o.extra) for o in g.ownership] == [{"filing": "SAMR 2026-02"}]
+    # The columns sourcetrace reads are not repeated among them ("Buyer": any case).
+    plain = read_graph(ROOT / "examples/chain/links.csv", ROOT / "examples/chain/ownership.csv")
+    assert {x.extra for x in plain.links} == {""} and {o.extra for o in plain.ownership} == {""}
+
+
+def test_other_columns_change_no_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    from sourcetrace.cli.trace import trace
+
+    app = typer.Typer(pretty_exceptions_enable=False)
+    app.command()(trace)
+
+    def findings(folder: Path) -> str:
+        monkeypatch.chdir(folder)  # the same relative paths in the evidence
+        files = ["links.csv", "--ownership", "ownership.csv", "--shipments", "shipments.csv"]
+        run = CliRunner().invoke(app, [*files, "-o", "findings.csv", "-q", "--no-store-lists"])
+        assert run.exit_code == 0, run.output
+        return (folder / "findings.csv").read_text(encoding="utf-8")
+
+    (tmp_path / "with").mkdir()
+    files_with_other_columns(tmp_path / "with")
+    plain = tmp_path / "without"
+    plain.mkdir()
+    for path in (tmp_path / "with").iterdir():
+        frame = pl.read_csv(path, infer_schema=False)
+        known = [c for c in frame.columns if c.lower() in {*LINK_COLUMNS, *LINK_OPTIONAL,
+                 *OWNERSHIP_COLUMNS, *SHIPMENT_COLUMNS, "unit"}]  # fmt: skip
+        assert len(known) < frame.width
+        frame.select(known).write_csv(plain / path.name)
+    with_other = findings(tmp_path / "with")
+    assert with_other.count("\n") > 3 and with_other == findings(plain)

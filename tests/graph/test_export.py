@@ -12,6 +12,7 @@ import pytest
 
 from sourcetrace.graph.build import read_graph
 from sourcetrace.graph.export import export
+from tests.graph.chains import files_with_other_columns
 
 CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
 
@@ -55,3 +56,34 @@ def test_cli_writes_the_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_other_columns_go_with_their_edges(tmp_path: Path) -> None:
+    from followthemoney import model
+
+    links, ownership, shipments = files_with_other_columns(tmp_path)
+    g = read_graph(links, ownership, shipments)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.fromstring(export(g, "graphml"))
+    names = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}
+    assert {"PO Number", "站点", "filing", "bill_of_lading"} <= set(names.values())
+    edges = {
+        e.get("id"): {names[d.get("key")]: d.text for d in e.findall("g:data", ns)}
+        for e in root.findall(".//g:edge", ns)
+    }
+    assert edges["link-0"]["PO Number"] == "NW-2026-031" and edges["link-0"]["站点"] == "达卡"
+    assert "PO Number" not in edges["link-1"]  # an empty cell says nothing
+    assert edges["link-2"]["bill_of_lading"] == "COSU6291875430"
+    assert edges["own-0"]["filing"] == "SAMR 2026-02"
+
+    data = json.loads(export(g, "cytoscape"))["elements"]["edges"]
+    by_id = {e["data"]["id"]: e["data"] for e in data}
+    assert by_id["link-0"]["extra"] == {"PO Number": "NW-2026-031", "站点": "达卡"}
+    assert "extra" not in by_id["link-1"] and by_id["own-0"]["extra"] == {"filing": "SAMR 2026-02"}
+
+    lines = {x["id"]: x for x in map(json.loads, export(g, "ftm").splitlines())}
+    assert lines["link-0"]["properties"]["description"] == ["PO Number: NW-2026-031; 站点: 达卡"]
+    assert lines["own-0"]["properties"]["description"] == ["filing: SAMR 2026-02"]
+    assert "description" not in lines["link-1"]["properties"]
+    for data in lines.values():
+        model.get_proxy(data)  # still valid FollowTheMoney

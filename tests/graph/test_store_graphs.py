@@ -6,6 +6,8 @@ made for each test and dropped after), as in ``tests/store``.
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -106,11 +108,13 @@ def _awkward(links: int) -> tuple[Graph, list[RiskSource]]:
             "basis": [i % 3 for i in range(n)],
             "file": ["links.csv" if i % 2 else "数据/links.csv" for i in range(n)],
             "row": [big - i for i in range(n)],
+            "extra": ["" if i % 2 else json.dumps({"PO 号": AWKWARD[i % len(AWKWARD)]},
+                                                  ensure_ascii=False) for i in range(n)],
         },
         schema=EDGE_SCHEMA,
     )  # fmt: skip
     ownership = [
-        Ownership(0, 1, 100 / 3, "tab\tevidence", Source("o.csv", 1)),
+        Ownership(0, 1, 100 / 3, "tab\tevidence", Source("o.csv", 1), extra='{"filing": "10-K"}'),
         Ownership(2, 1, 0.1 + 0.2, "", Source("所有.csv", 2), Basis.INFERRED),
     ]
     risks = [RiskSource(i % 3, "uflpa", "high", AWKWARD[i % 11], AWKWARD[-1 - i % 11],
@@ -227,3 +231,28 @@ def test_a_graph_saved_without_a_screening_record_is_screened_again(tmp_path: Pa
     assert "saved without a record of its lists" in " ".join(run.output.split())
     # Screened again: the list hits that were not saved (no matcher then) are found.
     assert pl.read_csv(out).filter(pl.col("risk").str.starts_with("list:")).height > 0
+
+
+def test_a_graph_saved_before_other_columns_were_kept_loads_without_them(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from sourcetrace.store.migrations import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    graph, risks = _awkward(20)
+    with ListStore(url) as store:
+        save_graph(store, "before", graph, risks)
+    engine = create_engine(url)
+    with engine.begin() as conn:  # back to the schema before revision 0006, and up again
+        command.downgrade(alembic_config(conn), "0005")
+    upgrade(engine)
+    engine.dispose()
+    with ListStore(url) as store:
+        loaded = load_graph(store, "before")
+    plain = Graph(
+        graph.parties,
+        graph.edges.with_columns(pl.lit("").alias("extra")),
+        [replace(o, extra="") for o in graph.ownership],
+    )
+    assert _same(loaded, plain, risks)

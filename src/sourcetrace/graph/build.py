@@ -151,17 +151,18 @@ def build(
     workers: int = 1,
 ) -> Built:
     """:func:`build_graph`, also returning the per-text facts (list hits with a matcher)."""
-    link = _columns(links, links_path, LINK_COLUMNS, LINK_OPTIONAL)
+    link = _columns(links, links_path, LINK_COLUMNS, LINK_OPTIONAL, keep_extra=True)
     _need(link, ("buyer", "supplier"), links_path)
     own = (
-        _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",))
+        _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",), keep_extra=True)
         if ownership is not None
         else None
     )
     if own is not None:
         _need(own, ("owner", "owned"), ownership_path)
     ship = (
-        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"))
+        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"),
+                 keep_extra=True)
         if shipments is not None
         else None
     )
@@ -208,10 +209,14 @@ def build(
 
 
 def _columns(
-    frame: pl.DataFrame, path: str, required: tuple[str, ...], optional: tuple[str, ...]
+    frame: pl.DataFrame,
+    path: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    keep_extra: bool = False,
 ) -> pl.DataFrame:
     """The wanted columns (by case-insensitive name; absent optional ones as ""), as text, with
-    a 1-based ``row``."""
+    a 1-based ``row``; with ``keep_extra``, also ``extra``: the file's other columns."""
     columns = {c.strip().lower(): c for c in frame.columns}
     for col in required:
         if col not in columns:
@@ -224,7 +229,26 @@ def _columns(
         (pl.col(columns[c]).cast(pl.String).fill_null("") if c in columns else pl.lit("")).alias(c)
         for c in (*required, *optional)
     ]
+    if keep_extra:
+        known = {*required, *optional}
+        exprs.append(extra_columns([c for c in frame.columns if c.strip().lower() not in known]))
     return frame.select(exprs).with_row_index("row", offset=1)
+
+
+def extra_columns(names: list[str]) -> pl.Expr:
+    """The columns a file has beyond those sourcetrace reads (a purchase order number, a site
+    code, a bill of lading number), kept with each link and holding: one JSON object per row,
+    the columns by their header in file order, every value as text ("" when the cell is empty);
+    "" when the file has no other column. They are saved with the graph and exported with it,
+    not traced."""
+    if not names:
+        return pl.lit("").alias("extra")
+    fields, seen = [], set()
+    for name in names:  # headers that differ only in surrounding spaces keep them, to stay apart
+        key = name.strip() if name.strip() not in seen else name
+        seen.add(key)
+        fields.append(pl.col(name).cast(pl.String).fill_null("").alias(key))
+    return pl.struct(fields).struct.json_encode().alias("extra")
 
 
 def _need(frame: pl.DataFrame, cols: tuple[str, ...], path: str) -> None:
@@ -313,6 +337,7 @@ def _link_edges(link: pl.DataFrame, path: str) -> pl.DataFrame:
         _basis_rank(link, path).alias("basis"),
         pl.lit(path).alias("file"),
         pl.col("row").cast(pl.Int32),
+        "extra",
     )
 
 
@@ -338,6 +363,7 @@ def _shipment_edges(ship: pl.DataFrame, path: str) -> pl.DataFrame:
         pl.lit(2, dtype=pl.Int8).alias("basis"),
         pl.lit(path).alias("file"),
         pl.col("row").cast(pl.Int32),
+        "extra",
     )
 
 
@@ -378,7 +404,7 @@ def _ownership_values(own: pl.DataFrame, path: str) -> pl.DataFrame:
     return own.select(
         pl.col("owner").str.strip_chars(), pl.col("owned").str.strip_chars(),
         share.alias("share"), pl.col("evidence").str.strip_chars(), pl.col("row"),
-        rank.alias("basis"),
+        rank.alias("basis"), "extra",
     )  # fmt: skip
 
 
@@ -388,11 +414,12 @@ def _ownership(owns: pl.DataFrame, path: str, nodes: pl.Series) -> list[Ownershi
         return [
             Ownership(
                 owner=owner, owned=owned, share=share, evidence=evidence,
-                source=Source(path, row), basis=BASES[rank],
+                source=Source(path, row), basis=BASES[rank], extra=extra,
             )
-            for owner, owned, share, evidence, row, rank in zip(
+            for owner, owned, share, evidence, row, rank, extra in zip(
                 nodes.gather_every(2).to_list(), nodes.gather_every(2, 1).to_list(),
-                *(owns.get_column(c).to_list() for c in ("share", "evidence", "row", "basis")),
+                *(owns.get_column(c).to_list()
+                  for c in ("share", "evidence", "row", "basis", "extra")),
                 strict=True,
             )
         ]  # fmt: skip

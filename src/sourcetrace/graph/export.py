@@ -4,6 +4,10 @@ Pure functions from a :class:`~sourcetrace.graph.model.Graph` to text; the comma
 In FtM, parties are ``Company`` entities (``LegalEntity`` would do as well; organisations only),
 ownership is ``Ownership`` and a supply link, which FtM has no schema for, is kept as an
 ``UnknownLink`` with its product, HS code, quantity, basis and evidence in its properties.
+
+The input files' other columns (a purchase order number, a bill of lading number) go with each
+link and holding: GraphML attributes named after their headers, an ``extra`` object in
+Cytoscape's edge data, ``description`` ("header: value; ...") in FtM. Empty cells are left out.
 """
 
 from __future__ import annotations
@@ -20,16 +24,31 @@ def _node_id(index: int) -> str:
     return f"party-{index}"
 
 
+def _extra(text: str) -> dict[str, str]:
+    """An edge's other columns (JSON text from the build, "" for none), empty cells left out."""
+    if not text:
+        return {}
+    values: dict[str, str] = json.loads(text)
+    return {k: v for k, v in values.items() if v != ""}
+
+
 def to_graphml(graph: Graph) -> str:
     keys = [
         ("name", "node"), ("names", "node"), ("addresses", "node"), ("kind", "edge"),
         ("product", "edge"), ("hs_code", "edge"), ("quantity", "edge"), ("unit", "edge"),
         ("basis", "edge"), ("evidence", "edge"), ("share", "edge"),
     ]
+    links = graph.links
+    extras = [_extra(x.extra) for x in links] + [_extra(o.extra) for o in graph.ownership]
+    # The other columns' headers, each a key of its own (ids apart from sourcetrace's keys).
+    headers = {h: f"x{i}" for i, h in enumerate(dict.fromkeys(h for x in extras for h in x))}
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
     for name, scope in keys:
         out.append(f'  <key id="{name}" for="{scope}" attr.name="{name}" attr.type="string"/>')
+    for header, key in headers.items():
+        out.append(f'  <key id="{key}" for="edge" attr.name={quoteattr(header)} '
+                   'attr.type="string"/>')  # fmt: skip
     out.append('  <graph id="supply-chain" edgedefault="directed">')
     for node in graph.nodes:
         out.append(f"    <node id={quoteattr(_node_id(node.id))}>")
@@ -37,7 +56,7 @@ def to_graphml(graph: Graph) -> str:
         out.append(f'      <data key="names">{escape("; ".join(node.names))}</data>')
         out.append(f'      <data key="addresses">{escape("; ".join(node.addresses))}</data>')
         out.append("    </node>")
-    for i, link in enumerate(graph.links):
+    for i, link in enumerate(links):
         out.append(
             f'    <edge id="link-{i}" source={quoteattr(_node_id(link.supplier))} '
             f"target={quoteattr(_node_id(link.buyer))}>"
@@ -46,7 +65,8 @@ def to_graphml(graph: Graph) -> str:
                            ("hs_code", link.hs_code),
                            ("quantity", "" if link.quantity is None else f"{link.quantity:g}"),
                            ("unit", link.unit), ("basis", link.basis.value),
-                           ("evidence", link.evidence)):
+                           ("evidence", link.evidence),
+                           *((headers[h], v) for h, v in extras[i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
     for i, own in enumerate(graph.ownership):
@@ -55,7 +75,8 @@ def to_graphml(graph: Graph) -> str:
             f"target={quoteattr(_node_id(own.owned))}>"
         )
         for key, value in (("kind", "owns"), ("share", f"{own.share:g}"),
-                           ("basis", own.basis.value), ("evidence", own.evidence)):
+                           ("basis", own.basis.value), ("evidence", own.evidence),
+                           *((headers[h], v) for h, v in extras[len(links) + i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]
@@ -72,15 +93,25 @@ def to_cytoscape(graph: Graph) -> str:
         {"data": {"id": f"link-{i}", "source": _node_id(l.supplier), "target": _node_id(l.buyer),
                   "kind": "supplies", "product": l.product, "hs_code": l.hs_code,
                   "quantity": l.quantity, "unit": l.unit, "basis": l.basis.value,
-                  "evidence": l.evidence}}
+                  "evidence": l.evidence, **_extra_data(l.extra)}}
         for i, l in enumerate(graph.links)
     ] + [
         {"data": {"id": f"own-{i}", "source": _node_id(o.owner), "target": _node_id(o.owned),
                   "kind": "owns", "share": o.share, "basis": o.basis.value,
-                  "evidence": o.evidence}}
+                  "evidence": o.evidence, **_extra_data(o.extra)}}
         for i, o in enumerate(graph.ownership)
     ]
     return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
+
+
+def _extra_data(text: str) -> dict[str, dict[str, str]]:
+    extra = _extra(text)
+    return {"extra": extra} if extra else {}
+
+
+def _description(text: str) -> dict[str, list[str]]:
+    extra = _extra(text)
+    return {"description": ["; ".join(f"{k}: {v}" for k, v in extra.items())]} if extra else {}
 
 
 def to_ftm(graph: Graph) -> str:
@@ -95,13 +126,14 @@ def to_ftm(graph: Graph) -> str:
     for i, o in enumerate(graph.ownership):
         lines.append({"id": f"own-{i}", "schema": "Ownership", "properties": {
             "owner": [_node_id(o.owner)], "asset": [_node_id(o.owned)],
-            "percentage": [f"{o.share:g}"], "summary": [o.evidence]}})
+            "percentage": [f"{o.share:g}"], "summary": [o.evidence], **_description(o.extra)}})
     for i, l in enumerate(graph.links):
         lines.append({"id": f"link-{i}", "schema": "UnknownLink", "properties": {
             "subject": [_node_id(l.supplier)], "object": [_node_id(l.buyer)],
             "role": [f"supplies {l.product}".strip()],
             "summary": [(f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
-                         f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}")]}})
+                         f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}")],
+            **_description(l.extra)}})
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
 

@@ -79,6 +79,7 @@ class Link:
     evidence: str
     basis: Basis
     source: Source
+    extra: str = ""  # the file's other columns for this row, as JSON (build.extra_columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +92,19 @@ class Ownership:
     evidence: str
     source: Source
     basis: Basis = Basis.DECLARED
+    extra: str = ""  # the file's other columns for this row, as JSON (build.extra_columns)
 
 
 # One row per supply link. ``hs`` is the HS code as digits, ``stage`` its production step
 # (:mod:`sourcetrace.graph.products`, -1 unknown), ``date_lo``/``date_hi`` its date as a span of
 # days (:mod:`sourcetrace.graph.dates`, null when undated), ``basis`` the rank of its Basis, and
-# ``file``/``row`` where it was read.
+# ``file``/``row`` where it was read, ``extra`` the file's other columns for that row (a JSON
+# object, "" when the file has none: :func:`sourcetrace.graph.build.extra_columns`).
 EDGE_SCHEMA: dict[str, pl.DataType] = {
     "supplier": pl.Int32(), "buyer": pl.Int32(), "product": pl.String(), "hs_code": pl.String(),
     "hs": pl.String(), "stage": pl.Int16(), "quantity": pl.Float64(), "unit": pl.String(),
     "date": pl.String(), "date_lo": pl.Int32(), "date_hi": pl.Int32(), "evidence": pl.String(),
-    "basis": pl.Int8(), "file": pl.String(), "row": pl.Int32(),
+    "basis": pl.Int8(), "file": pl.String(), "row": pl.Int32(), "extra": pl.String(),
 }  # fmt: skip
 BASES = (Basis.INFERRED, Basis.DECLARED, Basis.OBSERVED)  # by rank
 
@@ -187,12 +190,12 @@ class Graph:
         return [
             Link(
                 supplier=s, buyer=b, product=p, hs_code=h, quantity=q, unit=u, date=d,
-                evidence=ev, basis=BASES[r], source=Source(f, n),
+                evidence=ev, basis=BASES[r], source=Source(f, n), extra=x,
             )
-            for s, b, p, h, q, u, d, ev, r, f, n in zip(
+            for s, b, p, h, q, u, d, ev, r, f, n, x in zip(
                 *(e.get_column(c).to_list() for c in (
                     "supplier", "buyer", "product", "hs_code", "quantity", "unit", "date",
-                    "evidence", "basis", "file", "row")),
+                    "evidence", "basis", "file", "row", "extra")),
                 strict=True,
             )
         ]  # fmt: skip

@@ -2,8 +2,8 @@
 
 A saved graph is what :mod:`sourcetrace.graph.build` made of the files: its parties with every
 spelling, address, country, identifier and shipment origin; its supply links with product, HS
-code, production stage, quantity, unit, date, evidence, basis and the file row they came from;
-its holdings; and the risk sources found when it was saved, with the lists they were found on.
+code, production stage, quantity, unit, date, evidence, basis, the file row they came from and
+the file's other columns; its holdings (with theirs); and the risk sources found when it was saved, with the lists they were found on.
 Loading gives back the same :class:`~sourcetrace.graph.model.Graph`, so tracing it gives the same
 findings as tracing the files (tested on SQLite and PostgreSQL).
 
@@ -100,6 +100,7 @@ graph_links = _child(
     Column("basis", SmallInteger, nullable=False),
     Column("file", Text, nullable=False),
     Column("row", Integer, nullable=False),
+    Column("extra", Text),  # the file's other columns (JSON); null: saved before they were kept
 )
 graph_holdings = _child(
     "graph_holdings",
@@ -110,6 +111,7 @@ graph_holdings = _child(
     Column("basis", SmallInteger, nullable=False),
     Column("file", Text, nullable=False),
     Column("row", Integer, nullable=False),
+    Column("extra", Text),
 )
 graph_risks = _child(
     "graph_risks",
@@ -123,7 +125,7 @@ graph_risks = _child(
 )
 _LISTS = ("names", "addresses", "countries", "identifiers", "origins")
 _PARTY_COLUMNS = ("seq", "name", *_LISTS)  # seq is the party's id
-_HOLDING_COLUMNS = ("owner", "owned", "share", "evidence", "basis", "file", "row")
+_HOLDING_COLUMNS = ("owner", "owned", "share", "evidence", "basis", "file", "row", "extra")
 _BATCH = 50_000
 
 
@@ -214,11 +216,11 @@ def load_graph(store: ListStore, name: str) -> LoadedGraph:
     parties = _frame(party_columns, {"id": pl.Int32(), "name": pl.String(), **text}).with_columns(
         pl.col(c).str.json_decode(PARTY_SCHEMA[c]) for c in _LISTS
     )
-    edges = _frame(link_columns, EDGE_SCHEMA)
+    edges = _frame(link_columns, EDGE_SCHEMA).with_columns(pl.col("extra").fill_null(""))
     ownership = [
         Ownership(owner=owner, owned=owned, share=share, evidence=evidence,
-                  source=Source(file, rownum), basis=BASES[basis])
-        for owner, owned, share, evidence, basis, file, rownum in holding_rows
+                  source=Source(file, rownum), basis=BASES[basis], extra=extra or "")
+        for owner, owned, share, evidence, basis, file, rownum, extra in holding_rows
     ]  # fmt: skip
     return LoadedGraph(Graph(parties, edges, ownership), risks, _saved(row))
 
@@ -268,7 +270,7 @@ def _children(
     links = graph.edges.with_row_index("seq").with_columns(key)
     holdings = [
         (graph_id, i, o.owner, o.owned, o.share, o.evidence, o.basis.rank, o.source.path,
-         o.source.row)
+         o.source.row, o.extra)
         for i, o in enumerate(graph.ownership)
     ]  # fmt: skip
     found = [
