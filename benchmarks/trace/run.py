@@ -1,6 +1,7 @@
 """Benchmark: ``sourcetrace trace`` end to end on a generated chain of 1,000,000 links.
 
     .venv/bin/python benchmarks/trace/run.py [--links 1000000] [--nodes 200000] [--saved] [--stages]
+        [--floor]
 
 Generates the chain once (:mod:`chain`, seeded; kept in ``benchmarks/trace/out/``), then runs the
 command as a user would, in a child process: read the files, resolve and screen every party
@@ -14,6 +15,9 @@ findings the command wrote again, no work in between). ``--saved`` also runs it 
 in a SQLite store, then traces the saved graph again (``--graph``) and checks that the findings
 are the same. ``--stages`` also runs the steps
 in this process, one by one, and prints the time and CPU of each (slower overall: no overlap).
+``--floor`` times what any version of the command must do under #6's output contract (start-up,
+the I/O floor, each distinct name parsed and screened once): with the findings table of
+``--stages``, the least the command could take here.
 """
 
 from __future__ import annotations
@@ -74,6 +78,34 @@ def io_floor(links: Path, findings: Path, output: Path) -> float:
     pl.read_csv(links, infer_schema=False)
     written.write_parquet(output)
     return time.perf_counter() - t0
+
+
+def contract_floor(links: Path, findings: Path, folder: Path) -> None:
+    """What the command cannot do without, whatever its graph building and path search cost:
+    start the interpreter and its libraries, read the links and write the findings (the I/O
+    floor), and parse and screen every distinct party name once (as the command does, in as
+    many processes as cores). With the findings table of ``--stages`` (the rows' path and
+    evidence text), the sum is the least the command could take on this machine."""
+    from sourcetrace.graph.parties import read_texts
+    from sourcetrace.matching.score import Matcher
+    from sourcetrace.screening import load_lists
+    from sourcetrace.settings import load_settings
+
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import sourcetrace.cli"], check=True)
+    startup = time.perf_counter() - t0
+    io = io_floor(links, findings, folder / "floor.parquet")
+    sides = pl.read_csv(links, columns=["buyer", "supplier"], infer_schema=False)
+    names = (
+        pl.concat([sides["buyer"], sides["supplier"]]).str.strip_chars().unique(maintain_order=True)
+    ).to_list()
+    matcher = Matcher(load_lists()[0], load_settings())
+    t0 = time.perf_counter()
+    read_texts(names, (), matcher, os.cpu_count() or 1)
+    screen = time.perf_counter() - t0
+    print(f"floor: start-up {startup:.1f} s + I/O floor {io:.1f} s + parsing and screening "
+          f"{len(names):,} distinct names once {screen:.1f} s = {startup + io + screen:.1f} s, "
+          "before the findings table and anything else")  # fmt: skip
 
 
 def stages(links: Path, ownership: Path, output: Path) -> None:
@@ -156,6 +188,10 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="Write the chain again")
     parser.add_argument("--stages", action="store_true", help="Also time each step in-process")
     parser.add_argument(
+        "--floor", action="store_true",
+        help="Also time what any version of the command must do (start-up, I/O, each name once)",
+    )  # fmt: skip
+    parser.add_argument(
         "--saved", action="store_true",
         help="Also save the graph in a SQLite store (--save) and trace it again from there (--graph)",
     )  # fmt: skip
@@ -181,6 +217,8 @@ def main() -> None:
           f"{'met' if result['wall'] <= 10 else 'NOT met'}")  # fmt: skip
     if args.saved:
         saved(links, ownership, folder, args.extra)
+    if args.floor:
+        contract_floor(links, output, folder)
     if args.stages:
         print("steps, in this process:")
         stages(links, ownership, folder / "findings-stages.parquet")
