@@ -256,3 +256,46 @@ def test_a_graph_saved_before_other_columns_were_kept_loads_without_them(tmp_pat
         [replace(o, extra="") for o in graph.ownership],
     )
     assert _same(loaded, plain, risks)
+
+
+def test_links_load_from_their_parquet_copy_and_from_their_rows_alike(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import delete, select, update
+
+    from sourcetrace.store import graphs as stored
+
+    monkeypatch.setattr(stored, "_FRAME_ROWS", 7)  # several parts, read back in order
+    graph, risks = _awkward(40)
+    with ListStore(db_url) as store:
+        save_graph(store, "odd", graph, risks)
+        save_graph(store, "other", _awkward(3)[0])
+        with store.engine.connect() as conn:
+            parts = conn.execute(
+                select(stored.graph_frames.c.part)
+                .join(stored.graphs, stored.graphs.c.id == stored.graph_frames.c.graph_id)
+                .where(stored.graphs.c.name == "odd", stored.graph_frames.c.frame == "links")
+            ).scalars().all()
+        assert sorted(parts) == list(range(6))  # 40 links, 7 a part
+        assert _same(load_graph(store, "odd"), graph, risks)
+        # The copy is what loads: a row changed by hand does not show while it is there ...
+        with store.engine.begin() as conn:
+            gid = conn.execute(select(stored.graphs.c.id).where(stored.graphs.c.name == "odd"))
+            gid = gid.scalar_one()
+            conn.execute(
+                update(stored.graph_links)
+                .where(stored.graph_links.c.graph_id == gid, stored.graph_links.c.seq == 0)
+                .values(product="changed by hand")
+            )
+        assert _same(load_graph(store, "odd"), graph, risks)
+        # ... and without it (a graph saved before copies were kept) the rows load.
+        with store.engine.begin() as conn:
+            conn.execute(delete(stored.graph_frames).where(stored.graph_frames.c.graph_id == gid))
+        rows = load_graph(store, "odd").graph.edges
+        assert rows.get_column("product")[0] == "changed by hand"
+        assert rows.slice(1).equals(graph.edges.slice(1)) and rows.schema == graph.edges.schema
+        assert _same(load_graph(store, "other"), _awkward(3)[0], [])
+        assert delete_graph(store, "odd")
+        with store.engine.connect() as conn:
+            left = conn.execute(select(stored.graph_frames.c.graph_id).distinct()).scalars()
+            assert gid not in set(left)
