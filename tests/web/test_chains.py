@@ -365,3 +365,19 @@ def test_the_map_screens_against_the_lists_in_force_in_the_store(
     (chain,) = [c for c in list_chains(st.engine) if c.id == chain_id]
     names = [x["name"] for x in chain.lists]
     assert "us_cbp_forced_labor" in names and "cbp_wro" not in names
+
+
+def test_a_links_date_file_row_and_other_columns_reach_the_map(
+    client: TestClient, as_user: Callable[[str], str]
+) -> None:
+    token = as_user("analyst")
+    header, *rows = COTTON.splitlines()
+    with_po = "\n".join([f"{header},PO Number", f"{rows[0]},NB-1001", *(f"{r}," for r in rows[1:])])
+    chain_id = _traced(client, token, links=("cotton.csv", with_po.encode()))
+    graph = client.get(f"/api/chains/{chain_id}/graph").json()
+    links = [e["data"] for e in graph["elements"]["edges"]]
+    assert [(d["date"], d["read_from"]) for d in links] == [
+        ("2026-03-01", "cotton.csv row 1"), ("2026-02-01", "cotton.csv row 2"),
+        ("2026-01-05", "cotton.csv row 3"),
+    ]  # fmt: skip
+    assert [d["extra"] for d in links] == [{"PO Number": "NB-1001"}, {}, {}]

@@ -122,3 +122,75 @@ def test_map_of_the_example_chain(server: str) -> None:
             assert external == [] and refused == []
         finally:
             browser.close()
+
+
+def _edge_centre(page: Any, source: str, target: str) -> tuple[float, float]:
+    """Where on the page the map draws the middle of the link from ``source`` to ``target``."""
+    x, y = page.evaluate(
+        """([source, target]) => {
+            const edge = window.cy.edges().filter((e) =>
+                e.source().data("label") === source && e.target().data("label") === target)[0];
+            const at = edge.renderedMidpoint();
+            const box = document.getElementById("chain-map").getBoundingClientRect();
+            return [box.left + at.x, box.top + at.y];
+        }""",
+        [source, target],
+    )
+    return float(x), float(y)
+
+
+def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
+    server: str, tmp_path: Path
+) -> None:
+    from tests.graph.chains import files_with_other_columns
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    files = dict(zip(("links", "ownership", "shipments"), files_with_other_columns(tmp_path),
+                     strict=True))  # fmt: skip
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.set_default_timeout(60_000)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{server}/chains")
+            if page.locator("input[name=username]").count():
+                page.fill("input[name=username]", "ana")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url(f"{server}/chains")
+            for role, path in files.items():
+                page.set_input_files(f"input[name={role}]", str(path))
+            page.click("form.chain-upload button[type=submit]")
+            page.wait_for_url(f"{server}/chains/*")
+            page.wait_for_selector("#chain-map[data-nodes]", state="attached")
+            panel = page.locator("#chain-panel")
+
+            page.mouse.click(*_edge_centre(page, "Harbour Garments Ltd", "Northwind Outfitters Ltd"))
+            panel.locator("h2", has_text="Supply link").wait_for()
+            text = panel.inner_text()
+            assert "Harbour Garments Ltd supplies garments (HS 6109.10) to Northwind Outfitters Ltd" in text
+            facts = dict(zip(panel.locator("dt").all_inner_texts(),
+                             panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
+            assert facts == {
+                "Quantity": "20000 pcs", "Date": "2026-03-02", "Basis": "observed",
+                "Evidence": "invoice HG-8841", "Read from": "links.csv row 1",
+                "PO Number": "NW-2026-031", "站点": "达卡",
+            }  # fmt: skip
+            # The link and its two parties come forward; the rest fades.
+            assert page.evaluate("window.cy.elements('.focus').length") == 3
+
+            page.mouse.click(*_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co"))
+            panel.locator("h2", has_text="Holding").wait_for()
+            assert "Tianshan Fibre Holdings owns 70% of Coastline Yarn Trading Co" in panel.inner_text()
+            facts = dict(zip(panel.locator("dt").all_inner_texts(),
+                             panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
+            assert facts["Read from"] == "ownership.csv row 1" and facts["filing"] == "SAMR 2026-02"
+            assert errors == []
+        finally:
+            browser.close()

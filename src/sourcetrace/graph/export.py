@@ -92,13 +92,14 @@ def to_cytoscape(graph: Graph) -> str:
     edges = [
         {"data": {"id": f"link-{i}", "source": _node_id(l.supplier), "target": _node_id(l.buyer),
                   "kind": "supplies", "product": l.product, "hs_code": l.hs_code,
-                  "quantity": l.quantity, "unit": l.unit, "basis": l.basis.value,
-                  "evidence": l.evidence, **_extra_data(l.extra)}}
+                  "quantity": l.quantity, "unit": l.unit, "date": l.date,
+                  "basis": l.basis.value, "evidence": l.evidence, "read_from": l.source.label(),
+                  **_extra_data(l.extra)}}
         for i, l in enumerate(graph.links)
     ] + [
         {"data": {"id": f"own-{i}", "source": _node_id(o.owner), "target": _node_id(o.owned),
                   "kind": "owns", "share": o.share, "basis": o.basis.value,
-                  "evidence": o.evidence, **_extra_data(o.extra)}}
+                  "evidence": o.evidence, "read_from": o.source.label(), **_extra_data(o.extra)}}
         for i, o in enumerate(graph.ownership)
     ]
     return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)

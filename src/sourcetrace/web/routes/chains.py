@@ -116,8 +116,16 @@ class EdgeData(BaseModel):
     quantity: float | None = None
     unit: str | None = None
     share: float | None = Field(None, description="Percent held (ownership).")
+    date: str | None = Field(None, description="The link's date as the file gives it.")
     basis: str
     evidence: str
+    read_from: str = Field("", description="File and row it was read from (empty for a chain "
+                           "uploaded before it was kept).", examples=["links.csv row 3"])  # fmt: skip
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="The file's other columns for this row, by header (empty cells left out).",
+        examples=[{"PO Number": "NW-2026-031"}],
+    )
     exposure: Severity | Literal[""] = Field(
         description="Worst severity of the findings whose path runs along it."
     )

@@ -49,9 +49,11 @@ document.addEventListener("DOMContentLoaded", () => {
     status.textContent =
       `${cy.nodes().length} parties, ${cy.edges().length - holdings} supply links, ${holdings} holdings` +
       `${chain.product ? ` (${chain.product})` : ""}. ` +
-      "Goods flow left to right. Click a party for its risks and findings; scroll to zoom, drag to pan.";
+      "Goods flow left to right. Click a party for its risks and findings, a link for its " +
+      "evidence; scroll to zoom, drag to pan.";
 
     cy.on("tap", "node", (event) => showParty(event.target, null));
+    cy.on("tap", "edge", (event) => showLink(event.target));
     cy.on("tap", (event) => {
       if (event.target === cy) clearFocus();
     });
@@ -143,6 +145,39 @@ document.addEventListener("DOMContentLoaded", () => {
       if (order.length > limit) {
         panel.append(el("p", { class: "meta" }, `${order.length - limit} more in the findings table below.`));
       }
+    }
+
+    // A supply link or a holding as the file gave it: goods, quantity, date, basis, evidence,
+    // where it was read, and the file's other columns (a PO number, a bill of lading number).
+    function showLink(edge) {
+      clearFocus();
+      cy.$(":selected").unselect();
+      edge.select();
+      cy.elements().difference(edge.union(edge.connectedNodes())).addClass("faded");
+      edge.union(edge.connectedNodes()).addClass("focus");
+      const d = edge.data();
+      const from = edge.source().data("label");
+      const to = edge.target().data("label");
+      panel.replaceChildren();
+      if (d.kind === "owns") {
+        panel.append(el("h2", {}, "Holding"), el("p", {}, `${from} owns ${d.share}% of ${to}`));
+      } else {
+        const goods = `${d.product || "goods"}${d.hs_code ? ` (HS ${d.hs_code})` : ""}`;
+        panel.append(el("h2", {}, "Supply link"), el("p", {}, `${from} supplies ${goods} to ${to}`));
+      }
+      const facts = el("dl", { class: "link-facts" });
+      const fact = (label, value) => {
+        if (value !== undefined && value !== null && value !== "") {
+          facts.append(el("dt", {}, label), el("dd", {}, String(value)));
+        }
+      };
+      if (d.quantity !== undefined && d.quantity !== null) fact("Quantity", `${d.quantity} ${d.unit || ""}`.trim());
+      fact("Date", d.date);
+      fact("Basis", d.basis);
+      fact("Evidence", d.evidence);
+      fact("Read from", d.read_from); // "source" is the supplying party's id to Cytoscape
+      Object.entries(d.extra || {}).forEach(([name, value]) => fact(name, value));
+      panel.append(facts);
     }
 
     function finding(f, chosen) {
