@@ -3,7 +3,8 @@
 A saved graph is what :mod:`sourcetrace.graph.build` made of the files: its parties with every
 spelling, address, country, identifier and shipment origin; its supply links with product, HS
 code, production stage, quantity, unit, date, evidence, basis, the file row they came from and
-the file's other columns; its holdings (with theirs); and the risk sources found when it was saved, with the lists they were found on.
+the file's other columns; its holdings (with theirs); and the risk sources found when it was
+saved, with the lists they were found on.
 Loading gives back the same :class:`~sourcetrace.graph.model.Graph`, so tracing it gives the same
 findings as tracing the files (tested on SQLite and PostgreSQL).
 
@@ -11,10 +12,10 @@ Saving a name again replaces the graph, in one transaction. Six tables, declared
 metadata like those of :mod:`sourcetrace.store.watch`; the store's migrations make them. Rows go
 in as plain tuples through the driver (COPY on PostgreSQL): a million links take seconds, not a
 minute. The parties and links are also kept as Parquet, in ``graph_frames``, written in the same
-transaction from the same frames: loading reads those (a million links in well under a second,
-where a million rows of tuples took five), and the rows only when a graph has no frames (saved
-before they were kept) or frames that do not hold its counts. The rows stay the record a team
-queries in SQL; neither is meant to be edited by hand.
+transaction from the same frames: loading reads those (a million links with their parties,
+holdings and risk sources in about 2 s, where their rows took 7.7 s), and the rows only when a
+graph has no frames (saved before they were kept) or frames that do not hold its counts. The
+rows stay the record a team queries in SQL; neither is meant to be edited by hand.
 """
 
 from __future__ import annotations
