@@ -8,6 +8,7 @@ skips. A screenshot of the map is left at /tmp/map.png for a human to look at.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def _centre(page: Any, label: str) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def test_map_of_the_example_chain(server: str) -> None:
+@contextmanager
+def _page() -> Iterator[Any]:
+    """A page of Debian's Chromium driven by Playwright (skips without them)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
@@ -57,71 +60,81 @@ def test_map_of_the_example_chain(server: str) -> None:
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(60_000)
-            external: list[str] = []
-            refused: list[str] = []
-            page.on(
-                "request", lambda r: None if r.url.startswith(server) else external.append(r.url)
-            )
-            page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # fmt: skip
-            page.on("pageerror", lambda e: refused.append(str(e)))
-            page.goto(f"{server}/chains")
-            page.fill("input[name=username]", "ana")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server}/chains")
-
-            for role in ("links", "ownership", "shipments"):
-                page.set_input_files(f"input[name={role}]", str(EXAMPLE / f"{role}.csv"))
-            page.click("form.chain-upload button[type=submit]")
-            page.wait_for_url(f"{server}/chains/*")
-            # The map is drawn from the JSON API by the vendored Cytoscape.
-            page.wait_for_selector("#chain-map[data-nodes]", state="attached")
-            assert page.get_attribute("#chain-map", "data-nodes") == "9"
-            assert page.evaluate("window.cy.nodes().length") == 9
-            assert page.locator("#chain-map canvas").count() > 0
-            # Raw material on the left, the buyer on the right.
-            x = {
-                name: _centre(page, name)[0]
-                for name in ("HUAFU COLOR SPINNING", "Meridian Knitting Co. Ltd", "Northwind Outfitters Ltd")
-            }  # fmt: skip
-            assert (
-                x["HUAFU COLOR SPINNING"]
-                < x["Meridian Knitting Co. Ltd"]
-                < x["Northwind Outfitters Ltd"]
-            )
-
-            # A listed party: its names, its own risk and its finding in the side panel.
-            page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
-            panel = page.locator("#chain-panel")
-            panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
-            text = panel.inner_text()
-            assert (
-                "华孚色纺" in text and "On an official list" in text and "UFLPA Entity List" in text
-            )
-            assert "Its risk reaches" in text
-            # A party reached by it: the path hop by hop, with evidence and basis.
-            page.mouse.click(*_centre(page, "Meridian Knitting Co. Ltd"))
-            panel.locator("h2", has_text="Meridian Knitting Co. Ltd").wait_for()
-            steps = panel.locator("li").all_inner_texts()
-            assert any(
-                s.startswith(
-                    "HUAFU COLOR SPINNING supplies yarn (HS 520512) to Meridian Knitting Co. Ltd"
-                    " [observed: bill of lading COSU6120551"
-                )
-                for s in steps
-            ), steps
-            # A row of the findings table brings its party and path forward.
-            page.click("table.findings tr[data-finding]:first-child")
-            assert page.locator("table.findings tr.chosen").count() == 1
-            assert panel.locator(".finding.chosen").count() == 1
-            page.evaluate("window.scrollTo(0, 0)")
-            page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
-            panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
-            page.wait_for_timeout(300)  # the canvas redraws on the next frame
-            page.screenshot(path=str(SCREENSHOT))
-            assert external == [] and refused == []
+            yield page
         finally:
             browser.close()
+
+
+def _upload(page: Any, server: str, files: dict[str, Path]) -> None:
+    """Log in as the analyst (once per page), upload the chain's files, wait for its map."""
+    page.goto(f"{server}/chains")
+    if page.locator("input[name=username]").count():
+        page.fill("input[name=username]", "ana")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{server}/chains")
+    for role, path in files.items():
+        page.set_input_files(f"input[name={role}]", str(path))
+    page.click("form.chain-upload button[type=submit]")
+    page.wait_for_url(f"{server}/chains/*")
+    page.wait_for_selector("#chain-map[data-nodes]", state="attached")
+
+
+def test_map_of_the_example_chain(server: str) -> None:
+    with _page() as page:
+        external: list[str] = []
+        refused: list[str] = []
+        page.on(
+            "request", lambda r: None if r.url.startswith(server) else external.append(r.url)
+        )
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # fmt: skip
+        page.on("pageerror", lambda e: refused.append(str(e)))
+        # The map is drawn from the JSON API by the vendored Cytoscape.
+        _upload(page, server, {r: EXAMPLE / f"{r}.csv" for r in ("links", "ownership", "shipments")})
+        assert page.get_attribute("#chain-map", "data-nodes") == "9"
+        assert page.evaluate("window.cy.nodes().length") == 9
+        assert page.locator("#chain-map canvas").count() > 0
+        # Raw material on the left, the buyer on the right.
+        x = {
+            name: _centre(page, name)[0]
+            for name in ("HUAFU COLOR SPINNING", "Meridian Knitting Co. Ltd", "Northwind Outfitters Ltd")
+        }  # fmt: skip
+        assert (
+            x["HUAFU COLOR SPINNING"]
+            < x["Meridian Knitting Co. Ltd"]
+            < x["Northwind Outfitters Ltd"]
+        )
+
+        # A listed party: its names, its own risk and its finding in the side panel.
+        page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
+        panel = page.locator("#chain-panel")
+        panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
+        text = panel.inner_text()
+        assert (
+            "华孚色纺" in text and "On an official list" in text and "UFLPA Entity List" in text
+        )
+        assert "Its risk reaches" in text
+        # A party reached by it: the path hop by hop, with evidence and basis.
+        page.mouse.click(*_centre(page, "Meridian Knitting Co. Ltd"))
+        panel.locator("h2", has_text="Meridian Knitting Co. Ltd").wait_for()
+        steps = panel.locator("li").all_inner_texts()
+        assert any(
+            s.startswith(
+                "HUAFU COLOR SPINNING supplies yarn (HS 520512) to Meridian Knitting Co. Ltd"
+                " [observed: bill of lading COSU6120551"
+            )
+            for s in steps
+        ), steps
+        # A row of the findings table brings its party and path forward.
+        page.click("table.findings tr[data-finding]:first-child")
+        assert page.locator("table.findings tr.chosen").count() == 1
+        assert panel.locator(".finding.chosen").count() == 1
+        page.evaluate("window.scrollTo(0, 0)")
+        page.mouse.click(*_centre(page, "HUAFU COLOR SPINNING"))
+        panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
+        page.wait_for_timeout(300)  # the canvas redraws on the next frame
+        page.screenshot(path=str(SCREENSHOT))
+        assert external == [] and refused == []
 
 
 def _edge_centre(page: Any, source: str, target: str) -> tuple[float, float]:
@@ -144,53 +157,32 @@ def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
 ) -> None:
     from tests.graph.chains import files_with_other_columns
 
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     files = dict(zip(("links", "ownership", "shipments"), files_with_other_columns(tmp_path),
                      strict=True))  # fmt: skip
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            page.set_default_timeout(60_000)
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(f"{server}/chains")
-            if page.locator("input[name=username]").count():
-                page.fill("input[name=username]", "ana")
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{server}/chains")
-            for role, path in files.items():
-                page.set_input_files(f"input[name={role}]", str(path))
-            page.click("form.chain-upload button[type=submit]")
-            page.wait_for_url(f"{server}/chains/*")
-            page.wait_for_selector("#chain-map[data-nodes]", state="attached")
-            panel = page.locator("#chain-panel")
+    with _page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        _upload(page, server, files)
+        panel = page.locator("#chain-panel")
 
-            page.mouse.click(*_edge_centre(page, "Harbour Garments Ltd", "Northwind Outfitters Ltd"))
-            panel.locator("h2", has_text="Supply link").wait_for()
-            text = panel.inner_text()
-            assert "Harbour Garments Ltd supplies garments (HS 6109.10) to Northwind Outfitters Ltd" in text
-            facts = dict(zip(panel.locator("dt").all_inner_texts(),
-                             panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
-            assert facts == {
-                "Quantity": "20000 pcs", "Date": "2026-03-02", "Basis": "observed",
-                "Evidence": "invoice HG-8841", "Read from": "links.csv row 1",
-                "PO Number": "NW-2026-031", "站点": "达卡",
-            }  # fmt: skip
-            # The link and its two parties come forward; the rest fades.
-            assert page.evaluate("window.cy.elements('.focus').length") == 3
+        page.mouse.click(*_edge_centre(page, "Harbour Garments Ltd", "Northwind Outfitters Ltd"))
+        panel.locator("h2", has_text="Supply link").wait_for()
+        text = panel.inner_text()
+        assert "Harbour Garments Ltd supplies garments (HS 6109.10) to Northwind Outfitters Ltd" in text
+        facts = dict(zip(panel.locator("dt").all_inner_texts(),
+                         panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
+        assert facts == {
+            "Quantity": "20000 pcs", "Date": "2026-03-02", "Basis": "observed",
+            "Evidence": "invoice HG-8841", "Read from": "links.csv row 1",
+            "PO Number": "NW-2026-031", "站点": "达卡",
+        }  # fmt: skip
+        # The link and its two parties come forward; the rest fades.
+        assert page.evaluate("window.cy.elements('.focus').length") == 3
 
-            page.mouse.click(*_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co"))
-            panel.locator("h2", has_text="Holding").wait_for()
-            assert "Tianshan Fibre Holdings owns 70% of Coastline Yarn Trading Co" in panel.inner_text()
-            facts = dict(zip(panel.locator("dt").all_inner_texts(),
-                             panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
-            assert facts["Read from"] == "ownership.csv row 1" and facts["filing"] == "SAMR 2026-02"
-            assert errors == []
-        finally:
-            browser.close()
+        page.mouse.click(*_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co"))
+        panel.locator("h2", has_text="Holding").wait_for()
+        assert "Tianshan Fibre Holdings owns 70% of Coastline Yarn Trading Co" in panel.inner_text()
+        facts = dict(zip(panel.locator("dt").all_inner_texts(),
+                         panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
+        assert facts["Read from"] == "ownership.csv row 1" and facts["filing"] == "SAMR 2026-02"
+        assert errors == []
