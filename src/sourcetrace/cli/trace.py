@@ -47,7 +47,8 @@ def trace(
         Path | None,
         typer.Argument(
             help="Supply links: buyer, supplier, product, hs_code, quantity, unit, date, evidence,"
-            " basis (leave out with --graph)",
+            " basis; other columns are kept with each link, saved and exported, not traced"
+            " (leave out with --graph)",
             show_default=False,
         ),
     ] = None,
@@ -358,7 +359,12 @@ def graph_export(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM."""
+    """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
+
+    Each link and holding carries the input files' other columns (GraphML attributes by header,
+    Cytoscape ``extra``, FtM ``description``); Cytoscape also its date and the file and row it
+    was read from (``read_from``).
+    """
     from sourcetrace.graph.export import export
     from sourcetrace.io.writers import atomic_path
 
