@@ -72,6 +72,9 @@ def test_other_columns_go_with_their_edges(tmp_path: Path) -> None:
         for e in root.findall(".//g:edge", ns)
     }
     assert edges["link-0"]["PO Number"] == "NW-2026-031" and edges["link-0"]["站点"] == "达卡"
+    assert edges["link-0"]["date"] == "2026-03-02"
+    assert edges["link-0"]["read_from"] == f"{links} row 1"
+    assert edges["own-0"]["read_from"] == f"{ownership} row 1"
     assert "PO Number" not in edges["link-1"]  # an empty cell says nothing
     assert edges["link-2"]["bill_of_lading"] == "COSU6291875430"
     assert edges["own-0"]["filing"] == "SAMR 2026-02"
@@ -83,6 +86,8 @@ def test_other_columns_go_with_their_edges(tmp_path: Path) -> None:
 
     lines = {x["id"]: x for x in map(json.loads, export(g, "ftm").splitlines())}
     assert lines["link-0"]["properties"]["description"] == ["PO Number: NW-2026-031; 站点: 达卡"]
+    assert lines["link-0"]["properties"]["date"] == ["2026-03-02"]
+    assert lines["link-2"]["properties"]["recordId"] == [f"{shipments} row 1"]
     assert lines["own-0"]["properties"]["description"] == ["filing: SAMR 2026-02"]
     assert "description" not in lines["link-1"]["properties"]
     for data in lines.values():

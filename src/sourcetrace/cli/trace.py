@@ -361,9 +361,8 @@ def graph_export(
 ) -> None:
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
 
-    Each link and holding carries the input files' other columns (GraphML attributes by header,
-    Cytoscape ``extra``, FtM ``description``); Cytoscape also its date and the file and row it
-    was read from (``read_from``).
+    Each link and holding carries the file and row it was read from and the input files' other
+    columns (GraphML attributes by header, Cytoscape ``extra``, FtM ``description``).
     """
     from sourcetrace.graph.export import export
     from sourcetrace.io.writers import atomic_path

@@ -5,9 +5,11 @@ In FtM, parties are ``Company`` entities (``LegalEntity`` would do as well; orga
 ownership is ``Ownership`` and a supply link, which FtM has no schema for, is kept as an
 ``UnknownLink`` with its product, HS code, quantity, basis and evidence in its properties.
 
-The input files' other columns (a purchase order number, a bill of lading number) go with each
-link and holding: GraphML attributes named after their headers, an ``extra`` object in
-Cytoscape's edge data, ``description`` ("header: value; ...") in FtM. Empty cells are left out.
+Each link and holding says where it was read (``read_from`` in GraphML and Cytoscape, FtM
+``recordId``: "links.csv row 3") and a link its date. The input files' other columns (a purchase
+order number, a bill of lading number) go with each link and holding: GraphML attributes named
+after their headers, an ``extra`` object in Cytoscape's edge data, ``description`` ("header:
+value; ...") in FtM. Empty cells are left out.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def to_graphml(graph: Graph) -> str:
     keys = [
         ("name", "node"), ("names", "node"), ("addresses", "node"), ("kind", "edge"),
         ("product", "edge"), ("hs_code", "edge"), ("quantity", "edge"), ("unit", "edge"),
-        ("basis", "edge"), ("evidence", "edge"), ("share", "edge"),
+        ("date", "edge"), ("basis", "edge"), ("evidence", "edge"), ("read_from", "edge"),
+        ("share", "edge"),
     ]
     links = graph.links
     extras = [_extra(x.extra) for x in links] + [_extra(o.extra) for o in graph.ownership]
@@ -64,8 +67,9 @@ def to_graphml(graph: Graph) -> str:
         for key, value in (("kind", "supplies"), ("product", link.product),
                            ("hs_code", link.hs_code),
                            ("quantity", "" if link.quantity is None else f"{link.quantity:g}"),
-                           ("unit", link.unit), ("basis", link.basis.value),
-                           ("evidence", link.evidence),
+                           ("unit", link.unit), ("date", link.date),
+                           ("basis", link.basis.value), ("evidence", link.evidence),
+                           ("read_from", link.source.label()),
                            *((headers[h], v) for h, v in extras[i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
@@ -76,6 +80,7 @@ def to_graphml(graph: Graph) -> str:
         )
         for key, value in (("kind", "owns"), ("share", f"{own.share:g}"),
                            ("basis", own.basis.value), ("evidence", own.evidence),
+                           ("read_from", own.source.label()),
                            *((headers[h], v) for h, v in extras[len(links) + i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
@@ -127,13 +132,15 @@ def to_ftm(graph: Graph) -> str:
     for i, o in enumerate(graph.ownership):
         lines.append({"id": f"own-{i}", "schema": "Ownership", "properties": {
             "owner": [_node_id(o.owner)], "asset": [_node_id(o.owned)],
-            "percentage": [f"{o.share:g}"], "summary": [o.evidence], **_description(o.extra)}})
+            "percentage": [f"{o.share:g}"], "summary": [o.evidence],
+            "recordId": [o.source.label()], **_description(o.extra)}})
     for i, l in enumerate(graph.links):
         lines.append({"id": f"link-{i}", "schema": "UnknownLink", "properties": {
             "subject": [_node_id(l.supplier)], "object": [_node_id(l.buyer)],
             "role": [f"supplies {l.product}".strip()],
             "summary": [(f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
                          f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}")],
+            "recordId": [l.source.label()], **({"date": [l.date]} if l.date else {}),
             **_description(l.extra)}})
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
