@@ -2,7 +2,8 @@
 
 As ``test_browser.py``: ``sourcetrace serve``'s function under uvicorn in a subprocess, Debian's
 Chromium at /usr/bin/chromium driven by Playwright (no browser is downloaded); without them it
-skips. A screenshot of the map is left at /tmp/map.png for a human to look at.
+skips. Screenshots of the map are left at /tmp/map.png and /tmp/map-link.png (a link chosen)
+for a human to look at.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-1"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "chain"
 SCREENSHOT = Path("/tmp/map.png")
+LINK_SCREENSHOT = Path("/tmp/map-link.png")
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +180,8 @@ def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
         }  # fmt: skip
         # The link and its two parties come forward; the rest fades.
         assert page.evaluate("window.cy.elements('.focus').length") == 3
+        page.wait_for_timeout(300)  # the canvas redraws on the next frame
+        page.screenshot(path=str(LINK_SCREENSHOT))
 
         page.mouse.click(*_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co"))
         panel.locator("h2", has_text="Holding").wait_for()
