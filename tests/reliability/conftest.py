@@ -139,17 +139,40 @@ class Server:
             pass
 
 
+def _lost_port_race(server: Server, timeout: float = 120.0) -> bool:
+    """Whether the server ended because its port was taken; waits until it answers or ends."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return "address already in use" in server.output().lower()
+        try:
+            if httpx.get(f"{server.base}/login", timeout=2).status_code == 200:
+                return False
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 @pytest.fixture()
 def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers on a store (``serve(db_url, *args)``); all are stopped after the test."""
     started: list[Server] = []
 
     def start(db_url: str, *args: str, port: int | None = None, ready: bool = True) -> Server:
-        server = Server(db_url, tmp_path / f"server-{len(started)}.log", *args, port=port)
-        started.append(server)
-        if ready:
+        # A free port is only free when it is asked for: another process may take it before the
+        # server binds it. A server given no port that ends with "Address already in use" is
+        # started again on another one (a given port is the test's to check, and is not retried).
+        for _attempt in range(3):
+            server = Server(db_url, tmp_path / f"server-{len(started)}.log", *args, port=port)
+            started.append(server)
+            if not ready:
+                return server
+            if port is None and _lost_port_race(server):
+                continue
             server.wait_ready()
-        return server
+            return server
+        pytest.fail("three free ports were taken before the server could bind one")
 
     yield start
     for server in started:

@@ -139,4 +139,7 @@ def test_workers_share_the_connections_and_see_revocations_at_once(
         assert time.monotonic() < deadline, "a server process outlived the one that started it"
         time.sleep(0.1)
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", server.port))  # the port is free again
+        # As a server binds (uvicorn sets SO_REUSEADDR): without it, the connections of the test's
+        # clients still in TIME_WAIT on that port refuse the bind now and then, a flaky failure.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", server.port))  # the port is free again: no process listens on it
