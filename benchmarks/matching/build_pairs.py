@@ -455,7 +455,16 @@ def alias_kind(name: str, alias: str, base: str) -> str:
         return base + "_acronym" if base != "alias" else "acronym"
     if is_pinyin_variant(name, alias):
         return base + "_pinyin" if base != "alias" else "pinyin"
+    # Another name altogether (a translation, an old name): no string measure can find it, so
+    # it is told apart from the spelling variants a matcher is expected to catch.
+    words_a = {t for t in tokens(alias) if not is_legal_word(t, _ALIAS_LEGAL)}
+    words_n = {t for t in tokens(name) if not is_legal_word(t, _ALIAS_LEGAL)}
+    if words_a and words_n and not words_a & words_n:
+        return base + "_no_shared_word"
     return base
+
+
+_ALIAS_LEGAL: dict[str, bool] = {}
 
 
 def record_pairs(rec: Record) -> Iterator[tuple[str, str, str]]:
