@@ -216,6 +216,20 @@ def read_ftm_fixture(path: Path, label: str) -> Iterator[Record]:
             )
 
 
+def has_legal_form(name: str) -> bool:
+    """Whether rigour finds a legal form in the name that is not also a given name or a suffix.
+
+    rigour knows two-letter forms ("YU", "II", "EP") that are also Chinese and Korean given
+    names or a generation suffix ("KIM SONG II"): two-letter forms count only when they are
+    common company suffixes.
+    """
+    for span, _ in extract_org_types(name):
+        compact = fold(span).replace(" ", "")
+        if len(compact) >= 3 or compact in COMMA_LEGAL or compact == "pt":
+            return True
+    return False
+
+
 def is_org_entry(entry: dict[str, object]) -> bool:
     """Whether a schema-less snapshot entry names an organisation (see the module docstring)."""
     name = str(entry["n"])
@@ -229,7 +243,7 @@ def is_org_entry(entry: dict[str, object]) -> bool:
         # "SURNAME, Given"; "KAVE, S.A" or "NEOBIT, OOO" is only a legal form after the comma.
         return False
     for candidate in [name, *[str(a) for a in entry.get("a", [])]]:  # type: ignore[union-attr]
-        if extract_org_types(candidate):
+        if has_legal_form(candidate):
             return True
         if ORG_WORDS.intersection(fold(candidate).split()):
             return True
