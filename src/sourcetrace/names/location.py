@@ -15,9 +15,10 @@ and the address around it decides whether it is where the party is:
   county (Ku Cha-hyong is not Kucha);
 - a county-level name that is also a place elsewhere in China, or two Chinese characters that
   are a common word (温泉, 双河), counts only beside another Xinjiang place;
-- when both a Xinjiang place and another Chinese province or city are named, the larger unit
-  decides (province over city over county); between two of the same size, the first in Chinese
-  (written province first) and the last in Latin and other scripts (written street first).
+- when both a Xinjiang place and another Chinese province or city are named, the address
+  structure decides: in Chinese (written province first) the first province or city named; in
+  Latin and other scripts (written street first) the larger unit (province over city over
+  county), the last of two of one size.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ _PHONE_BEFORE = re.compile(
 # A person line: the marker and the rest of its part are a person, not a place.
 _PERSON = re.compile(
     r"(?:\b(?:c\s*/\s*o|care\s+of|attn|attention|contact(?:\s+person)?|recipient|"
-    r"mr|mrs|ms|miss|dr)\b\.?|收件人|联系人|聯繫人|收货人|收貨人|经办人|負責人|负责人|"
+    r"mr|mrs|ms)\b\.?|收件人|联系人|聯繫人|收货人|收貨人|经办人|負責人|负责人|"
     r"вниманию|контакт)[^,;，；\n|]*",
     re.IGNORECASE,
 )
@@ -113,12 +114,18 @@ class Location:
         return bool(self.places)
 
 
-def xinjiang_location(text: str) -> Location:
+def xinjiang_location(text: str, country: str = "") -> Location:
     """Whether the text (an address, a shipment origin, a name) places a party in Xinjiang, the
     places, and the reason: place, script and part of the address ("Uyghur script: قەشقەر =
-    Kashgar prefecture, city part of the address")."""
+    Kashgar prefecture, city part of the address").
+
+    ``country``: the country column of the same row, when the file has one ("TR", "Turkey"):
+    read as the address's last part.
+    """
     if not text or not text.strip():
         return Location()
+    if country and country.strip():
+        text = f"{text} | {country.strip()}"
     return _locate(unicodedata.normalize("NFKC", text))
 
 
@@ -170,9 +177,9 @@ def _locate(text: str) -> Location:
         f"{_script_label(deciding)}: {deciding.surface} = {deciding.place.label}, "
         f"{deciding.place.part} of the address"
     )
-    beaten = [m for m in others if m.place.rank <= deciding.place.rank]
-    if beaten:
-        reason += f" (it decides over {beaten[0].surface}, {beaten[0].place.part})"
+    if others:
+        # The address names another Chinese province or city too: say which part decided.
+        reason += f" (the {deciding.place.part} decides over {others[0].surface})"
     return Location(places, reason, tuple(ignored))
 
 
@@ -199,7 +206,18 @@ def _country_keys() -> tuple[dict[str, str], frozenset[str]]:
 
     names: dict[str, str] = {}
     english = Locale("en").territories
-    china: set[str] = {"prc", "prchina", "peoplesrepublicofchina", "中华人民共和国", "中國"}
+    china: set[str] = {
+        "prc",
+        "prchina",
+        "peoplesrepublicofchina",
+        "中华人民共和国",
+        "中國",
+        "кнр",
+        "китайскаянароднаяреспублика",
+        "xitay",
+        "جۇڭگو",
+        "خىتاي",
+    }
     for lang in ("en", "zh", "zh_Hant", "ru", "ug", "tr", "kk", "de", "fr", "uz", "ky"):
         for code, name in Locale.parse(lang).territories.items():
             if not code.isalpha() or len(code) != 2 or code in ("EU", "EZ", "UN", "QO", "ZZ"):
@@ -226,7 +244,7 @@ def _countries(parts: list[tuple[int, str]]) -> tuple[str, bool]:
             continue
         stripped = part.strip()
         candidates = {"".join(words)}
-        if i == len(parts) - 1 or len(words) <= 3:
+        if i == len(parts) - 1:
             candidates.update("".join(words[-n:]) for n in (1, 2, 3) if len(words) >= n)
         if re.fullmatch(r"[A-Z]{2}", stripped) and i == len(parts) - 1:
             from babel import Locale
@@ -238,6 +256,11 @@ def _countries(parts: list[tuple[int, str]]) -> tuple[str, bool]:
             continue
         if candidates & china_keys or any(k.startswith(("中国", "中國")) for k in candidates):
             china = True
+        elif is_cjk(words[0]):
+            # Chinese addresses start with the country: 哈萨克斯坦阿拉木图市...
+            foreign = foreign or next(
+                (n for k, n in names.items() if is_cjk(k) and words[0].startswith(k)), ""
+            )
         for key in candidates:
             if key in names:
                 foreign = foreign or names[key]
@@ -258,8 +281,11 @@ def _find(part: str, index: int, offset: int) -> list[Mention]:
             for m in re.finditer(re.escape(key), folded):
                 form = forms[0]
                 found.append(
-                    (m.start(), m.end(), Mention(form.place, key, form.script, index,
-                                                 offset + m.start(), form))
+                    (
+                        m.start(),
+                        m.end(),
+                        Mention(form.place, key, form.script, index, offset + m.start(), form),
+                    )
                 )
         for key, place in china_zh.items():
             if key not in folded:
@@ -287,13 +313,23 @@ def _find(part: str, index: int, offset: int) -> list[Mention]:
             if forms:
                 form = forms[0]
                 found.append(
-                    (start, end, Mention(form.place, part[start:end], form.script, index,
-                                         offset + start, form))
+                    (
+                        start,
+                        end,
+                        Mention(
+                            form.place, part[start:end], form.script, index, offset + start, form
+                        ),
+                    )
                 )
             elif j == i and joined in china_latin:
                 found.append(
-                    (start, end, Mention(china_latin[joined], part[start:end], "latin", index,
-                                         offset + start))
+                    (
+                        start,
+                        end,
+                        Mention(
+                            china_latin[joined], part[start:end], "latin", index, offset + start
+                        ),
+                    )
                 )
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     out: list[Mention] = []
@@ -339,8 +375,12 @@ def _with_context(mentions: list[Mention], ignored: list[str]) -> list[Mention]:
 
 
 def _decide(mentions: list[Mention]) -> Mention:
-    """The mention that places the address: the largest unit; between two of one size, the
-    first in Chinese (written largest first), the last in other scripts (written smallest first)."""
+    """The mention that places the address. Chinese is written largest unit first: the first
+    province or city named decides (乌鲁木齐市北京南路8号, 上海办事处 is in Urumqi). Other scripts
+    are written smallest first: the largest unit decides, the last of two of one size."""
+    cjk_top = [m for m in mentions if is_cjk(m.surface) and m.place.rank >= 3]
+    if cjk_top:
+        return min(cjk_top, key=lambda m: m.start)
     top = max(m.place.rank for m in mentions)
     best = [m for m in mentions if m.place.rank == top]
     if len({m.place.xinjiang for m in best}) == 1:
@@ -354,8 +394,10 @@ def _decide(mentions: list[Mention]) -> Mention:
 def _script_label(m: Mention) -> str:
     if m.script == "pinyin-tones" and not _TONES.search(m.surface):
         return SCRIPT_LABELS["pinyin"]
-    if not is_cjk(m.surface) and m.surface.isascii() is False and not re.search(
-        "[\u0400-\u04ff\u0600-\u06ff]", m.surface
+    if (
+        not is_cjk(m.surface)
+        and m.surface.isascii() is False
+        and not re.search("[\u0400-\u04ff\u0600-\u06ff]", m.surface)
     ):
         if _TONES.search(m.surface):
             return SCRIPT_LABELS["pinyin-tones"]
