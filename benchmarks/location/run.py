@@ -40,7 +40,9 @@ def main() -> int:
             if args.show_errors and got != want:
                 loc = xinjiang_location(row["address"])
                 why = loc.reason or "; ".join(loc.ignored) or xinjiang_postcode(row["address"])
-                print(f"  {row['id']} expected {int(want)} got {int(got)}: {row['address']} [{why}]")
+                print(
+                    f"  {row['id']} expected {int(want)} got {int(got)}: {row['address']} [{why}]"
+                )
         recall = tp / (tp + fn) if tp + fn else 1.0
         precision = tp / (tp + fp) if tp + fp else 1.0
         print(

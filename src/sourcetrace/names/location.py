@@ -44,7 +44,7 @@ from sourcetrace.names.places import (
 # Xinjiang county postcodes run 830000-848500; no county outside Xinjiang starts 83 or 84
 # (domain-facts §4, verified on one 3,341-county dataset). India's PINs 83xxxx/84xxxx (Bihar,
 # Jharkhand) are ruled out by the country part.
-_POSTCODE = re.compile(r"(?<![\w-])8[34]\d{4}(?![\w-])")
+_POSTCODE = re.compile(r"(?<![0-9A-Za-z-])8[34]\d{4}(?![0-9A-Za-z])")
 _POSTCODE_LABEL = re.compile(
     r"(?:邮编|邮政编码|郵編|郵政編碼|post\s*code|postal\s*code|zip(?:\s*code)?|p\.?\s*c\.?|"
     r"индекс|почтовый\s+индекс|پوچتا\s+نومۇرى)\s*[:：.]?\s*$",
