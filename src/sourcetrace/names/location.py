@@ -145,7 +145,6 @@ def _locate(text: str) -> Location:
     ignored: list[str] = []
     blanked = _PERSON.sub(lambda m: _note(ignored, m.group(0)), text)
     parts = _split(blanked)
-    foreign, china = _countries(parts)
     mentions: list[Mention] = []
     others: list[Mention] = []
     for index, (offset, part) in enumerate(parts):
@@ -158,6 +157,7 @@ def _locate(text: str) -> Location:
                 others.append(m)
     if not mentions:
         return Location(ignored=tuple(ignored))
+    foreign, china = _countries(parts)
     if foreign and not china:
         names = ", ".join(m.surface for m in mentions)
         return Location(ignored=(*ignored, f"{names}: the country part is {foreign}"))
@@ -196,6 +196,13 @@ def _split(text: str) -> list[tuple[int, str]]:
         start = m.end()
     out.append((start, text[start:]))
     return [(o, p) for o, p in out if p.strip()]
+
+
+@lru_cache(maxsize=1)
+def _cjk_countries() -> tuple[tuple[str, ...], dict[str, str]]:
+    """Chinese country names (for addresses that start with the country), and their English."""
+    names = {k: n for k, n in _country_keys()[0].items() if is_cjk(k)}
+    return tuple(names), names
 
 
 @lru_cache(maxsize=1)
@@ -258,9 +265,9 @@ def _countries(parts: list[tuple[int, str]]) -> tuple[str, bool]:
             china = True
         elif is_cjk(words[0]):
             # Chinese addresses start with the country: 哈萨克斯坦阿拉木图市...
-            foreign = foreign or next(
-                (n for k, n in names.items() if is_cjk(k) and words[0].startswith(k)), ""
-            )
+            prefixes, english = _cjk_countries()
+            if words[0].startswith(prefixes):
+                foreign = foreign or next(english[k] for k in prefixes if words[0].startswith(k))
         for key in candidates:
             if key in names:
                 foreign = foreign or names[key]
@@ -274,26 +281,16 @@ def _find(part: str, index: int, offset: int) -> list[Mention]:
     china_zh, china_latin = china_places()
     found: list[tuple[int, int, Mention]] = []
     if is_cjk(part):
-        folded = part  # NFKC already; traditional forms are keys of their own
-        for key, forms in gaz.cjk.items():
-            if key not in folded:
-                continue
-            for m in re.finditer(re.escape(key), folded):
+        pattern, xinjiang_keys = _cjk_pattern()
+        for m in pattern.finditer(part):
+            key = m.group(0)
+            forms = xinjiang_keys.get(key)
+            if forms:
                 form = forms[0]
-                found.append(
-                    (
-                        m.start(),
-                        m.end(),
-                        Mention(form.place, key, form.script, index, offset + m.start(), form),
-                    )
-                )
-        for key, place in china_zh.items():
-            if key not in folded:
-                continue
-            for m in re.finditer(re.escape(key), folded):
-                found.append(
-                    (m.start(), m.end(), Mention(place, key, "zh-Hans", index, offset + m.start()))
-                )
+                mention = Mention(form.place, key, form.script, index, offset + m.start(), form)
+            else:
+                mention = Mention(china_zh[key], key, "zh-Hans", index, offset + m.start())
+            found.append((m.start(), m.end(), mention))
     words = [(m.start(), m.end(), key_of(m.group(0))) for m in _WORD.finditer(part)]
     words = [(s, e, k) for s, e, k in words if k and not is_cjk(k)]
     for i, (start, _, first) in enumerate(words):
@@ -340,6 +337,15 @@ def _find(part: str, index: int, offset: int) -> list[Mention]:
         out.append(mention)
         taken_until = end
     return out
+
+
+@lru_cache(maxsize=1)
+def _cjk_pattern() -> tuple[re.Pattern[str], dict[str, tuple[Form, ...]]]:
+    """One pattern of every Chinese place key, longest first: at each position the longest name
+    (喀什地区 before 喀什), as the word names are."""
+    xinjiang_keys = gazetteer().cjk
+    keys = sorted({*xinjiang_keys, *china_places()[0]}, key=lambda k: (-len(k), k))
+    return re.compile("|".join(map(re.escape, keys))), xinjiang_keys
 
 
 def _hyphen_after(text: str, end: int) -> bool:
