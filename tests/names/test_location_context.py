@@ -161,3 +161,16 @@ def test_benchmark_prints_recall_and_precision_over_the_targets() -> None:
         precision = float(line.split("precision ")[1].split(" ")[0])
         assert recall >= 0.95 and precision >= 0.98, line
     assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"tune", "heldout"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Xinjiang Building Materials Group",
+        "新疆北新路桥集团股份有限公司",  # 路桥: road and bridge building, not a road
+        "新疆道路运输有限公司",  # 道路: road transport
+        "Xinjiang Road and Bridge Construction",
+    ],
+)
+def test_company_names_with_road_and_building_words_keep_their_place(name: str) -> None:
+    assert xinjiang_places(name) == ["新疆维吾尔自治区"]

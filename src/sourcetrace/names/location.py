@@ -66,13 +66,15 @@ _PERSON = re.compile(
 _PARTS = re.compile(r"[,;，；、\n\r\t|]+")
 # What follows a place word that makes it a street, road or building name.
 _CJK_STREET = re.compile(
-    r"^[东西南北中一二三四五六七八九十]{0,2}(?:路|街|道|巷|弄|胡同|里|大道|大街|大厦|大楼|"
-    r"宾馆|饭店|酒店|广场|花园|東|馬路|大廈)"
+    r"^[东西南北中一二三四五六七八九十]{0,2}(?:路(?!桥|橋|政)|街|道(?!路)|巷|弄|胡同|大道|大街|"
+    r"大厦|大楼|宾馆|饭店|酒店|广场|花园|馬路|大廈)"
 )
 _LATIN_STREET = re.compile(
     r"^[\s.-]*(?:(?:middle|mid|central|north|south|east|west|upper|lower|zhong|bei|nan|dong|"
-    r"xi|n|s|e|w|1st|2nd|3rd|\d+(?:st|nd|rd|th))\.?\s+)?(?:road|rd|street|str|st|avenue|ave|"
-    r"lane|ln|lu|jie|dadao|blvd|boulevard|highway|hwy|building|bldg|plaza|mansion|hotel|"
+    r"xi|n|s|e|w|1st|2nd|3rd|\d+(?:st|nd|rd|th))\.?\s+)?(?:road(?!\s*(?:&|and)\s*bridge)|rd|"
+    r"street|str|st|avenue|ave|lane|ln|lu|jie|dadao|blvd|boulevard|highway|hwy|"
+    # A building word only where the address goes on (Xinjiang Building Materials is a name).
+    r"(?:building|bldg|plaza|mansion|hotel)(?=\s*(?:[,;]|$|\d|no\b))|"
     r"zhonglu|beilu|nanlu|donglu|xilu|yoli|kochisi|yolı|caddesi|cad|sokak|sk|"
     r"улица|ул|проспект|пр|переулок|пер|йоли|көчиси|يولى|كوچىسى)\b",
     re.IGNORECASE,
