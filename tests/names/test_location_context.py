@@ -170,6 +170,8 @@ def test_benchmark_prints_recall_and_precision_over_the_targets() -> None:
         "新疆北新路桥集团股份有限公司",  # 路桥: road and bridge building, not a road
         "新疆道路运输有限公司",  # 道路: road transport
         "Xinjiang Road and Bridge Construction",
+        "Xinjiang Lu An Cotton Co",  # a name, not an address: no number, one part
+        "MS Xinjiang Textile",  # MS is no title
     ],
 )
 def test_company_names_with_road_and_building_words_keep_their_place(name: str) -> None:

@@ -58,11 +58,14 @@ _PHONE_BEFORE = re.compile(
 
 # A person line: the marker and the rest of its part are a person, not a place.
 _PERSON = re.compile(
-    r"(?:\b(?:c\s*/\s*o|care\s+of|attn|attention|contact(?:\s+person)?|recipient|"
-    r"mr|mrs|ms)\b\.?|收件人|联系人|聯繫人|收货人|收貨人|经办人|負責人|负责人|"
-    r"вниманию|контакт)[^,;，；\n|]*",
-    re.IGNORECASE,
+    r"(?:\b(?i:c\s*/\s*o|care\s+of|attn|attention|contact(?:\s+person)?|recipient)\b\.?|"
+    # Titles as titles are written: "Mr Li", "MR. LI", "Ms. Wang"; not "MS" of "MS Textile".
+    r"\b(?:Mr|Mrs|MR|MRS)\b\.?|\b(?:Ms|MS)\.|\bMs\b|"
+    r"收件人|联系人|聯繫人|收货人|收貨人|经办人|負責人|负责人|(?i:вниманию|контакт))[^,;，；\n|]*"
 )
+# A text with a digit or in several parts is an address; a name without either ("Kashgar Street
+# Market Co", "Xinjiang Lu An Cotton") keeps its place word even before a street word.
+_ADDRESS_LIKE = re.compile(r"[0-9,;，；\n|号號]")
 _PARTS = re.compile(r"[,;，；、\n\r\t|]+")
 # What follows a place word that makes it a street, road or building name.
 _CJK_STREET = re.compile(
@@ -147,11 +150,12 @@ def _locate(text: str) -> Location:
     ignored: list[str] = []
     blanked = _PERSON.sub(lambda m: _note(ignored, m.group(0)), text)
     parts = _split(blanked)
+    address_like = _ADDRESS_LIKE.search(blanked) is not None or len(parts) > 1
     mentions: list[Mention] = []
     others: list[Mention] = []
     for index, (offset, part) in enumerate(parts):
         for m in _find(part, index, offset):
-            if _is_street(blanked, m):
+            if address_like and _is_street(blanked, m):
                 ignored.append(f"{m.surface}: a street or building name, not a location")
             elif m.place.xinjiang:
                 mentions.append(m)
