@@ -128,7 +128,7 @@ def test_screen_raises_the_signal_for_a_uyghur_script_address(tmp_path: Path) ->
     src = tmp_path / "suppliers.csv"
     pl.DataFrame(
         {
-            "supplier_name": ["Tarim Cotton Trading", "Harbour Knitting", "Hetian Road Textiles"],
+            "supplier_name": ["Tarim Cotton Trading", "Harbour Knitting", "Siming Textiles"],
             "address": [
                 "ئاقسۇ شەھىرى، يېڭى يول 8-نومۇر",
                 "c/o Mr Ku Cha-min, 55 Sejong-daero, Seoul",
