@@ -160,7 +160,7 @@ def test_benchmark_prints_recall_and_precision_over_the_targets() -> None:
         recall = float(line.split("recall ")[1].split(",")[0])
         precision = float(line.split("precision ")[1].split(" ")[0])
         assert recall >= 0.95 and precision >= 0.98, line
-    assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"tune", "heldout"}
+    assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"tune", "heldout", "probe"}
 
 
 @pytest.mark.parametrize(

@@ -240,7 +240,18 @@ def _country_keys() -> tuple[dict[str, str], frozenset[str]]:
                 china.add(key)
             elif key and len(key) >= 4:
                 names.setdefault(key, english[code])
-    for alias, code in (("usa", "US"), ("uk", "GB"), ("turkey", "TR"), ("russia", "RU")):
+    # Names CLDR does not give: short forms, Kazakh in Latin script (official since 2021).
+    for alias, code in (
+        ("usa", "US"),
+        ("uk", "GB"),
+        ("turkey", "TR"),
+        ("russia", "RU"),
+        ("рф", "RU"),
+        ("российскаяфедерация", "RU"),
+        ("russianfederation", "RU"),
+        ("qazaqstan", "KZ"),
+        ("qazaqstanrespublikasy", "KZ"),
+    ):
         names[alias] = english[code]
     return names, frozenset(china)
 
