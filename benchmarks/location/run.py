@@ -3,7 +3,8 @@
     python benchmarks/location/run.py [--split tune|heldout|probe|all] [--show-errors]
 
 The rows come in three splits: `tune` (written first, the code tuned on them), `heldout` (written
-after tuning, run once), `probe` (written after the held-out run, run once, then two misses fixed).
+after tuning, run once), `probe` (written after the held-out run, run once, then two misses fixed). docs/location.md
+has the figures of each first run.
 
 The signal is what screening raises for an address (``sourcetrace.signals``): a Xinjiang place
 that the address context confirms, else a Xinjiang postcode standing as a postcode.
