@@ -7,15 +7,21 @@ results and written as one part file. Parts live in a work folder beside the out
 (``.<output>.parts/``) and are assembled into the output, in input order, at the end; the output
 appears only then, by rename. An interrupted run leaves no output file; ``resume=True`` reuses the
 finished parts of the same input, lists and settings, so the result equals an uninterrupted run.
+Workers end with their run: a run killed with ``kill -9`` leaves none behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -58,6 +64,40 @@ def _screen_batch(rows: list[tuple[str, str, str, str]]) -> list[tuple[object, .
     screener = _SCREENER
     assert screener is not None
     return [result_fields(screener(*row)) for row in rows]
+
+
+def _worker_start(parent: int) -> None:
+    """Make a worker end with the run that forked it: a killed run leaves no workers behind.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``);
+    elsewhere, or should that fail, a thread notices the parent is gone within a second.
+    """
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="sourcetrace-parent",
+                     daemon=True).start()  # fmt: skip
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:  # re-parented: the run that forked this worker is gone
+            os._exit(1)
 
 
 # Fewer new rows than this in a chunk are screened in the parent: a round trip costs more.
@@ -206,7 +246,10 @@ def run_local(
     # would walk the whole index, a quarter of a second, to find next to no garbage.)
     gc.freeze()
     pool = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start, initargs=(os.getpid(),),
+        )
         if workers > 1
         else None
     )  # fmt: skip
