@@ -493,15 +493,21 @@ def screen_file(
         ) from None
     record = None
     if "://" not in str(output):
-        record = write_run_record(Path(output), path, used, summary, settings)
+        record = write_run_record(output, path, used, summary, settings)
     return ScreenedFile(str(input), str(output), summary, used, columns, runner.name, record)
 
 
 def write_run_record(
-    output: Path, input: Path, used: Sequence[ListUsed], summary: BulkSummary, settings: Settings
+    output: str | Path,
+    input: str | Path,
+    used: Sequence[ListUsed],
+    summary: BulkSummary,
+    settings: Settings,
 ) -> Path:
     """``<output>.run.json`` beside the results: which input, lists, versions and algorithm."""
     from sourcetrace import __version__
+
+    output, input = Path(output), Path(input)
 
     record = {
         "input": str(input),
