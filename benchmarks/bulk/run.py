@@ -268,10 +268,10 @@ def main() -> int:
 
     out = OUT / "screened.parquet"
     start = time.perf_counter()
-    summary, _, _ = screen_file(
+    summary = screen_file(
         data, out, name_column="shipper", lists=[list_path], default_lists=False,
-        settings=settings, workers=args.workers,
-    )
+        store_lists=False, settings=settings, workers=args.workers,
+    ).summary
     wall = time.perf_counter() - start
     peak = peak_memory_mb()  # before this script reads the output back for the recall
     hits = (

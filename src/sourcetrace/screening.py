@@ -1,30 +1,39 @@
-"""The one entry point: records x lists -> one result per input row.
+"""The screening use case: rows x lists -> one result per input row, the same on every path.
 
     >>> import sourcetrace
     >>> run = sourcetrace.screen("examples/suppliers.csv")      # doctest: +SKIP
     >>> run.counts()                                              # doctest: +SKIP
     {'match': 9, 'review': 3, 'clear': 14}
+    >>> run.write("results.parquet")                              # doctest: +SKIP
+    >>> done = sourcetrace.screen_file("bol.csv", "screened.parquet", workers=4)  # doctest: +SKIP
 
-Each distinct name is matched once, however many rows repeat it.
+One options object, :class:`ScreenOptions`, says how (columns, lists, thresholds, engine); one
+row function, :class:`Screener`, turns an input row's name, identifier, address and country into
+its :class:`~sourcetrace.model.Result` (decision, score, hit with its reasons, signals). The
+in-memory path (:func:`screen`), every bulk engine (:func:`screen_file`, local or Spark) and
+the web runner all go through it, so a row gets the same answer whichever way it is screened.
+The CLI and the web app only parse their input into :class:`ScreenOptions` and show the result.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from sourcetrace.engines.base import BulkSummary
-from sourcetrace.errors import ConfigError, ListError
+from sourcetrace.engines import BulkJob, BulkSummary, Engine, engine_for
+from sourcetrace.errors import ConfigError, ListError, OutputError
 from sourcetrace.io.readers import Columns, detect_columns, read_table
-from sourcetrace.io.writers import write_table
+from sourcetrace.io.writers import atomic_path, write_table
 from sourcetrace.lists.bundled import (
     REPLACED_BY,
     bundled_lists,
@@ -35,11 +44,68 @@ from sourcetrace.lists.ftm import file_hash, load_entities
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import ALGORITHM, Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
+from sourcetrace.names.text import fold
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.signals import signals_for
 
 if TYPE_CHECKING:
     from sourcetrace.store.db import ListStore
+
+Progress = Callable[[int, "int | None"], None]
+"""Called with the rows done since the last call and the total (None when not known ahead)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenOptions:
+    """How to screen a file: every choice the CLI, the web and the Python API can make, with
+    its default written here once.
+
+    ``store_lists``: screen against the list versions in force in the store (``db``, else
+    ``SOURCETRACE_DB``, else the store file in the data folder, if there is one: screening never
+    creates a store), as the CLI does by default. Thresholds left None come from the settings.
+    ``engine``, ``workers``, ``chunk_rows``, ``resume`` and ``skip_bad_rows`` concern
+    :func:`screen_file` only; ``workers`` None means every core.
+    """
+
+    name_column: str | None = None
+    address_column: str | None = None
+    country_column: str | None = None
+    id_column: str | None = None
+    lists: tuple[str | Path, ...] = ()
+    default_lists: bool = True
+    store_lists: bool = True
+    db: str | None = None
+    match_threshold: float | None = None
+    review_threshold: float | None = None
+    encoding: str | None = None
+    engine: str = "local"
+    workers: int | None = None
+    chunk_rows: int = 200_000
+    resume: bool = False
+    skip_bad_rows: bool = False
+
+    def with_settings(self, settings: Settings | None = None) -> Settings:
+        """``settings`` (default: from the environment) with these options' thresholds."""
+        base = settings or load_settings()
+        wanted = {"match_threshold": self.match_threshold, "review_threshold": self.review_threshold}
+        if all(v is None for v in wanted.values()):
+            return base
+        return load_settings(**{**asdict(base), **{k: v for k, v in wanted.items() if v is not None}})
+
+
+def _options(options: ScreenOptions | None, fields: dict[str, object]) -> ScreenOptions:
+    """``options`` with the keyword arguments of :func:`screen` or :func:`screen_file` applied."""
+    base = options or ScreenOptions()
+    if "lists" in fields:
+        lists = fields["lists"] or ()
+        if isinstance(lists, str | Path) or not isinstance(lists, Iterable):
+            raise TypeError("lists: a sequence of paths, e.g. [\"extra.ftm.json\"]")
+        fields["lists"] = tuple(lists)
+    try:
+        return replace(base, **fields)  # type: ignore[arg-type]
+    except TypeError:
+        unknown = sorted(set(fields) - set(ScreenOptions.__dataclass_fields__))
+        raise TypeError(f"unknown screening option(s): {', '.join(unknown)}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +139,48 @@ class ScreeningRun:
         rows = [r.as_row() for r in self.results]
         frame = pl.DataFrame(
             {c: [row[c] for row in rows] for c in OUTPUT_COLUMNS},
-            schema={c: (pl.Int64 if c == "row" else pl.Float64 if c == "score" else pl.String) for c in OUTPUT_COLUMNS},
+            schema={
+                c: (pl.Int64 if c == "row" else pl.Float64 if c == "score" else pl.String)
+                for c in OUTPUT_COLUMNS
+            },
         )
-        return frame.with_columns(pl.Series("signals", ["; ".join(r.signals) for r in self.results], dtype=pl.String))
+        signals = ["; ".join(r.signals) for r in self.results]
+        return frame.with_columns(pl.Series("signals", signals, dtype=pl.String))
 
-    def write(self, path: Path) -> None:
-        write_table(self.to_frame(), path)
+    def summary(self) -> BulkSummary:
+        """The counts and top hits, as a bulk run reports them."""
+        summary = BulkSummary()
+        summary.add(self.to_frame(), [])
+        return summary
+
+    def write(self, path: str | Path) -> None:
+        """Write the results (CSV, JSON lines, Parquet or XLSX, by the suffix), atomically."""
+        write_table(self.to_frame(), Path(path))
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenedFile:
+    """What :func:`screen_file` did: the output written, from which input, lists and columns."""
+
+    input: str
+    output: str
+    summary: BulkSummary
+    lists: list[ListUsed]
+    columns: Columns
+    engine: str
+    record: Path | None = None
+    """The run record written beside the output (``<output>.run.json``), None for a remote one."""
+
+    @property
+    def name_column(self) -> str:
+        return self.columns.name
+
+    def counts(self) -> dict[str, int]:
+        return {d.value: self.summary.counts.get(d.value, 0) for d in Decision}
 
 
 def load_lists(
-    lists: Sequence[Path] = (),
+    lists: Sequence[str | Path] = (),
     default_lists: bool = True,
     stored: Sequence[tuple[Path, ListUsed]] = (),
 ) -> tuple[list[ListedEntity], list[ListUsed]]:
@@ -99,7 +197,7 @@ def load_lists(
 
 
 def _load_lists(
-    lists: Sequence[Path], default_lists: bool, stored: Sequence[tuple[Path, ListUsed]]
+    lists: Sequence[str | Path], default_lists: bool, stored: Sequence[tuple[Path, ListUsed]]
 ) -> tuple[list[ListedEntity], list[ListUsed]]:
     entities: list[ListedEntity] = []
     used: list[ListUsed] = []
@@ -124,8 +222,8 @@ def _load_lists(
             entity.dataset = stored_used.name
         entities.extend(loaded)
         used.append(replace(stored_used, entities=len(loaded)))
-    for path in lists:
-        path = Path(path)
+    for named in lists:
+        path = Path(named)
         digest = file_hash(path) if path.exists() else ""
         loaded = load_entities(path, version=digest[7:19])
         if not loaded:
@@ -169,32 +267,60 @@ def store_lists(
         yield exported_lists(store, Path(tmp))
 
 
+def name_key(name: str) -> str:
+    """Names that differ only in case, width, script variant or spacing are matched once."""
+    return " ".join(fold(name).split())
+
+
+class Screener:
+    """The row function: one input row (name, identifier, address, country) -> its result.
+
+    The name is matched in its folded form (:func:`name_key`) with the identifier (a USCC equal
+    to a listed entity's is a match whatever the name); the signals (Xinjiang places, USCC
+    checks) come from the row as written. The best hit of each (folded name, identifier) is
+    remembered, up to ``remember`` of them, so a name repeated over many rows is matched once.
+    """
+
+    def __init__(self, matcher: Matcher, remember: int = 1_000_000) -> None:
+        self.matcher = matcher
+        self.remember = remember
+        self._best: dict[tuple[str, str], Hit | None] = {}
+
+    def __call__(
+        self, name: str, identifier: str = "", address: str = "", country: str = "", row: int = 0
+    ) -> Result:
+        key = (name_key(name), identifier.strip())
+        if key in self._best:
+            best = self._best[key]
+        else:
+            best = best_hit(self.matcher.match(*key)) if key[0] or key[1] else None
+            if len(self._best) < self.remember:
+                self._best[key] = best
+        record = Record(row=row, name=name, address=address, country=country,
+                        identifier=identifier)  # fmt: skip
+        return Result(
+            record=record,
+            decision=best.decision if best else Decision.CLEAR,
+            score=best.score if best else 0.0,
+            hit=best,
+            signals=signals_for(record),
+        )
+
+
 def screen_records(
     records: Iterable[Record],
     matcher: Matcher,
     progress: Callable[[int], None] | None = None,
 ) -> list[Result]:
-    """Screen records in order; each distinct (name, identifier) is matched once.
+    """Screen records in order with the row function; each distinct name is matched once.
 
     ``progress`` is called with the number of rows done since its last call.
     """
-    cache: dict[tuple[str, str], list[Hit]] = {}
+    screener = Screener(matcher)
     results: list[Result] = []
     for record in records:
-        key = (record.name.strip(), record.identifier.strip())
-        hits = cache.get(key)
-        if hits is None:
-            hits = matcher.match(key[0], key[1]) if key[0] or key[1] else []
-            cache[key] = hits
-        best = best_hit(hits)
         results.append(
-            Result(
-                record=record,
-                decision=best.decision if best else Decision.CLEAR,
-                score=best.score if best else 0.0,
-                hit=best,
-                signals=signals_for(record),
-            )
+            screener(record.name, record.identifier, record.address, record.country, record.row)
         )
         if progress is not None and len(results) % 256 == 0:
             progress(256)
@@ -232,49 +358,61 @@ def best_hit(hits: list[Hit]) -> Hit | None:
     return Hit(merged, best.matched_name, best.score, best.decision, reasons)
 
 
+@contextmanager
+def _lists_in_force(
+    options: ScreenOptions, settings: Settings, stored: Sequence[tuple[Path, ListUsed]] | None
+) -> Iterator[Sequence[tuple[Path, ListUsed]]]:
+    if stored is not None:
+        yield stored
+    elif not options.store_lists:
+        yield []
+    else:
+        with store_lists(options.db, settings) as found:
+            yield found
+
+
 def screen(
     input: str | Path,
+    options: ScreenOptions | None = None,
     *,
-    name_column: str | None = None,
-    address_column: str | None = None,
-    country_column: str | None = None,
-    id_column: str | None = None,
-    lists: Sequence[str | Path] = (),
-    default_lists: bool = True,
-    stored: Sequence[tuple[Path, ListUsed]] = (),
-    encoding: str | None = None,
+    stored: Sequence[tuple[Path, ListUsed]] | None = None,
     settings: Settings | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    **fields: object,
 ) -> ScreeningRun:
-    """Screen a supplier list or shipment file against the watchlists.
+    """Screen a supplier list or shipment file against the watchlists, in memory.
 
     Returns a :class:`ScreeningRun` whose ``results`` hold one :class:`~sourcetrace.model.Result`
-    per input data row, in input order. ``progress(rows_done_since_last_call, total_rows)`` is
-    called as rows are screened.
+    per input data row, in input order. ``options`` (or keyword arguments named as its fields,
+    e.g. ``name_column="shipper"``) say how; ``stored`` gives the store's lists already exported
+    (:func:`store_lists`) instead of reading them again. ``progress(rows_done_since_last_call,
+    total_rows)`` is called as rows are screened.
     """
-    settings = settings or load_settings()
+    options = _options(options, fields)
+    settings = options.with_settings(settings)
     path = Path(input)
-    frame = read_table(path, encoding)
+    frame = read_table(path, options.encoding)
     columns = detect_columns(
-        path, list(frame.columns), name_column, address_column, country_column, id_column
-    )
-    entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
+        path, list(frame.columns), options.name_column, options.address_column,
+        options.country_column, options.id_column,
+    )  # fmt: skip
+    with _lists_in_force(options, settings, stored) as in_force:
+        entities, used = load_lists(options.lists, options.default_lists, in_force)
     matcher = Matcher(entities, settings)
 
     def col(name: str | None) -> list[str]:
         return frame.get_column(name).to_list() if name else [""] * frame.height
 
+    values = zip(col(columns.name), col(columns.identifier), col(columns.address),
+                 col(columns.country), strict=True)  # fmt: skip
     records = (
         Record(row=i + 1, name=n or "", address=a or "", country=c or "", identifier=d or "")
-        for i, (n, a, c, d) in enumerate(
-            zip(col(columns.name), col(columns.address), col(columns.country), col(columns.identifier), strict=True)
-        )
+        for i, (n, d, a, c) in enumerate(values)
     )
     total = frame.height
     tick = (lambda done: progress(done, total)) if progress is not None else None
     results = screen_records(records, matcher, tick)
     return ScreeningRun(results=results, lists=used, columns=columns, source=str(path))
-
 
 
 def lists_fingerprint(used: Sequence[ListUsed]) -> str:
@@ -288,66 +426,121 @@ def lists_fingerprint(used: Sequence[ListUsed]) -> str:
 def screen_file(
     input: str | Path,
     output: str | Path,
+    options: ScreenOptions | None = None,
     *,
-    name_column: str | None = None,
-    address_column: str | None = None,
-    country_column: str | None = None,
-    id_column: str | None = None,
-    lists: Sequence[str | Path] = (),
-    default_lists: bool = True,
-    stored: Sequence[tuple[Path, ListUsed]] = (),
-    encoding: str | None = None,
+    stored: Sequence[tuple[Path, ListUsed]] | None = None,
     settings: Settings | None = None,
-    engine: str = "local",
-    workers: int | None = None,
-    chunk_rows: int = 200_000,
-    resume: bool = False,
-    skip_bad_rows: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[BulkSummary, list[ListUsed], str]:
+    engine: str | Engine | None = None,
+    progress: Progress | None = None,
+    **fields: object,
+) -> ScreenedFile:
     """Screen a file of any size into ``output``, streaming, one output row per input row.
 
-    Returns the run summary, the lists used and the name column. ``engine`` is ``local``
-    (processes on this machine) or ``spark`` (the same matcher inside Spark).
+    ``options`` (or keyword arguments named as its fields) say how; ``options.engine`` is
+    ``local`` (processes on this machine) or ``spark`` (the same row function inside Spark), or
+    pass an :class:`~sourcetrace.engines.base.Engine` object as ``engine``. The run record
+    (input hash, lists and their versions, algorithm, thresholds, counts) is written beside the
+    output as ``<output>.run.json``. Nothing is left at ``output`` when the run fails.
     """
-    from sourcetrace.engines.base import EngineOptions
     from sourcetrace.engines.chunks import read_columns
 
-    settings = settings or load_settings()
-    path, out = Path(input), Path(output)
-    if engine == "spark" and not path.exists():
+    if isinstance(engine, str):
+        fields["engine"] = engine
+    options = _options(options, fields)
+    runner = engine if engine is not None and not isinstance(engine, str) else engine_for(
+        options.engine
+    )
+    settings = options.with_settings(settings)
+    path = Path(input)
+    if runner.name == "spark" and not path.exists():
         # A path only Spark can reach (hdfs://, s3a://): the columns are named, not detected.
-        if name_column is None:
+        if options.name_column is None:
             raise ConfigError("give --name-column when the input is a path only Spark can reach")
-        columns = Columns(name_column, address_column, country_column, id_column)
+        columns = Columns(options.name_column, options.address_column, options.country_column,
+                          options.id_column)  # fmt: skip
     else:
         columns = detect_columns(
-            path, read_columns(path, encoding), name_column, address_column, country_column,
-            id_column,
-        )
-    entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
-    fingerprint = lists_fingerprint(used)
-    options = EngineOptions(
+            path, read_columns(path, options.encoding), options.name_column,
+            options.address_column, options.country_column, options.id_column,
+        )  # fmt: skip
+    with _lists_in_force(options, settings, stored) as in_force:
+        entities, used = load_lists(options.lists, options.default_lists, in_force)
+    job = BulkJob(
+        input=input if runner.name == "spark" and not path.exists() else path,
+        output=output if runner.name == "spark" else Path(output),
+        entities=entities,
+        lists_key=lists_fingerprint(used),
         settings=settings,
+        screener=Screener,
         name_column=columns.name,
         address_column=columns.address,
         country_column=columns.country,
         id_column=columns.identifier,
-        encoding=encoding,
-        chunk_rows=chunk_rows,
-        workers=workers or os.cpu_count() or 1,
-        resume=resume,
-        skip_bad_rows=skip_bad_rows,
+        encoding=options.encoding,
+        chunk_rows=options.chunk_rows,
+        workers=options.workers or os.cpu_count() or 1,
+        resume=options.resume,
+        skip_bad_rows=options.skip_bad_rows,
     )
-    if engine == "spark":
-        from sourcetrace.engines.spark import run_spark
+    tick = (lambda done: progress(done, None)) if progress is not None else None
+    try:
+        summary = runner.run(job, tick)
+    except OSError as exc:  # reading errors are InputErrors: this is a write, a full disk
+        raise OutputError(
+            f"cannot write: {_reason(exc)}; no output was written (make room, then run "
+            "again with --resume to carry on from the chunks already screened)",
+            path=output,
+        ) from None
+    record = None
+    if "://" not in str(output):
+        record = write_run_record(output, path, used, summary, settings)
+    return ScreenedFile(str(input), str(output), summary, used, columns, runner.name, record)
 
-        summary = run_spark(input, output, entities, options)
-    elif engine == "local":
-        from sourcetrace.engines.local import run_local
 
-        matcher = Matcher.cached(entities, settings, fingerprint)
-        summary = run_local(path, out, matcher, options, fingerprint, progress)
-    else:
-        raise ConfigError(f"unknown engine {engine!r}: use local or spark")
-    return summary, used, columns.name
+def write_run_record(
+    output: str | Path,
+    input: str | Path,
+    used: Sequence[ListUsed],
+    summary: BulkSummary,
+    settings: Settings,
+) -> Path:
+    """``<output>.run.json`` beside the results: which input, lists, versions and algorithm."""
+    from sourcetrace import __version__
+
+    output, input = Path(output), Path(input)
+
+    record = {
+        "input": str(input),
+        "input_sha256": file_hash(input)[7:] if input.exists() else "",
+        "output": str(output),
+        "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sourcetrace": __version__,
+        "algorithm": ALGORITHM,
+        "thresholds": {"match": settings.match_threshold, "review": settings.review_threshold},
+        "lists": [
+            {"name": u.name, "version": u.version, "content_hash": u.content_hash,
+             "entities": u.entities, "path": u.path}
+            for u in used
+        ],
+        "counts": summary.counts,
+        "rows": summary.rows,
+    }  # fmt: skip
+    path = output.with_name(output.name + ".run.json")
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        # Results without the record of how they were made are not the output contract's.
+        if output.is_dir():
+            import shutil
+
+            shutil.rmtree(output, ignore_errors=True)
+        else:
+            output.unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {_reason(exc)}; no output was written", path=path) from None
+    return path
+
+
+def _reason(exc: OSError) -> str:
+    # polars raises OSError("No space left on device (os error 28)") with no errno or strerror.
+    return exc.strerror or str(exc)

@@ -29,8 +29,9 @@ def bol_file(tmp_path: Path, examples: Path, repeat: int = 40) -> Path:
 def test_chunked_multiprocess_output_equals_in_memory_screen(tmp_path: Path, examples: Path) -> None:
     path = bol_file(tmp_path, examples)
     out = tmp_path / "out.parquet"
-    summary, _, column = screen_file(path, out, chunk_rows=97, workers=2)
-    assert column == "shipper"
+    done = screen_file(path, out, chunk_rows=97, workers=2)
+    summary = done.summary
+    assert done.name_column == "shipper" and done.output == str(out)
     got = pl.read_parquet(out)
     want = sourcetrace.screen(path).to_frame()
     assert got.height == want.height == summary.rows
@@ -50,9 +51,9 @@ def test_names_sharing_a_hash_still_get_their_own_result(
     path = bol_file(tmp_path, examples)
     want = sourcetrace.screen(path).to_frame()
     # Every name gets the same hash: the worst collision there can be.
-    monkeypatch.setattr(local, "_hash", lambda column: pl.lit(7, dtype=pl.UInt64).alias("_h"))
+    monkeypatch.setattr(local, "_hash", lambda columns: pl.lit(7, dtype=pl.UInt64).alias("_h"))
     out = tmp_path / "out.parquet"
-    summary, _, _ = screen_file(path, out, chunk_rows=97, workers=1)
+    summary = screen_file(path, out, chunk_rows=97, workers=1).summary
     assert pl.read_parquet(out).equals(want)
     assert want.get_column("decision").n_unique() > 1  # the rows do differ
     assert summary.distinct_names == want.get_column("name").n_unique()
@@ -92,7 +93,7 @@ def test_bad_row_stops_the_run_or_is_skipped(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"row 2: has 3 fields"):
         screen_file(path, out, workers=1)
     assert not out.exists() and not list(tmp_path.glob(".out.csv*"))
-    summary, _, _ = screen_file(path, out, workers=1, skip_bad_rows=True)
+    summary = screen_file(path, out, workers=1, skip_bad_rows=True).summary
     frame = pl.read_csv(out)
     assert frame.get_column("row").to_list() == [1, 3]
     assert summary.skipped_rows == [2]

@@ -22,8 +22,8 @@ def test_spark_results_equal_local_engine(tmp_path: Path, examples: Path) -> Non
     bol.write_parquet(path)
     local_out = tmp_path / "local.parquet"
     spark_out = tmp_path / "spark.parquet"
-    local_summary, _, _ = screen_file(path, local_out, workers=1)
-    spark_summary, _, _ = screen_file(path, spark_out, engine="spark")
+    local_summary = screen_file(path, local_out, workers=1).summary
+    spark_summary = screen_file(path, spark_out, engine="spark").summary
     local = pl.read_parquet(local_out)
     spark = pl.read_parquet(spark_out / "*.parquet").sort("row").with_columns(pl.col(pl.String).fill_null(""))
     spark = spark.with_columns(pl.col("score").cast(pl.Float64))

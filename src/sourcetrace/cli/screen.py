@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from contextlib import AbstractContextManager, nullcontext
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -14,17 +12,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sourcetrace import __version__
 from sourcetrace.cli.lists_import import DbOption
-from sourcetrace.engines.base import BulkSummary
-from sourcetrace.errors import OutputError
-from sourcetrace.io.writers import atomic_path
-from sourcetrace.lists.ftm import file_hash
-from sourcetrace.matching.score import ALGORITHM
+from sourcetrace.engines import BulkSummary
 from sourcetrace.model import Decision
-from sourcetrace.screening import ListUsed, screen_file, store_lists
+from sourcetrace.screening import ListUsed, ScreenOptions, screen_file
 from sourcetrace.screening import screen as run_screen
 from sourcetrace.settings import Settings, load_settings
+
+DEFAULTS = ScreenOptions()
+THRESHOLDS = Settings()
 
 
 class FailOn(str, Enum):
@@ -37,6 +33,9 @@ class Engine(str, Enum):
     spark = "spark"
 
 
+DEFAULT_ENGINE = Engine(DEFAULTS.engine)
+
+
 def screen(
     input: Annotated[Path, typer.Argument(help="Supplier list or shipments: .csv .tsv .xlsx .jsonl .parquet")],
     name_column: Annotated[str | None, typer.Option(help="Column with the company name (default: detected)")] = None,
@@ -46,13 +45,13 @@ def screen(
     list_: Annotated[list[Path] | None, typer.Option("--list", help="Extra FtM entities file (JSON lines); repeatable")] = None,
     no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Screen against --list files only")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results: .csv .jsonl .xlsx .parquet")] = None,
-    threshold: Annotated[float | None, typer.Option(help="Match threshold, 0-1 (default 0.88)")] = None,
-    review_threshold: Annotated[float | None, typer.Option(help="Review threshold, 0-1 (default 0.70)")] = None,
+    threshold: Annotated[float | None, typer.Option(help=f"Match threshold, 0-1 (default {THRESHOLDS.match_threshold:.2f})")] = None,
+    review_threshold: Annotated[float | None, typer.Option(help=f"Review threshold, 0-1 (default {THRESHOLDS.review_threshold:.2f})")] = None,
     fail_on: Annotated[FailOn | None, typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the input (default: detected)")] = None,
-    engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = Engine.local,
+    engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = DEFAULT_ENGINE,
     workers: Annotated[int | None, typer.Option(help="Processes for the local engine (default: all cores)")] = None,
-    chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = 200_000,
+    chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = DEFAULTS.chunk_rows,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its last finished chunk")] = False,
     skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Report and skip rows that cannot be parsed")] = False,
     top: Annotated[int, typer.Option(help="How many top hits the summary shows")] = 10,
@@ -68,93 +67,41 @@ def screen(
     The lists are the bundled snapshot, replaced list by list by the versions imported into the
     store (`sourcetrace lists import|update`), plus any --list file; the run records each version.
     """
-    console = Console(stderr=True)
-    settings = load_settings(match_threshold=threshold, review_threshold=review_threshold)
-    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
-        nullcontext([]) if no_store_lists else store_lists(db, settings)
-    )
-    with stored_lists as stored, Progress(
+    options = ScreenOptions(
+        name_column=name_column, address_column=address_column, country_column=country_column,
+        id_column=id_column, lists=tuple(list_ or ()), default_lists=not no_default_lists,
+        store_lists=not no_store_lists, db=db, match_threshold=threshold,
+        review_threshold=review_threshold, encoding=encoding, engine=engine.value,
+        workers=workers, chunk_rows=chunk_rows, resume=resume, skip_bad_rows=skip_bad_rows,
+    )  # fmt: skip
+    min_rows = load_settings().progress_min_rows
+    with Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=quiet,
+        console=Console(stderr=True), transient=True, disable=quiet,
     ) as bar:
         task = bar.add_task("screen", total=None, visible=False)
-        common = {
-            "name_column": name_column, "address_column": address_column,
-            "country_column": country_column, "id_column": id_column, "lists": list_ or [],
-            "default_lists": not no_default_lists, "stored": stored, "encoding": encoding,
-            "settings": settings,
-        }  # fmt: skip
-        if output is not None:
-            try:
-                summary, used, column = screen_file(
-                    input, output, engine=engine.value, workers=workers, chunk_rows=chunk_rows,
-                    resume=resume, skip_bad_rows=skip_bad_rows,
-                    progress=lambda n: bar.update(task, advance=n, visible=True),
-                    **common,  # type: ignore[arg-type]
-                )
-            except OSError as exc:  # reading errors are InputErrors: this is a write, a full disk
-                raise OutputError(
-                    f"cannot write: {_reason(exc)}; no output was written (make room, then run "
-                    "again with --resume to carry on from the chunks already screened)",
-                    path=output,
-                ) from None
-        else:
-            def progress(done: int, total: int) -> None:
-                if total >= settings.progress_min_rows:
-                    bar.update(task, total=total, advance=done, visible=True)
 
-            run = run_screen(input, progress=progress, **common)  # type: ignore[arg-type]
-            summary = BulkSummary()
-            summary.add(run.to_frame(), [])
-            used, column = run.lists, run.columns.name if run.columns else ""
-    if output is not None:
-        write_run_record(output, input, used, summary, settings)
+        def progress(done: int, total: int | None) -> None:
+            if total is None or total >= min_rows:
+                bar.update(task, total=total, advance=done, visible=True)
+
+        if output is not None:
+            done = screen_file(input, output, options, progress=progress)
+            summary, used, column = done.summary, done.lists, done.name_column
+        else:
+            run = run_screen(input, options, progress=progress)
+            summary, used = run.summary(), run.lists
+            column = run.columns.name if run.columns else ""
     if not quiet:
         print_summary(summary, used, str(input), column, Console(), top, output)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
-        found = {d for d, n in summary.counts.items() if n}
-        if any(Decision(d).rank >= level for d in found):
+        if any(n and Decision(d).rank >= level for d, n in summary.counts.items()):
             raise typer.Exit(3)
 
 
-def write_run_record(
-    output: Path, input: Path, used: list[ListUsed], summary: BulkSummary, settings: Settings
-) -> None:
-    """``<output>.run.json`` beside the results: which input, lists, versions and algorithm."""
-    record = {
-        "input": str(input),
-        "input_sha256": file_hash(input)[7:] if input.exists() else "",
-        "output": str(output),
-        "screened_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sourcetrace": __version__,
-        "algorithm": ALGORITHM,
-        "thresholds": {"match": settings.match_threshold, "review": settings.review_threshold},
-        "lists": [
-            {"name": u.name, "version": u.version, "content_hash": u.content_hash,
-             "entities": u.entities, "path": u.path}
-            for u in used
-        ],
-        "counts": summary.counts,
-        "rows": summary.rows,
-    }
-    path = output.with_name(output.name + ".run.json")
-    try:
-        with atomic_path(path) as tmp:
-            tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        # Results without the record of how they were made are not the output contract's.
-        output.unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {_reason(exc)}; no output was written", path=path) from None
-
-
-def _reason(exc: OSError) -> str:
-    # polars raises OSError("No space left on device (os error 28)") with no errno or strerror.
-    return exc.strerror or str(exc)
-
-
 def print_summary(
-    summary: BulkSummary, used: list[ListUsed], source: str, column: str,
+    summary: BulkSummary, used: Sequence[ListUsed], source: str, column: str,
     console: Console, top: int, output: Path | None,
 ) -> None:
     counts = summary.counts

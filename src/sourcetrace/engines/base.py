@@ -1,13 +1,31 @@
-"""What every engine shares: its options, the output columns and the run summary."""
+"""The engine interface: what a bulk screening engine is given, what it returns, and the output row.
+
+An engine (``local``, ``spark``) runs one :class:`BulkJob`: it reads the input, applies the job's
+row function to every row (each distinct (name, identifier, address, country) once) and writes one
+output row per input row. It decides nothing itself: the decision, score, hit, reasons and
+signals all come from the row function, which the use case (:mod:`sourcetrace.screening`) hands
+it, so every engine and the in-memory path give the same answer for the same row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 import polars as pl
 
-from sourcetrace.model import OUTPUT_COLUMNS
+from sourcetrace.matching.score import Matcher
+from sourcetrace.model import OUTPUT_COLUMNS, ListedEntity, Result
 from sourcetrace.settings import Settings
+
+# What the row function reads of an input row, in this order; engines dedupe on exactly this.
+KEY_FIELDS: tuple[str, ...] = ("name", "identifier", "address", "country")
+
+# The output contract's columns after ``row`` and ``name``, then the signals: what a row's
+# result adds to the row (a tuple of these is cheap to send back from a worker).
+RESULT_FIELDS: tuple[str, ...] = (*OUTPUT_COLUMNS[2:], "signals")
 
 
 def result_columns() -> list[str]:
@@ -15,9 +33,36 @@ def result_columns() -> list[str]:
     return [*OUTPUT_COLUMNS, "signals"]
 
 
+class RowScreener(Protocol):
+    """The row function bound to a matcher: one input row's fields in, its result out."""
+
+    def __call__(
+        self, name: str, identifier: str = "", address: str = "", country: str = "", row: int = 0
+    ) -> Result: ...
+
+
+def result_fields(result: Result) -> tuple[object, ...]:
+    """A result as the values of :data:`RESULT_FIELDS`, in that order (the output row minus
+    ``row`` and ``name``, which are the input's)."""
+    values = result.as_row()
+    return (*(values[c] for c in OUTPUT_COLUMNS[2:]), "; ".join(result.signals))
+
+
 @dataclass(frozen=True, slots=True)
-class EngineOptions:
+class BulkJob:
+    """One bulk screening: the input, where the output goes, the lists and the row function.
+
+    ``screener`` makes the row function from a matcher; an engine builds the matcher where it
+    runs (the local engine once, from the index cache; Spark once per Python worker, from the
+    broadcast entities). ``lists_key`` identifies the list versions (index cache and resume).
+    """
+
+    input: str | Path
+    output: str | Path
+    entities: list[ListedEntity]
+    lists_key: str
     settings: Settings
+    screener: Callable[[Matcher], RowScreener]
     name_column: str
     address_column: str | None = None
     country_column: str | None = None
@@ -28,10 +73,28 @@ class EngineOptions:
     resume: bool = False
     skip_bad_rows: bool = False
 
+    def key_columns(self) -> tuple[str | None, ...]:
+        """The input columns holding :data:`KEY_FIELDS`, None for a field the input lacks."""
+        return (self.name_column, self.id_column, self.address_column, self.country_column)
+
+
+class Engine(Protocol):
+    """Where a bulk screening runs: one method, same output contract whichever engine."""
+
+    name: str
+
+    def run(self, job: BulkJob, progress: Callable[[int], None] | None = None) -> BulkSummary:
+        """Screen ``job.input`` into ``job.output``; ``progress`` gets rows done since last call."""
+        ...
+
 
 @dataclass(slots=True)
 class BulkSummary:
-    """Counts and the best hits of a bulk run, gathered chunk by chunk."""
+    """Counts and the best hits of a bulk run, gathered chunk by chunk.
+
+    ``distinct_names`` counts the distinct (name, identifier, address, country) screened: the
+    rows the row function ran for (the name alone when the input has no other of these columns).
+    """
 
     rows: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {"match": 0, "review": 0, "clear": 0})

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sourcetrace.engines.base import EngineOptions
+from sourcetrace.engines.base import BulkJob
 from sourcetrace.errors import InputError
 from sourcetrace.io.readers import input_format, read_table
 
@@ -78,7 +78,7 @@ def prefetch(chunks: Iterator[Chunk]) -> Generator[Chunk, None, None]:
         thread.join()
 
 
-def iter_chunks(path: Path, options: EngineOptions) -> Iterator[Chunk]:
+def iter_chunks(path: Path, options: BulkJob) -> Iterator[Chunk]:
     """Chunks of ``options.chunk_rows`` rows, in file order; bad rows raise or are skipped."""
     if not path.exists():
         raise InputError("file not found", path=path)
@@ -142,7 +142,7 @@ def _head(path: Path) -> bytes:
         return fh.read(65536)
 
 
-def _csv_chunks(path: Path, fmt: str, options: EngineOptions) -> Iterator[Chunk]:
+def _csv_chunks(path: Path, fmt: str, options: BulkJob) -> Iterator[Chunk]:
     header, delimiter = _csv_header(path, fmt)
     bad: list[int] = []
     failure: list[InputError] = []
@@ -175,7 +175,7 @@ def _read_csv(
     delimiter: str,
     on_invalid: object,
     bad: list[int],
-    options: EngineOptions,
+    options: BulkJob,
 ) -> Iterator[Chunk]:
     reader = pacsv.open_csv(
         path,
@@ -216,9 +216,9 @@ def _read_csv(
             yield chunk
 
 
-def _needed(header: list[str], options: EngineOptions) -> list[str]:
+def _needed(header: list[str], options: BulkJob) -> list[str]:
     """The columns screening reads; the others are parsed for their shape but not kept."""
-    wanted = {options.name_column, options.address_column, options.id_column}
+    wanted = set(options.key_columns())
     return [h for h in header if h in wanted] or header
 
 
@@ -245,14 +245,14 @@ def _numbered(table: pa.Table, done: int, bad: list[int]) -> tuple[Chunk, int]:
     return Chunk(frame, rows, used), number
 
 
-def _parquet_chunks(path: Path, options: EngineOptions) -> Iterator[Chunk]:
+def _parquet_chunks(path: Path, options: BulkJob) -> Iterator[Chunk]:
     try:
         source = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
     done = 0
     names = set(source.schema_arrow.names)
-    wanted = [c for c in (options.name_column, options.address_column, options.id_column) if c]
+    wanted = [c for c in options.key_columns() if c]
     columns = [c for c in wanted if c in names] or None
     for batch in source.iter_batches(batch_size=options.chunk_rows, columns=columns):
         frame = pl.from_arrow(batch)

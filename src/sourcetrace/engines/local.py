@@ -1,20 +1,27 @@
-"""The local bulk engine: stream the input in chunks, match each distinct name once, in processes.
+"""The local bulk engine: stream the input in chunks, screen each distinct row once, in processes.
 
-Memory does not grow with the input: a chunk is read, its distinct names that have not been seen
-before are matched (in ``workers`` processes that inherit the matcher by fork), its rows are joined
-to the results and written as one part file. Parts live in a work folder beside the output
+Memory does not grow with the input: a chunk is read, its distinct (name, identifier, address,
+country) not seen before are screened by the row function (in ``workers`` processes that inherit
+it, and its matcher, by fork; each remembers the names it matched), its rows are joined to the
+results and written as one part file. Parts live in a work folder beside the output
 (``.<output>.parts/``) and are assembled into the output, in input order, at the end; the output
 appears only then, by rename. An interrupted run leaves no output file; ``resume=True`` reuses the
 finished parts of the same input, lists and settings, so the result equals an uninterrupted run.
+Workers end with their run: a run killed with ``kill -9`` leaves none behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import multiprocessing
 import os
 import shutil
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -23,205 +30,235 @@ from typing import NamedTuple
 
 import polars as pl
 
-from sourcetrace.engines.base import BulkSummary, EngineOptions, result_columns
+from sourcetrace.engines.base import (
+    KEY_FIELDS,
+    RESULT_FIELDS,
+    BulkJob,
+    BulkSummary,
+    RowScreener,
+    result_columns,
+    result_fields,
+)
 from sourcetrace.engines.chunks import iter_chunks, prefetch
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.io.writers import atomic_path, defuse_formulas, output_format
 from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import NO_HIT_REASON, Decision, Hit, Record
-from sourcetrace.names.text import fold
-from sourcetrace.screening import best_hit
-from sourcetrace.signals import name_signals, signals_for
 
 # Set in the parent before the pool forks; workers read it without pickling the index.
-_MATCHER: Matcher | None = None
+_SCREENER: RowScreener | None = None
 
-
-class MatchRow(NamedTuple):
-    """What the output needs of one distinct name's best hit (a tuple: cheap to send back)."""
-
-    decision: str
-    score: float
-    entity_id: str
-    entity_name: str
-    matched_name: str
-    lists: str
-    reasons: str
-    signals: str = ""  # from the name alone; address and identifier signals are added per row
-
-
-def name_key(name: str) -> str:
-    """Names that differ only in case, width, script variant or spacing are screened once."""
-    return " ".join(fold(name).split())
-
-
-def _row(hits: list[Hit], signals: str) -> MatchRow:
-    best = best_hit(hits)
-    if best is None:
-        return MatchRow("clear", 0.0, "", "", "", "", NO_HIT_REASON, signals)
-    return MatchRow(
-        best.decision.value, round(best.score, 4), best.entity.id, best.entity.caption,
-        best.matched_name, best.entity.lists_label(), "; ".join(best.reasons), signals,
-    )
-
-
-def _match_batch(names: list[str]) -> list[MatchRow]:
-    """Match raw names (in a worker): each folded key once, whatever spellings share it."""
-    assert _MATCHER is not None
-    out: list[MatchRow] = []
-    for raw in names:
-        key = name_key(raw)
-        found = _BY_KEY.get(key)
-        if found is None:
-            found = _row(_MATCHER.match(key), "; ".join(name_signals(key)))
-            if len(_BY_KEY) < 1_000_000:
-                _BY_KEY[key] = found
-        out.append(found)
-    return out
-
-
-# Per process and matcher: folded key -> result, so "ACME CO" and "Acme Co" are matched once.
-_BY_KEY: dict[str, MatchRow] = {}
-
-
-def _use(matcher: Matcher) -> None:
-    """Make ``matcher`` the one _match_batch uses; results of another matcher are forgotten."""
-    global _MATCHER
-    if _MATCHER is not matcher:
-        _BY_KEY.clear()
-        _MATCHER = matcher
-# Fewer new names than this in a chunk are matched in the parent: a round trip costs more.
-_IN_PARENT = 64
-
-
-def match_names(
-    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
-) -> list[MatchRow]:
-    """Match distinct names, in the pool when there is one; results in the names' order."""
-    return submit_names(names, matcher, pool, workers)()
-
-
-def submit_names(
-    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
-) -> Callable[[], list[MatchRow]]:
-    """Start matching distinct names; the returned function waits for the results, in order.
-
-    In the pool, the names are cut into a few batches per worker, so that every worker stays busy
-    to the end of the chunk and none waits on a long last batch; the parent is free meanwhile.
-    """
-    if pool is None or len(names) < _IN_PARENT:
-        _use(matcher)
-        rows = _match_batch(names)
-        return lambda: rows
-    size = max(16, -(-len(names) // (workers * 4)))
-    futures = [pool.submit(_match_batch, names[i : i + size]) for i in range(0, len(names), size)]
-    return lambda: [row for future in futures for row in future.result()]
-
-
-_MATCH_SCHEMA: dict[str, type[pl.DataType]] = {
-    "name": pl.String, "decision": pl.String, "score": pl.Float64, "entity_id": pl.String,
-    "entity_name": pl.String, "matched_name": pl.String, "lists": pl.String,
-    "reasons": pl.String, "signals": pl.String,
+# The base frame's column for each of KEY_FIELDS ("name" is also the output's name column).
+_KEY_COLUMNS: dict[str, str] = {
+    "name": "name", "identifier": "_identifier", "address": "_address", "country": "_country",
 }
 
 
-class MatchTable:
-    """Every distinct raw name matched so far with its result, as one polars table.
+def _use(screener: RowScreener) -> None:
+    """Make ``screener`` the row function _screen_batch uses (before the workers fork)."""
+    global _SCREENER
+    _SCREENER = screener
 
-    A chunk finds its new names and joins its rows to the results in polars: the only Python
-    work per chunk is for names never seen before. Rows are joined on a 64-bit hash of the name
-    (several times quicker than on the text); the joined name is then compared with the row's,
-    so a hash collision can never attach another name's result: that chunk is joined on the
-    text instead.
+
+def _screen_batch(rows: list[tuple[str, str, str, str]]) -> list[tuple[object, ...]]:
+    """Screen distinct (name, identifier, address, country) tuples (in a worker or the parent)."""
+    screener = _SCREENER
+    assert screener is not None
+    return [result_fields(screener(*row)) for row in rows]
+
+
+def _worker_start(parent: int) -> None:
+    """Make a worker end with the run that forked it: a killed run leaves no workers behind.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``);
+    elsewhere, or should that fail, a thread notices the parent is gone within a second.
+    """
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="sourcetrace-parent",
+                     daemon=True).start()  # fmt: skip
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:  # re-parented: the run that forked this worker is gone
+            os._exit(1)
+
+
+# Fewer new rows than this in a chunk are screened in the parent: a round trip costs more.
+_IN_PARENT = 64
+
+
+def submit_rows(
+    rows: list[tuple[str, str, str, str]],
+    screener: RowScreener,
+    pool: ProcessPoolExecutor | None,
+    workers: int = 1,
+) -> Callable[[], list[tuple[object, ...]]]:
+    """Start screening distinct key tuples; the returned function waits for the results, in order.
+
+    In the pool, the tuples are cut into a few batches per worker, so that every worker stays
+    busy to the end of the chunk and none waits on a long last batch; the parent is free
+    meanwhile. The tuples come sorted by name, so the rows of one name mostly share a batch and
+    the worker's row function matches that name once.
+    """
+    if pool is None or len(rows) < _IN_PARENT:
+        _use(screener)
+        results = _screen_batch(rows)
+        return lambda: results
+    size = max(16, -(-len(rows) // (workers * 4)))
+    futures = [pool.submit(_screen_batch, rows[i : i + size]) for i in range(0, len(rows), size)]
+    return lambda: [result for future in futures for result in future.result()]
+
+
+_RESULT_SCHEMA: dict[str, type[pl.DataType]] = {
+    c: pl.Float64 if c == "score" else pl.String for c in RESULT_FIELDS
+}
+
+
+class ResultTable:
+    """Every distinct key tuple screened so far with its result, as one polars table.
+
+    The key is what the row function reads, (name, identifier, address, country), of which
+    ``keys`` are the base frame's columns the input has (the others are empty for every row).
+    A chunk finds its new tuples and joins its rows to the results in polars: the only Python
+    work per chunk is for tuples never seen before. Rows are joined on a 64-bit hash of the key
+    (several times quicker than on the text); the joined key is then compared with the row's, so
+    a hash collision can never attach another row's result: that chunk is joined on the text.
     """
 
-    def __init__(self) -> None:
-        self.frame = pl.DataFrame(schema=_MATCH_SCHEMA).with_columns(_hash("name"))
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        schema = {k: pl.String for k in keys} | _RESULT_SCHEMA
+        self.frame = pl.DataFrame(schema=schema).with_columns(_hash(keys))
 
-    def missing(self, rows: pl.DataFrame, exact: bool = False) -> list[str]:
-        """The names of ``rows`` not matched yet, each once (``exact``: compared as text)."""
+    def missing(self, rows: pl.DataFrame, exact: bool = False) -> list[tuple[str, str, str, str]]:
+        """The key tuples of ``rows`` not screened yet, each once (``exact``: compared as text),
+        as the row function's four arguments, sorted by name."""
         if exact:
-            seen = self.frame.select("name")
-            return rows.select("name").unique().join(seen, on="name", how="anti").get_column(
-                "name"
-            ).to_list()
-        new = rows.select("_h", "name").unique("_h").join(
-            self.frame.select("_h"), on="_h", how="anti"
-        )
-        return new.get_column("name").to_list()
+            new = rows.select(self.keys).unique().join(
+                self.frame.select(self.keys), on=self.keys, how="anti"
+            )
+        else:
+            new = rows.select("_h", *self.keys).unique("_h").join(
+                self.frame.select("_h"), on="_h", how="anti"
+            )
+        if len(self.keys) > 1:
+            new = new.sort("name")
+        full = [
+            pl.col(_KEY_COLUMNS[f]) if _KEY_COLUMNS[f] in self.keys else pl.lit("").alias(f)
+            for f in KEY_FIELDS
+        ]
+        return new.select(full).rows()
 
-    def add(self, names: list[str], rows: list[MatchRow]) -> None:
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(MatchRow._fields)
-        data = {"name": names, **dict(zip(MatchRow._fields, columns, strict=True))}
-        added = pl.DataFrame(data, schema=_MATCH_SCHEMA).with_columns(_hash("name"))
+    def add(self, rows: list[tuple[str, str, str, str]], results: list[tuple[object, ...]]) -> None:
+        keys = list(zip(*rows, strict=True)) if rows else [()] * len(KEY_FIELDS)
+        values = list(zip(*results, strict=True)) if results else [()] * len(RESULT_FIELDS)
+        data = {_KEY_COLUMNS[f]: v for f, v in zip(KEY_FIELDS, keys, strict=True)}
+        data = {k: data[k] for k in self.keys} | dict(zip(RESULT_FIELDS, values, strict=True))
+        schema = {k: pl.String for k in self.keys} | _RESULT_SCHEMA
+        added = pl.DataFrame(data, schema=schema).with_columns(_hash(self.keys))
         self.frame = pl.concat([self.frame, added])
 
     def join(self, rows: pl.DataFrame, exact: bool = False) -> pl.DataFrame | None:
-        """``rows`` with the result of their name, in their order; None on a hash collision."""
+        """``rows`` with the result of their key, in their order; None on a hash collision."""
         if exact:
-            return rows.join(self.frame.drop("_h"), on="name", how="left", maintain_order="left")
-        results = self.frame.rename({"name": "_text"})
+            return rows.join(self.frame.drop("_h"), on=self.keys, how="left",
+                             maintain_order="left")  # fmt: skip
+        results = self.frame.rename({k: f"_k{k}" for k in self.keys})
         joined = rows.join(results, on="_h", how="left", maintain_order="left")
-        if joined.select((pl.col("name") != pl.col("_text")).any()).item():
+        differs = pl.any_horizontal([pl.col(k) != pl.col(f"_k{k}") for k in self.keys])
+        if joined.select(differs.any()).item():
             return None
-        return joined.drop("_text")
+        return joined.drop([f"_k{k}" for k in self.keys])
 
 
-def _hash(column: str) -> pl.Expr:
-    return pl.col(column).hash(seed=0).alias("_h")
+def _hash(columns: Sequence[str]) -> pl.Expr:
+    if len(columns) == 1:
+        return pl.col(columns[0]).hash(seed=0).alias("_h")
+    return pl.struct(list(columns)).hash(seed=0).alias("_h")
 
 
-def _fingerprint(input: Path, options: EngineOptions, lists_hash: str) -> dict[str, object]:
+def _fingerprint(job: BulkJob, input: Path) -> dict[str, object]:
     stat = input.stat()
     return {
         "input": str(input.resolve()),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,
-        "chunk_rows": options.chunk_rows,
-        "name_column": options.name_column,
-        "lists": lists_hash,
+        "chunk_rows": job.chunk_rows,
+        "columns": list(job.key_columns()),
+        "lists": job.lists_key,
         "algorithm": ALGORITHM,
-        "thresholds": [options.settings.match_threshold, options.settings.review_threshold],
-        "skip_bad_rows": options.skip_bad_rows,
+        "thresholds": [job.settings.match_threshold, job.settings.review_threshold],
+        "skip_bad_rows": job.skip_bad_rows,
     }
+
+
+class LocalEngine:
+    """Screens on this machine: the input streamed in chunks, the distinct rows in processes."""
+
+    name = "local"
+
+    def run(self, job: BulkJob, progress: Callable[[int], None] | None = None) -> BulkSummary:
+        """Screen ``job.input`` into ``job.output`` (CSV, JSON lines, Parquet or XLSX)."""
+        matcher = Matcher.cached(job.entities, job.settings, job.lists_key)
+        return run_local(Path(job.input), Path(job.output), job.screener(matcher), job, progress)
 
 
 def run_local(
     input: Path,
     output: Path,
-    matcher: Matcher,
-    options: EngineOptions,
-    lists_hash: str,
+    screener: RowScreener,
+    job: BulkJob,
     progress: Callable[[int], None] | None = None,
 ) -> BulkSummary:
-    """Screen ``input`` into ``output`` (CSV, JSON lines, Parquet or XLSX) chunk by chunk."""
+    """Screen ``input`` into ``output`` chunk by chunk with the row function ``screener``."""
     fmt = output_format(output)
     work = output.resolve().parent / f".{output.name}.parts"
-    fingerprint = _fingerprint(input, options, lists_hash)
+    fingerprint = _fingerprint(job, input)
     stamp = work / "run.json"
-    if options.resume and stamp.exists() and json.loads(stamp.read_text()) == fingerprint:
+    if job.resume and stamp.exists() and json.loads(stamp.read_text()) == fingerprint:
         pass  # keep the finished parts
     else:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         stamp.write_text(json.dumps(fingerprint))
 
-    _use(matcher)  # before the fork: the workers inherit it, with an empty result cache
-    workers = max(1, options.workers)
+    _use(screener)  # before the fork: the workers inherit it, with nothing remembered yet
+    workers = max(1, job.workers)
     # Forked workers share the index pages; frozen objects are left alone by the collector,
     # so its passes do not touch (and copy) every shared page. (No full collection first: it
     # would walk the whole index, a quarter of a second, to find next to no garbage.)
     gc.freeze()
     pool = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"),
+            initializer=_worker_start, initargs=(os.getpid(),),
+        )
         if workers > 1
         else None
-    )
+    )  # fmt: skip
     if pool is not None:
         pool.submit(int).result()  # fork every worker now, before the reader thread starts
-    known = MatchTable()
+    keys = [_KEY_COLUMNS[f] for f, c in zip(KEY_FIELDS, job.key_columns(), strict=True) if c]
+    known = ResultTable(keys)
     summary = BulkSummary()
-    # A chunk's new names are matched in the workers while the parent joins and writes the chunk
+    # A chunk's new rows are screened in the workers while the parent joins and writes the chunk
     # before it: the parent's polars work and the workers' matching overlap.
     waiting: tuple[Path, Started, list[int]] | None = None
 
@@ -234,7 +271,7 @@ def run_local(
         nonlocal waiting
         if waiting is not None:
             part, started, skipped = waiting
-            frame = _screen_chunk(started, matcher, pool, known, options, workers)
+            frame = _screen_chunk(started, screener, pool, known, workers)
             tmp = part.with_suffix(".tmp")
             frame.write_ipc(tmp, compression="lz4")
             os.replace(tmp, part)
@@ -242,17 +279,17 @@ def run_local(
             waiting = None
 
     try:
-        with closing(prefetch(iter_chunks(input, options))) as chunks:
+        with closing(prefetch(iter_chunks(input, job))) as chunks:
             for index, chunk in enumerate(chunks):
                 part = work / f"{index:06d}.arrow"
                 if part.exists():  # finished before an interruption (resume)
                     finish()
                     count(pl.read_ipc(part), chunk.skipped)
                     continue
-                started = _start_chunk(chunk.frame, chunk.rows, matcher, pool, known, options,
+                started = _start_chunk(chunk.frame, chunk.rows, screener, pool, known, job,
                                        workers)  # fmt: skip
                 finish()
-                known.add(started.names, started.results())
+                known.add(started.keys, started.results())
                 waiting = (part, started, chunk.skipped)
             finish()
         _assemble(work, output, fmt)
@@ -269,79 +306,50 @@ def run_local(
 
 
 class Started(NamedTuple):
-    """A chunk whose new names are being matched."""
+    """A chunk whose new key tuples are being screened."""
 
-    base: pl.DataFrame  # row, name, _address, _id, _h
-    names: list[str]  # the names not matched before, sent to the workers
-    results: Callable[[], list[MatchRow]]  # waits for their results
+    base: pl.DataFrame  # row, name, the other key columns the input has, _h
+    keys: list[tuple[str, str, str, str]]  # the tuples not screened before, sent to the workers
+    results: Callable[[], list[tuple[object, ...]]]  # waits for their results
 
 
 def _start_chunk(
     frame: pl.DataFrame,
     rows: Sequence[int],
-    matcher: Matcher,
+    screener: RowScreener,
     pool: ProcessPoolExecutor | None,
-    known: MatchTable,
-    options: EngineOptions,
+    known: ResultTable,
+    job: BulkJob,
     workers: int = 1,
 ) -> Started:
-    """Find a chunk's names not matched before and start matching them."""
-    def text(column: str | None) -> pl.Expr:
-        return pl.col(column).fill_null("") if column else pl.lit("")
-
+    """Find a chunk's key tuples not screened before and start screening them."""
+    present = [(f, c) for f, c in zip(KEY_FIELDS, job.key_columns(), strict=True) if c]
     base = frame.select(
         pl.Series("row", rows, dtype=pl.Int64),
-        text(options.name_column).alias("name"),
-        text(options.address_column).alias("_address"),
-        text(options.id_column).alias("_id"),
-    ).with_columns(_hash("name"))
+        *(pl.col(c).fill_null("").alias(_KEY_COLUMNS[f]) for f, c in present),
+    ).with_columns(_hash(known.keys))
     new = known.missing(base)
-    return Started(base, new, submit_names(new, matcher, pool, workers))
+    return Started(base, new, submit_rows(new, screener, pool, workers))
 
 
 def _screen_chunk(
     started: Started,
-    matcher: Matcher,
+    screener: RowScreener,
     pool: ProcessPoolExecutor | None,
-    known: MatchTable,
-    options: EngineOptions,
+    known: ResultTable,
     workers: int = 1,
 ) -> pl.DataFrame:
-    """A started chunk's rows with their results (its names are in ``known`` by now): Python
-    work per *distinct* value only, row-wise work in polars."""
+    """A started chunk's rows with their results (its tuples are in ``known`` by now): Python
+    work per *distinct* tuple only, row-wise work in polars."""
     base = started.base
     joined = known.join(base)
-    if joined is None:  # two names share a hash (never, in practice): join on the text
+    if joined is None:  # two keys share a hash (never, in practice): join on the text
         new = known.missing(base, exact=True)
         if new:
-            known.add(new, match_names(new, matcher, pool, workers))
+            known.add(new, submit_rows(new, screener, pool, workers)())
         joined = known.join(base, exact=True)
     assert joined is not None
-    if options.address_column is None and options.id_column is None:
-        return joined.select(result_columns())  # name signals came with the matches
-    triples = base.select("name", "_address", "_id").unique()
-    signals = triples.with_columns(
-        pl.Series("signals", [_signal_text(*t) for t in triples.iter_rows()], dtype=pl.String)
-    )
-    return (
-        joined.drop("signals")
-        .join(signals, on=["name", "_address", "_id"], how="left", maintain_order="left")
-        .select(result_columns())
-    )
-
-
-_SIGNALS: dict[tuple[str, str, str], str] = {}
-
-
-def _signal_text(name: str, address: str, ident: str) -> str:
-    """Location and identifier signals, once per distinct (name, address, identifier)."""
-    key = (name, address, ident)
-    found = _SIGNALS.get(key)
-    if found is None:
-        found = "; ".join(signals_for(Record(row=0, name=name, address=address, identifier=ident)))
-        if len(_SIGNALS) < 1_000_000:
-            _SIGNALS[key] = found
-    return found
+    return joined.select(result_columns())
 
 
 def _assemble(work: Path, output: Path, fmt: str) -> None:
@@ -371,7 +379,3 @@ def _assemble(work: Path, output: Path, fmt: str) -> None:
 
 def _empty_schema() -> dict[str, pl.DataType]:
     return {c: pl.String() for c in result_columns()}
-
-
-def decision_rank(value: str) -> int:
-    return Decision(value).rank

@@ -5,8 +5,9 @@
         --output s3a://bucket/screened/2026.parquet
 
 The listed entities are broadcast once; each executor builds the name index once per Python worker
-(cached in the worker between tasks) and screens the *distinct* names of its partitions with
-``mapInArrow``; the results are joined back to every row. Rows are numbered in input order
+(cached in the worker between tasks) and applies the screening's row function to the *distinct*
+(name, identifier, address, country) of its partitions with ``mapInArrow``; the results are
+joined back to every row. Rows are numbered in input order
 (``zipWithIndex``), so the output is the same one-row-per-input-row contract as the local engine,
 row for row. The output is written the Spark way: a folder of part files (Parquet or CSV, by the
 output's suffix) on any path Spark can reach, sorted by ``row``.
@@ -18,17 +19,24 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
 
-from sourcetrace.engines.base import BulkSummary, EngineOptions, result_columns
+from sourcetrace.engines.base import (
+    KEY_FIELDS,
+    RESULT_FIELDS,
+    BulkJob,
+    BulkSummary,
+    result_columns,
+    result_fields,
+)
 from sourcetrace.errors import ConfigError, InputError
-from sourcetrace.model import ListedEntity
 
-_WORKER_MATCHER: dict[str, Any] = {}
+# Per Python worker: the row function over the broadcast lists, built once, kept between tasks.
+_WORKER_SCREENER: dict[str, Any] = {}
 
 
 def _session(master: str | None = None) -> Any:
@@ -51,102 +59,99 @@ def _session(master: str | None = None) -> Any:
     )
 
 
-def _match_partitions(entities_key: str, entities: Any, settings: Any) -> Any:
-    """A mapInArrow function: distinct names in, one result row per name out."""
+def _screen_partitions(job_key: str, entities: Any, job: BulkJob) -> Any:
+    """A mapInArrow function: distinct key tuples in, each with its result fields out."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from sourcetrace.engines.local import _row
         from sourcetrace.matching.score import Matcher
 
-        matcher = _WORKER_MATCHER.get(entities_key)
-        if matcher is None:
-            matcher = Matcher(entities.value, settings)
-            _WORKER_MATCHER.clear()
-            _WORKER_MATCHER[entities_key] = matcher
+        screener = _WORKER_SCREENER.get(job_key)
+        if screener is None:
+            screener = job.screener(Matcher(entities.value, job.settings))
+            _WORKER_SCREENER.clear()
+            _WORKER_SCREENER[job_key] = screener
         for batch in batches:
-            keys = batch.column("name_key").to_pylist()
-            names = batch.column("name").to_pylist()
-            rows = [_row(matcher.match(n), "") for n in names]
+            keys = [batch.column(f"k_{f}").to_pylist() for f in KEY_FIELDS]
+            results = [result_fields(screener(*row)) for row in zip(*keys, strict=True)]
+            columns = list(zip(*results, strict=True)) if results else [()] * len(RESULT_FIELDS)
             yield pa.RecordBatch.from_pydict(
-                {
-                    "name_key": keys,
-                    "decision": [r.decision for r in rows],
-                    "score": [float(r.score) for r in rows],
-                    "entity_id": [r.entity_id for r in rows],
-                    "entity_name": [r.entity_name for r in rows],
-                    "matched_name": [r.matched_name for r in rows],
-                    "lists": [r.lists for r in rows],
-                    "reasons": [r.reasons for r in rows],
-                }
+                {f"k_{f}": k for f, k in zip(KEY_FIELDS, keys, strict=True)}
+                | {c: list(v) for c, v in zip(RESULT_FIELDS, columns, strict=True)},
+                schema=_arrow_schema(),
             )
 
     return run
 
 
-def run_spark(
-    input: Path | str,
-    output: Path | str,
-    entities: list[ListedEntity],
-    options: EngineOptions,
-    master: str | None = None,
-) -> BulkSummary:
-    """Screen ``input`` into the folder ``output`` with Spark; returns the run's summary."""
+def _arrow_schema() -> pa.Schema:
+    return pa.schema(
+        [(f"k_{f}", pa.string()) for f in KEY_FIELDS]
+        + [(c, pa.float64() if c == "score" else pa.string()) for c in RESULT_FIELDS]
+    )
+
+
+class SparkEngine:
+    """Screens inside Spark: local mode on this machine, or the cluster ``master`` names."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None) -> None:
+        self.master = master
+
+    def run(self, job: BulkJob, progress: Callable[[int], None] | None = None) -> BulkSummary:
+        """Screen ``job.input`` into the folder ``job.output``; Spark reports no progress."""
+        return run_spark(job, self.master)
+
+
+def run_spark(job: BulkJob, master: str | None = None) -> BulkSummary:
+    """Screen ``job.input`` into the folder ``job.output`` with Spark; returns the run's summary."""
     import polars as pl
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from sourcetrace.engines.local import name_key
-    from sourcetrace.model import Record
-    from sourcetrace.signals import signals_for
-
     spark = _session(master)
-    src, dst = str(input), str(output)
+    src, dst = str(job.input), str(job.output)
     fmt = "parquet" if src.lower().endswith((".parquet", ".pq")) else "csv"
     if fmt == "csv":
         frame = spark.read.csv(src, header=True, inferSchema=False, encoding="UTF-8",
                                multiLine=True, mode="FAILFAST")
     else:
         frame = spark.read.parquet(src)
-    if options.name_column not in frame.columns:
-        raise InputError("no such column", path=src, column=options.name_column)
-    extra = [c for c in (options.address_column, options.id_column) if c]
-    cols = [options.name_column, *extra]
-    # Number rows in input order (file order within and across partitions).
-    numbered = frame.select(*[F.col(c).cast("string") for c in cols]).rdd.zipWithIndex().map(
+    if job.name_column not in frame.columns:
+        raise InputError("no such column", path=src, column=job.name_column)
+    # The row function's four arguments as columns k_name ... k_country, "" where the input has
+    # no such column; rows numbered in input order (file order within and across partitions).
+    sources = job.key_columns()
+    picked = [
+        (F.col(c).cast("string") if c else F.lit("")).alias(f"k_{f}")
+        for f, c in zip(KEY_FIELDS, sources, strict=True)
+    ]
+    numbered = frame.select(*picked).rdd.zipWithIndex().map(
         lambda pair: (pair[1] + 1, *[(v or "") for v in pair[0]])
     )
     schema = T.StructType(
         [T.StructField("row", T.LongType())]
-        + [T.StructField(f"c{i}", T.StringType()) for i in range(len(cols))]
+        + [T.StructField(f"k_{f}", T.StringType()) for f in KEY_FIELDS]
     )
-    rows = spark.createDataFrame(numbered, schema).withColumnRenamed("c0", "name")
-    key_udf = F.udf(lambda name: name_key(name), T.StringType())
-    rows = rows.withColumn("name_key", key_udf(F.col("name")))
-    distinct = rows.groupBy("name_key").agg(F.first("name").alias("name"))
+    rows = spark.createDataFrame(numbered, schema)
+    keys = [f"k_{f}" for f in KEY_FIELDS]
+    distinct = rows.select(*keys).distinct()
 
-    settings = options.settings
-    broadcast = spark.sparkContext.broadcast(entities)
-    key = f"{id(entities)}-{len(entities)}"
+    broadcast = spark.sparkContext.broadcast(job.entities)
+    job_key = f"{id(job.entities)}-{len(job.entities)}-{job.lists_key}"
     out_schema = T.StructType(
-        [T.StructField("name_key", T.StringType())]
+        [T.StructField(k, T.StringType()) for k in keys]
         + [
             T.StructField(c, T.DoubleType() if c == "score" else T.StringType())
-            for c in ("decision", "score", "entity_id", "entity_name", "matched_name", "lists", "reasons")
+            for c in RESULT_FIELDS
         ]
     )
-    matched = distinct.mapInArrow(_match_partitions(key, broadcast, settings), out_schema)
-
-    sig_udf = F.udf(  # a lambda: Spark reads type hints as a request for an Arrow UDF
-        lambda name, address, ident: "; ".join(
-            signals_for(Record(row=0, name=name, address=address, identifier=ident))
-        ),
-        T.StringType(),
-    )
-    address = F.col("c1") if options.address_column else F.lit("")
-    ident = F.col(f"c{len(cols) - 1}") if options.id_column else F.lit("")
+    # The job goes to the workers without its entities: they come by the broadcast.
+    shipped = replace(job, entities=[])
+    matched = distinct.mapInArrow(_screen_partitions(job_key, broadcast, shipped), out_schema)
     result = (
-        rows.join(matched, "name_key", "left")
-        .withColumn("signals", sig_udf(F.col("name"), address, ident))
+        rows.join(matched, keys, "left")
+        .withColumnRenamed("k_name", "name")
         .select(*result_columns())
         .orderBy("row")
     )
@@ -166,7 +171,11 @@ def run_spark(
     ).limit(200)
     top_rows = top.toPandas() if top.count() else None
     if top_rows is not None:
-        summary.top = pl.from_pandas(top_rows).unique(subset=["name"], keep="first", maintain_order=True).head(20)
+        summary.top = (
+            pl.from_pandas(top_rows)
+            .unique(subset=["name"], keep="first", maintain_order=True)
+            .head(20)
+        )
     summary.distinct_names = distinct.count()
     result.unpersist()
     broadcast.unpersist()

@@ -49,7 +49,7 @@ from sourcetrace.review.jobs import (
     start_job,
     unfinished_jobs,
 )
-from sourcetrace.screening import ScreeningRun, screen, store_lists
+from sourcetrace.screening import ScreeningRun, ScreenOptions, screen
 from sourcetrace.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -212,15 +212,17 @@ class JobRunner:
         try:
             # The list versions in force in this store replace the bundled ones, as in the CLI.
             url = self.engine.url.render_as_string(hide_password=False)
-            with store_lists(url, self.settings) as stored:
-                run = screen(
-                    task.path, settings=self.settings, progress=self._progress(task.job_id),
-                    stored=stored,
-                    name_column=task.columns.get("name_column"),
-                    address_column=task.columns.get("address_column"),
-                    country_column=task.columns.get("country_column"),
-                    id_column=task.columns.get("id_column"),
-                )
+            options = ScreenOptions(
+                db=url,
+                name_column=task.columns.get("name_column"),
+                address_column=task.columns.get("address_column"),
+                country_column=task.columns.get("country_column"),
+                id_column=task.columns.get("id_column"),
+            )
+            run = screen(
+                task.path, options=options, settings=self.settings,
+                progress=self._progress(task.job_id),
+            )
         except _Stopped:
             self._end(task, INTERRUPTED)
             return
@@ -282,11 +284,12 @@ class _Progress:
         self.done = 0
         self.written = 0.0
 
-    def __call__(self, rows: int, total: int) -> None:
+    def __call__(self, rows: int, total: int | None) -> None:
         if self.stop.is_set():
             raise _Stopped()
         self.done += rows
         now = time.monotonic()
+        total = self.done if total is None else total
         if self.done >= total or now - self.written >= self.every:
             record_progress(self.engine, self.job_id, self.done, total)
             self.written = now
