@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from sourcetrace.model import Record
 from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
+from sourcetrace.names.location import xinjiang_location, xinjiang_places, xinjiang_postcode
 
 
 def signals_for(record: Record) -> list[str]:
     """Risk signals that are not list matches: Xinjiang location and USCC checks."""
     out: list[str] = []
-    places = xinjiang_places(record.address)
-    if places:
-        out.append(_location(places, "address"))
+    # The row's country column is read as the address's last part, so "Aksu, Antalya" with "TR"
+    # is Turkey's Aksu, not Xinjiang's; the reason names place, script and part of the address.
+    location = xinjiang_location(record.address, country=record.country)
+    if location:
+        places = [p.name_zh for p in location.places]
+        out.append(f"{_location(places, 'address')} ({location.reason})")
     else:
         out.extend(name_signals(record.name))
         code = xinjiang_postcode(record.address) if not out else ""

@@ -176,3 +176,26 @@ def test_benchmark_prints_recall_and_precision_over_the_targets() -> None:
 )
 def test_company_names_with_road_and_building_words_keep_their_place(name: str) -> None:
     assert xinjiang_places(name) == ["新疆维吾尔自治区"]
+
+
+def test_screen_reads_the_country_column_as_part_of_the_address(tmp_path: Path) -> None:
+    # Aksu is also a town of Antalya: the row's own country column says which one.
+    src = tmp_path / "suppliers.csv"
+    pl.DataFrame(
+        {
+            "supplier_name": ["Antalya Pamuk Tekstil", "Tarim Cotton Trading"],
+            "address": ["Aksu, Antalya", "Aksu"],
+            "country": ["TR", "CN"],
+        }
+    ).write_csv(src)
+    out = tmp_path / "out.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    signals = pl.read_csv(out, infer_schema_length=0).get_column("signals").fill_null("").to_list()
+    assert signals[0] == ""
+    assert "Xinjiang location in address" in signals[1] and "Aksu" in signals[1]
