@@ -1,7 +1,7 @@
-"""A supply chain traced in the workspace: ``sourcetrace trace``'s steps, kept for the map.
+"""A supply chain traced in the workspace: ``sourcetrace trace``'s use case, kept for the map.
 
-:func:`trace_files` runs on uploaded files what the command runs (build the graph, find the risk
-sources, trace them, check the mass balance, tabulate the findings); :func:`map_data` keeps what
+:func:`trace_files` runs :func:`~sourcetrace.tracing.trace_chain` on uploaded files, as the
+command does on its files; :func:`map_data` keeps what
 the map shows about each party and finding; :func:`save_chain` stores it all with an audit
 entry; :func:`map_view` turns a stored chain into Cytoscape elements and findings, optionally
 for one product. Element ids are those of the Cytoscape export, so the map, its data and the
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +20,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.balance import BalanceFlag, check_balance
-from sourcetrace.graph.build import build, read_input
+from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.export import export
-from sourcetrace.graph.findings import (
-    MASS_BALANCE,
-    balance_row,
-    best_findings,
-    finding_row,
-    findings_frame,
-)
+from sourcetrace.graph.findings import MASS_BALANCE, balance_row, best_findings, finding_row
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.risks import (
     CBP_WRO,
@@ -39,35 +32,22 @@ from sourcetrace.graph.risks import (
     USCC_XINJIANG,
     XINJIANG,
     RiskSource,
-    find_risks,
 )
-from sourcetrace.graph.trace import OWNERSHIP, Finding, trace
+from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
-from sourcetrace.matching.score import Matcher
 from sourcetrace.review import audit
 from sourcetrace.review.db import now
 from sourcetrace.screening import ListUsed
 from sourcetrace.store.chains import Chain, delete_chain, insert_chain
+from sourcetrace.tracing import ChainFiles, TraceLists, TraceOptions, trace_chain
 
 ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TraceSettings:
-    """How a chain is traced: ``sourcetrace trace``'s defaults."""
-
-    depth: int = 6
-    """Most hops a risk travels downstream."""
-    ownership_threshold: float = 50.0
-    """Share (percent) at which an owner's risk reaches the owned company."""
-    max_paths: int = 3
-    """Paths kept per party, product received and risk, the best first."""
-    path_cap: int = 10_000
-    """Most paths followed from one risk source."""
-
-
-SETTINGS = TraceSettings()
+OPTIONS = TraceOptions(workers=1)
+"""How the workspace traces a chain: ``sourcetrace trace``'s defaults, in the request's process
+(path by path: the map takes chains small enough for that)."""
 
 MAX_PARTIES = 5_000
 MAX_LINKS = 20_000
@@ -106,57 +86,35 @@ class TracedChain:
     findings: pl.DataFrame
 
 
-def trace_files(
-    uploads: dict[str, Upload], matcher: Matcher, merchandise: dict[str, str]
-) -> TracedChain:
+def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
     """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
-    defaults (path by path: the map takes chains small enough for that), screening parties with
-    ``matcher`` and the CBP orders' ``merchandise`` (:func:`~sourcetrace.graph.build.trace_lists`).
+    defaults (:func:`~sourcetrace.tracing.trace_chain`), screening parties against ``lists``.
 
     Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
     """
-    tables = {role: _read(upload) for role, upload in uploads.items()}
-    names = {role: upload.filename for role, upload in uploads.items()}
-    built = build(
-        tables["links"],
-        names["links"],
-        tables.get("ownership"),
-        names.get("ownership", "ownership"),
-        tables.get("shipments"),
-        names.get("shipments", "shipments"),
-        matcher=matcher,
+    files = ChainFiles(
+        uploads["links"].path,
+        uploads["ownership"].path if "ownership" in uploads else None,
+        uploads["shipments"].path if "shipments" in uploads else None,
+        names={role: upload.filename for role, upload in uploads.items()},
     )
-    graph = built.graph
-    if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
-        raise InputError(
-            f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at most "
-            f"{MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this large with "
-            "`sourcetrace trace`",
-            path=names["links"],
-        )
-    sources = find_risks(graph, matcher, merchandise, built.facts)
-    result = trace(
-        graph,
-        sources,
-        depth=SETTINGS.depth,
-        ownership_threshold=SETTINGS.ownership_threshold,
-        max_paths=SETTINGS.path_cap,
-    )
-    flags = check_balance(graph)
-    frame = findings_frame(graph, result.findings, flags, SETTINGS.max_paths)
-    kept = best_findings(result.findings, SETTINGS.max_paths)
-    cytoscape = export(graph, "cytoscape")
+
+    def drawable(graph: Graph) -> None:
+        if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
+            raise InputError(
+                f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at "
+                f"most {MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this "
+                "large with `sourcetrace trace`",
+                path=uploads["links"].filename,
+            )
+
+    traced = trace_chain(files, OPTIONS, lists=lists, check=drawable)
+    assert traced.findings is not None  # within MAX_LINKS, traced path by path
+    kept = best_findings(traced.findings, OPTIONS.max_paths)
+    cytoscape = export(traced.graph, "cytoscape")
     elements = json.loads(cytoscape)["elements"]
-    return TracedChain(graph, cytoscape, map_data(graph, elements, sources, kept, flags), frame)
-
-
-def _read(upload: Upload) -> pl.DataFrame:
-    try:
-        return read_input(upload.path)
-    except InputError as exc:  # it names the server's copy: name the user's file instead
-        raise InputError(
-            exc.message, path=upload.filename, row=exc.row, column=exc.column
-        ) from None
+    drawn = map_data(traced.graph, elements, traced.sources, kept, traced.flags)
+    return TracedChain(traced.graph, cytoscape, drawn, traced.table)
 
 
 def map_data(
@@ -290,7 +248,12 @@ def save_chain(
         "created_at": now(),
         "created_by": actor,
         "files": files,
-        "settings": asdict(SETTINGS),
+        "settings": {
+            "depth": OPTIONS.depth,
+            "ownership_threshold": OPTIONS.ownership_threshold,
+            "max_paths": OPTIONS.max_paths,
+            "path_cap": OPTIONS.path_cap,
+        },
         "lists": [{"name": x.name, "version": x.version} for x in lists],
         "counts": counts(traced),
         "map": traced.map,

@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.graph.build import trace_lists
 from sourcetrace.review.accounts import User
 from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
+from sourcetrace.tracing import trace_lists
 from sourcetrace.web.chain import (
     ROLES,
     Upload,
@@ -229,9 +229,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         url = st.engine.url.render_as_string(hide_password=False)
         lists = await run_in_threadpool(trace_lists, url, st.settings)
         # The matcher is made on first use (``lists.matcher``): in the thread, not the loop.
-        traced = await run_in_threadpool(
-            lambda: trace_files(uploads, lists.matcher, lists.merchandise)
-        )
+        traced = await run_in_threadpool(trace_files, uploads, lists)
         chain_id = await run_in_threadpool(
             save_chain, st.engine, traced, uploads, lists.used, user.username
         )
