@@ -158,7 +158,7 @@ def test_a_failed_save_leaves_the_graph_saved_before(db_url: str) -> None:
     )  # fmt: skip
     with ListStore(db_url) as store:
         save_graph(store, "g", graph, risks)
-        with pytest.raises(ConfigError, match="could not save graph 'g', nothing was saved"):
+        with pytest.raises(ConfigError, match="could not save graph 'g', nothing was stored"):
             save_graph(store, "g", bad, [])
         assert _same(load_graph(store, "g"), graph, risks)
         assert [g.name for g in list_graphs(store)] == ["g"]

@@ -17,11 +17,8 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli import db as db_cmd
 from sourcetrace.errors import ConfigError
-from sourcetrace.review.audit import verify_chain
-from sourcetrace.review.db import jobs, make_engine
-from sourcetrace.review.decisions import latest
-from sourcetrace.review.jobs import get_job
 from sourcetrace.store import ListStore
+from sourcetrace.store.database import make_engine
 from sourcetrace.store.migrations import (
     VERSION_TABLE,
     alembic_config,
@@ -32,6 +29,10 @@ from sourcetrace.store.migrations import (
     upgrade,
 )
 from sourcetrace.store.watch import list_portfolios
+from sourcetrace.store.workspace import jobs
+from sourcetrace.workspace.audit import verify_chain
+from sourcetrace.workspace.decisions import latest
+from sourcetrace.workspace.jobs import get_job
 
 LEGACY = Path(__file__).parent / "legacy-create_all.sql"
 HOW_TO = (
@@ -41,7 +42,7 @@ HOW_TO = (
 
 
 def _tables() -> set[str]:
-    return {name for metadata in models() for name in metadata.tables}
+    return set(models().tables)
 
 
 def _differences(url: str) -> list[object]:
@@ -75,7 +76,7 @@ def test_a_table_without_a_revision_is_found(tmp_path: Path) -> None:
     engine = create_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        found = compare_metadata(context, [*models(), extra])  # type: ignore[arg-type]
+        found = compare_metadata(context, [models(), extra])  # type: ignore[arg-type]
     engine.dispose()
     assert [d[0] for d in found] == ["add_table"] and found[0][1].name == "graph_nodes"
 
@@ -171,7 +172,7 @@ def test_a_store_from_a_newer_sourcetrace_is_refused(tmp_path: Path) -> None:
 
 OPEN = """
 import sys
-from sourcetrace.review.db import make_engine
+from sourcetrace.store.database import make_engine
 from sourcetrace.store.db import ListStore
 url, kind = sys.argv[1], sys.argv[2]
 print("ready", flush=True)
@@ -236,3 +237,40 @@ def test_db_commands(tmp_path: Path) -> None:
     assert behind.exit_code == 1 and "(none) (head is" in behind.output
     assert runner.invoke(db_cmd.app, ["upgrade", "--db", old]).exit_code == 0
     assert runner.invoke(db_cmd.app, ["current", "--db", old]).exit_code == 0
+
+
+def _store_at(url: str, revision: str) -> None:
+    """A store as the release whose newest revision is ``revision`` makes it."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+def test_a_store_of_the_release_before_gets_one_timestamp_format(db_url: str) -> None:
+    _store_at(db_url, "0007")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # rows as 0007's code wrote them: to the second, with an offset
+        conn.execute(text(
+            "INSERT INTO list_versions (list_name, format, imported_at, source, source_hash,"
+            " content_hash, entity_count) VALUES ('us_dhs_uflpa', 'uflpa_html',"
+            " '2026-11-30T09:15:02+00:00', 'entity-list.html', 'sha256:a', 'sha256:b', 0)"
+        ))
+        conn.execute(text(
+            "INSERT INTO watch_portfolios (name, path, created_at, last_run_at)"
+            " VALUES ('brand', '/data/suppliers.csv', '2026-11-29T08:00:00+00:00', NULL)"
+        ))
+    engine.dispose()
+    with ListStore(db_url) as store:
+        assert current(store.engine) == head()
+        [version] = store.versions()
+        assert version.imported_at == "2026-11-30T09:15:02.000000Z"
+        [portfolio] = list_portfolios(store)
+        assert portfolio.last_run_at is None
+        store.add_version(list_name="us_dhs_uflpa", fmt="uflpa_html", source="new.html",
+                          source_hash="sha256:c", content_hash="sha256:d", entities=[])  # fmt: skip
+        old, new = store.versions()
+        assert old.imported_at < new.imported_at and new.imported_at.endswith("Z")
+    assert _differences(db_url) == []

@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
 )
 
-from sourcetrace.store.db import metadata
+from sourcetrace.store.database import metadata
 
 EXPORTS = ("cytoscape", "graphml", "findings_csv")
 """The stored texts a chain can be downloaded as."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import islice, starmap
 from typing import TYPE_CHECKING, Any, cast
 
@@ -49,7 +48,8 @@ from sourcetrace.errors import ConfigError
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, PARTY_SCHEMA, Graph, Ownership, Source
 from sourcetrace.graph.risks import RiskSource
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.store.db import ListStore, metadata
+from sourcetrace.store.database import metadata, now, store_error
+from sourcetrace.store.db import ListStore
 
 if TYPE_CHECKING:
     import psycopg
@@ -184,7 +184,7 @@ def save_graph(
     if not name.strip():
         raise ConfigError("a stored graph needs a name")
     saved = SavedGraph(
-        name=name, saved_at=datetime.now(UTC).isoformat(timespec="seconds"), files=list(files),
+        name=name, saved_at=now(), files=list(files),
         lists=list(lists), parties=graph.size, links=graph.edges.height,
         holdings=len(graph.ownership), screened_with=screened_with,
     )  # fmt: skip
@@ -214,7 +214,7 @@ def save_graph(
                 _insert(conn, table, rows)
             conn.execute(graph_frames.insert(), _frames(graph, graph_id))
     except failures as exc:
-        raise ConfigError(f"could not save graph {name!r}, nothing was saved: {exc}") from None
+        raise store_error(exc, f"save graph {name!r}") from None
     return saved
 
 

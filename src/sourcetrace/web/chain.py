@@ -35,11 +35,11 @@ from sourcetrace.graph.risks import (
 )
 from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
-from sourcetrace.review import audit
-from sourcetrace.review.db import now
 from sourcetrace.screening import ListUsed
+from sourcetrace.store import now
 from sourcetrace.store.chains import Chain, delete_chain, insert_chain
 from sourcetrace.tracing import ChainFiles, TraceLists, TraceOptions, trace_chain
+from sourcetrace.workspace import audit
 
 ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""

@@ -23,7 +23,6 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.review.accounts import User
 from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
 from sourcetrace.tracing import trace_lists
 from sourcetrace.web.chain import (
@@ -40,6 +39,7 @@ from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace.accounts import User
 
 router = APIRouter(tags=["Supply chains"])
 Severity = Literal["low", "medium", "high"]

@@ -15,9 +15,10 @@ from sqlalchemy import Connection, Engine, RowMapping, select
 from sourcetrace.errors import ConfigError
 from sourcetrace.model import ListedEntity
 from sourcetrace.names.text import fold
-from sourcetrace.review import audit
-from sourcetrace.review.audit import audited, canonical_json
-from sourcetrace.review.db import REVIEW_DECISIONS, decisions, now
+from sourcetrace.store.database import now
+from sourcetrace.store.workspace import REVIEW_DECISIONS, decisions
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.audit import audited, canonical_json
 
 
 @dataclass(frozen=True, slots=True)
