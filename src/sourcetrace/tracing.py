@@ -217,6 +217,8 @@ class ChainTrace:
     """Path by path: the risk sources whose search stopped at the path cap."""
     lists: TraceLists
     options: TraceOptions
+    files: list[str] = field(default_factory=list)
+    """The files the graph was built from, as the chain names them."""
     reused: str | None = None
     """A saved graph: whether its saved risk sources were used, and why (not)."""
     saved: str | None = None
@@ -261,7 +263,7 @@ def trace_chain(
     if isinstance(chain, str):
         step(f"loading graph {chain!r} from the store")
         loaded = saved_graph(chain, db)
-        graph, facts = loaded.graph, None
+        graph, facts, files = loaded.graph, None, loaded.saved.files
         if loaded.saved.screened_with == lists.screened_with and not options.rescreen:
             found = loaded.risks
             reused = "risk sources as saved with the graph (same lists and matcher)"
@@ -274,7 +276,7 @@ def trace_chain(
              f"({workers} processes)")  # fmt: skip
         built = build(chain.links, chain.ownership, chain.shipments, names=chain.names,
                       matcher=lists.matcher, workers=workers)  # fmt: skip
-        graph, facts = built.graph, built.facts
+        graph, facts, files = built.graph, built.facts, chain.shown()
     if check is not None:
         check(graph)
     if options.max_paths == 0 and graph.edges.height > options.exact_limit:
@@ -288,7 +290,7 @@ def trace_chain(
     if save is not None:
         assert isinstance(chain, ChainFiles)
         step(f"saving the graph as {save!r}")
-        save_graph(save, graph, found, chain.shown(), lists, db)
+        save_graph(save, graph, found, files, lists, db)
     floor = SEVERITY_RANK[options.min_severity]
     sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor]
     step("checking mass balance")
@@ -306,7 +308,7 @@ def trace_chain(
                            options.max_paths, options.rules, workers)  # fmt: skip
         table = paths_frame(graph, paths, flags)
     return ChainTrace(graph, found, sources, flags, table, findings, truncated, lists, options,
-                      reused, save)  # fmt: skip
+                      files, reused, save)  # fmt: skip
 
 
 def saved_graph(name: str, db: str | None = None) -> LoadedGraph:

@@ -7,17 +7,31 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    inspect,
+    select,
+    text,
+)
 from typer.testing import CliRunner
 
 from sourcetrace.cli import db as db_cmd
 from sourcetrace.errors import ConfigError
+from sourcetrace.settings import load_settings
 from sourcetrace.store import ListStore
+from sourcetrace.store.chains import list_chains
 from sourcetrace.store.database import make_engine
 from sourcetrace.store.migrations import (
     VERSION_TABLE,
@@ -273,4 +287,56 @@ def test_a_store_of_the_release_before_gets_one_timestamp_format(db_url: str) ->
                           source_hash="sha256:c", content_hash="sha256:d", entities=[])  # fmt: skip
         old, new = store.versions()
         assert old.imported_at < new.imported_at and new.imported_at.endswith("Z")
+    assert _differences(db_url) == []
+
+
+def test_chains_of_the_release_before_become_saved_graphs(db_url: str, tmp_path: Path) -> None:
+    """A chain uploaded in the workspace of the release before (schema 0007) is traced by
+    ``sourcetrace trace --graph NAME`` after the upgrade, with the findings of its files."""
+    from sourcetrace.tracing import ChainFiles, TraceOptions, trace_chain, trace_lists
+    from sourcetrace.web.chain import Upload, trace_files
+    from tests.web.test_chains import COTTON, GINNER
+
+    links = tmp_path / "links.csv"
+    links.write_text(COTTON, encoding="utf-8")
+    lists = trace_lists(None, load_settings(), use_store=False)
+    upload = Upload("links", links, "cotton.csv", "sha256:0")
+    drawn = trace_files({"links": upload}, lists)
+    _store_at(db_url, "0007")
+    old_chains = Table(  # the chains table as revision 0007 made it
+        "chains", MetaData(), Column("id", Integer, primary_key=True),
+        *(Column(c, JSON) for c in ("files", "settings", "lists", "counts", "map")),
+        *(Column(c, String) for c in ("name", "created_at", "created_by", "cytoscape", "graphml",
+                                      "findings_csv")),
+    )  # fmt: skip
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        for _ in range(2):  # the same file uploaded twice: two graphs, the second "(2)"
+            conn.execute(old_chains.insert().values(
+                name="cotton.csv", created_at="2026-12-01T10:00:00.000000Z", created_by="ana",
+                files=[{"role": "links", "filename": "cotton.csv", "file_hash": "sha256:0"}],
+                settings={}, lists=[{"name": "us_dhs_uflpa", "version": "2026-11"}],
+                counts={}, map=drawn.map, cytoscape=drawn.cytoscape, graphml="",
+                findings_csv="",
+            ))  # fmt: skip
+    engine.dispose()
+
+    engine = make_engine(db_url)
+    try:
+        chains = list_chains(engine)
+        assert sorted(c.graph or "" for c in chains) == ["cotton.csv", "cotton.csv (2)"]
+    finally:
+        engine.dispose()
+    out = tmp_path / "findings.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "trace", "--graph", "cotton.csv", "-o", str(out),
+         "--db", db_url, "--no-store-lists", "-q"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    files = ChainFiles(links, names={"links": "cotton.csv"})
+    expected = trace_chain(files, TraceOptions(workers=1, store_lists=False)).table
+    found = pl.read_csv(out, infer_schema_length=0).fill_null("")
+    assert found.rows() == expected.select(pl.all().cast(pl.String)).fill_null("").rows()
+    assert GINNER in found.get_column("path").str.split(" > ").list.first().to_list()
     assert _differences(db_url) == []

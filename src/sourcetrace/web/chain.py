@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,10 @@ from sourcetrace.graph.risks import (
 )
 from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
-from sourcetrace.screening import ListUsed
 from sourcetrace.store import now
 from sourcetrace.store.chains import Chain, delete_chain, insert_chain
-from sourcetrace.tracing import ChainFiles, TraceLists, TraceOptions, trace_chain
+from sourcetrace.store.graphs import free_name, graph_id, write_graph
+from sourcetrace.tracing import ChainFiles, ChainTrace, TraceLists, TraceOptions, trace_chain
 from sourcetrace.workspace import audit
 
 ROLES = ("links", "ownership", "shipments")
@@ -77,13 +78,21 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class TracedChain:
-    """The graph, its Cytoscape export, the map's data and the findings table (the trace output
-    contract)."""
+    """The traced chain (:class:`~sourcetrace.tracing.ChainTrace`: graph, risk sources, findings
+    table), its Cytoscape export and the map's data."""
 
-    graph: Graph
+    traced: ChainTrace
     cytoscape: str
     map: dict[str, Any]
-    findings: pl.DataFrame
+
+    @property
+    def graph(self) -> Graph:
+        return self.traced.graph
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        """The findings table (the trace output contract)."""
+        return self.traced.table
 
 
 def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
@@ -98,23 +107,36 @@ def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
         uploads["shipments"].path if "shipments" in uploads else None,
         names={role: upload.filename for role, upload in uploads.items()},
     )
+    check = _drawable(uploads["links"].filename)
+    return _drawn(trace_chain(files, OPTIONS, lists=lists, check=check))
 
-    def drawable(graph: Graph) -> None:
+
+def trace_graph(name: str, lists: TraceLists, db: str) -> TracedChain:
+    """Trace the graph saved in the store ``db`` under ``name`` (``sourcetrace trace --save``)
+    as an upload is traced, for the map."""
+    return _drawn(trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name)))
+
+
+def _drawable(shown: str) -> Callable[[Graph], None]:
+    def check(graph: Graph) -> None:
         if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
             raise InputError(
                 f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at "
                 f"most {MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this "
                 "large with `sourcetrace trace`",
-                path=uploads["links"].filename,
+                path=shown,
             )
 
-    traced = trace_chain(files, OPTIONS, lists=lists, check=drawable)
+    return check
+
+
+def _drawn(traced: ChainTrace) -> TracedChain:
     assert traced.findings is not None  # within MAX_LINKS, traced path by path
     kept = best_findings(traced.findings, OPTIONS.max_paths)
     cytoscape = export(traced.graph, "cytoscape")
     elements = json.loads(cytoscape)["elements"]
     drawn = map_data(traced.graph, elements, traced.sources, kept, traced.flags)
-    return TracedChain(traced.graph, cytoscape, drawn, traced.table)
+    return TracedChain(traced, cytoscape, drawn)
 
 
 def map_data(
@@ -236,15 +258,35 @@ def save_chain(
     engine: Engine,
     traced: TracedChain,
     uploads: dict[str, Upload],
-    lists: list[ListUsed],
     actor: str,
 ) -> int:
-    """Store a traced chain and its audit entry in one transaction; returns the chain's id."""
+    """Store an uploaded chain: its graph (saved under the links file's name, or "name (2)"...
+    when taken, for ``sourcetrace trace --graph``), its trace and its audit entry, in one
+    transaction; returns the chain's id."""
     files = [
         {"role": u.role, "filename": u.filename, "file_hash": u.file_hash} for u in uploads.values()
     ]
+    return _store(engine, traced, uploads["links"].filename, files, None, actor)
+
+
+def save_graph_chain(engine: Engine, traced: TracedChain, name: str, actor: str) -> int:
+    """Store the trace of the graph saved under ``name`` and its audit entry in one
+    transaction; returns the chain's id."""
+    files = [{"role": "saved graph", "filename": f, "file_hash": ""} for f in traced.traced.files]
+    return _store(engine, traced, name, files, name, actor)
+
+
+def _store(
+    engine: Engine,
+    traced: TracedChain,
+    name: str,
+    files: list[dict[str, str]],
+    graph: str | None,
+    actor: str,
+) -> int:
+    lists = traced.traced.lists
     values = {
-        "name": uploads["links"].filename,
+        "name": name,
         "created_at": now(),
         "created_by": actor,
         "files": files,
@@ -254,7 +296,7 @@ def save_chain(
             "max_paths": OPTIONS.max_paths,
             "path_cap": OPTIONS.path_cap,
         },
-        "lists": [{"name": x.name, "version": x.version} for x in lists],
+        "lists": [{"name": x.name, "version": x.version} for x in lists.used],
         "counts": counts(traced),
         "map": traced.map,
         "cytoscape": traced.cytoscape,
@@ -263,8 +305,18 @@ def save_chain(
     }
 
     def work(conn: Connection) -> int:
-        chain_id = insert_chain(conn, values)
-        details = {"files": files, "counts": values["counts"], "lists": values["lists"]}
+        if graph is None:  # an upload: its graph is saved with it, under a name of its own
+            saved_as = free_name(conn, name)
+            gid, _ = write_graph(conn, saved_as, traced.graph, traced.traced.sources,
+                                 [f["filename"] for f in files], lists.labels(),
+                                 lists.screened_with)  # fmt: skip
+        else:
+            saved_as, gid = graph, graph_id(conn, graph)
+            if gid is None:  # deleted from the command line while it was traced
+                raise InputError("no such saved graph (deleted meanwhile)", path=graph)
+        chain_id = insert_chain(conn, {**values, "graph_id": gid})
+        details = {"files": files, "graph": saved_as, "counts": values["counts"],
+                   "lists": values["lists"]}  # fmt: skip
         audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
         return chain_id
 
@@ -279,8 +331,9 @@ def remove_chain(engine: Engine, chain_id: int, actor: str) -> Chain | None:
     def work(conn: Connection) -> Chain | None:
         chain = delete_chain(conn, chain_id)
         if chain is not None:
-            details = {"name": chain.name, "files": chain.files, "created_at": chain.created_at,
-                       "created_by": chain.created_by, "counts": chain.counts}  # fmt: skip
+            details = {"name": chain.name, "files": chain.files, "graph": chain.graph,
+                       "created_at": chain.created_at, "created_by": chain.created_by,
+                       "counts": chain.counts}  # fmt: skip
             audit.append(engine, actor, "chain.delete", f"chain:{chain_id}", details, conn=conn)
         return chain
 
