@@ -23,7 +23,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.workspace.accounts import (
     add_user,
     create_api_key,

@@ -24,7 +24,7 @@ import httpx
 from sqlalchemy import select
 
 from sourcetrace.screening import screen
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.workspace import audit_log, decisions
 from sourcetrace.workspace.accounts import add_user
 from sourcetrace.workspace.audit import verify_chain

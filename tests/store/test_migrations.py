@@ -32,7 +32,7 @@ from sourcetrace.errors import ConfigError
 from sourcetrace.settings import load_settings
 from sourcetrace.store import ListStore
 from sourcetrace.store.chains import list_chains
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.migrations import (
     VERSION_TABLE,
     alembic_config,
@@ -186,7 +186,7 @@ def test_a_store_from_a_newer_sourcetrace_is_refused(tmp_path: Path) -> None:
 
 OPEN = """
 import sys
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.db import ListStore
 url, kind = sys.argv[1], sys.argv[2]
 print("ready", flush=True)

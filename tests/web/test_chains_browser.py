@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.workspace.accounts import add_user
 
 CHROMIUM = Path("/usr/bin/chromium")

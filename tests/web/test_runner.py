@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.workspace import jobs
 from sourcetrace.web import runner as runner_module
 from sourcetrace.web.app import create_app

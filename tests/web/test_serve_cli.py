@@ -9,7 +9,7 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from sourcetrace.cli import serve as serve_cmd
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.workspace import audit_log
 from sourcetrace.workspace import accounts
 

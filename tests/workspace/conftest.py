@@ -20,7 +20,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 
-from sourcetrace.store.database import make_engine
+from sourcetrace.store.engine import make_engine
 
 
 def _free_port() -> int:

@@ -7,9 +7,10 @@ decisions and audit log (``workspace``).
 """
 
 from sourcetrace.store import watch as _watch  # noqa: F401  (registers its tables)
-from sourcetrace.store.database import make_engine, now, resolve_url
+from sourcetrace.store.database import now, resolve_url
 from sourcetrace.store.db import ListStore, ListVersion
 from sourcetrace.store.diff import ListDiff, PartyChange, PartyView, diff
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.versions import ImportResult, content_hash, import_list
 
 __all__ = [

@@ -32,8 +32,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sourcetrace.errors import ListError
 from sourcetrace.settings import Settings
-from sourcetrace.store.database import make_engine, metadata, now, resolve_url, store_error
+from sourcetrace.store.database import metadata, now, resolve_url, store_error
 from sourcetrace.store.diff import ListDiff, diff
+from sourcetrace.store.engine import make_engine
 
 __all__ = ["ListStore", "ListVersion", "list_entities", "list_versions", "resolve_url"]
 

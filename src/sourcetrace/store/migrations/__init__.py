@@ -1,6 +1,6 @@
 """The store's schema under Alembic: the list store's tables and the workspace's, versioned.
 
-Every way of opening the store (:func:`sourcetrace.store.database.make_engine`, which
+Every way of opening the store (:func:`sourcetrace.store.engine.make_engine`, which
 :class:`sourcetrace.store.db.ListStore`, ``sourcetrace serve`` and every command use) calls
 :func:`upgrade`, which brings the database to the newest revision. Several processes may open
 a store at once (the server's workers): the one that migrates holds an exclusive lock (SQLite:
@@ -78,10 +78,10 @@ def models() -> MetaData:
     Imports every module of :mod:`sourcetrace.store`, so that tables a module declares on the
     store's metadata are there without being registered anywhere else.
     """
-    import sourcetrace.store as store_package
     from sourcetrace.store.database import metadata
 
-    for module in pkgutil.iter_modules(store_package.__path__):
+    # By name, from the folder: the table modules import the engine, which imports this package.
+    for module in pkgutil.iter_modules([str(HERE.parent)]):
         if module.name != "migrations":
             importlib.import_module(f"sourcetrace.store.{module.name}")
     return metadata

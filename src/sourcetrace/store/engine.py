@@ -1,0 +1,56 @@
+"""The one engine factory: every process and command opens the store through :func:`make_engine`.
+
+SQLite gets foreign keys and a busy timeout (a second process waits for a writer instead of
+failing); every open brings the schema to the newest revision
+(:func:`sourcetrace.store.migrations.upgrade`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+
+from sourcetrace.errors import ConfigError
+from sourcetrace.settings import Settings
+from sourcetrace.store.database import reason, resolve_url
+from sourcetrace.store.migrations import upgrade
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a SQLite connection waits for another process's write before it fails."""
+
+
+def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:
+    """An engine on ``url`` (default: :func:`resolve_url`), its schema upgraded to the newest
+    revision. A URL that cannot be used, or a store that cannot be brought up to date, is a
+    :class:`~sourcetrace.errors.ConfigError`; the engine is not left open."""
+    url = url or resolve_url(None, settings)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        upgrade(engine)
+    except ConfigError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise ConfigError(f"cannot open the store {url!r}: {reason(exc)}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
