@@ -28,8 +28,7 @@ from sourcetrace.engines.chunks import iter_chunks, prefetch
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.io.writers import atomic_path, defuse_formulas, output_format
 from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import NO_HIT_REASON, Decision, Hit, Record
-from sourcetrace.names.text import fold
+from sourcetrace.model import NO_HIT_REASON, Decision, Hit, Record, name_key
 from sourcetrace.screening import best_hit
 from sourcetrace.signals import name_signals, signals_for
 
@@ -48,11 +47,6 @@ class MatchRow(NamedTuple):
     lists: str
     reasons: str
     signals: str = ""  # from the name alone; address and identifier signals are added per row
-
-
-def name_key(name: str) -> str:
-    """Names that differ only in case, width, script variant or spacing are screened once."""
-    return " ".join(fold(name).split())
 
 
 def _row(hits: list[Hit], signals: str) -> MatchRow:
