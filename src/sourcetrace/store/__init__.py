@@ -10,7 +10,7 @@ from sourcetrace.store import watch as _watch  # noqa: F401  (registers its tabl
 from sourcetrace.store.database import now, resolve_url
 from sourcetrace.store.db import ListStore, ListVersion
 from sourcetrace.store.diff import ListDiff, PartyChange, PartyView, diff
-from sourcetrace.store.engine import make_engine
+from sourcetrace.store.engine import make_engine, schema_revision, shown, upgrade_store
 from sourcetrace.store.versions import ImportResult, content_hash, import_list
 
 __all__ = [
@@ -26,4 +26,7 @@ __all__ = [
     "make_engine",
     "now",
     "resolve_url",
+    "schema_revision",
+    "shown",
+    "upgrade_store",
 ]
