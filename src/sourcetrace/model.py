@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from sourcetrace.names.text import fold
+
 NO_HIT_REASON = "no listed entity shares a distinctive name"
 
 
@@ -152,3 +154,9 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "lists",
     "reasons",
 )
+
+
+def name_key(name: str) -> str:
+    """A name as sourcetrace keys it: folded case, width and script, spaces collapsed. Names
+    that differ only so are screened once, and share the review decisions made on them."""
+    return " ".join(fold(name).split())

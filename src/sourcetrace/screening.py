@@ -43,8 +43,15 @@ from sourcetrace.lists.bundled import (
 from sourcetrace.lists.ftm import file_hash, load_entities
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import OUTPUT_COLUMNS, Decision, Hit, ListedEntity, Record, Result
-from sourcetrace.names.text import fold
+from sourcetrace.model import (
+    OUTPUT_COLUMNS,
+    Decision,
+    Hit,
+    ListedEntity,
+    Record,
+    Result,
+    name_key,
+)
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.signals import signals_for
 
@@ -265,11 +272,6 @@ def store_lists(
         return
     with tempfile.TemporaryDirectory(prefix="sourcetrace-lists-") as tmp, ListStore(url) as store:
         yield exported_lists(store, Path(tmp))
-
-
-def name_key(name: str) -> str:
-    """Names that differ only in case, width, script variant or spacing are matched once."""
-    return " ".join(fold(name).split())
 
 
 class Screener:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from sourcetrace.graph.build import LINK_COLUMNS, build_graph
+from sourcetrace.graph.build import LINK_COLUMNS, build
 from sourcetrace.graph.model import Graph
 
 Row = tuple[
@@ -43,7 +43,8 @@ def graph(
     rows: list[Row], ownership: list[tuple[str, str, str]] | None = None, **extra: list[str]
 ) -> Graph:
     own = ownership_frame(ownership) if ownership else None
-    return build_graph(links_frame(rows, **extra), "links.csv", own, "ownership.csv")
+    names = {"links": "links.csv", "ownership": "ownership.csv"}
+    return build(links_frame(rows, **extra), own, names=names).graph
 
 
 def node(g: Graph, name: str) -> int:

@@ -14,12 +14,11 @@ from sourcetrace.graph.build import (
     LINK_OPTIONAL,
     OWNERSHIP_COLUMNS,
     SHIPMENT_COLUMNS,
-    build_graph,
-    read_graph,
-    read_wro_merchandise,
+    build,
 )
 from sourcetrace.graph.model import Basis
 from sourcetrace.lists.bundled import default_list_path
+from sourcetrace.lists.merchandise import read_wro_merchandise
 from tests.graph.chains import files_with_other_columns, graph, links_frame, node, ownership_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +29,7 @@ def test_missing_required_column_names_file_and_column() -> None:
         "basis"
     )
     with pytest.raises(InputError) as err:
-        build_graph(frame, "links.csv")
+        build(frame, names={"links": "links.csv"})
     assert err.value.path == "links.csv"
     assert err.value.column == "basis"
     assert "links.csv" in str(err.value) and "'basis'" in str(err.value)
@@ -40,7 +39,7 @@ def test_missing_column_in_ownership_file() -> None:
     links = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")])
     own = ownership_frame([("Mill Co", "Brand Ltd", "60")]).drop("share")
     with pytest.raises(InputError) as err:
-        build_graph(links, "links.csv", own, "own.csv")
+        build(links, own, names={"links": "links.csv", "ownership": "own.csv"})
     assert (err.value.path, err.value.column) == ("own.csv", "share")
 
 
@@ -52,7 +51,7 @@ def test_bad_basis_names_the_row() -> None:
         ]
     )
     with pytest.raises(InputError) as err:
-        build_graph(frame, "links.csv")
+        build(frame, names={"links": "links.csv"})
     assert err.value.row == 2
     assert "rumoured" in str(err.value)
 
@@ -62,7 +61,7 @@ def test_bad_share_names_the_row(share: str) -> None:
     links = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")])
     own = ownership_frame([("Mill Co", "Brand Ltd", "60"), ("Mill Co", "Other Co", share)])
     with pytest.raises(InputError) as err:
-        build_graph(links, "links.csv", own, "own.csv")
+        build(links, own, names={"links": "links.csv", "ownership": "own.csv"})
     assert (err.value.path, err.value.row, err.value.column) == ("own.csv", 2, "share")
 
 
@@ -153,7 +152,7 @@ def test_shipments_become_observed_links_and_origin_is_kept(tmp_path: Path) -> N
             "quantity": ["30"],
         }
     ).write_csv(ship)
-    g = read_graph(links, None, ship)
+    g = build(links, None, ship).graph
     shipped = [x for x in g.links if x.product == "yarn"]
     assert len(shipped) == 1 and shipped[0].basis is Basis.OBSERVED
     assert shipped[0].source.path == str(ship)
@@ -162,7 +161,7 @@ def test_shipments_become_observed_links_and_origin_is_kept(tmp_path: Path) -> N
 
 def test_example_chain_reads() -> None:
     chain = ROOT / "examples/chain"
-    g = read_graph(chain / "links.csv", chain / "ownership.csv", chain / "shipments.csv")
+    g = build(chain / "links.csv", chain / "ownership.csv", chain / "shipments.csv").graph
     assert node(g, "HUAFU COLOR SPINNING") == node(g, "华孚色纺")
     assert len(g.ownership) == 2
 
@@ -221,7 +220,7 @@ def test_wro_merchandise_of_a_later_file_wins(tmp_path: Path) -> None:
 
 def test_other_columns_are_kept_with_each_link_holding_and_shipment(tmp_path: Path) -> None:
     links, ownership, shipments = files_with_other_columns(tmp_path)
-    g = read_graph(links, ownership, shipments)
+    g = build(links, ownership, shipments).graph
     by_file = {x.source.path: [] for x in g.links}  # type: ignore[var-annotated]
     for x in g.links:
         by_file[x.source.path].append(json.loads(x.extra))
@@ -231,7 +230,7 @@ def test_other_columns_are_kept_with_each_link_holding_and_shipment(tmp_path: Pa
     assert by_file[str(shipments)] == [{"bill_of_lading": "COSU6291875430"}]
     assert [json.loads(o.extra) for o in g.ownership] == [{"filing": "SAMR 2026-02"}]
     # The columns sourcetrace reads are not repeated among them ("Buyer": any case).
-    plain = read_graph(ROOT / "examples/chain/links.csv", ROOT / "examples/chain/ownership.csv")
+    plain = build(ROOT / "examples/chain/links.csv", ROOT / "examples/chain/ownership.csv").graph
     assert {x.extra for x in plain.links} == {""} and {o.extra for o in plain.ownership} == {""}
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.build import build_graph
+from sourcetrace.graph.build import build
 from sourcetrace.graph.dates import date_span, in_order
 from sourcetrace.graph.risks import LIST, RiskSource
 from sourcetrace.graph.trace import DEFAULT_RULES, Rules, trace
@@ -46,7 +46,7 @@ def test_a_bad_date_names_its_row() -> None:
     rows = [("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")] * 3
     frame = links_frame(rows, date=["2026-01-01", "2026-01-02", "2 Jan 2026"])
     with pytest.raises(InputError) as err:
-        build_graph(frame, "links.csv")
+        build(frame, names={"links": "links.csv"})
     assert (err.value.path, err.value.row, err.value.column) == ("links.csv", 3, "date")
     assert "2 Jan 2026" in str(err.value)
 

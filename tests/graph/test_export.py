@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcetrace.graph.build import read_graph
+from sourcetrace.graph.build import build
 from sourcetrace.graph.export import export
 from tests.graph.chains import files_with_other_columns
 
@@ -19,7 +19,7 @@ CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
 
 @pytest.fixture(scope="module")
 def graph():  # type: ignore[no-untyped-def]
-    return read_graph(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
+    return build(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv").graph
 
 
 def test_graphml_has_every_party_and_edge(graph) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +62,7 @@ def test_other_columns_go_with_their_edges(tmp_path: Path) -> None:
     from followthemoney import model
 
     links, ownership, shipments = files_with_other_columns(tmp_path)
-    g = read_graph(links, ownership, shipments)
+    g = build(links, ownership, shipments).graph
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     root = ET.fromstring(export(g, "graphml"))
     names = {k.get("id"): k.get("attr.name") for k in root.findall("g:key", ns)}

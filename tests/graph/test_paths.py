@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sourcetrace.graph.balance import BalanceFlag, check_balance
-from sourcetrace.graph.build import build_graph
+from sourcetrace.graph.build import build
 from sourcetrace.graph.checklist import checklist_text
 from sourcetrace.graph.findings import (
     FINDING_COLUMNS,
@@ -117,7 +117,7 @@ def _random_graph(
                       "share": [o[2] for o in own], "evidence": ["registry"] * len(own)})
         if own else None
     )  # fmt: skip
-    return build_graph(frame, "links.csv", owned, "ownership.csv")
+    return build(frame, owned, names={"links": "links.csv", "ownership": "ownership.csv"}).graph
 
 
 def _sources(g: Graph, listed: list[tuple[int, int]]) -> list[RiskSource]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.graph import risks
-from sourcetrace.graph.build import read_wro_merchandise
 from sourcetrace.graph.risks import HIGH_PRIORITY_SECTORS, find_risks, sector_of
 from sourcetrace.lists import default_list_path
+from sourcetrace.lists.merchandise import read_wro_merchandise
 from sourcetrace.matching import Matcher
 from sourcetrace.model import EntityName, ListedEntity, Listing
 from sourcetrace.names.identifiers import ALPHABET, check_uscc

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli.trace import graph_app, trace
 from sourcetrace.errors import ConfigError
-from sourcetrace.graph.build import read_built
+from sourcetrace.graph.build import build
 from sourcetrace.graph.findings import findings_frame
 from sourcetrace.graph.model import EDGE_SCHEMA, PARTY_SCHEMA, Basis, Graph, Ownership, Source
 from sourcetrace.graph.risks import RiskSource, find_risks
@@ -34,7 +34,7 @@ from sourcetrace.store.graphs import (
 
 CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
 def _example():  # type: ignore[no-untyped-def]
-    return read_built(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
+    return build(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
 
 
 def test_round_trip_gives_the_same_graph_and_findings(db_url: str) -> None:
@@ -59,7 +59,7 @@ def test_round_trip_gives_the_same_graph_and_findings(db_url: str) -> None:
 
 def test_saving_a_name_again_replaces_it(db_url: str) -> None:
     graph = _example().graph
-    small = read_built(CHAIN / "links.csv").graph
+    small = build(CHAIN / "links.csv").graph
     with ListStore(db_url) as store:
         save_graph(store, "chain", graph)
         save_graph(store, "chain", small)
@@ -158,7 +158,7 @@ def test_a_failed_save_leaves_the_graph_saved_before(db_url: str) -> None:
     )  # fmt: skip
     with ListStore(db_url) as store:
         save_graph(store, "g", graph, risks)
-        with pytest.raises(ConfigError, match="could not save graph 'g', nothing was saved"):
+        with pytest.raises(ConfigError, match="could not save graph 'g', nothing was stored"):
             save_graph(store, "g", bad, [])
         assert _same(load_graph(store, "g"), graph, risks)
         assert [g.name for g in list_graphs(store)] == ["g"]

@@ -14,8 +14,8 @@ from typing import ClassVar
 import pytest
 
 from sourcetrace.errors import ListError
-from sourcetrace.lists.update import update_list
 from sourcetrace.store import ListStore
+from sourcetrace.updating import update_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/lists"
 

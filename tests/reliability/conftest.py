@@ -22,9 +22,9 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sourcetrace.review.accounts import add_user, create_api_key
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import WebConfig
+from sourcetrace.workspace.accounts import add_user, create_api_key
 
 PASSWORD = "correct horse battery"
 MAX_UPLOAD = 200_000
@@ -34,7 +34,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters for tests; the real ones cost about a second per login here."""
-    from sourcetrace.review import accounts
+    from sourcetrace.workspace import accounts
 
     monkeypatch.setattr(
         accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

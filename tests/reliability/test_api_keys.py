@@ -23,14 +23,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sourcetrace.review.accounts import (
+from sourcetrace.store.engine import make_engine
+from sourcetrace.workspace.accounts import (
     add_user,
     create_api_key,
     list_api_keys,
     revoke_api_key,
     set_active,
 )
-from sourcetrace.review.db import make_engine
 
 QUERY = {
     "queries": {"q": {"schema": "Company", "properties": {"name": ["新疆中泰化学股份有限公司"]}}}

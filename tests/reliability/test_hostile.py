@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import sourcetrace
-from sourcetrace.review.db import jobs
+from sourcetrace.store.workspace import jobs
 from sourcetrace.web.routes import exports
 
 SCRIPT = "<script>alert(1)</script>"

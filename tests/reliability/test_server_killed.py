@@ -23,12 +23,13 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from sourcetrace.review.accounts import add_user
-from sourcetrace.review.audit import verify_chain
-from sourcetrace.review.db import audit_log, decisions, make_engine
-from sourcetrace.review.jobs import create_job, get_job
-from sourcetrace.review.queue import review_items
 from sourcetrace.screening import screen
+from sourcetrace.store.engine import make_engine
+from sourcetrace.store.workspace import audit_log, decisions
+from sourcetrace.workspace.accounts import add_user
+from sourcetrace.workspace.audit import verify_chain
+from sourcetrace.workspace.jobs import create_job, get_job
+from sourcetrace.workspace.queue import review_items
 
 PASSWORD = "correct horse battery"
 CLIENTS = 4

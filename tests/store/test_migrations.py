@@ -7,21 +7,32 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Integer, MetaData, Table, create_engine, inspect, select, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    inspect,
+    select,
+    text,
+)
 from typer.testing import CliRunner
 
 from sourcetrace.cli import db as db_cmd
 from sourcetrace.errors import ConfigError
-from sourcetrace.review.audit import verify_chain
-from sourcetrace.review.db import jobs, make_engine
-from sourcetrace.review.decisions import latest
-from sourcetrace.review.jobs import get_job
+from sourcetrace.settings import load_settings
 from sourcetrace.store import ListStore
+from sourcetrace.store.chains import list_chains
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.migrations import (
     VERSION_TABLE,
     alembic_config,
@@ -32,6 +43,10 @@ from sourcetrace.store.migrations import (
     upgrade,
 )
 from sourcetrace.store.watch import list_portfolios
+from sourcetrace.store.workspace import jobs
+from sourcetrace.workspace.audit import verify_chain
+from sourcetrace.workspace.decisions import latest
+from sourcetrace.workspace.jobs import get_job
 
 LEGACY = Path(__file__).parent / "legacy-create_all.sql"
 HOW_TO = (
@@ -41,7 +56,7 @@ HOW_TO = (
 
 
 def _tables() -> set[str]:
-    return {name for metadata in models() for name in metadata.tables}
+    return set(models().tables)
 
 
 def _differences(url: str) -> list[object]:
@@ -75,7 +90,7 @@ def test_a_table_without_a_revision_is_found(tmp_path: Path) -> None:
     engine = create_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        found = compare_metadata(context, [*models(), extra])  # type: ignore[arg-type]
+        found = compare_metadata(context, [models(), extra])  # type: ignore[arg-type]
     engine.dispose()
     assert [d[0] for d in found] == ["add_table"] and found[0][1].name == "graph_nodes"
 
@@ -171,7 +186,7 @@ def test_a_store_from_a_newer_sourcetrace_is_refused(tmp_path: Path) -> None:
 
 OPEN = """
 import sys
-from sourcetrace.review.db import make_engine
+from sourcetrace.store.engine import make_engine
 from sourcetrace.store.db import ListStore
 url, kind = sys.argv[1], sys.argv[2]
 print("ready", flush=True)
@@ -236,3 +251,92 @@ def test_db_commands(tmp_path: Path) -> None:
     assert behind.exit_code == 1 and "(none) (head is" in behind.output
     assert runner.invoke(db_cmd.app, ["upgrade", "--db", old]).exit_code == 0
     assert runner.invoke(db_cmd.app, ["current", "--db", old]).exit_code == 0
+
+
+def _store_at(url: str, revision: str) -> None:
+    """A store as the release whose newest revision is ``revision`` makes it."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+def test_a_store_of_the_release_before_gets_one_timestamp_format(db_url: str) -> None:
+    _store_at(db_url, "0007")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # rows as 0007's code wrote them: to the second, with an offset
+        conn.execute(text(
+            "INSERT INTO list_versions (list_name, format, imported_at, source, source_hash,"
+            " content_hash, entity_count) VALUES ('us_dhs_uflpa', 'uflpa_html',"
+            " '2026-11-30T09:15:02+00:00', 'entity-list.html', 'sha256:a', 'sha256:b', 0)"
+        ))
+        conn.execute(text(
+            "INSERT INTO watch_portfolios (name, path, created_at, last_run_at)"
+            " VALUES ('brand', '/data/suppliers.csv', '2026-11-29T08:00:00+00:00', NULL)"
+        ))
+    engine.dispose()
+    with ListStore(db_url) as store:
+        assert current(store.engine) == head()
+        [version] = store.versions()
+        assert version.imported_at == "2026-11-30T09:15:02.000000Z"
+        [portfolio] = list_portfolios(store)
+        assert portfolio.last_run_at is None
+        store.add_version(list_name="us_dhs_uflpa", fmt="uflpa_html", source="new.html",
+                          source_hash="sha256:c", content_hash="sha256:d", entities=[])  # fmt: skip
+        old, new = store.versions()
+        assert old.imported_at < new.imported_at and new.imported_at.endswith("Z")
+    assert _differences(db_url) == []
+
+
+def test_chains_of_the_release_before_become_saved_graphs(db_url: str, tmp_path: Path) -> None:
+    """A chain uploaded in the workspace of the release before (schema 0007) is traced by
+    ``sourcetrace trace --graph NAME`` after the upgrade, with the findings of its files."""
+    from sourcetrace.tracing import ChainFiles, TraceOptions, trace_chain, trace_lists
+    from sourcetrace.web.chain import Upload, trace_files
+    from tests.web.test_chains import COTTON, GINNER
+
+    links = tmp_path / "links.csv"
+    links.write_text(COTTON, encoding="utf-8")
+    lists = trace_lists(None, load_settings(), use_store=False)
+    upload = Upload("links", links, "cotton.csv", "sha256:0")
+    drawn = trace_files({"links": upload}, lists)
+    _store_at(db_url, "0007")
+    old_chains = Table(  # the chains table as revision 0007 made it
+        "chains", MetaData(), Column("id", Integer, primary_key=True),
+        *(Column(c, JSON) for c in ("files", "settings", "lists", "counts", "map")),
+        *(Column(c, String) for c in ("name", "created_at", "created_by", "cytoscape", "graphml",
+                                      "findings_csv")),
+    )  # fmt: skip
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        for _ in range(2):  # the same file uploaded twice: two graphs, the second "(2)"
+            conn.execute(old_chains.insert().values(
+                name="cotton.csv", created_at="2026-12-01T10:00:00.000000Z", created_by="ana",
+                files=[{"role": "links", "filename": "cotton.csv", "file_hash": "sha256:0"}],
+                settings={}, lists=[{"name": "us_dhs_uflpa", "version": "2026-11"}],
+                counts={}, map=drawn.map, cytoscape=drawn.cytoscape, graphml="",
+                findings_csv="",
+            ))  # fmt: skip
+    engine.dispose()
+
+    engine = make_engine(db_url)
+    try:
+        chains = list_chains(engine)
+        assert sorted(c.graph or "" for c in chains) == ["cotton.csv", "cotton.csv (2)"]
+    finally:
+        engine.dispose()
+    out = tmp_path / "findings.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "trace", "--graph", "cotton.csv", "-o", str(out),
+         "--db", db_url, "--no-store-lists", "-q"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    files = ChainFiles(links, names={"links": "cotton.csv"})
+    expected = trace_chain(files, TraceOptions(workers=1, store_lists=False)).table
+    found = pl.read_csv(out, infer_schema_length=0).fill_null("")
+    assert found.rows() == expected.select(pl.all().cast(pl.String)).fill_null("").rows()
+    assert GINNER in found.get_column("path").str.split(" > ").list.first().to_list()
+    assert _differences(db_url) == []

@@ -20,10 +20,10 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sourcetrace.review.accounts import add_user
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import AppState
+from sourcetrace.workspace.accounts import add_user
 
 PASSWORD = "correct horse battery"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -188,7 +188,7 @@ SUPPLIERS = (
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters for tests; the real ones cost about a second per login here."""
-    from sourcetrace.review import accounts
+    from sourcetrace.workspace import accounts
 
     monkeypatch.setattr(
         accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

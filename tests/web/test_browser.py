@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sourcetrace.review.accounts import add_user
-from sourcetrace.review.db import make_engine
+from sourcetrace.store.engine import make_engine
+from sourcetrace.workspace.accounts import add_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "browser-pass-1"

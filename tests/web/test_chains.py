@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -17,12 +19,12 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli import app as cli
 from sourcetrace.graph.findings import FINDING_COLUMNS
-from sourcetrace.review.accounts import add_user, create_api_key
-from sourcetrace.review.audit import entries, verify_chain
 from sourcetrace.store.chains import list_chains
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import HERE, AppState
+from sourcetrace.workspace.accounts import add_user, create_api_key
+from sourcetrace.workspace.audit import entries, verify_chain
 from tests.web.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -381,3 +383,71 @@ def test_a_links_date_file_row_and_other_columns_reach_the_map(
         ("2026-01-05", "cotton.csv row 3"),
     ]  # fmt: skip
     assert [d["extra"] for d in links] == [{"PO Number": "NB-1001"}, {}, {}]
+
+
+def _sourcetrace(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sourcetrace", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_a_chain_uploaded_on_the_web_is_traced_by_the_command_and_deleted_whole(
+    client: TestClient, as_user: Callable[[str], str], st: AppState, tmp_path: Path
+) -> None:
+    token = as_user("analyst")
+    first = _traced(client, token, links=("cotton.csv", COTTON.encode()))
+    second = _traced(client, token, links=("cotton.csv", COTTON.encode()))
+    assert "sourcetrace trace --graph" in client.get(f"/chains/{first}").text
+    db = st.engine.url.render_as_string(hide_password=False)
+    listed = _sourcetrace("graph", "list", "--db", db)
+    assert listed.returncode == 0 and "cotton.csv (2)" in listed.stdout, listed.stderr
+    out = tmp_path / "findings.csv"
+    done = _sourcetrace("trace", "--graph", "cotton.csv", "-o", str(out), "--db", db, "-q")
+    assert done.returncode == 0, done.stderr
+    from_cli = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    from_web = list(csv.DictReader(io.StringIO(
+        client.get(f"/chains/{first}/findings.csv").text.lstrip("\ufeff")
+    )))  # fmt: skip
+    assert [r["path"] for r in from_cli] == [r["path"] for r in from_web]
+    assert any(r["path"].startswith(GINNER) and r["node"] == "Northbridge Apparel Ltd"
+               for r in from_cli)  # fmt: skip
+    # Deleting the chain in the workspace removes its saved graph too; the other stays.
+    assert client.post(f"/chains/{first}/delete", data={"csrf_token": token}).status_code == 303
+    gone = _sourcetrace("trace", "--graph", "cotton.csv", "-o", str(out), "--db", db, "-q")
+    assert gone.returncode == 2 and "no graph named 'cotton.csv'" in gone.stderr
+    assert "cotton.csv (2)" in gone.stderr and [c.id for c in list_chains(st.engine)] == [second]
+
+
+def test_a_graph_saved_by_the_command_is_mapped_on_the_web(
+    client: TestClient, as_user: Callable[[str], str], st: AppState, tmp_path: Path
+) -> None:
+    links = tmp_path / "cotton.csv"
+    links.write_text(COTTON, encoding="utf-8")
+    db = st.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "findings.csv"
+    saved = _sourcetrace("trace", str(links), "-o", str(out), "--save", "q1 cotton", "--db", db,
+                         "-q")  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    token = as_user("viewer")
+    page = client.get("/chains").text
+    assert "q1 cotton" in page and 'action="/chains/graph"' not in page  # a viewer cannot map
+    token = as_user("analyst")
+    assert 'action="/chains/graph"' in client.get("/chains").text
+    refused = client.post("/chains/graph", data={"csrf_token": token, "name": "no such"})
+    assert refused.status_code == 400 and "no graph named" in refused.text
+    response = client.post("/chains/graph", data={"csrf_token": token, "name": "q1 cotton"})
+    assert response.status_code == 303, response.text
+    chain_id = int(str(response.headers["location"]).rsplit("/", 1)[1])
+    graph = client.get(f"/api/chains/{chain_id}/graph").json()
+    assert graph["name"] == "q1 cotton"
+    assert _node(graph, GINNER)["data"]["risk"] == "xinjiang_location"
+    assert _node(graph, "Northbridge Apparel Ltd")["data"]["exposure"] == "high"
+    # The map's findings are the command's.
+    from_cli = [r["path"] for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))]
+    from_web = client.get(f"/chains/{chain_id}/findings.csv").text.lstrip("\ufeff")
+    assert [r["path"] for r in csv.DictReader(io.StringIO(from_web))] == from_cli
+    # Mapped now: no longer offered, and the audit log says who traced it.
+    assert 'name="name" value="q1 cotton"' not in client.get("/chains").text
+    created = [e for e in entries(st.engine) if e.action == "chain.create"]
+    assert created[-1].details["graph"] == "q1 cotton" and created[-1].actor == "analyst"
+    assert verify_chain(st.engine) is None

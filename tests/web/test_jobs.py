@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sourcetrace.review import audit
-from sourcetrace.review.db import jobs
+from sourcetrace.store.workspace import jobs
 from sourcetrace.web.state import AppState
+from sourcetrace.workspace import audit
 
 
 def _upload(client: TestClient, token: str, name: str, content: bytes) -> Any:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from sourcetrace.review.accounts import create_api_key, list_api_keys, revoke_api_key
 from sourcetrace.web.state import AppState
+from sourcetrace.workspace.accounts import create_api_key, list_api_keys, revoke_api_key
 
 QUERY = {
     "queries": {

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from sourcetrace.review import audit
-from sourcetrace.review.accounts import add_user
 from sourcetrace.web.app import create_app
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.accounts import add_user
 
 SERVER = os.environ.get("SOURCETRACE_TEST_PG_URL")
 pytestmark = pytest.mark.skipif(

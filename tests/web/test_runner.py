@@ -23,14 +23,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from sourcetrace.review import audit
-from sourcetrace.review.accounts import add_user, create_api_key
-from sourcetrace.review.db import jobs, make_engine
-from sourcetrace.review.jobs import get_job, queue_job
+from sourcetrace.store.engine import make_engine
+from sourcetrace.store.workspace import jobs
 from sourcetrace.web import runner as runner_module
 from sourcetrace.web.app import create_app
 from sourcetrace.web.runner import INTERRUPTED, remove_orphaned_uploads, upload_folder
 from sourcetrace.web.state import AppState
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.accounts import add_user, create_api_key
+from sourcetrace.workspace.jobs import get_job, queue_job
 
 
 @pytest.fixture()
@@ -126,7 +127,7 @@ def test_a_failure_while_storing_the_results_stores_nothing(
     monkeypatch: pytest.MonkeyPatch,
     tools: Any,
 ) -> None:
-    from sourcetrace.review import jobs as review_jobs
+    from sourcetrace.workspace import jobs as review_jobs
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk full")

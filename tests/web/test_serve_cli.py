@@ -9,8 +9,9 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from sourcetrace.cli import serve as serve_cmd
-from sourcetrace.review import accounts
-from sourcetrace.review.db import audit_log, make_engine
+from sourcetrace.store.engine import make_engine
+from sourcetrace.store.workspace import audit_log
+from sourcetrace.workspace import accounts
 
 
 def _app() -> typer.Typer:
@@ -70,7 +71,7 @@ def test_commands_start_without_a_password_hash_and_the_app_makes_it_before_any_
     from sourcetrace.web.app import create_app
 
     code = (
-        "import sourcetrace.cli; from sourcetrace.review import accounts; "
+        "import sourcetrace.cli; from sourcetrace.workspace import accounts; "
         "print(accounts.dummy_hash.cache_info().currsize)"
     )
     started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -137,7 +137,7 @@ def update(
     db: DbOption = None,
 ) -> None:
     """Download a list from its official address and store it as a new version (explicit only)."""
-    from sourcetrace.lists.update import update_list
+    from sourcetrace.updating import update_list
 
     with ListStore.open(db) as store:
         result = update_list(store, name, url=url, fmt=format, timeout=timeout)

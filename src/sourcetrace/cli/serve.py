@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sourcetrace.errors import ConfigError
-from sourcetrace.review import accounts, audit
-from sourcetrace.review.db import ROLES, make_engine
+from sourcetrace.store import make_engine
+from sourcetrace.workspace import ROLES, accounts, audit
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -3,12 +3,11 @@ to parties and goods, keep graphs in the store."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -17,23 +16,18 @@ from rich.table import Table
 
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.errors import ConfigError
-from sourcetrace.graph.balance import check_balance
-from sourcetrace.graph.build import Built, read_built, read_yields, trace_lists
-from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
-from sourcetrace.graph.findings import findings_frame, paths_frame
-from sourcetrace.graph.model import Graph
-from sourcetrace.graph.paths import best_paths
-from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
-from sourcetrace.graph.trace import Rules
-from sourcetrace.graph.trace import trace as run_trace
-from sourcetrace.io.writers import output_format, write_table
-from sourcetrace.settings import load_settings
+from sourcetrace.io.writers import atomic_path, output_format, write_table
+from sourcetrace.tracing import (
+    SEVERITY_RANK,
+    ChainFiles,
+    TraceOptions,
+    delete_saved_graph,
+    export_chain,
+    saved_graphs,
+    trace_chain,
+)
 
-if TYPE_CHECKING:
-    from sourcetrace.store.graphs import LoadedGraph
-
-EXACT_LIMIT = 50_000
-PATH_CAP = 10_000  # exact tracing: most paths followed from one risk source
+DEFAULTS = TraceOptions()
 
 
 class Severity(str, Enum):
@@ -73,11 +67,13 @@ def trace(
         str | None, typer.Option(help="Save the graph built from the files under this name")
     ] = None,
     db: DbOption = None,
-    depth: Annotated[int, typer.Option(help="Most hops a risk travels downstream")] = 6,
+    depth: Annotated[
+        int, typer.Option(help="Most hops a risk travels downstream")
+    ] = DEFAULTS.depth,
     ownership_threshold: Annotated[
         float,
         typer.Option(help="Share (percent) at which an owner's risk reaches the owned company"),
-    ] = 50.0,
+    ] = DEFAULTS.ownership_threshold,
     max_paths: Annotated[
         int,
         typer.Option(
@@ -85,14 +81,14 @@ def trace(
             " weakest link, then fewest hops); every row counts all routes. 0: every path"
             " (graphs up to --exact-limit links only)"
         ),
-    ] = 3,
+    ] = DEFAULTS.max_paths,
     exact_limit: Annotated[
         int,
         typer.Option(
             help="Graphs up to this many links are traced path by path, per risk source; larger"
             " ones per kind of risk, the best path through each direct supplier"
         ),
-    ] = EXACT_LIMIT,
+    ] = DEFAULTS.exact_limit,
     product_rule: Annotated[
         bool,
         typer.Option(
@@ -108,7 +104,7 @@ def trace(
             help="Days an upstream link may be dated after the link it feeds; paths beyond it"
             " are dropped (undated links always fit)"
         ),
-    ] = DEFAULT_TOLERANCE_DAYS,
+    ] = DEFAULTS.date_tolerance or 0,
     ignore_dates: Annotated[
         bool, typer.Option("--ignore-dates", help="Do not check that paths run forward in time")
     ] = False,
@@ -151,69 +147,25 @@ def trace(
     if output is None:
         raise ConfigError("give --output FILE for the findings")
     output_format(output)  # an unknown suffix fails before any work
-    if depth < 1:
-        raise ConfigError(f"--depth must be at least 1, not {depth}")
-    if not 0.0 < ownership_threshold <= 100.0:
-        raise ConfigError(
-            f"--ownership-threshold must be a percentage in (0, 100], not {ownership_threshold:g}"
-        )
-    if max_paths < 0:
-        raise ConfigError(f"--max-paths must be 0 (every path) or more, not {max_paths}")
-    if date_tolerance < 0:
+    options = TraceOptions(
+        depth=depth,
+        ownership_threshold=ownership_threshold,
+        max_paths=max_paths,
+        exact_limit=exact_limit,
+        product_rule=product_rule,
+        date_tolerance=None if ignore_dates else date_tolerance,
+        yields=yields,
+        min_severity=min_severity.value,
+        store_lists=not no_store_lists,
+        rescreen=rescreen,
+        workers=workers,
+    )
+    if date_tolerance < 0:  # also with --ignore-dates: the value given is wrong
         raise ConfigError(f"--date-tolerance must be 0 days or more, not {date_tolerance}")
-    if graph_name is not None and save is not None:
-        raise ConfigError("--save applies to a graph built from files, not to --graph")
-    workers = workers or os.cpu_count() or 1
     step = Steps(None if quiet else Console(stderr=True))
-    rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
-    factors = read_yields(yields) if yields is not None else None
-    settings = load_settings()
-    screening = trace_lists(db, settings, not no_store_lists)
-    lists = [f"{u.name} {u.version}" for u in screening.used]
-
-    reused: str | None = None  # why the saved risk sources were (not) used, for the summary
-    found: list[RiskSource] | None = None
-    if graph_name is not None:
-        step(f"loading graph {graph_name!r} from the store")
-        loaded = _load(graph_name, db)
-        graph, facts = loaded.graph, None
-        if loaded.saved.screened_with == screening.screened_with and not rescreen:
-            found = loaded.risks
-            reused = "risk sources as saved with the graph (same lists and matcher)"
-        elif loaded.saved.screened_with is None and not rescreen:
-            reused = "parties screened again: the graph was saved without a record of its lists"
-        elif not rescreen:
-            reused = "parties screened again: the lists or the matcher differ from the graph's"
-    else:
-        assert links is not None
-        step(f"reading {links.name}, resolving and screening its parties ({workers} processes)")
-        built: Built = read_built(links, ownership, shipments, screening.matcher, workers)
-        graph, facts = built.graph, built.facts
-    if max_paths == 0 and graph.edges.height > exact_limit:
-        raise ConfigError(
-            f"--max-paths 0 (every path) is for graphs up to --exact-limit {exact_limit:,} links;"
-            f" this one has {graph.edges.height:,}"
-        )
-    if found is None:
-        step(f"finding the risk sources of {graph.size:,} parties")
-        found = find_risks(graph, screening.matcher, screening.merchandise, facts, workers)
-    if save is not None:
-        files = [str(p) for p in (links, ownership, shipments) if p]
-        step(f"saving the graph as {save!r}")
-        _save(save, graph, found, files, lists, screening.screened_with, db)
-    sources = [s for s in found if SEVERITY_RANK[s.severity] >= SEVERITY_RANK[min_severity.value]]
-    step("checking mass balance")
-    flags = check_balance(graph, factors)
-    exact = graph.edges.height <= exact_limit
-    step(f"tracing {len(sources):,} risk sources through {graph.edges.height:,} links")
-    truncated: list[RiskSource] = []
-    if exact:
-        result = run_trace(graph, sources, depth, ownership_threshold, PATH_CAP, rules)
-        truncated = result.truncated
-        frame = findings_frame(graph, result.findings, flags, max_paths or None)
-    else:
-        paths = best_paths(graph, sources, depth, ownership_threshold, max_paths, rules, workers)
-        frame = paths_frame(graph, paths, flags)
+    chain = _chain(links, ownership, shipments, graph_name)
+    traced = trace_chain(chain, options, db=db, save=save, progress=step)
+    graph, frame, sources = traced.graph, traced.table, traced.traced
     step(f"writing {frame.height:,} findings")
     write_table(frame, output)
     step("done")
@@ -222,31 +174,41 @@ def trace(
     console = Console()
     console.print(
         f"[bold]{graph.size:,}[/] parties, [bold]{graph.edges.height:,}[/] links, "
-        f"{len(graph.ownership):,} holdings; lists " + ", ".join(lists)
+        f"{len(graph.ownership):,} holdings; lists " + ", ".join(traced.lists.labels())
     )
     severities = frame.get_column("severity").cast(pl.String).value_counts()
     counts = Counter(dict(severities.iter_rows()))
     console.print(
         f"[bold]{frame.height:,}[/] findings: [red bold]high {counts['high']:,}[/]  "
         f"[yellow bold]medium {counts['medium']:,}[/]  low {counts['low']:,}; "
-        f"{len(sources):,} risk sources, {len(flags):,} mass-balance flags"
+        f"{len(sources):,} risk sources, {len(traced.flags):,} mass-balance flags"
     )
-    if reused is not None:
-        console.print(reused)
-    if not exact:
+    if traced.reused is not None:
+        console.print(traced.reused)
+    if not traced.exact:
         console.print(
             f"traced by kind of risk (more than {exact_limit:,} links): the best "
             f"{max_paths} path(s) per party, product and kind, one per direct supplier"
         )
     summary(frame, console)
-    for risk in truncated:
+    for risk in traced.truncated:
         console.print(
-            f"[yellow]path search stopped at {PATH_CAP:,} paths for {graph.name(risk.node)} "
-            f"({risk.kind})[/]"
+            f"[yellow]path search stopped at {options.path_cap:,} paths for "
+            f"{graph.name(risk.node)} ({risk.kind})[/]"
         )
     if save is not None:
         console.print(f"graph saved as {save!r}")
     console.print(f"findings written to {output}")
+
+
+def _chain(
+    links: Path | None, ownership: Path | None, shipments: Path | None, graph_name: str | None
+) -> ChainFiles | str:
+    """The chain the options name: a saved graph's name, or the files."""
+    if graph_name is not None:
+        return graph_name
+    assert links is not None  # the command checked that one of the two is given
+    return ChainFiles(links, ownership, shipments)
 
 
 class Steps:
@@ -305,30 +267,6 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     console.print(table)
 
 
-def _load(name: str, db: str | None) -> LoadedGraph:
-    from sourcetrace.store.db import ListStore
-    from sourcetrace.store.graphs import load_graph
-
-    with ListStore.open(db) as store:
-        return load_graph(store, name)
-
-
-def _save(
-    name: str,
-    graph: Graph,
-    risks: list[RiskSource],
-    files: list[str],
-    lists: list[str],
-    screened_with: str,
-    db: str | None,
-) -> None:
-    from sourcetrace.store.db import ListStore
-    from sourcetrace.store.graphs import save_graph
-
-    with ListStore.open(db) as store:
-        save_graph(store, name, graph, risks, files, lists, screened_with)
-
-
 class ExportFormat(str, Enum):
     graphml = "graphml"
     cytoscape = "cytoscape"
@@ -364,19 +302,11 @@ def graph_export(
     Each link and holding carries the file and row it was read from and the input files' other
     columns (GraphML attributes by header, Cytoscape ``extra``, FtM ``description``).
     """
-    from sourcetrace.graph.export import export
-    from sourcetrace.io.writers import atomic_path
-
     if (links is None) == (graph_name is None):
         raise ConfigError("give a links file or --graph NAME (one of them)")
     if output is None:
         raise ConfigError("give --output FILE")
-    if graph_name is not None:
-        graph = _load(graph_name, db).graph
-    else:
-        assert links is not None
-        graph = read_built(links, ownership, shipments).graph
-    text = export(graph, format.value)
+    graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db)
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
     Console().print(
@@ -388,11 +318,7 @@ def graph_export(
 @graph_app.command("list")
 def graph_list(db: DbOption = None) -> None:
     """The graphs saved in the store (``trace --save NAME``), with what they hold."""
-    from sourcetrace.store.db import ListStore
-    from sourcetrace.store.graphs import list_graphs
-
-    with ListStore.open(db) as store:
-        saved = list_graphs(store)
+    saved = saved_graphs(db)
     console = Console()
     if not saved:
         console.print("no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
@@ -413,10 +339,5 @@ def graph_delete(
 ) -> None:
     """Remove a graph saved with ``trace --save NAME``: its parties, links, holdings and risk
     sources, in one transaction (the lists in the store are not touched)."""
-    from sourcetrace.store.db import ListStore
-    from sourcetrace.store.graphs import delete_graph, unknown_graph
-
-    with ListStore.open(db) as store:
-        if not delete_graph(store, name):
-            raise unknown_graph(store, name)
+    delete_saved_graph(name, db)
     Console().print(f"graph {name!r} deleted")

@@ -10,11 +10,8 @@ import typer
 from rich.console import Console
 
 from sourcetrace.cli.lists_import import DbOption
-from sourcetrace.io.readers import detect_columns, read_table
 from sourcetrace.io.writers import write_table
-from sourcetrace.store.db import ListStore
-from sourcetrace.store.watch import Portfolio, add_portfolio
-from sourcetrace.watch import run_watch
+from sourcetrace.watching import run_watch, watch_file
 
 app = typer.Typer(help="Watch portfolios: re-screen them when the lists change.")
 
@@ -30,15 +27,8 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Save FILE with its column mapping as portfolio NAME (checked now, read at every run)."""
-    path = file.resolve()
-    frame = read_table(path)
-    columns = detect_columns(path, list(frame.columns), name_column, address_column, country_column, id_column)
-    with ListStore.open(db) as store:
-        add_portfolio(
-            store,
-            Portfolio(name, str(path), columns.name, columns.address, columns.country, columns.identifier),
-        )
-    Console().print(f"watching {name}: {frame.height} rows of {path} (name column {columns.name})")
+    portfolio, rows = watch_file(name, file, name_column, address_column, country_column, id_column, db)
+    Console().print(f"watching {name}: {rows} rows of {portfolio.path} (name column {portfolio.name_column})")
 
 
 @app.command("run")
@@ -48,8 +38,7 @@ def run(
     db: DbOption = None,
 ) -> None:
     """Re-screen every portfolio against the current lists; exit 3 when something is new."""
-    with ListStore.open(db) as store:
-        changes = run_watch(store, default_lists=not no_default_lists)
+    changes = run_watch(db, default_lists=not no_default_lists)
     console = Console()
     frame = pl.DataFrame(
         {

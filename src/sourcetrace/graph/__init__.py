@@ -1,14 +1,14 @@
 """The supply-chain graph: build it, find risk sources, trace them, check mass balance."""
 
 from sourcetrace.graph.balance import DEFAULT_YIELDS, BalanceFlag, check_balance
-from sourcetrace.graph.build import Built, build_graph, read_built, read_graph, read_wro_merchandise
+from sourcetrace.graph.build import Built, build
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS, date_span
 from sourcetrace.graph.findings import FINDING_COLUMNS, findings_frame, paths_frame
 from sourcetrace.graph.model import Basis, Graph, Link, Node, Ownership
 from sourcetrace.graph.paths import PathSet, best_paths
 from sourcetrace.graph.products import STAGES, Stage, feeds, stage_of
 from sourcetrace.graph.risks import HIGH_PRIORITY_SECTORS, RiskSource, find_risks, sector_of
-from sourcetrace.graph.trace import Exposure, Finding, Hop, Rules, TraceResult, exposures, trace
+from sourcetrace.graph.trace import Finding, Hop, Rules, TraceResult, trace
 
 __all__ = [
     "DEFAULT_TOLERANCE_DAYS",
@@ -19,7 +19,6 @@ __all__ = [
     "BalanceFlag",
     "Basis",
     "Built",
-    "Exposure",
     "Finding",
     "Graph",
     "Hop",
@@ -32,17 +31,13 @@ __all__ = [
     "Stage",
     "TraceResult",
     "best_paths",
-    "build_graph",
+    "build",
     "check_balance",
     "date_span",
-    "exposures",
     "feeds",
     "find_risks",
     "findings_frame",
     "paths_frame",
-    "read_built",
-    "read_graph",
-    "read_wro_merchandise",
     "sector_of",
     "stage_of",
     "trace",

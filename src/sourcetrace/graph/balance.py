@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
+from sourcetrace.errors import InputError
 from sourcetrace.graph.model import Basis, Graph, Link
+from sourcetrace.io.readers import read_table
 
 # ILLUSTRATIVE ASSUMPTIONS, not measured yields: order-of-magnitude factors (kg of output per kg of
 # input) so the check runs out of the box. Give your own factors for real work.
@@ -130,3 +133,32 @@ def _links(graph: Graph, rows: list[int]) -> list[Link]:
     """Some links as objects, without building all of them."""
     part = Graph(graph.parties, graph.edges[rows])
     return part.links
+
+
+YIELD_COLUMNS = ("input", "output", "factor")
+
+
+def read_yields(path: Path) -> dict[tuple[str, str], float]:
+    """Yield factors from a table with columns input, output, factor (output per unit of input)."""
+    frame = read_table(path)
+    columns = {c.strip().lower(): c for c in frame.columns}
+    for col in YIELD_COLUMNS:
+        if col not in columns:
+            raise InputError(
+                f"required column missing; the file has: {', '.join(frame.columns)}",
+                path=path,
+                column=col,
+            )
+    rows = frame.select(pl.col(columns[c]).cast(pl.String).fill_null("") for c in YIELD_COLUMNS)
+    out: dict[tuple[str, str], float] = {}
+    for row, (inp, outp, raw) in enumerate(rows.iter_rows(), start=1):
+        try:
+            factor = float(raw.strip())
+        except ValueError:
+            factor = -1.0
+        if not factor > 0.0:
+            raise InputError(
+                f"factor {raw!r} is not a positive number", path=path, row=row, column="factor"
+            )
+        out[(inp.strip(), outp.strip())] = factor
+    return out

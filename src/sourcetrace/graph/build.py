@@ -1,7 +1,7 @@
 """Build the supply-chain graph from supply links, ownership and shipments files.
 
-Reading is at the edge (:func:`read_graph`); :func:`build_graph` is pure over the tables, so tests
-and other engines can hand it frames directly. Every error names the file and the column or row.
+:func:`build` is the one way in: it takes files (read at the edge, :func:`read_input`) or
+tables already read, so tests and other engines can hand it frames directly. Every error names the file and the column or row.
 
 The tables are validated and turned into the edge table column-wise (polars), and each distinct
 party spelling, address and date is handled once (:mod:`sourcetrace.graph.parties`,
@@ -14,16 +14,13 @@ Only organisations and facilities become nodes (the red line): no column about a
 from __future__ import annotations
 
 import io
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-import orjson
 import polars as pl
 
-from sourcetrace import __version__
 from sourcetrace.errors import InputError
 from sourcetrace.graph.dates import date_span
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, Graph, Ownership, Source, hs_digits
@@ -36,12 +33,8 @@ from sourcetrace.graph.parties import (
 )
 from sourcetrace.graph.products import stage_of
 from sourcetrace.io.readers import read_table
-from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import ListedEntity
-from sourcetrace.screening import ListUsed, lists_fingerprint, load_lists, store_lists
-from sourcetrace.settings import Settings
+from sourcetrace.matching.score import Matcher
 
 LINK_COLUMNS = (
     "buyer",
@@ -68,29 +61,49 @@ class Built:
     facts: TextFacts
 
 
-def read_graph(links: Path, ownership: Path | None = None, shipments: Path | None = None) -> Graph:
-    """Read the files (any format :func:`read_table` reads) and build the graph."""
-    return read_built(links, ownership, shipments).graph
+Table = Path | pl.DataFrame
+"""A file to read (any format :func:`read_table` reads) or a table already read."""
 
 
-def read_built(
-    links: Path,
-    ownership: Path | None = None,
-    shipments: Path | None = None,
+def build(
+    links: Table,
+    ownership: Table | None = None,
+    shipments: Table | None = None,
+    *,
+    names: Mapping[str, str] | None = None,
     matcher: Matcher | None = None,
     workers: int = 1,
 ) -> Built:
-    """Read the files and build the graph; with a matcher, screen every spelling on the way."""
-    return build(
-        read_input(links),
-        str(links),
-        read_input(ownership) if ownership is not None else None,
-        str(ownership) if ownership is not None else "",
-        read_input(shipments) if shipments is not None else None,
-        str(shipments) if shipments is not None else "",
-        matcher=matcher,
-        workers=workers,
-    )
+    """The graph of the supply ``links`` (and ``ownership``, ``shipments``): the one way to
+    build it, from files or from tables.
+
+    ``names``: by role (``links``, ``ownership``, ``shipments``), the name errors and each
+    link's ``file`` give the table (default: a file's path, a table's role), so that an
+    uploaded copy is named as the user named it. With a ``matcher``, every spelling is screened
+    on the way (in ``workers`` processes).
+    """
+    shown = dict(names or {})
+    tables: dict[str, pl.DataFrame | None] = {}
+    for role, table in (("links", links), ("ownership", ownership), ("shipments", shipments)):
+        if isinstance(table, pl.DataFrame) or table is None:
+            shown.setdefault(role, role)
+            tables[role] = table
+            continue
+        shown.setdefault(role, str(table))
+        try:
+            tables[role] = read_input(Path(table))
+        except InputError as exc:  # name the file as the caller names it
+            if shown[role] == str(table):
+                raise
+            raise InputError(
+                exc.message, path=shown[role], row=exc.row, column=exc.column
+            ) from None
+    links_table = tables["links"]
+    assert links_table is not None
+    return _build(
+        links_table, shown["links"], tables["ownership"], shown["ownership"],
+        tables["shipments"], shown["shipments"], matcher=matcher, workers=workers,
+    )  # fmt: skip
 
 
 def read_input(path: Path) -> pl.DataFrame:
@@ -128,19 +141,7 @@ def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
     return frame if frame.height else None
 
 
-def build_graph(
-    links: pl.DataFrame,
-    links_path: str = "links",
-    ownership: pl.DataFrame | None = None,
-    ownership_path: str = "ownership",
-    shipments: pl.DataFrame | None = None,
-    shipments_path: str = "shipments",
-) -> Graph:
-    """Validate the tables, resolve parties to nodes and return the graph."""
-    return build(links, links_path, ownership, ownership_path, shipments, shipments_path).graph
-
-
-def build(
+def _build(
     links: pl.DataFrame,
     links_path: str = "links",
     ownership: pl.DataFrame | None = None,
@@ -150,7 +151,7 @@ def build(
     matcher: Matcher | None = None,
     workers: int = 1,
 ) -> Built:
-    """:func:`build_graph`, also returning the per-text facts (list hits with a matcher)."""
+    """Validate the tables, resolve parties to nodes: the graph and the per-text facts."""
     link = _columns(links, links_path, LINK_COLUMNS, LINK_OPTIONAL, keep_extra=True)
     _need(link, ("buyer", "supplier"), links_path)
     own = (
@@ -423,93 +424,3 @@ def _ownership(owns: pl.DataFrame, path: str, nodes: pl.Series) -> list[Ownershi
                 strict=True,
             )
         ]  # fmt: skip
-
-
-def read_wro_merchandise(*paths: Path) -> dict[str, str]:
-    """Entity id -> merchandise named by its CBP WRO/Finding ("Merchandise: All Garments").
-
-    ``paths``: FtM files (JSON lines) holding CBP's orders as Sanctions: the bundled lists, or a
-    version of CBP's list imported into the store and exported for a run (its importer writes the
-    orders in the same form, under the same entity ids as the bundled list). Later files win: a
-    caller lists the bundled file first and the stored versions after it, so that when a stored
-    version of CBP's list replaces the bundled one, an order it carries names the merchandise
-    of today's list, not the snapshot's (entities only the snapshot lists are not screened).
-    """
-    out: dict[str, str] = {}
-    for path in paths:
-        with path.open("rb") as fh:
-            for line in fh:
-                if b"Merchandise" not in line:
-                    continue
-                data = orjson.loads(line)
-                props = data.get("properties") or {}
-                if data.get("schema") != "Sanction" or not str(
-                    (props.get("program") or [""])[0]
-                ).startswith("CBP"):
-                    continue
-                for reason in props.get("reason") or []:
-                    if isinstance(reason, str) and reason.startswith("Merchandise:"):
-                        for entity in props.get("entity") or []:
-                            out[str(entity)] = reason.split(":", 1)[1].strip()
-    return out
-
-
-def read_yields(path: Path) -> dict[tuple[str, str], float]:
-    """Yield factors from a table with columns input, output, factor (output per unit of input)."""
-    rows = _columns(read_table(path), str(path), ("input", "output", "factor"), ())
-    out: dict[tuple[str, str], float] = {}
-    for inp, outp, raw, row in rows.select("input", "output", "factor", "row").iter_rows():
-        try:
-            factor = float(raw.strip())
-        except ValueError:
-            factor = -1.0
-        if not factor > 0.0:
-            raise InputError(
-                f"factor {raw!r} is not a positive number", path=path, row=row, column="factor"
-            )
-        out[(inp.strip(), outp.strip())] = factor
-    return out
-
-
-@dataclass(frozen=True)
-class TraceLists:
-    """What a trace screens parties against; the matcher is made (or read from its cache) when
-    first asked for: a saved graph whose risk sources are reused needs none."""
-
-    entities: list[ListedEntity]
-    settings: Settings
-    merchandise: dict[str, str]  # entity id -> merchandise its CBP order names
-    used: list[ListUsed]
-
-    @cached_property
-    def matcher(self) -> Matcher:
-        return Matcher.cached(self.entities, self.settings, lists_fingerprint(self.used))
-
-    @property
-    def screened_with(self) -> str:
-        """Everything the risk sources found with these lists depend on: the list versions (by
-        content), the matcher's algorithm, its thresholds and sourcetrace's version (which
-        covers the gazetteer, the postcode and USCC rules and the sector table). A graph saved
-        with the same value can reuse its risk sources instead of screening every party again."""
-        s = self.settings
-        return (
-            f"lists {lists_fingerprint(self.used)}; {ALGORITHM}; match {s.match_threshold:g}; "
-            f"review {s.review_threshold:g}; candidates {s.max_candidates}; "
-            f"sourcetrace {__version__}"
-        )
-
-
-def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> TraceLists:
-    """The lists a trace screens against, as ``sourcetrace screen`` does: the bundled lists, each
-    replaced by the version in force in the store when there is one (unless ``use_store`` is
-    false; a missing store is not created), with the merchandise their CBP orders name. The
-    matcher's index is cached per set of list versions (:meth:`Matcher.cached`)."""
-    stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
-        store_lists(db, settings) if use_store else nullcontext([])
-    )
-    with stored_lists as stored:
-        entities, used = load_lists(stored=stored)
-        # A stored version's orders come after the bundled ones, so that they win (same ids).
-        files = [default_list_path()] if any(u.path == "(bundled)" for u in used) else []
-        merchandise = read_wro_merchandise(*files, *(path for path, _ in stored))
-    return TraceLists(entities, settings, merchandise, used)

@@ -15,9 +15,23 @@ value; ...") in FtM. Empty cells are left out.
 from __future__ import annotations
 
 import json
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from sourcetrace.graph.model import Graph
+import polars as pl
+
+from sourcetrace.graph.dates import date_span
+from sourcetrace.graph.model import (
+    BASES,
+    EDGE_SCHEMA,
+    Basis,
+    Graph,
+    Node,
+    Ownership,
+    Source,
+    hs_digits,
+)
+from sourcetrace.graph.products import stage_of
 
 FORMATS = ("graphml", "cytoscape", "ftm")
 
@@ -153,3 +167,45 @@ def export(graph: Graph, fmt: str) -> str:
     if fmt == "ftm":
         return to_ftm(graph)
     raise ValueError(fmt)
+
+
+def read_cytoscape(text: str, parties: dict[str, dict[str, Any]] | None = None) -> Graph:
+    """The graph a Cytoscape export (:func:`to_cytoscape`) holds: the inverse of the export.
+
+    ``parties``: by element id, what the export leaves out of a party (``countries``,
+    ``identifiers``), as the workspace's map keeps it. Shipment origins are not exported and
+    come back empty; the other columns come back without their empty cells.
+    """
+    elements = json.loads(text)["elements"]
+    extra = parties or {}
+    index = {e["data"]["id"]: i for i, e in enumerate(elements["nodes"])}
+    nodes = [
+        Node(id=i, name=d["label"], names=tuple(d.get("names") or [d["label"]]),
+             addresses=tuple(d.get("addresses") or ()),
+             countries=tuple(extra.get(d["id"], {}).get("countries") or ()),
+             identifiers=tuple(extra.get(d["id"], {}).get("identifiers") or ()))
+        for i, d in enumerate(e["data"] for e in elements["nodes"])
+    ]  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    holdings: list[Ownership] = []
+    for d in (e["data"] for e in elements["edges"]):
+        path, _, row = str(d.get("read_from", "")).rpartition(" row ")
+        kept = json.dumps(d["extra"], ensure_ascii=False) if d.get("extra") else ""
+        basis = Basis(d["basis"])
+        if d["kind"] == "owns":
+            holdings.append(Ownership(owner=index[d["source"]], owned=index[d["target"]],
+                                      share=float(d["share"]), evidence=d.get("evidence", ""),
+                                      source=Source(path, int(row or 0)), basis=basis,
+                                      extra=kept))  # fmt: skip
+            continue
+        hs_code, product, date = d.get("hs_code") or "", d.get("product") or "", d.get("date") or ""
+        span = date_span(date)
+        rows.append({
+            "supplier": index[d["source"]], "buyer": index[d["target"]], "product": product,
+            "hs_code": hs_code, "hs": hs_digits(hs_code), "stage": stage_of(hs_code, product),
+            "quantity": d.get("quantity"), "unit": d.get("unit") or "", "date": date,
+            "date_lo": span[0] if span else None, "date_hi": span[1] if span else None,
+            "evidence": d.get("evidence") or "", "basis": BASES.index(basis), "file": path,
+            "row": int(row or 0), "extra": kept,
+        })  # fmt: skip
+    return Graph.of(nodes, pl.DataFrame(rows, schema=EDGE_SCHEMA), holdings)

@@ -35,7 +35,14 @@ import polars as pl
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.products import STAGES, feeds_matrix
 from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource
-from sourcetrace.graph.trace import DEFAULT_RULES, Rules, evidence_text
+from sourcetrace.graph.trace import (
+    DEFAULT_RULES,
+    DEPTH,
+    MAX_PATHS,
+    OWNERSHIP_THRESHOLD,
+    Rules,
+    evidence_text,
+)
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
@@ -397,9 +404,9 @@ _JOB: _Job | None = None
 def best_paths(
     graph: Graph,
     sources: list[RiskSource],
-    depth: int = 6,
-    ownership_threshold: float = 50.0,
-    max_paths: int = 3,
+    depth: int = DEPTH,
+    ownership_threshold: float = OWNERSHIP_THRESHOLD,
+    max_paths: int = MAX_PATHS,
     rules: Rules = DEFAULT_RULES,
     workers: int = 1,
 ) -> PathSet:

@@ -34,10 +34,20 @@ import polars as pl
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS, in_order
 from sourcetrace.graph.model import BASES, Basis, Graph
 from sourcetrace.graph.products import UNKNOWN, feeds
-from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource
+from sourcetrace.graph.risks import RiskSource
 
 SUPPLY = "supply"
 OWNERSHIP = "ownership"
+
+# The tracing defaults, written here only (sourcetrace.tracing.TraceOptions takes them up).
+DEPTH = 6
+"""Most hops a risk travels downstream."""
+OWNERSHIP_THRESHOLD = 50.0
+"""Share (percent) at which an owner's risk reaches the owned company."""
+PATH_CAP = 10_000
+"""Path by path: most paths followed from one risk source."""
+MAX_PATHS = 3
+"""Paths kept per party, product received and risk, the best first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,19 +123,6 @@ class TraceResult:
     truncated: list[RiskSource]
 
 
-@dataclass(frozen=True, slots=True)
-class Exposure:
-    """How one risk source reaches one node: paths, node-disjoint paths, shortest, best basis."""
-
-    node: int
-    risk: RiskSource
-    paths: int
-    independent_paths: int
-    min_hops: int
-    best_basis: Basis | None
-    products: tuple[str, ...]
-
-
 def evidence_text(texts: list[str]) -> str:
     """The evidence of parallel links: the first three, and how many more."""
     texts = list(dict.fromkeys(texts))
@@ -178,9 +175,9 @@ def _adjacency(graph: Graph, threshold: float) -> tuple[dict[int, list[Hop]], di
 def trace(
     graph: Graph,
     sources: list[RiskSource],
-    depth: int = 6,
-    ownership_threshold: float = 50.0,
-    max_paths: int = 10_000,
+    depth: int = DEPTH,
+    ownership_threshold: float = OWNERSHIP_THRESHOLD,
+    max_paths: int = PATH_CAP,
     rules: Rules = DEFAULT_RULES,
 ) -> TraceResult:
     """Every simple path (up to ``depth`` hops) from each risk source to each node it reaches."""
@@ -276,31 +273,3 @@ def independent_paths(paths: list[tuple[int, ...]]) -> int:
         used |= middle
         count += 1
     return count
-
-
-def exposures(findings: list[Finding]) -> list[Exposure]:
-    """One :class:`Exposure` per (node, risk source), worst severity first, then most paths."""
-    groups: dict[tuple[int, int], list[Finding]] = defaultdict(list)
-    order: dict[int, RiskSource] = {}
-    for f in findings:
-        groups[(f.node, id(f.risk))].append(f)
-        order[id(f.risk)] = f.risk
-    out: list[Exposure] = []
-    for (node, rid), items in groups.items():
-        bases = [f.basis for f in items if f.basis is not None]
-        paths = list(dict.fromkeys(f.nodes for f in items))
-        out.append(
-            Exposure(
-                node=node,
-                risk=order[rid],
-                paths=len(items),
-                independent_paths=independent_paths(paths),
-                min_hops=min(len(f.hops) for f in items),
-                best_basis=max(bases, key=lambda b: b.rank) if bases else None,
-                products=tuple(dict.fromkeys(f.product for f in items if f.product)),
-            )
-        )
-    out.sort(
-        key=lambda e: (-SEVERITY_RANK[e.risk.severity], -e.independent_paths, -e.paths, e.node)
-    )
-    return out

@@ -5,16 +5,14 @@ An embedded SQLite file by default (``<data_dir>/sourcetrace.db``), any SQLAlche
 tables: ``list_versions`` (one row per import that changed a list) and ``list_entities`` (the
 entities of each version, as canonical FtM JSON). The version in force for a list is its newest.
 
-Tables are declared on :data:`metadata` (here and in the other modules of this package) and made
-by the migrations of :mod:`sourcetrace.store.migrations`, which every open runs up to the newest.
+The tables are on the store's one :data:`~sourcetrace.store.database.metadata`, and the engine
+is :func:`~sourcetrace.store.database.make_engine`'s, which runs the migrations up to the newest.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -25,23 +23,20 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
-    create_engine,
-    event,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from sourcetrace.errors import ConfigError, ListError
-from sourcetrace.settings import Settings, load_settings
+from sourcetrace.errors import ListError
+from sourcetrace.settings import Settings
+from sourcetrace.store.database import metadata, now, resolve_url, store_error
 from sourcetrace.store.diff import ListDiff, diff
+from sourcetrace.store.engine import make_engine
 
-DB_FILE = "sourcetrace.db"
-
-metadata = MetaData()
+__all__ = ["ListStore", "ListVersion", "list_entities", "list_versions", "resolve_url"]
 
 list_versions = Table(
     "list_versions",
@@ -86,41 +81,12 @@ class ListVersion:
     entity_count: int
 
 
-def resolve_url(db: str | Path | None = None, settings: Settings | None = None) -> str:
-    """A SQLAlchemy URL from ``db`` (URL or file path), else ``SOURCETRACE_DB``, else a SQLite
-    file under data_dir: the same default as the web workspace, so both see one store."""
-    if db is None or str(db) == "":
-        db = os.environ.get("SOURCETRACE_DB") or None
-    if db is None:
-        data_dir = (settings or load_settings()).data_dir
-        return f"sqlite:///{Path(data_dir) / DB_FILE}"
-    text = str(db)
-    return text if "://" in text else f"sqlite:///{Path(text)}"
-
-
 class ListStore:
     """Read and write list versions; use as a context manager so connections are closed."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine: Engine = create_engine(url)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise ConfigError(f"cannot use database URL {url!r}: {exc}") from None
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_foreign_keys)
-        from sourcetrace.store.migrations import upgrade
-
-        try:
-            upgrade(self.engine)
-        except ConfigError:
-            self.engine.dispose()
-            raise
-        except SQLAlchemyError as exc:
-            self.engine.dispose()
-            raise ConfigError(f"cannot open the list store {url!r}: {exc}") from None
+        self.engine: Engine = make_engine(url)
 
     @classmethod
     def open(cls, db: str | Path | None = None, settings: Settings | None = None) -> ListStore:
@@ -211,7 +177,7 @@ class ListStore:
             }
             for e in entities
         ]
-        imported_at = datetime.now(UTC).isoformat(timespec="seconds")
+        imported_at = now()
         try:
             with self.engine.begin() as conn:
                 latest = conn.execute(
@@ -240,15 +206,5 @@ class ListStore:
                         list_entities.insert(), [{**r, "version_id": version_id} for r in rows]
                     )
         except SQLAlchemyError as exc:
-            # The database's own words ("database or disk is full"), not the statement and values.
-            reason = getattr(exc, "orig", None) or exc
-            raise ListError(
-                f"could not store the list version, nothing was stored: {reason}"
-            ) from None
+            raise store_error(exc, "store the list version", ListError) from None
         return ListVersion(id=version_id, **values), True  # type: ignore[arg-type]
-
-
-def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import islice, starmap
 from typing import TYPE_CHECKING, Any, cast
 
@@ -49,7 +48,8 @@ from sourcetrace.errors import ConfigError
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, PARTY_SCHEMA, Graph, Ownership, Source
 from sourcetrace.graph.risks import RiskSource
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.store.db import ListStore, metadata
+from sourcetrace.store.database import metadata, now, store_error
+from sourcetrace.store.db import ListStore
 
 if TYPE_CHECKING:
     import psycopg
@@ -180,42 +180,74 @@ def save_graph(
     screened_with: str | None = None,
 ) -> SavedGraph:
     """Save (or replace) the graph under ``name``, in one transaction. ``screened_with``: what
-    the risk sources were found with (:attr:`~sourcetrace.graph.build.TraceLists.screened_with`)."""
-    if not name.strip():
-        raise ConfigError("a stored graph needs a name")
-    saved = SavedGraph(
-        name=name, saved_at=datetime.now(UTC).isoformat(timespec="seconds"), files=list(files),
-        lists=list(lists), parties=graph.size, links=graph.edges.height,
-        holdings=len(graph.ownership), screened_with=screened_with,
-    )  # fmt: skip
+    the risk sources were found with (:attr:`~sourcetrace.tracing.TraceLists.screened_with`)."""
     # A failure in the driver's own calls (COPY) comes as the driver's error, not SQLAlchemy's.
     failures = (SQLAlchemyError, store.engine.dialect.loaded_dbapi.Error)
     try:
-        with store.engine.begin() as conn, gc_paused():  # millions of values, none garbage
-            conn.execute(delete(graphs).where(graphs.c.name == name))
-            key = conn.execute(
-                graphs.insert().values(
-                    name=name,
-                    saved_at=saved.saved_at,
-                    files=_json(saved.files),
-                    lists=_json(saved.lists),
-                    parties=saved.parties,
-                    links=saved.links,
-                    holdings=saved.holdings,
-                    screened_with=saved.screened_with,
-                )
-            ).inserted_primary_key
-            assert key is not None
-            graph_id = int(key[0])
-            # Child rows go by id, not by cascade: a foreign key off on SQLite leaves no orphans.
-            for table in _CHILDREN:
-                conn.execute(delete(table).where(table.c.graph_id == graph_id))
-            for table, rows in _children(graph, risks, graph_id):
-                _insert(conn, table, rows)
-            conn.execute(graph_frames.insert(), _frames(graph, graph_id))
+        with store.engine.begin() as conn:
+            _, saved = write_graph(conn, name, graph, risks, files, lists, screened_with)
     except failures as exc:
-        raise ConfigError(f"could not save graph {name!r}, nothing was saved: {exc}") from None
+        raise store_error(exc, f"save graph {name!r}") from None
     return saved
+
+
+def write_graph(
+    conn: Connection,
+    name: str,
+    graph: Graph,
+    risks: Sequence[RiskSource] = (),
+    files: Sequence[str] = (),
+    lists: Sequence[str] = (),
+    screened_with: str | None = None,
+) -> tuple[int, SavedGraph]:
+    """:func:`save_graph` in the caller's transaction (a web chain saves its graph, its trace
+    and their audit entry in one); returns the graph's id and what was saved. A graph saved
+    under ``name`` before is replaced; the traces of it in the workspace are kept, no longer
+    linked to a graph."""
+    if not name.strip():
+        raise ConfigError("a stored graph needs a name")
+    saved = SavedGraph(
+        name=name, saved_at=now(), files=list(files), lists=list(lists), parties=graph.size,
+        links=graph.edges.height, holdings=len(graph.ownership), screened_with=screened_with,
+    )  # fmt: skip
+    with gc_paused():  # millions of values, none garbage
+        remove_graph(conn, name)
+        key = conn.execute(
+            graphs.insert().values(
+                name=name,
+                saved_at=saved.saved_at,
+                files=_json(saved.files),
+                lists=_json(saved.lists),
+                parties=saved.parties,
+                links=saved.links,
+                holdings=saved.holdings,
+                screened_with=saved.screened_with,
+            )
+        ).inserted_primary_key
+        assert key is not None
+        graph_id = int(key[0])
+        # Child rows go by id, not by cascade: a foreign key off on SQLite leaves no orphans.
+        for table in _CHILDREN:
+            conn.execute(delete(table).where(table.c.graph_id == graph_id))
+        for table, rows in _children(graph, risks, graph_id):
+            _insert(conn, table, rows)
+        conn.execute(graph_frames.insert(), _frames(graph, graph_id))
+    return graph_id, saved
+
+
+def free_name(conn: Connection, name: str) -> str:
+    """``name``, or the first of "name (2)", "name (3)"... that no saved graph has."""
+    taken = set(conn.execute(select(graphs.c.name).where(graphs.c.name.like(f"{name}%"))).scalars())
+    found, n = name, 1
+    while found in taken:
+        n += 1
+        found = f"{name} ({n})"
+    return found
+
+
+def graph_id(conn: Connection, name: str) -> int | None:
+    """The id of the graph saved under ``name``; None if there is none."""
+    return conn.execute(select(graphs.c.id).where(graphs.c.name == name)).scalar()
 
 
 def load_graph(store: ListStore, name: str) -> LoadedGraph:
@@ -303,12 +335,19 @@ def list_graphs(store: ListStore) -> list[SavedGraph]:
 def delete_graph(store: ListStore, name: str) -> bool:
     """Remove a stored graph; False when there was none of that name."""
     with store.engine.begin() as conn:
-        row = conn.execute(select(graphs.c.id).where(graphs.c.name == name)).first()
-        if row is None:
-            return False
-        for table in _CHILDREN:
-            conn.execute(delete(table).where(table.c.graph_id == row.id))
-        conn.execute(delete(graphs).where(graphs.c.id == row.id))
+        return remove_graph(conn, name)
+
+
+def remove_graph(conn: Connection, name: str) -> bool:
+    """Remove the graph saved under ``name`` with its rows, in the caller's transaction; False
+    when there was none of that name."""
+    row = conn.execute(select(graphs.c.id).where(graphs.c.name == name)).first()
+    if row is None:
+        return False
+    for table in _CHILDREN:
+        conn.execute(delete(table).where(table.c.graph_id == row.id))
+    # The workspace's traces of it stay (stored whole): their foreign key unlinks them.
+    conn.execute(delete(graphs).where(graphs.c.id == row.id))
     return True
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from sourcetrace.errors import ConfigError
-from sourcetrace.store.db import ListStore, metadata
+from sourcetrace.store.database import metadata, now, store_error
+from sourcetrace.store.db import ListStore
 
 portfolios = Table(
     "watch_portfolios",
@@ -63,16 +62,12 @@ class WatchHit:
     lists: str
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def add_portfolio(store: ListStore, portfolio: Portfolio) -> None:
     """Save (or replace) a portfolio; replacing forgets its earlier hits."""
     values = {
         "name": portfolio.name, "path": portfolio.path, "name_column": portfolio.name_column,
         "address_column": portfolio.address_column, "country_column": portfolio.country_column,
-        "id_column": portfolio.id_column, "created_at": _now(), "last_run_at": None,
+        "id_column": portfolio.id_column, "created_at": now(), "last_run_at": None,
     }
     try:
         with store.engine.begin() as conn:
@@ -80,7 +75,7 @@ def add_portfolio(store: ListStore, portfolio: Portfolio) -> None:
             conn.execute(delete(portfolios).where(portfolios.c.name == portfolio.name))
             conn.execute(portfolios.insert().values(**values))
     except SQLAlchemyError as exc:
-        raise ConfigError(f"could not save portfolio {portfolio.name!r}: {exc}") from None
+        raise store_error(exc, f"save portfolio {portfolio.name!r}") from None
 
 
 def list_portfolios(store: ListStore) -> list[Portfolio]:
@@ -120,5 +115,5 @@ def record_run(store: ListStore, portfolio: str, hits: list[WatchHit]) -> None:
                 ],
             )
         conn.execute(
-            portfolios.update().where(portfolios.c.name == portfolio).values(last_run_at=_now())
+            portfolios.update().where(portfolios.c.name == portfolio).values(last_run_at=now())
         )

@@ -25,10 +25,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from sourcetrace.matching.score import Matcher
-from sourcetrace.review import accounts
-from sourcetrace.review.db import default_url, make_engine, meta
 from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
+from sourcetrace.store import make_engine
+from sourcetrace.store.workspace import meta
 from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
@@ -42,6 +42,7 @@ from sourcetrace.web.security import (
     VerifiedKeys,
 )
 from sourcetrace.web.state import HERE, AppState
+from sourcetrace.workspace import accounts
 
 API_PREFIXES = ("/match", "/api/")
 PUBLIC_PATHS = ("/login", "/static", "/openapi.json")
@@ -57,7 +58,7 @@ def create_app(
     """The workspace app on the store at ``db_url`` (default: SQLite in the data directory)."""
     settings = settings or load_settings()
     config = config or load_web_config()
-    engine = make_engine(db_url or default_url(settings))
+    engine = make_engine(db_url, settings)
     matcher, used = bundled_matcher(settings)
     accounts.dummy_hash()  # before the first login: an unknown user's must take a known one's time
     st = AppState(

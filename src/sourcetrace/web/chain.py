@@ -1,7 +1,7 @@
-"""A supply chain traced in the workspace: ``sourcetrace trace``'s steps, kept for the map.
+"""A supply chain traced in the workspace: ``sourcetrace trace``'s use case, kept for the map.
 
-:func:`trace_files` runs on uploaded files what the command runs (build the graph, find the risk
-sources, trace them, check the mass balance, tabulate the findings); :func:`map_data` keeps what
+:func:`trace_files` runs :func:`~sourcetrace.tracing.trace_chain` on uploaded files, as the
+command does on its files; :func:`map_data` keeps what
 the map shows about each party and finding; :func:`save_chain` stores it all with an audit
 entry; :func:`map_view` turns a stored chain into Cytoscape elements and findings, optionally
 for one product. Element ids are those of the Cytoscape export, so the map, its data and the
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,9 @@ import polars as pl
 from sqlalchemy import Connection, Engine
 
 from sourcetrace.errors import InputError
-from sourcetrace.graph.balance import BalanceFlag, check_balance
-from sourcetrace.graph.build import build, read_input
+from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.export import export
-from sourcetrace.graph.findings import (
-    MASS_BALANCE,
-    balance_row,
-    best_findings,
-    finding_row,
-    findings_frame,
-)
+from sourcetrace.graph.findings import MASS_BALANCE, balance_row, best_findings, finding_row
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.risks import (
     CBP_WRO,
@@ -39,35 +33,22 @@ from sourcetrace.graph.risks import (
     USCC_XINJIANG,
     XINJIANG,
     RiskSource,
-    find_risks,
 )
-from sourcetrace.graph.trace import OWNERSHIP, Finding, trace
+from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
-from sourcetrace.matching.score import Matcher
-from sourcetrace.review import audit
-from sourcetrace.review.db import now
-from sourcetrace.screening import ListUsed
+from sourcetrace.store import now
 from sourcetrace.store.chains import Chain, delete_chain, insert_chain
+from sourcetrace.store.graphs import free_name, graph_id, write_graph
+from sourcetrace.tracing import ChainFiles, ChainTrace, TraceLists, TraceOptions, trace_chain
+from sourcetrace.workspace import audit
 
 ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""
 
 
-@dataclass(frozen=True, slots=True)
-class TraceSettings:
-    """How a chain is traced: ``sourcetrace trace``'s defaults."""
-
-    depth: int = 6
-    """Most hops a risk travels downstream."""
-    ownership_threshold: float = 50.0
-    """Share (percent) at which an owner's risk reaches the owned company."""
-    max_paths: int = 3
-    """Paths kept per party, product received and risk, the best first."""
-    path_cap: int = 10_000
-    """Most paths followed from one risk source."""
-
-
-SETTINGS = TraceSettings()
+OPTIONS = TraceOptions(workers=1)
+"""How the workspace traces a chain: ``sourcetrace trace``'s defaults, in the request's process
+(path by path: the map takes chains small enough for that)."""
 
 MAX_PARTIES = 5_000
 MAX_LINKS = 20_000
@@ -97,66 +78,65 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class TracedChain:
-    """The graph, its Cytoscape export, the map's data and the findings table (the trace output
-    contract)."""
+    """The traced chain (:class:`~sourcetrace.tracing.ChainTrace`: graph, risk sources, findings
+    table), its Cytoscape export and the map's data."""
 
-    graph: Graph
+    traced: ChainTrace
     cytoscape: str
     map: dict[str, Any]
-    findings: pl.DataFrame
+
+    @property
+    def graph(self) -> Graph:
+        return self.traced.graph
+
+    @property
+    def findings(self) -> pl.DataFrame:
+        """The findings table (the trace output contract)."""
+        return self.traced.table
 
 
-def trace_files(
-    uploads: dict[str, Upload], matcher: Matcher, merchandise: dict[str, str]
-) -> TracedChain:
+def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
     """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
-    defaults (path by path: the map takes chains small enough for that), screening parties with
-    ``matcher`` and the CBP orders' ``merchandise`` (:func:`~sourcetrace.graph.build.trace_lists`).
+    defaults (:func:`~sourcetrace.tracing.trace_chain`), screening parties against ``lists``.
 
     Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
     """
-    tables = {role: _read(upload) for role, upload in uploads.items()}
-    names = {role: upload.filename for role, upload in uploads.items()}
-    built = build(
-        tables["links"],
-        names["links"],
-        tables.get("ownership"),
-        names.get("ownership", "ownership"),
-        tables.get("shipments"),
-        names.get("shipments", "shipments"),
-        matcher=matcher,
+    files = ChainFiles(
+        uploads["links"].path,
+        uploads["ownership"].path if "ownership" in uploads else None,
+        uploads["shipments"].path if "shipments" in uploads else None,
+        names={role: upload.filename for role, upload in uploads.items()},
     )
-    graph = built.graph
-    if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
-        raise InputError(
-            f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at most "
-            f"{MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this large with "
-            "`sourcetrace trace`",
-            path=names["links"],
-        )
-    sources = find_risks(graph, matcher, merchandise, built.facts)
-    result = trace(
-        graph,
-        sources,
-        depth=SETTINGS.depth,
-        ownership_threshold=SETTINGS.ownership_threshold,
-        max_paths=SETTINGS.path_cap,
-    )
-    flags = check_balance(graph)
-    frame = findings_frame(graph, result.findings, flags, SETTINGS.max_paths)
-    kept = best_findings(result.findings, SETTINGS.max_paths)
-    cytoscape = export(graph, "cytoscape")
+    check = _drawable(uploads["links"].filename)
+    return _drawn(trace_chain(files, OPTIONS, lists=lists, check=check))
+
+
+def trace_graph(name: str, lists: TraceLists, db: str) -> TracedChain:
+    """Trace the graph saved in the store ``db`` under ``name`` (``sourcetrace trace --save``)
+    as an upload is traced, for the map."""
+    return _drawn(trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name)))
+
+
+def _drawable(shown: str) -> Callable[[Graph], None]:
+    def check(graph: Graph) -> None:
+        if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
+            raise InputError(
+                f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at "
+                f"most {MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this "
+                "large with `sourcetrace trace`",
+                path=shown,
+            )
+
+    return check
+
+
+def _drawn(traced: ChainTrace) -> TracedChain:
+    assert traced.findings is not None  # within MAX_LINKS, traced path by path
+    kept = best_findings(traced.findings, OPTIONS.max_paths)
+    cytoscape = export(traced.graph, "cytoscape")
     elements = json.loads(cytoscape)["elements"]
-    return TracedChain(graph, cytoscape, map_data(graph, elements, sources, kept, flags), frame)
-
-
-def _read(upload: Upload) -> pl.DataFrame:
-    try:
-        return read_input(upload.path)
-    except InputError as exc:  # it names the server's copy: name the user's file instead
-        raise InputError(
-            exc.message, path=upload.filename, row=exc.row, column=exc.column
-        ) from None
+    drawn = map_data(traced.graph, elements, traced.sources, kept, traced.flags)
+    return TracedChain(traced, cytoscape, drawn)
 
 
 def map_data(
@@ -278,20 +258,45 @@ def save_chain(
     engine: Engine,
     traced: TracedChain,
     uploads: dict[str, Upload],
-    lists: list[ListUsed],
     actor: str,
 ) -> int:
-    """Store a traced chain and its audit entry in one transaction; returns the chain's id."""
+    """Store an uploaded chain: its graph (saved under the links file's name, or "name (2)"...
+    when taken, for ``sourcetrace trace --graph``), its trace and its audit entry, in one
+    transaction; returns the chain's id."""
     files = [
         {"role": u.role, "filename": u.filename, "file_hash": u.file_hash} for u in uploads.values()
     ]
+    return _store(engine, traced, uploads["links"].filename, files, None, actor)
+
+
+def save_graph_chain(engine: Engine, traced: TracedChain, name: str, actor: str) -> int:
+    """Store the trace of the graph saved under ``name`` and its audit entry in one
+    transaction; returns the chain's id."""
+    files = [{"role": "saved graph", "filename": f, "file_hash": ""} for f in traced.traced.files]
+    return _store(engine, traced, name, files, name, actor)
+
+
+def _store(
+    engine: Engine,
+    traced: TracedChain,
+    name: str,
+    files: list[dict[str, str]],
+    graph: str | None,
+    actor: str,
+) -> int:
+    lists = traced.traced.lists
     values = {
-        "name": uploads["links"].filename,
+        "name": name,
         "created_at": now(),
         "created_by": actor,
         "files": files,
-        "settings": asdict(SETTINGS),
-        "lists": [{"name": x.name, "version": x.version} for x in lists],
+        "settings": {
+            "depth": OPTIONS.depth,
+            "ownership_threshold": OPTIONS.ownership_threshold,
+            "max_paths": OPTIONS.max_paths,
+            "path_cap": OPTIONS.path_cap,
+        },
+        "lists": [{"name": x.name, "version": x.version} for x in lists.used],
         "counts": counts(traced),
         "map": traced.map,
         "cytoscape": traced.cytoscape,
@@ -300,8 +305,18 @@ def save_chain(
     }
 
     def work(conn: Connection) -> int:
-        chain_id = insert_chain(conn, values)
-        details = {"files": files, "counts": values["counts"], "lists": values["lists"]}
+        if graph is None:  # an upload: its graph is saved with it, under a name of its own
+            saved_as = free_name(conn, name)
+            gid, _ = write_graph(conn, saved_as, traced.graph, traced.traced.sources,
+                                 [f["filename"] for f in files], lists.labels(),
+                                 lists.screened_with)  # fmt: skip
+        else:
+            saved_as, gid = graph, graph_id(conn, graph)
+            if gid is None:  # deleted from the command line while it was traced
+                raise InputError("no such saved graph (deleted meanwhile)", path=graph)
+        chain_id = insert_chain(conn, {**values, "graph_id": gid})
+        details = {"files": files, "graph": saved_as, "counts": values["counts"],
+                   "lists": values["lists"]}  # fmt: skip
         audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
         return chain_id
 
@@ -316,8 +331,9 @@ def remove_chain(engine: Engine, chain_id: int, actor: str) -> Chain | None:
     def work(conn: Connection) -> Chain | None:
         chain = delete_chain(conn, chain_id)
         if chain is not None:
-            details = {"name": chain.name, "files": chain.files, "created_at": chain.created_at,
-                       "created_by": chain.created_by, "counts": chain.counts}  # fmt: skip
+            details = {"name": chain.name, "files": chain.files, "graph": chain.graph,
+                       "created_at": chain.created_at, "created_by": chain.created_by,
+                       "counts": chain.counts}  # fmt: skip
             audit.append(engine, actor, "chain.delete", f"chain:{chain_id}", details, conn=conn)
         return chain
 

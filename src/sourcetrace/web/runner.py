@@ -40,7 +40,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.review.jobs import (
+from sourcetrace.screening import ScreeningRun, ScreenOptions, screen
+from sourcetrace.settings import Settings
+from sourcetrace.workspace.jobs import (
     fail_job,
     finish_job,
     keep_alive,
@@ -49,8 +51,6 @@ from sourcetrace.review.jobs import (
     start_job,
     unfinished_jobs,
 )
-from sourcetrace.screening import ScreeningRun, ScreenOptions, screen
-from sourcetrace.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sourcetrace.review.accounts import User, get_user, user_for_key
 from sourcetrace.web.state import AppState, StateDep, app_state
+from sourcetrace.workspace.accounts import User, get_user, user_for_key
 
 CSRF_FIELD = "csrf_token"
 API_KEY_HEADER = APIKeyHeader(

@@ -1,7 +1,7 @@
 """The store's schema under Alembic: the list store's tables and the workspace's, versioned.
 
-Every way of opening the store (:class:`sourcetrace.store.db.ListStore`,
-:func:`sourcetrace.review.db.make_engine`, hence ``sourcetrace serve`` and every command) calls
+Every way of opening the store (:func:`sourcetrace.store.engine.make_engine`, which
+:class:`sourcetrace.store.db.ListStore`, ``sourcetrace serve`` and every command use) calls
 :func:`upgrade`, which brings the database to the newest revision. Several processes may open
 a store at once (the server's workers): the one that migrates holds an exclusive lock (SQLite:
 ``BEGIN EXCLUSIVE``; PostgreSQL: a transaction-level advisory lock), runs every revision in that
@@ -14,10 +14,9 @@ Alembic is configured here, in code: no ``alembic.ini`` is shipped or looked for
 
 Adding a table or a column
 --------------------------
-1. Declare it in the models: on ``sourcetrace.store.db.metadata`` in a module of
+1. Declare it in the models: on ``sourcetrace.store.database.metadata`` in a module of
    ``sourcetrace.store`` (every module there is imported when the schema is compared, so a new
-   ``store/graphs.py`` needs no registration), or on ``sourcetrace.review.db.metadata`` for
-   the workspace.
+   ``store/graphs.py`` needs no registration).
 2. Generate the revision, then read it::
 
        .venv/bin/python -m sourcetrace.store.migrations revision "graph tables"
@@ -73,20 +72,19 @@ def head() -> str:
     return revisions()[-1]
 
 
-def models() -> list[MetaData]:
-    """The models the revisions must agree with: the list store's tables and the workspace's.
+def models() -> MetaData:
+    """The models the revisions must agree with: the store's one MetaData, every table on it.
 
     Imports every module of :mod:`sourcetrace.store`, so that tables a module declares on the
     store's metadata are there without being registered anywhere else.
     """
-    import sourcetrace.store as store_package
-    from sourcetrace.review import db as review_db
-    from sourcetrace.store import db as store_db
+    from sourcetrace.store.database import metadata
 
-    for module in pkgutil.iter_modules(store_package.__path__):
+    # By name, from the folder: the table modules import the engine, which imports this package.
+    for module in pkgutil.iter_modules([str(HERE.parent)]):
         if module.name != "migrations":
             importlib.import_module(f"sourcetrace.store.{module.name}")
-    return [store_db.metadata, review_db.metadata]
+    return metadata
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from sourcetrace.review.jobs import Job, get_job
 from sourcetrace.web.security import ApiViewer
 from sourcetrace.web.state import StateDep
+from sourcetrace.workspace.jobs import Job, get_job
 
 router = APIRouter(tags=["Jobs"])
 

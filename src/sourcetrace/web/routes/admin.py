@@ -6,14 +6,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sourcetrace.errors import ConfigError
-from sourcetrace.review import accounts, audit
-from sourcetrace.review.db import ROLES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.security import (
     Admin,
     CheckedForm,
 )
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace import ROLES, accounts, audit
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

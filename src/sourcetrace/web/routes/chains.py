@@ -23,16 +23,23 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.graph.build import trace_lists
-from sourcetrace.review.accounts import User
-from sourcetrace.store.chains import Chain, chain_export, get_chain, list_chains
+from sourcetrace.store.chains import (
+    Chain,
+    chain_export,
+    get_chain,
+    list_chains,
+    unmapped_graphs,
+)
+from sourcetrace.tracing import trace_lists
 from sourcetrace.web.chain import (
     ROLES,
     Upload,
     map_view,
     remove_chain,
     save_chain,
+    save_graph_chain,
     trace_files,
+    trace_graph,
 )
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
@@ -40,6 +47,7 @@ from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace.accounts import User
 
 router = APIRouter(tags=["Supply chains"])
 Severity = Literal["low", "medium", "high"]
@@ -201,6 +209,7 @@ def _chains_page(
         "chains.html",
         status_code=status_code,
         chains=list_chains(st.engine),
+        graphs=unmapped_graphs(st.engine),
         error=error,
         suffixes=", ".join(UPLOAD_SUFFIXES),
         max_mb=round(st.config.max_upload_bytes / 1024 / 1024, 1),
@@ -229,12 +238,8 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         url = st.engine.url.render_as_string(hide_password=False)
         lists = await run_in_threadpool(trace_lists, url, st.settings)
         # The matcher is made on first use (``lists.matcher``): in the thread, not the loop.
-        traced = await run_in_threadpool(
-            lambda: trace_files(uploads, lists.matcher, lists.merchandise)
-        )
-        chain_id = await run_in_threadpool(
-            save_chain, st.engine, traced, uploads, lists.used, user.username
-        )
+        traced = await run_in_threadpool(trace_files, uploads, lists)
+        chain_id = await run_in_threadpool(save_chain, st.engine, traced, uploads, user.username)
     except UploadRefused as exc:
         return _chains_page(request, st, user, str(exc), status_code=400)
     except SourcetraceError as exc:
@@ -243,6 +248,25 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     finally:
         await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+    return redirect(f"/chains/{chain_id}")
+
+
+@router.post("/chains/graph", response_class=HTMLResponse, include_in_schema=False)
+async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
+    """Trace a graph saved by the command (``sourcetrace trace --save NAME``) for the map."""
+    form = await checked_form(request)
+    name = str(form.get("name") or "")
+    await form.close()
+    url = st.engine.url.render_as_string(hide_password=False)
+    try:
+        lists = await run_in_threadpool(trace_lists, url, st.settings)
+        traced = await run_in_threadpool(trace_graph, name, lists, url)
+        chain_id = await run_in_threadpool(
+            save_graph_chain, st.engine, traced, name, user.username
+        )
+    except SourcetraceError as exc:
+        message = f"{exc.line()}. Nothing was stored."
+        return _chains_page(request, st, user, message, status_code=400)
     return redirect(f"/chains/{chain_id}")
 
 

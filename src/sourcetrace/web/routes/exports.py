@@ -9,13 +9,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from sourcetrace.errors import OutputError
-from sourcetrace.review.evidence import evidence_pack, results_csv
-from sourcetrace.review.queue import review_items
 from sourcetrace.web.pdf import find_browser, html_to_pdf
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
 from sourcetrace.web.state import HERE, AppState, StateDep
+from sourcetrace.workspace.evidence import evidence_pack, results_csv
+from sourcetrace.workspace.queue import review_items
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)

@@ -16,9 +16,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from sourcetrace.review.accounts import User
-from sourcetrace.review.jobs import Job, get_job, list_jobs
-from sourcetrace.review.queue import review_items
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.runner import upload_folder
@@ -28,6 +25,9 @@ from sourcetrace.web.security import (
     checked_form,
 )
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace.accounts import User
+from sourcetrace.workspace.jobs import Job, get_job, list_jobs
+from sourcetrace.workspace.queue import review_items
 
 router = APIRouter(include_in_schema=False)
 CHUNK = 1024 * 1024

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sourcetrace.review.accounts import authenticate
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.security import (
     CheckedForm,
@@ -15,6 +14,7 @@ from sourcetrace.web.security import (
     session_user,
 )
 from sourcetrace.web.state import StateDep
+from sourcetrace.workspace.accounts import authenticate
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,14 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from sourcetrace.review import audit
-from sourcetrace.review.db import now
-from sourcetrace.review.jobs import Job
-from sourcetrace.review.queue import ReviewItem, review_items
+from sourcetrace.store import now
 from sourcetrace.web.pages import render
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.security import Viewer
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.jobs import Job
+from sourcetrace.workspace.queue import ReviewItem, review_items
 
 router = APIRouter(include_in_schema=False)
 

@@ -7,10 +7,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from sourcetrace.review.db import REVIEW_DECISIONS
-from sourcetrace.review.decisions import Decided, record_many
-from sourcetrace.review.jobs import Job
-from sourcetrace.review.queue import ReviewItem, review_items
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.security import (
@@ -19,6 +15,10 @@ from sourcetrace.web.security import (
     Viewer,
 )
 from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.workspace import REVIEW_DECISIONS
+from sourcetrace.workspace.decisions import Decided, record_many
+from sourcetrace.workspace.jobs import Job
+from sourcetrace.workspace.queue import ReviewItem, review_items
 
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 4000

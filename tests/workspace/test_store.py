@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from sourcetrace.errors import ConfigError
 from sourcetrace.model import Decision, Hit, ListedEntity, Listing, Record, Result
-from sourcetrace.review import accounts, audit, decisions
-from sourcetrace.review.jobs import create_job, get_job, list_jobs
-from sourcetrace.review.queue import review_items
 from sourcetrace.screening import ListUsed, ScreeningRun
+from sourcetrace.workspace import accounts, audit, decisions
+from sourcetrace.workspace.jobs import create_job, get_job, list_jobs
+from sourcetrace.workspace.queue import review_items
 
 ENTITY = ListedEntity(
     id="uflpa-23795c8155f2",
@@ -172,15 +172,15 @@ def test_name_key_folds_width_case_and_spaces() -> None:
 
 
 def test_default_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from sourcetrace.review.db import default_url
     from sourcetrace.settings import load_settings
+    from sourcetrace.store.database import resolve_url
 
     monkeypatch.delenv("SOURCETRACE_DB", raising=False)
     assert (
-        default_url(load_settings(data_dir=tmp_path)) == f"sqlite:///{tmp_path / 'sourcetrace.db'}"
+        resolve_url(None, load_settings(data_dir=tmp_path)) == f"sqlite:///{tmp_path / 'sourcetrace.db'}"
     )
     monkeypatch.setenv("SOURCETRACE_DB", "postgresql+psycopg://u@h/db")
-    assert default_url() == "postgresql+psycopg://u@h/db"
+    assert resolve_url() == "postgresql+psycopg://u@h/db"
 
 
 def test_a_bulk_decision_is_stored_whole_or_not_at_all(

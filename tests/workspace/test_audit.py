@@ -6,8 +6,8 @@ from itertools import pairwise
 
 from sqlalchemy import Engine, delete, update
 
-from sourcetrace.review import audit
-from sourcetrace.review.db import audit_log
+from sourcetrace.store.workspace import audit_log
+from sourcetrace.workspace import audit
 
 
 def _fill(engine: Engine, n: int = 5) -> None:

@@ -1,4 +1,9 @@
-"""Monitoring: re-screen every watched portfolio against the current lists, report what is new.
+"""Watching portfolios, the use case of ``sourcetrace watch``: keep supplier lists under watch,
+re-screen every one against the current lists, report what is new.
+
+:func:`watch_file` saves a file and its column mapping as a portfolio; :func:`run_watch` runs
+them all. The portfolios and their last hits are kept in the store (:mod:`sourcetrace.store.watch`);
+the command (:mod:`sourcetrace.cli.watch`) parses and prints.
 
 The current lists are, for every list imported into the store, its version in force, plus the
 bundled lists that no stored list replaces (see :func:`sourcetrace.screening.load_lists`). A run
@@ -13,10 +18,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sourcetrace.io.readers import detect_columns, read_table
 from sourcetrace.screening import ListUsed, exported_lists, screen
 from sourcetrace.settings import Settings
 from sourcetrace.store.db import ListStore
-from sourcetrace.store.watch import Portfolio, WatchHit, last_hits, list_portfolios, record_run
+from sourcetrace.store.watch import (
+    Portfolio,
+    WatchHit,
+    add_portfolio,
+    last_hits,
+    list_portfolios,
+    record_run,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +88,38 @@ def compare(portfolio: str, before: list[WatchHit], now: list[WatchHit]) -> list
     return changes
 
 
+def watch_file(
+    name: str,
+    file: Path,
+    name_column: str | None = None,
+    address_column: str | None = None,
+    country_column: str | None = None,
+    id_column: str | None = None,
+    db: str | None = None,
+) -> tuple[Portfolio, int]:
+    """Save ``file`` (read now, to check it and its columns; again at every run) and its column
+    mapping as portfolio ``name``, replacing one of that name; returns it and its row count."""
+    path = file.resolve()
+    frame = read_table(path)
+    columns = detect_columns(path, list(frame.columns), name_column, address_column,
+                             country_column, id_column)  # fmt: skip
+    portfolio = Portfolio(name, str(path), columns.name, columns.address, columns.country,
+                          columns.identifier)  # fmt: skip
+    with ListStore.open(db) as store:
+        add_portfolio(store, portfolio)
+    return portfolio, frame.height
+
+
 def run_watch(
-    store: ListStore, settings: Settings | None = None, default_lists: bool = True
+    db: str | None = None, settings: Settings | None = None, default_lists: bool = True
 ) -> list[Change]:
-    """Re-screen every portfolio; record this run's hits; return the changes."""
+    """Re-screen every portfolio in the store ``db``; record this run's hits; return the
+    changes."""
+    with ListStore.open(db, settings) as store:
+        return _run(store, settings, default_lists)
+
+
+def _run(store: ListStore, settings: Settings | None, default_lists: bool) -> list[Change]:
     changes: list[Change] = []
     with tempfile.TemporaryDirectory(prefix="sourcetrace-watch-") as tmp:
         lists = exported_lists(store, Path(tmp))

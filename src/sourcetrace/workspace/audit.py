@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from sourcetrace.review.db import audit_log, meta, now
+from sourcetrace.store.database import now
+from sourcetrace.store.workspace import audit_log, meta
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first entry."""

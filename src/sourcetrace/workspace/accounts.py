@@ -17,9 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, select
 
 from sourcetrace.errors import ConfigError
-from sourcetrace.review import audit
-from sourcetrace.review.audit import audited
-from sourcetrace.review.db import ROLES, api_keys, now, users
+from sourcetrace.store.database import now
+from sourcetrace.store.workspace import ROLES, api_keys, users
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.audit import audited
 
 _HASHER = PasswordHasher()
 _USERNAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

@@ -20,7 +20,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 
-from sourcetrace.review.db import make_engine
+from sourcetrace.store.engine import make_engine
 
 
 def _free_port() -> int:
@@ -112,7 +112,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture(autouse=True)
 def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters for tests; the real ones cost about a second per login here."""
-    from sourcetrace.review import accounts
+    from sourcetrace.workspace import accounts
 
     monkeypatch.setattr(
         accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -15,11 +15,12 @@ from sqlalchemy import Connection, Engine, select
 
 from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Result
-from sourcetrace.review import audit
-from sourcetrace.review.audit import audited
-from sourcetrace.review.db import jobs, now
-from sourcetrace.review.decisions import entity_hash
 from sourcetrace.screening import ScreeningRun
+from sourcetrace.store.database import now
+from sourcetrace.store.workspace import jobs
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.audit import audited
+from sourcetrace.workspace.decisions import entity_hash
 
 MAX_ERROR = 1000
 """Longest error kept for a failed job (it is one line)."""
@@ -40,7 +41,7 @@ class Job:
     counts: dict[str, int]
     results: list[dict[str, Any]]
     status: str = "done"
-    """One of :data:`~sourcetrace.review.db.JOB_STATES`."""
+    """One of :data:`~sourcetrace.workspace.db.JOB_STATES`."""
     rows_done: int = 0
     rows_total: int | None = None
     """Known once the file has been read."""

@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sourcetrace.review.audit import AuditEntry
-from sourcetrace.review.jobs import Job
-from sourcetrace.review.queue import ReviewItem
+from sourcetrace.workspace.audit import AuditEntry
+from sourcetrace.workspace.jobs import Job
+from sourcetrace.workspace.queue import ReviewItem
 
 CSV_COLUMNS: tuple[str, ...] = (
     "row", "name", "address", "country", "identifier", "decision", "score", "entity_id",

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sourcetrace.review.decisions import ReviewDecision, latest, name_key
-from sourcetrace.review.jobs import Job
+from sourcetrace.workspace.decisions import ReviewDecision, latest, name_key
+from sourcetrace.workspace.jobs import Job
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,34 +1,17 @@
-"""The review store's tables and engine: portable SQLAlchemy Core for SQLite and PostgreSQL.
+"""The workspace's tables: users, API keys, screening jobs, review decisions, the audit log.
 
-The schema is kept by the migrations of :mod:`sourcetrace.store.migrations`: a change to a table
-here needs a revision there (the tests say so).
-
-Timestamps are ISO 8601 UTC strings so that they sort, compare and hash the same on every
-backend; JSON columns use the generic :class:`~sqlalchemy.JSON` type.
+Declared on the store's one :data:`~sourcetrace.store.database.metadata`, next to the lists and
+the saved supply chains; the migrations of :mod:`sourcetrace.store.migrations` make them (a
+change here needs a revision there: the tests say so). The use cases over them are in
+:mod:`sourcetrace.workspace`. Timestamps are :func:`~sourcetrace.store.database.now`'s; JSON
+columns use the generic :class:`~sqlalchemy.JSON` type.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Engine,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-)
-
-from sourcetrace.settings import Settings
+from sourcetrace.store.database import metadata
 
 ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 """Roles from least to most: a viewer reads, an analyst also decides, an admin also manages users."""
@@ -36,7 +19,9 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "false_positive", "unsure")
 """What an analyst can decide about a hit."""
 
-metadata = MetaData()
+JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
+"""Where a screening job stands; only ``done`` jobs have results."""
+
 
 meta = Table(
     "meta",
@@ -123,47 +108,3 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
-
-
-def now() -> str:
-    """The current time as an ISO 8601 UTC string, to the microsecond."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def default_url(settings: Settings | None = None) -> str:
-    """``SOURCETRACE_DB`` if set, else ``sqlite:///<data_dir>/sourcetrace.db`` (nothing to install).
-
-    The same resolution as the list store's, so the workspace and the lists share one store.
-    """
-    from sourcetrace.store.db import resolve_url
-
-    return resolve_url(None, settings)
-
-
-JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
-"""Where a screening job stands; only ``done`` jobs have results."""
-
-
-def make_engine(url: str | None = None) -> Engine:
-    """An engine on ``url`` (default: the SQLite file in the data directory), schema upgraded."""
-    from sourcetrace.store.migrations import upgrade
-
-    url = url or default_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        upgrade(engine)
-    except Exception:
-        engine.dispose()
-        raise
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Connection, Engine, RowMapping, select
 
 from sourcetrace.errors import ConfigError
-from sourcetrace.model import ListedEntity
-from sourcetrace.names.text import fold
-from sourcetrace.review import audit
-from sourcetrace.review.audit import audited, canonical_json
-from sourcetrace.review.db import REVIEW_DECISIONS, decisions, now
+from sourcetrace.model import ListedEntity, name_key
+from sourcetrace.store.database import now
+from sourcetrace.store.workspace import REVIEW_DECISIONS, decisions
+from sourcetrace.workspace import audit
+from sourcetrace.workspace.audit import audited, canonical_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,6 @@ class ReviewDecision:
     at: str
     job_id: int | None
     row: int | None
-
-
-def name_key(name: str) -> str:
-    """The name as decisions are remembered: folded case, width and script, spaces collapsed."""
-    return " ".join(fold(name).split())
 
 
 def entity_hash(entity: ListedEntity) -> str:
@@ -145,17 +140,6 @@ def latest(
                 if (r.name_key, r.entity_id) in wanted:
                     out[(r.name_key, r.entity_id)] = _decision(r._mapping)
     return out
-
-
-def history(engine: Engine, name: str, entity_id: str) -> list[ReviewDecision]:
-    """Every decision on this name and entity, oldest first."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(decisions)
-            .where(decisions.c.name_key == name_key(name), decisions.c.entity_id == entity_id)
-            .order_by(decisions.c.id)
-        ).all()
-    return [_decision(r._mapping) for r in rows]
 
 
 def _decision(m: RowMapping) -> ReviewDecision:
