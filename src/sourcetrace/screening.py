@@ -23,7 +23,8 @@ import polars as pl
 
 from sourcetrace.engines.base import BulkSummary
 from sourcetrace.errors import ConfigError, ListError
-from sourcetrace.io.readers import Columns, detect_columns, read_table
+from sourcetrace.io.options import Limits, ReadOptions
+from sourcetrace.io.readers import Columns, detect_columns, read_input
 from sourcetrace.io.writers import write_table
 from sourcetrace.lists.bundled import (
     REPLACED_BY,
@@ -245,18 +246,25 @@ def screen(
     encoding: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int, int], None] | None = None,
+    read: ReadOptions | None = None,
 ) -> ScreeningRun:
     """Screen a supplier list or shipment file against the watchlists.
 
     Returns a :class:`ScreeningRun` whose ``results`` hold one :class:`~sourcetrace.model.Result`
     per input data row, in input order. ``progress(rows_done_since_last_call, total_rows)`` is
-    called as rows are screened.
+    called as rows are screened. ``read`` chooses the sheet and header row and sets the limits
+    (default: ``encoding``, detection, and the limits in ``settings``).
     """
     settings = settings or load_settings()
     path = Path(input)
-    frame = read_table(path, encoding)
+    read = read or ReadOptions(
+        encoding=encoding, name_column=name_column, limits=Limits.from_settings(settings)
+    )
+    table = read_input(path, read)
+    frame = table.frame
     columns = detect_columns(
-        path, list(frame.columns), name_column, address_column, country_column, id_column
+        path, list(frame.columns), name_column, address_column, country_column, id_column,
+        sheets=table.sheets,
     )
     entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
     matcher = Matcher(entities, settings)
@@ -265,9 +273,10 @@ def screen(
         return frame.get_column(name).to_list() if name else [""] * frame.height
 
     records = (
-        Record(row=i + 1, name=n or "", address=a or "", country=c or "", identifier=d or "")
-        for i, (n, a, c, d) in enumerate(
-            zip(col(columns.name), col(columns.address), col(columns.country), col(columns.identifier), strict=True)
+        Record(row=row, name=n or "", address=a or "", country=c or "", identifier=d or "")
+        for row, n, a, c, d in zip(
+            table.rows, col(columns.name), col(columns.address), col(columns.country),
+            col(columns.identifier), strict=True,
         )
     )
     total = frame.height
@@ -304,6 +313,7 @@ def screen_file(
     resume: bool = False,
     skip_bad_rows: bool = False,
     progress: Callable[[int], None] | None = None,
+    read: ReadOptions | None = None,
 ) -> tuple[BulkSummary, list[ListUsed], str]:
     """Screen a file of any size into ``output``, streaming, one output row per input row.
 
@@ -311,19 +321,22 @@ def screen_file(
     (processes on this machine) or ``spark`` (the same matcher inside Spark).
     """
     from sourcetrace.engines.base import EngineOptions
-    from sourcetrace.engines.chunks import read_columns
+    from sourcetrace.engines.chunks import read_header
 
     settings = settings or load_settings()
     path, out = Path(input), Path(output)
+    read = read or ReadOptions(
+        encoding=encoding, name_column=name_column, limits=Limits.from_settings(settings)
+    )
     if engine == "spark" and not path.exists():
         # A path only Spark can reach (hdfs://, s3a://): the columns are named, not detected.
         if name_column is None:
             raise ConfigError("give --name-column when the input is a path only Spark can reach")
         columns = Columns(name_column, address_column, country_column, id_column)
     else:
+        header, sheets = read_header(path, read)
         columns = detect_columns(
-            path, read_columns(path, encoding), name_column, address_column, country_column,
-            id_column,
+            path, header, name_column, address_column, country_column, id_column, sheets=sheets
         )
     entities, used = load_lists([Path(p) for p in lists], default_lists, stored)
     fingerprint = lists_fingerprint(used)
@@ -333,11 +346,12 @@ def screen_file(
         address_column=columns.address,
         country_column=columns.country,
         id_column=columns.identifier,
-        encoding=encoding,
+        encoding=read.encoding,
         chunk_rows=chunk_rows,
         workers=workers or os.cpu_count() or 1,
         resume=resume,
         skip_bad_rows=skip_bad_rows,
+        read=replace(read, notice=None),  # the notes were given when the header was read
     )
     if engine == "spark":
         from sourcetrace.engines.spark import run_spark

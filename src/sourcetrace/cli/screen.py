@@ -18,6 +18,7 @@ from sourcetrace import __version__
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.engines.base import BulkSummary
 from sourcetrace.errors import OutputError
+from sourcetrace.io.options import Limits, ReadOptions
 from sourcetrace.io.writers import atomic_path
 from sourcetrace.lists.ftm import file_hash
 from sourcetrace.matching.score import ALGORITHM
@@ -50,6 +51,8 @@ def screen(
     review_threshold: Annotated[float | None, typer.Option(help="Review threshold, 0-1 (default 0.70)")] = None,
     fail_on: Annotated[FailOn | None, typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the input (default: detected)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX: the sheet to read, by name or number from 1 (default: the first holding a table)")] = None,
+    header_row: Annotated[int | None, typer.Option(help="Row of the file holding the column names, from 1 (default: detected below any title)")] = None,
     engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = Engine.local,
     workers: Annotated[int | None, typer.Option(help="Processes for the local engine (default: all cores)")] = None,
     chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = 200_000,
@@ -70,6 +73,11 @@ def screen(
     """
     console = Console(stderr=True)
     settings = load_settings(match_threshold=threshold, review_threshold=review_threshold)
+    read = ReadOptions(
+        encoding=encoding, sheet=sheet, header_row=header_row, name_column=name_column,
+        limits=Limits.from_settings(settings),
+        notice=None if quiet else lambda note: console.print(f"note: {note}", highlight=False, soft_wrap=True),
+    )
     stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
         nullcontext([]) if no_store_lists else store_lists(db, settings)
     )
@@ -82,7 +90,7 @@ def screen(
             "name_column": name_column, "address_column": address_column,
             "country_column": country_column, "id_column": id_column, "lists": list_ or [],
             "default_lists": not no_default_lists, "stored": stored, "encoding": encoding,
-            "settings": settings,
+            "settings": settings, "read": read,
         }  # fmt: skip
         if output is not None:
             try:

@@ -26,6 +26,7 @@ from sourcetrace.graph.paths import best_paths
 from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
 from sourcetrace.graph.trace import Rules
 from sourcetrace.graph.trace import trace as run_trace
+from sourcetrace.io.options import Limits, ReadOptions
 from sourcetrace.io.writers import output_format, write_table
 from sourcetrace.settings import load_settings
 
@@ -128,6 +129,20 @@ def trace(
     no_store_lists: Annotated[
         bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            help="XLSX links file: the sheet to read, by name or number from 1"
+            " (default: the first holding a table)"
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="Row of the links file holding the column names, from 1"
+            " (default: detected below any title)"
+        ),
+    ] = None,
     rescreen: Annotated[
         bool,
         typer.Option(
@@ -187,7 +202,13 @@ def trace(
     else:
         assert links is not None
         step(f"reading {links.name}, resolving and screening its parties ({workers} processes)")
-        built: Built = read_built(links, ownership, shipments, screening.matcher, workers)
+        read = ReadOptions(
+            sheet=sheet, header_row=header_row, limits=Limits.from_settings(load_settings()),
+            notice=None if quiet else lambda note: Console(stderr=True).print(
+                f"note: {note}", highlight=False, soft_wrap=True
+            ),
+        )
+        built: Built = read_built(links, ownership, shipments, screening.matcher, workers, read)
         graph, facts = built.graph, built.facts
     if max_paths == 0 and graph.edges.height > exact_limit:
         raise ConfigError(

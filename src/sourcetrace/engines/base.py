@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from sourcetrace.io.options import ReadOptions
 from sourcetrace.model import OUTPUT_COLUMNS
 from sourcetrace.settings import Settings
 
@@ -27,6 +28,7 @@ class EngineOptions:
     workers: int = 1
     resume: bool = False
     skip_bad_rows: bool = False
+    read: ReadOptions | None = None  # sheet, header row, limits; None: the settings' limits
 
 
 @dataclass(slots=True)

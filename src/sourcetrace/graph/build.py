@@ -13,9 +13,10 @@ Only organisations and facilities become nodes (the red line): no column about a
 
 from __future__ import annotations
 
+import csv
 import io
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from sourcetrace.graph.parties import (
     spellings,
 )
 from sourcetrace.graph.products import stage_of
+from sourcetrace.io.header import find_header, sniff_delimiter
+from sourcetrace.io.limits import check_cells, check_rows, check_size
+from sourcetrace.io.options import ReadOptions
 from sourcetrace.io.readers import read_table
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.matching.index import gc_paused
@@ -79,28 +83,40 @@ def read_built(
     shipments: Path | None = None,
     matcher: Matcher | None = None,
     workers: int = 1,
+    read: ReadOptions | None = None,
 ) -> Built:
-    """Read the files and build the graph; with a matcher, screen every spelling on the way."""
+    """Read the files and build the graph; with a matcher, screen every spelling on the way.
+
+    ``read`` (sheet, header row) applies to the links file; the others are read as detected.
+    Every file is held to the limits of ``read`` (default: the settings').
+    """
+    read = read or ReadOptions()
+    plain = replace(read, sheet=None, header_row=None)
     return build(
-        read_input(links),
+        read_input(links, read),
         str(links),
-        read_input(ownership) if ownership is not None else None,
+        read_input(ownership, plain) if ownership is not None else None,
         str(ownership) if ownership is not None else "",
-        read_input(shipments) if shipments is not None else None,
+        read_input(shipments, plain) if shipments is not None else None,
         str(shipments) if shipments is not None else "",
         matcher=matcher,
         workers=workers,
     )
 
 
-def read_input(path: Path) -> pl.DataFrame:
-    """A table as text columns: UTF-8 CSV through polars' reader, anything else (and any CSV
-    polars will not take) through :func:`read_table`, which names the bad row."""
-    if path.suffix.lower() == ".csv" and path.is_file():
+def read_input(path: Path, read: ReadOptions | None = None) -> pl.DataFrame:
+    """A table as text columns: a plain UTF-8 CSV (comma-separated, header on the first line)
+    through polars' reader, anything else (and any CSV polars will not take) through
+    :func:`read_table`, which sniffs the layout and names the bad row."""
+    read = read or ReadOptions()
+    if path.suffix.lower() == ".csv" and path.is_file() and read.header_row is None:
+        check_size(path, read.limits)
         fast = _read_utf8_csv(path)
         if fast is not None:
+            check_rows(fast.height, path, read.limits)
+            check_cells(fast, path, read.limits)
             return fast
-    return read_table(path)
+    return read_table(path, options=read)
 
 
 def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
@@ -110,6 +126,9 @@ def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
     first = data.split(b"\n", 1)[0]
     if not first.strip() or first.count(b"\t") > first.count(b","):
         return None  # empty, or tab-separated: the general reader decides
+    head = data[:65536].decode("utf-8", errors="replace")
+    if sniff_delimiter(head) != "," or find_header(list(csv.reader(head.splitlines()[:30])), ()):
+        return None  # semicolons, or a title above the header: the general reader decides
     try:
         frame = pl.read_csv(
             io.BytesIO(data), infer_schema=False, encoding="utf8", raise_if_empty=True
