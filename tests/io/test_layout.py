@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
+from sourcetrace.errors import ConfigError
 from sourcetrace.io.options import ReadOptions
 from sourcetrace.io.readers import read_input
 from sourcetrace.screening import screen
@@ -199,3 +200,13 @@ def test_read_options_api(tmp_path: Path) -> None:
     assert table.frame.columns == ["Supplier name", "City", "Country", "Spend (USD)"]
     assert list(table.rows) == [ROWS_AT[LISTED], ROWS_AT[CLEAR]]
     assert table.sheets == ["Cover", "Tier 2 suppliers"] and len(notes) == 2
+
+
+def test_layout_options_that_do_not_apply_are_refused(tmp_path: Path) -> None:
+    path = european_csv(tmp_path / "s.csv", ";")
+    with pytest.raises(ConfigError, match="s.csv: --sheet applies to .xlsx workbooks only"):
+        read_input(path, ReadOptions(sheet="2"))
+    with pytest.raises(ConfigError, match="--header-row 9 is past the first 5 rows"):
+        read_input(path, ReadOptions(header_row=9))
+    table = read_input(path, ReadOptions(header_row=3))
+    assert table.frame.columns == ["Supplier name", "Ort", "Betrag"] and list(table.rows) == [3, 4]

@@ -150,7 +150,8 @@ def _csv_header(path: Path, fmt: str, options: ReadOptions) -> _Header:
     lines = head.splitlines()
     if len(head) >= 65536 and len(lines) > 1:
         lines = lines[:-1]  # the sample ends mid-line
-    top = list(itertools.islice(csv.reader(lines, delimiter=delimiter), SAMPLE_ROWS))
+    wanted = max(SAMPLE_ROWS, options.header_row or 0)
+    top = list(itertools.islice(csv.reader(lines, delimiter=delimiter), wanted))
     at = header_index(top, path, options)
     header = [h.strip() for h in top[at]]
     if not header:

@@ -173,7 +173,13 @@ def _hash(column: str) -> pl.Expr:
 
 def _fingerprint(input: Path, options: EngineOptions, lists_hash: str) -> dict[str, object]:
     stat = input.stat()
+    layout: dict[str, object] = {}  # only when chosen, so that the stamps of runs without them stay valid
+    if options.read is not None and options.read.sheet is not None:
+        layout["sheet"] = options.read.sheet
+    if options.read is not None and options.read.header_row is not None:
+        layout["header_row"] = options.read.header_row
     return {
+        **layout,
         "input": str(input.resolve()),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,

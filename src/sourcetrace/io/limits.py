@@ -12,6 +12,7 @@ read before any data page. Rows, columns and cell lengths of every table are che
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -132,7 +133,7 @@ def check_rows(done: int, path: Path, limits: Limits) -> None:
 
 
 def check_cells(
-    frame: pl.DataFrame, path: Path, limits: Limits, rows: range | list[int] | None = None
+    frame: pl.DataFrame, path: Path, limits: Limits, rows: Sequence[int] | None = None
 ) -> None:
     """Refuse the first cell longer than ``max_cell_chars``, naming its row and column.
 

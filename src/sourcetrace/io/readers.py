@@ -114,10 +114,12 @@ def read_input(path: Path, options: ReadOptions) -> Table:
 def check_options(path: Path, fmt: str, options: ReadOptions) -> None:
     """Refuse --sheet on anything but a workbook and --header-row on a headerless format."""
     if options.sheet is not None and fmt != "xlsx":
-        raise ConfigError(f"{path}: --sheet applies to .xlsx workbooks only")
+        raise ConfigError("--sheet applies to .xlsx workbooks only", path=path)
     if options.header_row is not None:
         if fmt not in ("xlsx", "csv", "tsv"):
-            raise ConfigError(f"{path}: --header-row applies to .csv, .tsv and .xlsx files only")
+            raise ConfigError(
+                "--header-row applies to .csv, .tsv and .xlsx files only", path=path
+            )
         if options.header_row < 1:
             raise ConfigError(f"--header-row counts from 1, got {options.header_row}")
 
@@ -132,7 +134,7 @@ def _read_text_table(path: Path, fmt: str, options: ReadOptions) -> Table:
     delimiter = text_layout(text[:65536], fmt)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        top = list(itertools.islice(reader, SAMPLE_ROWS))
+        top = list(itertools.islice(reader, max(SAMPLE_ROWS, options.header_row or 0)))
     except csv.Error as exc:
         raise InputError(f"malformed header: {exc}", path=path) from None
     header_at = header_index(top, path, options)
@@ -178,7 +180,8 @@ def header_index(top: list[list[str]], path: Path, options: ReadOptions) -> int:
     if options.header_row is not None:
         if options.header_row > len(top):
             raise ConfigError(
-                f"{path}: --header-row {options.header_row} is past the first"
+                path=path,
+                message=f"--header-row {options.header_row} is past the first"
                 f" {len(top)} rows of the file"
             )
         return options.header_row - 1

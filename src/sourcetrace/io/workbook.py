@@ -74,7 +74,7 @@ def _pick(wanted: str, names: list[str], path: Path) -> int:
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
         return int(wanted) - 1
     listed = ", ".join(f"{i}: {n}" for i, n in enumerate(names, start=1))
-    raise ConfigError(f"{path}: no sheet {wanted!r}; the workbook has sheets {listed}")
+    raise ConfigError(f"no sheet {wanted!r}; the workbook has sheets {listed}", path=path)
 
 
 def _load(
@@ -97,7 +97,8 @@ def _header(sheet: Sheet, path: Path, options: ReadOptions, hints: tuple[str, ..
     if not 0 <= index < sheet.frame.height:
         last = sheet.first_row + sheet.frame.height - 1
         raise ConfigError(
-            f"{path}: --header-row {options.header_row} is outside sheet {sheet.name!r}, whose"
+            path=path,
+            message=f"--header-row {options.header_row} is outside sheet {sheet.name!r}, whose"
             f" cells are on rows {sheet.first_row}-{last}"
         )
     return index
