@@ -210,3 +210,20 @@ def test_layout_options_that_do_not_apply_are_refused(tmp_path: Path) -> None:
         read_input(path, ReadOptions(header_row=9))
     table = read_input(path, ReadOptions(header_row=3))
     assert table.frame.columns == ["Supplier name", "Ort", "Betrag"] and list(table.rows) == [3, 4]
+
+
+def test_an_empty_first_sheet_is_passed_over(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    book = xlsxwriter.Workbook(path)
+    book.add_worksheet("Sheet1")  # left empty, as exports often do
+    data = book.add_worksheet("Sheet2")
+    data.write_row(0, 0, ["供应商名称", "地址"])
+    data.write_row(1, 0, ["新疆大全新能源股份有限公司", "石河子"])
+    book.close()
+    notes: list[str] = []
+    table = read_input(path, ReadOptions(notice=notes.append))
+    assert table.frame.columns == ["供应商名称", "地址"] and list(table.rows) == [1]
+    assert notes == [
+        "read sheet 'Sheet2' (sheet 2 of 2), the first that holds a table; give --sheet to read "
+        + "another"
+    ]
