@@ -9,16 +9,14 @@ refusing process is measured (``ru_maxrss`` of a wrapper's only child).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
@@ -55,59 +53,8 @@ def refused(tmp_path: Path, *args: str, **env: str) -> tuple[str, float, float]:
     return lines[0], seconds, int(peak_kb) / 1024
 
 
-def xlsx_bomb(path: Path, cells: int = 2000, length: int = 200_000) -> Path:
-    """A minimal, valid workbook whose one sheet holds ``cells`` inline strings of ``length``."""
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
-            '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
-            'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
-            '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/relationships"><sheets><sheet name="Suppliers" sheetId="1" '
-            'r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-            'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-            'Target="worksheets/sheet1.xml"/></Relationships>'
-        ),
-    }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(
-                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
-            )
-            filler = b"A" * length
-            for row in range(2, cells + 2):
-                sheet.write(
-                    f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>'.encode()
-                    + filler
-                    + b"</t></is></c></row>"
-                )
-            sheet.write(b"</sheetData></worksheet>")
-    return path
-
-
-def test_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
-    bomb = xlsx_bomb(tmp_path / "suppliers.xlsx")
+def test_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, xlsx_bomb: Path) -> None:
+    bomb = Path(shutil.copy(xlsx_bomb, tmp_path / "suppliers.xlsx"))
     assert bomb.stat().st_size < 600_000  # about 460 kB, as in the report
     for args in ((bomb.name,), (bomb.name, "-o", "out.csv")):
         line, seconds, peak = refused(tmp_path, *args)
@@ -116,16 +63,10 @@ def test_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
         assert seconds < 60 and peak < PEAK_MB, (seconds, peak)
 
 
-def test_parquet_of_fifty_million_rows_is_refused_from_its_footer(tmp_path: Path) -> None:
-    path = tmp_path / "shipments.parquet"
-    names = pa.array([LISTED])
-    block = 10_000_000
-    schema = pa.schema([("shipper", pa.dictionary(pa.int32(), pa.string()))])
-    with pq.ParquetWriter(path, schema) as writer:
-        indices = pa.array(np.zeros(block, dtype=np.int32))
-        column = pa.DictionaryArray.from_arrays(indices, names)
-        for _ in range(5):
-            writer.write_table(pa.table({"shipper": column}, schema=schema))
+def test_parquet_of_fifty_million_rows_is_refused_from_its_footer(
+    tmp_path: Path, parquet_rows: Path
+) -> None:
+    path = Path(shutil.copy(parquet_rows, tmp_path / "shipments.parquet"))
     assert path.stat().st_size < 1_000_000
     for args in ((path.name,), (path.name, "-o", "out.csv")):
         line, seconds, peak = refused(tmp_path, *args)
