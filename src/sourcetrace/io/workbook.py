@@ -91,6 +91,8 @@ def _load(
 
 def _header(sheet: Sheet, path: Path, options: ReadOptions, hints: tuple[str, ...]) -> int | None:
     """The frame index of the header row: the one asked for, or the one detected."""
+    if sheet.frame.height == 0:
+        return None
     if options.header_row is None:
         return find_header(sheet.frame.head(40).rows(), hints)
     index = options.header_row - sheet.first_row
@@ -120,7 +122,7 @@ def _first_table(
     for index in range(len(names)):
         sheet = _load(reader, path, index, names, firsts)
         try:
-            header = _header(sheet, path, options, hints) if sheet.frame.height else None
+            header = _header(sheet, path, options, hints)
         except ConfigError:  # --header-row past this sheet's rows: not the sheet meant
             continue
         if header is None:
@@ -135,6 +137,10 @@ def _first_table(
             fallback = (sheet, header)
     if tables:
         return tables[0]
+    if fallback is None and options.header_row is not None:
+        raise ConfigError(
+            f"--header-row {options.header_row} is outside every sheet's rows", path=path
+        )
     if fallback is None:
         raise InputError("every sheet of the workbook is empty", path=path)
     return fallback
