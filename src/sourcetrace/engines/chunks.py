@@ -151,7 +151,10 @@ def _csv_header(path: Path, fmt: str, options: ReadOptions) -> _Header:
     if len(head) >= 65536 and len(lines) > 1:
         lines = lines[:-1]  # the sample ends mid-line
     wanted = max(SAMPLE_ROWS, options.header_row or 0)
-    top = list(itertools.islice(csv.reader(lines, delimiter=delimiter), wanted))
+    try:
+        top = list(itertools.islice(csv.reader(lines, delimiter=delimiter), wanted))
+    except csv.Error as exc:
+        raise InputError(f"malformed header: {exc}", path=path) from None
     at = header_index(top, path, options)
     header = [h.strip() for h in top[at]]
     if not header:

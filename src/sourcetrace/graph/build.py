@@ -127,7 +127,11 @@ def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
     if not first.strip() or first.count(b"\t") > first.count(b","):
         return None  # empty, or tab-separated: the general reader decides
     head = data[:65536].decode("utf-8", errors="replace")
-    if sniff_delimiter(head) != "," or find_header(list(csv.reader(head.splitlines()[:30])), ()):
+    try:
+        top = list(csv.reader(head.splitlines()[:30]))
+    except csv.Error:
+        return None  # the general reader names the bad row
+    if sniff_delimiter(head) != "," or find_header(top, ()):
         return None  # semicolons, or a title above the header: the general reader decides
     try:
         frame = pl.read_csv(
