@@ -204,3 +204,17 @@ def test_a_server_failing_twice_then_answering_is_retried(tmp_path: Path, server
         with pytest.raises(ListError, match=r"failed after 3 tries: .*/flaky \(answered 503\)"):
             update_list(store, "us_dhs_uflpa", url=f"{server}/flaky", fmt="uflpa-html")
         assert store.versions("us_dhs_uflpa") == []
+
+
+def test_a_download_growing_past_the_size_limit_is_stopped(
+    tmp_path: Path, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gzip bomb over HTTP: the decoded bytes are counted as they arrive."""
+    reset(big=b"<html>" + b" " * 5_000_000 + b"</html>")
+    Handler.gzipped = {"/big"}
+    monkeypatch.setenv("SOURCETRACE_MAX_INPUT_BYTES", "1000000")
+    with ListStore.open(tmp_path / "store.db") as store:
+        with pytest.raises(ListError, match=r"download stopped: .*/big sent over 1,000,000 bytes"):
+            update_list(store, "us_dhs_uflpa", url=f"{server}/big", fmt="uflpa-html")
+        assert store.versions("us_dhs_uflpa") == []
+    assert Handler.sent_gzip["/big"] == 1 and Handler.hits["/big"] == 1  # not tried again
