@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -56,3 +60,82 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def build_xlsx_bomb(path: Path, cells: int = 2000, length: int = 200_000) -> Path:
+    """A minimal, valid workbook whose one sheet holds ``cells`` inline strings of ``length``."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+            'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="Suppliers" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+            )
+            filler = b"A" * length
+            for row in range(2, cells + 2):
+                sheet.write(
+                    f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>'.encode()
+                    + filler
+                    + b"</t></is></c></row>"
+                )
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def build_parquet_rows(path: Path, rows: int = 50_000_000) -> Path:
+    """A Parquet file of ``rows`` rows of one listed name, dictionary-encoded: a few hundred kB."""
+    names = pa.array(["Xinjiang Daqo New Energy, Co. Ltd"])  # UFLPA Entity List
+    schema = pa.schema([("shipper", pa.dictionary(pa.int32(), pa.string()))])
+    block = 10_000_000
+    column = pa.DictionaryArray.from_arrays(pa.array(np.zeros(block, dtype=np.int32)), names)
+    with pq.ParquetWriter(path, schema) as writer:
+        for start in range(0, rows, block):
+            part = column.slice(0, min(block, rows - start))
+            writer.write_table(pa.table({"shipper": part}, schema=schema))
+    return path
+
+
+# The two decompression bombs of issue 21, made once per session (the workbook takes seconds).
+
+
+@pytest.fixture(scope="session")
+def xlsx_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 470 kB of XLSX holding 2,000 cells of 200,000 characters: 382 MiB unpacked."""
+    return build_xlsx_bomb(tmp_path_factory.mktemp("bombs") / "suppliers.xlsx")
+
+
+@pytest.fixture(scope="session")
+def parquet_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few hundred kB of Parquet holding 50 million rows."""
+    return build_parquet_rows(tmp_path_factory.mktemp("bombs") / "shipments.parquet")

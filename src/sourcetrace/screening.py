@@ -32,7 +32,8 @@ import polars as pl
 
 from sourcetrace.engines import BulkJob, BulkSummary, Engine, engine_for
 from sourcetrace.errors import ConfigError, ListError, OutputError
-from sourcetrace.io.readers import Columns, detect_columns, read_table
+from sourcetrace.io.options import Limits, ReadOptions
+from sourcetrace.io.readers import Columns, detect_columns, read_input
 from sourcetrace.io.writers import atomic_path, write_table
 from sourcetrace.lists.bundled import (
     REPLACED_BY,
@@ -85,6 +86,8 @@ class ScreenOptions:
     match_threshold: float | None = None
     review_threshold: float | None = None
     encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
     engine: str = "local"
     workers: int | None = None
     chunk_rows: int = 200_000
@@ -98,6 +101,16 @@ class ScreenOptions:
         if all(v is None for v in wanted.values()):
             return base
         return load_settings(**{**asdict(base), **{k: v for k, v in wanted.items() if v is not None}})
+
+    def reading(
+        self, settings: Settings, notice: Callable[[str], None] | None = None
+    ) -> ReadOptions:
+        """How to read the input: encoding, sheet, header row, and the limits in ``settings``;
+        ``notice`` hears the reader's choices (which sheet, which header row)."""
+        return ReadOptions(
+            encoding=self.encoding, sheet=self.sheet, header_row=self.header_row,
+            name_column=self.name_column, limits=Limits.from_settings(settings), notice=notice,
+        )  # fmt: skip
 
 
 def _options(options: ScreenOptions | None, fields: dict[str, object]) -> ScreenOptions:
@@ -380,6 +393,7 @@ def screen(
     stored: Sequence[tuple[Path, ListUsed]] | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
     **fields: object,
 ) -> ScreeningRun:
     """Screen a supplier list or shipment file against the watchlists, in memory.
@@ -388,15 +402,17 @@ def screen(
     per input data row, in input order. ``options`` (or keyword arguments named as its fields,
     e.g. ``name_column="shipper"``) say how; ``stored`` gives the store's lists already exported
     (:func:`store_lists`) instead of reading them again. ``progress(rows_done_since_last_call,
-    total_rows)`` is called as rows are screened.
+    total_rows)`` is called as rows are screened; ``notice`` hears the reader's choices (which
+    sheet, which header row).
     """
     options = _options(options, fields)
     settings = options.with_settings(settings)
     path = Path(input)
-    frame = read_table(path, options.encoding)
+    table = read_input(path, options.reading(settings, notice))
+    frame = table.frame
     columns = detect_columns(
         path, list(frame.columns), options.name_column, options.address_column,
-        options.country_column, options.id_column,
+        options.country_column, options.id_column, sheets=table.sheets,
     )  # fmt: skip
     with _lists_in_force(options, settings, stored) as in_force:
         entities, used = load_lists(options.lists, options.default_lists, in_force)
@@ -408,8 +424,8 @@ def screen(
     values = zip(col(columns.name), col(columns.identifier), col(columns.address),
                  col(columns.country), strict=True)  # fmt: skip
     records = (
-        Record(row=i + 1, name=n or "", address=a or "", country=c or "", identifier=d or "")
-        for i, (n, d, a, c) in enumerate(values)
+        Record(row=row, name=n or "", address=a or "", country=c or "", identifier=d or "")
+        for row, (n, d, a, c) in zip(table.rows, values, strict=True)
     )
     total = frame.height
     tick = (lambda done: progress(done, total)) if progress is not None else None
@@ -434,6 +450,7 @@ def screen_file(
     settings: Settings | None = None,
     engine: str | Engine | None = None,
     progress: Progress | None = None,
+    notice: Callable[[str], None] | None = None,
     **fields: object,
 ) -> ScreenedFile:
     """Screen a file of any size into ``output``, streaming, one output row per input row.
@@ -444,7 +461,7 @@ def screen_file(
     (input hash, lists and their versions, algorithm, thresholds, counts) is written beside the
     output as ``<output>.run.json``. Nothing is left at ``output`` when the run fails.
     """
-    from sourcetrace.engines.chunks import read_columns
+    from sourcetrace.engines.chunks import read_header
 
     if isinstance(engine, str):
         fields["engine"] = engine
@@ -453,6 +470,7 @@ def screen_file(
         options.engine
     )
     settings = options.with_settings(settings)
+    read = options.reading(settings, notice)
     path = Path(input)
     if runner.name == "spark" and not path.exists():
         # A path only Spark can reach (hdfs://, s3a://): the columns are named, not detected.
@@ -461,9 +479,10 @@ def screen_file(
         columns = Columns(options.name_column, options.address_column, options.country_column,
                           options.id_column)  # fmt: skip
     else:
+        header, sheets = read_header(path, read)
         columns = detect_columns(
-            path, read_columns(path, options.encoding), options.name_column,
-            options.address_column, options.country_column, options.id_column,
+            path, header, options.name_column, options.address_column,
+            options.country_column, options.id_column, sheets=sheets,
         )  # fmt: skip
     with _lists_in_force(options, settings, stored) as in_force:
         entities, used = load_lists(options.lists, options.default_lists, in_force)
@@ -483,6 +502,7 @@ def screen_file(
         workers=options.workers or os.cpu_count() or 1,
         resume=options.resume,
         skip_bad_rows=options.skip_bad_rows,
+        read=replace(read, notice=None),  # the notes were given when the header was read
     )
     tick = (lambda done: progress(done, None)) if progress is not None else None
     try:

@@ -34,6 +34,26 @@ class Settings:
     progress_min_rows: int = 2000
     """Inputs with at least this many rows get a progress bar."""
 
+    # Limits on what one input or list file may hold, checked while it is read, so that a small
+    # file that unpacks to gigabytes (a "decompression bomb") is refused before it is unpacked.
+    # The defaults sit far above any real supplier list, bill-of-lading export or official list;
+    # docs/input-files.md says why each value and how to raise it.
+
+    max_input_bytes: int = 4 << 30
+    """Most bytes an input or list file may hold once decompressed (4 GiB)."""
+
+    max_input_rows: int = 20_000_000
+    """Most data rows in one input or list file."""
+
+    max_input_columns: int = 1_000
+    """Most columns in one input table."""
+
+    max_cell_chars: int = 10_000
+    """Most characters in one cell (Excel itself stops at 32,767)."""
+
+    max_compression_ratio: int = 100
+    """Most bytes one compressed byte of an XLSX part may unpack to (Apache POI's default)."""
+
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""

@@ -43,6 +43,7 @@ from sourcetrace.graph.trace import (
     Rules,
     trace,
 )
+from sourcetrace.io.options import ReadOptions
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.lists.merchandise import read_wro_merchandise
 from sourcetrace.matching.score import ALGORITHM, Matcher
@@ -142,6 +143,8 @@ class ChainFiles:
     ownership: Path | None = None
     shipments: Path | None = None
     names: Mapping[str, str] = field(default_factory=dict)
+    read: ReadOptions | None = None
+    """How to read the links file (sheet, header row) and the limits every file is held to."""
 
     def shown(self) -> list[str]:
         """The files as the chain names them, links first."""
@@ -275,7 +278,7 @@ def trace_chain(
         step(f"reading {chain.links.name}, resolving and screening its parties "
              f"({workers} processes)")  # fmt: skip
         built = build(chain.links, chain.ownership, chain.shipments, names=chain.names,
-                      matcher=lists.matcher, workers=workers)  # fmt: skip
+                      read=chain.read, matcher=lists.matcher, workers=workers)  # fmt: skip
         graph, facts, files = built.graph, built.facts, chain.shown()
     if check is not None:
         check(graph)
@@ -353,5 +356,7 @@ def export_chain(
     if isinstance(chain, str):
         graph = saved_graph(chain, db).graph
     else:
-        graph = build(chain.links, chain.ownership, chain.shipments, names=chain.names).graph
+        graph = build(
+            chain.links, chain.ownership, chain.shipments, names=chain.names, read=chain.read
+        ).graph
     return graph, export(graph, fmt)

@@ -49,6 +49,8 @@ def screen(
     review_threshold: Annotated[float | None, typer.Option(help=f"Review threshold, 0-1 (default {THRESHOLDS.review_threshold:.2f})")] = None,
     fail_on: Annotated[FailOn | None, typer.Option(help="Exit 3 if any row is decided this or higher")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of the input (default: detected)")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX: the sheet to read, by name or number from 1 (default: the first holding a table)")] = None,
+    header_row: Annotated[int | None, typer.Option(help="Row of the file holding the column names, from 1 (default: detected below any title)")] = None,
     engine: Annotated[Engine, typer.Option(help="Where bulk screening runs (with --output)")] = DEFAULT_ENGINE,
     workers: Annotated[int | None, typer.Option(help="Processes for the local engine (default: all cores)")] = None,
     chunk_rows: Annotated[int, typer.Option(help="Rows read and written per chunk")] = DEFAULTS.chunk_rows,
@@ -71,10 +73,17 @@ def screen(
         name_column=name_column, address_column=address_column, country_column=country_column,
         id_column=id_column, lists=tuple(list_ or ()), default_lists=not no_default_lists,
         store_lists=not no_store_lists, db=db, match_threshold=threshold,
-        review_threshold=review_threshold, encoding=encoding, engine=engine.value,
+        review_threshold=review_threshold, encoding=encoding, sheet=sheet, header_row=header_row,
+        engine=engine.value,
         workers=workers, chunk_rows=chunk_rows, resume=resume, skip_bad_rows=skip_bad_rows,
     )  # fmt: skip
     min_rows = load_settings().progress_min_rows
+    notes = Console(stderr=True)
+
+    def notice(note: str) -> None:  # the reader's choices: which sheet, which header row
+        if not quiet:
+            notes.print(f"note: {note}", highlight=False, soft_wrap=True)
+
     with Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=Console(stderr=True), transient=True, disable=quiet,
@@ -86,10 +95,10 @@ def screen(
                 bar.update(task, total=total, advance=done, visible=True)
 
         if output is not None:
-            done = screen_file(input, output, options, progress=progress)
+            done = screen_file(input, output, options, progress=progress, notice=notice)
             summary, used, column = done.summary, done.lists, done.name_column
         else:
-            run = run_screen(input, options, progress=progress)
+            run = run_screen(input, options, progress=progress, notice=notice)
             summary, used = run.summary(), run.lists
             column = run.columns.name if run.columns else ""
     if not quiet:

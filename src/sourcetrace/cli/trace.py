@@ -16,7 +16,9 @@ from rich.table import Table
 
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.errors import ConfigError
+from sourcetrace.io.options import Limits, ReadOptions
 from sourcetrace.io.writers import atomic_path, output_format, write_table
+from sourcetrace.settings import load_settings
 from sourcetrace.tracing import (
     SEVERITY_RANK,
     ChainFiles,
@@ -124,6 +126,20 @@ def trace(
     no_store_lists: Annotated[
         bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            help="XLSX links file: the sheet to read, by name or number from 1"
+            " (default: the first holding a table)"
+        ),
+    ] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="Row of the links file holding the column names, from 1"
+            " (default: detected below any title)"
+        ),
+    ] = None,
     rescreen: Annotated[
         bool,
         typer.Option(
@@ -163,7 +179,13 @@ def trace(
     if date_tolerance < 0:  # also with --ignore-dates: the value given is wrong
         raise ConfigError(f"--date-tolerance must be 0 days or more, not {date_tolerance}")
     step = Steps(None if quiet else Console(stderr=True))
-    chain = _chain(links, ownership, shipments, graph_name)
+    read = ReadOptions(
+        sheet=sheet, header_row=header_row, limits=Limits.from_settings(load_settings()),
+        notice=None if quiet else lambda note: Console(stderr=True).print(
+            f"note: {note}", highlight=False, soft_wrap=True
+        ),
+    )
+    chain = _chain(links, ownership, shipments, graph_name, read)
     traced = trace_chain(chain, options, db=db, save=save, progress=step)
     graph, frame, sources = traced.graph, traced.table, traced.traced
     step(f"writing {frame.height:,} findings")
@@ -202,13 +224,17 @@ def trace(
 
 
 def _chain(
-    links: Path | None, ownership: Path | None, shipments: Path | None, graph_name: str | None
+    links: Path | None,
+    ownership: Path | None,
+    shipments: Path | None,
+    graph_name: str | None,
+    read: ReadOptions,
 ) -> ChainFiles | str:
     """The chain the options name: a saved graph's name, or the files."""
     if graph_name is not None:
         return graph_name
     assert links is not None  # the command checked that one of the two is given
-    return ChainFiles(links, ownership, shipments)
+    return ChainFiles(links, ownership, shipments, read=read)
 
 
 class Steps:

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import polars as pl
 
+from sourcetrace.io.options import ReadOptions
 from sourcetrace.matching.score import Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, ListedEntity, Result
 from sourcetrace.settings import Settings
@@ -72,6 +73,7 @@ class BulkJob:
     workers: int = 1
     resume: bool = False
     skip_bad_rows: bool = False
+    read: ReadOptions | None = None  # sheet, header row, limits; None: the settings' limits
 
     def key_columns(self) -> tuple[str | None, ...]:
         """The input columns holding :data:`KEY_FIELDS`, None for a field the input lacks."""

@@ -2,28 +2,37 @@
 
 UTF-8 CSV/TSV stream through pyarrow's CSV reader (every column as text) and Parquet through its
 row groups, so memory stays flat whatever the input size. Other inputs (XLSX, JSON lines, text in
-UTF-16 or GB18030) are read whole, then cut into chunks.
+UTF-16 or GB18030) are read whole, then cut into chunks. The delimiter, the header row and the
+limits are those of :mod:`sourcetrace.io.readers`, so a file streams as it would be read whole.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
+import itertools
 import queue
 import threading
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from sourcetrace.engines.base import BulkJob
 from sourcetrace.errors import InputError
-from sourcetrace.io.readers import input_format, read_table
+from sourcetrace.io.header import SAMPLE_ROWS
+from sourcetrace.io.limits import check_cells, check_columns, check_parquet, check_rows, check_size
+from sourcetrace.io.options import Limits, ReadOptions
+from sourcetrace.io.readers import (
+    check_options,
+    header_index,
+    input_format,
+    read_input,
+    text_layout,
+)
 
 
 @dataclass(slots=True)
@@ -78,50 +87,84 @@ def prefetch(chunks: Iterator[Chunk]) -> Generator[Chunk, None, None]:
         thread.join()
 
 
+def reading(options: BulkJob) -> ReadOptions:
+    """The reading options of a bulk run: the run's own, or its encoding with the set limits."""
+    if options.read is not None:
+        return options.read
+    return ReadOptions(encoding=options.encoding, limits=Limits.from_settings(options.settings))
+
+
 def iter_chunks(path: Path, options: BulkJob) -> Iterator[Chunk]:
     """Chunks of ``options.chunk_rows`` rows, in file order; bad rows raise or are skipped."""
     if not path.exists():
         raise InputError("file not found", path=path)
+    read = reading(options)
     fmt = input_format(path)
+    check_options(path, fmt, read)
     if path.stat().st_size == 0:
         raise InputError("empty file: no header and no data rows", path=path)
-    if fmt in ("csv", "tsv") and _streamable(path, options.encoding):
-        yield from _csv_chunks(path, fmt, options)
+    if fmt in ("csv", "tsv") and _streamable(path, read.encoding):
+        yield from _csv_chunks(path, fmt, options, read)
     elif fmt == "parquet":
-        yield from _parquet_chunks(path, options)
+        yield from _parquet_chunks(path, options, read.limits)
     else:
-        frame = read_table(path, options.encoding)
-        for start in range(0, frame.height, options.chunk_rows):
-            part = frame.slice(start, options.chunk_rows)
-            yield Chunk(part, range(start + 1, start + part.height + 1))
+        table = read_input(path, read)
+        for start in range(0, table.frame.height, options.chunk_rows):
+            part = table.frame.slice(start, options.chunk_rows)
+            yield Chunk(part, table.rows[start : start + part.height])
 
 
 def read_columns(path: Path, encoding: str | None = None) -> list[str]:
     """The column names of an input, reading as little of it as the format allows."""
+    return read_header(path, ReadOptions(encoding=encoding))[0]
+
+
+def read_header(path: Path, options: ReadOptions) -> tuple[list[str], list[str]]:
+    """The column names of an input and, for a workbook, its sheet names (for errors)."""
     if not path.exists():
         raise InputError("file not found", path=path)
     fmt = input_format(path)
+    check_options(path, fmt, options)
     if path.stat().st_size == 0:
         raise InputError("empty file: no header and no data rows", path=path)
-    if fmt in ("csv", "tsv") and _streamable(path, encoding):
-        return _csv_header(path, fmt)[0]
+    if fmt in ("csv", "tsv") and _streamable(path, options.encoding):
+        header = _csv_header(path, fmt, options).names
+        check_columns(len(header), path, options.limits)
+        return header, []
     if fmt == "parquet":
-        try:
-            return list(pq.ParquetFile(path).schema_arrow.names)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise InputError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
-    return list(read_table(path, encoding).columns)
+        return list(check_parquet(path, options.limits).schema_arrow.names), []
+    table = read_input(path, options)
+    return list(table.frame.columns), table.sheets
 
 
-def _csv_header(path: Path, fmt: str) -> tuple[list[str], str]:
-    first = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
-    line = first.splitlines()[0] if first else ""
-    delimiter = "\t" if fmt == "tsv" or (line.count("\t") > line.count(",")) else ","
-    header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
-    header = [h.strip() for h in header]
+@dataclass(slots=True)
+class _Header:
+    names: list[str]
+    delimiter: str
+    at: int  # the header's record index (0-based, blank lines counted): rows before it skipped
+
+
+def _csv_header(path: Path, fmt: str, options: ReadOptions) -> _Header:
+    head = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
+    delimiter = text_layout(head, fmt)
+    lines = head.splitlines()
+    if len(head) >= 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the sample ends mid-line
+    wanted = max(SAMPLE_ROWS, options.header_row or 0)
+    try:
+        top = list(itertools.islice(csv.reader(lines, delimiter=delimiter), wanted))
+    except csv.Error as exc:
+        raise InputError(f"malformed header: {exc}", path=path) from None
+    at = header_index(top, path, options)
+    header = [h.strip() for h in top[at]]
     if not header:
         raise InputError("empty file: no header", path=path)
-    return header, delimiter
+    if at > 0 and options.header_row is None:
+        options.note(
+            f"column names read from line {at + 1}, below a title block;"
+            " give --header-row to choose another line"
+        )
+    return _Header(header, delimiter, at)
 
 
 def _streamable(path: Path, encoding: str | None) -> bool:
@@ -142,8 +185,12 @@ def _head(path: Path) -> bytes:
         return fh.read(65536)
 
 
-def _csv_chunks(path: Path, fmt: str, options: BulkJob) -> Iterator[Chunk]:
-    header, delimiter = _csv_header(path, fmt)
+def _csv_chunks(
+    path: Path, fmt: str, options: BulkJob, read: ReadOptions
+) -> Iterator[Chunk]:
+    check_size(path, read.limits)
+    header = _csv_header(path, fmt, replace(read, notice=None))  # noted once, by read_header
+    check_columns(len(header.names), path, read.limits)
     bad: list[int] = []
     failure: list[InputError] = []
 
@@ -162,7 +209,10 @@ def _csv_chunks(path: Path, fmt: str, options: BulkJob) -> Iterator[Chunk]:
         return "skip"
 
     try:
-        yield from _read_csv(path, header, delimiter, on_invalid, bad, options)
+        for chunk in _read_csv(path, header, on_invalid, bad, options):
+            check_rows(chunk.rows[-1] - header.at, path, read.limits)
+            check_cells(chunk.frame, path, read.limits, chunk.rows)
+            yield chunk
     except pa.ArrowInvalid as exc:
         if failure:
             raise failure[0] from None
@@ -171,30 +221,30 @@ def _csv_chunks(path: Path, fmt: str, options: BulkJob) -> Iterator[Chunk]:
 
 def _read_csv(
     path: Path,
-    header: list[str],
-    delimiter: str,
+    header: _Header,
     on_invalid: object,
     bad: list[int],
     options: BulkJob,
 ) -> Iterator[Chunk]:
+    names = header.names
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
-            block_size=1 << 22, use_threads=False, column_names=header, skip_rows=1
+            block_size=1 << 22, use_threads=False, column_names=names, skip_rows=header.at + 1
         ),
         parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            delimiter=header.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={h: pa.string() for h in header},
-            include_columns=_needed(header, options),
+            column_types={h: pa.string() for h in names},
+            include_columns=_needed(names, options),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
     buffer: list[pa.RecordBatch] = []
     buffered = 0
-    done = 0  # data rows read or skipped before this chunk
+    done = header.at  # the row before the chunk's first: rows count on from the header's index
     emitted = False
     for batch in reader:
         buffer.append(batch)
@@ -214,6 +264,7 @@ def _read_csv(
         if table.num_rows:
             chunk, done = _numbered(table, done, bad)
             yield chunk
+
 
 
 def _needed(header: list[str], options: BulkJob) -> list[str]:
@@ -245,11 +296,8 @@ def _numbered(table: pa.Table, done: int, bad: list[int]) -> tuple[Chunk, int]:
     return Chunk(frame, rows, used), number
 
 
-def _parquet_chunks(path: Path, options: BulkJob) -> Iterator[Chunk]:
-    try:
-        source = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
+def _parquet_chunks(path: Path, options: BulkJob, limits: Limits) -> Iterator[Chunk]:
+    source = check_parquet(path, limits)
     done = 0
     names = set(source.schema_arrow.names)
     wanted = [c for c in options.key_columns() if c]
@@ -258,7 +306,9 @@ def _parquet_chunks(path: Path, options: BulkJob) -> Iterator[Chunk]:
         frame = pl.from_arrow(batch)
         assert isinstance(frame, pl.DataFrame)
         frame = frame.select(pl.all().cast(pl.String).fill_null(""))
-        yield Chunk(frame, range(done + 1, done + frame.height + 1))
+        rows = range(done + 1, done + frame.height + 1)
+        check_cells(frame, path, limits, rows)
+        yield Chunk(frame, rows)
         done += frame.height
     if done == 0:
         raise InputError("no data rows", path=path)

@@ -196,7 +196,14 @@ def _hash(columns: Sequence[str]) -> pl.Expr:
 
 def _fingerprint(job: BulkJob, input: Path) -> dict[str, object]:
     stat = input.stat()
+    # Only when chosen, so that the stamps of runs made without them stay valid.
+    layout: dict[str, object] = {}
+    if job.read is not None and job.read.sheet is not None:
+        layout["sheet"] = job.read.sheet
+    if job.read is not None and job.read.header_row is not None:
+        layout["header_row"] = job.read.header_row
     return {
+        **layout,
         "input": str(input.resolve()),
         "size": stat.st_size,
         "mtime_ns": stat.st_mtime_ns,

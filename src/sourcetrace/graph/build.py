@@ -13,9 +13,10 @@ Only organisations and facilities become nodes (the red line): no column about a
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,9 @@ from sourcetrace.graph.parties import (
     spellings,
 )
 from sourcetrace.graph.products import stage_of
+from sourcetrace.io.header import find_header, sniff_delimiter
+from sourcetrace.io.limits import check_cells, check_rows, check_size
+from sourcetrace.io.options import ReadOptions
 from sourcetrace.io.readers import read_table
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import Matcher
@@ -73,6 +77,7 @@ def build(
     names: Mapping[str, str] | None = None,
     matcher: Matcher | None = None,
     workers: int = 1,
+    read: ReadOptions | None = None,
 ) -> Built:
     """The graph of the supply ``links`` (and ``ownership``, ``shipments``): the one way to
     build it, from files or from tables.
@@ -80,8 +85,11 @@ def build(
     ``names``: by role (``links``, ``ownership``, ``shipments``), the name errors and each
     link's ``file`` give the table (default: a file's path, a table's role), so that an
     uploaded copy is named as the user named it. With a ``matcher``, every spelling is screened
-    on the way (in ``workers`` processes).
+    on the way (in ``workers`` processes). ``read`` (sheet, header row) applies to the links
+    file; the others are read as detected. Every file is held to the limits of ``read``.
     """
+    read = read or ReadOptions()
+    plain = replace(read, sheet=None, header_row=None)  # sheet and header row: the links file's
     shown = dict(names or {})
     tables: dict[str, pl.DataFrame | None] = {}
     for role, table in (("links", links), ("ownership", ownership), ("shipments", shipments)):
@@ -91,7 +99,7 @@ def build(
             continue
         shown.setdefault(role, str(table))
         try:
-            tables[role] = read_input(Path(table))
+            tables[role] = read_input(Path(table), read if role == "links" else plain)
         except InputError as exc:  # name the file as the caller names it
             if shown[role] == str(table):
                 raise
@@ -106,14 +114,19 @@ def build(
     )  # fmt: skip
 
 
-def read_input(path: Path) -> pl.DataFrame:
-    """A table as text columns: UTF-8 CSV through polars' reader, anything else (and any CSV
-    polars will not take) through :func:`read_table`, which names the bad row."""
-    if path.suffix.lower() == ".csv" and path.is_file():
+def read_input(path: Path, read: ReadOptions | None = None) -> pl.DataFrame:
+    """A table as text columns: a plain UTF-8 CSV (comma-separated, header on the first line)
+    through polars' reader, anything else (and any CSV polars will not take) through
+    :func:`read_table`, which sniffs the layout and names the bad row."""
+    read = read or ReadOptions()
+    if path.suffix.lower() == ".csv" and path.is_file() and read.header_row is None:
+        check_size(path, read.limits)
         fast = _read_utf8_csv(path)
         if fast is not None:
+            check_rows(fast.height, path, read.limits)
+            check_cells(fast, path, read.limits)
             return fast
-    return read_table(path)
+    return read_table(path, options=read)
 
 
 def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
@@ -123,6 +136,13 @@ def _read_utf8_csv(path: Path) -> pl.DataFrame | None:
     first = data.split(b"\n", 1)[0]
     if not first.strip() or first.count(b"\t") > first.count(b","):
         return None  # empty, or tab-separated: the general reader decides
+    head = data[:65536].decode("utf-8", errors="replace")
+    try:
+        top = list(csv.reader(head.splitlines()[:30]))
+    except csv.Error:
+        return None  # the general reader names the bad row
+    if sniff_delimiter(head) != "," or find_header(top, ()):
+        return None  # semicolons, or a title above the header: the general reader decides
     try:
         frame = pl.read_csv(
             io.BytesIO(data), infer_schema=False, encoding="utf8", raise_if_empty=True

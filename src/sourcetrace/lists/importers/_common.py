@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sourcetrace.errors import ListError
+from sourcetrace.io.limits import check_size
+from sourcetrace.io.options import Limits
 
 FtMDict = dict[str, Any]
 """One FtM entity as a JSON-ready dict: ``id``, ``schema``, ``properties``, ``datasets``."""
@@ -157,14 +159,20 @@ def iso_date(text: str, formats: Sequence[str]) -> str | None:
     return None
 
 
+def list_limits() -> Limits:
+    """The limits a list file is held to: those of every input (``SOURCETRACE_MAX_*``)."""
+    return Limits.from_settings()
+
+
 def check_file(path: Path) -> None:
-    """A ListError unless ``path`` is an existing, non-empty file."""
+    """A ListError unless ``path`` is an existing, non-empty file within the size limit."""
     if not path.exists():
         raise ListError("list file not found", path=path)
     if path.is_dir():
         raise ListError("expected a file, found a folder", path=path)
     if path.stat().st_size == 0:
         raise ListError("list file is empty", path=path)
+    check_size(path, list_limits(), ListError)
 
 
 def read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
@@ -198,8 +206,11 @@ def read_csv(
     Screening List CSV"). A first row whose first cell starts with ``preamble`` (the UK list's
     "Report Date: ...") is passed over. No header, a missing column, a row of another width than
     the header (a truncated file) or broken quoting is a ListError naming the file and the line;
-    blank rows are skipped.
+    blank rows are skipped. More rows than ``max_input_rows`` or a field longer than
+    ``max_cell_chars`` is a ListError too (a list file is a bounded thing; see
+    :class:`~sourcetrace.io.options.Limits`).
     """
+    limits = list_limits()
     text = read_text(path, ("utf-8-sig", "cp1252"))
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
@@ -217,10 +228,28 @@ def read_csv(
         raise ListError(
             f"missing columns {', '.join(missing)}: not {what}", path=path, row=reader.line_num
         )
+    rows = 0
     try:
         for fields in reader:
             if not any(f.strip() for f in fields):
                 continue
+            rows += 1
+            if rows > limits.max_rows:
+                raise ListError(
+                    f"more than {limits.max_rows:,} rows (SOURCETRACE_MAX_INPUT_ROWS)", path=path
+                )
+            longest = max(map(len, fields))
+            if longest > limits.max_cell_chars:
+                column = header[[len(f) for f in fields].index(longest)] if len(fields) == len(
+                    header
+                ) else None
+                raise ListError(
+                    f"a field of {longest:,} characters, over the {limits.max_cell_chars:,} limit"
+                    " (SOURCETRACE_MAX_CELL_CHARS)",
+                    path=path,
+                    row=reader.line_num,
+                    column=column,
+                )
             if len(fields) != len(header):
                 raise ListError(
                     f"expected {len(header)} fields, found {len(fields)}: the file is truncated "

@@ -15,7 +15,13 @@ from typing import Any
 import orjson
 
 from sourcetrace.errors import ListError
-from sourcetrace.lists.importers._common import PERSON_PROPS, FtMDict, ftm_model
+from sourcetrace.lists.importers._common import (
+    PERSON_PROPS,
+    FtMDict,
+    check_file,
+    ftm_model,
+    list_limits,
+)
 
 _PARTIES = frozenset({"LegalEntity", "Organization", "Company", "PublicBody", "Vessel", "Airplane"})
 _LINKS = frozenset({"Sanction", "Ownership"})
@@ -24,8 +30,9 @@ _EXTRA_KEYS = ("caption", "datasets", "referents", "first_seen", "last_seen", "n
 
 def parse(path: Path) -> list[FtMDict]:
     """The file's entities, checked against the FtM model and kept within the red line."""
-    if not path.exists():
-        raise ListError("list file not found", path=path)
+    check_file(path)
+    limits = list_limits()
+    longest = limits.max_cell_chars * 100  # one entity: up to a hundred cells' worth of bytes
     model = ftm_model()
     checked: list[tuple[int, FtMDict]] = []
     try:
@@ -33,9 +40,22 @@ def parse(path: Path) -> list[FtMDict]:
     except OSError as exc:
         raise ListError(f"cannot open list file: {exc.strerror}", path=path) from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while line := handle.readline(longest + 1):
+            number += 1
+            if len(line) > longest:
+                raise ListError(
+                    f"an entity line over {longest:,} bytes (SOURCETRACE_MAX_CELL_CHARS x 100)",
+                    path=path,
+                    row=number,
+                )
             if line.strip():
                 checked.append((number, _check(model, line, path, number)))
+                if len(checked) > limits.max_rows:
+                    raise ListError(
+                        f"more than {limits.max_rows:,} entities (SOURCETRACE_MAX_INPUT_ROWS)",
+                        path=path,
+                    )
     if not checked:
         raise ListError("list file is empty", path=path)
     sanctioned = {
