@@ -1,4 +1,4 @@
-"""The ``serve``, ``users`` and ``audit`` commands, run through Typer on a temporary store."""
+"""The ``serve``, ``users`` and ``audit`` commands of the real app, on a temporary store."""
 
 from __future__ import annotations
 
@@ -8,16 +8,13 @@ import typer
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from sourcetrace.cli import serve as serve_cmd
+from sourcetrace.cli import app
 from sourcetrace.review import accounts
 from sourcetrace.review.db import audit_log, make_engine
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("serve")(serve_cmd.serve)
-    app.add_typer(serve_cmd.users_app, name="users")
-    app.add_typer(serve_cmd.audit_app, name="audit")
+    """The real ``sourcetrace`` app (its ``serve``, ``users`` and ``audit`` commands)."""
     return app
 
 

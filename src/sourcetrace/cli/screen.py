@@ -75,7 +75,7 @@ def screen(
     )
     with stored_lists as stored, Progress(
         TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=quiet,
+        console=console, transient=True, disable=quiet or not console.is_terminal,
     ) as bar:
         task = bar.add_task("screen", total=None, visible=False)
         common = {
