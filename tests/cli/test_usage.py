@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,20 +18,11 @@ import polars as pl
 import pytest
 
 
-def sourcetrace_command() -> str:
-    """The installed console script beside this Python, else the one on PATH."""
-    beside = Path(sys.executable).parent / "sourcetrace"
-    found = str(beside) if beside.exists() else shutil.which("sourcetrace")
-    if found is None:
-        pytest.skip("the sourcetrace console script is not installed")
-    return found
-
-
-def run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(command: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCETRACE_DATA_DIR": str(cwd / "data"), "COLUMNS": "80"}
     return subprocess.run(
-        [sourcetrace_command(), *args], capture_output=True, text=True, cwd=cwd, env=env,
-        timeout=timeout, check=False,
+        [command, *args], capture_output=True, text=True, cwd=cwd, env=env,
+        timeout=120, check=False,
     )  # fmt: skip
 
 
@@ -88,9 +77,11 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(("args", "expected"), CASES, ids=[" ".join(a) or "(none)" for a, _ in CASES])
-def test_mistake_is_one_line_and_exit_2(folder: Path, args: list[str], expected: str) -> None:
+def test_mistake_is_one_line_and_exit_2(
+    sourcetrace_bin: str, folder: Path, args: list[str], expected: str
+) -> None:
     argv = [a.replace("{dir}", str(folder)) for a in args]
-    done = run(*argv, cwd=folder)
+    done = run(sourcetrace_bin, *argv, cwd=folder)
     assert done.returncode == 2, (done.stdout, done.stderr)
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
@@ -99,21 +90,23 @@ def test_mistake_is_one_line_and_exit_2(folder: Path, args: list[str], expected:
     assert not (folder / "out.csv").exists() and not (folder / "f.csv").exists()
 
 
-def test_a_far_fetched_option_gets_no_suggestion(folder: Path) -> None:
-    done = run("screen", "suppliers.csv", "--zzzzzz", cwd=folder)
+def test_a_far_fetched_option_gets_no_suggestion(sourcetrace_bin: str, folder: Path) -> None:
+    done = run(sourcetrace_bin, "screen", "suppliers.csv", "--zzzzzz", cwd=folder)
     assert done.returncode == 2
     assert "did you mean" not in done.stderr
     assert "see `sourcetrace screen --help`" in done.stderr
 
 
-def test_help_and_version_are_not_mistakes(folder: Path) -> None:
-    assert run("--help", cwd=folder).returncode == 0
-    assert run("lists", "diff", "--help", cwd=folder).returncode == 0
-    version = run("--version", cwd=folder)
+def test_help_and_version_are_not_mistakes(sourcetrace_bin: str, folder: Path) -> None:
+    assert run(sourcetrace_bin, "--help", cwd=folder).returncode == 0
+    assert run(sourcetrace_bin, "lists", "diff", "--help", cwd=folder).returncode == 0
+    version = run(sourcetrace_bin, "--version", cwd=folder)
     assert version.returncode == 0 and version.stdout.startswith("sourcetrace ")
 
 
-def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_no_output(tmp_path: Path) -> None:
+def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_no_output(
+    sourcetrace_bin: str, tmp_path: Path
+) -> None:
     """SIGINT while ``screen -o`` works through a large file: exit 130, the one line, no output."""
     big = tmp_path / "suppliers.csv"
     with big.open("w", newline="", encoding="utf-8") as fh:
@@ -124,7 +117,7 @@ def test_ctrl_c_stops_a_run_with_one_line_exit_130_and_no_output(tmp_path: Path)
     out = tmp_path / "results.csv"
     env = {**os.environ, "SOURCETRACE_DATA_DIR": str(tmp_path / "data")}
     process = subprocess.Popen(
-        [sourcetrace_command(), "screen", str(big), "-o", str(out), "--chunk-rows", "5000",
+        [sourcetrace_bin, "screen", str(big), "-o", str(out), "--chunk-rows", "5000",
          "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
     )  # fmt: skip

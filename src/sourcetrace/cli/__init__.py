@@ -28,6 +28,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, as click lays it out: option names are never cut to fit a narrow terminal or
+    # a pipe (the Rich panels cut them: "--ownership-thr…"), and paragraphs are re-wrapped.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
 
 

@@ -43,7 +43,7 @@ def screen(
     address_column: Annotated[str | None, typer.Option(help="Column with the address")] = None,
     country_column: Annotated[str | None, typer.Option(help="Column with the country")] = None,
     id_column: Annotated[str | None, typer.Option(help="Column with an identifier, e.g. the USCC")] = None,
-    list_: Annotated[list[Path] | None, typer.Option("--list", help="Extra FtM entities file (JSON lines); repeatable")] = None,
+    list_: Annotated[list[Path] | None, typer.Option("--list", metavar="FILE", help="Extra FtM entities file (JSON lines); repeatable")] = None,
     no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Screen against --list files only")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results: .csv .jsonl .xlsx .parquet")] = None,
     threshold: Annotated[float | None, typer.Option(help="Match threshold, 0-1 (default 0.88)")] = None,

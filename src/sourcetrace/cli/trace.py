@@ -122,7 +122,11 @@ def trace(
         Severity, typer.Option(help="Trace only risk sources of this severity or higher")
     ] = Severity.low,
     workers: Annotated[
-        int, typer.Option(help="Processes that parse and screen party names (default: all cores)")
+        int,
+        typer.Option(
+            help="Processes that parse and screen party names (default: all cores)",
+            show_default=False,
+        ),
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
     no_store_lists: Annotated[
@@ -362,7 +366,7 @@ def graph_export(
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
 
     Each link and holding carries the file and row it was read from and the input files' other
-    columns (GraphML attributes by header, Cytoscape ``extra``, FtM ``description``).
+    columns (GraphML attributes by header, Cytoscape `extra`, FtM `description`).
     """
     from sourcetrace.graph.export import export
     from sourcetrace.io.writers import atomic_path
@@ -387,7 +391,7 @@ def graph_export(
 
 @graph_app.command("list")
 def graph_list(db: DbOption = None) -> None:
-    """The graphs saved in the store (``trace --save NAME``), with what they hold."""
+    """The graphs saved in the store (`trace --save NAME`), with what they hold."""
     from sourcetrace.store.db import ListStore
     from sourcetrace.store.graphs import list_graphs
 
@@ -411,7 +415,7 @@ def graph_delete(
     name: Annotated[str, typer.Argument(help="The saved graph to remove", show_default=False)],
     db: DbOption = None,
 ) -> None:
-    """Remove a graph saved with ``trace --save NAME``: its parties, links, holdings and risk
+    """Remove a graph saved with `trace --save NAME`: its parties, links, holdings and risk
     sources, in one transaction (the lists in the store are not touched)."""
     from sourcetrace.store.db import ListStore
     from sourcetrace.store.graphs import delete_graph, unknown_graph
