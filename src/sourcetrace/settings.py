@@ -34,6 +34,9 @@ class Settings:
     progress_min_rows: int = 2000
     """Inputs with at least this many rows get a progress bar."""
 
+    progress_interval: float = 5.0
+    """Seconds between progress lines when standard error is not a terminal (a log)."""
+
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""

@@ -11,12 +11,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from sourcetrace import __version__
+from sourcetrace.cli.console import (
+    Format,
+    FormatOption,
+    Listing,
+    print_json,
+    print_listing,
+    stdout_console,
+)
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import RowProgress
 from sourcetrace.engines.base import BulkSummary
+from sourcetrace.engines.chunks import count_rows
 from sourcetrace.errors import OutputError
 from sourcetrace.io.writers import atomic_path
 from sourcetrace.lists.ftm import file_hash
@@ -59,6 +67,7 @@ def screen(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
     no_store_lists: Annotated[bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")] = False,
     db: DbOption = None,
+    format: FormatOption = Format.table,
 ) -> None:
     """Screen INPUT: one result per row (match, review or clear), with the reasons.
 
@@ -68,16 +77,12 @@ def screen(
     The lists are the bundled snapshot, replaced list by list by the versions imported into the
     store (`sourcetrace lists import|update`), plus any --list file; the run records each version.
     """
-    console = Console(stderr=True)
     settings = load_settings(match_threshold=threshold, review_threshold=review_threshold)
     stored_lists: AbstractContextManager[list[tuple[Path, ListUsed]]] = (
         nullcontext([]) if no_store_lists else store_lists(db, settings)
     )
-    with stored_lists as stored, Progress(
-        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=quiet or not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("screen", total=None, visible=False)
+    bar = RowProgress("screening", quiet=quiet, interval=settings.progress_interval)
+    with stored_lists as stored, bar:
         common = {
             "name_column": name_column, "address_column": address_column,
             "country_column": country_column, "id_column": id_column, "lists": list_ or [],
@@ -85,11 +90,13 @@ def screen(
             "settings": settings,
         }  # fmt: skip
         if output is not None:
+            if not quiet:
+                bar.set_total(count_rows(input, encoding))
             try:
                 summary, used, column = screen_file(
                     input, output, engine=engine.value, workers=workers, chunk_rows=chunk_rows,
                     resume=resume, skip_bad_rows=skip_bad_rows,
-                    progress=lambda n: bar.update(task, advance=n, visible=True),
+                    progress=bar.advance,
                     **common,  # type: ignore[arg-type]
                 )
             except OSError as exc:  # reading errors are InputErrors: this is a write, a full disk
@@ -101,7 +108,9 @@ def screen(
         else:
             def progress(done: int, total: int) -> None:
                 if total >= settings.progress_min_rows:
-                    bar.update(task, total=total, advance=done, visible=True)
+                    if bar.total is None:
+                        bar.set_total(total)
+                    bar.advance(done)
 
             run = run_screen(input, progress=progress, **common)  # type: ignore[arg-type]
             summary = BulkSummary()
@@ -110,7 +119,7 @@ def screen(
     if output is not None:
         write_run_record(output, input, used, summary, settings)
     if not quiet:
-        print_summary(summary, used, str(input), column, Console(), top, output)
+        print_summary(summary, used, str(input), column, stdout_console(), top, output, format)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
         found = {d for d, n in summary.counts.items() if n}
@@ -155,9 +164,32 @@ def _reason(exc: OSError) -> str:
 
 def print_summary(
     summary: BulkSummary, used: list[ListUsed], source: str, column: str,
-    console: Console, top: int, output: Path | None,
+    console: Console, top: int, output: Path | None, fmt: Format = Format.table,
 ) -> None:
+    """The run's counts and its top hits: a table for people, or TSV or JSON for scripts."""
     counts = summary.counts
+    hits = Listing(
+        ["row", "name", "decision", "score", "listed entity", "lists", "reasons"],
+        title="Top hits", styles={"decision": {"match": "red", "review": "yellow"}},
+        right=["row", "score"],
+    )  # fmt: skip
+    if summary.top is not None and summary.top.height:
+        for r in summary.top.head(top).iter_rows(named=True):
+            hits.rows.append([
+                r["row"], r["name"], r["decision"], r["score"], r["entity_name"], r["lists"],
+                "; ".join(r["reasons"].split("; ")[:2]),
+            ])  # fmt: skip
+    if fmt is Format.json:
+        print_json({
+            "input": source, "name_column": column, "rows": summary.rows, "counts": counts,
+            "lists": [{"name": u.name, "version": u.version} for u in used],
+            "skipped_rows": summary.skipped_rows,
+            "output": str(output) if output is not None else None, "top": hits.records(),
+        })  # fmt: skip
+        return
+    if fmt is Format.tsv:
+        print_listing(hits, fmt)
+        return
     console.print(
         f"[bold]{summary.rows}[/] rows screened from {source} (name column [italic]{column}[/]) "
         "against " + ", ".join(f"{u.name} {u.version}" for u in used)
@@ -169,19 +201,8 @@ def print_summary(
     if summary.skipped_rows:
         shown = ", ".join(map(str, summary.skipped_rows[:10]))
         console.print(f"[yellow]{len(summary.skipped_rows)} bad rows skipped[/] (rows {shown})")
-    if summary.top is not None and summary.top.height:
-        table = Table(title="Top hits")
-        for col, kw in (("row", {"justify": "right"}), ("name", {}), ("decision", {}),
-                        ("score", {"justify": "right"}), ("listed entity", {}), ("lists", {}),
-                        ("reasons", {})):
-            table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
-        for r in summary.top.head(top).iter_rows(named=True):
-            style = "red" if r["decision"] == "match" else "yellow"
-            table.add_row(
-                str(r["row"]), r["name"], f"[{style}]{r['decision']}[/]", f"{r['score']:.2f}",
-                r["entity_name"], r["lists"], "; ".join(r["reasons"].split("; ")[:2]),
-            )
-        console.print(table)
+    if hits.rows:
+        print_listing(hits, fmt, console)
     if output is not None:
         console.print(f"results written to {output}")
 

@@ -4,7 +4,6 @@ to parties and goods, keep graphs in the store."""
 from __future__ import annotations
 
 import os
-import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
@@ -13,9 +12,17 @@ from typing import TYPE_CHECKING, Annotated
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from sourcetrace.cli.console import (
+    Format,
+    FormatOption,
+    Listing,
+    print_listing,
+    say,
+    stdout_console,
+)
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import StepProgress
 from sourcetrace.errors import ConfigError
 from sourcetrace.graph.balance import check_balance
 from sourcetrace.graph.build import Built, read_built, read_yields, trace_lists
@@ -168,7 +175,7 @@ def trace(
     if graph_name is not None and save is not None:
         raise ConfigError("--save applies to a graph built from files, not to --graph")
     workers = workers or os.cpu_count() or 1
-    step = Steps(None if quiet else Console(stderr=True))
+    step = StepProgress("trace", quiet=quiet, interval=load_settings().progress_interval)
     rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
     settings = load_settings()
@@ -223,7 +230,7 @@ def trace(
     step("done")
     if quiet:
         return
-    console = Console()
+    console = stdout_console()
     console.print(
         f"[bold]{graph.size:,}[/] parties, [bold]{graph.edges.height:,}[/] links, "
         f"{len(graph.ownership):,} holdings; lists " + ", ".join(lists)
@@ -253,21 +260,6 @@ def trace(
     console.print(f"findings written to {output}")
 
 
-class Steps:
-    """What a long command is doing: a line per step, as it starts, with the seconds since the
-    command began, on a terminal only (``console`` None, or one that is not a terminal: no
-    lines; scripts and logs get the summary alone)."""
-
-    def __init__(self, console: Console | None) -> None:
-        self.console = console if console is not None and console.is_terminal else None
-        self.began = time.perf_counter()
-
-    def __call__(self, what: str) -> None:
-        if self.console is not None:
-            seconds = time.perf_counter() - self.began
-            self.console.print(f"[dim]{seconds:6.1f} s  {what}[/]", highlight=False)
-
-
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     """The most exposed parties: reached by others' risk, worst severity and most routes first."""
     rank = pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
@@ -290,23 +282,18 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     if not reached.height:
         return
     best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)
-    table = Table(title="Most exposed parties", expand=True)
-    for col in ("party", "severity", "risk", "routes", "independent", "hops", "basis"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(
+        ["party", "severity", "risk", "routes", "independent", "hops", "basis"],
+        title="Most exposed parties", styles={"severity": {"high": "red", "medium": "yellow"}},
+        right=["routes", "independent", "hops"],
+    )  # fmt: skip
     for row in best.iter_rows(named=True):
-        severity = str(row["severity"])
-        style = {"high": "red", "medium": "yellow"}.get(severity, "")
         source = str(row["path"]).split(" > ")[0]
-        table.add_row(
-            str(row["node"]),
-            f"[{style}]{severity}[/]" if style else severity,
-            f"{row['kind']}: {source}",
-            str(row["routes"]),
-            str(row["independent_paths"]),
-            str(row["hops"]),
-            str(row["basis"]),
-        )
-    console.print(table)
+        listing.rows.append([
+            str(row["node"]), str(row["severity"]), f"{row['kind']}: {source}", row["routes"],
+            row["independent_paths"], row["hops"], str(row["basis"]),
+        ])  # fmt: skip
+    print_listing(listing, Format.table, console)
 
 
 def _load(name: str, db: str | None) -> LoadedGraph:
@@ -383,31 +370,29 @@ def graph_export(
     text = export(graph, format.value)
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    Console().print(
+    stdout_console().print(
         f"wrote {graph.size} parties, {graph.edges.height} links and "
         f"{len(graph.ownership)} holdings to {output} ({format.value})"
     )
 
 
 @graph_app.command("list")
-def graph_list(db: DbOption = None) -> None:
+def graph_list(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """The graphs saved in the store (`trace --save NAME`), with what they hold."""
     from sourcetrace.store.db import ListStore
     from sourcetrace.store.graphs import list_graphs
 
     with ListStore.open(db) as store:
         saved = list_graphs(store)
-    console = Console()
-    if not saved:
-        console.print("no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
+    if not saved and format is Format.table:
+        say(format, "no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
         return
-    table = Table(title="Saved graphs")
-    for col in ("name", "saved", "parties", "links", "holdings", "files"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(["name", "saved", "parties", "links", "holdings", "files"],
+                      title="Saved graphs", right=["parties", "links", "holdings"])  # fmt: skip
     for g in saved:
-        table.add_row(g.name, g.saved_at, f"{g.parties:,}", f"{g.links:,}", f"{g.holdings:,}",
-                      ", ".join(g.files))  # fmt: skip
-    console.print(table)
+        listing.rows.append([g.name, g.saved_at, g.parties, g.links, g.holdings,
+                             ", ".join(g.files)])  # fmt: skip
+    print_listing(listing, format)
 
 
 @graph_app.command("delete")
@@ -423,4 +408,4 @@ def graph_delete(
     with ListStore.open(db) as store:
         if not delete_graph(store, name):
             raise unknown_graph(store, name)
-    Console().print(f"graph {name!r} deleted")
+    stdout_console().print(f"graph {name!r} deleted")

@@ -7,11 +7,13 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 
+from sourcetrace.cli.console import stdout_console
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import StepProgress
 from sourcetrace.io.readers import detect_columns, read_table
 from sourcetrace.io.writers import write_table
+from sourcetrace.settings import load_settings
 from sourcetrace.store.db import ListStore
 from sourcetrace.store.watch import Portfolio, add_portfolio
 from sourcetrace.watch import run_watch
@@ -38,7 +40,7 @@ def add(
             store,
             Portfolio(name, str(path), columns.name, columns.address, columns.country, columns.identifier),
         )
-    Console().print(f"watching {name}: {frame.height} rows of {path} (name column {columns.name})")
+    stdout_console().print(f"watching {name}: {frame.height} rows of {path} (name column {columns.name})")
 
 
 @app.command("run")
@@ -48,9 +50,11 @@ def run(
     db: DbOption = None,
 ) -> None:
     """Re-screen every portfolio against the current lists; exit 3 when something is new."""
-    with ListStore.open(db) as store:
-        changes = run_watch(store, default_lists=not no_default_lists)
-    console = Console()
+    with StepProgress("watch run", interval=load_settings().progress_interval) as step:
+        step("re-screening every portfolio against the current lists")
+        with ListStore.open(db) as store:
+            changes = run_watch(store, default_lists=not no_default_lists)
+    console = stdout_console()
     frame = pl.DataFrame(
         {
             "portfolio": [c.portfolio for c in changes],

@@ -16,8 +16,9 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -102,12 +103,17 @@ def match_names(
 
 
 def submit_names(
-    names: list[str], matcher: Matcher, pool: ProcessPoolExecutor | None, workers: int = 1
+    names: list[str],
+    matcher: Matcher,
+    pool: ProcessPoolExecutor | None,
+    workers: int = 1,
+    on_batch: Callable[[int], None] | None = None,
 ) -> Callable[[], list[MatchRow]]:
     """Start matching distinct names; the returned function waits for the results, in order.
 
     In the pool, the names are cut into a few batches per worker, so that every worker stays busy
     to the end of the chunk and none waits on a long last batch; the parent is free meanwhile.
+    ``on_batch(n)`` is called (from the pool's thread) as each batch of ``n`` names is matched.
     """
     if pool is None or len(names) < _IN_PARENT:
         _use(matcher)
@@ -115,7 +121,17 @@ def submit_names(
         return lambda: rows
     size = max(16, -(-len(names) // (workers * 4)))
     futures = [pool.submit(_match_batch, names[i : i + size]) for i in range(0, len(names), size)]
+    if on_batch is not None:
+        for future, start in zip(futures, range(0, len(names), size), strict=True):
+            future.add_done_callback(partial(_told, on_batch, min(size, len(names) - start)))
     return lambda: [row for future in futures for row in future.result()]
+
+
+def _told(on_batch: Callable[[int], None], names: int, future: Future[list[MatchRow]]) -> None:
+    # A batch cancelled (Ctrl-C, an error elsewhere) or failed is not progress; its error is
+    # raised where the results are collected.
+    if not future.cancelled() and future.exception() is None:
+        on_batch(names)
 
 
 _MATCH_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -223,22 +239,37 @@ def run_local(
     summary = BulkSummary()
     # A chunk's new names are matched in the workers while the parent joins and writes the chunk
     # before it: the parent's polars work and the workers' matching overlap.
-    waiting: tuple[Path, Started, list[int]] | None = None
+    waiting: tuple[int, Path, Started, list[int]] | None = None
 
-    def count(frame: pl.DataFrame, skipped: list[int]) -> None:
+    # Rows reported while a chunk's names were being matched, by chunk: a chunk of 200,000 rows
+    # takes tens of seconds, and a progress display should move during it, not after it.
+    credited: dict[int, int] = {}
+
+    def count(frame: pl.DataFrame, skipped: list[int], index: int = -1) -> None:
         summary.add(frame, skipped)
         if progress is not None:
-            progress(frame.height)
+            progress(frame.height - credited.pop(index, 0))
+
+    def on_batch(index: int, rows: int, names: int) -> Callable[[int], None] | None:
+        if progress is None or not names:
+            return None
+
+        def matched(n: int) -> None:  # the rows of the chunk in proportion to its names
+            share = rows * n // names
+            credited[index] = credited.get(index, 0) + share
+            progress(share)
+
+        return matched
 
     def finish() -> None:
         nonlocal waiting
         if waiting is not None:
-            part, started, skipped = waiting
+            index, part, started, skipped = waiting
             frame = _screen_chunk(started, matcher, pool, known, options, workers)
             tmp = part.with_suffix(".tmp")
             frame.write_ipc(tmp, compression="lz4")
             os.replace(tmp, part)
-            count(frame, skipped)
+            count(frame, skipped, index)
             waiting = None
 
     try:
@@ -250,10 +281,10 @@ def run_local(
                     count(pl.read_ipc(part), chunk.skipped)
                     continue
                 started = _start_chunk(chunk.frame, chunk.rows, matcher, pool, known, options,
-                                       workers)  # fmt: skip
+                                       workers, partial(on_batch, index))  # fmt: skip
                 finish()
                 known.add(started.names, started.results())
-                waiting = (part, started, chunk.skipped)
+                waiting = (index, part, started, chunk.skipped)
             finish()
         _assemble(work, output, fmt)
     except SourcetraceError:
@@ -284,8 +315,12 @@ def _start_chunk(
     known: MatchTable,
     options: EngineOptions,
     workers: int = 1,
+    reporter: Callable[[int, int], Callable[[int], None] | None] | None = None,
 ) -> Started:
-    """Find a chunk's names not matched before and start matching them."""
+    """Find a chunk's names not matched before and start matching them.
+
+    ``reporter(rows, new_names)`` gives the callback told of each batch of names matched.
+    """
     def text(column: str | None) -> pl.Expr:
         return pl.col(column).fill_null("") if column else pl.lit("")
 
@@ -296,7 +331,8 @@ def _start_chunk(
         text(options.id_column).alias("_id"),
     ).with_columns(_hash("name"))
     new = known.missing(base)
-    return Started(base, new, submit_names(new, matcher, pool, workers))
+    on_batch = reporter(base.height, len(new)) if reporter is not None else None
+    return Started(base, new, submit_names(new, matcher, pool, workers, on_batch))
 
 
 def _screen_chunk(
