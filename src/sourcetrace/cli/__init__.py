@@ -6,6 +6,7 @@ column); 3 ``--fail-on`` found a decision at or above the level asked.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -81,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted: no output written", 130, prefix="")
     except BrokenPipeError:
         # `sourcetrace lists | head`: the reader left; say nothing more on a closed pipe.
-        sys.stdout = None  # type: ignore[assignment]
+        # Python's own flush at exit would fail on the pipe again: point stdout at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
         if usage.is_exit(exc):
