@@ -37,6 +37,7 @@ CASES: list[tuple[list[str], str]] = [
     (["screen", "suppliers.csv", "--threshold", "high"], "invalid value for --threshold"),
     (["screen", "suppliers.csv", "--engine", "sprak"], "did you mean spark?"),
     (["screen", "suppliers.csv", "--fail-on", "revew"], "did you mean review?"),
+    (["lists", "diff", "1", "2", "--db"], "sourcetrace lists diff: option '--db' requires an argument"),
     (["screen", "{dir}/random.parquet"], "random.parquet: not a readable Parquet file"),
     (["screen", "{dir}/random.parquet", "-o", "{dir}/out.csv"], "random.parquet"),
     (["screen", "{dir}/truncated.xlsx"], "truncated.xlsx: not a readable XLSX workbook"),

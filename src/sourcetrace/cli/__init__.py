@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         if usage.is_abort(exc):
             return _fail("interrupted: no output written", 130, prefix="")
         if usage.is_usage_error(exc):
-            return _fail(usage.usage_line(exc), usage.USAGE_EXIT)
+            path = usage.command_path(command, "sourcetrace", args)
+            return _fail(usage.usage_line(exc, path), usage.USAGE_EXIT)
         raise
 
 

@@ -49,12 +49,17 @@ def is_exit(exc: BaseException) -> bool:
     return "Exit" in _names(exc) and hasattr(exc, "exit_code")
 
 
-def usage_line(exc: BaseException) -> str:
-    """One line for a command-line mistake, with the nearest valid option or command."""
+def usage_line(exc: BaseException, path: str = "") -> str:
+    """One line for a command-line mistake, with the nearest valid option or command.
+
+    ``path`` names the command when the exception does not (click raises some parser errors,
+    such as an option given without its value, with no context).
+    """
     names = _names(exc)
     ctx = getattr(exc, "ctx", None)
-    where = f"{ctx.command_path}: " if ctx is not None else ""
-    help_hint = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
+    path = ctx.command_path if ctx is not None else path
+    where = f"{path}: " if path else ""
+    help_hint = f"; see `{path} --help`" if path else ""
     command = getattr(ctx, "command", None)
     subcommands = sorted(getattr(command, "commands", {}) or {})
     message = str(getattr(exc, "message", "") or exc)
@@ -98,6 +103,19 @@ def _closest(typed: str, valid: list[str]) -> list[str]:
     return [bare[m] for m in get_close_matches(typed.lstrip("-"), list(bare), n=1, cutoff=0.6)]
 
 
+def command_path(root: Any, name: str, args: list[str]) -> str:
+    """The command ``args`` name, as far as they name one: "sourcetrace lists diff"."""
+    path, command = [name], root
+    for token in args:
+        sub = (getattr(command, "commands", None) or {}).get(token)
+        if sub is not None:
+            path.append(token)
+            command = sub
+        elif not token.startswith("-"):
+            break
+    return " ".join(path)
+
+
 def _suggest(choices: list[str], help_hint: str) -> str:
     if choices:
         return f"; did you mean {choices[0]}?"
@@ -134,4 +152,4 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-__all__ = ["USAGE_EXIT", "is_abort", "is_exit", "is_usage_error", "usage_line"]
+__all__ = ["USAGE_EXIT", "command_path", "is_abort", "is_exit", "is_usage_error", "usage_line"]
