@@ -83,3 +83,19 @@ def test_a_terminal_gets_a_bar_with_the_total_rate_and_time_left(
     assert "/20000" in text and "rows/s" in text and "eta" in text
     assert not LINE.search(text)  # the bar, not the log lines
     assert "results written to" in done.stdout
+
+
+def test_trace_in_a_log_repeats_the_step_under_way(sourcetrace_bin: str, tmp_path: Path) -> None:
+    chain = Path(__file__).resolve().parents[2] / "examples" / "chain"
+    env = {**_env(tmp_path), "SOURCETRACE_PROGRESS_INTERVAL": "0.05"}
+    done = subprocess.run(
+        [sourcetrace_bin, "trace", str(chain / "links.csv"), "--ownership",
+         str(chain / "ownership.csv"), "-o", str(tmp_path / "findings.csv"), "--workers", "1"],
+        capture_output=True, text=True, env=env, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines, "no progress line in a run of several seconds"
+    assert all(re.fullmatch(r"trace: .+ \([\d,]+ s elapsed\)", line) for line in lines), lines
+    assert any("resolving and screening its parties" in line for line in lines)
+    assert "findings written to" in done.stdout

@@ -175,10 +175,10 @@ def trace(
     if graph_name is not None and save is not None:
         raise ConfigError("--save applies to a graph built from files, not to --graph")
     workers = workers or os.cpu_count() or 1
-    step = StepProgress("trace", quiet=quiet, interval=load_settings().progress_interval)
+    settings = load_settings()
+    step = StepProgress("trace", quiet=quiet, interval=settings.progress_interval)
     rules = Rules(products=product_rule, date_tolerance=None if ignore_dates else date_tolerance)
     factors = read_yields(yields) if yields is not None else None
-    settings = load_settings()
     screening = trace_lists(db, settings, not no_store_lists)
     lists = [f"{u.name} {u.version}" for u in screening.used]
 
