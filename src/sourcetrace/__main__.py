@@ -1,3 +1,5 @@
+import sys
+
 from sourcetrace.cli import main
 
-main()
+sys.exit(main())

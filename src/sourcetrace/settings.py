@@ -53,6 +53,8 @@ class Settings:
 
     max_compression_ratio: int = 100
     """Most bytes one compressed byte of an XLSX part may unpack to (Apache POI's default)."""
+    progress_interval: float = 5.0
+    """Seconds between progress lines when standard error is not a terminal (a log)."""
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -235,18 +235,14 @@ def test_other_columns_are_kept_with_each_link_holding_and_shipment(tmp_path: Pa
 
 
 def test_other_columns_change_no_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import typer
     from typer.testing import CliRunner
 
-    from sourcetrace.cli.trace import trace
-
-    app = typer.Typer(pretty_exceptions_enable=False)
-    app.command()(trace)
+    from sourcetrace.cli import app
 
     def findings(folder: Path) -> str:
         monkeypatch.chdir(folder)  # the same relative paths in the evidence
         files = ["links.csv", "--ownership", "ownership.csv", "--shipments", "shipments.csv"]
-        run = CliRunner().invoke(app, [*files, "-o", "findings.csv", "-q", "--no-store-lists"])
+        run = CliRunner().invoke(app, ["trace", *files, "-o", "findings.csv", "-q", "--no-store-lists"])
         assert run.exit_code == 0, run.output
         return (folder / "findings.csv").read_text(encoding="utf-8")
 

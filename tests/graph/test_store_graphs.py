@@ -15,7 +15,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sourcetrace.cli.trace import graph_app, trace
+from sourcetrace.cli import app
 from sourcetrace.errors import ConfigError
 from sourcetrace.graph.build import build
 from sourcetrace.graph.findings import findings_frame
@@ -165,9 +165,7 @@ def test_a_failed_save_leaves_the_graph_saved_before(db_url: str) -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer(pretty_exceptions_enable=False)
-    app.command("trace")(trace)
-    app.add_typer(graph_app, name="graph")
+    """The real ``sourcetrace`` app (its ``trace`` and ``graph`` commands)."""
     return app
 
 

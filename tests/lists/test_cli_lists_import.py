@@ -1,20 +1,15 @@
-"""The ``lists import | diff | versions`` command functions, run through a Typer app of their own."""
+"""The ``lists import | diff | versions`` commands, run through the real ``sourcetrace`` app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from sourcetrace.cli import lists_import
+from sourcetrace.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
 
-app = typer.Typer()
-app.command("import")(lists_import.import_)
-app.command("diff")(lists_import.diff)
-app.command("versions")(lists_import.versions)
 
 
 def test_import_versions_and_diff(tmp_path: Path) -> None:
@@ -22,15 +17,15 @@ def test_import_versions_and_diff(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     v1 = FIXTURES / "uflpa_entity_list_v1.html"
     v2 = FIXTURES / "uflpa_entity_list_v2.html"
-    result = runner.invoke(app, ["import", str(v1), "--format", "uflpa-html", "--db", db])
+    result = runner.invoke(app, ["lists", "import", str(v1), "--format", "uflpa-html", "--db", db])
     assert result.exit_code == 0, result.output
     assert "imported us_dhs_uflpa as version 1" in result.output
-    result = runner.invoke(app, ["import", str(v1), "-f", "uflpa-html", "--db", db])
+    result = runner.invoke(app, ["lists", "import", str(v1), "-f", "uflpa-html", "--db", db])
     assert "unchanged" in result.output
-    runner.invoke(app, ["import", str(v2), "-f", "uflpa-html", "--db", db])
-    result = runner.invoke(app, ["versions", "--db", db])
+    runner.invoke(app, ["lists", "import", str(v2), "-f", "uflpa-html", "--db", db])
+    result = runner.invoke(app, ["lists", "versions", "--db", db])
     assert result.exit_code == 0 and "in force" in result.output
-    result = runner.invoke(app, ["diff", "1", "2", "--db", db])
+    result = runner.invoke(app, ["lists", "diff", "1", "2", "--db", db])
     assert result.exit_code == 0, result.output
     assert "4 added, 0 removed, 1 changed" in result.output
     assert "+ section UFLPA Entity List 2(d)(2)(B)(v)" in result.output

@@ -1,4 +1,4 @@
-"""The ``serve``, ``users`` and ``audit`` commands, run through Typer on a temporary store."""
+"""The ``serve``, ``users`` and ``audit`` commands of the real app, on a temporary store."""
 
 from __future__ import annotations
 
@@ -8,17 +8,14 @@ import typer
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from sourcetrace.cli import serve as serve_cmd
+from sourcetrace.cli import app
 from sourcetrace.store.engine import make_engine
 from sourcetrace.store.workspace import audit_log
 from sourcetrace.workspace import accounts
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("serve")(serve_cmd.serve)
-    app.add_typer(serve_cmd.users_app, name="users")
-    app.add_typer(serve_cmd.audit_app, name="audit")
+    """The real ``sourcetrace`` app (its ``serve``, ``users`` and ``audit`` commands)."""
     return app
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from sourcetrace.cli import lists_import
+from sourcetrace.cli.console import Format, FormatOption, Listing, print_listing, say
 from sourcetrace.lists.bundled import bundled_lists, manifest
 
 app = typer.Typer(
@@ -19,25 +18,26 @@ app.command("update")(lists_import.update)
 
 
 @app.callback()
-def show(ctx: typer.Context) -> None:
+def show(ctx: typer.Context, format: FormatOption = Format.table) -> None:
     """Show the loaded lists: name, version, entities, publisher and content hash."""
     if ctx.invoked_subcommand is not None:
         return
-    table = Table(title="Bundled watchlists")
-    for col in ("list", "title", "version", "entities", "publisher", "content hash"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(
+        ["list", "title", "version", "entities", "publisher", "content hash"],
+        title="Bundled watchlists", right=["entities"],
+    )  # fmt: skip
     for item in bundled_lists():
-        table.add_row(
-            item.name, item.title, item.version, str(item.entities), item.publisher,
+        listing.rows.append([
+            item.name, item.title, item.version, item.entities, item.publisher,
             item.content_hash[:19],
-        )
-    console = Console()
-    console.print(table)
+        ])  # fmt: skip
+    print_listing(listing, format)
     data = manifest()
     rules = data.get("region_rules") or []
     assert isinstance(rules, list)
     for rule in rules:
-        console.print(
-            f"region-wide order: {rule['name']} ({rule['merchandise']}, {rule['date']}): applied as "
-            "the Xinjiang location signal, not as a party"
+        say(
+            format,
+            f"region-wide order: {rule['name']} ({rule['merchandise']}, {rule['date']}): applied "
+            "as the Xinjiang location signal, not as a party",
         )

@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from sourcetrace.cli.console import (
+    Format,
+    FormatOption,
+    Listing,
+    print_listing,
+    say,
+    stdout_console,
+)
+from sourcetrace.cli.progress import StepProgress
 from sourcetrace.lists.importers import FORMATS
+from sourcetrace.settings import load_settings
 from sourcetrace.store import ListDiff, ListStore, import_list
 
 _DB_HELP = (
@@ -44,10 +52,12 @@ def import_(
     ] = None,
 ) -> None:
     """Import an official list file as a new version; a file with the same content adds none."""
-    with ListStore.open(db) as store:
-        result = import_list(file, format, store, list_name=name, source=source)
+    with StepProgress("lists import", interval=load_settings().progress_interval) as step:
+        step(f"reading {file.name} as {format} and storing its entities")
+        with ListStore.open(db) as store:
+            result = import_list(file, format, store, list_name=name, source=source)
     version = result.version
-    console = Console()
+    console = stdout_console()
     if result.created:
         console.print(
             f"imported {version.list_name} as version {version.id}: {version.entity_count} "
@@ -64,30 +74,29 @@ def diff(
     old: Annotated[int, typer.Argument(help="The earlier version's id (see `lists versions`).")],
     new: Annotated[int, typer.Argument(help="The later version's id.")],
     db: DbOption = None,
+    format: FormatOption = Format.table,
 ) -> None:
     """Show what changed between two list versions: parties added, removed and changed."""
     with ListStore.open(db) as store:
         before, after = store.version(old), store.version(new)
         changes = store.diff(old, new)
-    console = Console()
-    console.print(
+    say(
+        format,
         f"{before.list_name} v{before.id} ({before.imported_at}) -> "
-        f"{after.list_name} v{after.id} ({after.imported_at})"
+        f"{after.list_name} v{after.id} ({after.imported_at})",
     )
-    _print_diff(console, changes)
+    _print_diff(changes, format)
 
 
-def _print_diff(console: Console, changes: ListDiff) -> None:
-    if changes.empty:
-        console.print("no listed party was added, removed or changed")
+def _print_diff(changes: ListDiff, fmt: Format) -> None:
+    if changes.empty and fmt is Format.table:
+        say(fmt, "no listed party was added, removed or changed")
         return
-    table = Table()
-    for col in ("change", "entity", "name", "details"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(["change", "entity", "name", "details"])
     for view in changes.added:
-        table.add_row("added", view.id, view.caption, "; ".join(sorted(view.sections)))
+        listing.rows.append(["added", view.id, view.caption, "; ".join(sorted(view.sections))])
     for view in changes.removed:
-        table.add_row("removed", view.id, view.caption, "; ".join(sorted(view.sections)))
+        listing.rows.append(["removed", view.id, view.caption, "; ".join(sorted(view.sections))])
     for change in changes.changed:
         details = [
             *(f"+ {n}" for n in change.added_names),
@@ -96,37 +105,33 @@ def _print_diff(console: Console, changes: ListDiff) -> None:
             *(f"- section {s}" for s in change.removed_sections),
             *(f"changed {c}" for c in change.changed),
         ]
-        table.add_row("changed", change.id, change.caption, "; ".join(details))
-    console.print(table)
-    console.print(
+        listing.rows.append(["changed", change.id, change.caption, "; ".join(details)])
+    print_listing(listing, fmt)
+    say(
+        fmt,
         f"{len(changes.added)} added, {len(changes.removed)} removed, "
-        f"{len(changes.changed)} changed"
+        f"{len(changes.changed)} changed",
     )
 
 
-def versions(db: DbOption = None) -> None:
+def versions(db: DbOption = None, format: FormatOption = Format.table) -> None:
     """List the imported list versions; the newest of each list is the one in force."""
     with ListStore.open(db) as store:
         found = store.versions()
-    if not found:
-        Console().print("no list versions yet: import one with `sourcetrace lists import`")
+    if not found and format is Format.table:
+        say(format, "no list versions yet: import one with `sourcetrace lists import`")
         return
     in_force = {v.list_name: v.id for v in found}
-    table = Table(title="List versions")
-    for col in ("id", "list", "format", "imported at", "entities", "content hash", "source", ""):
-        table.add_column(col, overflow="fold")
+    listing = Listing(
+        ["id", "list", "format", "imported at", "entities", "content hash", "source", "status"],
+        title="List versions", right=["id", "entities"],
+    )  # fmt: skip
     for v in found:
-        table.add_row(
-            str(v.id),
-            v.list_name,
-            v.format,
-            v.imported_at,
-            str(v.entity_count),
-            v.content_hash[:19],
-            v.source,
-            "in force" if in_force[v.list_name] == v.id else "",
-        )
-    Console().print(table)
+        listing.rows.append([
+            v.id, v.list_name, v.format, v.imported_at, v.entity_count, v.content_hash[:19],
+            v.source, "in force" if in_force[v.list_name] == v.id else "",
+        ])  # fmt: skip
+    print_listing(listing, format)
 
 
 def update(
@@ -143,7 +148,7 @@ def update(
         result = update_list(store, name, url=url, fmt=format, timeout=timeout)
     version = result.version
     word = "updated" if result.created else "unchanged"
-    Console().print(
+    stdout_console().print(
         f"{word}: {version.list_name} version {version.id}, {version.entity_count} entities "
         f"({version.source})"
     )

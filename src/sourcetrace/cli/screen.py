@@ -9,11 +9,19 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from sourcetrace.cli.console import (
+    Format,
+    FormatOption,
+    Listing,
+    print_json,
+    print_listing,
+    stdout_console,
+)
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import RowProgress
 from sourcetrace.engines import BulkSummary
+from sourcetrace.engines.chunks import count_rows
 from sourcetrace.model import Decision
 from sourcetrace.screening import ListUsed, ScreenOptions, screen_file
 from sourcetrace.screening import screen as run_screen
@@ -42,7 +50,7 @@ def screen(
     address_column: Annotated[str | None, typer.Option(help="Column with the address")] = None,
     country_column: Annotated[str | None, typer.Option(help="Column with the country")] = None,
     id_column: Annotated[str | None, typer.Option(help="Column with an identifier, e.g. the USCC")] = None,
-    list_: Annotated[list[Path] | None, typer.Option("--list", help="Extra FtM entities file (JSON lines); repeatable")] = None,
+    list_: Annotated[list[Path] | None, typer.Option("--list", metavar="FILE", help="Extra FtM entities file (JSON lines); repeatable")] = None,
     no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Screen against --list files only")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write results: .csv .jsonl .xlsx .parquet")] = None,
     threshold: Annotated[float | None, typer.Option(help=f"Match threshold, 0-1 (default {THRESHOLDS.match_threshold:.2f})")] = None,
@@ -60,6 +68,7 @@ def screen(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
     no_store_lists: Annotated[bool, typer.Option("--no-store-lists", help="Ignore the lists imported into the store")] = False,
     db: DbOption = None,
+    format: FormatOption = Format.table,
 ) -> None:
     """Screen INPUT: one result per row (match, review or clear), with the reasons.
 
@@ -74,27 +83,29 @@ def screen(
         id_column=id_column, lists=tuple(list_ or ()), default_lists=not no_default_lists,
         store_lists=not no_store_lists, db=db, match_threshold=threshold,
         review_threshold=review_threshold, encoding=encoding, sheet=sheet, header_row=header_row,
-        engine=engine.value,
-        workers=workers, chunk_rows=chunk_rows, resume=resume, skip_bad_rows=skip_bad_rows,
+        engine=engine.value, workers=workers, chunk_rows=chunk_rows, resume=resume,
+        skip_bad_rows=skip_bad_rows,
     )  # fmt: skip
-    min_rows = load_settings().progress_min_rows
+    settings = load_settings()
     notes = Console(stderr=True)
 
     def notice(note: str) -> None:  # the reader's choices: which sheet, which header row
         if not quiet:
             notes.print(f"note: {note}", highlight=False, soft_wrap=True)
 
-    with Progress(
-        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True, disable=quiet,
-    ) as bar:
-        task = bar.add_task("screen", total=None, visible=False)
+    bar = RowProgress("screening", quiet=quiet, interval=settings.progress_interval)
+    with bar:
 
         def progress(done: int, total: int | None) -> None:
-            if total is None or total >= min_rows:
-                bar.update(task, total=total, advance=done, visible=True)
+            if total is not None and total < settings.progress_min_rows:
+                return
+            if total is not None and bar.total is None:
+                bar.set_total(total)
+            bar.advance(done)
 
         if output is not None:
+            if not quiet:
+                bar.set_total(count_rows(input, encoding))
             done = screen_file(input, output, options, progress=progress, notice=notice)
             summary, used, column = done.summary, done.lists, done.name_column
         else:
@@ -102,7 +113,7 @@ def screen(
             summary, used = run.summary(), run.lists
             column = run.columns.name if run.columns else ""
     if not quiet:
-        print_summary(summary, used, str(input), column, Console(), top, output)
+        print_summary(summary, used, str(input), column, stdout_console(), top, output, format)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
         if any(n and Decision(d).rank >= level for d, n in summary.counts.items()):
@@ -111,9 +122,32 @@ def screen(
 
 def print_summary(
     summary: BulkSummary, used: Sequence[ListUsed], source: str, column: str,
-    console: Console, top: int, output: Path | None,
+    console: Console, top: int, output: Path | None, fmt: Format = Format.table,
 ) -> None:
+    """The run's counts and its top hits: a table for people, or TSV or JSON for scripts."""
     counts = summary.counts
+    hits = Listing(
+        ["row", "name", "decision", "score", "listed entity", "lists", "reasons"],
+        title="Top hits", styles={"decision": {"match": "red", "review": "yellow"}},
+        right=["row", "score"],
+    )  # fmt: skip
+    if summary.top is not None and summary.top.height:
+        for r in summary.top.head(top).iter_rows(named=True):
+            hits.rows.append([
+                r["row"], r["name"], r["decision"], r["score"], r["entity_name"], r["lists"],
+                "; ".join(r["reasons"].split("; ")[:2]),
+            ])  # fmt: skip
+    if fmt is Format.json:
+        print_json({
+            "input": source, "name_column": column, "rows": summary.rows, "counts": counts,
+            "lists": [{"name": u.name, "version": u.version} for u in used],
+            "skipped_rows": summary.skipped_rows,
+            "output": str(output) if output is not None else None, "top": hits.records(),
+        })  # fmt: skip
+        return
+    if fmt is Format.tsv:
+        print_listing(hits, fmt)
+        return
     console.print(
         f"[bold]{summary.rows}[/] rows screened from {source} (name column [italic]{column}[/]) "
         "against " + ", ".join(f"{u.name} {u.version}" for u in used)
@@ -125,19 +159,8 @@ def print_summary(
     if summary.skipped_rows:
         shown = ", ".join(map(str, summary.skipped_rows[:10]))
         console.print(f"[yellow]{len(summary.skipped_rows)} bad rows skipped[/] (rows {shown})")
-    if summary.top is not None and summary.top.height:
-        table = Table(title="Top hits")
-        for col, kw in (("row", {"justify": "right"}), ("name", {}), ("decision", {}),
-                        ("score", {"justify": "right"}), ("listed entity", {}), ("lists", {}),
-                        ("reasons", {})):
-            table.add_column(col, overflow="fold", **kw)  # type: ignore[arg-type]
-        for r in summary.top.head(top).iter_rows(named=True):
-            style = "red" if r["decision"] == "match" else "yellow"
-            table.add_row(
-                str(r["row"]), r["name"], f"[{style}]{r['decision']}[/]", f"{r['score']:.2f}",
-                r["entity_name"], r["lists"], "; ".join(r["reasons"].split("; ")[:2]),
-            )
-        console.print(table)
+    if hits.rows:
+        print_listing(hits, fmt, console)
     if output is not None:
         console.print(f"results written to {output}")
 

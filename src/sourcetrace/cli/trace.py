@@ -3,7 +3,6 @@ to parties and goods, keep graphs in the store."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from enum import Enum
 from pathlib import Path
@@ -12,9 +11,17 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from sourcetrace.cli.console import (
+    Format,
+    FormatOption,
+    Listing,
+    print_listing,
+    say,
+    stdout_console,
+)
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import StepProgress
 from sourcetrace.errors import ConfigError
 from sourcetrace.io.options import Limits, ReadOptions
 from sourcetrace.io.writers import atomic_path, output_format, write_table
@@ -120,7 +127,11 @@ def trace(
         Severity, typer.Option(help="Trace only risk sources of this severity or higher")
     ] = Severity.low,
     workers: Annotated[
-        int, typer.Option(help="Processes that parse and screen party names (default: all cores)")
+        int,
+        typer.Option(
+            help="Processes that parse and screen party names (default: all cores)",
+            show_default=False,
+        ),
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
     no_store_lists: Annotated[
@@ -178,7 +189,7 @@ def trace(
     )
     if date_tolerance < 0:  # also with --ignore-dates: the value given is wrong
         raise ConfigError(f"--date-tolerance must be 0 days or more, not {date_tolerance}")
-    step = Steps(None if quiet else Console(stderr=True))
+    step = StepProgress("trace", quiet=quiet, interval=load_settings().progress_interval)
     read = ReadOptions(
         sheet=sheet, header_row=header_row, limits=Limits.from_settings(load_settings()),
         notice=None if quiet else lambda note: Console(stderr=True).print(
@@ -193,7 +204,7 @@ def trace(
     step("done")
     if quiet:
         return
-    console = Console()
+    console = stdout_console()
     console.print(
         f"[bold]{graph.size:,}[/] parties, [bold]{graph.edges.height:,}[/] links, "
         f"{len(graph.ownership):,} holdings; lists " + ", ".join(traced.lists.labels())
@@ -237,21 +248,6 @@ def _chain(
     return ChainFiles(links, ownership, shipments, read=read)
 
 
-class Steps:
-    """What a long command is doing: a line per step, as it starts, with the seconds since the
-    command began, on a terminal only (``console`` None, or one that is not a terminal: no
-    lines; scripts and logs get the summary alone)."""
-
-    def __init__(self, console: Console | None) -> None:
-        self.console = console if console is not None and console.is_terminal else None
-        self.began = time.perf_counter()
-
-    def __call__(self, what: str) -> None:
-        if self.console is not None:
-            seconds = time.perf_counter() - self.began
-            self.console.print(f"[dim]{seconds:6.1f} s  {what}[/]", highlight=False)
-
-
 def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     """The most exposed parties: reached by others' risk, worst severity and most routes first."""
     rank = pl.col("severity").cast(pl.String).replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
@@ -274,23 +270,18 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
     if not reached.height:
         return
     best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)
-    table = Table(title="Most exposed parties", expand=True)
-    for col in ("party", "severity", "risk", "routes", "independent", "hops", "basis"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(
+        ["party", "severity", "risk", "routes", "independent", "hops", "basis"],
+        title="Most exposed parties", styles={"severity": {"high": "red", "medium": "yellow"}},
+        right=["routes", "independent", "hops"],
+    )  # fmt: skip
     for row in best.iter_rows(named=True):
-        severity = str(row["severity"])
-        style = {"high": "red", "medium": "yellow"}.get(severity, "")
         source = str(row["path"]).split(" > ")[0]
-        table.add_row(
-            str(row["node"]),
-            f"[{style}]{severity}[/]" if style else severity,
-            f"{row['kind']}: {source}",
-            str(row["routes"]),
-            str(row["independent_paths"]),
-            str(row["hops"]),
-            str(row["basis"]),
-        )
-    console.print(table)
+        listing.rows.append([
+            str(row["node"]), str(row["severity"]), f"{row['kind']}: {source}", row["routes"],
+            row["independent_paths"], row["hops"], str(row["basis"]),
+        ])  # fmt: skip
+    print_listing(listing, Format.table, console)
 
 
 class ExportFormat(str, Enum):
@@ -326,7 +317,7 @@ def graph_export(
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
 
     Each link and holding carries the file and row it was read from and the input files' other
-    columns (GraphML attributes by header, Cytoscape ``extra``, FtM ``description``).
+    columns (GraphML attributes by header, Cytoscape `extra`, FtM `description`).
     """
     if (links is None) == (graph_name is None):
         raise ConfigError("give a links file or --graph NAME (one of them)")
@@ -335,27 +326,25 @@ def graph_export(
     graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db)
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    Console().print(
+    stdout_console().print(
         f"wrote {graph.size} parties, {graph.edges.height} links and "
         f"{len(graph.ownership)} holdings to {output} ({format.value})"
     )
 
 
 @graph_app.command("list")
-def graph_list(db: DbOption = None) -> None:
-    """The graphs saved in the store (``trace --save NAME``), with what they hold."""
+def graph_list(db: DbOption = None, format: FormatOption = Format.table) -> None:
+    """The graphs saved in the store (`trace --save NAME`), with what they hold."""
     saved = saved_graphs(db)
-    console = Console()
-    if not saved:
-        console.print("no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
+    if not saved and format is Format.table:
+        say(format, "no saved graphs (save one with: sourcetrace trace LINKS -o OUT --save NAME)")
         return
-    table = Table(title="Saved graphs")
-    for col in ("name", "saved", "parties", "links", "holdings", "files"):
-        table.add_column(col, overflow="fold")
+    listing = Listing(["name", "saved", "parties", "links", "holdings", "files"],
+                      title="Saved graphs", right=["parties", "links", "holdings"])  # fmt: skip
     for g in saved:
-        table.add_row(g.name, g.saved_at, f"{g.parties:,}", f"{g.links:,}", f"{g.holdings:,}",
-                      ", ".join(g.files))  # fmt: skip
-    console.print(table)
+        listing.rows.append([g.name, g.saved_at, g.parties, g.links, g.holdings,
+                             ", ".join(g.files)])  # fmt: skip
+    print_listing(listing, format)
 
 
 @graph_app.command("delete")
@@ -363,7 +352,7 @@ def graph_delete(
     name: Annotated[str, typer.Argument(help="The saved graph to remove", show_default=False)],
     db: DbOption = None,
 ) -> None:
-    """Remove a graph saved with ``trace --save NAME``: its parties, links, holdings and risk
+    """Remove a graph saved with `trace --save NAME`: its parties, links, holdings and risk
     sources, in one transaction (the lists in the store are not touched)."""
     delete_saved_graph(name, db)
-    Console().print(f"graph {name!r} deleted")
+    stdout_console().print(f"graph {name!r} deleted")

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.console import Console
 
+from sourcetrace.cli.console import stdout_console
 from sourcetrace.cli.lists_import import DbOption
+from sourcetrace.cli.progress import StepProgress
 from sourcetrace.io.writers import write_table
+from sourcetrace.settings import load_settings
 from sourcetrace.watching import run_watch, watch_file
 
 app = typer.Typer(help="Watch portfolios: re-screen them when the lists change.")
@@ -28,7 +30,7 @@ def add(
 ) -> None:
     """Save FILE with its column mapping as portfolio NAME (checked now, read at every run)."""
     portfolio, rows = watch_file(name, file, name_column, address_column, country_column, id_column, db)
-    Console().print(f"watching {name}: {rows} rows of {portfolio.path} (name column {portfolio.name_column})")
+    stdout_console().print(f"watching {name}: {rows} rows of {portfolio.path} (name column {portfolio.name_column})")
 
 
 @app.command("run")
@@ -38,8 +40,10 @@ def run(
     db: DbOption = None,
 ) -> None:
     """Re-screen every portfolio against the current lists; exit 3 when something is new."""
-    changes = run_watch(db, default_lists=not no_default_lists)
-    console = Console()
+    with StepProgress("watch run", interval=load_settings().progress_interval) as step:
+        step("re-screening every portfolio against the current lists")
+        changes = run_watch(db, default_lists=not no_default_lists)
+    console = stdout_console()
     frame = pl.DataFrame(
         {
             "portfolio": [c.portfolio for c in changes],

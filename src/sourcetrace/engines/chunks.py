@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from sourcetrace.engines.base import BulkJob
 from sourcetrace.errors import InputError
@@ -135,6 +136,28 @@ def read_header(path: Path, options: ReadOptions) -> tuple[list[str], list[str]]
         return list(check_parquet(path, options.limits).schema_arrow.names), []
     table = read_input(path, options)
     return list(table.frame.columns), table.sheets
+
+
+def count_rows(path: Path, encoding: str | None = None) -> int | None:
+    """The number of data rows, where the format tells it cheaply; None when it does not.
+
+    For a progress display only: Parquet from its footer, UTF-8 CSV/TSV by a scan that only
+    counts records (quoted line breaks included); other inputs, or a file that fails, None.
+    """
+    try:
+        fmt = input_format(path)
+        if fmt == "parquet":
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        if fmt in ("csv", "tsv") and _streamable(path, encoding):
+            header = _csv_header(path, fmt, ReadOptions(encoding=encoding))
+            frame = pl.scan_csv(
+                path, separator=header.delimiter, infer_schema=False, truncate_ragged_lines=True,
+                encoding="utf8-lossy", skip_rows=header.at,
+            ).select(pl.len()).collect()  # fmt: skip
+            return int(frame.item())
+    except Exception:  # noqa: BLE001 - a count for display; the run itself reports bad input
+        return None
+    return None
 
 
 @dataclass(slots=True)

@@ -23,8 +23,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -109,13 +110,15 @@ def submit_rows(
     screener: RowScreener,
     pool: ProcessPoolExecutor | None,
     workers: int = 1,
+    on_batch: Callable[[int], None] | None = None,
 ) -> Callable[[], list[tuple[object, ...]]]:
     """Start screening distinct key tuples; the returned function waits for the results, in order.
 
     In the pool, the tuples are cut into a few batches per worker, so that every worker stays
     busy to the end of the chunk and none waits on a long last batch; the parent is free
     meanwhile. The tuples come sorted by name, so the rows of one name mostly share a batch and
-    the worker's row function matches that name once.
+    the worker's row function matches that name once. ``on_batch(n)`` is called (from the
+    pool's thread) as each batch of ``n`` tuples is screened.
     """
     if pool is None or len(rows) < _IN_PARENT:
         _use(screener)
@@ -123,7 +126,19 @@ def submit_rows(
         return lambda: results
     size = max(16, -(-len(rows) // (workers * 4)))
     futures = [pool.submit(_screen_batch, rows[i : i + size]) for i in range(0, len(rows), size)]
+    if on_batch is not None:
+        for future, start in zip(futures, range(0, len(rows), size), strict=True):
+            future.add_done_callback(partial(_told, on_batch, min(size, len(rows) - start)))
     return lambda: [result for future in futures for result in future.result()]
+
+
+def _told(
+    on_batch: Callable[[int], None], tuples: int, future: Future[list[tuple[object, ...]]]
+) -> None:
+    # A batch cancelled (Ctrl-C, an error elsewhere) or failed is not progress; its error is
+    # raised where the results are collected.
+    if not future.cancelled() and future.exception() is None:
+        on_batch(tuples)
 
 
 _RESULT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -267,22 +282,37 @@ def run_local(
     summary = BulkSummary()
     # A chunk's new rows are screened in the workers while the parent joins and writes the chunk
     # before it: the parent's polars work and the workers' matching overlap.
-    waiting: tuple[Path, Started, list[int]] | None = None
+    waiting: tuple[int, Path, Started, list[int]] | None = None
 
-    def count(frame: pl.DataFrame, skipped: list[int]) -> None:
+    # Rows reported while a chunk's names were being matched, by chunk: a chunk of 200,000 rows
+    # takes tens of seconds, and a progress display should move during it, not after it.
+    credited: dict[int, int] = {}
+
+    def count(frame: pl.DataFrame, skipped: list[int], index: int = -1) -> None:
         summary.add(frame, skipped)
         if progress is not None:
-            progress(frame.height)
+            progress(frame.height - credited.pop(index, 0))
+
+    def on_batch(index: int, rows: int, names: int) -> Callable[[int], None] | None:
+        if progress is None or not names:
+            return None
+
+        def matched(n: int) -> None:  # the rows of the chunk in proportion to its names
+            share = rows * n // names
+            credited[index] = credited.get(index, 0) + share
+            progress(share)
+
+        return matched
 
     def finish() -> None:
         nonlocal waiting
         if waiting is not None:
-            part, started, skipped = waiting
+            index, part, started, skipped = waiting
             frame = _screen_chunk(started, screener, pool, known, workers)
             tmp = part.with_suffix(".tmp")
             frame.write_ipc(tmp, compression="lz4")
             os.replace(tmp, part)
-            count(frame, skipped)
+            count(frame, skipped, index)
             waiting = None
 
     try:
@@ -294,10 +324,10 @@ def run_local(
                     count(pl.read_ipc(part), chunk.skipped)
                     continue
                 started = _start_chunk(chunk.frame, chunk.rows, screener, pool, known, job,
-                                       workers)  # fmt: skip
+                                       workers, partial(on_batch, index))  # fmt: skip
                 finish()
                 known.add(started.keys, started.results())
-                waiting = (part, started, chunk.skipped)
+                waiting = (index, part, started, chunk.skipped)
             finish()
         _assemble(work, output, fmt)
     except SourcetraceError:
@@ -328,15 +358,20 @@ def _start_chunk(
     known: ResultTable,
     job: BulkJob,
     workers: int = 1,
+    reporter: Callable[[int, int], Callable[[int], None] | None] | None = None,
 ) -> Started:
-    """Find a chunk's key tuples not screened before and start screening them."""
+    """Find a chunk's key tuples not screened before and start screening them.
+
+    ``reporter(rows, new_tuples)`` gives the callback told of each batch of tuples screened.
+    """
     present = [(f, c) for f, c in zip(KEY_FIELDS, job.key_columns(), strict=True) if c]
     base = frame.select(
         pl.Series("row", rows, dtype=pl.Int64),
         *(pl.col(c).fill_null("").alias(_KEY_COLUMNS[f]) for f, c in present),
     ).with_columns(_hash(known.keys))
     new = known.missing(base)
-    return Started(base, new, submit_rows(new, screener, pool, workers))
+    on_batch = reporter(base.height, len(new)) if reporter is not None else None
+    return Started(base, new, submit_rows(new, screener, pool, workers, on_batch))
 
 
 def _screen_chunk(
