@@ -23,19 +23,11 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.store.chains import (
-    Chain,
-    chain_export,
-    get_chain,
-    list_chains,
-    unmapped_graphs,
-)
 from sourcetrace.tracing import trace_lists
 from sourcetrace.web.chain import (
     ROLES,
     Upload,
     map_view,
-    remove_chain,
     save_chain,
     save_graph_chain,
     trace_files,
@@ -48,6 +40,14 @@ from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, StateDep
 from sourcetrace.workspace.accounts import User
+from sourcetrace.workspace.chains import (
+    Chain,
+    chain_export,
+    get_chain,
+    list_chains,
+    remove_chain,
+    unmapped_graphs,
+)
 
 router = APIRouter(tags=["Supply chains"])
 Severity = Literal["low", "medium", "high"]
