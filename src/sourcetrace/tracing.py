@@ -60,6 +60,21 @@ from sourcetrace.store.graphs import (
 )
 from sourcetrace.store.graphs import save_graph as store_graph
 
+__all__ = [
+    "SEVERITY_RANK",
+    "ChainFiles",
+    "ChainTrace",
+    "TraceLists",
+    "TraceOptions",
+    "delete_saved_graph",
+    "export_chain",
+    "save_graph",
+    "saved_graph",
+    "saved_graphs",
+    "trace_chain",
+    "trace_lists",
+]
+
 Severity = Literal["low", "medium", "high"]
 ExportFormat = Literal["graphml", "cytoscape", "ftm"]
 
