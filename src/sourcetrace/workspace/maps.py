@@ -1,4 +1,4 @@
-"""A supply chain traced in the workspace: ``sourcetrace trace``'s use case, kept for the map.
+"""A supply chain traced in the workspace, for its map: ``sourcetrace trace``'s use case, kept.
 
 :func:`trace_files` runs :func:`~sourcetrace.tracing.trace_chain` on uploaded files, as the
 command does on its files (:func:`trace_graph` on a graph it saved); :func:`map_data` keeps what
