@@ -158,6 +158,13 @@ class ChainFiles:
     shipments: Path | None = None
     names: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Paths may be given as text too (the Python API takes both).
+        for role in ("links", "ownership", "shipments"):
+            value = getattr(self, role)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, role, Path(value))
+
     def shown(self) -> list[str]:
         """The files as the chain names them, links first."""
         paths = (("links", self.links), ("ownership", self.ownership),
