@@ -30,7 +30,9 @@ def test_the_command_writes_what_the_library_finds(tmp_path: Path) -> None:
     done = _cli("trace", *files, "-o", str(out), "-q", "--no-store-lists", "--db",
                 str(tmp_path / "store.db"))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    chain = ChainFiles(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
+    # Paths as text, as a script would give them.
+    chain = ChainFiles(str(CHAIN / "links.csv"), str(CHAIN / "ownership.csv"),  # type: ignore[arg-type]
+                       str(CHAIN / "shipments.csv"))  # type: ignore[arg-type]
     traced = trace_chain(chain, TraceOptions(workers=1, store_lists=False))
     written = pl.read_csv(out, infer_schema_length=0)
     found = traced.table.select(pl.all().cast(pl.String)).fill_null("")

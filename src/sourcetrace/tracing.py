@@ -61,6 +61,21 @@ from sourcetrace.store.graphs import (
 )
 from sourcetrace.store.graphs import save_graph as store_graph
 
+__all__ = [
+    "SEVERITY_RANK",
+    "ChainFiles",
+    "ChainTrace",
+    "TraceLists",
+    "TraceOptions",
+    "delete_saved_graph",
+    "export_chain",
+    "save_graph",
+    "saved_graph",
+    "saved_graphs",
+    "trace_chain",
+    "trace_lists",
+]
+
 Severity = Literal["low", "medium", "high"]
 ExportFormat = Literal["graphml", "cytoscape", "ftm"]
 
@@ -145,6 +160,13 @@ class ChainFiles:
     names: Mapping[str, str] = field(default_factory=dict)
     read: ReadOptions | None = None
     """How to read the links file (sheet, header row) and the limits every file is held to."""
+
+    def __post_init__(self) -> None:
+        # Paths may be given as text too (the Python API takes both).
+        for role in ("links", "ownership", "shipments"):
+            value = getattr(self, role)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, role, Path(value))
 
     def shown(self) -> list[str]:
         """The files as the chain names them, links first."""

@@ -294,7 +294,7 @@ def test_chains_of_the_release_before_become_saved_graphs(db_url: str, tmp_path:
     """A chain uploaded in the workspace of the release before (schema 0007) is traced by
     ``sourcetrace trace --graph NAME`` after the upgrade, with the findings of its files."""
     from sourcetrace.tracing import ChainFiles, TraceOptions, trace_chain, trace_lists
-    from sourcetrace.web.chain import Upload, trace_files
+    from sourcetrace.workspace.maps import Upload, trace_files
     from tests.web.test_chains import COTTON, GINNER
 
     links = tmp_path / "links.csv"

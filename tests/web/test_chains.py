@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 
 from sourcetrace.cli import app as cli
 from sourcetrace.graph.findings import FINDING_COLUMNS
-from sourcetrace.store.chains import list_chains
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import HERE, AppState
 from sourcetrace.workspace.accounts import add_user, create_api_key
 from sourcetrace.workspace.audit import entries, verify_chain
+from sourcetrace.workspace.chains import list_chains
 from tests.web.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from sourcetrace.errors import ConfigError
-from sourcetrace.model import Decision, Hit, ListedEntity, Listing, Record, Result
+from sourcetrace.model import Decision, Hit, ListedEntity, Listing, Record, Result, name_key
 from sourcetrace.screening import ListUsed, ScreeningRun
 from sourcetrace.workspace import accounts, audit, decisions
 from sourcetrace.workspace.jobs import create_job, get_job, list_jobs
@@ -166,7 +166,7 @@ def test_decision_remembered_until_list_data_changes(engine: Engine) -> None:
 
 
 def test_name_key_folds_width_case_and_spaces() -> None:
-    assert decisions.name_key("  ＸＩＮＪＩＡＮＧ  Zhongtai ") == decisions.name_key(
+    assert name_key("  ＸＩＮＪＩＡＮＧ  Zhongtai ") == name_key(
         "xinjiang zhongtai"
     )
 

@@ -8,7 +8,7 @@ findings CSV, so that what a user downloads is what was traced. ``graph_id`` lin
 its graph: a chain uploaded in the workspace saves its graph; a graph saved by the command gets
 a trace when a user maps it. Replacing or deleting the graph from the command line keeps the
 trace, unlinked (the foreign key sets it to null). The rows are made by
-:mod:`sourcetrace.web.chain`.
+:mod:`sourcetrace.workspace.maps`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ chains = Table(
     Column("settings", JSON, nullable=False),  # the trace's depth, thresholds and caps
     Column("lists", JSON, nullable=False),  # [{"name", "version"}] the parties were screened on
     Column("counts", JSON, nullable=False),  # parties, links, holdings, findings by severity
-    Column("map", JSON, nullable=False),  # see sourcetrace.web.chain.map_data
+    Column("map", JSON, nullable=False),  # see sourcetrace.workspace.maps.map_data
     Column("cytoscape", Text, nullable=False),
     Column("graphml", Text, nullable=False),
     Column("findings_csv", Text, nullable=False),

@@ -4,6 +4,7 @@ in the one store (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
+from sourcetrace.model import name_key
 from sourcetrace.store.workspace import JOB_STATES, REVIEW_DECISIONS, ROLES
 from sourcetrace.workspace.accounts import (
     User,
@@ -14,7 +15,7 @@ from sourcetrace.workspace.accounts import (
 )
 from sourcetrace.workspace.audit import append as audit_append
 from sourcetrace.workspace.audit import verify_chain
-from sourcetrace.workspace.decisions import ReviewDecision, entity_hash, name_key
+from sourcetrace.workspace.decisions import ReviewDecision, entity_hash
 from sourcetrace.workspace.decisions import record as record_decision
 from sourcetrace.workspace.jobs import Job, create_job, get_job, list_jobs
 from sourcetrace.workspace.queue import ReviewItem, review_items

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sourcetrace.workspace.decisions import ReviewDecision, latest, name_key
+from sourcetrace.model import name_key
+from sourcetrace.workspace.decisions import ReviewDecision, latest
 from sourcetrace.workspace.jobs import Job
 
 

@@ -3,7 +3,7 @@
 The map page draws the chain with the vendored Cytoscape.js from ``GET /api/chains/{id}/graph``
 (the one JSON route here, in the OpenAPI schema); the findings table under it is rendered on the
 server, so the page reads without script too. Tracing runs within the upload request: the
-workspace maps chains of up to :data:`~sourcetrace.web.chain.MAX_PARTIES` parties.
+workspace maps chains of up to :data:`~sourcetrace.workspace.maps.MAX_PARTIES` parties.
 
 A chain is deleted whole, by the analyst who uploaded it or by an admin; the audit log keeps
 that it was (files by name and hash, counts), not its contents.
@@ -23,24 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.store.chains import (
-    Chain,
-    chain_export,
-    get_chain,
-    list_chains,
-    unmapped_graphs,
-)
 from sourcetrace.tracing import trace_lists
-from sourcetrace.web.chain import (
-    ROLES,
-    Upload,
-    map_view,
-    remove_chain,
-    save_chain,
-    save_graph_chain,
-    trace_files,
-    trace_graph,
-)
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
@@ -48,6 +31,23 @@ from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, StateDep
 from sourcetrace.workspace.accounts import User
+from sourcetrace.workspace.chains import (
+    Chain,
+    chain_export,
+    get_chain,
+    list_chains,
+    remove_chain,
+    unmapped_graphs,
+)
+from sourcetrace.workspace.maps import (
+    ROLES,
+    Upload,
+    map_view,
+    save_chain,
+    save_graph_chain,
+    trace_files,
+    trace_graph,
+)
 
 router = APIRouter(tags=["Supply chains"])
 Severity = Literal["low", "medium", "high"]
@@ -172,7 +172,7 @@ class ChainGraph(BaseModel):
 
 
 def _load(st: AppState, chain_id: int, product: str) -> tuple[Chain, dict[str, Any]]:
-    """A chain and its :func:`~sourcetrace.web.chain.map_view`: 404 for an unknown chain or
+    """A chain and its :func:`~sourcetrace.workspace.maps.map_view`: 404 for an unknown chain or
     product."""
     chain = get_chain(st.engine, chain_id)
     cytoscape = chain_export(st.engine, chain_id, "cytoscape")

@@ -1,10 +1,10 @@
-"""A supply chain traced in the workspace: ``sourcetrace trace``'s use case, kept for the map.
+"""A supply chain traced in the workspace, for its map: ``sourcetrace trace``'s use case, kept.
 
 :func:`trace_files` runs :func:`~sourcetrace.tracing.trace_chain` on uploaded files, as the
-command does on its files; :func:`map_data` keeps what
-the map shows about each party and finding; :func:`save_chain` stores it all with an audit
-entry; :func:`map_view` turns a stored chain into Cytoscape elements and findings, optionally
-for one product. Element ids are those of the Cytoscape export, so the map, its data and the
+command does on its files (:func:`trace_graph` on a graph it saved); :func:`map_data` keeps what
+the map shows about each party and finding; :func:`save_chain` stores it all with an audit entry
+(:mod:`sourcetrace.workspace.chains`); :func:`map_view` turns a stored chain into Cytoscape
+elements and findings, optionally for one product. Element ids are those of the Cytoscape export, so the map, its data and the
 downloaded graph name parties and links alike.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from sourcetrace.errors import InputError
 from sourcetrace.graph.balance import BalanceFlag
@@ -37,10 +37,8 @@ from sourcetrace.graph.risks import (
 from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
 from sourcetrace.store import now
-from sourcetrace.store.chains import Chain, delete_chain, insert_chain
-from sourcetrace.store.graphs import free_name, graph_id, write_graph
 from sourcetrace.tracing import ChainFiles, ChainTrace, TraceLists, TraceOptions, trace_chain
-from sourcetrace.workspace import audit
+from sourcetrace.workspace.chains import store_chain
 
 ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""
@@ -284,7 +282,6 @@ def _store(
     graph: str | None,
     actor: str,
 ) -> int:
-    lists = traced.traced.lists
     values = {
         "name": name,
         "created_at": now(),
@@ -296,48 +293,14 @@ def _store(
             "max_paths": OPTIONS.max_paths,
             "path_cap": OPTIONS.path_cap,
         },
-        "lists": [{"name": x.name, "version": x.version} for x in lists.used],
+        "lists": [{"name": x.name, "version": x.version} for x in traced.traced.lists.used],
         "counts": counts(traced),
         "map": traced.map,
         "cytoscape": traced.cytoscape,
         "graphml": export(traced.graph, "graphml"),
         "findings_csv": defuse_formulas(traced.findings).write_csv(),
     }
-
-    def work(conn: Connection) -> int:
-        if graph is None:  # an upload: its graph is saved with it, under a name of its own
-            saved_as = free_name(conn, name)
-            gid, _ = write_graph(conn, saved_as, traced.graph, traced.traced.sources,
-                                 [f["filename"] for f in files], lists.labels(),
-                                 lists.screened_with)  # fmt: skip
-        else:
-            saved_as, gid = graph, graph_id(conn, graph)
-            if gid is None:  # deleted from the command line while it was traced
-                raise InputError("no such saved graph (deleted meanwhile)", path=graph)
-        chain_id = insert_chain(conn, {**values, "graph_id": gid})
-        details = {"files": files, "graph": saved_as, "counts": values["counts"],
-                   "lists": values["lists"]}  # fmt: skip
-        audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
-        return chain_id
-
-    return audit.audited(engine, work)
-
-
-def remove_chain(engine: Engine, chain_id: int, actor: str) -> Chain | None:
-    """Delete a stored chain and write its audit entry in one transaction (what was deleted:
-    the files by name and hash, who traced them and when, the counts); None if there was no
-    such chain, and nothing is written."""
-
-    def work(conn: Connection) -> Chain | None:
-        chain = delete_chain(conn, chain_id)
-        if chain is not None:
-            details = {"name": chain.name, "files": chain.files, "graph": chain.graph,
-                       "created_at": chain.created_at, "created_by": chain.created_by,
-                       "counts": chain.counts}  # fmt: skip
-            audit.append(engine, actor, "chain.delete", f"chain:{chain_id}", details, conn=conn)
-        return chain
-
-    return audit.audited(engine, work)
+    return store_chain(engine, traced.traced, values, graph, actor)
 
 
 def map_view(chain_map: dict[str, Any], cytoscape: str, product: str = "") -> dict[str, Any]:
