@@ -34,6 +34,10 @@ class Settings:
     progress_min_rows: int = 2000
     """Inputs with at least this many rows get a progress bar."""
 
+    stale_list_days: int = 90
+    """A list snapshot older than this many days is flagged stale on every page and by ``screen``
+    (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""
+
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""

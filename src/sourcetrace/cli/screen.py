@@ -19,6 +19,7 @@ from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.engines.base import BulkSummary
 from sourcetrace.errors import OutputError
 from sourcetrace.io.writers import atomic_path
+from sourcetrace.lists.freshness import stale_lists, warning_line
 from sourcetrace.lists.ftm import file_hash
 from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Decision
@@ -111,6 +112,9 @@ def screen(
         write_run_record(output, input, used, summary, settings)
     if not quiet:
         print_summary(summary, used, str(input), column, Console(), top, output)
+    stale = stale_lists(used, settings.stale_list_days)
+    if stale:  # even with --quiet: a clear result against an old list is not a clear result
+        typer.echo("warning: " + warning_line(stale, settings.stale_list_days), err=True)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
         found = {d for d, n in summary.counts.items() if n}
