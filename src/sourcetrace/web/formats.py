@@ -61,7 +61,7 @@ def readable(value: object, _nested: bool = False) -> str:
     A mapping reads ``match 2, review 1`` (nested in a list, its values alone: ``uflpa
     2026-08-10``), a list is joined with ``; ``, a timestamp goes through :func:`when`.
     """
-    if value is None:
+    if value is None or (value == "" and not _nested):
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
