@@ -7,7 +7,9 @@ bundled snapshot, with each bundled list replaced by the official list imported 
 that supersedes it (:data:`~sourcetrace.lists.bundled.REPLACED_BY`), and every other list in the
 store at its newest version.
 
-Store versions never change once imported, so a version's entities are read once per process.
+Store versions never change once imported, so a version's entities are read once per process;
+the store itself is opened once per URL (opening checks its migrations, about 15 ms), as pages
+ask for the lists in force on every request.
 """
 
 from __future__ import annotations
@@ -211,12 +213,18 @@ def _bundled() -> dict[str, dict[str, EntityView]]:
     }
 
 
+@lru_cache(maxsize=8)
+def _store(url: str) -> ListStore:
+    """The list store at ``url``, opened once and kept for the process's requests."""
+    return ListStore(url)
+
+
 @lru_cache(maxsize=32)
 def _stored(url: str, version_id: int, content_hash: str) -> dict[str, EntityView]:
     """One store version's entities (immutable once imported, hence cached by id and hash)."""
-    with ListStore(url) as store:
-        version = store.version(version_id)
-        return entity_views(store.entities(version_id), version.list_name, version_label(version))
+    store = _store(url)
+    version = store.version(version_id)
+    return entity_views(store.entities(version_id), version.list_name, version_label(version))
 
 
 def version_label(version: ListVersion) -> str:
@@ -229,8 +237,7 @@ class Catalogue:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        with ListStore(url) as store:
-            self._versions = store.versions()
+        self._versions = _store(url).versions()
         self._in_force: dict[str, ListVersion] = {}
         for version in self._versions:
             self._in_force[version.list_name] = version
@@ -286,15 +293,14 @@ class Catalogue:
             for name, views in _bundled().items()
             if entity_id in views
         ]
-        with ListStore(self.url) as store:
-            for version in store.versions_with(entity_id):
-                found.append((version.list_name, version_label(version)))
+        for version in _store(self.url).versions_with(entity_id):
+            found.append((version.list_name, version_label(version)))
         return found
 
     def diff(self, old_id: int, new_id: int) -> tuple[ListVersion, ListVersion, ListDiff]:
         """Two stored versions of one list and what changed between them."""
-        with ListStore(self.url) as store:
-            return store.version(old_id), store.version(new_id), store.diff(old_id, new_id)
+        store = _store(self.url)
+        return store.version(old_id), store.version(new_id), store.diff(old_id, new_id)
 
 
 def consecutive(versions: Sequence[ListVersion]) -> list[tuple[ListVersion, ListVersion]]:
