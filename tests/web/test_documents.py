@@ -31,6 +31,7 @@ LEAKS = re.compile(
 # An empty value printed as Python's ``None`` in a table cell or a definition.
 NONE_CELL = re.compile(r"<(td|th|dd)\b[^>]*>\s*None\s*</\1>")
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
+CHAIN = Path(__file__).resolve().parents[2] / "examples" / "chain"
 
 
 def _leaks(page: str) -> list[str]:
@@ -81,7 +82,16 @@ def test_pages_report_and_pack_show_counts_not_python(
     lists = client.get("/lists").text
     diff = re.search(r'href="(/lists/diff\?[^"]+)"', lists)
     assert diff, "no link to the changes between the two imported versions"
+    roles = ("links", "ownership", "shipments")
+    traced = client.post(
+        "/chains",
+        data={"csrf_token": token},
+        files={r: (f"{r}.csv", (CHAIN / f"{r}.csv").read_bytes(), "text/csv") for r in roles},
+    )
+    assert traced.status_code == 303, traced.text
     pages = {
+        "supply chains": client.get("/chains").text,
+        "supply chain": client.get(traced.headers["location"]).text,
         "jobs list": client.get("/jobs").text,
         "job page": client.get(job).text,
         "review queue": client.get(f"{job}/review?show=all").text,
