@@ -185,6 +185,15 @@ def test_lists_page_shows_stored_versions_and_their_diff(
     page = text_of(client.get(daqo).text)
     assert "us_dhs_uflpa v1" in page and "us_dhs_uflpa v2" in page
     assert "Xinjiang Daqo New Energy Co., Ltd." in page  # the name v2 added
+    # The search (the matcher /match uses: the bundled lists) still links to the replaced
+    # snapshot's entities; their pages open and say what replaced them.
+    found = client.get("/search", params={"q": "Hoshine Silicon Industry"})
+    links = entity_links(found.text)
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    replaced = text_of(client.get("/entities/uflpa-23795c8155f2").text)
+    assert "bundled uflpa snapshot" in replaced and "us_dhs_uflpa replaces" in replaced
 
 
 def test_a_javascript_source_url_is_not_a_link(

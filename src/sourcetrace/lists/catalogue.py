@@ -276,10 +276,16 @@ class Catalogue:
             yield _stored(self.url, v.id, v.content_hash)
 
     def entity(self, entity_id: str) -> EntityView | None:
-        """A listed entity in force, or None: first the store's lists, then the bundled ones."""
+        """A listed entity, or None: first the lists in force (the store's, then the bundled
+        ones), then a bundled snapshot an imported list replaced, which the app's ``/match``
+        and search still match against (the page says it was replaced)."""
         for views in reversed(list(self._lists_views())):
             if entity_id in views:
                 return views[entity_id]
+        for name in self.replaced:
+            found = _bundled().get(name, {}).get(entity_id)
+            if found is not None:
+                return found
         return None
 
     def appearances(self, entity_id: str) -> list[tuple[str, str]]:

@@ -59,7 +59,10 @@ async def entity_page(request: Request, entity_id: str, _user: Viewer, st: State
     if entity is None:
         raise HTTPException(status_code=404, detail=f"no listed entity {entity_id!r} in force")
     appearances = await run_in_threadpool(catalogue.appearances, entity_id)
-    return render(request, st, "entity.html", entity=entity, appearances=appearances)
+    replaced_by = catalogue.replaced.get(entity.list_name, "")
+    return render(
+        request, st, "entity.html", entity=entity, appearances=appearances, replaced_by=replaced_by
+    )
 
 
 @router.get("/lists", response_class=HTMLResponse)
