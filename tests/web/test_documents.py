@@ -118,3 +118,7 @@ def test_pages_report_and_pack_show_counts_not_python(
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pages[where]))
         assert f"clear {counts['clear']:,}" in text, where
         assert f"match {counts['match']:,}" in text, where
+    for where in ("report", "evidence pack report"):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", pages[where]))
+        # How old each list's snapshot was when the file was screened, for the auditor.
+        assert re.search(r"cbp_wro 2026-06-23 [\d,]+ days? 61 ", text), where

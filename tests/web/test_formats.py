@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sourcetrace.web.formats import joined, number, readable, web_url, when
+from sourcetrace.web.formats import joined, number, readable, snapshot_age, web_url, when
 
 
 def test_when_reads_for_people_in_utc() -> None:
@@ -47,3 +47,9 @@ def test_only_web_urls_become_links() -> None:
     assert web_url("HTTP://example.org/") == "HTTP://example.org/"
     for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil", ""):
         assert web_url(bad) == "", bad
+
+
+def test_snapshot_age_at_the_time_of_screening() -> None:
+    assert snapshot_age("2026-08-10", "2026-12-06T23:05:12.123456Z") == "118 days"
+    assert snapshot_age("v2 2026-12-05", "2026-12-06T00:00:00Z") == "1 day"
+    assert snapshot_age("a1b2c3d4e5f6", "2026-12-06T23:05:12Z") == ""

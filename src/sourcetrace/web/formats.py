@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 
 from jinja2 import Environment
 
+from sourcetrace.lists.freshness import snapshot_date
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -95,6 +97,20 @@ def web_url(value: object) -> str:
     return text if text.lower().startswith(("http://", "https://")) else ""
 
 
+def snapshot_age(version: object, at: object) -> str:
+    """How old a list snapshot was at a moment (``118 days``), from its version's date; nothing
+    when the version carries no date (a file versioned by its hash)."""
+    when_made = snapshot_date(str(version or ""))
+    try:
+        moment = datetime.fromisoformat(str(at)).date() if at else None
+    except ValueError:
+        moment = None
+    if when_made is None or moment is None:
+        return ""
+    days = (moment - when_made).days
+    return "1 day" if days == 1 else f"{days:,} days"
+
+
 def install(env: Environment) -> None:
     """Add the filters to a Jinja environment (the pages', which reports and packs share)."""
     env.filters["when"] = when
@@ -103,6 +119,16 @@ def install(env: Environment) -> None:
     env.filters["label"] = label
     env.filters["web_url"] = web_url
     env.globals["joined"] = joined
+    env.globals["snapshot_age"] = snapshot_age
 
 
-__all__ = ["install", "joined", "label", "number", "readable", "web_url", "when"]
+__all__ = [
+    "install",
+    "joined",
+    "label",
+    "number",
+    "readable",
+    "snapshot_age",
+    "web_url",
+    "when",
+]
