@@ -124,6 +124,7 @@ def app_with_stale_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 def test_stale_list_warning_follows_the_setting(app_with_stale_days: Any, tools: Any) -> None:
     with app_with_stale_days("1") as client:
+        assert "Stale" not in client.get("/login").text  # only signed-in readers are told
         tools.login(client, "viewer")
         for path in ("/jobs", "/search", "/lists"):
             text = text_of(client.get(path).text)

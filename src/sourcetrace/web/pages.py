@@ -38,7 +38,8 @@ def render(
     context.setdefault("user", getattr(request.state, "user", None))
     context["csrf_token"] = csrf_token(request)
     context["lists_used"] = st.lists
-    context.setdefault("stale", stale_in(st))
+    if "stale" not in context:  # for signed-in readers: the login page needs no list news
+        context["stale"] = stale_in(st) if context.get("user") else []
     context["stale_days"] = st.settings.stale_list_days
     return st.templates.TemplateResponse(request, name, context, status_code=status_code)
 
