@@ -99,6 +99,8 @@ def test_pages_report_and_pack_show_counts_not_python(
         "search": search,
         "entity page": client.get(entity.group(1)).text,
         "lists": lists,
+        "a bundled list": client.get("/lists/cbp_wro").text,
+        "an imported list": client.get("/lists/us_dhs_uflpa").text,
         "list changes": client.get(html.unescape(diff.group(1))).text,
     }
     with zipfile.ZipFile(io.BytesIO(client.get(f"{job}/evidence.zip").content)) as zf:

@@ -200,25 +200,54 @@ def test_lists_page_shows_stored_versions_and_their_diff(
 def test_a_javascript_source_url_is_not_a_link(
     client: TestClient, as_user: Callable[[str], str], st: Any, tmp_path: Path
 ) -> None:
-    lines = [
-        {"id": "test-js-co", "schema": "Company", "datasets": ["test_list"],
-         "properties": {"name": ["Example Polysilicon Trading Co. Ltd."], "country": ["cn"],
-                        "sourceUrl": ["javascript:alert(document.cookie)"]}},
-        {"id": "test-js-co-sanction", "schema": "Sanction", "datasets": ["test_list"],
-         "properties": {"entity": ["test-js-co"], "program": ["Test list"],
-                        "listingDate": ["2024-05-01"],
-                        "sourceUrl": ["javascript:alert(1)"]}},
-    ]  # fmt: skip
-    path = tmp_path / "test_list.ftm.jsonl"
-    path.write_bytes(b"".join(orjson.dumps(x) + b"\n" for x in lines))
+    # The bundled UFLPA entry of Xinjiang Zhongtai Chemical, as an FtM file would carry it, with
+    # its source URLs made hostile: the page must show them as text, never as links.
+    from sourcetrace.lists.bundled import default_list_path
+
+    lines = []
+    for line in default_list_path().read_bytes().splitlines():
+        entity = orjson.loads(line)
+        if entity["id"].startswith("uflpa-23795c8155f2"):
+            entity["datasets"] = ["js_test"]
+            entity["properties"]["sourceUrl"] = ["javascript:alert(document.cookie)"]
+            lines.append(orjson.dumps(entity) + b"\n")
+    assert len(lines) == 2  # the company and its listing
+    path = tmp_path / "js_test.ftm.jsonl"
+    path.write_bytes(b"".join(lines))
     url = st.engine.url.render_as_string(hide_password=False)
-    done = sourcetrace("lists", "import", str(path), "--format", "ftm", "--name", "test_list",
+    done = sourcetrace("lists", "import", str(path), "--format", "ftm", "--name", "js_test",
                        "--db", url)  # fmt: skip
     assert done.returncode == 0, done.stderr
     as_user("viewer")
-    page = client.get("/entities/test-js-co")
+    page = client.get("/entities/uflpa-23795c8155f2")
     assert page.status_code == 200
-    assert "javascript:alert(document.cookie)" in text_of(page.text)  # shown, as text
-    assert 'href="javascript' not in page.text.lower()
-    assert "1 May 2024" in text_of(page.text)
-    assert "test_list v1" in text_of(page.text)
+    text = text_of(page.text)
+    assert "javascript:alert(document.cookie)" in text  # shown, as text
+    assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', page.text)).lower()
+    assert "12 Jun 2023" in text
+    assert "js_test v1" in text and "uflpa 2026-08-10" in text  # both versions it appears in
+
+
+def test_browse_an_imported_list_to_an_entity_with_its_address_and_chinese_name(
+    client: TestClient, as_user: Callable[[str], str], st: Any
+) -> None:
+    url = st.engine.url.render_as_string(hide_password=False)
+    done = sourcetrace(
+        "lists", "import", str(LISTS / "consolidated.csv"), "--format", "trade-csl-csv", "--db", url
+    )
+    assert done.returncode == 0, done.stderr
+    as_user("viewer")
+    lists = client.get("/lists").text
+    assert 'href="/lists/us_trade_csl"' in lists
+    listing = client.get("/lists/us_trade_csl")
+    assert listing.status_code == 200
+    hoshine = re.search(
+        r'href="(/entities/[^"]+)">Hoshine Silicon Industry \(Shanshan\) Co., Ltd.<', listing.text
+    )
+    assert hoshine, "the list page links to its entities"
+    page = text_of(client.get(hoshine.group(1)).text)
+    assert "Xinjiang Shanshan Industrial Park, Shanshan County, Turpan, Xinjiang, CN" in page
+    assert "合盛硅业（鄯善）有限公司 alias Chinese characters" in page
+    assert "Hesheng Silicon Industry (Shanshan) Co., Ltd. alias Latin" in page
+    assert "24 Jun 2021" in page
+    assert client.get("/lists/no_such_list").status_code == 404

@@ -275,6 +275,17 @@ class Catalogue:
         for v in self._in_force.values():
             yield _stored(self.url, v.id, v.content_hash)
 
+    def entities_of(self, list_name: str) -> list[EntityView] | None:
+        """The entities of one list in force, by caption; None for a list not in use."""
+        if list_name in self._in_force:
+            v = self._in_force[list_name]
+            views = _stored(self.url, v.id, v.content_hash)
+        elif list_name in self._bundled_names:
+            views = _bundled().get(list_name, {})
+        else:
+            return None
+        return sorted(views.values(), key=lambda e: (e.caption.casefold(), e.id))
+
     def entity(self, entity_id: str) -> EntityView | None:
         """A listed entity, or None: first the lists in force (the store's, then the bundled
         ones), then a bundled snapshot an imported list replaced, which the app's ``/match``

@@ -25,6 +25,8 @@ router = APIRouter(include_in_schema=False)
 MAX_QUERY = 500
 """Longer than any company name with its address; the matcher cuts further itself."""
 TOP_HITS = 10
+PAGE_SIZE = 200
+"""Entities per page of a list: the Consolidated Screening List has thousands."""
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -93,3 +95,32 @@ async def diff_page(request: Request, _user: Viewer, st: StateDep, old: int, new
             f"({before.list_name}, {after.list_name})",
         )
     return render(request, st, "list_diff.html", before=before, after=after, diff=changes)
+
+
+# After /lists/diff, which this path would otherwise swallow.
+@router.get("/lists/{list_name}", response_class=HTMLResponse)
+async def list_page(
+    request: Request,
+    list_name: str,
+    _user: Viewer,
+    st: StateDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    catalogue = await run_in_threadpool(Catalogue, store_url(st))
+    entities = await run_in_threadpool(catalogue.entities_of, list_name)
+    if entities is None:
+        raise HTTPException(status_code=404, detail=f"no list {list_name!r} in use")
+    pages = max(1, -(-len(entities) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = entities[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    info = next(x for x in catalogue.lists() if x.name == list_name)
+    return render(
+        request,
+        st,
+        "list.html",
+        info=info,
+        entities=shown,
+        total=len(entities),
+        page=page,
+        pages=pages,
+    )
