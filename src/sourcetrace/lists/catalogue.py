@@ -26,8 +26,7 @@ import orjson
 
 from sourcetrace.lists.bundled import REPLACED_BY, bundled_lists, default_list_path
 from sourcetrace.lists.ftm import PARTY_SCHEMAS
-from sourcetrace.store.db import ListStore, ListVersion
-from sourcetrace.store.diff import ListDiff
+from sourcetrace.store import ListDiff, ListStore, ListVersion
 
 NAME_KINDS = {
     "name": "name",
