@@ -55,6 +55,9 @@ class Settings:
     """Most bytes one compressed byte of an XLSX part may unpack to (Apache POI's default)."""
     progress_interval: float = 5.0
     """Seconds between progress lines when standard error is not a terminal (a log)."""
+    stale_list_days: int = 90
+    """A list snapshot older than this many days is flagged stale on every page and by ``screen``
+    (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""
 
 
 def load_settings(**overrides: object) -> Settings:

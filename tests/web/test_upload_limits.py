@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sourcetrace.review.db import jobs
 from sqlalchemy import select
 
+from sourcetrace.store.workspace import jobs
 from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import AppState
 

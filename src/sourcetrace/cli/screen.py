@@ -22,6 +22,7 @@ from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.cli.progress import RowProgress
 from sourcetrace.engines import BulkSummary
 from sourcetrace.engines.chunks import count_rows
+from sourcetrace.lists.freshness import stale_lists, warning_line
 from sourcetrace.model import Decision
 from sourcetrace.screening import ListUsed, ScreenOptions, screen_file
 from sourcetrace.screening import screen as run_screen
@@ -114,6 +115,9 @@ def screen(
             column = run.columns.name if run.columns else ""
     if not quiet:
         print_summary(summary, used, str(input), column, stdout_console(), top, output, format)
+    stale = stale_lists(used, settings.stale_list_days)
+    if stale:  # even with --quiet: a clear result against an old list is not a clear result
+        typer.echo("warning: " + warning_line(stale, settings.stale_list_days), err=True)
     if fail_on is not None:
         level = Decision(fail_on.value).rank
         if any(n and Decision(d).rank >= level for d, n in summary.counts.items()):

@@ -142,6 +142,17 @@ class ListStore:
         with self.engine.connect() as conn:
             return [orjson.loads(data) for (data,) in conn.execute(query)]
 
+    def versions_with(self, entity_id: str) -> list[ListVersion]:
+        """Every version whose entities include ``entity_id``, oldest first."""
+        query = (
+            select(list_versions)
+            .join(list_entities, list_entities.c.version_id == list_versions.c.id)
+            .where(list_entities.c.entity_id == entity_id)
+            .order_by(list_versions.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [ListVersion(**row._mapping) for row in conn.execute(query)]
+
     def diff(self, old_id: int, new_id: int) -> ListDiff:
         """What changed from version ``old_id`` to version ``new_id``."""
         return diff(self.entities(old_id), self.entities(new_id))

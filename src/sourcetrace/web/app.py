@@ -33,7 +33,16 @@ from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
-from sourcetrace.web.routes import admin, chains, exports, jobs, login, reports, review
+from sourcetrace.web.routes import (
+    admin,
+    chains,
+    entities,
+    exports,
+    jobs,
+    login,
+    reports,
+    review,
+)
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
     ApiAuthRequired,
@@ -92,7 +101,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
-    for module in (login, jobs, review, reports, exports, admin, chains):
+    for module in (login, jobs, review, reports, exports, admin, chains, entities):
         app.include_router(module.router)
     app.include_router(jobs_api.router)
     _add_handlers(app)
