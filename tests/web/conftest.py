@@ -26,6 +26,29 @@ from sourcetrace.web.config import WebConfig
 from sourcetrace.web.state import AppState
 
 PASSWORD = "correct horse battery"
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # No traffic of the browser's own (issue 21): no background fetches, component or policy
+    # updates, sync, QUIC, DNS prefetch or pings; every name but the loopback address
+    # resolves to nothing, and any proxied request goes to a port where nothing listens
+    # (loopback itself bypasses proxies, so the test server is still reached).
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-features=NetworkPrediction,OptimizationHints,MediaRouter,Translate",
+    "--dns-prefetch-disable",
+    "--no-pings",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+)
+"""Chromium's flags in every browser test: the suite must not reach beyond loopback."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -164,6 +187,7 @@ class Tools:
     wait_for_job = staticmethod(wait_for_job)
     screened = staticmethod(screened)
     running_server = staticmethod(running_server)
+    chromium_args = CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

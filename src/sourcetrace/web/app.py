@@ -33,6 +33,7 @@ from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
+from sourcetrace.web.pdf import printer_missing
 from sourcetrace.web.routes import admin, chains, exports, jobs, login, reports, review
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
@@ -60,6 +61,8 @@ def create_app(
     engine = make_engine(db_url or default_url(settings))
     matcher, used = bundled_matcher(settings)
     accounts.dummy_hash()  # before the first login: an unknown user's must take a known one's time
+    # Loaded now, not on the first print: finding Pango runs ldconfig and ld once per process.
+    printer_missing()
     st = AppState(
         engine=engine,
         settings=settings,

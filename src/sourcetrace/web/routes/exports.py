@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sourcetrace.errors import OutputError
 from sourcetrace.review.evidence import evidence_pack, results_csv
 from sourcetrace.review.queue import review_items
-from sourcetrace.web.pdf import find_browser, html_to_pdf
+from sourcetrace.web.pdf import PrinterBusy, html_to_pdf, printer_missing
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
@@ -46,16 +46,18 @@ def results_download(job_id: int, _user: Viewer, st: StateDep) -> Response:
 
 @router.get("/jobs/{job_id}/report.pdf")
 def report_pdf(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
-    browser = find_browser()
-    if browser is None:
+    missing = printer_missing()
+    if missing:
         raise HTTPException(
-            status_code=501,
-            detail="PDF needs Chromium on this machine (or SOURCETRACE_CHROMIUM); "
-            "print the report page from your browser instead",
+            status_code=501, detail=f"{missing}; print the report page from your browser instead"
         )
     job = load_job(st, job_id)
     try:
-        pdf = html_to_pdf(standalone_report(request, st, report_context(st, job)), browser)
+        pdf = html_to_pdf(standalone_report(request, st, report_context(st, job)))
+    except PrinterBusy as exc:
+        raise HTTPException(
+            status_code=503, detail=exc.line(), headers={"Retry-After": "30"}
+        ) from None
     except OutputError as exc:
         raise HTTPException(status_code=500, detail=exc.line()) from None
     return Response(
@@ -69,10 +71,9 @@ def evidence_download(request: Request, job_id: int, _user: Viewer, st: StateDep
     context = report_context(st, job)
     html = standalone_report(request, st, context)
     extra: dict[str, bytes] = {}
-    browser = find_browser()
-    if browser is not None:
+    if printer_missing() is None:
         try:
-            extra["report.pdf"] = html_to_pdf(html, browser)
+            extra["report.pdf"] = html_to_pdf(html)
         except OutputError:
             log.warning("evidence pack of job %s made without its PDF", job.id, exc_info=True)
     data = evidence_pack(
