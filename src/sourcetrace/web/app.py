@@ -9,7 +9,8 @@ with the app.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import lru_cache
@@ -38,6 +39,7 @@ from sourcetrace.web.routes import admin, chains, exports, jobs, login, reports,
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
     ApiAuthRequired,
+    BodyLimit,
     LoginRequired,
     SecurityHeaders,
     VerifiedKeys,
@@ -72,6 +74,7 @@ def create_app(
         templates=make_templates(),
         runner=JobRunner(engine, settings),
         keys=VerifiedKeys(engine),
+        password_turns=threading.BoundedSemaphore(config.password_checks),
     )
     app = FastAPI(
         title="sourcetrace",
@@ -90,6 +93,7 @@ def create_app(
         same_site="strict",
         https_only=config.https_only,
     )
+    app.add_middleware(BodyLimit, limit_for=body_limits(config))
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
@@ -99,6 +103,33 @@ def create_app(
     app.include_router(jobs_api.router)
     _add_handlers(app)
     return app
+
+
+LOGIN_BODY_BYTES = 16 * 1024
+"""Largest body of ``POST /login`` (a username, a password and two short fields)."""
+FORM_OVERHEAD = 64 * 1024
+"""What an upload form may add to its files: boundaries, headers, the token, column names."""
+
+
+def body_limits(config: WebConfig) -> Callable[[str, str], int]:
+    """The most bytes a request to ``method path`` may send, for :class:`BodyLimit`."""
+    upload = config.max_upload_bytes + FORM_OVERHEAD
+    chain = len(chains.ROLES) * config.max_upload_bytes + FORM_OVERHEAD
+
+    def limit_for(method: str, path: str) -> int:
+        if method != "POST":
+            return LOGIN_BODY_BYTES  # no other method reads a body; a little is tolerated
+        if path.startswith(API_PREFIXES):
+            return config.max_api_body_bytes
+        if path == "/login":
+            return LOGIN_BODY_BYTES
+        if path == "/jobs":
+            return upload
+        if path == "/chains":
+            return chain
+        return config.max_form_bytes
+
+    return limit_for
 
 
 @asynccontextmanager

@@ -83,6 +83,61 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BodyTooLarge(HTTPException):
+    """A request body over its route's limit (413), raised while the body streams in."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            status_code=413,
+            detail=f"the request body is larger than the limit of {_size(limit)} for this address; "
+            "nothing was stored",
+        )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
+
+
+class BodyLimit:
+    """ASGI middleware that bounds every request body, counted as it streams in.
+
+    ``limit_for(method, path)`` gives the most bytes a request may send. A declared
+    ``Content-Length`` over it is refused at the first read, and a body sent without one
+    (``Transfer-Encoding: chunked``) is refused as soon as the bytes received pass it, so
+    nothing past the limit is ever spooled. The refusal is a :class:`BodyTooLarge`
+    ``HTTPException`` raised from ``receive``: the route that reads the body answers 413 through
+    the app's error handlers (page or JSON, with the security headers).
+    """
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str, str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["method"], scope["path"])
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        if declared.isdigit() and int(declared) > limit:
+            received = limit + 1  # refused at the first read, before a byte is taken
+        else:
+            received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            if received > limit:
+                raise BodyTooLarge(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, limited, send)
+
+
 class VerifiedKeys:
     """API keys found valid in the store, remembered until anything in the store changes.
 
@@ -229,25 +284,117 @@ def require_api(role: str) -> Callable[..., Awaitable[User]]:
     return dependency
 
 
+_CSRF_REFUSED = "the form has expired or did not come from this site: reload the page and try again"
+FIRST_PART_BYTES = 16 * 1024
+"""How far into a multipart body the CSRF token, its first field, must have been found."""
+FORM_LIMITS: dict[str, int] = {"max_files": 4, "max_fields": 5000, "max_part_size": 1024 * 1024}
+"""Starlette's form limits: a few files, and fields enough for a bulk decision on a long queue."""
+
+
+def _refuse_csrf() -> HTTPException:
+    return HTTPException(status_code=403, detail=_CSRF_REFUSED)
+
+
 async def checked_form(request: Request) -> FormData:
     """The POSTed form, refused with 403 unless it carries the session's CSRF token.
 
-    The caller closes the form (its uploaded files) when done.
+    The token is checked before the body is parsed: a session without a token is refused before a
+    byte is read, and a multipart body must send ``csrf_token`` as its first field (the
+    workspace's forms do), checked within its first :data:`FIRST_PART_BYTES`; files and other
+    fields are spooled only after it matched. How much is read at all is bounded by
+    :class:`BodyLimit`. The caller closes the form (its uploaded files) when done.
     """
-    form = await request.form()
-    sent = form.get(CSRF_FIELD)
     expected = request.session.get("csrf")
-    if (
-        not isinstance(sent, str)
-        or not isinstance(expected, str)
-        or not secrets.compare_digest(sent, expected)
-    ):
+    if not isinstance(expected, str):
+        raise _refuse_csrf()
+    source = request
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        source = Request(request.scope, await _first_part_checked(request, expected))
+    form = await source.form(**FORM_LIMITS)
+    sent = form.get(CSRF_FIELD)
+    if not isinstance(sent, str) or not secrets.compare_digest(sent, expected):
         await form.close()
-        raise HTTPException(
-            status_code=403,
-            detail="the form has expired or did not come from this site: reload the page and try again",
-        )
+        raise _refuse_csrf()
     return form
+
+
+async def _first_part_checked(request: Request, expected: str) -> Receive:
+    """Read a multipart body up to the end of its first field, which must be the CSRF token.
+
+    Returns a ``receive`` that gives the bytes read so far again, then the rest of the body.
+    """
+    from python_multipart.exceptions import FormParserError
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    _, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise HTTPException(status_code=400, detail="the form has no multipart boundary")
+    first: dict[str, bytearray] = {"headers": bytearray(), "value": bytearray()}
+    state = {"in_first": True, "done": False}
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        if state["in_first"]:
+            first["headers"] += b"\n" + data[start:end].lower() + b":"
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        if state["in_first"]:
+            first["headers"] += data[start:end]
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        if state["in_first"]:
+            first["value"] += data[start:end]
+
+    def on_part_end() -> None:
+        state["in_first"] = False
+        state["done"] = True
+
+    parser = MultipartParser(
+        boundary,
+        {  # type: ignore[arg-type]
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
+    received: list[Message] = []
+    size = 0
+    more = True
+    while more and not state["done"] and size <= FIRST_PART_BYTES:
+        message = await request.receive()
+        received.append(message)
+        if message["type"] != "http.request":
+            break
+        body = message.get("body", b"")
+        size += len(body)
+        more = bool(message.get("more_body", False))
+        try:
+            parser.write(body[: max(0, FIRST_PART_BYTES + 1 - (size - len(body)))])
+        except FormParserError:  # a malformed body: refused like a missing token
+            raise _refuse_csrf() from None
+    disposition = next(
+        (
+            line
+            for line in bytes(first["headers"]).split(b"\n")
+            if line.startswith(b"content-disposition:")
+        ),
+        b"",
+    )
+    _, options = parse_options_header(disposition.partition(b":")[2])
+    if not (
+        state["done"]
+        and options.get(b"name") == CSRF_FIELD.encode()
+        and secrets.compare_digest(bytes(first["value"]), expected.encode())
+    ):
+        raise _refuse_csrf()
+
+    async def replay() -> Message:
+        if received:
+            return received.pop(0)
+        return await request.receive()
+
+    return replay
 
 
 async def csrf_form(request: Request) -> AsyncIterator[FormData]:

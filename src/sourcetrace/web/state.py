@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -36,6 +37,10 @@ class AppState:
     runner: JobRunner
     keys: VerifiedKeys
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    password_turns: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
+    """Bounds the password checks (argon2) running at once; sized from the config at start."""
 
 
 def app_state(request: Request) -> AppState:

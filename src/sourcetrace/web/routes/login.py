@@ -17,6 +17,8 @@ from sourcetrace.web.security import (
 from sourcetrace.web.state import StateDep
 
 router = APIRouter(include_in_schema=False)
+PASSWORD_WAIT = 30.0
+"""Seconds a login waits for a password-checking turn before it is told the server is busy."""
 
 
 def _safe_next(target: str | None) -> str:
@@ -50,7 +52,22 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
             next=target,
             error="Too many failed logins for this account: wait 15 minutes or ask an admin.",
         )
-    user = authenticate(st.engine, username, password)
+    # argon2 takes ~64 MB per check: a few at once, however many logins arrive together.
+    if not st.password_turns.acquire(timeout=PASSWORD_WAIT):
+        busy = render(
+            request,
+            st,
+            "login.html",
+            status_code=503,
+            next=target,
+            error="The server is busy checking other logins: try again in a moment.",
+        )
+        busy.headers["Retry-After"] = "5"
+        return busy
+    try:
+        user = authenticate(st.engine, username, password)
+    finally:
+        st.password_turns.release()
     if user is None:
         st.throttle.failed(username)
         return render(
