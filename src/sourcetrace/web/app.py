@@ -194,6 +194,8 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc.__cause__, RecursionError):  # FastAPI's JSON parse of a deep body
+            exc = HTTPException(status_code=400, detail="the JSON body is nested too deeply")
         if _wants_json(request):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
