@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from sourcetrace.review.accounts import add_user
 from sourcetrace.web.app import create_app
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.config import load_web_config
 from sourcetrace.web.state import AppState
 
 PASSWORD = "correct horse battery"
@@ -54,7 +54,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
-    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=WebConfig(max_upload_bytes=200_000))
+    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config(max_upload_bytes=200_000))
     engine = app.state.sourcetrace.engine
     for name in ("admin", "analyst", "viewer"):
         add_user(engine, name, name, PASSWORD)
@@ -207,6 +207,12 @@ SUPPLIERS = (
     "Acme Buttons GmbH,Berlin,DE\n"
     "<script>alert(1)</script> Trading Ltd,Nowhere,GB\n"
 ).encode()
+
+
+@pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's test client sends ``Host: testserver``: allowed besides the loopback names."""
+    monkeypatch.setenv("SOURCETRACE_ALLOWED_HOSTS", "localhost,127.0.0.1,::1,testserver")
 
 
 @pytest.fixture(autouse=True)

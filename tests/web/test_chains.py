@@ -21,7 +21,7 @@ from sourcetrace.review.accounts import add_user, create_api_key
 from sourcetrace.review.audit import entries, verify_chain
 from sourcetrace.store.chains import list_chains
 from sourcetrace.web.app import create_app
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.config import load_web_config
 from sourcetrace.web.state import HERE, AppState
 from tests.web.conftest import PASSWORD
 
@@ -174,7 +174,7 @@ def test_chains_survive_a_restart(
 ) -> None:
     chain_id = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
     st: AppState = app.state.sourcetrace
-    again = create_app(str(st.engine.url), config=WebConfig(max_upload_bytes=200_000))
+    again = create_app(str(st.engine.url), config=load_web_config(max_upload_bytes=200_000))
     with TestClient(again) as other:
         other.cookies.update(client.cookies)
         graph = other.get(f"/api/chains/{chain_id}/graph").json()

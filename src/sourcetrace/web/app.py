@@ -19,7 +19,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, select
 from starlette.exceptions import HTTPException
@@ -38,6 +38,8 @@ from sourcetrace.web.pdf import printer_missing
 from sourcetrace.web.routes import admin, chains, exports, jobs, login, reports, review
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
+    NO_STORE,
+    SECURITY_HEADERS,
     ApiAuthRequired,
     BodyLimit,
     LoginRequired,
@@ -94,7 +96,7 @@ def create_app(
         https_only=config.https_only,
     )
     app.add_middleware(BodyLimit, limit_for=body_limits(config))
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, allowed_hosts=config.allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
@@ -190,6 +192,21 @@ def _add_handlers(app: FastAPI) -> None:
             {"detail": "give an API key (Authorization: ApiKey <key>) or log in"},
             status_code=401,
             headers={"WWW-Authenticate": "ApiKey"},
+        )
+
+    @app.exception_handler(OverflowError)
+    async def id_too_large(request: Request, _exc: OverflowError) -> Response:
+        # A number past the store's 64-bit integers (a form's row id, say): it names nothing.
+        return await http_error(request, HTTPException(status_code=404, detail="no such item"))
+
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, _exc: Exception) -> Response:
+        # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): the
+        # security headers are added here, and nothing of the error is shown.
+        return PlainTextResponse(
+            "Internal Server Error",
+            status_code=500,
+            headers={k.decode(): v.decode() for k, v in (*SECURITY_HEADERS, NO_STORE)},
         )
 
     @app.exception_handler(HTTPException)

@@ -28,6 +28,10 @@ class WebConfig:
     password_checks: int = 2
     """Password checks (argon2, ~64 MB each) run at once (``SOURCETRACE_PASSWORD_CHECKS``)."""
 
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    """Names the server answers to in the ``Host`` header (``SOURCETRACE_ALLOWED_HOSTS``, comma
+    separated; ``*`` for any): others get 400, so a rebinding DNS name cannot reach it."""
+
     secret_key: str | None = None
     """Key that signs session cookies (``SOURCETRACE_SECRET_KEY``); default: one kept in the store."""
 
@@ -57,6 +61,12 @@ def load_web_config(**overrides: object) -> WebConfig:
             values["session_hours"] = int(env["SOURCETRACE_SESSION_HOURS"])
     except ValueError as exc:
         raise ConfigError(f"bad web setting: {exc}") from None
+    if env.get("SOURCETRACE_ALLOWED_HOSTS", "").strip():
+        values["allowed_hosts"] = tuple(
+            h.strip().lower().strip("[]")
+            for h in env["SOURCETRACE_ALLOWED_HOSTS"].split(",")
+            if h.strip()
+        )
     if env.get("SOURCETRACE_SECRET_KEY"):
         values["secret_key"] = env["SOURCETRACE_SECRET_KEY"]
     if env.get("SOURCETRACE_HTTPS_ONLY", "").lower() in ("1", "true", "yes"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,11 +19,39 @@ DECISION_LABELS = {
 }
 
 
+LINK_SCHEMES = ("http", "https")
+"""The only URL schemes a link from list data may have: no ``javascript:``, ``data:``, ``file:``."""
+STANDALONE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+"""The CSP of an exported report (evidence pack): its inline styles and nothing else, no script."""
+
+
+def web_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL with a host, else None (shown as text)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc:
+        return None
+    # Control characters or spaces could let a browser read the URL differently from us.
+    if any(ord(c) < 33 or ord(c) == 127 for c in text):
+        return None
+    return text
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates; HTML is escaped by default, so names from files and lists are inert."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.globals["decision_labels"] = DECISION_LABELS
+    templates.env.globals["standalone_csp"] = STANDALONE_CSP
+    templates.env.filters["web_url"] = web_url
     return templates
 
 

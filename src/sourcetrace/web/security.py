@@ -57,29 +57,66 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+NO_STORE = (b"cache-control", b"no-store")
+"""Pages and downloads hold screening results: no browser or proxy cache keeps them."""
+
+
+def host_name(value: str) -> str:
+    """The host of a ``Host`` header value, without port or IPv6 brackets, lower case."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else ""
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
 class SecurityHeaders:
-    """ASGI middleware that adds :data:`SECURITY_HEADERS` to every answer that lacks them.
+    """ASGI middleware: the ``Host`` allowlist, :data:`SECURITY_HEADERS` on every answer that
+    lacks them, and ``Cache-Control: no-store`` on everything but the static files.
 
     Plain ASGI rather than ``@app.middleware("http")``: Starlette's ``BaseHTTPMiddleware`` runs
     each request in a task group with memory streams, which cost about as much CPU as a match.
+    A request whose ``Host`` is not in ``allowed_hosts`` is answered 400 here, before any route.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...] = ("*",)) -> None:
         self.app = app
+        self.any_host = "*" in allowed_hosts
+        self.allowed_hosts = frozenset(allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cacheable = scope["path"].startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if not cacheable and NO_STORE[0] not in present:
+                    headers.append(NO_STORE)
                 message = {**message, "headers": headers}
             await send(message)
 
+        if not self.any_host:
+            host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+            if host_name(host.decode("latin-1")) not in self.allowed_hosts:
+                body = b"unknown host: set SOURCETRACE_ALLOWED_HOSTS to the names of this server\n"
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send_with_headers({"type": "http.response.body", "body": body})
+                return
         await self.app(scope, receive, send_with_headers)
 
 

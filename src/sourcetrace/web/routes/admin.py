@@ -13,7 +13,7 @@ from sourcetrace.web.security import (
     Admin,
     CheckedForm,
 )
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -123,7 +123,7 @@ def create_key(
 @router.post("/keys/{key_id}/revoke", response_class=HTMLResponse)
 def revoke_key(
     request: Request,
-    key_id: int,
+    key_id: ItemId,
     user: Admin,
     _form: CheckedForm,
     st: StateDep,

@@ -15,7 +15,7 @@ from sourcetrace.web.pdf import PrinterBusy, html_to_pdf, printer_missing
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
-from sourcetrace.web.state import HERE, AppState, StateDep
+from sourcetrace.web.state import HERE, AppState, ItemId, StateDep
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def standalone_report(request: Request, st: AppState, context: dict[str, Any]) -
 
 
 @router.get("/jobs/{job_id}/results.csv")
-def results_download(job_id: int, _user: Viewer, st: StateDep) -> Response:
+def results_download(job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     job = load_job(st, job_id)
     text = results_csv(job, review_items(st.engine, job))
     # A byte-order mark so that spreadsheet programs read the Chinese names as UTF-8.
@@ -45,7 +45,7 @@ def results_download(job_id: int, _user: Viewer, st: StateDep) -> Response:
 
 
 @router.get("/jobs/{job_id}/report.pdf")
-def report_pdf(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
+def report_pdf(request: Request, job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     missing = printer_missing()
     if missing:
         raise HTTPException(
@@ -66,7 +66,7 @@ def report_pdf(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Re
 
 
 @router.get("/jobs/{job_id}/evidence.zip")
-def evidence_download(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
+def evidence_download(request: Request, job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     job = load_job(st, job_id)
     context = report_context(st, job)
     html = standalone_report(request, st, context)

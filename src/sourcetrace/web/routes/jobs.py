@@ -27,7 +27,7 @@ from sourcetrace.web.security import (
     Viewer,
     checked_form,
 )
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 
 router = APIRouter(include_in_schema=False)
 CHUNK = 1024 * 1024
@@ -149,7 +149,7 @@ async def _save(upload: UploadFile, path: Path, limit: int) -> str:
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     request: Request,
-    job_id: int,
+    job_id: ItemId,
     _user: Viewer,
     st: StateDep,
     decision: str = "",
