@@ -8,12 +8,14 @@ with the app.
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -21,10 +23,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from sourcetrace.errors import ConfigError
 from sourcetrace.matching.score import Matcher
 from sourcetrace.review import accounts
 from sourcetrace.review.db import default_url, make_engine, meta
@@ -89,7 +92,7 @@ def create_app(
     app.state.sourcetrace = st
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret_key or _stored_secret(engine),
+        secret_key=config.secret_key or _stored_secret(engine, settings),
         session_cookie="sourcetrace_session",
         max_age=int(timedelta(hours=config.session_hours).total_seconds()),
         same_site="strict",
@@ -153,14 +156,46 @@ def bundled_matcher(settings: Settings) -> tuple[Matcher, list[ListUsed]]:
     return Matcher(entities, settings), used
 
 
-def _stored_secret(engine: Engine) -> str:
-    """The session-signing key kept in the store, made on first start, so logins survive restarts."""
+SECRET_FILE = "session-secret"
+"""The file, beside a SQLite store (else in the data directory), holding the session key."""
+
+
+def _secret_path(engine: Engine, settings: Settings) -> Path:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / SECRET_FILE
+    return Path(settings.data_dir) / SECRET_FILE
+
+
+def _stored_secret(engine: Engine, settings: Settings) -> str:
+    """The session-signing key, made on first start, so logins survive restarts.
+
+    Kept in a file of its own readable by its owner only (0600; its folder made 0700), not in
+    the store: whoever could read the store could otherwise sign an admin's session cookie.
+    A key an older version kept in the store is deleted from it (its sessions end).
+    """
+    path = _secret_path(engine, settings)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        # Written whole under another name, then linked into place: a second server process
+        # starting at the same moment reads either no file or the complete key, never half.
+        draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: its key is the one
+        finally:
+            draft.unlink()
+    os.chmod(path, 0o600)  # tighten a file copied or restored with looser rights
+    value = path.read_text("ascii").strip()
+    if len(value) < 32:
+        raise ConfigError(f"{path}: the session key is missing or too short")
     with engine.begin() as conn:
-        value = conn.execute(select(meta.c.value).where(meta.c.key == "session_secret")).scalar()
-        if value is None:
-            value = secrets.token_urlsafe(48)
-            conn.execute(meta.insert().values(key="session_secret", value=value))
-    return str(value)
+        conn.execute(meta.delete().where(meta.c.key == "session_secret"))
+    return value
 
 
 def _wants_json(request: Request) -> bool:

@@ -18,11 +18,12 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sourcetrace.review.accounts import User, get_user, user_for_key
+from sourcetrace.review.db import meta
 from sourcetrace.web.state import AppState, StateDep, app_state
 
 CSRF_FIELD = "csrf_token"
@@ -250,13 +251,46 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+def _generation_key(username: str) -> str:
+    return f"session_gen:{username}"[:64]
+
+
+def session_generation(engine: Engine, username: str) -> str:
+    """The account's session generation: a login's cookie is valid while it is unchanged."""
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(meta.c.value).where(meta.c.key == _generation_key(username))
+        ).scalar()
+    return str(value or "0")
+
+
+def end_sessions(engine: Engine, username: str) -> None:
+    """End every session of the account (logout): cookies signed before now are refused.
+
+    The cookie is signed, not stored, so a copy of it would live on until it expires (8 hours);
+    a new generation, kept in the store's ``meta`` table, makes every earlier one worthless.
+    """
+    key = _generation_key(username)
+    with engine.begin() as conn:
+        current = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        new = secrets.token_hex(8)
+        if current is None:
+            conn.execute(meta.insert().values(key=key, value=new))
+        else:
+            conn.execute(meta.update().where(meta.c.key == key).values(value=new))
+
+
 def session_user(request: Request, st: AppState) -> User | None:
-    """The active account logged in on this session, if any."""
+    """The active account logged in on this session, if any, and not logged out since."""
     username = request.session.get("user")
     if not isinstance(username, str):
         return None
     user = get_user(st.engine, username)
-    if user is None or not user.active:
+    if (
+        user is None
+        or not user.active
+        or request.session.get("gen") != session_generation(st.engine, username)
+    ):
         request.session.clear()
         return None
     return user

@@ -12,6 +12,8 @@ from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.security import (
     CheckedForm,
     csrf_token,
+    end_sessions,
+    session_generation,
     session_user,
 )
 from sourcetrace.web.state import StateDep
@@ -82,11 +84,16 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
     # A fresh session (and CSRF token) at login, so a session planted beforehand is worthless.
     request.session.clear()
     request.session["user"] = user.username
+    request.session["gen"] = session_generation(st.engine, user.username)
     csrf_token(request)
     return redirect(target)
 
 
 @router.post("/logout")
-def logout(request: Request, _form: CheckedForm) -> Response:
+def logout(request: Request, _form: CheckedForm, st: StateDep) -> Response:
+    # Every session of the account ends, here and in other browsers: a saved cookie is refused.
+    user = session_user(request, st)
+    if user is not None:
+        end_sessions(st.engine, user.username)
     request.session.clear()
     return redirect("/login")
