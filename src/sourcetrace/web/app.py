@@ -35,6 +35,7 @@ from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
+from sourcetrace.web.chain import ROLES as CHAIN_FILES
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
 from sourcetrace.web.pdf import printer_missing
@@ -119,7 +120,7 @@ FORM_OVERHEAD = 64 * 1024
 def body_limits(config: WebConfig) -> Callable[[str, str], int]:
     """The most bytes a request to ``method path`` may send, for :class:`BodyLimit`."""
     upload = config.max_upload_bytes + FORM_OVERHEAD
-    chain = len(chains.ROLES) * config.max_upload_bytes + FORM_OVERHEAD
+    chain = len(CHAIN_FILES) * config.max_upload_bytes + FORM_OVERHEAD
 
     def limit_for(method: str, path: str) -> int:
         if method != "POST":

@@ -422,7 +422,7 @@ async def _first_part_checked(request: Request, expected: str) -> Receive:
 
     parser = MultipartParser(
         boundary,
-        {  # type: ignore[arg-type]
+        {
             "on_header_field": on_header_field,
             "on_header_value": on_header_value,
             "on_part_data": on_part_data,
