@@ -144,8 +144,21 @@ def test_a_chunked_upload_is_refused_past_the_limit(server: Any) -> None:
     status, sent = stream_chunked(server.base, "/jobs", head, row, 200 * 1024 * 1024, cookie)
     assert sent < 40 * 1024 * 1024, f"{sent} bytes sent before the refusal"
     assert status == 413
+    # The supply-chain form takes three files: its limit is three uploads, enforced the same way.
+    links = (
+        _part("csrf_token", token.encode())
+        + (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="links"; filename="links.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\nsupplier,buyer\r\n"
+        ).encode()
+    )
+    pair = b"Hoshine Silicon Industry Co. Ltd,Harbour Garments Ltd\r\n" * 1500
+    status, sent = stream_chunked(server.base, "/chains", links, pair, 200 * 1024 * 1024, cookie)
+    assert sent < 40 * 1024 * 1024, f"{sent} bytes sent before the refusal"
+    assert status == 413
     with httpx.Client(base_url=server.base, timeout=30, headers={"Cookie": cookie}) as http:
         assert http.get("/api/jobs/1").status_code == 404  # no job was made
+        assert http.get("/api/chains/1/graph").status_code == 404  # nor a chain
 
 
 def test_the_csrf_token_is_checked_before_the_files(client: TestClient, analyst: str) -> None:
