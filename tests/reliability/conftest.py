@@ -23,12 +23,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sourcetrace.web.app import create_app
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.config import load_web_config
 from sourcetrace.workspace.accounts import add_user, create_api_key
 
 PASSWORD = "correct horse battery"
 MAX_UPLOAD = 200_000
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's test client sends ``Host: testserver``: allowed besides the loopback names."""
+    monkeypatch.setenv("SOURCETRACE_ALLOWED_HOSTS", "localhost,127.0.0.1,::1,testserver")
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +50,7 @@ def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
     app = create_app(
-        f"sqlite:///{tmp_path / 'web.db'}", config=WebConfig(max_upload_bytes=MAX_UPLOAD)
+        f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config(max_upload_bytes=MAX_UPLOAD)
     )
     add_user(app.state.sourcetrace.engine, "analyst", "analyst", PASSWORD)
     return app  # type: ignore[no-any-return]

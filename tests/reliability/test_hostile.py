@@ -219,7 +219,7 @@ def test_oversized_upload_is_refused_and_nothing_stored(
 def test_evidence_pack_paths_stay_inside_the_pack(
     client: TestClient, analyst: str, monkeypatch: pytest.MonkeyPatch, filename: str
 ) -> None:
-    monkeypatch.setattr(exports, "find_browser", lambda: None)  # no PDF: no Chromium needed
+    monkeypatch.setattr(exports, "printer_missing", lambda: "off")  # no PDF: quicker
     job = _job(client, analyst, HOSTILE, name=filename)
     response = client.get(f"{job}/evidence.zip")
     assert response.status_code == 200

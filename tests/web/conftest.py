@@ -21,17 +21,40 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sourcetrace.web.app import create_app
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.config import load_web_config
 from sourcetrace.web.state import AppState
 from sourcetrace.workspace.accounts import add_user
 
 PASSWORD = "correct horse battery"
+CHROMIUM_ARGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # No traffic of the browser's own (issue 21): no background fetches, component or policy
+    # updates, sync, QUIC, DNS prefetch or pings; every name but the loopback address
+    # resolves to nothing, and any proxied request goes to a port where nothing listens
+    # (loopback itself bypasses proxies, so the test server is still reached).
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--disable-features=NetworkPrediction,OptimizationHints,MediaRouter,Translate",
+    "--dns-prefetch-disable",
+    "--no-pings",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--proxy-server=http://127.0.0.1:9",
+)
+"""Chromium's flags in every browser test: the suite must not reach beyond loopback."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
-    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=WebConfig(max_upload_bytes=200_000))
+    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config(max_upload_bytes=200_000))
     engine = app.state.sourcetrace.engine
     for name in ("admin", "analyst", "viewer"):
         add_user(engine, name, name, PASSWORD)
@@ -164,6 +187,7 @@ class Tools:
     wait_for_job = staticmethod(wait_for_job)
     screened = staticmethod(screened)
     running_server = staticmethod(running_server)
+    chromium_args = CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +207,12 @@ SUPPLIERS = (
     "Acme Buttons GmbH,Berlin,DE\n"
     "<script>alert(1)</script> Trading Ltd,Nowhere,GB\n"
 ).encode()
+
+
+@pytest.fixture(autouse=True)
+def test_client_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starlette's test client sends ``Host: testserver``: allowed besides the loopback names."""
+    monkeypatch.setenv("SOURCETRACE_ALLOWED_HOSTS", "localhost,127.0.0.1,::1,testserver")
 
 
 @pytest.fixture(autouse=True)

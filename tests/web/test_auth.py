@@ -92,7 +92,7 @@ def test_admin_adds_user_and_api_key(client: TestClient, as_user: Callable[[str]
     token = as_user("admin")
     added = client.post(
         "/admin/users",
-        data={"username": "bob", "role": "viewer", "password": "b" * 10, "csrf_token": token},
+        data={"username": "bob", "role": "viewer", "password": "b" * 14, "csrf_token": token},
     )
     assert added.status_code == 303
     page = client.post("/admin/keys", data={"username": "bob", "label": "erp", "csrf_token": token})

@@ -40,15 +40,14 @@ def test_served_app_answers(server: str) -> None:
 
 
 @pytest.fixture()
-def browser_page(server: str) -> Iterator[tuple[Any, list[str]]]:
+def browser_page(server: str, tools: Any) -> Iterator[tuple[Any, list[str]]]:
     """A Chromium page logged in as the analyst, and the list of requests it sent elsewhere."""
+    chromium_args = tools.chromium_args
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=list(chromium_args))
         try:
             page = browser.new_page()
             page.set_default_timeout(60_000)

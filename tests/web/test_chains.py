@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from sourcetrace.cli import app as cli
 from sourcetrace.graph.findings import FINDING_COLUMNS
 from sourcetrace.web.app import create_app
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.config import load_web_config
 from sourcetrace.web.state import HERE, AppState
 from sourcetrace.workspace.accounts import add_user, create_api_key
 from sourcetrace.workspace.audit import entries, verify_chain
@@ -176,7 +176,7 @@ def test_chains_survive_a_restart(
 ) -> None:
     chain_id = _traced(client, as_user("analyst"), links=("cotton.csv", COTTON.encode()))
     st: AppState = app.state.sourcetrace
-    again = create_app(str(st.engine.url), config=WebConfig(max_upload_bytes=200_000))
+    again = create_app(str(st.engine.url), config=load_web_config(max_upload_bytes=200_000))
     with TestClient(again) as other:
         other.cookies.update(client.cookies)
         graph = other.get(f"/api/chains/{chain_id}/graph").json()

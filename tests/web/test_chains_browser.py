@@ -50,15 +50,13 @@ def _centre(page: Any, label: str) -> tuple[float, float]:
 
 
 @contextmanager
-def _page() -> Iterator[Any]:
+def _page(chromium_args: tuple[str, ...]) -> Iterator[Any]:
     """A page of Debian's Chromium driven by Playwright (skips without them)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=list(chromium_args))
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(60_000)
@@ -82,8 +80,8 @@ def _upload(page: Any, server: str, files: dict[str, Path]) -> None:
     page.wait_for_selector("#chain-map[data-nodes]", state="attached")
 
 
-def test_map_of_the_example_chain(server: str) -> None:
-    with _page() as page:
+def test_map_of_the_example_chain(server: str, tools: Any) -> None:
+    with _page(tools.chromium_args) as page:
         external: list[str] = []
         refused: list[str] = []
         page.on(
@@ -155,13 +153,13 @@ def _edge_centre(page: Any, source: str, target: str) -> tuple[float, float]:
 
 
 def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
-    server: str, tmp_path: Path
+    server: str, tmp_path: Path, tools: Any
 ) -> None:
     from tests.graph.chains import files_with_other_columns
 
     files = dict(zip(("links", "ownership", "shipments"), files_with_other_columns(tmp_path),
                      strict=True))  # fmt: skip
-    with _page() as page:
+    with _page(tools.chromium_args) as page:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         _upload(page, server, files)

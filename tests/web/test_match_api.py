@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -120,3 +122,51 @@ def test_openapi_documents_the_api_key(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["ApiKey"]["name"] == "Authorization"
     assert {"ApiKey": []} in schema["paths"]["/match/{dataset}"]["post"]["security"]
+
+
+def _names(n: int, prefix: str = "Hoshine Silicon") -> list[str]:
+    return [f"{prefix} {i}" for i in range(n)]
+
+
+def test_match_bounds_every_request(app: Any, st: AppState) -> None:
+    """Issue 21: big bodies, many queries, names x identifiers and deep nesting answer 4xx."""
+    headers = {"Authorization": f"ApiKey {_key(st)}"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+
+        def post(body: Any) -> Any:
+            return client.post("/match/default", json=body, headers=headers)
+
+        def query(**props: Any) -> dict[str, Any]:
+            return {"schema": "Company", "properties": props}
+
+        # A 30 MB body was accepted and echoed back.
+        huge = {"queries": {"q": query(name=["Hoshine"], note=["x" * (30 * 1024 * 1024)])}}
+        refused = post(huge)
+        assert refused.status_code == 413 and "larger than the limit" in refused.json()["detail"]
+        too_many = post({"queries": {f"q{i}": query(name=["Hoshine"]) for i in range(101)}})
+        assert too_many.status_code == 400 and "at most 100" in too_many.json()["detail"]
+        # 5 queries of 100 names x 100 identifiers took 3.3 s of CPU.
+        wide = query(name=_names(100), registrationNumber=_names(100, "91650000"))
+        started = time.monotonic()
+        answer = post({"queries": {f"q{i}": wide for i in range(5)}})
+        assert answer.status_code == 400 and "10000 pairs" in answer.json()["detail"]
+        assert time.monotonic() - started < 2.0
+        ten_by_ten = query(name=_names(10), registrationNumber=_names(10, "91650000"))
+        many = post({"queries": {f"q{i}": ten_by_ten for i in range(11)}})
+        assert many.status_code == 400 and "1100 name and identifier pairs" in many.text
+        long_name = post({"queries": {"q": query(name=["x" * 501])}})
+        assert long_name.status_code == 400 and "501 characters" in long_name.text
+        # JSON nested a few hundred levels gave a 500.
+        for depth in (3, 300, 600, 5000, 100_000):
+            nested = "[" * depth + '"Hoshine"' + "]" * depth
+            body = '{"queries":{"q":{"schema":"Company","properties":{"name":' + nested + "}}}}"
+            deep = client.post(
+                "/match/default",
+                content=body,
+                headers={**headers, "Content-Type": "application/json"},
+            )
+            assert deep.status_code in (400, 422), (depth, deep.status_code, deep.text[:200])
+        assert "nested too deeply" in deep.json()["detail"]
+        # Within the limits a request is still answered.
+        fine = post({"queries": {f"q{i}": ten_by_ten for i in range(10)}})
+        assert fine.status_code == 200, fine.text

@@ -43,10 +43,10 @@ def _run(name: str, entity: ListedEntity = ENTITY) -> ScreeningRun:
 
 
 def test_users_and_passwords(engine: Engine) -> None:
-    accounts.add_user(engine, "ana", "analyst", "s3cret-pass")
-    assert accounts.authenticate(engine, "ana", "s3cret-pass") == accounts.User("ana", "analyst")
+    accounts.add_user(engine, "ana", "analyst", "s3cret-passphrase")
+    assert accounts.authenticate(engine, "ana", "s3cret-passphrase") == accounts.User("ana", "analyst")
     assert accounts.authenticate(engine, "ana", "wrong-pass") is None
-    assert accounts.authenticate(engine, "nobody", "s3cret-pass") is None
+    assert accounts.authenticate(engine, "nobody", "s3cret-passphrase") is None
     with pytest.raises(ConfigError):
         accounts.add_user(engine, "ana", "viewer", "another-pass")
     with pytest.raises(ConfigError):
@@ -54,14 +54,14 @@ def test_users_and_passwords(engine: Engine) -> None:
     with pytest.raises(ConfigError):
         accounts.add_user(engine, "eve", "viewer", "short")
     accounts.set_active(engine, "ana", False, actor="admin")
-    assert accounts.authenticate(engine, "ana", "s3cret-pass") is None
+    assert accounts.authenticate(engine, "ana", "s3cret-passphrase") is None
     viewer = accounts.User("v", "viewer")
     assert viewer.can("viewer") and not viewer.can("analyst")
     assert accounts.User("a", "admin").can("analyst")
 
 
 def test_api_keys_are_hashed_and_revocable(engine: Engine) -> None:
-    accounts.add_user(engine, "ana", "analyst", "s3cret-pass")
+    accounts.add_user(engine, "ana", "analyst", "s3cret-passphrase")
     key = accounts.create_api_key(engine, "ana", "erp", actor="admin")
     assert accounts.user_for_key(engine, key) == accounts.User("ana", "analyst")
     listed = accounts.list_api_keys(engine)

@@ -56,9 +56,12 @@ def serve(
 
     import uvicorn
 
+    # The store, its journal, uploads and the session key: readable by this account only.
+    os.umask(0o077)
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(
-            f"serving on {host} without TLS: put a TLS proxy in front and set SOURCETRACE_HTTPS_ONLY=1",
+            f"serving on {host} without TLS: put a TLS proxy in front and set SOURCETRACE_HTTPS_ONLY=1; "
+            "list the names clients use for this server in SOURCETRACE_ALLOWED_HOSTS",
             err=True,
         )
     if workers > 1:

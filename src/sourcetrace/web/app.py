@@ -8,22 +8,26 @@ with the app.
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from sourcetrace.errors import ConfigError
 from sourcetrace.matching.score import Matcher
 from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
@@ -31,8 +35,10 @@ from sourcetrace.store import make_engine
 from sourcetrace.store.workspace import meta
 from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
+from sourcetrace.web.chain import ROLES as CHAIN_FILES
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
+from sourcetrace.web.pdf import printer_missing
 from sourcetrace.web.routes import (
     admin,
     chains,
@@ -45,7 +51,10 @@ from sourcetrace.web.routes import (
 )
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
+    NO_STORE,
+    SECURITY_HEADERS,
     ApiAuthRequired,
+    BodyLimit,
     LoginRequired,
     SecurityHeaders,
     VerifiedKeys,
@@ -70,6 +79,8 @@ def create_app(
     engine = make_engine(db_url, settings)
     matcher, used = bundled_matcher(settings)
     accounts.dummy_hash()  # before the first login: an unknown user's must take a known one's time
+    # Loaded now, not on the first print: finding Pango runs ldconfig and ld once per process.
+    printer_missing()
     st = AppState(
         engine=engine,
         settings=settings,
@@ -79,6 +90,7 @@ def create_app(
         templates=make_templates(),
         runner=JobRunner(engine, settings),
         keys=VerifiedKeys(engine),
+        password_turns=threading.BoundedSemaphore(config.password_checks),
     )
     app = FastAPI(
         title="sourcetrace",
@@ -91,13 +103,14 @@ def create_app(
     app.state.sourcetrace = st
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret_key or _stored_secret(engine),
+        secret_key=config.secret_key or _stored_secret(engine, settings),
         session_cookie="sourcetrace_session",
         max_age=int(timedelta(hours=config.session_hours).total_seconds()),
         same_site="strict",
         https_only=config.https_only,
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limit_for=body_limits(config))
+    app.add_middleware(SecurityHeaders, allowed_hosts=config.allowed_hosts)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
@@ -106,6 +119,33 @@ def create_app(
     app.include_router(jobs_api.router)
     _add_handlers(app)
     return app
+
+
+LOGIN_BODY_BYTES = 16 * 1024
+"""Largest body of ``POST /login`` (a username, a password and two short fields)."""
+FORM_OVERHEAD = 64 * 1024
+"""What an upload form may add to its files: boundaries, headers, the token, column names."""
+
+
+def body_limits(config: WebConfig) -> Callable[[str, str], int]:
+    """The most bytes a request to ``method path`` may send, for :class:`BodyLimit`."""
+    upload = config.max_upload_bytes + FORM_OVERHEAD
+    chain = len(CHAIN_FILES) * config.max_upload_bytes + FORM_OVERHEAD
+
+    def limit_for(method: str, path: str) -> int:
+        if method != "POST":
+            return LOGIN_BODY_BYTES  # no other method reads a body; a little is tolerated
+        if path.startswith(API_PREFIXES):
+            return config.max_api_body_bytes
+        if path == "/login":
+            return LOGIN_BODY_BYTES
+        if path == "/jobs":
+            return upload
+        if path == "/chains":
+            return chain
+        return config.max_form_bytes
+
+    return limit_for
 
 
 @asynccontextmanager
@@ -127,14 +167,46 @@ def bundled_matcher(settings: Settings) -> tuple[Matcher, list[ListUsed]]:
     return Matcher(entities, settings), used
 
 
-def _stored_secret(engine: Engine) -> str:
-    """The session-signing key kept in the store, made on first start, so logins survive restarts."""
+SECRET_FILE = "session-secret"
+"""The file, beside a SQLite store (else in the data directory), holding the session key."""
+
+
+def _secret_path(engine: Engine, settings: Settings) -> Path:
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).resolve().parent / SECRET_FILE
+    return Path(settings.data_dir) / SECRET_FILE
+
+
+def _stored_secret(engine: Engine, settings: Settings) -> str:
+    """The session-signing key, made on first start, so logins survive restarts.
+
+    Kept in a file of its own readable by its owner only (0600; its folder made 0700), not in
+    the store: whoever could read the store could otherwise sign an admin's session cookie.
+    A key an older version kept in the store is deleted from it (its sessions end).
+    """
+    path = _secret_path(engine, settings)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        # Written whole under another name, then linked into place: a second server process
+        # starting at the same moment reads either no file or the complete key, never half.
+        draft = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: its key is the one
+        finally:
+            draft.unlink()
+    os.chmod(path, 0o600)  # tighten a file copied or restored with looser rights
+    value = path.read_text("ascii").strip()
+    if len(value) < 32:
+        raise ConfigError(f"{path}: the session key is missing or too short")
     with engine.begin() as conn:
-        value = conn.execute(select(meta.c.value).where(meta.c.key == "session_secret")).scalar()
-        if value is None:
-            value = secrets.token_urlsafe(48)
-            conn.execute(meta.insert().values(key="session_secret", value=value))
-    return str(value)
+        conn.execute(meta.delete().where(meta.c.key == "session_secret"))
+    return value
 
 
 def _wants_json(request: Request) -> bool:
@@ -168,8 +240,25 @@ def _add_handlers(app: FastAPI) -> None:
             headers={"WWW-Authenticate": "ApiKey"},
         )
 
+    @app.exception_handler(OverflowError)
+    async def id_too_large(request: Request, _exc: OverflowError) -> Response:
+        # A number past the store's 64-bit integers (a form's row id, say): it names nothing.
+        return await http_error(request, HTTPException(status_code=404, detail="no such item"))
+
+    @app.exception_handler(Exception)
+    async def server_error(_request: Request, _exc: Exception) -> Response:
+        # Answered outside the middleware stack (Starlette's ServerErrorMiddleware): the
+        # security headers are added here, and nothing of the error is shown.
+        return PlainTextResponse(
+            "Internal Server Error",
+            status_code=500,
+            headers={k.decode(): v.decode() for k, v in (*SECURITY_HEADERS, NO_STORE)},
+        )
+
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc.__cause__, RecursionError):  # FastAPI's JSON parse of a deep body
+            exc = HTTPException(status_code=400, detail="the JSON body is nested too deeply")
         if _wants_json(request):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
@@ -92,9 +93,21 @@ def joined(*parts: object, sep: str = ", ") -> str:
 
 
 def web_url(value: object) -> str:
-    """The URL when it is http or https, else nothing: only those become links on a page."""
-    text = str(value or "").strip()
-    return text if text.lower().startswith(("http://", "https://")) else ""
+    """The URL when it is an absolute http or https URL with a host, else nothing: only those
+    become links on a page (list data may hold ``javascript:`` or worse)."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    # Control characters or spaces could let a browser read the URL differently from us.
+    if any(ord(c) < 33 or ord(c) == 127 for c in text):
+        return ""
+    return text
 
 
 def snapshot_age(version: object, at: object) -> str:

@@ -22,12 +22,21 @@ DECISION_LABELS = {
 }
 
 
+"""The only URL schemes a link from list data may have: no ``javascript:``, ``data:``, ``file:``."""
+STANDALONE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+"""The CSP of an exported report (evidence pack): its inline styles and nothing else, no script."""
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates; HTML is escaped by default, so names from files and lists are inert."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
     templates.env.globals["decision_labels"] = DECISION_LABELS
     formats.install(templates.env)
+    templates.env.globals["standalone_csp"] = STANDALONE_CSP
     return templates
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path as PathLib
 from typing import TYPE_CHECKING, Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -20,7 +21,12 @@ from sourcetrace.web.throttle import LoginThrottle
 if TYPE_CHECKING:
     from sourcetrace.web.security import VerifiedKeys
 
-HERE = Path(__file__).resolve().parent
+HERE = PathLib(__file__).resolve().parent
+MAX_ID = 2**63 - 1
+"""The largest id the store can hold (a signed 64-bit integer)."""
+ItemId = Annotated[int, Path(ge=0, le=MAX_ID)]
+"""A path parameter naming a job, chain, key or row: beyond the store's integers it is a 422
+(SQLite would raise OverflowError on it: a 500)."""
 
 
 @dataclass(slots=True)
@@ -36,6 +42,10 @@ class AppState:
     runner: JobRunner
     keys: VerifiedKeys
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    password_turns: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(2)
+    )
+    """Bounds the password checks (argon2) running at once; sized from the config at start."""
 
 
 def app_state(request: Request) -> AppState:

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from sourcetrace.web.security import ApiViewer
-from sourcetrace.web.state import StateDep
+from sourcetrace.web.state import ItemId, StateDep
 from sourcetrace.workspace.jobs import Job, get_job
 
 router = APIRouter(tags=["Jobs"])
@@ -61,7 +61,7 @@ class JobStatus(BaseModel):
     response_model=JobStatus,
     responses={404: {"description": "No such job."}},
 )
-async def job_status(job_id: int, _user: ApiViewer, st: StateDep) -> JobStatus:
+async def job_status(job_id: ItemId, _user: ApiViewer, st: StateDep) -> JobStatus:
     """The state of a screening job: queued, running (rows done of total), done or failed."""
     job = await run_in_threadpool(get_job, st.engine, job_id, results=False)
     if job is None:

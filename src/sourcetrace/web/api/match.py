@@ -36,7 +36,14 @@ ID_PROPS = ("registrationNumber", "taxNumber", "uniqueEntityId", "innCode", "idN
 ORG_SCHEMAS = {"Company", "Organization", "PublicBody"}
 ANY_SCHEMAS = {"LegalEntity", "Thing"}
 PERSON_SCHEMAS = {"Person"}
-MAX_QUERIES = 1000
+MAX_QUERIES = 100
+"""Queries per request: yente's own default batch limit (its ``YENTE_MAX_BATCH``)."""
+MAX_LOOKUPS_PER_QUERY = 100
+"""Names times identifiers in one query (each pair is one matcher lookup, ~0.1 ms)."""
+MAX_LOOKUPS = 1000
+"""Lookups in one request, all queries together: about a tenth of a second of CPU."""
+MAX_VALUE_CHARS = 500
+"""Characters in one name or identifier (the longest listed name has under 200)."""
 INLINE_LOOKUPS = 8
 """Requests needing at most this many lookups (names times identifiers, about 0.1 ms each) are
 matched on the event loop; larger ones on a worker thread, so that they hold up no other request."""
@@ -72,6 +79,25 @@ def _lookups(example: EntityExample) -> int:
         return sum(len(v) if isinstance(v, list) else 1 for v in values)
 
     return max(1, count(NAME_PROPS)) * max(1, count(ID_PROPS))
+
+
+def _check_size(key: str, example: EntityExample) -> None:
+    """Refuse (400) a query with too many name x identifier pairs or an over-long value."""
+    lookups = _lookups(example)
+    if lookups > MAX_LOOKUPS_PER_QUERY:
+        raise HTTPException(
+            status_code=400,
+            detail=f"query {key!r}: its names times its identifiers make {lookups} pairs to "
+            f"match; at most {MAX_LOOKUPS_PER_QUERY} per query",
+        )
+    for prop in (*NAME_PROPS, *ID_PROPS):
+        for value in _values(example, prop):
+            if len(value) > MAX_VALUE_CHARS:
+                raise HTTPException(
+                    status_code=400,
+                    detail=f"query {key!r}: a {prop} of {len(value)} characters; "
+                    f"at most {MAX_VALUE_CHARS}",
+                )
 
 
 def _compatible(query_schema: str, entity: ListedEntity) -> bool:
@@ -228,14 +254,27 @@ async def match(
             status_code=400, detail=f"unknown algorithm {algorithm!r}; this server has {ALGORITHM}"
         )
     if len(body.queries) > MAX_QUERIES:
-        raise HTTPException(status_code=400, detail=f"at most {MAX_QUERIES} queries per request")
+        raise HTTPException(
+            status_code=400,
+            detail=f"{len(body.queries)} queries: at most {MAX_QUERIES} per request; "
+            "send the rest in further requests",
+        )
     known = ORG_SCHEMAS | ANY_SCHEMAS | PERSON_SCHEMAS
+    total = 0
     for key, example in body.queries.items():
         if example.schema_ not in known:
             raise HTTPException(
                 status_code=400,
                 detail=f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {sorted(known)}",
             )
+        _check_size(key, example)
+        total += _lookups(example)
+    if total > MAX_LOOKUPS:
+        raise HTTPException(
+            status_code=400,
+            detail=f"the queries ask for {total} name and identifier pairs: at most "
+            f"{MAX_LOOKUPS} per request; send fewer queries per request",
+        )
 
     args = (st, body, dataset)
     options: dict[str, Any] = {"limit": limit, "threshold": threshold, "cutoff": cutoff}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
+
+MATCHABLE_SCHEMAS = ("Company", "Organization", "PublicBody", "LegalEntity", "Thing", "Person")
+"""FollowTheMoney schemas a query may have: organisations, or any legal entity."""
 
 
 class EntityExample(BaseModel):
@@ -13,8 +14,16 @@ class EntityExample(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     id: str | None = Field(None, examples=["my-supplier-1"])
-    schema_: str = Field(..., alias="schema", examples=["Company"])
-    properties: dict[str, str | list[Any]] = Field(
+    schema_: str = Field(
+        ...,
+        alias="schema",
+        examples=["Company"],
+        # Documented as the schemas that can be matched; others are answered 400 by name.
+        json_schema_extra={"enum": list(MATCHABLE_SCHEMAS)},
+    )
+    # Values are flat, as in FollowTheMoney: a nested list is refused (422), not echoed back
+    # (a few hundred levels of nesting once broke the JSON writer: a 500).
+    properties: dict[str, str | list[str | int | float | None]] = Field(
         ..., examples=[{"name": ["新疆中泰化学股份有限公司"], "country": ["cn"]}]
     )
 

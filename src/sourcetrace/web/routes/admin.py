@@ -11,7 +11,7 @@ from sourcetrace.web.security import (
     Admin,
     CheckedForm,
 )
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace import ROLES, accounts, audit
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -122,7 +122,7 @@ def create_key(
 @router.post("/keys/{key_id}/revoke", response_class=HTMLResponse)
 def revoke_key(
     request: Request,
-    key_id: int,
+    key_id: ItemId,
     user: Admin,
     _form: CheckedForm,
     st: StateDep,

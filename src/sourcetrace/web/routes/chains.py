@@ -29,7 +29,7 @@ from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.chains import (
     Chain,
@@ -188,7 +188,7 @@ def _load(st: AppState, chain_id: int, product: str) -> tuple[Chain, dict[str, A
     response_model=ChainGraph,
     responses={404: {"description": "No such chain, or no such product in it."}},
 )
-async def chain_graph(chain_id: int, _user: ApiViewer, st: StateDep, product: str = "") -> Any:
+async def chain_graph(chain_id: ItemId, _user: ApiViewer, st: StateDep, product: str = "") -> Any:
     """A traced supply chain as Cytoscape.js elements and findings; ``product`` limits it to
     the supply links of one product and the findings about it (and the paths they take)."""
     chain, view = await run_in_threadpool(_load, st, chain_id, product)
@@ -286,7 +286,7 @@ async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse, include_in_schema=False)
 def chain_page(
-    request: Request, chain_id: int, user: Viewer, st: StateDep, product: str = ""
+    request: Request, chain_id: ItemId, user: Viewer, st: StateDep, product: str = ""
 ) -> Response:
     chain, view = _load(st, chain_id, product)
     query = f"?{urlencode({'product': product})}" if product else ""
@@ -309,7 +309,7 @@ def _may_delete(user: User, chain: Chain) -> bool:
 
 
 @router.post("/chains/{chain_id}/delete", include_in_schema=False)
-async def remove(request: Request, chain_id: int, user: Analyst, st: StateDep) -> Response:
+async def remove(request: Request, chain_id: ItemId, user: Analyst, st: StateDep) -> Response:
     """Delete a chain: the analyst who uploaded it, or an admin."""
     form = await checked_form(request)
     await form.close()
@@ -341,15 +341,15 @@ def _download(st: AppState, chain_id: int, export: str, media_type: str, name: s
 
 
 @router.get("/chains/{chain_id}/chain.graphml", include_in_schema=False)
-def graphml_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+def graphml_download(chain_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     return _download(st, chain_id, "graphml", "application/graphml+xml; charset=utf-8", ".graphml")
 
 
 @router.get("/chains/{chain_id}/chain.cytoscape.json", include_in_schema=False)
-def cytoscape_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+def cytoscape_download(chain_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     return _download(st, chain_id, "cytoscape", "application/json", ".cytoscape.json")
 
 
 @router.get("/chains/{chain_id}/findings.csv", include_in_schema=False)
-def findings_download(chain_id: int, _user: Viewer, st: StateDep) -> Response:
+def findings_download(chain_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     return _download(st, chain_id, "findings_csv", "text/csv; charset=utf-8", "-findings.csv")

@@ -9,11 +9,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from sourcetrace.errors import OutputError
-from sourcetrace.web.pdf import find_browser, html_to_pdf
+from sourcetrace.web.pdf import PrinterBusy, html_to_pdf, printer_missing
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
-from sourcetrace.web.state import HERE, AppState, StateDep
+from sourcetrace.web.state import HERE, AppState, ItemId, StateDep
 from sourcetrace.workspace.evidence import evidence_pack, results_csv
 from sourcetrace.workspace.queue import review_items
 
@@ -33,7 +33,7 @@ def standalone_report(request: Request, st: AppState, context: dict[str, Any]) -
 
 
 @router.get("/jobs/{job_id}/results.csv")
-def results_download(job_id: int, _user: Viewer, st: StateDep) -> Response:
+def results_download(job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     job = load_job(st, job_id)
     text = results_csv(job, review_items(st.engine, job))
     # A byte-order mark so that spreadsheet programs read the Chinese names as UTF-8.
@@ -45,17 +45,19 @@ def results_download(job_id: int, _user: Viewer, st: StateDep) -> Response:
 
 
 @router.get("/jobs/{job_id}/report.pdf")
-def report_pdf(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
-    browser = find_browser()
-    if browser is None:
+def report_pdf(request: Request, job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
+    missing = printer_missing()
+    if missing:
         raise HTTPException(
-            status_code=501,
-            detail="PDF needs Chromium on this machine (or SOURCETRACE_CHROMIUM); "
-            "print the report page from your browser instead",
+            status_code=501, detail=f"{missing}; print the report page from your browser instead"
         )
     job = load_job(st, job_id)
     try:
-        pdf = html_to_pdf(standalone_report(request, st, report_context(st, job)), browser)
+        pdf = html_to_pdf(standalone_report(request, st, report_context(st, job)))
+    except PrinterBusy as exc:
+        raise HTTPException(
+            status_code=503, detail=exc.line(), headers={"Retry-After": "30"}
+        ) from None
     except OutputError as exc:
         raise HTTPException(status_code=500, detail=exc.line()) from None
     return Response(
@@ -64,15 +66,14 @@ def report_pdf(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Re
 
 
 @router.get("/jobs/{job_id}/evidence.zip")
-def evidence_download(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
+def evidence_download(request: Request, job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     job = load_job(st, job_id)
     context = report_context(st, job)
     html = standalone_report(request, st, context)
     extra: dict[str, bytes] = {}
-    browser = find_browser()
-    if browser is not None:
+    if printer_missing() is None:
         try:
-            extra["report.pdf"] = html_to_pdf(html, browser)
+            extra["report.pdf"] = html_to_pdf(html)
         except OutputError:
             log.warning("evidence pack of job %s made without its PDF", job.id, exc_info=True)
     data = evidence_pack(

@@ -24,7 +24,7 @@ from sourcetrace.web.security import (
     Viewer,
     checked_form,
 )
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.jobs import Job, get_job, list_jobs
 from sourcetrace.workspace.queue import review_items
@@ -149,7 +149,7 @@ async def _save(upload: UploadFile, path: Path, limit: int) -> str:
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
     request: Request,
-    job_id: int,
+    job_id: ItemId,
     _user: Viewer,
     st: StateDep,
     decision: str = "",

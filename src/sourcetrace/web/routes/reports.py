@@ -11,7 +11,7 @@ from sourcetrace.store import now
 from sourcetrace.web.pages import render
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.security import Viewer
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.jobs import Job
 from sourcetrace.workspace.queue import ReviewItem, review_items
@@ -60,5 +60,5 @@ def _trail(st: AppState, job: Job, items: list[ReviewItem]) -> list[audit.AuditE
 
 
 @router.get("/jobs/{job_id}/report", response_class=HTMLResponse)
-def report_page(request: Request, job_id: int, _user: Viewer, st: StateDep) -> Response:
+def report_page(request: Request, job_id: ItemId, _user: Viewer, st: StateDep) -> Response:
     return render(request, st, "report.html", **report_context(st, load_job(st, job_id)))

@@ -14,7 +14,7 @@ from sourcetrace.web.security import (
     CheckedForm,
     Viewer,
 )
-from sourcetrace.web.state import AppState, StateDep
+from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace import REVIEW_DECISIONS
 from sourcetrace.workspace.decisions import Decided, record_many
 from sourcetrace.workspace.jobs import Job
@@ -27,7 +27,7 @@ MAX_COMMENT = 4000
 @router.get("/jobs/{job_id}/review", response_class=HTMLResponse)
 def queue_page(
     request: Request,
-    job_id: int,
+    job_id: ItemId,
     _user: Viewer,
     st: StateDep,
     show: str = "pending",
@@ -72,8 +72,8 @@ def _decided(job: Job, item: ReviewItem) -> Decided:
 
 @router.post("/jobs/{job_id}/rows/{row}/decision")
 async def decide(
-    job_id: int,
-    row: int,
+    job_id: ItemId,
+    row: ItemId,
     user: Analyst,
     form: CheckedForm,
     st: StateDep,
@@ -95,7 +95,7 @@ async def decide(
 
 @router.post("/jobs/{job_id}/decisions")
 async def decide_bulk(
-    job_id: int,
+    job_id: ItemId,
     user: Analyst,
     form: CheckedForm,
     st: StateDep,
