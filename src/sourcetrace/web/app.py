@@ -35,7 +35,6 @@ from sourcetrace.store import make_engine
 from sourcetrace.store.workspace import meta
 from sourcetrace.web.api import jobs as jobs_api
 from sourcetrace.web.api import match
-from sourcetrace.web.chain import ROLES as CHAIN_FILES
 from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.pages import make_templates, render
 from sourcetrace.web.pdf import printer_missing
@@ -61,6 +60,7 @@ from sourcetrace.web.security import (
 )
 from sourcetrace.web.state import HERE, AppState
 from sourcetrace.workspace import accounts
+from sourcetrace.workspace.maps import ROLES as CHAIN_FILES
 
 API_PREFIXES = ("/match", "/api/")
 PUBLIC_PATHS = ("/login", "/static", "/openapi.json")
