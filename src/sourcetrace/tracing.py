@@ -33,6 +33,7 @@ from sourcetrace.graph.export import export
 from sourcetrace.graph.findings import findings_frame, paths_frame
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.paths import best_paths
+from sourcetrace.graph.returns import without_returns
 from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
 from sourcetrace.graph.trace import (
     DEPTH,
@@ -293,20 +294,23 @@ def trace_chain(
         save_graph(save, graph, found, files, lists, db)
     floor = SEVERITY_RANK[options.min_severity]
     sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor]
+    # Returns carry no risk upstream and are no production input (graph/returns.py): the trace
+    # and the balance walk the graph without them; the graph returned keeps them for the map.
+    forward = without_returns(graph)
     step("checking mass balance")
-    flags = check_balance(graph, factors)
+    flags = check_balance(forward, factors)
     step(f"tracing {len(sources):,} risk sources through {graph.edges.height:,} links")
     findings: list[Finding] | None = None
     truncated: list[RiskSource] = []
     if graph.edges.height <= options.exact_limit:
-        result = trace(graph, sources, options.depth, options.ownership_threshold,
+        result = trace(forward, sources, options.depth, options.ownership_threshold,
                        options.path_cap, options.rules)  # fmt: skip
         findings, truncated = result.findings, result.truncated
         table = findings_frame(graph, findings, flags, options.max_paths or None)
     else:
-        paths = best_paths(graph, sources, options.depth, options.ownership_threshold,
+        paths = best_paths(forward, sources, options.depth, options.ownership_threshold,
                            options.max_paths, options.rules, workers)  # fmt: skip
-        table = paths_frame(graph, paths, flags)
+        table = paths_frame(forward, paths, flags)
     return ChainTrace(graph, found, sources, flags, table, findings, truncated, lists, options,
                       files, reused, save)  # fmt: skip
 
