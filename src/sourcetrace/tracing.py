@@ -30,11 +30,17 @@ from sourcetrace.graph.balance import BalanceFlag, check_balance, read_yields
 from sourcetrace.graph.build import build
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
 from sourcetrace.graph.export import export
-from sourcetrace.graph.findings import findings_frame, paths_frame
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.paths import best_paths
 from sourcetrace.graph.returns import without_returns
-from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.tables import (
+    FindingTables,
+    from_findings,
+    from_paths,
+    readable,
+    write_tables,
+)
 from sourcetrace.graph.trace import (
     DEPTH,
     MAX_PATHS,
@@ -199,7 +205,7 @@ def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> T
     return TraceLists(entities, settings, merchandise, used)
 
 
-@dataclass(slots=True)
+@dataclass
 class ChainTrace:
     """What tracing a chain found: the graph, its risk sources, the mass-balance flags and the
     findings table (the trace output contract), with how it was traced."""
@@ -210,8 +216,9 @@ class ChainTrace:
     traced: list[RiskSource]
     """The risk sources traced."""
     flags: list[BalanceFlag]
-    table: pl.DataFrame
-    """The findings, one row per path kept, worst first."""
+    tables: FindingTables
+    """The findings, their paths' hops, checklists and sector exposure (the output contract:
+    :mod:`sourcetrace.graph.tables`)."""
     findings: list[Finding] | None
     """Path by path: every path followed (the map draws them); None when traced by kind."""
     truncated: list[RiskSource]
@@ -224,6 +231,11 @@ class ChainTrace:
     """A saved graph: whether its saved risk sources were used, and why (not)."""
     saved: str | None = None
     """The name the graph was saved under, if it was."""
+
+    @cached_property
+    def table(self) -> pl.DataFrame:
+        """What a person reads: the strongest finding per party and product, one line each."""
+        return readable(self.tables)
 
     @property
     def exact(self) -> bool:
@@ -293,7 +305,9 @@ def trace_chain(
         step(f"saving the graph as {save!r}")
         save_graph(save, graph, found, files, lists, db)
     floor = SEVERITY_RANK[options.min_severity]
-    sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor]
+    # Sector exposure is a property of a party and product (tables.sector_exposure), not a risk
+    # that travels: it is not traced.
+    sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor and s.kind != SECTOR]
     # Returns carry no risk upstream and are no production input (graph/returns.py): the trace
     # and the balance walk the graph without them; the graph returned keeps them for the map.
     forward = without_returns(graph)
@@ -306,13 +320,20 @@ def trace_chain(
         result = trace(forward, sources, options.depth, options.ownership_threshold,
                        options.path_cap, options.rules)  # fmt: skip
         findings, truncated = result.findings, result.truncated
-        table = findings_frame(graph, findings, flags, options.max_paths or None)
+        tables = from_findings(forward, findings, sources, flags)
     else:
         paths = best_paths(forward, sources, options.depth, options.ownership_threshold,
                            options.max_paths, options.rules, workers)  # fmt: skip
-        table = paths_frame(forward, paths, flags)
-    return ChainTrace(graph, found, sources, flags, table, findings, truncated, lists, options,
+        tables = from_paths(forward, paths, flags)
+    return ChainTrace(graph, found, sources, flags, tables, findings, truncated, lists, options,
                       files, reused, save)  # fmt: skip
+
+
+def write_findings(traced: ChainTrace, path: Path) -> list[Path]:
+    """Write what a trace found to ``path`` (:func:`~sourcetrace.graph.tables.write_tables`:
+    the four tables to .parquet, the person's view to .csv, .jsonl or .xlsx); the files
+    written."""
+    return write_tables(traced.tables, path)
 
 
 def saved_graph(name: str, db: str | None = None) -> LoadedGraph:

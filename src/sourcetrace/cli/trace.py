@@ -16,7 +16,7 @@ from rich.table import Table
 
 from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.errors import ConfigError
-from sourcetrace.io.writers import atomic_path, output_format, write_table
+from sourcetrace.io.writers import atomic_path, output_format
 from sourcetrace.tracing import (
     SEVERITY_RANK,
     ChainFiles,
@@ -25,6 +25,7 @@ from sourcetrace.tracing import (
     export_chain,
     saved_graphs,
     trace_chain,
+    write_findings,
 )
 
 DEFAULTS = TraceOptions()
@@ -165,9 +166,10 @@ def trace(
     step = Steps(None if quiet else Console(stderr=True))
     chain = _chain(links, ownership, shipments, graph_name)
     traced = trace_chain(chain, options, db=db, save=save, progress=step)
-    graph, frame, sources = traced.graph, traced.table, traced.traced
+    graph, sources = traced.graph, traced.traced
+    frame = traced.tables.findings
     step(f"writing {frame.height:,} findings")
-    write_table(frame, output)
+    written = write_findings(traced, output)
     step("done")
     if quiet:
         return
@@ -181,7 +183,8 @@ def trace(
     console.print(
         f"[bold]{frame.height:,}[/] findings: [red bold]high {counts['high']:,}[/]  "
         f"[yellow bold]medium {counts['medium']:,}[/]  low {counts['low']:,}; "
-        f"{len(sources):,} risk sources, {len(traced.flags):,} mass-balance flags"
+        f"{len(sources):,} risk sources, {len(traced.flags):,} mass-balance flags; "
+        f"{traced.tables.sectors.height:,} party-products in a UFLPA high-priority sector"
     )
     if traced.reused is not None:
         console.print(traced.reused)
@@ -198,7 +201,7 @@ def trace(
         )
     if save is not None:
         console.print(f"graph saved as {save!r}")
-    console.print(f"findings written to {output}")
+    console.print("findings written to " + ", ".join(str(p) for p in written))
 
 
 def _chain(
@@ -242,21 +245,19 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
         .collect()
         .get_column("at")
     )  # fmt: skip
-    reached = frame[at].with_columns(
-        pl.col("risk").cast(pl.String).str.split(":").list.first().alias("kind")
-    )
+    reached = frame[at].rename({"risk_kind": "kind"})
     if not reached.height:
         return
-    best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)
+    best = reached.unique(["party", "kind"], keep="first", maintain_order=True).head(top)
     table = Table(title="Most exposed parties", expand=True)
     for col in ("party", "severity", "risk", "routes", "independent", "hops", "basis"):
         table.add_column(col, overflow="fold")
     for row in best.iter_rows(named=True):
         severity = str(row["severity"])
         style = {"high": "red", "medium": "yellow"}.get(severity, "")
-        source = str(row["path"]).split(" > ")[0]
+        source = str(row["source"])
         table.add_row(
-            str(row["node"]),
+            str(row["party"]),
             f"[{style}]{severity}[/]" if style else severity,
             f"{row['kind']}: {source}",
             str(row["routes"]),
