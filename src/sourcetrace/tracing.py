@@ -36,8 +36,10 @@ from sourcetrace.graph.returns import without_returns
 from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks
 from sourcetrace.graph.tables import (
     FindingTables,
+    exposure,
     from_findings,
     from_paths,
+    read_tables,
     readable,
     write_tables,
 )
@@ -371,12 +373,17 @@ def delete_saved_graph(name: str, db: str | None = None) -> None:
 
 
 def export_chain(
-    chain: ChainFiles | str, fmt: ExportFormat, db: str | None = None
+    chain: ChainFiles | str,
+    fmt: ExportFormat,
+    db: str | None = None,
+    findings: Path | None = None,
 ) -> tuple[Graph, str]:
     """The graph of a chain (its files, or the one saved under the name ``chain``) and its text
-    as GraphML, Cytoscape JSON or FtM."""
+    as GraphML, Cytoscape JSON or FtM; with ``findings`` (the tables ``trace -o x.parquet``
+    wrote), each party's exposure and each link's findings too."""
+    exposed = exposure(read_tables(findings)) if findings is not None else None
     if isinstance(chain, str):
         graph = saved_graph(chain, db).graph
     else:
         graph = build(chain.links, chain.ownership, chain.shipments, names=chain.names).graph
-    return graph, export(graph, fmt)
+    return graph, export(graph, fmt, exposed)

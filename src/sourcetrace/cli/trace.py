@@ -297,6 +297,11 @@ def graph_export(
         str | None, typer.Option("--graph", help="Export the graph saved under this name")
     ] = None,
     db: DbOption = None,
+    findings: Annotated[
+        Path | None,
+        typer.Option(help="Findings written by `trace -o NAME.parquet`: add each party's "
+                     "exposure and each link's findings (GraphML, Cytoscape)"),
+    ] = None,
 ) -> None:
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
 
@@ -307,7 +312,8 @@ def graph_export(
         raise ConfigError("give a links file or --graph NAME (one of them)")
     if output is None:
         raise ConfigError("give --output FILE")
-    graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db)
+    graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db,
+                               findings)  # fmt: skip
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
     Console().print(

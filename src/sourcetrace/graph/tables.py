@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from sourcetrace.errors import OutputError
+from sourcetrace.errors import InputError, OutputError
 from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.checklist import (
     MASS_BALANCE,
@@ -395,3 +395,54 @@ def write_tables(tables: FindingTables, path: Path) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from None
     return targets
+
+
+def read_tables(path: Path) -> FindingTables:
+    """The four tables ``trace -o path`` wrote (``path`` and its siblings, see
+    :func:`write_tables`); a missing or unreadable one is an :class:`InputError` naming it."""
+    frames = {}
+    for name in TABLES:
+        target = path if name == "findings" else path.with_name(f"{path.stem}.{name}.parquet")
+        try:
+            frames[name] = pl.read_parquet(target)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise InputError(
+                f"cannot read the findings table {name!r} ({type(exc).__name__}); give the "
+                "file `sourcetrace trace -o NAME.parquet` wrote, with its siblings",
+                path=str(target),
+            ) from None
+    return FindingTables(**frames)
+
+
+@dataclass(slots=True)
+class Exposure:
+    """What the findings tables say about each party and link of a graph, for an export."""
+
+    parties: dict[str, dict[str, object]]
+    """By party name: ``exposure`` (worst severity reaching it from elsewhere, "" if none),
+    ``findings`` (how many are about it), ``sectors`` (its high-priority sectors)."""
+    links: dict[tuple[str, str, str], int]
+    """By (from, to, goods): how many findings' paths run along the link ("" goods: a holding)."""
+
+
+def exposure(tables: FindingTables) -> Exposure:
+    """Per party and per link, what the findings tables hold about them (an export's extra
+    data: :func:`sourcetrace.graph.export.export`)."""
+    f = tables.findings
+    rank = pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
+    worst = {v: k for k, v in SEVERITY_RANK.items()}
+    per = f.group_by("party").agg(
+        pl.len().alias("findings"), rank.filter(pl.col("hops") > 0).max().alias("worst")
+    )
+    sectors = tables.sectors.group_by("party").agg(pl.col("sector").unique().sort())
+    parties: dict[str, dict[str, object]] = {}
+    for party, count, top in per.iter_rows():
+        parties[party] = {"exposure": worst.get(top, "") if top is not None else "",
+                          "findings": count, "sectors": []}  # fmt: skip
+    for party, names in sectors.iter_rows():
+        parties.setdefault(party, {"exposure": "", "findings": 0, "sectors": []})["sectors"] = names
+    h = tables.hops.with_columns(
+        pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.lit("")).otherwise("goods").alias("g")
+    )
+    counted = h.group_by("from", "to", "g").agg(pl.col("path_id").n_unique())
+    return Exposure(parties, {(a, b, g): n for a, b, g, n in counted.iter_rows()})
