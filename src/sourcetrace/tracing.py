@@ -86,8 +86,10 @@ class TraceOptions:
     ownership_threshold: float = OWNERSHIP_THRESHOLD
     """Share (percent) at which an owner's risk reaches the owned company."""
     max_paths: int = MAX_PATHS
-    """Paths kept per party, product received and risk, the best first; 0: every path (graphs
-    up to :attr:`exact_limit` links only)."""
+    """Graphs above :attr:`exact_limit` links: the best paths searched per party, product
+    received and kind of risk, of which each risk source's best is kept (the findings hold one
+    path per party, product and risk source); 0: every path (graphs up to :attr:`exact_limit`
+    links only, which consider every path anyway)."""
     exact_limit: int = 50_000
     """Graphs up to this many links are traced path by path, per risk source; larger ones per
     kind of risk, the best paths through each direct supplier."""

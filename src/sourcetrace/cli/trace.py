@@ -78,8 +78,9 @@ def trace(
     max_paths: Annotated[
         int,
         typer.Option(
-            help="Paths written per party, product received and risk, best first (strongest"
-            " weakest link, then fewest hops); every row counts all routes. 0: every path"
+            help="Above --exact-limit links: paths searched per party, product received and"
+            " kind of risk, best first (strongest weakest link, then fewest hops); each"
+            " finding keeps its risk source's best and counts all routes. 0: every path"
             " (graphs up to --exact-limit links only)"
         ),
     ] = DEFAULTS.max_paths,
@@ -191,7 +192,8 @@ def trace(
     if not traced.exact:
         console.print(
             f"traced by kind of risk (more than {exact_limit:,} links): the best "
-            f"{max_paths} path(s) per party, product and kind, one per direct supplier"
+            f"{max_paths} path(s) per party, product and kind, one per direct supplier, "
+            "the best kept per risk source"
         )
     summary(frame, console)
     for risk in traced.truncated:

@@ -112,9 +112,10 @@ def from_findings(
             picked[c].append(v)
         for j, h in enumerate(best.hops):
             own = h.kind == OWNERSHIP_HOP
-            for c, v in zip(_STEPS, (at, j, h.start, h.end, h.kind, h.product, h.hs_code, h.share,
-                                     h.basis.rank, h.evidence, None), strict=True):  # fmt: skip
-                steps[c].append(v)
+            values: tuple[object, ...] = (at, j, h.start, h.end, h.kind, h.product, h.hs_code,
+                                          h.share, h.basis.rank, h.evidence, None)
+            for c, w in zip(_STEPS, values, strict=True):
+                steps[c].append(w)
             if own:
                 steps["holding"][-1] = _holding(graph, h.start, h.end)
     return _tables(graph, pl.DataFrame(picked, schema=_PICKED), pl.DataFrame(steps, schema=_STEPS),
