@@ -37,14 +37,14 @@ from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, sector_of
 from sourcetrace.graph.trace import OWNERSHIP as OWNERSHIP_HOP
 from sourcetrace.graph.trace import Finding, independent_paths
 
-FINDING_COLUMNS: tuple[str, ...] = (
+PATH_COLUMNS: tuple[str, ...] = (
     "node", "product", "risk", "path", "hops", "basis", "evidence", "severity", "checklist",
     "routes", "independent_paths",
 )  # fmt: skip
 MASS_BALANCE = "mass_balance"
 _SCHEMA = {
     c: (pl.Int64 if c in ("hops", "routes", "independent_paths") else pl.String)
-    for c in FINDING_COLUMNS
+    for c in PATH_COLUMNS
 }
 
 
@@ -135,7 +135,7 @@ def findings_frame(
         rows.append(row)
     rows += [balance_row(graph, b) for b in flags]
     rows.sort(key=_order)
-    return pl.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS}, schema=_SCHEMA)
+    return pl.DataFrame({c: [r[c] for r in rows] for c in PATH_COLUMNS}, schema=_SCHEMA)
 
 
 def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()) -> pl.DataFrame:
