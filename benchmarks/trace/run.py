@@ -53,9 +53,23 @@ _PEAK = (
 )
 
 
+def _command() -> str:
+    """The installed command: beside this interpreter (a venv's bin), else the repo's .venv."""
+    here = Path(sys.executable).parent / "sourcetrace"
+    return str(here if here.exists() else ROOT / ".venv/bin/sourcetrace")
+
+
+def _set(findings: Path) -> list[Path]:
+    """The files of one findings set: the findings and, beside them, their hops, checklists
+    and sectors (``trace -o x.parquet``, docs/tracing.md); those that exist."""
+    siblings = [findings.with_name(f"{findings.stem}.{t}.parquet")
+                for t in ("hops", "checklists", "sectors")]  # fmt: skip
+    return [findings, *(p for p in siblings if p.exists())]
+
+
 def run_command(inputs: list[str], output: Path, extra: list[str]) -> dict[str, float]:
     """The command in a child process: wall, CPU (with its workers), peak memory, rows."""
-    command = [str(ROOT / ".venv/bin/sourcetrace"), "trace", *inputs, "-o", str(output), *extra]
+    command = [_command(), "trace", *inputs, "-o", str(output), *extra]
     cpu = _cpu_children()
     t0 = time.perf_counter()
     # Through a small parent of its own, which reports the largest of its children's peaks:
@@ -67,16 +81,23 @@ def run_command(inputs: list[str], output: Path, extra: list[str]) -> dict[str, 
         raise SystemExit(f"sourcetrace trace failed ({done.returncode}):\n{done.stderr[-2000:]}")
     peak_kb = int(done.stderr.rsplit("peak_kb=", 1)[1])
     rows = pl.scan_parquet(output).select(pl.len()).collect().item()
+    files = _set(output)
     return {"wall": wall, "cpu": _cpu_children() - cpu, "peak_mb": peak_kb / 1024, "rows": rows,
+            "hops": pl.scan_parquet(files[1]).select(pl.len()).collect().item()
+            if len(files) > 1 else 0,
+            "mb": sum(p.stat().st_size for p in files) / 1e6,
             "summary": done.stdout}  # type: ignore[dict-item]  # fmt: skip
 
 
 def io_floor(links: Path, findings: Path, output: Path) -> float:
-    """Read the links file and write the findings the command wrote again: its I/O alone."""
-    written = pl.read_parquet(findings)
+    """Read the links file and write the findings the command wrote again (every table of the
+    set, zstd as the command writes them): its I/O alone."""
+    written = [pl.read_parquet(p) for p in _set(findings)]
     t0 = time.perf_counter()
     pl.read_csv(links, infer_schema=False)
-    written.write_parquet(output)
+    for i, frame in enumerate(written):
+        frame.write_parquet(output.with_suffix(f".{i}.parquet"), compression="zstd",
+                            compression_level=1)  # fmt: skip
     return time.perf_counter() - t0
 
 
@@ -111,12 +132,13 @@ def contract_floor(links: Path, findings: Path, folder: Path) -> None:
 def stages(links: Path, ownership: Path, output: Path) -> None:
     """Each step of the command in this process, with its wall time and CPU (workers included)."""
     from sourcetrace.graph.balance import check_balance
-    from sourcetrace.graph.build import read_built, read_wro_merchandise
-    from sourcetrace.graph.findings import paths_frame
+    from sourcetrace.graph.build import build
     from sourcetrace.graph.paths import best_paths
-    from sourcetrace.graph.risks import find_risks
-    from sourcetrace.io.writers import write_table
+    from sourcetrace.graph.returns import without_returns
+    from sourcetrace.graph.risks import SECTOR, find_risks
+    from sourcetrace.graph.tables import from_paths, write_tables
     from sourcetrace.lists.bundled import default_list_path
+    from sourcetrace.lists.merchandise import read_wro_merchandise
     from sourcetrace.matching.score import Matcher
     from sourcetrace.screening import load_lists
     from sourcetrace.settings import load_settings
@@ -138,17 +160,20 @@ def stages(links: Path, ownership: Path, output: Path) -> None:
     matcher = Matcher(load_lists()[0], load_settings())
     merchandise = read_wro_merchandise(default_list_path())
     mark("lists")
-    built = read_built(links, ownership, None, matcher, workers)
+    built = build(links, ownership, matcher=matcher, workers=workers)
     mark("read, resolve and screen parties, build")
     sources = find_risks(built.graph, matcher, merchandise, built.facts, workers)
+    sources = [s for s in sources if s.kind != SECTOR]  # exposure, not traced (issue 17)
     mark("risk sources")
-    flags = check_balance(built.graph)
+    graph = without_returns(built.graph)
+    mark("returns")
+    flags = check_balance(graph)
     mark("mass balance")
-    paths = best_paths(built.graph, sources, 6, 50.0, 3, workers=workers)
+    paths = best_paths(graph, sources, 6, 50.0, 3, workers=workers)
     mark("best paths")
-    frame = paths_frame(built.graph, paths, flags)
-    mark("findings table")
-    write_table(frame, output)
+    tables = from_paths(graph, paths, flags)
+    mark("findings tables")
+    write_tables(tables, output)
     mark("write")
     total = sum(m[1] for m in marks)
     for name, wall, used in marks:
@@ -157,7 +182,9 @@ def stages(links: Path, ownership: Path, output: Path) -> None:
 
 def _figures(what: str, result: dict[str, float]) -> None:
     print(f"{what}: {result['wall']:.1f} s wall, {result['cpu']:.1f} s CPU (all processes), "
-          f"peak memory {result['peak_mb']:,.0f} MB, {result['rows']:,} findings written")  # fmt: skip
+          f"peak memory {result['peak_mb']:,.0f} MB, {result['rows']:,} findings written"
+          + (f" ({result['hops']:,} hops)" if result.get("hops") else "")
+          + f", {result.get('mb', 0):,.1f} MB on disk")  # fmt: skip
 
 
 def saved(links: Path, ownership: Path, folder: Path, extra: list[str]) -> None:
@@ -176,7 +203,8 @@ def saved(links: Path, ownership: Path, folder: Path, extra: list[str]) -> None:
     print(next((line for line in said if "risk sources as saved" in line or "again" in line),
                "(the summary does not say how the risk sources were found)"))  # fmt: skip
     _figures("the saved graph traced again (--graph)", again)
-    same = pl.read_parquet(output).equals(pl.read_parquet(again_output))
+    same = all(pl.read_parquet(a).equals(pl.read_parquet(b))
+               for a, b in zip(_set(output), _set(again_output), strict=True))  # fmt: skip
     print(f"findings of the saved graph {'equal' if same else 'DIFFER FROM'} those of the files")
 
 

@@ -30,10 +30,19 @@ from sourcetrace.graph.balance import BalanceFlag, check_balance, read_yields
 from sourcetrace.graph.build import build
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
 from sourcetrace.graph.export import export
-from sourcetrace.graph.findings import findings_frame, paths_frame
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.paths import best_paths
-from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.returns import without_returns
+from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.tables import (
+    FindingTables,
+    exposure,
+    from_findings,
+    from_paths,
+    read_tables,
+    readable,
+    write_tables,
+)
 from sourcetrace.graph.trace import (
     DEPTH,
     MAX_PATHS,
@@ -93,8 +102,10 @@ class TraceOptions:
     ownership_threshold: float = OWNERSHIP_THRESHOLD
     """Share (percent) at which an owner's risk reaches the owned company."""
     max_paths: int = MAX_PATHS
-    """Paths kept per party, product received and risk, the best first; 0: every path (graphs
-    up to :attr:`exact_limit` links only)."""
+    """Graphs above :attr:`exact_limit` links: the best paths searched per party, product
+    received and kind of risk, of which each risk source's best is kept (the findings hold one
+    path per party, product and risk source); 0: every path (graphs up to :attr:`exact_limit`
+    links only, which consider every path anyway)."""
     exact_limit: int = 50_000
     """Graphs up to this many links are traced path by path, per risk source; larger ones per
     kind of risk, the best paths through each direct supplier."""
@@ -223,7 +234,7 @@ def trace_lists(db: str | None, settings: Settings, use_store: bool = True) -> T
     return TraceLists(entities, settings, merchandise, used)
 
 
-@dataclass(slots=True)
+@dataclass
 class ChainTrace:
     """What tracing a chain found: the graph, its risk sources, the mass-balance flags and the
     findings table (the trace output contract), with how it was traced."""
@@ -234,8 +245,9 @@ class ChainTrace:
     traced: list[RiskSource]
     """The risk sources traced."""
     flags: list[BalanceFlag]
-    table: pl.DataFrame
-    """The findings, one row per path kept, worst first."""
+    tables: FindingTables
+    """The findings, their paths' hops, checklists and sector exposure (the output contract:
+    :mod:`sourcetrace.graph.tables`)."""
     findings: list[Finding] | None
     """Path by path: every path followed (the map draws them); None when traced by kind."""
     truncated: list[RiskSource]
@@ -248,6 +260,11 @@ class ChainTrace:
     """A saved graph: whether its saved risk sources were used, and why (not)."""
     saved: str | None = None
     """The name the graph was saved under, if it was."""
+
+    @cached_property
+    def table(self) -> pl.DataFrame:
+        """What a person reads: the strongest finding per party and product, one line each."""
+        return readable(self.tables)
 
     @property
     def exact(self) -> bool:
@@ -317,23 +334,35 @@ def trace_chain(
         step(f"saving the graph as {save!r}")
         save_graph(save, graph, found, files, lists, db)
     floor = SEVERITY_RANK[options.min_severity]
-    sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor]
+    # Sector exposure is a property of a party and product (tables.sector_exposure), not a risk
+    # that travels: it is not traced.
+    sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor and s.kind != SECTOR]
+    # Returns carry no risk upstream and are no production input (graph/returns.py): the trace
+    # and the balance walk the graph without them; the graph returned keeps them for the map.
+    forward = without_returns(graph)
     step("checking mass balance")
-    flags = check_balance(graph, factors)
+    flags = check_balance(forward, factors)
     step(f"tracing {len(sources):,} risk sources through {graph.edges.height:,} links")
     findings: list[Finding] | None = None
     truncated: list[RiskSource] = []
     if graph.edges.height <= options.exact_limit:
-        result = trace(graph, sources, options.depth, options.ownership_threshold,
+        result = trace(forward, sources, options.depth, options.ownership_threshold,
                        options.path_cap, options.rules)  # fmt: skip
         findings, truncated = result.findings, result.truncated
-        table = findings_frame(graph, findings, flags, options.max_paths or None)
+        tables = from_findings(forward, findings, sources, flags)
     else:
-        paths = best_paths(graph, sources, options.depth, options.ownership_threshold,
+        paths = best_paths(forward, sources, options.depth, options.ownership_threshold,
                            options.max_paths, options.rules, workers)  # fmt: skip
-        table = paths_frame(graph, paths, flags)
-    return ChainTrace(graph, found, sources, flags, table, findings, truncated, lists, options,
+        tables = from_paths(forward, paths, flags)
+    return ChainTrace(graph, found, sources, flags, tables, findings, truncated, lists, options,
                       files, reused, save)  # fmt: skip
+
+
+def write_findings(traced: ChainTrace, path: Path) -> list[Path]:
+    """Write what a trace found to ``path`` (:func:`~sourcetrace.graph.tables.write_tables`:
+    the four tables to .parquet, the person's view to .csv, .jsonl or .xlsx); the files
+    written."""
+    return write_tables(traced.tables, path)
 
 
 def saved_graph(name: str, db: str | None = None) -> LoadedGraph:
@@ -371,14 +400,19 @@ def delete_saved_graph(name: str, db: str | None = None) -> None:
 
 
 def export_chain(
-    chain: ChainFiles | str, fmt: ExportFormat, db: str | None = None
+    chain: ChainFiles | str,
+    fmt: ExportFormat,
+    db: str | None = None,
+    findings: Path | None = None,
 ) -> tuple[Graph, str]:
     """The graph of a chain (its files, or the one saved under the name ``chain``) and its text
-    as GraphML, Cytoscape JSON or FtM."""
+    as GraphML, Cytoscape JSON or FtM; with ``findings`` (the tables ``trace -o x.parquet``
+    wrote), each party's exposure and each link's findings too."""
+    exposed = exposure(read_tables(findings)) if findings is not None else None
     if isinstance(chain, str):
         graph = saved_graph(chain, db).graph
     else:
         graph = build(
             chain.links, chain.ownership, chain.shipments, names=chain.names, read=chain.read
         ).graph
-    return graph, export(graph, fmt)
+    return graph, export(graph, fmt, exposed)

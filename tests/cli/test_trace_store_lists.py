@@ -37,22 +37,19 @@ def trace(tmp_path: Path, db: str, *extra: str) -> tuple[pl.DataFrame, list[str]
     """The findings, and the lists the summary names."""
     links = tmp_path / "links.csv"
     links.write_text(LINKS, encoding="utf-8")
-    out = tmp_path / "findings.csv"
+    out = tmp_path / "findings.parquet"
     done = cli("trace", str(links), "--output", str(out), "--db", db, *extra)
     assert done.returncode == 0, done.stderr
     printed = re.search(r"; lists (.*?) \d+ findings", " ".join(done.stdout.split()))
     assert printed is not None, done.stdout
-    return pl.read_csv(out, infer_schema_length=0), printed.group(1).split(", ")
+    return pl.read_parquet(out), printed.group(1).split(", ")
 
 
 def risks(frame: pl.DataFrame, node: str) -> dict[str, str]:
-    """The node's own risk sources (hops 0), kind -> severity, sectors left out."""
-    own = frame.filter((pl.col("node") == node) & (pl.col("hops") == "0"))
-    return {
-        risk.split(":")[0]: severity
-        for risk, severity in own.select("risk", "severity").iter_rows()
-        if not risk.startswith("sector")
-    }
+    """The party's own risk sources (hops 0), kind -> severity (sector exposure is not a
+    finding since issue 17)."""
+    own = frame.filter((pl.col("party") == node) & (pl.col("hops") == 0))
+    return dict(own.select("risk_kind", "severity").iter_rows())
 
 
 def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
@@ -68,12 +65,12 @@ def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
     stored, lists = trace(tmp_path, db)
     assert risks(stored, "Da Wang") == {"cbp_wro": "high"}
     assert risks(stored, "Tangshan Sanyou Group") == {"cbp_wro": "high"}
-    vessel = stored.filter(pl.col("node") == "Da Wang").row(0, named=True)
+    vessel = stored.filter(pl.col("party") == "Da Wang").row(0, named=True)
     assert vessel["risk"].endswith("under CBP WRO, merchandise: Seafood")
-    assert "(version v1 " in vessel["evidence"]
+    assert "(version v1 " in vessel["provenance"]
     # The risk reaches the processor and its buyer through the seafood links.
-    reached = stored.filter(pl.col("risk").str.contains("'Da Wang'") & (pl.col("hops") != "0"))
-    assert set(reached.get_column("node").to_list()) == {
+    reached = stored.filter(pl.col("risk").str.contains("'Da Wang'") & (pl.col("hops") > 0))
+    assert set(reached.get_column("party").to_list()) == {
         "Pacific Seafood Processing Co",
         "Harbour Foods Ltd",
     }
@@ -91,10 +88,10 @@ def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
 
 def trace_saved(tmp_path: Path, db: str, *extra: str) -> tuple[pl.DataFrame, str]:
     """The findings of the graph saved as "sea", and the summary."""
-    out = tmp_path / "again.csv"
+    out = tmp_path / "again.parquet"
     done = cli("trace", "--graph", "sea", "--output", str(out), "--db", db, *extra)
     assert done.returncode == 0, done.stderr
-    return pl.read_csv(out, infer_schema_length=0), " ".join(done.stdout.split())
+    return pl.read_parquet(out), " ".join(done.stdout.split())
 
 
 def test_a_saved_graph_reuses_its_risk_sources_while_the_lists_stay_the_same(

@@ -25,14 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_missing_required_column_names_file_and_column() -> None:
+    # Only buyer, supplier and product are required (issue 17): a missing product is refused.
     frame = links_frame([("Brand Ltd", "Mill Co", "yarn", "5205", "1", "kg", "observed")]).drop(
-        "basis"
+        "product"
     )
     with pytest.raises(InputError) as err:
         build(frame, names={"links": "links.csv"})
     assert err.value.path == "links.csv"
-    assert err.value.column == "basis"
-    assert "links.csv" in str(err.value) and "'basis'" in str(err.value)
+    assert err.value.column == "product"
+    assert "links.csv" in str(err.value) and "'product'" in str(err.value)
 
 
 def test_missing_column_in_ownership_file() -> None:

@@ -92,3 +92,41 @@ def test_other_columns_go_with_their_edges(tmp_path: Path) -> None:
     assert "description" not in lines["link-1"]["properties"]
     for data in lines.values():
         model.get_proxy(data)  # still valid FollowTheMoney
+
+
+def test_export_reads_the_findings_tables_the_trace_wrote(tmp_path: Path) -> None:
+    """Issue 17: `graph export --findings` reads the same tables as the map: each party's
+    exposure and each link's findings, from `trace -o NAME.parquet`."""
+    files = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv")]
+    found = tmp_path / "findings.parquet"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "sourcetrace", *args],
+                              capture_output=True, text=True, check=False)  # fmt: skip
+
+    traced = run("trace", *files, "-o", str(found), "-q", "--no-store-lists",
+                 "--db", str(tmp_path / "store.db"))  # fmt: skip
+    assert traced.returncode == 0, traced.stderr
+    out = tmp_path / "chain.json"
+    done = run("graph", "export", *files, "-f", "cytoscape", "--findings", str(found),
+               "-o", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    elements = json.loads(out.read_text(encoding="utf-8"))["elements"]
+    party = {n["data"]["label"]: n["data"] for n in elements["nodes"]}
+    assert party["Northwind Outfitters Ltd"]["exposure"] == "high"
+    assert "apparel" in party["Northwind Outfitters Ltd"]["sectors"]
+    assert party["HUAFU COLOR SPINNING"]["findings"] >= 1
+    name = {n["data"]["id"]: n["data"]["label"] for n in elements["nodes"]}
+    along = {(name[e["data"]["source"]], name[e["data"]["target"]], e["data"].get("product", "")):
+             e["data"]["findings"] for e in elements["edges"]}  # fmt: skip
+    assert along[("HUAFU COLOR SPINNING", "Meridian Knitting Co. Ltd", "yarn")] > 0
+    assert along[("Tianshan Fibre Holdings", "Coastline Yarn Trading Co", "")] > 0  # the 70 %
+    assert along[("Tianshan Fibre Holdings", "Eastbay Apparel Co", "")] == 0  # the 30 %
+    # the returned garments carry no finding
+    assert along[("Northwind Outfitters Ltd", "Harbour Garments Ltd", "returned garments")] == 0
+    # without the tables' siblings: one line naming the file, exit 2, nothing written
+    found.with_name("findings.hops.parquet").unlink()
+    again = tmp_path / "again.json"
+    bad = run("graph", "export", *files, "--findings", str(found), "-o", str(again))
+    assert bad.returncode == 2 and "findings.hops.parquet" in bad.stderr
+    assert not again.exists()

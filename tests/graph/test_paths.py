@@ -13,7 +13,7 @@ from sourcetrace.graph.balance import BalanceFlag, check_balance
 from sourcetrace.graph.build import build
 from sourcetrace.graph.checklist import checklist_text
 from sourcetrace.graph.findings import (
-    FINDING_COLUMNS,
+    PATH_COLUMNS,
     _step_texts,
     balance_row,
     findings_frame,
@@ -263,7 +263,7 @@ def _sorted_by_polars(g: Graph, paths: PathSet, flags: list[BalanceFlag]) -> pl.
         ),
         pl.col("independent").alias("independent_paths"),
     ).sort("worst", "by_node", "hops", "by_root", "source", "product", maintain_order=True)
-    frame = frame.drop("node").rename({"name": "node"}).select(FINDING_COLUMNS)
+    frame = frame.drop("node").rename({"name": "node"}).select(PATH_COLUMNS)
     if flags:
         extra = pl.DataFrame([balance_row(g, b) for b in flags], schema=frame.schema)
         frame = pl.concat([frame, extra], how="vertical").sort(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +18,7 @@ from typer.testing import CliRunner
 from sourcetrace.cli import app
 from sourcetrace.cli.trace import summary, trace
 from sourcetrace.errors import ConfigError, InputError, OutputError
-from sourcetrace.graph.findings import FINDING_COLUMNS
+from sourcetrace.graph.tables import FINDING_COLUMNS, READABLE_COLUMNS, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "examples/chain"
@@ -26,8 +29,16 @@ def _app() -> typer.Typer:
     return app
 
 
+def _tables(out: Path) -> dict[str, pl.DataFrame]:
+    """The four tables ``trace -o NAME.parquet`` writes, by name."""
+    return {
+        name: pl.read_parquet(out if name == "findings" else out.with_name(f"{out.stem}.{name}.parquet"))
+        for name in TABLES
+    }
+
+
 def test_example_chain(tmp_path: Path) -> None:
-    out = tmp_path / "findings.csv"
+    out = tmp_path / "findings.parquet"
     result = CliRunner().invoke(
         _app(),
         ["trace", str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
@@ -35,42 +46,74 @@ def test_example_chain(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "findings written" in result.output
-    frame = pl.read_csv(out, infer_schema_length=0)
-    assert tuple(frame.columns) == FINDING_COLUMNS
-    brand = frame.filter(pl.col("node") == "Northwind Outfitters Ltd")
-    listed = brand.filter(
-        pl.col("risk").str.starts_with("list: match") & pl.col("risk").str.contains("Huafu")
-    )
-    assert listed.height >= 2  # through Harbour Garments and through Eastbay Apparel
-    assert set(listed.get_column("product").to_list()) == {"garments"}
-    assert all(
-        p.startswith("HUAFU COLOR SPINNING > Meridian Knitting Co. Ltd > ")
-        for p in listed.get_column("path").to_list()
-    )
+    t = _tables(out)
+    found, hops = t["findings"], t["hops"]
+    assert tuple(found.columns) == FINDING_COLUMNS
+    # At most one finding per party, product and risk source (issue 17), no sector findings.
+    key = ["party", "product", "source", "risk"]
+    assert found.group_by(key).len()["len"].max() == 1
+    assert "sector" not in set(found["risk_kind"])
+    brand = found.filter(pl.col("party") == "Northwind Outfitters Ltd")
+    listed = brand.filter((pl.col("risk_kind") == "list") & pl.col("risk").str.contains("Huafu"))
+    assert listed["source"].to_list() == ["HUAFU COLOR SPINNING"]
+    assert listed["product"].to_list() == ["garments"] and listed["routes"].to_list() == [2]
+    path = hops.filter(pl.col("path_id") == listed["path_id"][0]).sort("step")
+    assert path["from"].to_list()[:2] == ["HUAFU COLOR SPINNING", "Meridian Knitting Co. Ltd"]
+    assert path["to"].to_list()[-1] == "Northwind Outfitters Ltd"
+    assert path["file"][0].endswith("links.csv") and path["row"][0] == 6
     # the subsidiary held at 70 % carries its owner's Xinjiang-address risk; the 30 % one does not
-    owned = frame.filter(
-        (pl.col("node") == "Coastline Yarn Trading Co")
-        & (pl.col("hops") == "1")
+    owned = found.filter(
+        (pl.col("party") == "Coastline Yarn Trading Co") & (pl.col("hops") == 1)
         & (pl.col("product") == "")
+    )  # fmt: skip
+    step = hops.filter(pl.col("path_id") == owned["path_id"][0])
+    assert step["kind"].to_list() == ["ownership"] and step["share"].to_list() == [70.0]
+    assert step["file"][0].endswith("ownership.csv") and step["row"][0] == 1
+    assert hops.filter((pl.col("to") == "Eastbay Apparel Co") & (pl.col("kind") == "ownership")).height == 0
+    balance = found.filter(pl.col("risk_kind") == "mass_balance")
+    assert balance["party"].to_list() == ["Coastline Yarn Trading Co"]
+    # Every finding has its checklist; none cites an internal file.
+    lists = t["checklists"]
+    assert set(found["checklist_id"]) <= set(lists["checklist_id"])
+    assert not lists["documents"].str.contains("domain-facts").any()
+    for text in lists["documents"]:  # every document cites a public source in brackets
+        assert all(item.rstrip().endswith("]") for item in text.split("; ") if "[" in item)
+        assert text.count("[") == text.count("]") >= 1
+    said = dict(lists.select("checklist_id", "documents").iter_rows())
+    assert "ownership records" in said[owned["checklist_id"][0]]
+    assert "bale level" in said[listed["checklist_id"][0]]  # garments: the cotton to its origin
+    # Sector exposure: once per party and product.
+    sectors = t["sectors"]
+    assert sectors.group_by("party", "product", "sector").len()["len"].max() == 1
+    assert ("Northwind Outfitters Ltd", "garments", "apparel") in set(
+        sectors.select("party", "product", "sector").iter_rows()
     )
-    assert "owns 70%" in owned.get_column("evidence").to_list()[0]
-    assert (
-        frame.filter(
-            (pl.col("node") == "Eastbay Apparel Co") & pl.col("evidence").str.contains("owns 30%")
-        ).height
-        == 0
-    )
-    balance = frame.filter(pl.col("risk").str.starts_with("mass_balance"))
-    assert balance.get_column("node").to_list() == ["Coastline Yarn Trading Co"]
-    assert all("CBP UFLPA guidance" in c for c in frame.get_column("checklist").to_list())
+
+
+def test_the_csv_is_one_line_per_party_and_product(tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    args = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
+            "--shipments", str(CHAIN / "shipments.csv"), "-o", str(out), "-q"]  # fmt: skip
+    assert CliRunner().invoke(_app(), args).exit_code == 0
+    frame = pl.read_csv(out, infer_schema_length=0)
+    assert tuple(frame.columns) == READABLE_COLUMNS
+    assert frame.group_by("party", "product").len()["len"].max() == 1
+    brand = frame.filter(
+        (pl.col("party") == "Northwind Outfitters Ltd") & (pl.col("product") == "garments")
+    ).row(0, named=True)
+    assert brand["severity"] == "high"
+    assert brand["path"].startswith("HUAFU COLOR SPINNING supplies yarn to Meridian Knitting")
+    assert brand["path"].endswith("which supplies garments to Northwind Outfitters Ltd")
+    assert brand["checklist"].startswith("for Northwind Outfitters Ltd (garments): ")
+    assert "bale level" in brand["checklist"]  # garments are traced to their cotton
 
 
 def test_missing_column_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "links.csv"
-    bad.write_text("buyer,supplier,product\nA Co,B Co,yarn\n", encoding="utf-8")
+    bad.write_text("buyer,supplier\nA Co,B Co\n", encoding="utf-8")
     result = CliRunner().invoke(_app(), ["trace", str(bad), "--output", str(tmp_path / "out.csv")])
     assert isinstance(result.exception, InputError)
-    assert "column 'hs_code'" in result.exception.line()
+    assert "column 'product'" in result.exception.line()
 
 
 def test_bad_depth_is_a_config_error(tmp_path: Path) -> None:
@@ -134,14 +177,14 @@ def _chain_files(tmp_path: Path) -> list[str]:
 
 
 def _reached(tmp_path: Path, *options: str) -> set[tuple[str, str]]:
-    out = tmp_path / "f.csv"
+    out = tmp_path / "f.parquet"
     args = [*_chain_files(tmp_path), "-o", str(out), "-q", *options]
     result = CliRunner().invoke(_app(), ["trace", *args])
     assert result.exit_code == 0, result.output
-    frame = pl.read_csv(out, infer_schema_length=0).filter(
-        pl.col("risk").str.starts_with("xinjiang_location") & (pl.col("hops") != "0")
+    frame = pl.read_parquet(out).filter(
+        (pl.col("risk_kind") == "xinjiang_location") & (pl.col("hops") > 0)
     )
-    return set(frame.select("node", "product").iter_rows())
+    return set(frame.select("party", "product").iter_rows())
 
 
 def test_product_and_date_rules_and_their_switches(tmp_path: Path) -> None:
@@ -156,46 +199,42 @@ def test_product_and_date_rules_and_their_switches(tmp_path: Path) -> None:
 
 def test_large_graph_mode_on_the_example(tmp_path: Path) -> None:
     """Past --exact-limit, paths are found per kind of risk: the brand's garments still show
-    the listed spinner's risk through both garment makers, each row counting the routes."""
-    out = tmp_path / "findings.csv"
+    the listed spinner's risk, counting both garment makers as routes."""
+    out = tmp_path / "findings.parquet"
     args = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
             "--shipments", str(CHAIN / "shipments.csv"), "-o", str(out), "--exact-limit", "0"]  # fmt: skip
     result = CliRunner().invoke(_app(), ["trace", *args])
     assert result.exit_code == 0, result.output
     assert "traced by kind of risk" in result.output
-    frame = pl.read_csv(out, infer_schema_length=0)
-    assert tuple(frame.columns) == FINDING_COLUMNS
-    listed = frame.filter(
-        (pl.col("node") == "Northwind Outfitters Ltd") & pl.col("risk").str.starts_with("list:")
+    t = _tables(out)
+    found = t["findings"]
+    assert tuple(found.columns) == FINDING_COLUMNS
+    assert found.group_by("party", "product", "source", "risk").len()["len"].max() == 1
+    listed = found.filter(
+        (pl.col("party") == "Northwind Outfitters Ltd") & (pl.col("risk_kind") == "list")
     )
-    assert {p.split(" > ")[-2] for p in listed["path"]} == {
-        "Harbour Garments Ltd",
-        "Eastbay Apparel Co",
-    }
-    assert set(listed["routes"]) == {"2"}
-    exact = tmp_path / "exact.csv"
+    assert set(listed["routes"]) == {2}
+    last = t["hops"].filter(pl.col("path_id").is_in(listed["path_id"].implode())
+                            & (pl.col("to") == "Northwind Outfitters Ltd"))  # fmt: skip
+    assert set(last["from"]) <= {"Harbour Garments Ltd", "Eastbay Apparel Co"}
+    exact = tmp_path / "exact.parquet"
     args[args.index(str(out))] = str(exact)
     CliRunner().invoke(_app(), ["trace", *args[:-2], "-q"])
-    # Every row of the large mode is a row of the exact trace (paths, evidence and all).
-    key = ["node", "product", "path", "hops", "basis", "evidence"]
-    assert set(frame.select(key).iter_rows()) <= set(
-        pl.read_csv(exact, infer_schema_length=0).select(key).iter_rows()
-    )
+    # Every finding of the large mode is a finding of the exact trace.
+    key = ["party", "product", "source", "risk_kind", "severity"]
+    assert set(found.select(key).iter_rows()) <= set(pl.read_parquet(exact).select(key).iter_rows())
 
 
-def test_max_paths(tmp_path: Path) -> None:
-    out = tmp_path / "findings.csv"
+def test_max_paths_keeps_one_finding_per_party_product_and_source(tmp_path: Path) -> None:
+    """Issue 17 changed the contract: --max-paths bounds the paths searched (large graphs),
+    the findings keep one, the best, per party, product and risk source."""
+    out = tmp_path / "findings.parquet"
     base = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"), "-o", str(out), "-q"]  # fmt: skip
-    heights = []
     for k in ("0", "3", "1"):
         result = CliRunner().invoke(_app(), ["trace", *base, "--max-paths", k])
         assert result.exit_code == 0, result.output
-        frame = pl.read_csv(out, infer_schema_length=0)
-        heights.append(frame.height)
-        source = pl.col("path").str.split(" > ").list.first().alias("source")
-        counts = frame.group_by("node", "product", "risk", source).len()
-        assert k == "0" or counts["len"].max() <= int(k)
-    assert heights[0] > heights[1] > heights[2]
+        frame = pl.read_parquet(out)
+        assert frame.group_by("party", "product", "source", "risk").len()["len"].max() == 1
 
 
 def test_option_errors(tmp_path: Path) -> None:
@@ -259,13 +298,11 @@ def test_each_step_is_told_on_a_terminal_and_only_there(tmp_path: Path) -> None:
 
 
 def test_summary_lists_the_most_exposed_parties_once_each(tmp_path: Path) -> None:
-    out = tmp_path / "findings.csv"
+    out = tmp_path / "findings.parquet"
     files = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
              "--shipments", str(CHAIN / "shipments.csv")]  # fmt: skip
     assert CliRunner().invoke(_app(), ["trace", *files, "-o", str(out), "-q"]).exit_code == 0
-    frame = pl.read_csv(out, infer_schema_length=0).with_columns(
-        pl.col("hops", "routes", "independent_paths").cast(pl.Int64)
-    )
+    frame = pl.read_parquet(out)
     buf = io.StringIO()
     summary(frame, Console(file=buf, width=250), top=4)
     # Not a terminal: the plain table, a title, a header, then one line per party whose cells
@@ -279,18 +316,66 @@ def test_summary_lists_the_most_exposed_parties_once_each(tmp_path: Path) -> Non
     rank = {"high": 3, "medium": 2, "low": 1}
     reached = frame.filter(pl.col("hops") > 0).with_columns(
         pl.col("severity").replace_strict(rank, return_dtype=pl.Int8).alias("rank"),
-        pl.col("risk").str.split(":").list.first().alias("kind"),
+        pl.col("risk_kind").alias("kind"),
     )
     expected = (
         reached.sort("rank", "independent_paths", "routes", "hops",
                      descending=[True, True, True, False], maintain_order=True)
-        .unique(["node", "kind"], keep="first", maintain_order=True)
+        .unique(["party", "kind"], keep="first", maintain_order=True)
         .head(4)
     )  # fmt: skip
     assert len(shown) == 4
     for line, want in zip(shown, expected.iter_rows(named=True), strict=True):
-        assert line[0] == want["node"] and line[1] == want["severity"]
-        assert line[2] == f"{want['kind']}: {want['path'].split(' > ')[0]}"
+        assert line[0] == want["party"] and line[1] == want["severity"]
+        assert line[2] == f"{want['kind']}: {want['source']}"
         assert line[3:6] == [str(want["routes"]), str(want["independent_paths"]), str(want["hops"])]
     assert shown[0][1] == "high"
     assert len({(line[0], line[2].split(":")[0]) for line in shown}) == 4
+
+
+def _installed() -> str:
+    """The installed ``sourcetrace`` command, next to this interpreter or on PATH."""
+    here = Path(sys.executable).parent / "sourcetrace"
+    found = str(here) if here.exists() else shutil.which("sourcetrace")
+    assert found, "the sourcetrace command is not installed"
+    return found
+
+
+def test_links_with_buyer_supplier_and_product_only(tmp_path: Path) -> None:
+    """Issue 17 item 3: quantity, unit, date, HS code, basis and evidence are optional."""
+    links = tmp_path / "links.csv"
+    links.write_text(
+        "buyer,supplier,product\n"
+        "Northwind Outfitters Ltd,Meridian Knitting Co. Ltd,fabric\n"
+        "Meridian Knitting Co. Ltd,HUAFU COLOR SPINNING,yarn\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "findings.csv"
+    done = subprocess.run(
+        [_installed(), "trace", str(links), "-o", str(out), "-q", "--no-store-lists",
+         "--db", str(tmp_path / "store.db")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    frame = pl.read_csv(out, infer_schema_length=0)
+    brand = frame.filter(pl.col("party") == "Northwind Outfitters Ltd")
+    listed = brand.filter(pl.col("risk").str.starts_with("list:"))
+    assert listed.height == 1
+    # a link without a basis is declared; no quantities, so no mass-balance finding
+    assert set(listed.get_column("basis").to_list()) == {"declared"}
+    assert not frame.get_column("risk").str.starts_with("mass_balance").any()
+    assert "links.csv row 2 [declared]" in listed.get_column("evidence").to_list()[0]
+
+
+def test_a_file_without_buyer_is_refused_in_one_line(tmp_path: Path) -> None:
+    links = tmp_path / "links.csv"
+    links.write_text("supplier,product\nHUAFU COLOR SPINNING,yarn\n", encoding="utf-8")
+    out = tmp_path / "findings.csv"
+    done = subprocess.run(
+        [_installed(), "trace", str(links), "-o", str(out), "-q", "--no-store-lists",
+         "--db", str(tmp_path / "store.db")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "links.csv" in done.stderr and "buyer" in done.stderr
+    assert not out.exists()

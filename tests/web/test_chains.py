@@ -12,13 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from sourcetrace.cli import app as cli
-from sourcetrace.graph.findings import FINDING_COLUMNS
+from sourcetrace.graph.tables import READABLE_COLUMNS
 from sourcetrace.web.app import create_app
 from sourcetrace.web.config import load_web_config
 from sourcetrace.web.state import HERE, AppState
@@ -155,11 +156,19 @@ def test_example_chain_is_traced_as_the_command_traces_it(
     assert found.headers["content-type"].startswith("text/csv")
     assert found.text.startswith("\ufeff") and found.text[1:] == expected
     rows = list(csv.DictReader(io.StringIO(expected)))
-    assert tuple(rows[0]) == FINDING_COLUMNS
-    # The map shows the same findings, one for one.
+    assert tuple(rows[0]) == READABLE_COLUMNS
+    # The map shows the findings of the findings table (issue 17: one per party, product and
+    # risk source), one for one.
+    tables = tmp_path / "findings.parquet"
+    ran = CliRunner().invoke(cli, [*args, "--output", str(tables), "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    table = pl.read_parquet(tables)
     graph = client.get(f"/api/chains/{chain_id}/graph").json()
-    shown = sorted((f["node"], f["risk"], f["path"], f["evidence"]) for f in graph["findings"])
-    assert shown == sorted((r["node"], r["risk"], r["path"], r["evidence"]) for r in rows)
+    shown = sorted((f["node"], f["product"], f["risk"], f["hops"]) for f in graph["findings"])
+    assert shown == sorted(
+        (r["party"], r["product"], f"{r['risk_kind']}: {r['risk']}", r["hops"])
+        for r in table.iter_rows(named=True)
+    )
     assert _node(graph, "HUAFU COLOR SPINNING")["data"]["risk"] == "list"
     owns = [e for e in graph["elements"]["edges"] if e["data"]["kind"] == "owns"]
     assert sorted(e["data"]["share"] for e in owns) == [30.0, 70.0]
@@ -409,7 +418,7 @@ def test_a_chain_uploaded_on_the_web_is_traced_by_the_command_and_deleted_whole(
         client.get(f"/chains/{first}/findings.csv").text.lstrip("\ufeff")
     )))  # fmt: skip
     assert [r["path"] for r in from_cli] == [r["path"] for r in from_web]
-    assert any(r["path"].startswith(GINNER) and r["node"] == "Northbridge Apparel Ltd"
+    assert any(r["path"].startswith(GINNER) and r["party"] == "Northbridge Apparel Ltd"
                for r in from_cli)  # fmt: skip
     # Deleting the chain in the workspace removes its saved graph too; the other stays.
     assert client.post(f"/chains/{first}/delete", data={"csrf_token": token}).status_code == 303

@@ -24,7 +24,7 @@ from sourcetrace.cli.lists_import import DbOption
 from sourcetrace.cli.progress import StepProgress
 from sourcetrace.errors import ConfigError
 from sourcetrace.io.options import Limits, ReadOptions
-from sourcetrace.io.writers import atomic_path, output_format, write_table
+from sourcetrace.io.writers import atomic_path, output_format
 from sourcetrace.settings import load_settings
 from sourcetrace.tracing import (
     SEVERITY_RANK,
@@ -34,6 +34,7 @@ from sourcetrace.tracing import (
     export_chain,
     saved_graphs,
     trace_chain,
+    write_findings,
 )
 
 DEFAULTS = TraceOptions()
@@ -86,8 +87,9 @@ def trace(
     max_paths: Annotated[
         int,
         typer.Option(
-            help="Paths written per party, product received and risk, best first (strongest"
-            " weakest link, then fewest hops); every row counts all routes. 0: every path"
+            help="Above --exact-limit links: paths searched per party, product received and"
+            " kind of risk, best first (strongest weakest link, then fewest hops); each"
+            " finding keeps its risk source's best and counts all routes. 0: every path"
             " (graphs up to --exact-limit links only)"
         ),
     ] = DEFAULTS.max_paths,
@@ -198,9 +200,10 @@ def trace(
     )
     chain = _chain(links, ownership, shipments, graph_name, read)
     traced = trace_chain(chain, options, db=db, save=save, progress=step)
-    graph, frame, sources = traced.graph, traced.table, traced.traced
+    graph, sources = traced.graph, traced.traced
+    frame = traced.tables.findings
     step(f"writing {frame.height:,} findings")
-    write_table(frame, output)
+    written = write_findings(traced, output)
     step("done")
     if quiet:
         return
@@ -214,14 +217,16 @@ def trace(
     console.print(
         f"[bold]{frame.height:,}[/] findings: [red bold]high {counts['high']:,}[/]  "
         f"[yellow bold]medium {counts['medium']:,}[/]  low {counts['low']:,}; "
-        f"{len(sources):,} risk sources, {len(traced.flags):,} mass-balance flags"
+        f"{len(sources):,} risk sources, {len(traced.flags):,} mass-balance flags; "
+        f"{traced.tables.sectors.height:,} party-products in a UFLPA high-priority sector"
     )
     if traced.reused is not None:
         console.print(traced.reused)
     if not traced.exact:
         console.print(
             f"traced by kind of risk (more than {exact_limit:,} links): the best "
-            f"{max_paths} path(s) per party, product and kind, one per direct supplier"
+            f"{max_paths} path(s) per party, product and kind, one per direct supplier, "
+            "the best kept per risk source"
         )
     summary(frame, console)
     for risk in traced.truncated:
@@ -231,7 +236,7 @@ def trace(
         )
     if save is not None:
         console.print(f"graph saved as {save!r}")
-    console.print(f"findings written to {output}")
+    console.print("findings written to " + ", ".join(str(p) for p in written))
 
 
 def _chain(
@@ -264,22 +269,19 @@ def summary(frame: pl.DataFrame, console: Console, top: int = 10) -> None:
         .collect()
         .get_column("at")
     )  # fmt: skip
-    reached = frame[at].with_columns(
-        pl.col("risk").cast(pl.String).str.split(":").list.first().alias("kind")
-    )
+    reached = frame[at].rename({"risk_kind": "kind"})
     if not reached.height:
         return
-    best = reached.unique(["node", "kind"], keep="first", maintain_order=True).head(top)
+    best = reached.unique(["party", "kind"], keep="first", maintain_order=True).head(top)
     listing = Listing(
         ["party", "severity", "risk", "routes", "independent", "hops", "basis"],
         title="Most exposed parties", styles={"severity": {"high": "red", "medium": "yellow"}},
         right=["routes", "independent", "hops"],
     )  # fmt: skip
     for row in best.iter_rows(named=True):
-        source = str(row["path"]).split(" > ")[0]
         listing.rows.append([
-            str(row["node"]), str(row["severity"]), f"{row['kind']}: {source}", row["routes"],
-            row["independent_paths"], row["hops"], str(row["basis"]),
+            str(row["party"]), str(row["severity"]), f"{row['kind']}: {row['source']}",
+            row["routes"], row["independent_paths"], row["hops"], str(row["basis"]),
         ])  # fmt: skip
     print_listing(listing, Format.table, console)
 
@@ -313,6 +315,11 @@ def graph_export(
         str | None, typer.Option("--graph", help="Export the graph saved under this name")
     ] = None,
     db: DbOption = None,
+    findings: Annotated[
+        Path | None,
+        typer.Option(help="Findings written by `trace -o NAME.parquet`: add each party's "
+                     "exposure and each link's findings (GraphML, Cytoscape)"),
+    ] = None,
 ) -> None:
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.
 
@@ -323,7 +330,8 @@ def graph_export(
         raise ConfigError("give a links file or --graph NAME (one of them)")
     if output is None:
         raise ConfigError("give --output FILE")
-    graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db)
+    graph, text = export_chain(_chain(links, ownership, shipments, graph_name), format.value, db,
+                               findings)  # fmt: skip
     with atomic_path(output) as tmp:
         tmp.write_text(text, encoding="utf-8")
     stdout_console().print(

@@ -40,10 +40,13 @@ from sourcetrace.io.readers import read_table
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import Matcher
 
+# A links file needs only buyer, supplier and product: that is all tracing needs. The other
+# columns are used where a file has them (HS code for goods-borne risk and the product rule,
+# quantity and unit for the mass balance, date for the date rule) and read as empty otherwise;
+# a link without a basis is "declared" (the file's author declares it).
+LINK_REQUIRED = ("buyer", "supplier", "product")
 LINK_COLUMNS = (
-    "buyer",
-    "supplier",
-    "product",
+    *LINK_REQUIRED,
     "hs_code",
     "quantity",
     "unit",
@@ -172,7 +175,8 @@ def _build(
     workers: int = 1,
 ) -> Built:
     """Validate the tables, resolve parties to nodes: the graph and the per-text facts."""
-    link = _columns(links, links_path, LINK_COLUMNS, LINK_OPTIONAL, keep_extra=True)
+    link = _columns(links, links_path, LINK_REQUIRED,
+                    (*LINK_COLUMNS[len(LINK_REQUIRED):], *LINK_OPTIONAL), keep_extra=True)
     _need(link, ("buyer", "supplier"), links_path)
     own = (
         _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",), keep_extra=True)
@@ -355,7 +359,7 @@ def _link_edges(link: pl.DataFrame, path: str) -> pl.DataFrame:
         pl.col("unit").str.strip_chars(),
         pl.col("date").str.strip_chars(),
         pl.col("evidence").str.strip_chars(),
-        _basis_rank(link, path).alias("basis"),
+        _basis_rank(link, path, default=_BASIS_RANK["declared"]).alias("basis"),
         pl.lit(path).alias("file"),
         pl.col("row").cast(pl.Int32),
         "extra",

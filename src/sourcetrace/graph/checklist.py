@@ -1,72 +1,128 @@
-"""Which documents clear a finding before US customs, by risk kind (CBP UFLPA guidance).
+"""What an analyst asks for to clear a finding: the documents, each with its public source.
 
-Source: sources/domain/domain-facts.md §2 (CBP Operational Guidance for Importers, 13 Jun 2022;
-CBP FAQ of 23 Feb 2023; the Notice of Detention attachment). The lists are short forms of that
-checklist for a report column; the full text there is what to give an analyst.
+The documents follow CBP's UFLPA guidance, which names two ways out of a detention: an
+applicability review (route A: the goods are outside the UFLPA, no input from Xinjiang or from a
+listed entity) and an exception to the rebuttable presumption (route B, UFLPA §3(b): the goods
+are linked, and clear and convincing evidence shows no forced labour). Which documents apply
+depends on the kind of risk, the goods (a cotton path is traced to the cotton's origin at bale
+level, polysilicon to its quartz) and the route the risk took (a supply path asks for the
+transaction records of each hop, an ownership path for the ownership records of the holding).
 
-Route A (applicability review) shows the goods are outside the UFLPA; route B (exception) is for
-goods that are Xinjiang- or Entity-List-linked and needs clear and convincing evidence.
+Every item cites the public document it comes from (:data:`SOURCES`), never a file of this
+project. The wording is a short form for a report; the documents themselves are what an auditor
+reads. Where CBP publications were read through law-firm or trade-press summaries, the citation
+says so.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sourcetrace.graph import risks
 
-APPLICABILITY = (
-    "POs, commercial invoices, packing lists, bills of lading for every component",
-    "every party's role with documents, and a supply-chain flow chart",
-    "contracts, proof of payment and of physical transfer for raw materials",
-    "production records for each step, with the entities at each step",
-    "supply-chain map traced back to raw material",
-    "English translations, executive summary and index",
-)
-EXCEPTION = (
-    "route B exception: clear and convincing evidence of no forced labour",
-    "due-diligence system (supplier engagement, supply-chain mapping, risk assessment)",
-    "supply-chain tracing information and management measures",
-    "complete answers to every CBP request for information",
-)
-COTTON = (
-    "cotton traced at bale level through every stage, supplier list with addresses, "
-    "numbered flow chart, maps of each step's region"
-)
-SECTOR_EXTRAS = {
-    "cotton and cotton products": COTTON,
-    "apparel": COTTON,
-    "tomatoes and downstream products": "traceability documents back to the point of origin",
-    "silica-based products (polysilicon)": (
-        "documents back to the source of the quartz/quartzite used for metallurgical-grade silicon"
-    ),
-    "aluminum": (
-        "manufacturing process, where further manufactured, raw-material invoices, POs, "
-        "proof of payment, export documents"
-    ),
-}
-BALANCE = (
-    "production records and yields for the step",
-    "raw-material invoices and proof of payment showing the inputs",
-    "input quantities that make sense for the output (CBP auditors check this)",
-)
+OG = "CBP, UFLPA Operational Guidance for Importers (Publication 1793-0522, 13 Jun 2022)"
+FAQ = "CBP, UFLPA FAQ and applicability-review best practices (23 Feb 2023)"
+UFLPA = "Uyghur Forced Labor Prevention Act (Pub. L. 117-78), §3(b)"
+COTTON_FAQ = "CBP, Xinjiang cotton and tomato WRO: frequently asked questions"
+AUDIT = "CBP auditors' practice as reported by Trade Law Daily (29 Mar 2024)"
+QUARTZ = "CBP requests to solar importers as reported by pv magazine (Jun 2022)"
+ALUMINUM = "CBP requests for aluminium as reported by Miller & Chevalier (Jan 2023)"
+SOURCES = (OG, FAQ, UFLPA, COTTON_FAQ, AUDIT, QUARTZ, ALUMINUM)
+"""Every public source an item cites."""
+
+SELF = "self"
+SUPPLY = "supply"
+OWNERSHIP = "ownership"
+OWNERSHIP_SUPPLY = "ownership+supply"
+ROUTES = (SELF, SUPPLY, OWNERSHIP, OWNERSHIP_SUPPLY)
+"""How a risk reached the party: it is the risk source itself, along supply links, along
+holdings, or along holdings and then supply links."""
+MASS_BALANCE = "mass_balance"
 
 
-def documents(kind: str, sector: str = "") -> tuple[str, ...]:
-    """The documents that answer one finding of this risk kind (and sector, if goods-borne)."""
-    docs: tuple[str, ...]
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One document (or set of documents) to ask for, and the public source that names it."""
+
+    text: str
+    source: str
+
+    def cited(self) -> str:
+        return f"{self.text} [{self.source}]"
+
+
+_LINKED = (  # route B: the goods are linked to Xinjiang or to a listed entity
+    Item("clear and convincing evidence that the goods were not made wholly or in part with "
+         "forced labour (exception to the rebuttable presumption)", UFLPA),
+    Item("the due-diligence system: supplier engagement, supply-chain mapping, risk "
+         "assessment", OG),
+    Item("supply-chain tracing information and supply-chain management measures", OG),
+    Item("complete answers to every CBP request for information", UFLPA),
+)  # fmt: skip
+_TRANSACTIONS = (  # route A: every component's origin, hop by hop
+    Item("purchase orders, commercial invoices, packing lists and bills of lading for every "
+         "hop of the path", FAQ),
+    Item("each party's role, backed by documents, and a flow chart of the supply chain", FAQ),
+    Item("contracts, proof of payment and proof of physical transfer of the raw materials", FAQ),
+    Item("production records for each step, with the entities at each step", OG),
+)  # fmt: skip
+_OWNERSHIP = (
+    Item("the ownership records of each holding on the path (the registry extract, "
+         "shareholder register or annual report the link cites), and each party's role "
+         "backed by documents", FAQ),
+    Item("production and sourcing records of the owned company showing whether any input "
+         "came from its owner", OG),
+)  # fmt: skip
+_SECTOR = {
+    "cotton and cotton products": Item(
+        "the cotton traced from its origin at bale level through every stage to the "
+        "product: supplier list with names and addresses, numbered production flow chart, "
+        "maps of each step's region", COTTON_FAQ),
+    "tomatoes and downstream products": Item(
+        "traceability documents back to the tomatoes' point of origin", COTTON_FAQ),
+    "silica-based products (polysilicon)": Item(
+        "documents back to the source of the quartz or quartzite used for the "
+        "metallurgical-grade silicon", QUARTZ),
+    "aluminum": Item(
+        "the manufacturing process and where it was further manufactured, raw-material "
+        "invoices, purchase orders, proof of payment, export documents", ALUMINUM),
+}  # fmt: skip
+_SECTOR["apparel"] = _SECTOR["cotton and cotton products"]  # garments are traced to their cotton
+_BALANCE = (
+    Item("production records and yields for the step", OG),
+    Item("raw-material invoices and proof of payment showing the inputs", FAQ),
+    Item("input quantities that make sense for the output", AUDIT),
+)
+_USCC = Item(
+    "proof of where the party actually produces (a code registered in Xinjiang is a signal, "
+    "not a location): production records for each step, with its sites", OG
+)  # fmt: skip
+_SELF_ROUTE_A = Item("or (route A) proof that none of the goods came from this party", FAQ)
+
+
+def documents(kind: str, sector: str = "", route: str = SUPPLY) -> tuple[Item, ...]:
+    """The documents that answer a finding of this risk ``kind`` about goods of ``sector``
+    (a UFLPA high-priority sector, or "") that reached the party by ``route``."""
+    if kind == MASS_BALANCE:
+        return _BALANCE
+    items: list[Item] = []
+    if kind == risks.USCC_XINJIANG:
+        items.append(_USCC)
+    if route in (OWNERSHIP, OWNERSHIP_SUPPLY):
+        items += _OWNERSHIP
+    if route in (SUPPLY, OWNERSHIP_SUPPLY):
+        items += _TRANSACTIONS
+    if sector in _SECTOR and route != OWNERSHIP:
+        items.append(_SECTOR[sector])
     if kind in (risks.LIST, risks.CBP_WRO, risks.XINJIANG):
-        docs = EXCEPTION + ("or, route A, proof that no input came from this party",)
-    elif kind == risks.USCC_XINJIANG:
-        docs = (
-            "proof of where the party actually produces (registration is a signal only)",
-            *APPLICABILITY,
-        )
-    elif kind == "mass_balance":
-        docs = BALANCE
-    else:
-        docs = APPLICABILITY
-    extra = SECTOR_EXTRAS.get(sector)
-    return (*docs, extra) if extra else docs
+        items += _LINKED
+        if route == SELF:
+            items.append(_SELF_ROUTE_A)
+    elif route == SELF and kind != risks.USCC_XINJIANG:
+        items += _TRANSACTIONS
+    return tuple(dict.fromkeys(items))
 
 
-def checklist_text(kind: str, sector: str = "") -> str:
-    """One cell: the documents as a '; '-joined list, citing the source."""
-    return "; ".join(documents(kind, sector)) + " (CBP UFLPA guidance, domain-facts §2)"
+def checklist_text(kind: str, sector: str = "", route: str = SUPPLY) -> str:
+    """One cell: the documents, '; '-joined, each with its source in brackets."""
+    return "; ".join(item.cited() for item in documents(kind, sector, route))

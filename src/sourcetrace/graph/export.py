@@ -10,12 +10,18 @@ Each link and holding says where it was read (``read_from`` in GraphML and Cytos
 order number, a bill of lading number) go with each link and holding: GraphML attributes named
 after their headers, an ``extra`` object in Cytoscape's edge data, ``description`` ("header:
 value; ...") in FtM. Empty cells are left out.
+
+Given the findings tables of a trace (:func:`~sourcetrace.graph.tables.exposure`), GraphML and
+Cytoscape also say per party its ``exposure`` (worst severity reaching it from elsewhere),
+``findings`` (how many are about it) and ``sectors`` (UFLPA high-priority sectors of its goods),
+and per link and holding ``findings`` (how many findings' best paths run along it). FtM has no
+property for them and is written without.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
@@ -33,6 +39,9 @@ from sourcetrace.graph.model import (
 )
 from sourcetrace.graph.products import stage_of
 
+if TYPE_CHECKING:
+    from sourcetrace.graph.tables import Exposure
+
 FORMATS = ("graphml", "cytoscape", "ftm")
 
 
@@ -48,13 +57,30 @@ def _extra(text: str) -> dict[str, str]:
     return {k: v for k, v in values.items() if v != ""}
 
 
-def to_graphml(graph: Graph) -> str:
+def _party(exposed: Exposure | None, name: str) -> dict[str, object]:
+    if exposed is None:
+        return {}
+    return exposed.parties.get(name, {"exposure": "", "findings": 0, "sectors": []})
+
+
+def _along(
+    exposed: Exposure | None, graph: Graph, start: int, end: int, goods: str
+) -> dict[str, int]:
+    if exposed is None:
+        return {}
+    return {"findings": exposed.links.get((graph.name(start), graph.name(end), goods), 0)}
+
+
+def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
     keys = [
         ("name", "node"), ("names", "node"), ("addresses", "node"), ("kind", "edge"),
         ("product", "edge"), ("hs_code", "edge"), ("quantity", "edge"), ("unit", "edge"),
         ("date", "edge"), ("basis", "edge"), ("evidence", "edge"), ("read_from", "edge"),
         ("share", "edge"),
     ]
+    if exposed is not None:
+        keys += [("exposure", "node"), ("findings", "node"), ("sectors", "node"),
+                 ("findings", "edge")]  # fmt: skip
     links = graph.links
     extras = [_extra(x.extra) for x in links] + [_extra(o.extra) for o in graph.ownership]
     # The other columns' headers, each a key of its own (ids apart from sourcetrace's keys).
@@ -62,7 +88,8 @@ def to_graphml(graph: Graph) -> str:
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
     for name, scope in keys:
-        out.append(f'  <key id="{name}" for="{scope}" attr.name="{name}" attr.type="string"/>')
+        key = f"{scope}_{name}" if name == "findings" else name  # one name, two scopes
+        out.append(f'  <key id="{key}" for="{scope}" attr.name="{name}" attr.type="string"/>')
     for header, key in headers.items():
         out.append(f'  <key id="{key}" for="edge" attr.name={quoteattr(header)} '
                    'attr.type="string"/>')  # fmt: skip
@@ -72,6 +99,12 @@ def to_graphml(graph: Graph) -> str:
         out.append(f'      <data key="name">{escape(node.name)}</data>')
         out.append(f'      <data key="names">{escape("; ".join(node.names))}</data>')
         out.append(f'      <data key="addresses">{escape("; ".join(node.addresses))}</data>')
+        party = _party(exposed, node.name)
+        if party:
+            sectors = "; ".join(str(x) for x in party["sectors"])  # type: ignore[attr-defined]
+            out.append(f'      <data key="exposure">{escape(str(party["exposure"]))}</data>')
+            out.append(f'      <data key="node_findings">{party["findings"]}</data>')
+            out.append(f'      <data key="sectors">{escape(sectors)}</data>')
         out.append("    </node>")
     for i, link in enumerate(links):
         out.append(
@@ -84,6 +117,9 @@ def to_graphml(graph: Graph) -> str:
                            ("unit", link.unit), ("date", link.date),
                            ("basis", link.basis.value), ("evidence", link.evidence),
                            ("read_from", link.source.label()),
+                           *(("edge_findings", str(n)) for n in
+                             _along(exposed, graph, link.supplier, link.buyer,
+                                    link.product).values()),
                            *((headers[h], v) for h, v in extras[i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
@@ -95,6 +131,8 @@ def to_graphml(graph: Graph) -> str:
         for key, value in (("kind", "owns"), ("share", f"{own.share:g}"),
                            ("basis", own.basis.value), ("evidence", own.evidence),
                            ("read_from", own.source.label()),
+                           *(("edge_findings", str(n)) for n in
+                             _along(exposed, graph, own.owner, own.owned, "").values()),
                            *((headers[h], v) for h, v in extras[len(links) + i].items())):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
@@ -102,10 +140,10 @@ def to_graphml(graph: Graph) -> str:
     return "\n".join(out)
 
 
-def to_cytoscape(graph: Graph) -> str:
+def to_cytoscape(graph: Graph, exposed: Exposure | None = None) -> str:
     nodes = [
         {"data": {"id": _node_id(n.id), "label": n.name, "names": list(n.names),
-                  "addresses": list(n.addresses)}}
+                  "addresses": list(n.addresses), **_party(exposed, n.name)}}
         for n in graph.nodes
     ]
     edges = [
@@ -113,12 +151,14 @@ def to_cytoscape(graph: Graph) -> str:
                   "kind": "supplies", "product": l.product, "hs_code": l.hs_code,
                   "quantity": l.quantity, "unit": l.unit, "date": l.date,
                   "basis": l.basis.value, "evidence": l.evidence, "read_from": l.source.label(),
+                  **_along(exposed, graph, l.supplier, l.buyer, l.product),
                   **_extra_data(l.extra)}}
         for i, l in enumerate(graph.links)
     ] + [
         {"data": {"id": f"own-{i}", "source": _node_id(o.owner), "target": _node_id(o.owned),
                   "kind": "owns", "share": o.share, "basis": o.basis.value,
-                  "evidence": o.evidence, "read_from": o.source.label(), **_extra_data(o.extra)}}
+                  "evidence": o.evidence, "read_from": o.source.label(),
+                  **_along(exposed, graph, o.owner, o.owned, ""), **_extra_data(o.extra)}}
         for i, o in enumerate(graph.ownership)
     ]
     return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
@@ -159,11 +199,13 @@ def to_ftm(graph: Graph) -> str:
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
 
-def export(graph: Graph, fmt: str) -> str:
+def export(graph: Graph, fmt: str, exposed: Exposure | None = None) -> str:
+    """The graph as text in ``fmt``; with ``exposed``, what a trace's findings say about each
+    party and link (GraphML and Cytoscape)."""
     if fmt == "graphml":
-        return to_graphml(graph)
+        return to_graphml(graph, exposed)
     if fmt == "cytoscape":
-        return to_cytoscape(graph)
+        return to_cytoscape(graph, exposed)
     if fmt == "ftm":
         return to_ftm(graph)
     raise ValueError(fmt)

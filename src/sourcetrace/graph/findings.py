@@ -1,4 +1,8 @@
-"""The trace output contract: one row per finding (a risk reaching a node along one path).
+"""The per-path findings table (one row per path), and the rows the web map draws.
+
+The trace output contract is :mod:`sourcetrace.graph.tables` (one finding per party, product and
+risk source, its path's hops in a table of their own); this module keeps the per-path view that
+lists several paths per finding, for callers that want every path.
 
 Columns, in order: node, product, risk, path (" > " from the risk source down to the node), hops,
 basis (the path's weakest link; empty for a node that is itself the source), evidence (hop by
@@ -26,20 +30,21 @@ import numpy.typing as npt
 import polars as pl
 
 from sourcetrace.graph.balance import BalanceFlag
-from sourcetrace.graph.checklist import checklist_text
+from sourcetrace.graph.checklist import OWNERSHIP, OWNERSHIP_SUPPLY, SELF, SUPPLY, checklist_text
 from sourcetrace.graph.model import BASES, Graph
 from sourcetrace.graph.paths import I64, PathSet, stable_argsort, step_ends
-from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource
+from sourcetrace.graph.risks import SEVERITY_RANK, RiskSource, sector_of
+from sourcetrace.graph.trace import OWNERSHIP as OWNERSHIP_HOP
 from sourcetrace.graph.trace import Finding, independent_paths
 
-FINDING_COLUMNS: tuple[str, ...] = (
+PATH_COLUMNS: tuple[str, ...] = (
     "node", "product", "risk", "path", "hops", "basis", "evidence", "severity", "checklist",
     "routes", "independent_paths",
 )  # fmt: skip
 MASS_BALANCE = "mass_balance"
 _SCHEMA = {
     c: (pl.Int64 if c in ("hops", "routes", "independent_paths") else pl.String)
-    for c in FINDING_COLUMNS
+    for c in PATH_COLUMNS
 }
 
 
@@ -130,7 +135,7 @@ def findings_frame(
         rows.append(row)
     rows += [balance_row(graph, b) for b in flags]
     rows.sort(key=_order)
-    return pl.DataFrame({c: [r[c] for r in rows] for c in FINDING_COLUMNS}, schema=_SCHEMA)
+    return pl.DataFrame({c: [r[c] for r in rows] for c in PATH_COLUMNS}, schema=_SCHEMA)
 
 
 def paths_frame(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()) -> pl.DataFrame:
@@ -304,6 +309,28 @@ def _order(row: dict[str, object]) -> tuple[int, str, str, str]:
     )
 
 
-@lru_cache(maxsize=64)
-def _checklist(kind: str, sector: str) -> str:
-    return checklist_text(kind, sector)
+@lru_cache(maxsize=256)
+def _checklist(kind: str, sector: str, route: str = SUPPLY) -> str:
+    return checklist_text(kind, sector, route)
+
+
+def finding_checklist(f: Finding) -> str:
+    """The checklist of one finding as the findings tables key it: by risk kind, the sector of
+    the goods the party receives and the route the risk took (:mod:`sourcetrace.graph.tables`)."""
+    return _checklist(f.risk.kind, _sector(f), _route(f))
+
+
+def _route(f: Finding) -> str:
+    """How the finding's risk reached its party (:data:`sourcetrace.graph.checklist.ROUTES`)."""
+    kinds = {h.kind for h in f.hops}
+    if not kinds:
+        return SELF
+    if OWNERSHIP_HOP in kinds:
+        return OWNERSHIP_SUPPLY if len(kinds) > 1 else OWNERSHIP
+    return SUPPLY
+
+
+def _sector(f: Finding) -> str:
+    """The high-priority sector of the goods the party receives (its own, for a source)."""
+    supplied = [h for h in f.hops if h.kind != OWNERSHIP_HOP]
+    return sector_of(supplied[-1].hs_code if supplied else f.risk.hs_code)

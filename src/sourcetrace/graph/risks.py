@@ -229,7 +229,11 @@ def sector_risks(graph: Graph) -> list[RiskSource]:
             "sector",
         )
     )
-    provenance = "domain-facts §1.2 HS mapping (not an official CBP list)"
+    # Users see this: it names the public source, not the project's notes.
+    provenance = (
+        "UFLPA Strategy high-priority sectors (FLETF, 19 Aug 2025 update); HS codes mapped by "
+        "sourcetrace, not an official CBP list"
+    )
     with gc_paused():
         return [
             RiskSource(supplier, SECTOR, "low", detail, provenance, digits, sector)

@@ -23,7 +23,13 @@ from sqlalchemy import Engine
 from sourcetrace.errors import InputError
 from sourcetrace.graph.balance import BalanceFlag
 from sourcetrace.graph.export import export
-from sourcetrace.graph.findings import MASS_BALANCE, balance_row, best_findings, finding_row
+from sourcetrace.graph.findings import (
+    MASS_BALANCE,
+    balance_row,
+    best_findings,
+    finding_checklist,
+    finding_row,
+)
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.risks import (
     CBP_WRO,
@@ -89,8 +95,9 @@ class TracedChain:
 
     @property
     def findings(self) -> pl.DataFrame:
-        """The findings table (the trace output contract)."""
-        return self.traced.table
+        """The findings table (the trace output contract: one row per party, product and risk
+        source, :mod:`sourcetrace.graph.tables`)."""
+        return self.traced.tables.findings
 
 
 def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
@@ -130,7 +137,8 @@ def _drawable(shown: str) -> Callable[[Graph], None]:
 
 def _drawn(traced: ChainTrace) -> TracedChain:
     assert traced.findings is not None  # within MAX_LINKS, traced path by path
-    kept = best_findings(traced.findings, OPTIONS.max_paths)
+    # As in the findings table: one per party, product and risk source, its best path.
+    kept = best_findings(traced.findings, 1)
     cytoscape = export(traced.graph, "cytoscape")
     elements = json.loads(cytoscape)["elements"]
     drawn = map_data(traced.graph, elements, traced.sources, kept, traced.flags)
@@ -181,6 +189,7 @@ def map_data(
     rows: list[dict[str, Any]] = []
     for f in findings:
         row = finding_row(graph, f, said)
+        row["checklist"] = finding_checklist(f)  # as the findings tables give it
         steps = [
             {
                 "start": node_ids[h.start],
@@ -298,7 +307,8 @@ def _store(
         "map": traced.map,
         "cytoscape": traced.cytoscape,
         "graphml": export(traced.graph, "graphml"),
-        "findings_csv": defuse_formulas(traced.findings).write_csv(),
+        # The download is what a person reads: one line per party and product, path in words.
+        "findings_csv": defuse_formulas(traced.traced.table).write_csv(),
     }
     return store_chain(engine, traced.traced, values, graph, actor)
 

@@ -1,0 +1,449 @@
+"""The trace output contract: findings, their paths' hops, checklists and sector exposure.
+
+Four tables, no text repeated per row (:class:`FindingTables`):
+
+- ``findings``: one row per (party, product, risk source), with its best path (strongest
+  weakest link, then fewest hops): ``finding_id, party, product, sector, risk_kind, risk,
+  source, severity, basis, hops, routes, independent_paths, path_id, checklist_id,
+  provenance``. ``source`` is the party where the risk starts, ``provenance`` what says it is a
+  risk (the list and its version, the address read); ``routes`` counts the direct suppliers (or
+  owners) that bring that risk to the party with that product, ``independent_paths`` the paths
+  that share no party (greedy: a lower bound). A mass-balance flag is a finding of kind
+  ``mass_balance`` about the party's product, with no path.
+- ``hops``: the steps of each finding's path, keyed by ``path_id`` and ``step`` (0 = the one
+  leaving the source): ``from, to, kind`` (supply or ownership), ``goods, hs_code, share, basis,
+  evidence, file, row`` (the first of the parallel links the hop stands for).
+- ``checklists``: keyed by ``checklist_id`` = risk kind, product and route (self, supply,
+  ownership, ownership+supply): the documents that would clear such a finding, each citing its
+  public source (:mod:`sourcetrace.graph.checklist`).
+- ``sectors``: UFLPA high-priority sector exposure by HS code, a property of a party and a
+  product, once per (party, product, sector), whether or not any risk reaches it. It is not a
+  finding, and it is not traced.
+
+:func:`readable` turns the tables into what a person reads (the CSV): the strongest finding per
+party and product, one line each, with its path in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from sourcetrace.errors import InputError, OutputError
+from sourcetrace.graph.balance import BalanceFlag
+from sourcetrace.graph.checklist import (
+    MASS_BALANCE,
+    OWNERSHIP,
+    OWNERSHIP_SUPPLY,
+    SELF,
+    SUPPLY,
+    checklist_text,
+)
+from sourcetrace.graph.model import BASES, Graph
+from sourcetrace.graph.paths import PathSet
+from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, sector_of
+from sourcetrace.graph.trace import OWNERSHIP as OWNERSHIP_HOP
+from sourcetrace.graph.trace import Finding, independent_paths
+from sourcetrace.io.writers import atomic_path, output_format, write_table
+
+FINDING_COLUMNS = (
+    "finding_id", "party", "product", "sector", "risk_kind", "risk", "source", "severity",
+    "basis", "hops", "routes", "independent_paths", "path_id", "checklist_id", "provenance",
+)  # fmt: skip
+HOP_COLUMNS = ("path_id", "step", "from", "to", "kind", "goods", "hs_code", "share", "basis",
+               "evidence", "file", "row")  # fmt: skip
+CHECKLIST_COLUMNS = ("checklist_id", "risk_kind", "product", "route", "sector", "documents")
+SECTOR_COLUMNS = ("party", "product", "hs_code", "sector")
+READABLE_COLUMNS = ("party", "product", "severity", "risk", "path", "basis", "hops",
+                    "other_findings", "sector", "evidence", "checklist")  # fmt: skip
+TABLES = ("findings", "hops", "checklists", "sectors")
+
+_BASIS = {i: b.value for i, b in enumerate(BASES)}
+# Per chosen path: the party, product, risk source (index), hops and counts, worst-first later.
+_PICKED = {"node": pl.Int64, "product": pl.String, "source": pl.Int64, "hops": pl.Int64,
+           "basis": pl.Int8, "routes": pl.Int64, "independent": pl.Int64}  # fmt: skip
+# Per step of a chosen path: "path" is the row of the chosen path; a supply hop names its goods.
+_STEPS = {"path": pl.Int64, "step": pl.Int64, "start": pl.Int64, "end": pl.Int64,
+          "kind": pl.String, "goods": pl.String, "hs": pl.String, "share": pl.Float64,
+          "basis": pl.Int8, "evidence": pl.String, "holding": pl.Int64}  # fmt: skip
+
+
+@dataclass(slots=True)
+class FindingTables:
+    """The four tables of the contract (see the module)."""
+
+    findings: pl.DataFrame
+    hops: pl.DataFrame
+    checklists: pl.DataFrame
+    sectors: pl.DataFrame
+
+    def items(self) -> list[tuple[str, pl.DataFrame]]:
+        """The tables by name, in :data:`TABLES` order."""
+        return [(name, getattr(self, name)) for name in TABLES]
+
+
+def from_findings(
+    graph: Graph, findings: Sequence[Finding], sources: Sequence[RiskSource],
+    flags: Sequence[BalanceFlag] = (),
+) -> FindingTables:  # fmt: skip
+    """The tables of an exact trace (:func:`~sourcetrace.graph.trace.trace`)."""
+    index = {id(s): i for i, s in enumerate(sources)}
+    groups: dict[tuple[int, str, int], list[Finding]] = {}
+    for f in findings:
+        if f.risk.kind != SECTOR:
+            groups.setdefault((f.node, f.product, index[id(f.risk)]), []).append(f)
+    picked: dict[str, list[object]] = {c: [] for c in _PICKED}
+    steps: dict[str, list[object]] = {c: [] for c in _STEPS}
+    for (node, product, source), items in groups.items():
+        items.sort(key=lambda f: (-(f.basis.rank if f.basis else 3), len(f.hops), f.nodes))
+        best = items[0]
+        reached = [f for f in items if f.hops]
+        at = len(picked["node"])
+        for c, v in zip(_PICKED, (node, product, source, len(best.hops),
+                                  best.basis.rank if best.basis else None,
+                                  len({f.hops[-1].start for f in reached}),
+                                  independent_paths(list(dict.fromkeys(f.nodes for f in reached)))),
+                        strict=True):  # fmt: skip
+            picked[c].append(v)
+        for j, h in enumerate(best.hops):
+            own = h.kind == OWNERSHIP_HOP
+            values: tuple[object, ...] = (at, j, h.start, h.end, h.kind, h.product, h.hs_code,
+                                          h.share, h.basis.rank, h.evidence, None)
+            for c, w in zip(_STEPS, values, strict=True):
+                steps[c].append(w)
+            if own:
+                steps["holding"][-1] = _holding(graph, h.start, h.end)
+    return _tables(graph, pl.DataFrame(picked, schema=_PICKED), pl.DataFrame(steps, schema=_STEPS),
+                   sources, flags)  # fmt: skip
+
+
+def from_paths(
+    graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()
+) -> FindingTables:
+    """The tables of a large-graph trace (:func:`~sourcetrace.graph.paths.best_paths`): its
+    paths are the best per kind of risk; the first per (party, product, risk source) is kept."""
+    sources = paths.sources
+    kinds = np.array([s.kind != SECTOR for s in sources], dtype=np.bool_)
+    rows = paths.rows.with_row_index("at").filter(
+        pl.Series(kinds)[paths.rows["source"]] if len(sources) else pl.lit(False)
+    ).unique(["node", "product", "source"], keep="first", maintain_order=True)  # fmt: skip
+    at = rows["at"].to_numpy().astype(np.int64)
+    picked = rows.select(
+        pl.col("node").cast(pl.Int64), "product", pl.col("source").cast(pl.Int64),
+        pl.col("hops").cast(pl.Int64), pl.col("basis").cast(pl.Int8),
+        pl.col("routes").cast(pl.Int64), pl.col("independent").cast(pl.Int64),
+    )  # fmt: skip
+    chosen = paths.steps[at]
+    path, step = np.nonzero(chosen >= 0)
+    ids = chosen[path, step]
+    n = paths.hops.size
+    t = paths.hops.table
+    supply = ids < n
+    hop = np.where(supply, ids, 0)
+    holding = np.where(supply, -1, ids - n)
+    own = paths.holdings
+    held = own.index[np.maximum(holding, 0)] if len(own.index) else np.zeros_like(holding)
+    shares = np.array([o.share for o in graph.ownership], dtype=np.float64)
+    frame = pl.DataFrame({
+        "path": path.astype(np.int64), "step": step.astype(np.int64),
+        "start": np.where(supply, t["start"].to_numpy()[hop], own.start[np.maximum(holding, 0)]
+                          if len(own.start) else 0),
+        "end": np.where(supply, t["end"].to_numpy()[hop], own.end[np.maximum(holding, 0)]
+                        if len(own.end) else 0),
+        "kind": np.where(supply, "supply", OWNERSHIP_HOP),
+        "goods": t["product"].gather(pl.Series(hop)).set(pl.Series(~supply), None),
+        "hs": t["hs"].gather(pl.Series(hop)).set(pl.Series(~supply), None),
+        "share": np.where(supply, 0.0, shares[held] if len(shares) else 0.0),
+        "basis": np.where(supply, t["basis"].to_numpy()[hop],
+                          own.basis[np.maximum(holding, 0)] if len(own.basis) else 0),
+        "evidence": t["evidence"].gather(pl.Series(hop)),
+        "holding": pl.Series(held.astype(np.int64)).set(pl.Series(supply), None),
+    })  # fmt: skip
+    frame = frame.with_columns(
+        pl.when(pl.col("kind") == "supply").then(pl.col("evidence")).alias("evidence")
+    ).cast(_STEPS)  # type: ignore[arg-type]
+    return _tables(graph, picked, frame, sources, flags)
+
+
+def _holding(graph: Graph, owner: int, owned: int) -> int:
+    return next(i for i, o in enumerate(graph.ownership) if (o.owner, o.owned) == (owner, owned))
+
+
+def _tables(
+    graph: Graph,
+    picked: pl.DataFrame,
+    steps: pl.DataFrame,
+    sources: Sequence[RiskSource],
+    flags: Sequence[BalanceFlag],
+) -> FindingTables:
+    """The four tables from the chosen paths and their steps (integers until the end)."""
+    names = graph.parties.get_column("name")
+    risk = pl.DataFrame(
+        {
+            "source": range(len(sources)),
+            "risk_kind": [s.kind for s in sources],
+            "risk": [s.detail for s in sources],
+            "root": [s.node for s in sources],
+            "severity": [s.severity for s in sources],
+            "provenance": [s.provenance for s in sources],
+            "own_hs": [s.hs_code for s in sources],
+        },
+        schema={"source": pl.Int64, "risk_kind": pl.String, "risk": pl.String, "root": pl.Int64,
+                "severity": pl.String, "provenance": pl.String, "own_hs": pl.String},
+    )  # fmt: skip
+    routes = steps.group_by("path").agg(
+        (pl.col("kind") == OWNERSHIP_HOP).any().alias("owned"),
+        (pl.col("kind") == "supply").any().alias("supplied"),
+        pl.col("hs").filter(pl.col("kind") == "supply").last().alias("last_hs"),
+    )
+    found = (
+        picked.with_row_index("path").with_columns(pl.col("path").cast(pl.Int64))
+        .join(risk, on="source", how="left")
+        .join(routes, on="path", how="left")
+        .with_columns(
+            pl.when(pl.col("hops") == 0).then(pl.lit(SELF))
+            .when(pl.col("owned") & pl.col("supplied")).then(pl.lit(OWNERSHIP_SUPPLY))
+            .when(pl.col("owned")).then(pl.lit(OWNERSHIP))
+            .otherwise(pl.lit(SUPPLY)).alias("route"),
+            pl.coalesce("last_hs", "own_hs").fill_null("").alias("hs"),
+        )
+    )  # fmt: skip
+    hs_sector = {h: sector_of(h) for h in found["hs"].unique().to_list()}
+    found = found.with_columns(
+        pl.col("hs").replace_strict(hs_sector, default="", return_dtype=pl.String).alias("sector")
+    )
+    if flags:
+        found = pl.concat([found, _balance(graph, flags, found.height)], how="diagonal_relaxed")
+    found = found.with_columns(
+        pl.format("{}/{}/{}", "risk_kind", "product", "route").alias("checklist_id"),
+        pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8).alias("rank"),
+        pl.lit(names).gather(pl.col("node")).alias("party"),
+        pl.lit(names).gather(pl.col("root")).alias("source_name"),
+    ).sort(["rank", "party", "hops", "source_name", "product"],
+           descending=[True, False, False, False, False], maintain_order=True)  # fmt: skip
+    found = found.with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("finding_id"),
+        (pl.col("path") + 1).alias("path_id"),
+    )
+    findings = found.select(
+        "finding_id", "party", "product", "sector", "risk_kind", "risk",
+        pl.col("source_name").alias("source"), "severity",
+        pl.col("basis").replace_strict(_BASIS, default="", return_dtype=pl.String),
+        "hops", "routes", pl.col("independent").alias("independent_paths"),
+        pl.when(pl.col("hops") > 0).then(pl.col("path_id")).alias("path_id"),
+        "checklist_id", pl.col("provenance").fill_null(""),
+    )  # fmt: skip
+    hop_rows = _hop_rows(graph, steps, names)
+    checklists = (
+        found.select("checklist_id", "risk_kind", "product", "route", "sector")
+        .unique("checklist_id", keep="first", maintain_order=True)
+    )
+    checklists = checklists.with_columns(
+        pl.Series("documents", [checklist_text(k, s, r) for k, s, r in
+                                checklists.select("risk_kind", "sector", "route").iter_rows()],
+                  dtype=pl.String)
+    ).sort("checklist_id")  # fmt: skip
+    return FindingTables(findings, hop_rows, checklists, sector_exposure(graph))
+
+
+def _balance(graph: Graph, flags: Sequence[BalanceFlag], first: int) -> pl.DataFrame:
+    """Mass-balance flags as chosen rows with no path."""
+    rows = [
+        {
+            "path": first + i, "node": f.node, "product": f.product, "source": None,
+            "hops": 0, "basis": f.basis.rank, "routes": 0, "independent": 0,
+            "risk_kind": MASS_BALANCE, "risk": f.describe(), "root": f.node,
+            "severity": "medium", "route": SELF, "hs": "", "sector": "",
+            "provenance": "; ".join(sorted({x.source.label() for x in (*f.inputs, *f.outputs)})),
+        }
+        for i, f in enumerate(flags)
+    ]
+    return pl.DataFrame(rows).with_columns(pl.col("path").cast(pl.Int64))
+
+
+def _hop_rows(graph: Graph, steps: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
+    """The hops table: each step with its parties' names and where it was read."""
+    first = (
+        graph.edges.lazy()
+        .select(pl.col("supplier").cast(pl.Int64).alias("start"),
+                pl.col("buyer").cast(pl.Int64).alias("end"), pl.col("product").alias("goods"),
+                "hs", "hs_code", "file", "row")
+        .unique(["start", "end", "goods", "hs"], keep="first", maintain_order=True)
+    )  # fmt: skip
+    held = pl.DataFrame(
+        {
+            "holding": range(len(graph.ownership)),
+            "own_file": [o.source.path for o in graph.ownership],
+            "own_row": [o.source.row for o in graph.ownership],
+            "own_evidence": [o.evidence or o.source.label() for o in graph.ownership],
+        },
+        schema={"holding": pl.Int64, "own_file": pl.String, "own_row": pl.Int32,
+                "own_evidence": pl.String},
+    )  # fmt: skip
+    return (
+        steps.lazy()
+        .join(first, on=["start", "end", "goods", "hs"], how="left", maintain_order="left")
+        .join(held.lazy(), on="holding", how="left", maintain_order="left")
+        .select(
+            (pl.col("path") + 1).alias("path_id"), "step",
+            pl.lit(names).gather(pl.col("start")).alias("from"), pl.lit(names).gather(pl.col("end")).alias("to"),
+            "kind", pl.col("goods").fill_null(""), pl.col("hs_code").fill_null(""),
+            pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.col("share")).alias("share"),
+            pl.col("basis").replace_strict(_BASIS, return_dtype=pl.String),
+            pl.coalesce("evidence", "own_evidence").alias("evidence"),
+            pl.coalesce("file", "own_file").alias("file"),
+            pl.coalesce(pl.col("row"), pl.col("own_row")).cast(pl.Int64).alias("row"),
+        )
+        .collect()
+    )  # fmt: skip
+
+
+def sector_exposure(graph: Graph) -> pl.DataFrame:
+    """Each party and product in a UFLPA high-priority sector by its HS code, once: the goods
+    it ships and the goods it receives."""
+    e = graph.edges.filter(pl.col("hs") != "")
+    both = pl.concat([
+        e.select(pl.col("supplier").alias("node"), "product", "hs", "hs_code"),
+        e.select(pl.col("buyer").alias("node"), "product", "hs", "hs_code"),
+    ]).unique(["node", "product", "hs"], keep="first", maintain_order=True)  # fmt: skip
+    sector = {h: sector_of(h) for h in both["hs"].unique().to_list()}
+    names = graph.parties.get_column("name")
+    return (
+        both.with_columns(
+            pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector")
+        )
+        .filter(pl.col("sector") != "")
+        .unique(["node", "product", "sector"], keep="first", maintain_order=True)
+        .select(pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector")
+        .sort("party", "product")
+    )
+
+
+def readable(tables: FindingTables) -> pl.DataFrame:
+    """What a person reads: per party and product, its strongest finding (worst severity,
+    then strongest basis, then fewest hops), with the path in words and its checklist, which
+    names the party and product."""
+    f = tables.findings
+    words = path_words(tables.hops)
+    rank = pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
+    basis = pl.col("basis").replace_strict({"": 3, **{b.value: b.rank for b in BASES}},
+                                           return_dtype=pl.Int8)  # fmt: skip
+    best = (
+        f.with_columns(rank.alias("_rank"), basis.alias("_basis"),
+                       pl.len().over("party", "product").alias("_n"))
+        .sort(["_rank", "_basis", "hops", "finding_id"], descending=[True, True, False, False])
+        .unique(["party", "product"], keep="first", maintain_order=True)
+        .join(words, on="path_id", how="left")
+        .join(tables.checklists.select("checklist_id", "documents"), on="checklist_id",
+              how="left")
+    )  # fmt: skip
+    return best.sort("_rank", "party", "product", descending=[True, False, False]).select(
+        "party", "product", "severity",
+        pl.format("{}: {}", "risk_kind", "risk").alias("risk"),
+        pl.coalesce("words", pl.format("{} itself", "source")).alias("path"),
+        "basis", "hops", (pl.col("_n") - 1).alias("other_findings"), "sector",
+        pl.when(pl.col("hops") > 0).then("evidence").otherwise("provenance").alias("evidence"),
+        pl.format("for {}{}: {}", "party",
+                  pl.when(pl.col("product") != "").then(pl.format(" ({})", "product"))
+                  .otherwise(pl.lit("")), "documents").alias("checklist"),
+    )  # fmt: skip
+
+
+def path_words(hops: pl.DataFrame) -> pl.DataFrame:
+    """Per path, its hops in words ("A supplies yarn to B, which supplies fabric to C") and its
+    evidence hop by hop."""
+    said = hops.sort("path_id", "step").with_columns(
+        pl.when(pl.col("kind") == OWNERSHIP_HOP)
+        .then(pl.format("owns {}% of {}", pl.col("share").round(2).cast(pl.String).str.strip_suffix(".0"), "to"))
+        .otherwise(pl.format("supplies {} to {}",
+                             pl.when(pl.col("goods") == "").then(pl.lit("goods"))
+                             .otherwise("goods"), "to"))
+        .alias("said"),
+        # A link without evidence text is cited by its file and row alone.
+        pl.when(pl.col("evidence") == pl.format("{} row {}", "file", "row"))
+        .then(pl.format("{} row {} [{}]", "file", "row", "basis"))
+        .otherwise(pl.format("{} row {} [{}: {}]", "file", "row", "basis", "evidence"))
+        .alias("cited"),
+    )  # fmt: skip
+    return said.group_by("path_id", maintain_order=True).agg(
+        pl.format("{} {}", pl.col("from").first(), pl.col("said").str.join(", which ")).alias(
+            "words"
+        ),
+        pl.col("cited").str.join(" | ").alias("evidence"),
+    )
+
+
+def write_tables(tables: FindingTables, path: Path) -> list[Path]:
+    """Write the findings to ``path``: the person's view (:func:`readable`) to .csv, .jsonl or
+    .xlsx; the four tables to .parquet, as ``path`` (the findings) and, beside it,
+    ``<stem>.hops.parquet``, ``<stem>.checklists.parquet`` and ``<stem>.sectors.parquet``.
+    All or nothing: every file is written beside its target first and renamed into place only
+    when all are written. Returns the files written."""
+    if output_format(path) != "parquet":
+        write_table(readable(tables), path)
+        return [path]
+    targets = [path, *(path.with_name(f"{path.stem}.{name}.parquet") for name in TABLES[1:])]
+    try:
+        with ExitStack() as stack:
+            for target, (_, frame) in zip(targets, tables.items(), strict=True):
+                tmp = stack.enter_context(atomic_path(target))
+                frame.write_parquet(tmp, compression="zstd", compression_level=1)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    return targets
+
+
+def read_tables(path: Path) -> FindingTables:
+    """The four tables ``trace -o path`` wrote (``path`` and its siblings, see
+    :func:`write_tables`); a missing or unreadable one is an :class:`InputError` naming it."""
+    frames = {}
+    for name in TABLES:
+        target = path if name == "findings" else path.with_name(f"{path.stem}.{name}.parquet")
+        try:
+            frames[name] = pl.read_parquet(target)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise InputError(
+                f"cannot read the findings table {name!r} ({type(exc).__name__}); give the "
+                "file `sourcetrace trace -o NAME.parquet` wrote, with its siblings",
+                path=str(target),
+            ) from None
+    return FindingTables(**frames)
+
+
+@dataclass(slots=True)
+class Exposure:
+    """What the findings tables say about each party and link of a graph, for an export."""
+
+    parties: dict[str, dict[str, object]]
+    """By party name: ``exposure`` (worst severity reaching it from elsewhere, "" if none),
+    ``findings`` (how many are about it), ``sectors`` (its high-priority sectors)."""
+    links: dict[tuple[str, str, str], int]
+    """By (from, to, goods): how many findings' paths run along the link ("" goods: a holding)."""
+
+
+def exposure(tables: FindingTables) -> Exposure:
+    """Per party and per link, what the findings tables hold about them (an export's extra
+    data: :func:`sourcetrace.graph.export.export`)."""
+    f = tables.findings
+    rank = pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8)
+    worst = {v: k for k, v in SEVERITY_RANK.items()}
+    per = f.group_by("party").agg(
+        pl.len().alias("findings"), rank.filter(pl.col("hops") > 0).max().alias("worst")
+    )
+    sectors = tables.sectors.group_by("party").agg(pl.col("sector").unique().sort())
+    parties: dict[str, dict[str, object]] = {}
+    for party, count, top in per.iter_rows():
+        parties[party] = {"exposure": worst.get(top, "") if top is not None else "",
+                          "findings": count, "sectors": []}  # fmt: skip
+    for party, names in sectors.iter_rows():
+        parties.setdefault(party, {"exposure": "", "findings": 0, "sectors": []})["sectors"] = names
+    h = tables.hops.with_columns(
+        pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.lit("")).otherwise("goods").alias("g")
+    )
+    counted = h.group_by("from", "to", "g").agg(pl.col("path_id").n_unique())
+    return Exposure(parties, {(a, b, g): n for a, b, g, n in counted.iter_rows()})
