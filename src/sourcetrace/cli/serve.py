@@ -268,6 +268,8 @@ def audit_verify(
             raise ConfigError(str(exc)) from None
     engine = make_engine(db)
     verdict = audit.verify(engine, expect)
+    for note in verdict.notes:
+        typer.echo(f"note: {note}", err=True)
     if not verdict.intact:
         # The first line says what is wrong; any further findings follow, one a line.
         first, *more = verdict.problems

@@ -353,6 +353,8 @@ class Verdict:
 
     head: Head
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Findings that are not breaks (an anchor behind the log)."""
 
     @property
     def intact(self) -> bool:
@@ -432,6 +434,11 @@ def _check_anchor(engine: Engine, path: Path, now_head: Head, verdict: Verdict) 
         verdict.problems.append(
             f"entry {anchored.id} does not have the anchored hash {anchored.hash[:16]}...: "
             "the chain was rewritten"
+        )
+    elif anchored.id < now_head.id:
+        verdict.notes.append(
+            f"the anchor is at entry {anchored.id}, {now_head.id - anchored.id} behind the log "
+            "(a process ended before writing it; the next change moves it on)"
         )
 
 
