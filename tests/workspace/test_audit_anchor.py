@@ -113,6 +113,10 @@ def test_untouched_log_verifies_intact_and_is_anchored(store: tuple[str, Engine]
     path = audit.anchor_path(engine)
     assert path is not None and audit.read_anchor(path) == now
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    if url.startswith("sqlite"):
+        assert path.name == "store.db.audit-head"
+    else:  # a server store's anchor is in the data folder, outside the database
+        assert path.parent == Path(os.environ["SOURCETRACE_DATA_DIR"])
     # The head kept from earlier is still in a log that has grown since.
     accounts.add_user(engine, "carol", "viewer", "another long password", actor="cli")
     later = sourcetrace("audit", "verify", "--db", url, "--expect", now.line())
@@ -218,3 +222,13 @@ def test_bad_expect_value_is_refused(store: tuple[str, Engine]) -> None:
     done = sourcetrace("audit", "verify", "--db", url, "--expect", "5:not-a-hash")
     assert done.returncode == 2
     assert "--expect" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_removed_anchor_is_reported_until_the_next_change(store: tuple[str, Engine]) -> None:
+    url, engine = store
+    path = audit.anchor_path(engine)
+    assert path is not None
+    path.unlink()
+    assert "no anchor file" in _broken(url)
+    accounts.add_user(engine, "dave", "viewer", "yet another password", actor="cli")
+    assert sourcetrace("audit", "verify", "--db", url).returncode == 0
