@@ -467,10 +467,10 @@ def verify_decisions(engine: Engine) -> list[str]:
     or has no entry. Decisions are never changed or deleted by sourcetrace, so any difference
     is an edit made outside it; the table's ``at`` is not compared (its own clock reading)."""
     logged: dict[int, AuditEntry] = {}
-    for entry in _decision_entries(engine):
-        decision_id = entry.details.get("decision_id")
+    for logged_entry in _decision_entries(engine):
+        decision_id = logged_entry.details.get("decision_id")
         if isinstance(decision_id, int):
-            logged[decision_id] = entry
+            logged[decision_id] = logged_entry
     problems: list[str] = []
     with engine.connect() as conn:
         rows = conn.execute(select(decisions).order_by(decisions.c.id)).all()
