@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sourcetrace.web.pdf import printer_missing
+from sourcetrace.web.state import AppState
+from sourcetrace.workspace import audit
 
 
 def test_results_csv_has_decisions_and_no_formulas(
@@ -39,7 +41,7 @@ def test_results_csv_has_decisions_and_no_formulas(
 
 
 def test_evidence_pack(
-    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any, st: AppState
 ) -> None:
     token = as_user("analyst")
     job = tools.screened(client, token, "s.csv", suppliers)
@@ -58,9 +60,14 @@ def test_evidence_pack(
         "decisions.json",
         "lists.json",
         "audit.jsonl",
+        "audit-head.txt",
         "README.txt",
         "SHA256SUMS",
     } <= set(files)
+    # The log's head as the pack was made, to check the log against later (audit verify --expect).
+    kept = audit.head(st.engine)
+    assert files["audit-head.txt"].decode().strip() == kept.line()
+    assert f"Audit log head: {kept.line()} ({kept.count} entries)" in files["README.txt"].decode()
     for line in files["SHA256SUMS"].decode().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256(files[name]).hexdigest() == digest

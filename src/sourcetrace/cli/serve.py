@@ -252,16 +252,38 @@ def users_api_key(
     typer.echo(accounts.create_api_key(make_engine(db), username, label, actor="cli"))
 
 
-def audit_verify(db: DbOption = None) -> None:
-    """Check the audit log's hash chain; exit 1 and name the first broken entry if it is broken."""
+def audit_verify(
+    db: DbOption = None,
+    expect: Annotated[
+        str | None,
+        typer.Option(
+            help="A head kept elsewhere (ID:HASH, as every evidence pack prints it): the log "
+            "must still hold that entry with that hash"
+        ),
+    ] = None,
+) -> None:
+    """Check the audit log: its hash chain, its anchor file, an expected head, and the decisions
+    table against the log's decision entries. Exit 1 and say what is wrong when anything is."""
+    if expect is not None:
+        try:
+            audit.parse_expected(expect)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     engine = make_engine(db)
-    broken = audit.verify_chain(engine)
-    if broken is not None:
+    verdict = audit.verify(engine, expect)
+    for note in verdict.notes:
+        typer.echo(f"note: {note}", err=True)
+    if not verdict.intact:
+        # The first line says what is wrong; any further findings follow, one a line.
+        first, *more = verdict.problems
         typer.echo(
-            f"audit log BROKEN at entry {broken}: it was changed outside sourcetrace", err=True
+            f"audit log BROKEN: {first}" + (f" (and {len(more)} more below)" if more else ""),
+            err=True,
         )
+        for problem in more:
+            typer.echo(f"  {problem}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"audit log intact: {audit.count(engine)} entries")
+    typer.echo(f"audit log intact: {verdict.head.count} entries, head {verdict.head.line()}")
 
 
 users_app.command("add")(users_add)

@@ -1,7 +1,9 @@
 """What a job's record is made of outside the workspace: a results CSV and an evidence pack (ZIP).
 
 The pack holds the report, the results with decisions, the decisions and their audit entries (with
-their hashes), the lists used, and a ``SHA256SUMS`` file over everything in it.
+their hashes), the lists used, the audit log's head when the pack was made (``audit-head.txt``, also
+in the README: keep it, and ``sourcetrace audit verify --expect`` shows later whether the log was
+cut or rewritten since), and a ``SHA256SUMS`` file over everything in it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sourcetrace.workspace.audit import AuditEntry
+from sourcetrace.workspace.audit import AuditEntry, Head
 from sourcetrace.workspace.jobs import Job
 from sourcetrace.workspace.queue import ReviewItem
 
@@ -89,8 +91,11 @@ def evidence_pack(
     report_html: str,
     generated_at: str,
     extra: dict[str, bytes] | None = None,
+    head: Head | None = None,
 ) -> bytes:
-    """The evidence pack of a job as ZIP bytes; ``extra`` adds files (e.g. ``report.pdf``)."""
+    """The evidence pack of a job as ZIP bytes; ``extra`` adds files (e.g. ``report.pdf``), and
+    ``head`` (the log's :func:`~sourcetrace.workspace.audit.head` as the pack is made) is written
+    into ``audit-head.txt`` and the README."""
     decisions = [
         {
             "row": i.row["row"],
@@ -115,7 +120,9 @@ def evidence_pack(
         ).encode("utf-8"),
     }
     files.update(extra or {})
-    files["README.txt"] = _readme(job, items, generated_at, sorted(files)).encode("utf-8")
+    if head is not None:
+        files["audit-head.txt"] = f"{head.line()}\n".encode()
+    files["README.txt"] = _readme(job, items, generated_at, sorted(files), head).encode("utf-8")
     sums = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
     )
@@ -142,7 +149,9 @@ def _zip_time(iso: str) -> tuple[int, int, int, int, int, int]:
     return (max(y, 1980), m, d, hh, mm, ss)
 
 
-def _readme(job: Job, items: list[ReviewItem], generated_at: str, names: list[str]) -> str:
+def _readme(
+    job: Job, items: list[ReviewItem], generated_at: str, names: list[str], head: Head | None
+) -> str:
     decided = sum(1 for i in items if i.decision is not None)
     lists = "\n".join(
         f"  - {x['name']} version {x['version']} ({x['entities']} entities, {x['content_hash']})"
@@ -157,6 +166,7 @@ Algorithm:      {job.algorithm}
 Rows:           {len(job.results)} (match {job.counts.get("match", 0)}, review {job.counts.get("review", 0)}, clear {job.counts.get("clear", 0)})
 Hits decided:   {decided} of {len(items)}
 Pack made:      {generated_at}
+Audit log head: {f"{head.line()} ({head.count} entries)" if head else "not recorded"}
 
 Lists used:
 {lists}
@@ -167,7 +177,7 @@ Contents:
   decisions.json  each hit with the listed entity's data hash and the decision that stands
   lists.json      the list versions used, with their content hashes
   audit.jsonl     the audit log entries of this job, with their chain hashes
-  SHA256SUMS      sha256 of every file above: check with `sha256sum -c SHA256SUMS`
+{"  audit-head.txt  the whole audit log's head (ID:HASH) when this pack was made" + chr(10) if head else ""}  SHA256SUMS      sha256 of every file above: check with `sha256sum -c SHA256SUMS`
 
 The audit entries carry prev_hash and hash: each hash is sha256(prev_hash + canonical JSON of
 the entry's id, at, actor, action, subject and details). `sourcetrace audit verify` checks the

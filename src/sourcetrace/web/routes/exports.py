@@ -14,6 +14,7 @@ from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
 from sourcetrace.web.state import HERE, AppState, ItemId, StateDep
+from sourcetrace.workspace import audit
 from sourcetrace.workspace.evidence import evidence_pack, results_csv
 from sourcetrace.workspace.queue import review_items
 
@@ -77,7 +78,13 @@ def evidence_download(request: Request, job_id: ItemId, _user: Viewer, st: State
         except OutputError:
             log.warning("evidence pack of job %s made without its PDF", job.id, exc_info=True)
     data = evidence_pack(
-        job, context["items"], context["trail"], html, context["generated_at"], extra
+        job,
+        context["items"],
+        context["trail"],
+        html,
+        context["generated_at"],
+        extra,
+        head=audit.head(st.engine),
     )
     return Response(
         data, media_type="application/zip", headers=_attachment(f"sourcetrace-job-{job.id}.zip")
