@@ -19,6 +19,12 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "false_positive", "unsure")
 """What an analyst can decide about a hit."""
 
+SIGNAL_DECISIONS: tuple[str, ...] = ("cleared", "escalated", "unsure")
+"""What an analyst can decide about a signal (a location lead or an identifier problem)."""
+
+NEEDS_COMMENT: tuple[str, ...] = ("false_positive", "cleared")
+"""Decisions that close an alert as no risk: they must say why (the evidence) in the comment."""
+
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
 """Where a screening job stands; only ``done`` jobs have results."""
 
