@@ -9,7 +9,18 @@ columns use the generic :class:`~sqlalchemy.JSON` type.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from sourcetrace.store.database import metadata
 
@@ -81,6 +92,16 @@ jobs = Table(
     Column("worker", String(128), nullable=True),
     Column("updated_at", String(32), nullable=True),
     Column("finished_at", String(32), nullable=True),
+)
+
+# The file a done job screened, as uploaded: the evidence pack holds it (the web app's own
+# copy is deleted when the job ends). One row per job, written with its results.
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id"), primary_key=True),
+    Column("filename", String(255), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 decisions = Table(

@@ -82,14 +82,28 @@ def result_rows(job: Job, items: Iterable[ReviewItem]) -> list[dict[str, Any]]:
                 if i.decision is not None and i.decision.comment
             ),
         }
+        row.update(_input_cells(job, r))
         out.append(row)
     return out
+
+
+def input_columns(job: Job) -> list[str]:
+    """The file's own other columns as the results name them: as in the file, or ``input_<name>``
+    when the name is one of the results' columns (a file's own "decision" column stays apart)."""
+    return [f"input_{c}" if c in CSV_COLUMNS else c for c in job.columns.get("extra", [])]
+
+
+def _input_cells(job: Job, result: dict[str, Any]) -> dict[str, str]:
+    values = result.get("input", {})
+    names = job.columns.get("extra", [])
+    return {shown: values.get(c, "") for shown, c in zip(input_columns(job), names, strict=True)}
 
 
 def results_csv(job: Job, items: Iterable[ReviewItem]) -> str:
     """The job's results with their review decisions, as CSV text (UTF-8, formulas defused)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    fields = [*CSV_COLUMNS, *input_columns(job)]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in result_rows(job, items):
         writer.writerow({k: _cell(v) for k, v in row.items()})
@@ -103,8 +117,10 @@ def evidence_pack(
     report_html: str,
     generated_at: str,
     extra: dict[str, bytes] | None = None,
+    uploaded: tuple[str, bytes] | None = None,
 ) -> bytes:
-    """The evidence pack of a job as ZIP bytes; ``extra`` adds files (e.g. ``report.pdf``)."""
+    """The evidence pack of a job as ZIP bytes; ``extra`` adds files (e.g. ``report.pdf``),
+    ``uploaded`` (name, bytes) the file screened, as ``uploaded/<name>``."""
     decisions = [
         {
             "row": i.row["row"],
@@ -131,6 +147,8 @@ def evidence_pack(
         ).encode("utf-8"),
     }
     files.update(extra or {})
+    if uploaded is not None:
+        files[f"uploaded/{uploaded[0]}"] = uploaded[1]
     files["README.txt"] = _readme(job, items, generated_at, sorted(files)).encode("utf-8")
     sums = "".join(
         f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
@@ -164,6 +182,14 @@ def _readme(job: Job, items: list[ReviewItem], generated_at: str, names: list[st
         f"  - {x['name']} version {x['version']} ({x['entities']} entities, {x['content_hash']})"
         for x in job.lists
     )
+    upload = next((n for n in names if n.startswith("uploaded/")), None)
+    pad = " " * 18
+    kept = (
+        f"  {upload}\n{pad}the file screened, byte for byte (its sha256 is the File hash)\n"
+        if upload
+        else "  (the file screened was not kept: the job is older than the stored uploads)\n"
+    )
+    pdf = "  report.pdf      the same report as PDF\n" if "report.pdf" in names else ""
     return f"""sourcetrace evidence pack: job {job.id}
 
 File screened:  {job.filename}
@@ -179,7 +205,8 @@ Lists used:
 
 Contents:
   report.html     the report: hits, decisions with who and when, lists, sources
-{"  report.pdf      the same report as PDF" + chr(10) if "report.pdf" in names else ""}  results.csv     every input row with its screening result and review decision
+{pdf}{kept}  results.csv     every input row with its screening result and review decision,
+                  then the file's own other columns
   decisions.json  each hit and signal (location lead, identifier problem) with the listed
                   entity's data hash (or the signals' hash) and the decision that stands
   lists.json      the list versions used, with their content hashes

@@ -15,6 +15,7 @@ from sourcetrace.web.routes.reports import report_context
 from sourcetrace.web.security import Viewer
 from sourcetrace.web.state import HERE, AppState, StateDep
 from sourcetrace.workspace.evidence import evidence_pack, results_csv
+from sourcetrace.workspace.jobs import uploaded_file
 from sourcetrace.workspace.queue import review_items
 
 router = APIRouter(include_in_schema=False)
@@ -76,8 +77,9 @@ def evidence_download(request: Request, job_id: int, _user: Viewer, st: StateDep
         except OutputError:
             log.warning("evidence pack of job %s made without its PDF", job.id, exc_info=True)
     data = evidence_pack(
-        job, context["items"], context["trail"], html, context["generated_at"], extra
-    )
+        job, context["items"], context["trail"], html, context["generated_at"], extra,
+        uploaded_file(st.engine, job.id),
+    )  # fmt: skip
     return Response(
         data, media_type="application/zip", headers=_attachment(f"sourcetrace-job-{job.id}.zip")
     )
