@@ -56,6 +56,17 @@ def test_signals_are_in_the_queue_and_report(
     )
     assert wrong.status_code == 400 and "not a decision on a signal" in wrong.text
 
+    # In bulk, one ticked item the decision does not fit stores nothing for any of them.
+    bulk = client.post(
+        f"{job_url}/decisions",
+        data={
+            "decision": "cleared", "comment": "outside", "csrf_token": token,
+            "rows": ["2:location", "9:location"],
+        },
+    )  # fmt: skip
+    assert bulk.status_code == 404
+    assert _kinds(client.get(f"{job_url}/review").text) == kinds
+
     evidence = "Plant in Urumqi closed 2019; goods ship from Hangzhou (customs docs on file)"
     cleared = _decide(
         client, job_url, 2, kind="location", decision="cleared", comment=evidence,
@@ -88,6 +99,17 @@ def test_unsure_stays_open_and_false_positive_needs_a_comment(
     job_url = tools.screened(client, token, "suppliers.csv", suppliers)
     # Row 1, 新疆中泰化学股份有限公司, is listed: a hit (and a location lead, by its address).
     assert _kinds(client.get(f"{job_url}/review").text)["1"] == "listed match"
+
+    # "cleared" fits the location lead, not the hit: the bulk decision stores neither.
+    mixed = client.post(
+        f"{job_url}/decisions",
+        data={
+            "decision": "cleared", "comment": "outside", "csrf_token": token,
+            "rows": ["1:location", "1"],
+        },
+    )  # fmt: skip
+    assert mixed.status_code == 400 and "not a decision on a listed match" in mixed.text
+    assert {"1", "1:location"} <= set(_kinds(client.get(f"{job_url}/review").text))
 
     bare = _decide(client, job_url, 1, decision="false_positive", comment="", csrf_token=token)
     assert bare.status_code == 400
