@@ -19,7 +19,7 @@ DECISION_LABELS = {
     "confirmed": "Confirmed match",
     "false_positive": "False positive",
     "unsure": "Unsure",
-    "cleared": "Cleared (outside the region)",
+    "cleared": "Cleared",
     "escalated": "Escalated",
 }
 
