@@ -102,7 +102,7 @@ def result_row(result: Result) -> dict[str, Any]:
 def _outcome(run: ScreeningRun) -> dict[str, Any]:
     """A run's results as the job columns that hold them."""
     columns = asdict(run.columns) if run.columns is not None else {}
-    kept = {k: v for k, v in columns.items() if isinstance(v, str | None)}
+    kept: dict[str, Any] = {k: v for k, v in columns.items() if isinstance(v, str | None)}
     results = [result_row(r) for r in run.results]
     if run.extra_columns:
         # The file's own other columns, in its order: each row keeps its values under "input".
