@@ -149,6 +149,7 @@ class ScreeningRun:
     algorithm: str = ALGORITHM
     source: str = ""
     extra_columns: dict[str, list[str]] = field(default_factory=dict)
+    """The input's other columns (not name, address, country, identifier): values per result."""
 
     def counts(self) -> dict[str, int]:
         counter = Counter(r.decision.value for r in self.results)
@@ -430,7 +431,16 @@ def screen(
     total = frame.height
     tick = (lambda done: progress(done, total)) if progress is not None else None
     results = screen_records(records, matcher, tick)
-    return ScreeningRun(results=results, lists=used, columns=columns, source=str(path))
+    # The file's other columns (tier, PO, ...), as read, for the results that keep them.
+    used_columns = {columns.name, columns.address, columns.country, columns.identifier}
+    extra = {
+        c: ["" if v is None else str(v) for v in frame.get_column(c).to_list()]
+        for c in frame.columns
+        if c not in used_columns
+    }
+    return ScreeningRun(
+        results=results, lists=used, columns=columns, source=str(path), extra_columns=extra
+    )
 
 
 def lists_fingerprint(used: Sequence[ListUsed]) -> str:

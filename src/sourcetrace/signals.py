@@ -6,6 +6,27 @@ from sourcetrace.model import Record
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.location import xinjiang_location, xinjiang_places, xinjiang_postcode
 
+LOCATION = "location"
+"""A signal's kind: a Xinjiang place or postcode in the row's address or name."""
+IDENTIFIER = "identifier"
+"""A signal's kind: the row's USCC is invalid or registered in Xinjiang."""
+SIGNAL_KINDS: tuple[str, ...] = (LOCATION, IDENTIFIER)
+
+# How each kind's texts (made below) begin; a results file joins a row's signals with "; ".
+_STARTS = {
+    LOCATION: ("Xinjiang location in ", "Xinjiang postcode "),
+    IDENTIFIER: ("identifier ", "USCC registered in Xinjiang"),
+}
+SIGNAL_PATTERNS: dict[str, str] = {
+    kind: "(^|; )(" + "|".join(starts) + ")" for kind, starts in _STARTS.items()
+}
+"""A regular expression per kind that finds its signals in a "; "-joined signals cell."""
+
+
+def signal_kind(signal: str) -> str:
+    """The kind of one signal text of :func:`signals_for`: location or identifier."""
+    return LOCATION if signal.startswith(_STARTS[LOCATION]) else IDENTIFIER
+
 
 def signals_for(record: Record) -> list[str]:
     """Risk signals that are not list matches: Xinjiang location and USCC checks."""

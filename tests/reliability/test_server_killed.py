@@ -64,7 +64,7 @@ def _store(tmp_path: Path) -> tuple[str, int, list[int]]:
     )
     job = get_job(engine, job_id)
     assert job is not None
-    rows = [int(item.row["row"]) for item in review_items(engine, job)]
+    rows = [int(item.row["row"]) for item in review_items(engine, job) if item.is_hit]
     engine.dispose()
     assert len(rows) >= 3, "the job needs hits to decide on"
     return url, job_id, rows

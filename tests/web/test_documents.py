@@ -69,12 +69,19 @@ def test_pages_report_and_pack_show_counts_not_python(
     job = tools.screened(client, token, "suppliers.csv", suppliers)
     state = tools.wait_for_job(client, job)
     queue = client.get(f"{job}/review").text
-    row = re.search(r'action="(/jobs/\d+/rows/\d+/decision)"', queue)
-    assert row, "no hit to decide in the queue"
+    row = re.search(
+        r'action="(/jobs/\d+/rows/\d+/decision)" class="decide">.*?name="kind" value="(\w+)"',
+        queue,
+        re.DOTALL,
+    )
+    assert row, "nothing to decide in the queue"
     decided = client.post(
         row.group(1),
-        data={"csrf_token": token, "decision": "unsure", "comment": "ask the supplier"},
-    )
+        data={
+            "csrf_token": token, "kind": row.group(2), "decision": "unsure",
+            "comment": "ask the supplier",
+        },
+    )  # fmt: skip
     assert decided.status_code == 303
     search = client.get("/search", params={"q": "新疆中泰化学股份有限公司"}).text
     entity = re.search(r'href="(/entities/[^"]+)"', search)

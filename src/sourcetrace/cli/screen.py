@@ -145,7 +145,7 @@ def print_summary(
         print_json({
             "input": source, "name_column": column, "rows": summary.rows, "counts": counts,
             "lists": [{"name": u.name, "version": u.version} for u in used],
-            "skipped_rows": summary.skipped_rows,
+            "skipped_rows": summary.skipped_rows, "signal_rows": summary.signal_rows,
             "output": str(output) if output is not None else None, "top": hits.records(),
         })  # fmt: skip
         return
@@ -160,6 +160,9 @@ def print_summary(
         f"[red bold]match {counts.get('match', 0)}[/]  [yellow bold]review {counts.get('review', 0)}[/]  "
         f"[green]clear {counts.get('clear', 0)}[/]"
     )
+    # Signals are not list matches but carry the UFLPA presumption: say how many rows have them.
+    located, uscc = summary.signal_rows.get("location", 0), summary.signal_rows.get("identifier", 0)
+    console.print(f"signals: {located} rows with a Xinjiang location, {uscc} with USCC problems")
     if summary.skipped_rows:
         shown = ", ".join(map(str, summary.skipped_rows[:10]))
         console.print(f"[yellow]{len(summary.skipped_rows)} bad rows skipped[/] (rows {shown})")

@@ -20,6 +20,7 @@ from sourcetrace.io.options import ReadOptions
 from sourcetrace.matching.score import Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, ListedEntity, Result
 from sourcetrace.settings import Settings
+from sourcetrace.signals import SIGNAL_KINDS, SIGNAL_PATTERNS
 
 # What the row function reads of an input row, in this order; engines dedupe on exactly this.
 KEY_FIELDS: tuple[str, ...] = ("name", "identifier", "address", "country")
@@ -103,10 +104,16 @@ class BulkSummary:
     top: pl.DataFrame | None = None
     skipped_rows: list[int] = field(default_factory=list)
     distinct_names: int = 0
+    signal_rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIGNAL_KINDS, 0))
+    """Rows with at least one signal of each kind (location, identifier)."""
 
     def add(self, frame: pl.DataFrame, skipped: list[int], keep: int = 20) -> None:
         self.rows += frame.height
         self.skipped_rows.extend(skipped)
+        if "signals" in frame.columns:
+            for kind, pattern in SIGNAL_PATTERNS.items():
+                found = frame.filter(pl.col("signals").str.contains(pattern)).height
+                self.signal_rows[kind] = self.signal_rows.get(kind, 0) + found
         for decision, n in frame.group_by("decision").len().iter_rows():
             self.counts[decision] = self.counts.get(decision, 0) + n
         hits = frame.filter(pl.col("decision") != "clear")

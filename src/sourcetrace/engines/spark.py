@@ -34,6 +34,7 @@ from sourcetrace.engines.base import (
     result_fields,
 )
 from sourcetrace.errors import ConfigError, InputError
+from sourcetrace.signals import SIGNAL_PATTERNS
 
 # Per Python worker: the row function over the broadcast lists, built once, kept between tasks.
 _WORKER_SCREENER: dict[str, Any] = {}
@@ -177,6 +178,8 @@ def run_spark(job: BulkJob, master: str | None = None) -> BulkSummary:
             .head(20)
         )
     summary.distinct_names = distinct.count()
+    for kind, pattern in SIGNAL_PATTERNS.items():
+        summary.signal_rows[kind] = result.filter(F.col("signals").rlike(pattern)).count()
     result.unpersist()
     broadcast.unpersist()
     return summary

@@ -9,7 +9,18 @@ columns use the generic :class:`~sqlalchemy.JSON` type.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from sourcetrace.store.database import metadata
 
@@ -18,6 +29,12 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 
 REVIEW_DECISIONS: tuple[str, ...] = ("confirmed", "false_positive", "unsure")
 """What an analyst can decide about a hit."""
+
+SIGNAL_DECISIONS: tuple[str, ...] = ("cleared", "escalated", "unsure")
+"""What an analyst can decide about a signal (a location lead or an identifier problem)."""
+
+NEEDS_COMMENT: tuple[str, ...] = ("false_positive", "cleared")
+"""Decisions that close an alert as no risk: they must say why (the evidence) in the comment."""
 
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
 """Where a screening job stands; only ``done`` jobs have results."""
@@ -75,6 +92,16 @@ jobs = Table(
     Column("worker", String(128), nullable=True),
     Column("updated_at", String(32), nullable=True),
     Column("finished_at", String(32), nullable=True),
+)
+
+# The file a done job screened, as uploaded: the evidence pack holds it (the web app's own
+# copy is deleted when the job ends). One row per job, written with its results.
+job_files = Table(
+    "job_files",
+    metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id"), primary_key=True),
+    Column("filename", String(255), nullable=False),
+    Column("data", LargeBinary, nullable=False),
 )
 
 decisions = Table(

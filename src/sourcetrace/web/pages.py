@@ -19,6 +19,8 @@ DECISION_LABELS = {
     "confirmed": "Confirmed match",
     "false_positive": "False positive",
     "unsure": "Unsure",
+    "cleared": "Cleared",
+    "escalated": "Escalated",
 }
 
 

@@ -245,7 +245,9 @@ class JobRunner:
 
     def _store(self, task: _Task, run: ScreeningRun) -> None:
         try:
-            finish_job(self.engine, task.job_id, run)
+            # The uploaded copy is deleted when the job ends: its bytes are kept in the store,
+            # with the results, for the job's evidence pack.
+            finish_job(self.engine, task.job_id, run, task.path.read_bytes())
         except Exception as exc:
             log.exception("storing the results of job %s failed", task.job_id)
             self._end(

@@ -5,7 +5,7 @@ in the one store (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
 from sourcetrace.model import name_key
-from sourcetrace.store.workspace import JOB_STATES, REVIEW_DECISIONS, ROLES
+from sourcetrace.store.workspace import JOB_STATES, REVIEW_DECISIONS, ROLES, SIGNAL_DECISIONS
 from sourcetrace.workspace.accounts import (
     User,
     add_user,
@@ -24,6 +24,7 @@ __all__ = [
     "JOB_STATES",
     "REVIEW_DECISIONS",
     "ROLES",
+    "SIGNAL_DECISIONS",
     "Job",
     "ReviewDecision",
     "ReviewItem",

@@ -1,7 +1,10 @@
-"""Analysts' decisions on hits, remembered per (normalised name, listed entity).
+"""Analysts' decisions on hits and signals, remembered per (normalised name, listed entity).
 
 A decision stands for every later screening of the same name against the same entity, until the
-entity's list data changes (its :func:`entity_hash`); then the hit is asked again.
+entity's list data changes (its :func:`entity_hash`); then the hit is asked again. A decision on a
+row's signals is stored the same way, with ``signal:location`` or ``signal:identifier`` as its
+entity id and a hash of the signals as its entity hash. A false positive or a cleared signal
+closes an alert as no risk: it is refused without a comment saying why.
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ from sqlalchemy import Connection, Engine, RowMapping, select
 from sourcetrace.errors import ConfigError
 from sourcetrace.model import ListedEntity, name_key
 from sourcetrace.store.database import now
-from sourcetrace.store.workspace import REVIEW_DECISIONS, decisions
+from sourcetrace.store.workspace import (
+    NEEDS_COMMENT,
+    REVIEW_DECISIONS,
+    SIGNAL_DECISIONS,
+    decisions,
+)
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.audit import audited, canonical_json
+
+SIGNAL_PREFIX = "signal:"
+"""The entity id of a decision on a row's signals starts so (then the kind)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +91,22 @@ def record_many(
 ) -> list[ReviewDecision]:
     """The same decision on several hits, with an audit entry each, in one transaction: all are
     stored or none (a bulk decision never stops half-way)."""
-    if decision not in REVIEW_DECISIONS:
-        raise ConfigError(
-            f"unknown decision {decision!r}; use one of {', '.join(REVIEW_DECISIONS)}"
+    for item in items:
+        signal = item.entity_id.startswith(SIGNAL_PREFIX)
+        allowed = SIGNAL_DECISIONS if signal else REVIEW_DECISIONS
+        if decision not in allowed:
+            what = "a signal" if signal else "a listed match"
+            where = f" (row {item.row})" if item.row is not None else ""
+            raise ConfigError(
+                f"{decision!r} is not a decision on {what}{where}; use one of {', '.join(allowed)}"
+            )
+    if decision in NEEDS_COMMENT and not comment.strip():
+        what = (
+            "calling a hit a false positive"
+            if decision == "false_positive"
+            else "clearing a signal"
         )
+        raise ConfigError(f"{what} needs a comment giving the reason or the evidence")
     at = now()
     rows = [
         {

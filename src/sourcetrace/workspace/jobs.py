@@ -17,7 +17,7 @@ from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Result
 from sourcetrace.screening import ScreeningRun
 from sourcetrace.store.database import now
-from sourcetrace.store.workspace import jobs
+from sourcetrace.store.workspace import job_files, jobs
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.audit import audited
 from sourcetrace.workspace.decisions import entity_hash
@@ -102,13 +102,33 @@ def result_row(result: Result) -> dict[str, Any]:
 def _outcome(run: ScreeningRun) -> dict[str, Any]:
     """A run's results as the job columns that hold them."""
     columns = asdict(run.columns) if run.columns is not None else {}
+    kept: dict[str, Any] = {k: v for k, v in columns.items() if isinstance(v, str | None)}
+    results = [result_row(r) for r in run.results]
+    if run.extra_columns:
+        # The file's own other columns, in its order: each row keeps its values under "input".
+        kept["extra"] = list(run.extra_columns)
+        for i, row in enumerate(results):
+            row["input"] = {c: values[i] for c, values in run.extra_columns.items()}
     return {
         "algorithm": run.algorithm,
-        "columns": {k: v for k, v in columns.items() if isinstance(v, str | None)},
+        "columns": kept,
         "lists": [asdict(x) for x in run.lists],
         "counts": run.counts(),
-        "results": [result_row(r) for r in run.results],
+        "results": results,
     }
+
+
+def _keep_upload(conn: Connection, job_id: int, filename: str, upload: bytes | None) -> None:
+    if upload is not None:
+        conn.execute(job_files.insert().values(job_id=job_id, filename=filename, data=upload))
+
+
+def uploaded_file(engine: Engine, job_id: int) -> tuple[str, bytes] | None:
+    """The file a job screened, as uploaded (name, bytes); None for a job that kept none."""
+    query = select(job_files.c.filename, job_files.c.data).where(job_files.c.job_id == job_id)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (str(row.filename), bytes(row.data))
 
 
 def _audit_created(
@@ -132,9 +152,16 @@ def _audit_created(
 
 
 def create_job(
-    engine: Engine, *, filename: str, file_hash: str, run: ScreeningRun, actor: str
+    engine: Engine,
+    *,
+    filename: str,
+    file_hash: str,
+    run: ScreeningRun,
+    actor: str,
+    upload: bytes | None = None,
 ) -> int:
-    """Store a finished screening run as a ``done`` job; returns its id."""
+    """Store a finished screening run as a ``done`` job (with the file's bytes, ``upload``, when
+    given); returns its id."""
     stamp = now()
     values = {
         "filename": filename,
@@ -152,6 +179,7 @@ def create_job(
     def work(conn: Connection) -> int:
         result = conn.execute(jobs.insert().values(**values))
         job_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        _keep_upload(conn, job_id, filename, upload)
         _audit_created(engine, conn, job_id, values, actor)
         return job_id
 
@@ -216,8 +244,11 @@ def keep_alive(engine: Engine, job_ids: Collection[int]) -> None:
         )
 
 
-def finish_job(engine: Engine, job_id: int, run: ScreeningRun) -> bool:
-    """Store a running job's results and mark it done, with its audit entry, in one transaction.
+def finish_job(
+    engine: Engine, job_id: int, run: ScreeningRun, upload: bytes | None = None
+) -> bool:
+    """Store a running job's results and mark it done, with its audit entry and the screened
+    file's bytes (``upload``, when given), in one transaction.
 
     False (and nothing stored) when the job is no longer running: it was marked failed meanwhile.
     """
@@ -243,6 +274,7 @@ def finish_job(engine: Engine, job_id: int, run: ScreeningRun) -> bool:
         if row is None or done.rowcount != 1:
             return False
         job = {"filename": row.filename, "file_hash": row.file_hash, **outcome}
+        _keep_upload(conn, job_id, row.filename, upload)
         _audit_created(engine, conn, job_id, job, row.created_by)
         return True
 

@@ -1,46 +1,123 @@
-"""The review queue of a job: each hit with the decision that stands for it, if any."""
+"""The review queue of a job: each hit and each signal, with the decision that stands for it.
+
+A row gives up to three work items: its hit (a listed entity), a *location lead* (a Xinjiang
+place or postcode in its address or name) and an *identifier problem* (an invalid USCC, or one
+registered in Xinjiang). A hit is decided confirmed, false positive or unsure; a signal cleared
+(the supplier is shown to be outside the region, the evidence in the comment), escalated or
+unsure. An item decided "unsure" stays open: it is still shown as one to decide.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
 
 from sourcetrace.model import name_key
-from sourcetrace.workspace.decisions import ReviewDecision, latest
+from sourcetrace.signals import SIGNAL_KINDS, signal_kind
+from sourcetrace.store.workspace import REVIEW_DECISIONS, SIGNAL_DECISIONS
+from sourcetrace.workspace.audit import canonical_json
+from sourcetrace.workspace.decisions import SIGNAL_PREFIX, ReviewDecision, latest
 from sourcetrace.workspace.jobs import Job
+
+HIT = "hit"
+"""The kind of a work item about a listed entity; the others are :data:`SIGNAL_KINDS`."""
+KIND_LABELS = {HIT: "listed match", "location": "location lead", "identifier": "identifier problem"}
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """One result row with a hit, and what analysts have decided on it."""
+    """One thing to decide on a result row (its hit or one kind of signal), and the decision."""
 
     row: dict[str, Any]
     decision: ReviewDecision | None
-    """The decision that stands: same name, same entity, unchanged list data."""
+    """The decision that stands: same name, same entity (or signals), unchanged data."""
     outdated: ReviewDecision | None = None
-    """A decision taken before the entity's list data changed; it no longer stands."""
+    """A decision taken before the entity's list data (or the signals) changed; it no longer
+    stands."""
+    kind: str = HIT
+    """``hit``, ``location`` or ``identifier``."""
 
     @property
     def pending(self) -> bool:
-        return self.decision is None
+        """Still open: never decided, or decided "unsure"."""
+        return self.decision is None or self.decision.decision == "unsure"
+
+    @property
+    def is_hit(self) -> bool:
+        return self.kind == HIT
 
     @property
     def hit(self) -> dict[str, Any]:
-        hit: dict[str, Any] = self.row["hit"]
+        """The listed entity of a hit item; empty for a signal item."""
+        hit: dict[str, Any] = self.row["hit"] if self.is_hit else {}
         return hit
+
+    @property
+    def signals(self) -> list[str]:
+        """The row's signals of this item's kind (none for a hit item)."""
+        return [s for s in self.row.get("signals", []) if signal_kind(s) == self.kind]
+
+    @property
+    def subject(self) -> str:
+        """What the decision is about beside the name: the entity id, or ``signal:<kind>``."""
+        return str(self.hit["entity_id"]) if self.is_hit else SIGNAL_PREFIX + self.kind
+
+    @property
+    def subject_hash(self) -> str:
+        """The entity's data hash, or a hash of the signals and the row's fields they come from,
+        so that a signal decision is asked again when the address or identifier changes."""
+        if self.is_hit:
+            return str(self.hit["entity_hash"])
+        fields = {k: self.row.get(k, "") for k in ("address", "country", "identifier")}
+        data = canonical_json({"kind": self.kind, "signals": self.signals, **fields})
+        return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return REVIEW_DECISIONS if self.is_hit else SIGNAL_DECISIONS
+
+    @property
+    def key(self) -> str:
+        """The item's name in forms and anchors: ``<row>`` for a hit, ``<row>:<kind>`` else."""
+        row = int(self.row["row"])
+        return str(row) if self.is_hit else f"{row}:{self.kind}"
 
 
 def review_items(engine: Engine, job: Job) -> list[ReviewItem]:
-    """Every row of the job that has a hit, in input order, with its standing decision."""
-    rows = [r for r in job.results if r.get("hit")]
-    known = latest(engine, [(r["name"], r["hit"]["entity_id"]) for r in rows])
+    """Every hit and signal of the job, in input order (a row's hit first), each with its
+    standing decision."""
+    bare: list[ReviewItem] = []
+    for r in job.results:
+        if r.get("hit"):
+            bare.append(ReviewItem(r, None))
+        kinds = {signal_kind(s) for s in r.get("signals", [])}
+        bare.extend(ReviewItem(r, None, kind=k) for k in SIGNAL_KINDS if k in kinds)
+    known = latest(engine, [(i.row["name"], i.subject) for i in bare])
     items: list[ReviewItem] = []
-    for r in rows:
-        found = known.get((name_key(r["name"]), r["hit"]["entity_id"]))
-        if found is not None and found.entity_hash == r["hit"]["entity_hash"]:
-            items.append(ReviewItem(r, found))
+    for item in bare:
+        found = known.get((name_key(item.row["name"]), item.subject))
+        if found is not None and found.entity_hash == item.subject_hash:
+            items.append(ReviewItem(item.row, found, kind=item.kind))
         else:
-            items.append(ReviewItem(r, None, found))
+            items.append(ReviewItem(item.row, None, found, kind=item.kind))
     return items
+
+
+def row_review(items: list[ReviewItem]) -> str:
+    """One row's review state from its items: "" (nothing to decide), "pending" (an item was
+    never decided), "unsure", or the decision of its first item."""
+    if not items:
+        return ""
+    if any(i.decision is None for i in items):
+        return "pending"
+    if any(i.pending for i in items):
+        return "unsure"
+    first = items[0].decision
+    return first.decision if first is not None else "pending"

@@ -16,6 +16,7 @@ from sourcetrace.web.security import Viewer
 from sourcetrace.web.state import HERE, AppState, ItemId, StateDep
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.evidence import evidence_pack, results_csv
+from sourcetrace.workspace.jobs import uploaded_file
 from sourcetrace.workspace.queue import review_items
 
 router = APIRouter(include_in_schema=False)
@@ -78,14 +79,9 @@ def evidence_download(request: Request, job_id: ItemId, _user: Viewer, st: State
         except OutputError:
             log.warning("evidence pack of job %s made without its PDF", job.id, exc_info=True)
     data = evidence_pack(
-        job,
-        context["items"],
-        context["trail"],
-        html,
-        context["generated_at"],
-        extra,
-        head=audit.head(st.engine),
-    )
+        job, context["items"], context["trail"], html, context["generated_at"], extra,
+        uploaded_file(st.engine, job.id), head=audit.head(st.engine),
+    )  # fmt: skip
     return Response(
         data, media_type="application/zip", headers=_attachment(f"sourcetrace-job-{job.id}.zip")
     )

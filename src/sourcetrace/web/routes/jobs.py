@@ -27,12 +27,12 @@ from sourcetrace.web.security import (
 from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.jobs import Job, get_job, list_jobs
-from sourcetrace.workspace.queue import review_items
+from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
 
 router = APIRouter(include_in_schema=False)
 CHUNK = 1024 * 1024
 FILTERS = ("match", "review", "clear")
-REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure")
+REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure", "cleared", "escalated")
 PAGE_SIZE = 500
 
 
@@ -161,13 +161,15 @@ def job_page(
         raise HTTPException(status_code=404, detail=f"no job {job_id}")
     if not job.done:
         return render(request, st, "job.html", job=job)
-    standing = {item.row["row"]: item for item in review_items(st.engine, job)}
+    items = review_items(st.engine, job)
+    standing: dict[int, list[ReviewItem]] = {}
+    for one in items:
+        standing.setdefault(one.row["row"], []).append(one)
     rows: list[dict[str, Any]] = []
     for row in job.results:
-        item = standing.get(row["row"])
-        status = (
-            "" if item is None else ("pending" if item.decision is None else item.decision.decision)
-        )
+        found = standing.get(row["row"], [])
+        item = found[0] if found else None
+        status = row_review(found)
         if decision in FILTERS and row["decision"] != decision:
             continue
         if review in REVIEW_FILTERS and status != review:
@@ -189,5 +191,5 @@ def job_page(
         review=review if review in REVIEW_FILTERS else "",
         filters=FILTERS,
         review_filters=REVIEW_FILTERS,
-        pending=sum(1 for i in standing.values() if i.pending),
+        pending=sum(1 for i in items if i.pending),
     )

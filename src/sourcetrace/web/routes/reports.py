@@ -20,11 +20,12 @@ router = APIRouter(include_in_schema=False)
 
 
 def report_context(st: AppState, job: Job) -> dict[str, Any]:
-    """What the report shows: the hits with their decisions, the sources and the audit trail."""
+    """What the report shows: the hits and signals with their decisions, the sources and the
+    audit trail."""
     items = review_items(st.engine, job)
     sources: dict[str, set[str]] = {}
     for item in items:
-        for listing in item.hit["listings"]:
+        for listing in item.hit.get("listings", []):
             if listing.get("source_url"):
                 sources.setdefault(listing["list_name"], set()).add(listing["source_url"])
     return {

@@ -1,4 +1,5 @@
-"""The review queue: each hit beside the listed entity, decided one by one or in bulk."""
+"""The review queue: each hit beside the listed entity, and each signal (location lead,
+identifier problem) beside the row, decided one by one or in bulk."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from sourcetrace.errors import ConfigError
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import load_job
 from sourcetrace.web.security import (
@@ -15,13 +17,14 @@ from sourcetrace.web.security import (
     Viewer,
 )
 from sourcetrace.web.state import AppState, ItemId, StateDep
-from sourcetrace.workspace import REVIEW_DECISIONS
+from sourcetrace.workspace import REVIEW_DECISIONS, SIGNAL_DECISIONS
 from sourcetrace.workspace.decisions import Decided, record_many
 from sourcetrace.workspace.jobs import Job
 from sourcetrace.workspace.queue import ReviewItem, review_items
 
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 4000
+CHOICES = tuple(dict.fromkeys((*REVIEW_DECISIONS, *SIGNAL_DECISIONS)))
 
 
 @router.get("/jobs/{job_id}/review", response_class=HTMLResponse)
@@ -44,30 +47,41 @@ def queue_page(
         show="all" if show == "all" else "pending",
         total=len(items),
         pending=sum(1 for i in items if i.pending),
-        choices=REVIEW_DECISIONS,
+        choices=CHOICES,
     )
 
 
 def _decision_fields(form: FormData) -> tuple[str, str]:
     decision = str(form.get("decision") or "")
-    if decision not in REVIEW_DECISIONS:
-        raise HTTPException(status_code=400, detail=f"choose one of: {', '.join(REVIEW_DECISIONS)}")
+    if decision not in CHOICES:
+        raise HTTPException(status_code=400, detail=f"choose one of: {', '.join(CHOICES)}")
     comment = str(form.get("comment") or "")[:MAX_COMMENT]
     return decision, comment
 
 
-def _items_by_row(st: AppState, job: Job) -> dict[int, ReviewItem]:
-    return {int(i.row["row"]): i for i in review_items(st.engine, job)}
+def _items_by_key(st: AppState, job: Job) -> dict[str, ReviewItem]:
+    return {i.key: i for i in review_items(st.engine, job)}
 
 
 def _decided(job: Job, item: ReviewItem) -> Decided:
     return Decided(
         name=item.row["name"],
-        entity_id=item.hit["entity_id"],
-        entity_hash=item.hit["entity_hash"],
+        entity_id=item.subject,
+        entity_hash=item.subject_hash,
         job_id=job.id,
         row=int(item.row["row"]),
     )
+
+
+async def _record(
+    items: list[Decided], decision: str, comment: str, st: AppState, user: str
+) -> None:
+    try:
+        await run_in_threadpool(
+            record_many, st.engine, items, decision=decision, comment=comment, username=user
+        )
+    except ConfigError as exc:  # a decision that does not fit the item, a comment missing
+        raise HTTPException(status_code=400, detail=exc.line()) from None
 
 
 @router.post("/jobs/{job_id}/rows/{row}/decision")
@@ -80,15 +94,14 @@ async def decide(
 ) -> Response:
     decision, comment = _decision_fields(form)
     job = load_job(st, job_id)
-    item = _items_by_row(st, job).get(row)
+    # Which of the row's items: its hit (the default) or one kind of signal.
+    kind = str(form.get("kind") or "hit")
+    item = _items_by_key(st, job).get(str(row) if kind == "hit" else f"{row}:{kind}")
     if item is None:
         raise HTTPException(
-            status_code=404, detail=f"row {row} of job {job_id} has no hit to decide"
+            status_code=404, detail=f"row {row} of job {job_id} has no {kind} to decide"
         )
-    await run_in_threadpool(
-        record_many, st.engine, [_decided(job, item)], decision=decision, comment=comment,
-        username=user.username,
-    )  # fmt: skip
+    await _record([_decided(job, item)], decision, comment, st, user.username)
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")
 
@@ -102,20 +115,16 @@ async def decide_bulk(
 ) -> Response:
     decision, comment = _decision_fields(form)
     job = load_job(st, job_id)
-    by_row = _items_by_row(st, job)
-    try:
-        rows = sorted({int(str(v)) for v in form.getlist("rows")})
-    except ValueError:
-        raise HTTPException(status_code=400, detail="rows must be row numbers") from None
-    if not rows:
+    by_key = _items_by_key(st, job)
+    # Each ticked item is "<row>" (its hit) or "<row>:<kind>" (its signals of that kind).
+    keys = list(dict.fromkeys(str(v) for v in form.getlist("rows")))
+    if not keys:
         raise HTTPException(status_code=400, detail="tick at least one row to decide")
-    missing = [r for r in rows if r not in by_row]
+    missing = [k for k in keys if k not in by_key]
     if missing:
-        raise HTTPException(status_code=404, detail=f"rows without a hit: {missing[:10]}")
-    items = [_decided(job, by_row[r]) for r in rows]
+        raise HTTPException(status_code=404, detail=f"nothing to decide at: {missing[:10]}")
+    items = [_decided(job, by_key[k]) for k in keys]
     # One transaction for all the rows ticked: every decision is stored, or none.
-    await run_in_threadpool(
-        record_many, st.engine, items, decision=decision, comment=comment, username=user.username
-    )
+    await _record(items, decision, comment, st, user.username)
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")
