@@ -21,6 +21,11 @@ from sourcetrace.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The bundled snapshots age with the calendar: set far off, the stale-list warning (a line on
+# standard error and on every page) does not depend on the day the tests run. The tests of the
+# warning itself set their own value.
+os.environ.setdefault("SOURCETRACE_STALE_LIST_DAYS", "100000")
+
 
 @pytest.fixture(scope="session")
 def bundled_entities() -> list[ListedEntity]:

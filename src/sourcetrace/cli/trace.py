@@ -244,7 +244,7 @@ def _chain(
     ownership: Path | None,
     shipments: Path | None,
     graph_name: str | None,
-    read: ReadOptions,
+    read: ReadOptions | None = None,
 ) -> ChainFiles | str:
     """The chain the options name: a saved graph's name, or the files."""
     if graph_name is not None:
