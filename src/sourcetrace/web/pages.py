@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from sourcetrace.lists.catalogue import Catalogue
+from sourcetrace.catalogue import Catalogue
 from sourcetrace.lists.freshness import StaleList, stale_lists
 from sourcetrace.web import formats
 from sourcetrace.web.security import csrf_token

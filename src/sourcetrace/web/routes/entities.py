@@ -2,7 +2,7 @@
 
 The search box asks the very matcher ``POST /match`` asks (the app's, over the bundled lists), with
 the same decision, score and reasons; any signed-in account may use it. Entity pages and the lists
-page show the lists in force in the store (:class:`~sourcetrace.lists.catalogue.Catalogue`).
+page show the lists in force in the store (:class:`~sourcetrace.catalogue.Catalogue`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
+from sourcetrace.catalogue import Catalogue, consecutive
 from sourcetrace.errors import ListError
-from sourcetrace.lists.catalogue import Catalogue, consecutive
 from sourcetrace.model import Hit
 from sourcetrace.web.pages import render, store_url
 from sourcetrace.web.security import Viewer
