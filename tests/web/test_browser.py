@@ -120,5 +120,5 @@ def test_browser_follows_progress_without_reloading(
     # Done: the page loads again and shows the results.
     page.wait_for_selector("table.grid", timeout=120_000)
     assert page.evaluate("window.stillTheSamePage") is None
-    assert f"{rows} rows" in page.inner_text("form.filters")
+    assert f"{rows:,} rows" in page.inner_text("form.filters")
     assert external == []

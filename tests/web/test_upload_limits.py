@@ -4,7 +4,6 @@ one line, stores no results, and the server's memory stays small (the report: 1.
 
 from __future__ import annotations
 
-import dataclasses
 import resource
 from collections.abc import Callable
 from pathlib import Path
@@ -16,17 +15,23 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sourcetrace.store.workspace import jobs
-from sourcetrace.web.config import WebConfig
+from sourcetrace.web.app import create_app
+from sourcetrace.web.config import WebConfig, load_web_config
 from sourcetrace.web.state import AppState
+from sourcetrace.workspace.accounts import add_user
 
+PASSWORD = "correct horse battery"  # as the shared fixtures sign in with
 GROWTH_MB = 200  # what the server process may grow by while refusing both files
 
 
 @pytest.fixture()
-def app(app: FastAPI) -> FastAPI:
-    """The test app with the default upload limit (50 MB): both bombs are well under it."""
-    state: AppState = app.state.sourcetrace
-    state.config = dataclasses.replace(state.config, max_upload_bytes=WebConfig().max_upload_bytes)
+def app(tmp_path: Path) -> FastAPI:
+    """The test app with the default upload limit (50 MB): both bombs are well under it. Made
+    with that limit, as the request body limits are set when the app is made."""
+    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config())
+    assert app.state.sourcetrace.config.max_upload_bytes == WebConfig().max_upload_bytes
+    for name in ("admin", "analyst", "viewer"):
+        add_user(app.state.sourcetrace.engine, name, name, PASSWORD)
     return app
 
 
