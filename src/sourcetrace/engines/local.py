@@ -68,16 +68,15 @@ def _row(hits: list[Hit], signals: str) -> MatchRow:
 def _match_batch(names: list[str]) -> list[MatchRow]:
     """Match raw names (in a worker): each folded key once, whatever spellings share it."""
     assert _MATCHER is not None
-    out: list[MatchRow] = []
-    for raw in names:
-        key = name_key(raw)
-        found = _BY_KEY.get(key)
-        if found is None:
-            found = _row(_MATCHER.match(key), "; ".join(name_signals(key)))
-            if len(_BY_KEY) < 1_000_000:
-                _BY_KEY[key] = found
-        out.append(found)
-    return out
+    keys = [name_key(raw) for raw in names]
+    # The names not seen before are matched together: their string retrieval is one product.
+    new = list(dict.fromkeys(k for k in keys if k not in _BY_KEY))
+    found: dict[str, MatchRow] = {}
+    for key, hits in zip(new, _MATCHER.match_many(new), strict=True):
+        found[key] = _row(hits, "; ".join(name_signals(key)))
+        if len(_BY_KEY) < 1_000_000:
+            _BY_KEY[key] = found[key]
+    return [found[k] if k in found else _BY_KEY[k] for k in keys]
 
 
 # Per process and matcher: folded key -> result, so "ACME CO" and "Acme Co" are matched once.

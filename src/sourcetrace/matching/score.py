@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
@@ -30,12 +31,23 @@ from sourcetrace.names.text import fold
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
-ALGORITHM = "sourcetrace-names-v3"  # bump on any change to parsing or scoring
+ALGORITHM = "sourcetrace-names-v4"  # bump on any change to parsing or scoring
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c2"  # the layout of NameIndex.__getstate__
-_NEAR_CACHE_SIZE = 200_000  # trade names whose candidates a matcher remembers (Matcher._near)
+_CACHE_FORMAT = "c3"  # the layout of NameIndex.__getstate__
+_NEAR_CACHE_SIZE = 200_000
+# The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
+# names sharing little but common words out.
+STRING_TOP = 8
+STRING_FLOOR = 0.4
+SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
+_KIND_WORDS = {
+    NameKind.NAME: "listed name",
+    NameKind.ALIAS: "listed alias",
+    NameKind.PREVIOUS: "former name",
+    NameKind.WEAK: "weak alias",
+}  # trade names whose candidates a matcher remembers (Matcher._near)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +87,7 @@ def score_pair(
         score = trade * (0.82 + 0.18 * ind_value)
     score *= 0.85 if reg is False else 1.0
     reasons: list[str] = []
-    kind = {
-        NameKind.NAME: "listed name",
-        NameKind.ALIAS: "listed alias",
-        NameKind.PREVIOUS: "former name",
-        NameKind.WEAK: "weak alias",
-    }[cand.kind]
+    kind = _KIND_WORDS[cand.kind]
     if trade >= TRADE_AGREES:
         words = " ".join(c.trade)
         reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
@@ -125,6 +132,56 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
     return Scored(min(score, 1.0), decision, tuple(reasons))
+
+
+def spelled_alike(
+    query: ParsedName, cand: IndexedName, scored: Scored, settings: Settings
+) -> Scored | None:
+    """A ``clear`` pair whose whole names are spelled alike (WRatio >= 0.90): ``review`` when its
+    parts do not contradict (the parse failed: an unknown abbreviation, a word split in two),
+    else ``clear`` with a reason saying what differs; None when the spellings are not alike."""
+    whole = max(
+        fuzz.WRatio(query.plain, cand.parsed.plain),
+        fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process),
+    ) / 100.0
+    if whole < SPELLED_ALIKE:
+        return None
+    kind = _KIND_WORDS[cand.kind]
+    differs = differences(query, cand.parsed)
+    a, b = query.plain, cand.parsed.plain
+    alike = max(
+        fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
+    )
+    if not differs and alike < SPELLED_ALIKE * 100:
+        # WRatio's partial match: one name is a part of the other, the rest says nothing.
+        longer = max(query.plain, cand.parsed.plain, key=len)
+        differs = [f"only as a part of the longer name '{longer}'"]
+    head = f"the whole name is spelled like {kind} '{cand.value}' ({whole:.2f})"
+    if differs:
+        return Scored(scored.score, Decision.CLEAR, (f"{head}, but " + "; ".join(differs),))
+    score = max(scored.score, settings.review_threshold)
+    reason = f"{head}; its parts could not all be compared (an unknown word or spelling)"
+    return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
+
+
+def differences(query: ParsedName, cand: ParsedName) -> list[str]:
+    """What tells two names apart in plain words: trade names neither of which holds the other,
+    regions, industries (empty when nothing contradicts)."""
+    out: list[str] = []
+    a, b = query.trade_key, cand.trade_key
+    if (
+        a and b and not (a in b or b in a)
+        and features.trade_name(query, cand) < TRADE_AGREES
+    ):  # fmt: skip
+        out.append(f"trade name '{' '.join(query.trade)}' differs from '{' '.join(cand.trade)}'")
+    if features.region(query, cand) is False:
+        out.append("region differs")
+    if features.industry(query, cand) == 0.0:
+        out.append(
+            "industry differs (" + ", ".join(sorted(query.industry - WEAK_CONCEPTS)) + " vs "
+            + ", ".join(sorted(cand.industry - WEAK_CONCEPTS)) + ")"
+        )  # fmt: skip
+    return out
 
 
 def _scope(entity: ListedEntity) -> str:
@@ -235,7 +292,9 @@ class Matcher:
         return self.index.entities
 
     def match(self, name: str, identifier: str = "") -> list[Hit]:
-        """Every entity scoring at least the review threshold, best first (ties: stable).
+        """Every entity scoring at least the review threshold, best first (ties: stable), then
+        any listed name spelled like the query (WRatio >= 0.90) that was decided ``clear``, as a
+        ``clear`` hit whose reasons say what differs.
 
         Names longer than :data:`MAX_NAME_CHARS` are cut there: no company name is that long, and
         an unbounded one (a whole document pasted in a cell) must not stall a worker.
@@ -243,7 +302,32 @@ class Matcher:
         parsed = parse_name(name[:MAX_NAME_CHARS])
         return self.match_parsed(parsed, identifier)
 
-    def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
+    def match_many(self, names: list[str]) -> list[list[Hit]]:
+        """:meth:`match` of each name; the string retrieval of all of them is one sparse product."""
+        parsed = [parse_name(n[:MAX_NAME_CHARS]) for n in names]
+        strings = self.string_near(parsed)
+        return [self.match_parsed(p, "", s) for p, s in zip(parsed, strings, strict=True)]
+
+    def string_near(self, parsed: list[ParsedName]) -> list[list[tuple[int, float]]]:
+        """The listed names closest to each whole plain name as character n-grams (and to the
+        name before its line was cut, when something was cut: the cut may have been wrong)."""
+        texts = [p.plain for p in parsed]
+        extra = [i for i, p in enumerate(parsed) if p.uncut]
+        found = self.index.ngrams.search(texts + [parsed[i].uncut for i in extra],
+                                         STRING_TOP, STRING_FLOOR)  # fmt: skip
+        for j, i in enumerate(extra):
+            merged = dict(found[i])
+            for n, cos in found[len(texts) + j]:
+                merged[n] = max(cos, merged.get(n, 0.0))
+            found[i] = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STRING_TOP]
+        return found[: len(texts)]
+
+    def match_parsed(
+        self,
+        parsed: ParsedName,
+        identifier: str = "",
+        strings: list[tuple[int, float]] | None = None,
+    ) -> list[Hit]:
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
         raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
@@ -268,20 +352,36 @@ class Matcher:
         if units:
             near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
                              for n in sorted(units))]  # fmt: skip
-        elif not near and not best:
+        if strings is None:
+            strings = self.string_near([parsed])[0]
+        # Names close as strings that the trade-name keys did not meet (a bad parse): scored too.
+        spelled = {n for n, _ in strings}
+        if strings:
+            met = {n for n, _ in near}
+            extra = [n for n, _ in strings if n not in met]
+            if extra:
+                near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
+                                 for n in extra)]  # fmt: skip
+        if not near and not best:
             return []  # most names: no listed name near
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
             covers = cand.entity in subordinate
-            if trade < floor and not (covers and features.contains_name(parsed, cand.parsed)):
+            if (
+                trade < floor
+                and n_idx not in spelled
+                and not (covers and features.contains_name(parsed, cand.parsed))
+            ):
                 continue
             scored = score_pair(
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade
             )
             if scored.decision is Decision.CLEAR:
-                continue
+                scored = spelled_alike(parsed, cand, scored, self.settings)
+                if scored is None:
+                    continue
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (

@@ -62,6 +62,10 @@ class ParsedName:
     truncated: bool = False  # the raw name may have been cut at the field width
     zh: str = ""  # the folded Chinese text, legal form removed, for containment checks
     tokens: tuple[str, ...] = field(default=())  # every meaningful token, for containment
+    # The whole name as a string, whatever the parse: folded, legal forms and line noise off
+    # (the n-gram retrieval and the whole-name similarity read it).
+    plain: str = ""
+    uncut: str = ""  # the same before the line's noise was cut, when something was cut
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -82,7 +86,11 @@ def clean_line(raw: str) -> tuple[str, bool]:
     lower = text.lower() if ascii_text else ""
     m = _CUT_ASCII.search(lower) if ascii_text else _CUT.search(text)
     cut = False
-    if m and m.start() > 0:
+    # Not when one word at most stands before the mark: "Shenyang No. 2 Laogai Detachment" and
+    # "Yard No. 123 Acme" are names, not a name and an address.
+    if m and m.start() > 0 and (
+        len(text[: m.start()].split()) >= 2 or m.group().lstrip()[:2].lower() != "no"
+    ):
         text, cut = text[: m.start()], True
         lower = lower[: m.start()]
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
@@ -104,17 +112,25 @@ def clean_line(raw: str) -> tuple[str, bool]:
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     """Parse one name into its parts; never raises."""
     vocab = vocab or vocabulary()
-    line, _ = clean_line(raw)
+    line, was_cut = clean_line(raw)
+    uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
     folded = fold(line)
+    plain = plain_text(folded)
     if has_cjk(folded):
         latin_part = re.sub(r"[\u3400-\u9fff()（）]+", " ", folded)
         parsed = _parse_chinese(folded, vocab)
         if latin_tokens(latin_part) and len("".join(cjk_runs(folded))) < 2:
-            return _parse_latin(raw, folded, vocab, truncated)
+            return _parse_latin(raw, folded, vocab, truncated, plain, uncut)
         script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
-        return _parsed(raw=raw, script=script, truncated=False, **parsed)
-    return _parse_latin(raw, folded, vocab, truncated)
+        return _parsed(raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, **parsed)
+    return _parse_latin(raw, folded, vocab, truncated, plain, uncut)
+
+
+def plain_text(folded: str) -> str:
+    """The folded name's words less legal forms and joining words ("acme textile group")."""
+    words = [w for w in latin_tokens(folded) if w not in LEGAL_TOKENS and w not in STOPWORDS]
+    return " ".join(words)
 
 
 def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
@@ -202,7 +218,9 @@ def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
     return cached
 
 
-def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> ParsedName:
+def _parse_latin(
+    raw: str, folded: str, vocab: Vocabulary, truncated: bool, plain: str = "", uncut: str = ""
+) -> ParsedName:
     words = latin_tokens(folded)
     if not STOPWORDS.isdisjoint(words):
         words = [w for w in words if w not in STOPWORDS]
@@ -280,6 +298,8 @@ def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> P
         truncated=truncated,
         zh="",
         tokens=tuple(words),
+        plain=plain,
+        uncut=uncut,
     )
 
 
