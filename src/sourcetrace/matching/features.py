@@ -8,11 +8,15 @@ from __future__ import annotations
 from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName
+from sourcetrace.names.text import syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 
 
 def trade_name(query: ParsedName, cand: ParsedName) -> float:
-    """Similarity of the distinctive trade names (字号), in pinyin, word order and spacing aside."""
+    """Similarity of the distinctive trade names (字号), in pinyin, word order and spacing aside.
+
+    Two pinyin names of as many syllables are compared syllable by syllable; other names by
+    letter (one typo stays near agreement)."""
     a, b = query.trade_key, cand.trade_key
     if not a or not b:
         return 0.0
@@ -23,6 +27,15 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
         best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))
+    if best >= 0.75:
+        # Pinyin is compared by syllable: one letter more or less is another syllable, so
+        # another character and another company (rongsheng is not longsheng). Only names close
+        # by letter can be told apart this way, so only they are cut into syllables.
+        sa, sb = syllables(a), syllables(b)
+        if sa and sb and len(sa) == len(sb) >= 2:
+            same = sum(x == y for x, y in zip(sa, sb, strict=True))
+            if same < len(sa):
+                return 0.85 * same / len(sa)
     # Scale so that one edit in a long name stays near agreement and unrelated names fall low.
     length = max(len(a), len(b))
     if length <= 3:

@@ -22,6 +22,8 @@ from scipy import sparse
 from sparse_dot_topn import sp_matmul_topn
 
 N = 3  # n-gram width: 3 keeps a one-letter typo to three n-grams of a word's ~n
+COMMON_SHARE = 0.01  # an n-gram in more than this share of the names (and COMMON_MIN) ...
+COMMON_MIN = 100  # ... is left out of the product
 
 
 def ngrams(text: str) -> list[str]:
@@ -57,6 +59,12 @@ class NgramIndex:
         self.vocab = vocab
         self.size = len(texts)
         matrix = self._matrix(rows)
+        # The product skips n-grams that many names share ("ng ", " co"): they add little to any
+        # cosine and most of the product's work. Norms keep them, so cosines only go down.
+        common = df > max(COMMON_MIN, COMMON_SHARE * len(texts))
+        self.common = int(common.sum())
+        matrix = matrix @ sparse.diags((~common).astype(np.float32))
+        matrix.eliminate_zeros()
         self.matrix_t = sparse.csr_matrix(matrix.T)  # n-grams x names, the product's B
 
     def _matrix(self, rows: list[dict[int, int]]) -> sparse.csr_matrix:
@@ -77,17 +85,36 @@ class NgramIndex:
             shape=(len(rows), len(self.vocab)),
         )  # fmt: skip
 
-    def _query_rows(self, texts: Sequence[str]) -> list[dict[int, int]]:
-        vocab = self.vocab
-        rows: list[dict[int, int]] = []
+    def _queries(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The query vectors: the list's idf, normalised over all their n-grams, known or not,
+        an unknown one at the highest idf (a query of many words no listed name uses is far
+        from every listed name). Unknown n-grams have no column: they cannot raise a cosine."""
+        vocab, idf = self.vocab, self.idf
+        top_idf = float(idf.max()) if len(idf) else 1.0
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
         for text in texts:
             counts: dict[int, int] = {}
+            unknown = 0
             for gram in ngrams(text):
                 col = vocab.get(gram)
-                if col is not None:  # an n-gram no listed name has cannot raise a cosine
+                if col is None:
+                    unknown += 1
+                else:
                     counts[col] = counts.get(col, 0) + 1
-            rows.append(counts)
-        return rows
+            if counts:
+                cols = list(counts)
+                weights = [(1 + math.log(counts[c])) * float(idf[c]) for c in cols]
+                norm = math.sqrt(sum(w * w for w in weights) + unknown * top_idf * top_idf)
+                indices.extend(cols)
+                data.extend(w / norm for w in weights)
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32),
+             np.asarray(indptr, dtype=np.int64)),
+            shape=(len(texts), len(vocab)),
+        )  # fmt: skip
 
     def search(
         self, texts: Sequence[str], top: int, floor: float
@@ -95,33 +122,15 @@ class NgramIndex:
         """For each text, up to ``top`` listed names of cosine > ``floor``, best first."""
         if not texts or self.size == 0:
             return [[] for _ in texts]
-        rows = self._query_rows(texts)
-        if not any(rows):
+        queries = self._queries(texts)
+        if not queries.nnz:
             return [[] for _ in texts]
-        # Query vectors use the list's idf but are normalised over all their n-grams, known or
-        # not: a query of many words the lists never use is far from every listed name.
-        queries = self._matrix_with_unknown(texts, rows)
         product = sp_matmul_topn(queries, self.matrix_t, top_n=top, threshold=floor, sort=True)
-        out: list[list[tuple[int, float]]] = []
-        indptr, indices, data = product.indptr, product.indices, product.data
-        for i in range(len(texts)):
-            start, end = indptr[i], indptr[i + 1]
-            out.append([(int(indices[j]), float(data[j])) for j in range(start, end)])
-        return out
-
-    def _matrix_with_unknown(
-        self, texts: Sequence[str], rows: list[dict[int, int]]
-    ) -> sparse.csr_matrix:
-        matrix = self._matrix(rows)
-        # Re-normalise: an unknown n-gram counts in the norm at the highest idf.
-        top_idf = float(self.idf.max()) if len(self.idf) else 1.0
-        scale = np.ones(len(texts), dtype=np.float32)
-        for i, (text, counts) in enumerate(zip(texts, rows, strict=True)):
-            grams = ngrams(text)
-            known = sum(counts.values())
-            unknown = len(grams) - known
-            if unknown and counts:
-                weights = [(1 + math.log(counts[c])) * float(self.idf[c]) for c in counts]
-                known_sq = sum(w * w for w in weights)
-                scale[i] = math.sqrt(known_sq / (known_sq + unknown * top_idf * top_idf))
-        return sparse.csr_matrix(sparse.diags(scale) @ matrix)
+        indptr = product.indptr.tolist()
+        indices = product.indices.tolist()
+        data = product.data.tolist()
+        return [
+            list(zip(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]],
+                     strict=True))
+            for i in range(len(texts))
+        ]  # fmt: skip

@@ -27,7 +27,7 @@ from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold
+from sourcetrace.names.text import fold, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
@@ -39,8 +39,8 @@ _CACHE_FORMAT = "c3"  # the layout of NameIndex.__getstate__
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
-STRING_TOP = 8
-STRING_FLOOR = 0.4
+STRING_TOP = 6
+STRING_FLOOR = 0.3
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 _KIND_WORDS = {
     NameKind.NAME: "listed name",
@@ -140,9 +140,10 @@ def spelled_alike(
     """A ``clear`` pair whose whole names are spelled alike (WRatio >= 0.90): ``review`` when its
     parts do not contradict (the parse failed: an unknown abbreviation, a word split in two),
     else ``clear`` with a reason saying what differs; None when the spellings are not alike."""
+    cutoff = SPELLED_ALIKE * 100
     whole = max(
-        fuzz.WRatio(query.plain, cand.parsed.plain),
-        fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process),
+        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff),
+        fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process, score_cutoff=cutoff),
     ) / 100.0
     if whole < SPELLED_ALIKE:
         return None
@@ -210,6 +211,7 @@ class Matcher:
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
         self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
+        pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
             if parsed.tokens:
