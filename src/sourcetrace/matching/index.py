@@ -82,6 +82,12 @@ class NameIndex:
             for raw in entity.identifiers:
                 check = check_uscc(raw)
                 self.identifiers[check.code].append(e_idx)
+        # How many listed entities share each trade key: a common trade name says less (an
+        # entity's own aliases do not make its trade name common).
+        owners: dict[str, set[int]] = defaultdict(set)
+        for n in self.names:
+            owners[n.parsed.trade_key].add(n.entity)
+        self.trade_counts: dict[str, int] = {k: len(v) for k, v in owners.items()}
         # Every name as a whole string, for the candidates the keys miss (a bad parse).
         self.ngrams = NgramIndex([n.parsed.plain for n in self.names])
         # Most keys (one-letter deletions) file a single name: those hold the name's number
@@ -135,6 +141,7 @@ class NameIndex:
             "subordinate_names": self.subordinate_names,
             "covers_subordinates": self.covers_subordinates,
             "ngrams": self.ngrams,
+            "trade_counts": self.trade_counts,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -169,6 +176,7 @@ class NameIndex:
         self.subordinate_names = state["subordinate_names"]
         self.covers_subordinates = state["covers_subordinates"]
         self.ngrams = state["ngrams"]
+        self.trade_counts = state["trade_counts"]
 
 
 @contextmanager

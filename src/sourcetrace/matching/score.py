@@ -2,12 +2,13 @@
 
 The algorithm is named and versioned (:data:`ALGORITHM`) so that a result can say how it was made.
 
-score = trade x (0.82 + 0.18 x industry) x region, where
-- trade is :func:`~sourcetrace.matching.features.trade_name` (0 to 1),
-- industry is the industry agreement (1 agree, 0 differ; 0.6 when one side has none, 0.8 when
-  neither has any); when both trade names are only place names, score = trade x (0.5 + 0.5 x
-  industry) instead, so the industry has to carry the match,
-- region is 1 when the regions agree or one is unknown, 0.85 when they differ.
+score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): a logistic
+regression over the features of :func:`~sourcetrace.matching.features.vector` (trade-name
+similarity by syllable for pinyin and by letter otherwise, whole-name similarity, industry,
+region, script crossing, how rare the trade name is in the lists ...), trained on external
+labelled pairs, with its review and match thresholds chosen on their validation split and mapped
+onto the default settings' 0.70 and 0.88. Candidates come from the trade-name keys and from the
+character n-gram retrieval of the whole name.
 
 A ``match`` needs score >= the match threshold *and* the trade names to agree (trade >= 0.9):
 shared region, industry and legal-form words alone never make a match. Weak aliases (unverified
@@ -24,6 +25,7 @@ from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
+from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
@@ -31,7 +33,8 @@ from sourcetrace.names.text import fold, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
-ALGORITHM = "sourcetrace-names-v4"  # bump on any change to parsing or scoring
+# Bump on any change to parsing or scoring; the pair model's version is part of it.
+ALGORITHM = "sourcetrace-learned-v1+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -42,6 +45,22 @@ _NEAR_CACHE_SIZE = 200_000
 STRING_TOP = 6
 STRING_FLOOR = 0.3
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
+# The model's features in plain words, for the reasons ("score carried by: ...").
+_CARRIED = {
+    "trade_exact": "the same trade name",
+    "trade_rare": "a trade name that is rare in the lists",
+    "trade": "trade-name similarity",
+    "whole_letters": "the spelling of the whole name",
+    "whole_tokens": "the words of the whole name",
+    "industry_differs": "different industries",
+    "region_differs": "different regions",
+    "region_one_sided": "a region known on one side only",
+    "cross_script": "Chinese characters read as pinyin",
+    "trade_common": "a trade name many listed names share",
+    "trade_short": "a short trade name",
+    "place_only": "a place name as the only trade name",
+    "parts": "trade name, industry and region together",
+}
 _KIND_WORDS = {
     NameKind.NAME: "listed name",
     NameKind.ALIAS: "listed alias",
@@ -64,28 +83,18 @@ def score_pair(
     settings: Settings,
     covers_subordinates: bool = False,
     trade: float | None = None,
+    trade_count: int = 1,
 ) -> Scored:
-    """Score one query name against one listed name."""
+    """Score one query name against one listed name (``trade_count``: how many listed names
+    share the candidate's trade key)."""
     c = cand.parsed
     if trade is None:
         trade = features.trade_name(query, c)
     ind = features.industry(query, c)
     reg = features.region(query, c)
-    if ind is None:
-        if query.industry == c.industry:
-            ind_value = 1.0
-        elif not (query.industry - WEAK_CONCEPTS) and not (c.industry - WEAK_CONCEPTS):
-            ind_value = 0.8
-        else:
-            ind_value = 0.6
-    else:
-        ind_value = ind
-    if query.trade_from_region and c.trade_from_region:
-        # Both names are only a place plus industry words: the industry has to carry the match.
-        score = trade * (0.5 + 0.5 * ind_value)
-    else:
-        score = trade * (0.82 + 0.18 * ind_value)
-    score *= 0.85 if reg is False else 1.0
+    model = pair_model()
+    x = features.vector(query, c, trade_count, trade)
+    score = model.score(x)
     reasons: list[str] = []
     kind = _KIND_WORDS[cand.kind]
     if trade >= TRADE_AGREES:
@@ -109,6 +118,9 @@ def score_pair(
         reasons.append("region differs")
     elif reg is True:
         reasons.append("region agrees")
+    carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
+    if carried:
+        reasons.append("score carried by: " + ", ".join(carried))
 
     decision = _decide(score, trade, settings)
     one_sided_region = query.trade_from_region != c.trade_from_region
@@ -378,7 +390,8 @@ class Matcher:
             ):
                 continue
             scored = score_pair(
-                parsed, cand, index.entities[cand.entity], self.settings, covers, trade
+                parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
+                index.trade_counts.get(cand.parsed.trade_key, 1),
             )
             if scored.decision is Decision.CLEAR:
                 scored = spelled_alike(parsed, cand, scored, self.settings)
