@@ -177,6 +177,16 @@ def spelled_alike(
     return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
 
 
+def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
+    """WRatio of the plain or folded names at or above :data:`SPELLED_ALIKE`."""
+    cutoff = SPELLED_ALIKE * 100
+    return bool(
+        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff)
+        or fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process,
+                       score_cutoff=cutoff)
+    )  # fmt: skip
+
+
 def differences(query: ParsedName, cand: ParsedName) -> list[str]:
     """What tells two names apart in plain words: trade names neither of which holds the other,
     regions, industries (empty when nothing contradicts)."""
@@ -383,10 +393,12 @@ class Matcher:
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
             covers = cand.entity in subordinate
+            # Met as a string only, the trade names apart: scored only when the whole names
+            # are spelled alike (most string neighbours are not; scoring them is the cost).
             if (
                 trade < floor
-                and n_idx not in spelled
                 and not (covers and features.contains_name(parsed, cand.parsed))
+                and (n_idx not in spelled or not _spelled_close(parsed, cand))
             ):
                 continue
             scored = score_pair(
