@@ -34,7 +34,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         # another character and another company (rongsheng is not longsheng). Only names close
         # by letter can be told apart this way, so only they are cut into syllables.
         sa, sb = syllables(a), syllables(b)
-        if sa and sb and len(sa) == len(sb) >= 2:
+        if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
             same = sum(x == y for x, y in zip(sa, sb, strict=True))
             if same < len(sa):
                 return 0.85 * same / len(sa)

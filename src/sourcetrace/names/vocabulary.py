@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from sourcetrace.names.text import fold, latin_tokens, pinyin
+from sourcetrace.names.text import fold, latin_tokens, pinyin, syllables
 
 # Legal forms and company-type words in English and pinyin; removed wherever they stand.
 LEGAL_TOKENS = frozenset(
@@ -206,8 +206,13 @@ def region_typo(word: str) -> tuple[str, Place] | None:
     keys, deletions = _region_typos()
     found = None
     cut = [word[:i] + word[i + 1 :] for i in range(len(word))]
+    # A letter added to a short place name is also how one pinyin name differs from another
+    # ("yumian" is Yumin plus a letter): only a word that is not pinyin throughout, or a long key.
+    pinyin_word = syllables(word) is not None
     for variant in cut:
-        found = found or keys.get(variant)
+        key = keys.get(variant)
+        if key is not None and (not pinyin_word or len(key) >= 7):
+            found = found or key
     if found is None and len(word) >= 6:
         found = deletions.get(word)
         if found is None and len(word) >= 7:
