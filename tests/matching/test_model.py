@@ -61,14 +61,3 @@ def test_region_that_differs_lowers_the_score_and_says_so() -> None:
         other[0].score < same.score and other[0].decision is not Decision.MATCH
         and any("region differs" in r for r in other[0].reasons)
     )  # fmt: skip
-
-
-def test_a_trade_name_many_listed_entities_share_counts_less() -> None:
-    query = "HAOLIN HAIR ACCESSORIES CO LTD"
-    alone = _matcher("Haolin Hair Accessories Co., Ltd.").match(query)[0]
-    shared = _matcher(
-        "Haolin Hair Accessories Co., Ltd.", "Haolin Steel Co., Ltd.", "Haolin Mining Co., Ltd.",
-        "Haolin Foods Co., Ltd.",
-    ).match(query)[0]
-    assert shared.entity.caption == alone.entity.caption
-    assert shared.score < alone.score
