@@ -74,6 +74,9 @@ class Scored:
     score: float
     decision: Decision
     reasons: tuple[str, ...]
+    # The hand-set parts score, to order pairs the model scores alike (both near 1: the same
+    # trade name in Chinese for two listed entities, one with a region in its name).
+    parts: float = 0.0
 
 
 def score_pair(
@@ -143,7 +146,7 @@ def score_pair(
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
-    return Scored(min(score, 1.0), decision, tuple(reasons))
+    return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
 
 
 def spelled_alike(
@@ -361,7 +364,7 @@ class Matcher:
                 for e_idx in index.identifiers.get(check.code, []):
                     name = next(n for n in index.names if n.entity == e_idx)
                     scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
-                    best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
+                    best[e_idx] = (scored, name, (2.0, 1.0, 1.0, 9.0, 100.0))
         floor = self.settings.review_threshold * 0.9
         subordinate = index.covers_subordinates
         by_token = self._units_by_token
@@ -414,6 +417,7 @@ class Matcher:
             key = (
                 float(scored.decision.rank),
                 round(scored.score, 6),
+                round(scored.parts, 6),
                 float(_KIND_ORDER[cand.kind]),
                 fuzz.ratio(raw, cand.folded),
             )
