@@ -322,6 +322,22 @@ class Screener:
             signals=signals_for(record),
         )
 
+    def screen_many(self, rows: Sequence[tuple[str, str, str, str]]) -> list[Result]:
+        """The row function over many (name, identifier, address, country) rows: the names not
+        matched before are matched together (their string retrieval is one sparse product),
+        then each row as :meth:`__call__` would."""
+        new = list(dict.fromkeys(
+            k for name, identifier, _, _ in rows
+            if (k := (name_key(name), identifier.strip())) not in self._best and (k[0] or k[1])
+        ))  # fmt: skip
+        room = max(0, self.remember - len(self._best))
+        if new and room:
+            new = new[:room]
+            hits = self.matcher.match_many([k[0] for k in new], [k[1] for k in new])
+            for key, found in zip(new, hits, strict=True):
+                self._best[key] = best_hit(found)
+        return [self(*row) for row in rows]
+
 
 def screen_records(
     records: Iterable[Record],

@@ -71,7 +71,10 @@ def test_subordinate_rule_needs_the_scope_note() -> None:
         id="y", schema="Company", caption="Xinjiang Corps", names=[EntityName("XPCC")],
         listings=[Listing("Some List")],
     )
-    assert best(Matcher([entity], load_settings()), "XPCC First Division") is None
+    hit = best(Matcher([entity], load_settings()), "XPCC First Division")
+    # Spelled alike as a part (WRatio 0.90): a clear hit that says so, never a positive.
+    assert hit is not None and hit.decision is Decision.CLEAR
+    assert any("part of the longer name" in r for r in hit.reasons)
 
 
 def test_uscc_equal_on_both_sides_is_a_match() -> None:

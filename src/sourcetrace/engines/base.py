@@ -9,7 +9,7 @@ it, so every engine and the in-memory path give the same answer for the same row
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -41,6 +41,10 @@ class RowScreener(Protocol):
     def __call__(
         self, name: str, identifier: str = "", address: str = "", country: str = "", row: int = 0
     ) -> Result: ...
+
+    def screen_many(self, rows: Sequence[tuple[str, str, str, str]]) -> list[Result]:
+        """The row function over many (name, identifier, address, country) rows, in order."""
+        ...
 
 
 def result_fields(result: Result) -> tuple[object, ...]:

@@ -64,7 +64,7 @@ def _screen_batch(rows: list[tuple[str, str, str, str]]) -> list[tuple[object, .
     """Screen distinct (name, identifier, address, country) tuples (in a worker or the parent)."""
     screener = _SCREENER
     assert screener is not None
-    return [result_fields(screener(*row)) for row in rows]
+    return [result_fields(result) for result in screener.screen_many(rows)]
 
 
 def _worker_start(parent: int) -> None:

@@ -73,7 +73,7 @@ def _screen_partitions(job_key: str, entities: Any, job: BulkJob) -> Any:
             _WORKER_SCREENER[job_key] = screener
         for batch in batches:
             keys = [batch.column(f"k_{f}").to_pylist() for f in KEY_FIELDS]
-            results = [result_fields(screener(*row)) for row in zip(*keys, strict=True)]
+            results = [result_fields(r) for r in screener.screen_many(list(zip(*keys, strict=True)))]
             columns = list(zip(*results, strict=True)) if results else [()] * len(RESULT_FIELDS)
             yield pa.RecordBatch.from_pydict(
                 {f"k_{f}": k for f, k in zip(KEY_FIELDS, keys, strict=True)}

@@ -1,6 +1,7 @@
 """The name index: built once per set of lists, it finds candidate names without scoring all pairs.
 
-Each listed name is parsed once. Its trade name (字号) is indexed under blocking keys: the whole
+Each listed name is parsed once. Beside the keys, every name is in a character n-gram index
+(:mod:`sourcetrace.matching.ngrams`) that finds names close as strings whatever the parse. Its trade name (字号) is indexed under blocking keys: the whole
 trade key, each trade word, a six-letter prefix (for names cut at the field width) and every
 one-letter deletion of the key (so one typo still meets: "zhongtia" and "zhongtai" share
 "zhongta"). A query looks up the same keys and is scored only against the names it meets.
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
@@ -80,6 +82,14 @@ class NameIndex:
             for raw in entity.identifiers:
                 check = check_uscc(raw)
                 self.identifiers[check.code].append(e_idx)
+        # How many listed entities share each trade key: a common trade name says less (an
+        # entity's own aliases do not make its trade name common).
+        owners: dict[str, set[int]] = defaultdict(set)
+        for n in self.names:
+            owners[n.parsed.trade_key].add(n.entity)
+        self.trade_counts: dict[str, int] = {k: len(v) for k, v in owners.items()}
+        # Every name as a whole string, for the candidates the keys miss (a bad parse).
+        self.ngrams = NgramIndex([n.parsed.plain for n in self.names])
         # Most keys (one-letter deletions) file a single name: those hold the name's number
         # itself, which makes the index smaller and its cache much quicker to read.
         self.postings: dict[str, int | list[int]] = {
@@ -130,6 +140,8 @@ class NameIndex:
             "identifiers": dict(self.identifiers),
             "subordinate_names": self.subordinate_names,
             "covers_subordinates": self.covers_subordinates,
+            "ngrams": self.ngrams,
+            "trade_counts": self.trade_counts,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -163,6 +175,8 @@ class NameIndex:
         self.identifiers = defaultdict(list, state["identifiers"])
         self.subordinate_names = state["subordinate_names"]
         self.covers_subordinates = state["covers_subordinates"]
+        self.ngrams = state["ngrams"]
+        self.trade_counts = state["trade_counts"]
 
 
 @contextmanager

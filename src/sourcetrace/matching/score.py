@@ -2,12 +2,13 @@
 
 The algorithm is named and versioned (:data:`ALGORITHM`) so that a result can say how it was made.
 
-score = trade x (0.82 + 0.18 x industry) x region, where
-- trade is :func:`~sourcetrace.matching.features.trade_name` (0 to 1),
-- industry is the industry agreement (1 agree, 0 differ; 0.6 when one side has none, 0.8 when
-  neither has any); when both trade names are only place names, score = trade x (0.5 + 0.5 x
-  industry) instead, so the industry has to carry the match,
-- region is 1 when the regions agree or one is unknown, 0.85 when they differ.
+score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): a logistic
+regression over the features of :func:`~sourcetrace.matching.features.vector` (trade-name
+similarity by syllable for pinyin and by letter otherwise, whole-name similarity, industry,
+region, script crossing, how rare the trade name is in the lists ...), trained on external
+labelled pairs, with its review and match thresholds chosen on their validation split and mapped
+onto the default settings' 0.70 and 0.88. Candidates come from the trade-name keys and from the
+character n-gram retrieval of the whole name.
 
 A ``match`` needs score >= the match threshold *and* the trade names to agree (trade >= 0.9):
 shared region, industry and legal-form words alone never make a match. Weak aliases (unverified
@@ -20,22 +21,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
+from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold
+from sourcetrace.names.text import fold, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
-ALGORITHM = "sourcetrace-names-v3"  # bump on any change to parsing or scoring
+# Bump on any change to parsing or scoring; the pair model's version is part of it.
+ALGORITHM = "sourcetrace-learned-v1+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c2"  # the layout of NameIndex.__getstate__
-_NEAR_CACHE_SIZE = 200_000  # trade names whose candidates a matcher remembers (Matcher._near)
+_CACHE_FORMAT = "c3"  # the layout of NameIndex.__getstate__
+_NEAR_CACHE_SIZE = 200_000
+# The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
+# names sharing little but common words out.
+STRING_TOP = 6
+STRING_FLOOR = 0.3
+SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
+# The model's features in plain words, for the reasons ("score carried by: ...").
+_CARRIED = {
+    "trade_exact": "the same trade name",
+    "trade_rare": "a trade name that is rare in the lists",
+    "trade": "trade-name similarity",
+    "whole_letters": "the spelling of the whole name",
+    "whole_tokens": "the words of the whole name",
+    "industry_differs": "different industries",
+    "region_differs": "different regions",
+    "region_one_sided": "a region known on one side only",
+    "cross_script": "Chinese characters read as pinyin",
+    "trade_common": "a trade name many listed names share",
+    "trade_short": "a short trade name",
+    "place_only": "a place name as the only trade name",
+    "parts": "trade name, industry and region together",
+}
+_KIND_WORDS = {
+    NameKind.NAME: "listed name",
+    NameKind.ALIAS: "listed alias",
+    NameKind.PREVIOUS: "former name",
+    NameKind.WEAK: "weak alias",
+}  # trade names whose candidates a matcher remembers (Matcher._near)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +74,9 @@ class Scored:
     score: float
     decision: Decision
     reasons: tuple[str, ...]
+    # The hand-set parts score, to order pairs the model scores alike (both near 1: the same
+    # trade name in Chinese for two listed entities, one with a region in its name).
+    parts: float = 0.0
 
 
 def score_pair(
@@ -52,35 +86,20 @@ def score_pair(
     settings: Settings,
     covers_subordinates: bool = False,
     trade: float | None = None,
+    trade_count: int = 1,
 ) -> Scored:
-    """Score one query name against one listed name."""
+    """Score one query name against one listed name (``trade_count``: how many listed names
+    share the candidate's trade key)."""
     c = cand.parsed
     if trade is None:
         trade = features.trade_name(query, c)
     ind = features.industry(query, c)
     reg = features.region(query, c)
-    if ind is None:
-        if query.industry == c.industry:
-            ind_value = 1.0
-        elif not (query.industry - WEAK_CONCEPTS) and not (c.industry - WEAK_CONCEPTS):
-            ind_value = 0.8
-        else:
-            ind_value = 0.6
-    else:
-        ind_value = ind
-    if query.trade_from_region and c.trade_from_region:
-        # Both names are only a place plus industry words: the industry has to carry the match.
-        score = trade * (0.5 + 0.5 * ind_value)
-    else:
-        score = trade * (0.82 + 0.18 * ind_value)
-    score *= 0.85 if reg is False else 1.0
+    model = pair_model()
+    x = features.vector(query, c, trade_count, trade)
+    score = model.score(x)
     reasons: list[str] = []
-    kind = {
-        NameKind.NAME: "listed name",
-        NameKind.ALIAS: "listed alias",
-        NameKind.PREVIOUS: "former name",
-        NameKind.WEAK: "weak alias",
-    }[cand.kind]
+    kind = _KIND_WORDS[cand.kind]
     if trade >= TRADE_AGREES:
         words = " ".join(c.trade)
         reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
@@ -102,6 +121,9 @@ def score_pair(
         reasons.append("region differs")
     elif reg is True:
         reasons.append("region agrees")
+    carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
+    if carried:
+        reasons.append("score carried by: " + ", ".join(carried))
 
     decision = _decide(score, trade, settings)
     one_sided_region = query.trade_from_region != c.trade_from_region
@@ -124,7 +146,68 @@ def score_pair(
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
-    return Scored(min(score, 1.0), decision, tuple(reasons))
+    return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
+
+
+def spelled_alike(
+    query: ParsedName, cand: IndexedName, scored: Scored, settings: Settings
+) -> Scored | None:
+    """A ``clear`` pair whose whole names are spelled alike (WRatio >= 0.90): ``review`` when its
+    parts do not contradict (the parse failed: an unknown abbreviation, a word split in two),
+    else ``clear`` with a reason saying what differs; None when the spellings are not alike."""
+    cutoff = SPELLED_ALIKE * 100
+    whole = max(
+        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff),
+        fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process, score_cutoff=cutoff),
+    ) / 100.0
+    if whole < SPELLED_ALIKE:
+        return None
+    kind = _KIND_WORDS[cand.kind]
+    differs = differences(query, cand.parsed)
+    a, b = query.plain, cand.parsed.plain
+    alike = max(
+        fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
+    )
+    if not differs and alike < SPELLED_ALIKE * 100:
+        # WRatio's partial match: one name is a part of the other, the rest says nothing.
+        longer = max(query.plain, cand.parsed.plain, key=len)
+        differs = [f"only as a part of the longer name '{longer}'"]
+    head = f"the whole name is spelled like {kind} '{cand.value}' ({whole:.2f})"
+    if differs:
+        return Scored(scored.score, Decision.CLEAR, (f"{head}, but " + "; ".join(differs),))
+    score = max(scored.score, settings.review_threshold)
+    reason = f"{head}; its parts could not all be compared (an unknown word or spelling)"
+    return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
+
+
+def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
+    """WRatio of the plain or folded names at or above :data:`SPELLED_ALIKE`."""
+    cutoff = SPELLED_ALIKE * 100
+    return bool(
+        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff)
+        or fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process,
+                       score_cutoff=cutoff)
+    )  # fmt: skip
+
+
+def differences(query: ParsedName, cand: ParsedName) -> list[str]:
+    """What tells two names apart in plain words: trade names neither of which holds the other,
+    regions, industries (empty when nothing contradicts)."""
+    out: list[str] = []
+    a, b = query.trade_key, cand.trade_key
+    if (
+        a and b and not (a in b or b in a)
+        and features.trade_name(query, cand) < TRADE_AGREES
+    ):  # fmt: skip
+        out.append(f"trade name '{' '.join(query.trade)}' differs from '{' '.join(cand.trade)}'")
+    if features.region(query, cand) is False:
+        out.append("region differs")
+    if features.industry(query, cand) == 0.0:
+        out.append(
+            "industry differs (" + ", ".join(sorted(query.industry - WEAK_CONCEPTS)) + " vs "
+            + ", ".join(sorted(cand.industry - WEAK_CONCEPTS)) + ")"
+        )  # fmt: skip
+    return out
 
 
 def _scope(entity: ListedEntity) -> str:
@@ -153,6 +236,7 @@ class Matcher:
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
         self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
+        pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
             if parsed.tokens:
@@ -235,7 +319,9 @@ class Matcher:
         return self.index.entities
 
     def match(self, name: str, identifier: str = "") -> list[Hit]:
-        """Every entity scoring at least the review threshold, best first (ties: stable).
+        """Every entity scoring at least the review threshold, best first (ties: stable), then
+        any listed name spelled like the query (WRatio >= 0.90) that was decided ``clear``, as a
+        ``clear`` hit whose reasons say what differs.
 
         Names longer than :data:`MAX_NAME_CHARS` are cut there: no company name is that long, and
         an unbounded one (a whole document pasted in a cell) must not stall a worker.
@@ -243,7 +329,38 @@ class Matcher:
         parsed = parse_name(name[:MAX_NAME_CHARS])
         return self.match_parsed(parsed, identifier)
 
-    def match_parsed(self, parsed: ParsedName, identifier: str = "") -> list[Hit]:
+    def match_many(
+        self, names: list[str], identifiers: list[str] | None = None
+    ) -> list[list[Hit]]:
+        """:meth:`match` of each name (with its identifier, when given); the string retrieval
+        of all of them is one sparse product."""
+        parsed = [parse_name(n[:MAX_NAME_CHARS]) for n in names]
+        strings = self.string_near(parsed)
+        ids = identifiers if identifiers is not None else [""] * len(names)
+        return [
+            self.match_parsed(p, i, s) for p, i, s in zip(parsed, ids, strings, strict=True)
+        ]
+
+    def string_near(self, parsed: list[ParsedName]) -> list[list[tuple[int, float]]]:
+        """The listed names closest to each whole plain name as character n-grams (and to the
+        name before its line was cut, when something was cut: the cut may have been wrong)."""
+        texts = [p.plain for p in parsed]
+        extra = [i for i, p in enumerate(parsed) if p.uncut]
+        found = self.index.ngrams.search(texts + [parsed[i].uncut for i in extra],
+                                         STRING_TOP, STRING_FLOOR)  # fmt: skip
+        for j, i in enumerate(extra):
+            merged = dict(found[i])
+            for n, cos in found[len(texts) + j]:
+                merged[n] = max(cos, merged.get(n, 0.0))
+            found[i] = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:STRING_TOP]
+        return found[: len(texts)]
+
+    def match_parsed(
+        self,
+        parsed: ParsedName,
+        identifier: str = "",
+        strings: list[tuple[int, float]] | None = None,
+    ) -> list[Hit]:
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
         raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
@@ -253,7 +370,7 @@ class Matcher:
                 for e_idx in index.identifiers.get(check.code, []):
                     name = next(n for n in index.names if n.entity == e_idx)
                     scored = Scored(1.0, Decision.MATCH, (f"USCC {check.code} agrees",))
-                    best[e_idx] = (scored, name, (2.0, 1.0, 9.0, 100.0))
+                    best[e_idx] = (scored, name, (2.0, 1.0, 1.0, 9.0, 100.0))
         floor = self.settings.review_threshold * 0.9
         subordinate = index.covers_subordinates
         by_token = self._units_by_token
@@ -268,25 +385,45 @@ class Matcher:
         if units:
             near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
                              for n in sorted(units))]  # fmt: skip
-        elif not near and not best:
+        if strings is None:
+            strings = self.string_near([parsed])[0]
+        # Names close as strings that the trade-name keys did not meet (a bad parse): scored too.
+        spelled = {n for n, _ in strings}
+        if strings:
+            met = {n for n, _ in near}
+            extra = [n for n, _ in strings if n not in met]
+            if extra:
+                near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
+                                 for n in extra)]  # fmt: skip
+        if not near and not best:
             return []  # most names: no listed name near
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
                 continue
             covers = cand.entity in subordinate
-            if trade < floor and not (covers and features.contains_name(parsed, cand.parsed)):
+            # Met as a string only, the trade names apart: scored only when the whole names
+            # are spelled alike (most string neighbours are not; scoring them is the cost).
+            if (
+                trade < floor
+                and not (covers and features.contains_name(parsed, cand.parsed))
+                and (n_idx not in spelled or not _spelled_close(parsed, cand))
+            ):
                 continue
             scored = score_pair(
-                parsed, cand, index.entities[cand.entity], self.settings, covers, trade
+                parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
+                index.trade_counts.get(cand.parsed.trade_key, 1),
             )
             if scored.decision is Decision.CLEAR:
-                continue
+                scored = spelled_alike(parsed, cand, scored, self.settings)
+                if scored is None:
+                    continue
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (
                 float(scored.decision.rank),
                 round(scored.score, 6),
+                round(scored.parts, 6),
                 float(_KIND_ORDER[cand.kind]),
                 fuzz.ratio(raw, cand.folded),
             )

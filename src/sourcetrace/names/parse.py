@@ -13,7 +13,10 @@ follows the legal form on the same line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+from rigour.names import remove_org_types
 
 from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin
 from sourcetrace.names.vocabulary import (
@@ -22,6 +25,9 @@ from sourcetrace.names.vocabulary import (
     PLACE_TYPES,
     STOPWORDS,
     Vocabulary,
+    abbreviations,
+    org_pinyin,
+    region_typo,
     stem,
     vocabulary,
 )
@@ -62,6 +68,10 @@ class ParsedName:
     truncated: bool = False  # the raw name may have been cut at the field width
     zh: str = ""  # the folded Chinese text, legal form removed, for containment checks
     tokens: tuple[str, ...] = field(default=())  # every meaningful token, for containment
+    # The whole name as a string, whatever the parse: folded, legal forms and line noise off
+    # (the n-gram retrieval and the whole-name similarity read it).
+    plain: str = ""
+    uncut: str = ""  # the same before the line's noise was cut, when something was cut
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -82,7 +92,11 @@ def clean_line(raw: str) -> tuple[str, bool]:
     lower = text.lower() if ascii_text else ""
     m = _CUT_ASCII.search(lower) if ascii_text else _CUT.search(text)
     cut = False
-    if m and m.start() > 0:
+    # Not when one word at most stands before the mark: "Shenyang No. 2 Laogai Detachment" and
+    # "Yard No. 123 Acme" are names, not a name and an address.
+    if m and m.start() > 0 and (
+        len(text[: m.start()].split()) >= 2 or m.group().lstrip()[:2].lower() != "no"
+    ):
         text, cut = text[: m.start()], True
         lower = lower[: m.start()]
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
@@ -91,7 +105,9 @@ def clean_line(raw: str) -> tuple[str, bool]:
     words = text.split()
     for i, word in enumerate(words[:-1]):
         w = re.sub(r"[^a-z0-9]", "", word.lower())
-        if w in _LEGAL_END:
+        if w in _LEGAL_END and any(
+            re.sub(r"[^a-z0-9]", "", x.lower()) not in LEGAL_TOKENS for x in words[:i]
+        ):  # a name may start with its legal form ("Limited Liability Company Acme")
             rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
             address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3
             if address and not any(x in _LEGAL_END or x == "branch" for x in rest):
@@ -104,17 +120,55 @@ def clean_line(raw: str) -> tuple[str, bool]:
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     """Parse one name into its parts; never raises."""
     vocab = vocab or vocabulary()
-    line, _ = clean_line(raw)
+    line, was_cut = clean_line(raw)
+    uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
+    line, legal_form = strip_org_types(line)
     folded = fold(line)
+    plain = plain_text(folded)
     if has_cjk(folded):
         latin_part = re.sub(r"[\u3400-\u9fff()（）]+", " ", folded)
         parsed = _parse_chinese(folded, vocab)
         if latin_tokens(latin_part) and len("".join(cjk_runs(folded))) < 2:
-            return _parse_latin(raw, folded, vocab, truncated)
+            return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
         script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
-        return _parsed(raw=raw, script=script, truncated=False, **parsed)
-    return _parse_latin(raw, folded, vocab, truncated)
+        return _parsed(raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, **parsed)
+    return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
+
+
+def strip_org_types(line: str) -> tuple[str, bool]:
+    """The line less its legal forms and organisation types in any language and script, from
+    OpenSanctions' rigour (ТОВ, ООО, Anonim Şirketi, Public Limited Company, AS, GmbH, Limited
+    Liability Company at the start ...); and whether one was found. Matched before accents are
+    folded, as rigour's table spells them ("şirketi")."""
+    if line.isascii():
+        low = line.lower()
+    else:
+        low = unicodedata.normalize("NFKC", line).casefold()
+    out = remove_org_types(low, replacement=" ")
+    if out == low:
+        return line, False
+    return out, True
+
+
+def expand(words: list[str]) -> list[str]:
+    """Words with bill-of-lading abbreviations spelled out and pinyin organisation words off."""
+    table, org = abbreviations(), org_pinyin()
+    if table.keys().isdisjoint(words) and org.isdisjoint(words):
+        return words
+    out: list[str] = []
+    for w in words:
+        if w in org:
+            continue
+        out.extend(table.get(w, (w,)))
+    return out
+
+
+def plain_text(folded: str) -> str:
+    """The folded name's words less legal forms and joining words, abbreviations spelled out
+    ("acme textile group")."""
+    words = expand(latin_tokens(folded))
+    return " ".join(w for w in words if w not in LEGAL_TOKENS and w not in STOPWORDS)
 
 
 def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
@@ -202,11 +256,19 @@ def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
     return cached
 
 
-def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> ParsedName:
-    words = latin_tokens(folded)
+def _parse_latin(
+    raw: str,
+    folded: str,
+    vocab: Vocabulary,
+    truncated: bool,
+    plain: str = "",
+    uncut: str = "",
+    legal_form: bool = False,
+) -> ParsedName:
+    words = expand(latin_tokens(folded))
     if not STOPWORDS.isdisjoint(words):
         words = [w for w in words if w not in STOPWORDS]
-    legal = not LEGAL_TOKENS.isdisjoint(words)
+    legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
     # a cut-off legal form, industry or place word is dropped; a cut trade name is compared by
@@ -230,6 +292,11 @@ def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> P
             # A word that cannot begin a key of several words: looked up alone.
             key = words[i]
             place = places.get(key)
+            if place is None and i == 0 and n > 1 and stems[i] not in industries:
+                # The first word may be a region spelled with one letter wrong.
+                typo = region_typo(key)
+                if typo is not None:
+                    key, place = typo
             if place and not (len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
                 region_words.append(key)
@@ -280,6 +347,8 @@ def _parse_latin(raw: str, folded: str, vocab: Vocabulary, truncated: bool) -> P
         truncated=truncated,
         zh="",
         tokens=tuple(words),
+        plain=plain,
+        uncut=uncut,
     )
 
 

@@ -73,3 +73,40 @@ def pinyin_syllables(chinese: str) -> list[str]:
 
 def cjk_runs(text: str) -> list[str]:
     return _CJK_RUN.findall(text)
+
+
+@lru_cache(maxsize=1)
+def pinyin_syllable_set() -> frozenset[str]:
+    """Every toneless pinyin syllable pypinyin's dictionary reads a character as ("zhong")."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            bare = "".join(
+                c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c)
+            )
+            if bare.isascii() and bare.isalpha():
+                out.add(bare.lower())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> tuple[str, ...] | None:
+    """A run of pinyin cut into the fewest syllables ("rongsheng" -> rong, sheng), or None when
+    it is not pinyin throughout ("ninestar")."""
+    valid = pinyin_syllable_set()
+    n = len(word)
+    if not n or not word.isascii():
+        return None
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 6), end):  # no syllable is longer than six letters
+            head = best[start]
+            if head is not None and word[start:end] in valid:
+                cand = (*head, word[start:end])
+                current = best[end]
+                if current is None or len(cand) < len(current):
+                    best[end] = cand
+    return best[n]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from sourcetrace.names.text import fold, latin_tokens, pinyin
+from sourcetrace.names.text import fold, latin_tokens, pinyin, syllables
 
 # Legal forms and company-type words in English and pinyin; removed wherever they stand.
 LEGAL_TOKENS = frozenset(
@@ -38,6 +38,30 @@ PLACE_TYPES = frozenset(
 )
 # Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
 EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[str, ...]]:
+    """Bill-of-lading abbreviations of business words ("tex grp" -> textile group), from
+    ``data/abbreviations.tsv``: each row says its origin ("rigour 2.6.1 symbols": OpenSanctions'
+    rigour gives the abbreviation the symbol of its expansion; "bill-of-lading usage": common
+    spellings on bills of lading, e.g. issue 15's list, not taken from a published table)."""
+    return {
+        row["abbreviation"]: tuple(row["expansion"].split()) for row in _rows("abbreviations.tsv")
+    }
+
+
+@lru_cache(maxsize=1)
+def org_pinyin() -> frozenset[str]:
+    """Organisation words of the glossary in pinyin (jituan 集团, konggu 控股, hezuoshe 合作社):
+    dropped like legal forms. Five letters or more: "chang" (厂) is also a trade syllable."""
+    out = set()
+    for row in _rows("glossary.tsv"):
+        if row["category"] == "org":
+            key = "".join(latin_tokens(pinyin(row["zh"])))
+            if len(key) >= 5:
+                out.add(key)
+    return frozenset(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +177,47 @@ def _concept(english: str) -> str:
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     return _stem(word)
+
+
+@lru_cache(maxsize=1)
+def _region_typos() -> tuple[dict[str, str], dict[str, str]]:
+    """The Latin keys of provinces and Xinjiang places (four letters or more), and every
+    one-letter deletion of those of seven letters or more, each to its key. Only these: a
+    county of five letters would turn many trade names into places ("huafu" is one letter
+    from Shufu)."""
+    keys: dict[str, str] = {}
+    deletions: dict[str, str] = {}
+    for key, place in vocabulary().places_latin.items():
+        if len(key) < 4 or not (place.xinjiang or place.code.endswith("0000")):
+            continue
+        keys[key] = key
+        if len(key) >= 7:
+            for i in range(len(key)):
+                deletions.setdefault(key[:i] + key[i + 1 :], key)
+    return keys, deletions
+
+
+def region_typo(word: str) -> tuple[str, Place] | None:
+    """The province or Xinjiang place a word misspells by one letter, with its key: a letter
+    added ("aksuu"); or, for names of seven letters or more, dropped, changed or two swapped
+    ("xinjang", "xinjaing"). None when none."""
+    if len(word) < 5:
+        return None
+    keys, deletions = _region_typos()
+    found = None
+    cut = [word[:i] + word[i + 1 :] for i in range(len(word))]
+    # A letter added to a short place name is also how one pinyin name differs from another
+    # ("yumian" is Yumin plus a letter): only a word that is not pinyin throughout, or a long key.
+    pinyin_word = syllables(word) is not None
+    for variant in cut:
+        key = keys.get(variant)
+        if key is not None and (not pinyin_word or len(key) >= 7):
+            found = found or key
+    if found is None and len(word) >= 6:
+        found = deletions.get(word)
+        if found is None and len(word) >= 7:
+            for variant in cut:
+                found = found or deletions.get(variant)
+    if found is None:
+        return None
+    return found, vocabulary().places_latin[found]
