@@ -15,6 +15,7 @@ ask for the lists in force on every request.
 from __future__ import annotations
 
 import itertools
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -212,10 +213,27 @@ def _bundled() -> dict[str, dict[str, EntityView]]:
     }
 
 
-@lru_cache(maxsize=8)
+_STORES: dict[str, ListStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
 def _store(url: str) -> ListStore:
-    """The list store at ``url``, opened once and kept for the process's requests."""
-    return ListStore(url)
+    """The list store at ``url``, opened once and kept for the process's requests (until
+    :func:`close_stores`)."""
+    with _STORES_LOCK:
+        store = _STORES.get(url)
+        if store is None:
+            store = _STORES[url] = ListStore(url)
+        return store
+
+
+def close_stores() -> None:
+    """Close the stores kept open for browsing (the web app calls it as it stops)."""
+    with _STORES_LOCK:
+        for store in _STORES.values():
+            store.close()
+        _STORES.clear()
+    _stored.cache_clear()
 
 
 @lru_cache(maxsize=32)

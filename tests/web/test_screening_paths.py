@@ -77,7 +77,7 @@ def normal(frame: pl.DataFrame) -> pl.DataFrame:
 
 def summary_rows(stdout: str) -> list[tuple[int, str, float]]:
     """(row, decision, score) of each of the CLI's top hits (``--format json``)."""
-    return [(int(r["row"]), str(r["decision"]), float(r["score"]))
+    return [(int(r["row"]), str(r["decision"]), round(float(r["score"]), 2))
             for r in json.loads(stdout)["top"]]  # fmt: skip
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from sourcetrace.catalogue import close_stores
 from sourcetrace.errors import ConfigError
 from sourcetrace.matching.score import Matcher
 from sourcetrace.screening import ListUsed, load_lists
@@ -158,6 +159,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await run_in_threadpool(st.runner.stop)
         st.keys.close()
+        close_stores()
 
 
 @lru_cache(maxsize=4)

@@ -51,13 +51,10 @@ _COMPANY_WORDS = {"co", "ltd", "limited", "company", "inc", "corp", "corporation
 
 
 def ftm_model() -> Any:
-    """followthemoney's model, imported when a list is first read (it loads every schema)."""
-    try:
-        from followthemoney import model
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ListError(
-            "importing official lists needs followthemoney: pip install 'followthemoney>=4'"
-        ) from None
+    """followthemoney's model (a core dependency), imported when a list is first read: it loads
+    every schema, which the commands that import no list need not wait for."""
+    from followthemoney import model
+
     return model
 
 
