@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50, help="requests in flight")
     args = parser.parse_args()
 
-    from sourcetrace.review.accounts import add_user, create_api_key
+    from sourcetrace.workspace.accounts import add_user, create_api_key
     from sourcetrace.web.app import create_app
 
     with tempfile.TemporaryDirectory(prefix="sourcetrace-stack-") as tmp:
