@@ -43,7 +43,8 @@ from rigour.names import extract_org_types, remove_org_types
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-DEFAULT_SHARED = Path("/work/shared/data")
+# The external sources, copied into the repository with their origins (sources/README.md).
+DEFAULT_SHARED = REPO / "sources"
 DEFAULT_OUT = HERE / "data" / "pairs.csv"
 BUNDLED = REPO / "src" / "sourcetrace" / "data" / "default.ftm.jsonl"
 PLACES = REPO / "src" / "sourcetrace" / "data" / "places.tsv"
@@ -661,7 +662,7 @@ def write(pairs: Iterable[Pair], out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                        help="the shared data folder (watchlists/, bench/, fixtures/)")
+                        help="the folder of the sources (watchlists/, bench/, fixtures/)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     pairs, stats = build(args.shared)
