@@ -89,6 +89,31 @@ def _connections_by_process(server_pid: int, port: int) -> dict[int, int]:
     return counts
 
 
+def _listening_processes(server_pid: int, port: int) -> set[int]:
+    """The child processes of the server that hold a socket listening on ``port``."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # LISTEN
+                inodes.add(fields[9])
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
+    listening: set[int] = set()
+    for child in map(int, children):
+        try:
+            fds = list(Path(f"/proc/{child}/fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = fd.readlink().name
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in inodes:
+                listening.add(child)
+    return listening
+
+
 def _running(pid: int) -> bool:
     """Whether the process exists and has not ended (a zombie waiting to be reaped has)."""
     try:
@@ -107,6 +132,12 @@ def test_workers_share_the_connections_and_see_revocations_at_once(
     add_user(engine, "machine", "viewer", "correct horse battery")
     key = create_api_key(engine, "machine", "test", actor="admin")
     server = serve(url, "--workers", "2")
+    # The server answers once one process listens; the other may still be loading the app, and
+    # until it listens the kernel gives every connection to the first.
+    deadline = time.monotonic() + 120
+    while len(_listening_processes(server.process.pid, server.port)) < 2:
+        assert time.monotonic() < deadline, "the second server process never listened"
+        time.sleep(0.1)
     clients = [httpx.Client(base_url=server.base, timeout=30) for _ in range(24)]
     try:
         # Every connection opened at once, as a client's pool does: both processes take some.
