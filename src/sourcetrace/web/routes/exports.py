@@ -28,8 +28,13 @@ def _attachment(name: str) -> dict[str, str]:
 
 
 def standalone_report(request: Request, st: AppState, context: dict[str, Any]) -> str:
-    """The report as a file of its own: styles inlined, no script, nothing to fetch."""
-    css = (HERE / "static" / "app.css").read_text("utf-8")
+    """The report as a file of its own: styles inlined, no script, nothing to fetch.
+
+    The print styles (page numbers, running header, contents with page numbers) come after the
+    screen ones, so the PDF and a browser's print of the evidence pack's report both use them."""
+    css = "\n".join(
+        (HERE / "static" / name).read_text("utf-8") for name in ("app.css", "print.css")
+    )
     page = {**context, "request": request, "standalone": True, "css": css, "user": None}
     return st.templates.get_template("report.html").render({**page, "lists_used": st.lists})
 
