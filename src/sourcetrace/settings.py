@@ -58,6 +58,9 @@ class Settings:
     stale_list_days: int = 90
     """A list snapshot older than this many days is flagged stale on every page and by ``screen``
     (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""
+    four_eyes: bool = False
+    """Four eyes: calling a ``match`` a false positive takes effect only once a second, different
+    reviewer approves it; until then the alert stays open, "awaiting second review"."""
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -85,6 +88,25 @@ def _coerce(name: str, raw: str, kind: object) -> object:
             return int(raw)
         if kind in (Path, "Path"):
             return Path(raw)
+        if kind in (bool, "bool"):
+            return _flag(raw)
     except ValueError:
-        raise ConfigError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from None
+        hint = " (use yes or no)" if kind in (bool, "bool") else ""
+        raise ConfigError(
+            f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}{hint}"
+        ) from None
     return raw
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def _flag(raw: str) -> bool:
+    """A yes/no setting as people write it in an environment variable."""
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(raw)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from sourcetrace.store.database import metadata
@@ -118,7 +119,21 @@ decisions = Table(
     Column("at", String(32), nullable=False),
     Column("job_id", Integer, nullable=True),
     Column("row", Integer, nullable=True),
+    # Set when the decision was taken under the four-eyes rule (SOURCETRACE_FOUR_EYES): it takes
+    # effect only once a second, different reviewer approves it (table ``approvals``).
+    Column("needs_approval", Boolean, nullable=False, server_default=false(), default=False),
     Index("ix_decisions_name_entity", "name_key", "entity_id"),
+)
+
+# A second reviewer's approval of a decision that needs one; at most one per decision (the
+# primary key), never by the decision's own reviewer (checked when it is written and by
+# ``audit verify``).
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("decision_id", Integer, ForeignKey("decisions.id"), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
 )
 
 # Ids are given by the writer, not the database: the id is part of the hashed entry, and the

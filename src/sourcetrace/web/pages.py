@@ -21,6 +21,7 @@ DECISION_LABELS = {
     "unsure": "Unsure",
     "cleared": "Cleared",
     "escalated": "Escalated",
+    "awaiting": "Awaiting second review",
 }
 
 

@@ -11,7 +11,8 @@ head. So after every committed append the head (entry id, hash and count) is als
 SQLite store, ``audit-head-<hash of the URL>`` in the data folder for any other store, mode 0600.
 :func:`verify` compares the log with the anchor, with a head hash the user kept elsewhere
 (``--expect``: every evidence pack prints one), and replays the decision entries against the
-``decisions`` table. See docs/security.md ("Audit log") for what this cannot detect.
+``decisions`` table and the ``approval`` entries (four eyes) against the ``approvals`` table.
+See docs/security.md ("Audit log") for what this cannot detect.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sourcetrace.settings import load_settings
 from sourcetrace.store.database import now
-from sourcetrace.store.workspace import audit_log, decisions, meta
+from sourcetrace.store.workspace import approvals, audit_log, decisions, meta
 
 log = logging.getLogger(__name__)
 
@@ -397,6 +398,7 @@ def verify(engine: Engine, expect: str | None = None) -> Verdict:
     if expected is not None:
         _check_expected(engine, expected, verdict)
     verdict.problems.extend(verify_decisions(engine))
+    verdict.problems.extend(verify_approvals(engine))
     return verdict
 
 
@@ -487,9 +489,12 @@ def verify_decisions(engine: Engine) -> list[str]:
             continue
         said = {k: entry.details.get(k) for k in _DECISION_FIELDS}
         table = {k: m[k] for k in _DECISION_FIELDS}
+        # Logged only when set (four eyes), so older entries read as "no approval needed".
+        said["needs_approval"] = bool(entry.details.get("needs_approval", False))
+        table["needs_approval"] = bool(m["needs_approval"])
         if said == table and entry.actor == m["username"]:
             continue
-        differ = [k for k in _DECISION_FIELDS if said[k] != table[k]]
+        differ = [k for k in table if said[k] != table[k]]
         if entry.actor != m["username"]:
             differ.insert(1, "user")
         problems.append(
@@ -505,10 +510,52 @@ def verify_decisions(engine: Engine) -> list[str]:
     return problems
 
 
-def _decision_entries(engine: Engine) -> Iterator[AuditEntry]:
+def verify_approvals(engine: Engine) -> list[str]:
+    """The approvals table (four eyes) replayed against the log's ``approval`` entries: one line
+    per approval missing from either, given by another reviewer than the log says, of a decision
+    that needed none, or by the decision's own reviewer."""
+    logged: dict[int, AuditEntry] = {}
+    for logged_entry in _decision_entries(engine, "approval"):
+        decision_id = logged_entry.details.get("decision_id")
+        if isinstance(decision_id, int):
+            logged[decision_id] = logged_entry
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                approvals.c.decision_id,
+                approvals.c.username,
+                decisions.c.username.label("decided_by"),
+                decisions.c.needs_approval,
+            )
+            .select_from(approvals.outerjoin(decisions, decisions.c.id == approvals.c.decision_id))
+            .order_by(approvals.c.decision_id)
+        ).all()
+    problems: list[str] = []
+    for r in rows:
+        entry = logged.get(int(r.decision_id))
+        if entry is not None:
+            del logged[int(r.decision_id)]
+        what = f"approval of decision {r.decision_id} by {r.username}"
+        if entry is None:
+            problems.append(f"{what}: the log has no entry for it")
+        elif entry.actor != r.username:
+            problems.append(f"{what}: the log says it was approved by {entry.actor}")
+        if r.decided_by is not None and r.decided_by == r.username:
+            problems.append(f"{what}: approved by the reviewer who decided it")
+        elif r.decided_by is not None and not r.needs_approval:
+            problems.append(f"{what}: the decision needed no second review")
+    for decision_id, entry in sorted(logged.items()):
+        problems.append(
+            f"approval of decision {decision_id} by {entry.actor}: the log has it, the table has "
+            "no such row (deleted)"
+        )
+    return problems
+
+
+def _decision_entries(engine: Engine, action: str = "decision") -> Iterator[AuditEntry]:
     with engine.connect() as conn:
         result = conn.execution_options(yield_per=1000).execute(
-            select(audit_log).where(audit_log.c.action == "decision").order_by(audit_log.c.id)
+            select(audit_log).where(audit_log.c.action == action).order_by(audit_log.c.id)
         )
         try:
             for row in result:

@@ -5,6 +5,12 @@ entity's list data changes (its :func:`entity_hash`); then the hit is asked agai
 row's signals is stored the same way, with ``signal:location`` or ``signal:identifier`` as its
 entity id and a hash of the signals as its entity hash. A false positive or a cleared signal
 closes an alert as no risk: it is refused without a comment saying why.
+
+Four eyes (the ``four_eyes`` setting): calling a hit decided ``match`` a false positive is stored
+with ``needs_approval`` and takes effect only once a second reviewer, not the one who decided,
+approves it (:func:`approve`: its own row in ``approvals`` and its own ``approval`` audit
+entry). Until then the item stays open, "awaiting second review". A reviewer who disagrees
+decides the item again (e.g. confirmed); the newest decision stands, as always.
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, Engine, RowMapping, select
+from sqlalchemy.exc import IntegrityError
 
-from sourcetrace.errors import ConfigError
+from sourcetrace.errors import ConfigError, SourcetraceError
 from sourcetrace.model import ListedEntity, name_key
 from sourcetrace.store.database import now
 from sourcetrace.store.workspace import (
     NEEDS_COMMENT,
     REVIEW_DECISIONS,
     SIGNAL_DECISIONS,
+    approvals,
     decisions,
 )
 from sourcetrace.workspace import audit
@@ -46,6 +54,36 @@ class ReviewDecision:
     at: str
     job_id: int | None
     row: int | None
+    needs_approval: bool = False
+    """Taken under the four-eyes rule: it stands only once approved."""
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Needs a second reviewer's approval and has none yet: not in effect."""
+        return self.needs_approval and self.approved_by is None
+
+
+class ApprovalRefused(SourcetraceError):
+    """An approval the four-eyes rule does not allow: nothing awaits one, or the reviewer is the
+    one who decided."""
+
+    def __init__(self, message: str, *, own: bool = False) -> None:
+        super().__init__(message)
+        self.own = own
+        """True when the reviewer tried to approve their own decision."""
+
+
+def needs_second_review(decision: str, entity_id: str, screened: str, four_eyes: bool) -> bool:
+    """Whether a decision needs a second reviewer under the four-eyes rule: a false positive on a
+    hit that screening decided ``match`` (``screened``), when the rule is on."""
+    return (
+        four_eyes
+        and decision == "false_positive"
+        and screened == "match"
+        and not entity_id.startswith(SIGNAL_PREFIX)
+    )
 
 
 def entity_hash(entity: ListedEntity) -> str:
@@ -67,6 +105,8 @@ class Decided:
     entity_hash: str
     job_id: int | None = None
     row: int | None = None
+    screened: str = ""
+    """The row's screening decision (``match``, ``review``): the four-eyes rule reads it."""
 
 
 def record(
@@ -87,10 +127,17 @@ def record(
 
 
 def record_many(
-    engine: Engine, items: Sequence[Decided], *, decision: str, comment: str, username: str
+    engine: Engine,
+    items: Sequence[Decided],
+    *,
+    decision: str,
+    comment: str,
+    username: str,
+    four_eyes: bool = False,
 ) -> list[ReviewDecision]:
     """The same decision on several hits, with an audit entry each, in one transaction: all are
-    stored or none (a bulk decision never stops half-way)."""
+    stored or none (a bulk decision never stops half-way). With ``four_eyes``, a false positive
+    on a ``match`` is stored as needing a second reviewer's approval."""
     for item in items:
         signal = item.entity_id.startswith(SIGNAL_PREFIX)
         allowed = SIGNAL_DECISIONS if signal else REVIEW_DECISIONS
@@ -120,6 +167,9 @@ def record_many(
             "at": at,
             "job_id": item.job_id,
             "row": item.row,
+            "needs_approval": needs_second_review(
+                decision, item.entity_id, item.screened, four_eyes
+            ),
         }
         for item in items
     ]
@@ -129,7 +179,13 @@ def record_many(
         for values in rows:
             result = conn.execute(decisions.insert().values(**values))
             new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-            details = {k: v for k, v in values.items() if k not in ("username", "at")}
+            # needs_approval is logged only when set, so entries written before the rule
+            # existed read the same as the decisions they record.
+            details = {
+                k: v
+                for k, v in values.items()
+                if k not in ("username", "at") and (k != "needs_approval" or v)
+            }
             job_id = values["job_id"]
             subject = f"job:{job_id}" if job_id is not None else f"entity:{values['entity_id']}"
             audit.append(
@@ -157,7 +213,14 @@ def latest(
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             rows = conn.execute(
-                select(decisions).where(decisions.c.name_key.in_(chunk)).order_by(decisions.c.id)
+                select(
+                    decisions,
+                    approvals.c.username.label("approved_by"),
+                    approvals.c.at.label("approved_at"),
+                )
+                .outerjoin(approvals, approvals.c.decision_id == decisions.c.id)
+                .where(decisions.c.name_key.in_(chunk))
+                .order_by(decisions.c.id)
             ).all()
             for r in rows:
                 if (r.name_key, r.entity_id) in wanted:
@@ -165,5 +228,70 @@ def latest(
     return out
 
 
+def approve(engine: Engine, decision_id: int, username: str) -> ReviewDecision:
+    """A second reviewer's approval of a decision awaiting one, with its own audit entry, in one
+    transaction. Refused (:class:`ApprovalRefused`) when the decision needs no approval, already
+    has one, or was taken by ``username``."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(
+                decisions,
+                approvals.c.username.label("approved_by"),
+                approvals.c.at.label("approved_at"),
+            )
+            .outerjoin(approvals, approvals.c.decision_id == decisions.c.id)
+            .where(decisions.c.id == decision_id)
+        ).first()
+    if found is None:
+        raise ApprovalRefused(f"decision {decision_id} does not exist")
+    decided = _decision(found._mapping)
+    where = f" on row {decided.row}" if decided.row is not None else ""
+    if not decided.needs_approval:
+        raise ApprovalRefused(f"the decision{where} needs no second review")
+    if decided.approved_by is not None:
+        raise ApprovalRefused(f"the decision{where} was already approved by {decided.approved_by}")
+    if decided.username == username:
+        raise ApprovalRefused(
+            f"you took the decision{where}: a second, different reviewer must approve it",
+            own=True,
+        )
+    at = now()
+
+    def work(conn: Connection) -> None:
+        # Read again in the transaction: another reviewer may have approved it meanwhile.
+        other = conn.execute(
+            select(approvals.c.username).where(approvals.c.decision_id == decision_id)
+        ).scalar()
+        if other is not None:
+            raise ApprovalRefused(f"the decision{where} was already approved by {other}")
+        conn.execute(approvals.insert().values(decision_id=decision_id, username=username, at=at))
+        subject = (
+            f"job:{decided.job_id}" if decided.job_id is not None else f"entity:{decided.entity_id}"
+        )
+        details = {
+            "decision_id": decision_id,
+            "decision": decided.decision,
+            "decided_by": decided.username,
+            "name": decided.name,
+            "entity_id": decided.entity_id,
+            "job_id": decided.job_id,
+            "row": decided.row,
+        }
+        audit.append(engine, username, "approval", subject, details, conn=conn)
+
+    try:
+        audited(engine, work)
+    except IntegrityError:  # approved by another process between the read and the write
+        raise ApprovalRefused(f"the decision{where} was already approved") from None
+    return ReviewDecision(
+        **{**{f: getattr(decided, f) for f in ReviewDecision.__slots__},
+           "approved_by": username, "approved_at": at}
+    )  # fmt: skip
+
+
 def _decision(m: RowMapping) -> ReviewDecision:
-    return ReviewDecision(**{f: m[f] for f in ReviewDecision.__slots__})
+    return ReviewDecision(
+        **{f: m[f] for f in ReviewDecision.__slots__ if f not in ("approved_by", "approved_at")},
+        approved_by=m.get("approved_by"),
+        approved_at=m.get("approved_at"),
+    )

@@ -71,7 +71,14 @@ def result_rows(job: Job, items: Iterable[ReviewItem]) -> list[dict[str, Any]]:
             ),
             "reasons": r.get("reasons", ""),
             "signals": "; ".join(r.get("signals", [])),
-            "review": standing.decision if standing else ("pending" if item is not None else ""),
+            # A decision awaiting its second review (four eyes) is not yet in effect: say so.
+            "review": (
+                f"{standing.decision} (awaiting second review)"
+                if standing and standing.awaiting_approval
+                else standing.decision
+                if standing
+                else ("pending" if item is not None else "")
+            ),
             "review_by": standing.username if standing else "",
             "review_at": standing.at if standing else "",
             "review_comment": standing.comment if standing else "",

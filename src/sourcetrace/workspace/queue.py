@@ -4,7 +4,9 @@ A row gives up to three work items: its hit (a listed entity), a *location lead*
 place or postcode in its address or name) and an *identifier problem* (an invalid USCC, or one
 registered in Xinjiang). A hit is decided confirmed, false positive or unsure; a signal cleared
 (the supplier is shown to be outside the region, the evidence in the comment), escalated or
-unsure. An item decided "unsure" stays open: it is still shown as one to decide.
+unsure. An item decided "unsure" stays open: it is still shown as one to decide, and so does one
+whose decision awaits a second reviewer's approval (four eyes, see
+:mod:`sourcetrace.workspace.decisions`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sourcetrace.workspace.jobs import Job
 
 HIT = "hit"
 """The kind of a work item about a listed entity; the others are :data:`SIGNAL_KINDS`."""
+AWAITING = "awaiting"
+"""A row's review state while a decision on it awaits a second reviewer (four eyes)."""
 KIND_LABELS = {HIT: "listed match", "location": "location lead", "identifier": "identifier problem"}
 
 
@@ -42,8 +46,17 @@ class ReviewItem:
 
     @property
     def pending(self) -> bool:
-        """Still open: never decided, or decided "unsure"."""
-        return self.decision is None or self.decision.decision == "unsure"
+        """Still open: never decided, decided "unsure", or awaiting a second review."""
+        return (
+            self.decision is None
+            or self.decision.decision == "unsure"
+            or self.decision.awaiting_approval
+        )
+
+    @property
+    def awaiting(self) -> bool:
+        """Decided, but the decision needs a second reviewer's approval it does not have yet."""
+        return self.decision is not None and self.decision.awaiting_approval
 
     @property
     def is_hit(self) -> bool:
@@ -112,11 +125,14 @@ def review_items(engine: Engine, job: Job) -> list[ReviewItem]:
 
 def row_review(items: list[ReviewItem]) -> str:
     """One row's review state from its items: "" (nothing to decide), "pending" (an item was
-    never decided), "unsure", or the decision of its first item."""
+    never decided), "awaiting" (a decision awaits its second review), "unsure", or the decision
+    of its first item."""
     if not items:
         return ""
     if any(i.decision is None for i in items):
         return "pending"
+    if any(i.awaiting for i in items):
+        return AWAITING
     if any(i.pending for i in items):
         return "unsure"
     first = items[0].decision

@@ -32,7 +32,7 @@ from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
 router = APIRouter(include_in_schema=False)
 CHUNK = 1024 * 1024
 FILTERS = ("match", "review", "clear")
-REVIEW_FILTERS = ("pending", "confirmed", "false_positive", "unsure", "cleared", "escalated")
+REVIEW_FILTERS = ("pending", "awaiting", "confirmed", "false_positive", "unsure", "cleared", "escalated")
 PAGE_SIZE = 500
 
 

@@ -1,5 +1,6 @@
 """The review queue: each hit beside the listed entity, and each signal (location lead,
-identifier problem) beside the row, decided one by one or in bulk."""
+identifier problem) beside the row, decided one by one or in bulk; under the four-eyes rule, a
+second reviewer approves a false positive on a ``match`` here."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sourcetrace.web.security import (
 )
 from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace import REVIEW_DECISIONS, SIGNAL_DECISIONS
-from sourcetrace.workspace.decisions import Decided, record_many
+from sourcetrace.workspace.decisions import ApprovalRefused, Decided, approve, record_many
 from sourcetrace.workspace.jobs import Job
 from sourcetrace.workspace.queue import ReviewItem, review_items
 
@@ -70,6 +71,7 @@ def _decided(job: Job, item: ReviewItem) -> Decided:
         entity_hash=item.subject_hash,
         job_id=job.id,
         row=int(item.row["row"]),
+        screened=str(item.row.get("decision") or ""),
     )
 
 
@@ -78,8 +80,9 @@ async def _record(
 ) -> None:
     try:
         await run_in_threadpool(
-            record_many, st.engine, items, decision=decision, comment=comment, username=user
-        )
+            record_many, st.engine, items, decision=decision, comment=comment, username=user,
+            four_eyes=st.settings.four_eyes,
+        )  # fmt: skip
     except ConfigError as exc:  # a decision that does not fit the item, a comment missing
         raise HTTPException(status_code=400, detail=exc.line()) from None
 
@@ -126,5 +129,28 @@ async def decide_bulk(
     items = [_decided(job, by_key[k]) for k in keys]
     # One transaction for all the rows ticked: every decision is stored, or none.
     await _record(items, decision, comment, st, user.username)
+    back = "all" if form.get("show") == "all" else "pending"
+    return redirect(f"/jobs/{job_id}/review?show={back}")
+
+
+@router.post("/jobs/{job_id}/rows/{row}/approval")
+async def approve_decision(
+    job_id: ItemId,
+    row: ItemId,
+    user: Analyst,
+    form: CheckedForm,
+    st: StateDep,
+) -> Response:
+    """A second reviewer approves the row's hit decision that awaits one (four eyes)."""
+    job = load_job(st, job_id)
+    item = _items_by_key(st, job).get(str(row))
+    if item is None or item.decision is None or not item.awaiting:
+        raise HTTPException(
+            status_code=404, detail=f"nothing on row {row} of job {job_id} awaits a second review"
+        )
+    try:
+        await run_in_threadpool(approve, st.engine, item.decision.id, user.username)
+    except ApprovalRefused as exc:
+        raise HTTPException(status_code=403 if exc.own else 409, detail=exc.line()) from None
     back = "all" if form.get("show") == "all" else "pending"
     return redirect(f"/jobs/{job_id}/review?show={back}")
