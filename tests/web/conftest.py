@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -50,6 +51,24 @@ CHROMIUM_ARGS: tuple[str, ...] = (
 )
 """Chromium's flags in every browser test: the suite must not reach beyond loopback."""
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# What only a program's internals look like, never a document's text: reprs, template syntax,
+# a Python dict or list (``{'match': 2}``, ``[{'name': ...``), a timestamp to the microsecond.
+LEAKS = re.compile(
+    r"<built-in method|<bound method|<function |object at 0x|Undefined|\{\{|\}\}|\{%|"
+    r"Traceback \(most recent call last\)|\{'|\['|\[\{|"
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}\.\d+"
+)
+# An empty value printed as Python's ``None`` in a table cell or a definition.
+NONE_CELL = re.compile(r"<(td|th|dd)\b[^>]*>\s*None\s*</\1>")
+
+
+def leaks(page: str) -> list[str]:
+    """What in a rendered page (HTML, or text extracted from a PDF) reads as a program's
+    internals rather than a document: Python reprs, template syntax, raw timestamps, ``None``."""
+    text = html.unescape(page)
+    return [m.group(0) for m in LEAKS.finditer(text)] + [
+        m.group(0) for m in NONE_CELL.finditer(page)
+    ]
 
 
 @pytest.fixture()
@@ -187,6 +206,7 @@ class Tools:
     wait_for_job = staticmethod(wait_for_job)
     screened = staticmethod(screened)
     running_server = staticmethod(running_server)
+    leaks = staticmethod(leaks)
     chromium_args = CHROMIUM_ARGS
 
 

@@ -55,6 +55,7 @@ def test_pdf_pages_carry_numbers_header_and_contents(
     total = len(pages)
     assert total >= 3, f"the example's report should run over several pages, got {total}"
     for number, text in enumerate(pages, start=1):
+        assert tools.leaks(text) == [], number  # no repr, raw timestamp or None in print
         assert f"page {number} of {total}" in text, (number, text[-300:])
         flat = " ".join(text.split())
         assert f"Job #{job_id} · suppliers.csv · screened " in flat, (number, flat[:300])
