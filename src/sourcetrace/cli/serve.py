@@ -263,7 +263,8 @@ def audit_verify(
     ] = None,
 ) -> None:
     """Check the audit log: its hash chain, its anchor file, an expected head, and the decisions
-    table against the log's decision entries. Exit 1 and say what is wrong when anything is."""
+    and approvals tables against the log's entries. Exit 1 and say what is wrong when anything
+    is."""
     if expect is not None:
         try:
             audit.parse_expected(expect)
