@@ -119,6 +119,7 @@ def test_review_walk_in_chromium(server: str, tools: Any) -> None:
             card = page.locator(f"#{hit_id}")
             assert "Awaiting second review" in card.inner_text()
             assert card.locator("form.approve").count() == 0  # not for the one who decided
+            card.screenshot(path=str(shots / "queue-awaiting-second-review.png"))
 
             # The second reviewer approves it; it leaves the open queue.
             _log_in(page, server, "ben")
@@ -169,6 +170,7 @@ def test_review_walk_in_chromium(server: str, tools: Any) -> None:
     first = pdfium.PdfDocument(pdf_bytes)[0]
     first.render(scale=1.5).to_pil().save(shots / "report-pdf-page-1.png")
     for shot in ("queue.png", "entity.png", "report-pdf-page-1.png"):
+        # (queue-awaiting-second-review.png is one card: smaller, but there too)
         assert (shots / shot).stat().st_size > 10_000, shot
     for where, document in documents.items():
         assert tools.leaks(document) == [], where
