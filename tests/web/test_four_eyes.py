@@ -33,6 +33,7 @@ def four_eyes_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tools: Any) -
     for name in ("alice", "bob"):
         add_user(app.state.sourcetrace.engine, name, "analyst", tools.password)
     add_user(app.state.sourcetrace.engine, "vera", "viewer", tools.password)
+    add_user(app.state.sourcetrace.engine, "adam", "admin", tools.password)
     return app
 
 
@@ -108,6 +109,12 @@ def test_a_cleared_match_waits_for_a_second_reviewer(
     # Approved once only.
     again = web.post(f"{job}/rows/1/approval", data={"csrf_token": token})
     assert again.status_code == 404
+
+    # The audit log page shows the approval as its own entry, read as text.
+    tools.login(web, "adam")
+    log_page = web.get("/admin/audit").text
+    assert tools.leaks(log_page) == []
+    assert "approval" in _text(log_page) and "bob" in _text(log_page)
 
     done = _verify(db_url)
     assert done.returncode == 0, done.stderr
