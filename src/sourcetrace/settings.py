@@ -59,6 +59,28 @@ class Settings:
     """A list snapshot older than this many days is flagged stale on every page and by ``screen``
     (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""
 
+    # Login throttling (sourcetrace.web.throttle; docs/security.md gives the figures): failed
+    # logins slow further attempts down, by an exponential delay with a cap, and never lock out.
+
+    login_free_failures: int = 3
+    """Failed logins to one account from one client address before each further one is delayed."""
+
+    login_address_free_failures: int = 10
+    """Failed logins from one client address, to any account, before each further one is delayed."""
+
+    login_account_free_failures: int = 10
+    """Failed logins to one account, from any addresses, before each further one is delayed (an
+    address that has not failed on the account is spared this delay: the owner is not kept out)."""
+
+    login_delay: float = 1.0
+    """Seconds of the first delay; each further failure doubles it."""
+
+    login_max_delay: float = 900.0
+    """The longest delay, in seconds (15 minutes)."""
+
+    login_window: float = 3600.0
+    """Seconds after its last failure (or its delay's end, if later) that a count is deleted."""
+
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""
@@ -73,6 +95,11 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(
             f"thresholds must satisfy 0 < review ({settings.review_threshold}) "
             f"<= match ({settings.match_threshold}) <= 1"
+        )
+    if settings.login_delay <= 0 or settings.login_max_delay < settings.login_delay:
+        raise ConfigError(
+            f"login delays must satisfy 0 < first ({settings.login_delay}) "
+            f"<= longest ({settings.login_max_delay})"
         )
     return settings
 
