@@ -96,10 +96,11 @@ def load_settings(**overrides: object) -> Settings:
             f"thresholds must satisfy 0 < review ({settings.review_threshold}) "
             f"<= match ({settings.match_threshold}) <= 1"
         )
-    if settings.login_delay <= 0 or settings.login_max_delay < settings.login_delay:
+    # A count deleted before its next delay ends would start again from its free failures.
+    if not 0 < settings.login_delay <= settings.login_max_delay < settings.login_window:
         raise ConfigError(
-            f"login delays must satisfy 0 < first ({settings.login_delay}) "
-            f"<= longest ({settings.login_max_delay})"
+            f"login throttling must satisfy 0 < first delay ({settings.login_delay}) <= longest "
+            f"({settings.login_max_delay}) < window ({settings.login_window}), in seconds"
         )
     return settings
 

@@ -7,10 +7,15 @@ them; the cross-process test starts a real ``sourcetrace serve`` on the same sto
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -191,7 +196,7 @@ def test_the_count_is_shared_with_a_server_process(
 
 
 def test_counts_expire_and_are_deleted(db_url: str, apps: ExitStack, tools: Any) -> None:
-    app = make_app(apps, db_url, login_window=1.0)
+    app = make_app(apps, db_url, login_delay=0.5, login_max_delay=0.5, login_window=1.0)
     engine = app.state.sourcetrace.engine
     add_user(engine, "viewer", "viewer", tools.password)
     attacker = client_at(apps, app, ATTACKER)
@@ -227,3 +232,34 @@ def test_no_address_or_account_is_stored_in_clear(db_url: str, apps: ExitStack, 
     with engine.connect() as conn:
         keys = [row.key for row in conn.execute(select(login_throttle.c.key))]
     assert len(keys) == 8 and len(set(keys)) == 8
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("SOURCETRACE_LOGIN_WINDOW", "600", "< window (600.0)"),
+        ("SOURCETRACE_LOGIN_DELAY", "0", "0 < first delay (0.0)"),
+        ("SOURCETRACE_LOGIN_DELAY", "soon", "SOURCETRACE_LOGIN_DELAY='soon' is not a valid float"),
+    ],
+)
+def test_serve_refuses_throttle_settings_that_cannot_work(
+    tmp_path: Path, variable: str, value: str, says: str
+) -> None:
+    """A window shorter than the longest delay would forget a guesser's count before it ends."""
+    script = Path(sys.executable).parent / "sourcetrace"
+    command = str(script) if script.exists() else shutil.which("sourcetrace")
+    if command is None:
+        pytest.skip("the sourcetrace console script is not installed")
+    store = tmp_path / "store.db"
+    ended = subprocess.run(
+        [command, "serve", "--port", "9", "--db", f"sqlite:///{store}"],
+        env={**os.environ, variable: value},
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = ended.stderr.strip().splitlines()
+    assert ended.returncode == 2 and len(lines) == 1, ended.stderr
+    assert lines[0].startswith("error: ") and says in lines[0]
+    assert not store.exists()  # refused before the store was made
