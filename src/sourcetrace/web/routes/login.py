@@ -49,6 +49,7 @@ def _slowed(request: Request, st: AppState, target: str, wait: int) -> Response:
 
 
 def _seconds(wait: int) -> str:
+    """A wait as people read it: seconds up to two minutes, then whole minutes (rounded up)."""
     if wait < 120:
         return "1 second" if wait == 1 else f"{wait} seconds"
     return f"{math.ceil(wait / 60)} minutes"
