@@ -62,6 +62,28 @@ class Settings:
     """Four eyes: calling a ``match`` a false positive takes effect only once a second, different
     reviewer approves it; until then the alert stays open, "awaiting second review"."""
 
+    # Login throttling (sourcetrace.web.throttle; docs/security.md gives the figures): failed
+    # logins slow further attempts down, by an exponential delay with a cap, and never lock out.
+
+    login_free_failures: int = 3
+    """Failed logins to one account from one client address before each further one is delayed."""
+
+    login_address_free_failures: int = 10
+    """Failed logins from one client address, to any account, before each further one is delayed."""
+
+    login_account_free_failures: int = 10
+    """Failed logins to one account, from any addresses, before each further one is delayed (an
+    address that has not failed on the account is spared this delay: the owner is not kept out)."""
+
+    login_delay: float = 1.0
+    """Seconds of the first delay; each further failure doubles it."""
+
+    login_max_delay: float = 900.0
+    """The longest delay, in seconds (15 minutes)."""
+
+    login_window: float = 3600.0
+    """Seconds after its last failure (or its delay's end, if later) that a count is deleted."""
+
 
 def load_settings(**overrides: object) -> Settings:
     """Defaults, then ``SOURCETRACE_*`` environment variables, then explicit overrides."""
@@ -76,6 +98,12 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError(
             f"thresholds must satisfy 0 < review ({settings.review_threshold}) "
             f"<= match ({settings.match_threshold}) <= 1"
+        )
+    # A count deleted before its next delay ends would start again from its free failures.
+    if not 0 < settings.login_delay <= settings.login_max_delay < settings.login_window:
+        raise ConfigError(
+            f"login throttling must satisfy 0 < first delay ({settings.login_delay}) <= longest "
+            f"({settings.login_max_delay}) < window ({settings.login_window}), in seconds"
         )
     return settings
 

@@ -199,7 +199,8 @@ def test_concurrent_failed_logins_take_bounded_memory(server: Any) -> None:
             peak = max(peak, process.memory_info().rss)
             time.sleep(0.02)
         statuses = [a.result() for a in attempts]
-    assert set(statuses) <= {401, 503}, statuses
+    # 429: the address's failures past the throttle's free ones are refused before argon2.
+    assert set(statuses) <= {401, 429, 503}, statuses
     assert statuses.count(401) >= 2
     grown = (peak - baseline) / 1024 / 1024
     # Unbounded, 16 checks at once grew the server by about 800 MB; bounded, by two checks.

@@ -152,20 +152,3 @@ def test_pages_are_local_only(client: TestClient, as_user: Callable[[str], str])
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
-
-
-def test_repeated_failed_logins_lock_the_account(client: TestClient, tools: Any) -> None:
-    token = tools.csrf_of(client.get("/login").text)
-    for _ in range(5):
-        wrong = client.post(
-            "/login", data={"username": "viewer", "password": "guess", "csrf_token": token}
-        )
-        assert wrong.status_code == 401
-    locked = client.post(
-        "/login", data={"username": "viewer", "password": tools.password, "csrf_token": token}
-    )
-    assert locked.status_code == 429 and "Too many failed logins" in locked.text
-    other = client.post(
-        "/login", data={"username": "analyst", "password": tools.password, "csrf_token": token}
-    )
-    assert other.status_code == 303

@@ -31,9 +31,18 @@ metadata = MetaData()
 """Every table sourcetrace keeps."""
 
 
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+"""How a moment is stored (:func:`now`); ``datetime.strptime`` reads it back."""
+
+
 def now() -> str:
     """The current time as stored: ISO 8601 UTC, to the microsecond (``...T22:49:53.123456Z``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return stamp(datetime.now(UTC))
+
+
+def stamp(at: datetime) -> str:
+    """A moment (timezone-aware) as stored, in :func:`now`'s format."""
+    return at.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
 
 
 def resolve_url(db: str | Path | None = None, settings: Settings | None = None) -> str:

@@ -150,3 +150,17 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# Failed-login counts for the web's throttle (sourcetrace.web.throttle), shared by every server
+# process. ``key`` is an HMAC, under the server's secret, of the account, the client address (or
+# IPv6 /64) or the two together: no name or address is stored in clear. A row holds only what the
+# delay needs and is deleted once ``expires_at`` is past.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("blocked_until", String(32), nullable=True),
+    Column("expires_at", String(32), nullable=False),
+    Index("ix_login_throttle_expires_at", "expires_at"),
+)

@@ -60,6 +60,7 @@ from sourcetrace.web.security import (
     VerifiedKeys,
 )
 from sourcetrace.web.state import HERE, AppState
+from sourcetrace.web.throttle import LoginThrottle
 from sourcetrace.workspace import accounts
 from sourcetrace.workspace.maps import ROLES as CHAIN_FILES
 
@@ -82,6 +83,7 @@ def create_app(
     accounts.dummy_hash()  # before the first login: an unknown user's must take a known one's time
     # Loaded now, not on the first print: finding Pango runs ldconfig and ld once per process.
     printer_missing()
+    secret = config.secret_key or _stored_secret(engine, settings)
     st = AppState(
         engine=engine,
         settings=settings,
@@ -91,6 +93,7 @@ def create_app(
         templates=make_templates(),
         runner=JobRunner(engine, settings),
         keys=VerifiedKeys(engine),
+        throttle=LoginThrottle(engine, secret, settings),
         password_turns=threading.BoundedSemaphore(config.password_checks),
     )
     app = FastAPI(
@@ -104,7 +107,7 @@ def create_app(
     app.state.sourcetrace = st
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret_key or _stored_secret(engine, settings),
+        secret_key=secret,
         session_cookie="sourcetrace_session",
         max_age=int(timedelta(hours=config.session_hours).total_seconds()),
         same_site="strict",

@@ -41,7 +41,8 @@ class AppState:
     templates: Jinja2Templates
     runner: JobRunner
     keys: VerifiedKeys
-    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    throttle: LoginThrottle
+    """Counts failed logins in the store, so that every server process slows the same guesses."""
     password_turns: threading.BoundedSemaphore = field(
         default_factory=lambda: threading.BoundedSemaphore(2)
     )

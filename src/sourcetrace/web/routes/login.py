@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
@@ -15,7 +16,7 @@ from sourcetrace.web.security import (
     session_generation,
     session_user,
 )
-from sourcetrace.web.state import StateDep
+from sourcetrace.web.state import AppState, StateDep
 from sourcetrace.workspace.accounts import authenticate
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +34,27 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _slowed(request: Request, st: AppState, target: str, wait: int) -> Response:
+    """The login page answering 429: this attempt was not checked; when to try again."""
+    slowed = render(
+        request,
+        st,
+        "login.html",
+        status_code=429,
+        next=target,
+        error=f"Too many failed logins: wait {_seconds(wait)} before trying again.",
+    )
+    slowed.headers["Retry-After"] = str(wait)
+    return slowed
+
+
+def _seconds(wait: int) -> str:
+    """A wait as people read it: seconds up to two minutes, then whole minutes (rounded up)."""
+    if wait < 120:
+        return "1 second" if wait == 1 else f"{wait} seconds"
+    return f"{math.ceil(wait / 60)} minutes"
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, st: StateDep, next: str = "/") -> Response:
     if session_user(request, st) is not None:
@@ -45,15 +67,11 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
     username = str(form.get("username") or "")
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or "/"))
-    if st.throttle.locked(username):
-        return render(
-            request,
-            st,
-            "login.html",
-            status_code=429,
-            next=target,
-            error="Too many failed logins for this account: wait 15 minutes or ask an admin.",
-        )
+    address = request.client.host if request.client else None
+    # Checked before the password: a throttled guess costs no argon2 and is not counted.
+    wait = st.throttle.wait(username, address)
+    if wait:
+        return _slowed(request, st, target, wait)
     # argon2 takes ~64 MB per check: a few at once, however many logins arrive together.
     if not st.password_turns.acquire(timeout=PASSWORD_WAIT):
         busy = render(
@@ -67,11 +85,17 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
         busy.headers["Retry-After"] = "5"
         return busy
     try:
-        user = authenticate(st.engine, username, password)
+        # Again once it is this login's turn: guesses sent together and queued for a turn are
+        # slowed by the failures before them, which are counted before the turn is given back.
+        wait = st.throttle.wait(username, address)
+        user = None if wait else authenticate(st.engine, username, password)
+        if user is None and not wait:
+            st.throttle.failed(username, address)
     finally:
         st.password_turns.release()
+    if wait:
+        return _slowed(request, st, target, wait)
     if user is None:
-        st.throttle.failed(username)
         return render(
             request,
             st,
@@ -80,7 +104,7 @@ def login(request: Request, form: CheckedForm, st: StateDep) -> Response:
             next=target,
             error="Wrong username or password.",
         )
-    st.throttle.succeeded(username)
+    st.throttle.succeeded(username, address)
     # A fresh session (and CSRF token) at login, so a session planted beforehand is worthless.
     request.session.clear()
     request.session["user"] = user.username
