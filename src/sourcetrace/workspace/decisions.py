@@ -87,10 +87,17 @@ def record(
 
 
 def record_many(
-    engine: Engine, items: Sequence[Decided], *, decision: str, comment: str, username: str
+    engine: Engine,
+    items: Sequence[Decided],
+    *,
+    decision: str,
+    comment: str,
+    username: str,
+    subject: str | None = None,
 ) -> list[ReviewDecision]:
     """The same decision on several hits, with an audit entry each, in one transaction: all are
-    stored or none (a bulk decision never stops half-way)."""
+    stored or none (a bulk decision never stops half-way). ``subject``: what the audit entries
+    are about when not a job (e.g. ``chain:3``; default ``entity:<id>``)."""
     for item in items:
         signal = item.entity_id.startswith(SIGNAL_PREFIX)
         allowed = SIGNAL_DECISIONS if signal else REVIEW_DECISIONS
@@ -131,9 +138,13 @@ def record_many(
             new_id = int(result.inserted_primary_key[0])  # type: ignore[index]
             details = {k: v for k, v in values.items() if k not in ("username", "at")}
             job_id = values["job_id"]
-            subject = f"job:{job_id}" if job_id is not None else f"entity:{values['entity_id']}"
+            about = (
+                f"job:{job_id}"
+                if job_id is not None
+                else subject or f"entity:{values['entity_id']}"
+            )
             audit.append(
-                engine, username, "decision", subject, {"decision_id": new_id, **details},
+                engine, username, "decision", about, {"decision_id": new_id, **details},
                 conn=conn,
             )  # fmt: skip
             ids.append(new_id)
