@@ -112,3 +112,39 @@ def test_decision_on_older_list_data_does_not_stand(
     found, said = _trace(sourcetrace_bin, tmp_path / "f.parquet", db)
     assert found.filter((pl.col("source") == TIANSHAN) & (pl.col("risk_kind") == "list")).height
     assert "risk source dismissed" not in said
+
+
+HUAFU = "HUAFU COLOR SPINNING"
+HUAFU_FASHION = "uflpa-c24832e75b9c"  # Huafu Fashion Co., Ltd., one of three Huafu entities matched
+
+
+def test_one_of_several_entities_dismissed_under_another_spelling(
+    tmp_path: Path, sourcetrace_bin: str
+) -> None:
+    """HUAFU COLOR SPINNING (also written 华孚色纺 in the shipments) matches three listed Huafu
+    entities: a false positive decided under its Chinese spelling for one of them leaves the
+    risk source standing on the other two, its provenance naming the dismissal; traced by kind
+    of risk (above --exact-limit) the same."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    before, _ = _trace(sourcetrace_bin, tmp_path / "before.parquet", db)
+    entities, _ = load_lists()
+    fashion = next(e for e in entities if e.id == HUAFU_FASHION)
+    engine = make_engine(db)
+    try:
+        record_decision(engine, name="华孚色纺", entity_id=HUAFU_FASHION,
+                        entity_hash=entity_hash(fashion), decision="false_positive",
+                        comment="the spinner, not its listed parent", username="alice")  # fmt: skip
+    finally:
+        engine.dispose()
+    for exact in ("50000", "1"):
+        after, said = _trace(sourcetrace_bin, tmp_path / f"after{exact}.parquet", db,
+                             "--exact-limit", exact)  # fmt: skip
+        assert "risk source dismissed" not in said
+        listed = after.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list"))
+        was = before.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list"))
+        assert set(listed.select(KEY).iter_rows()) == set(was.select(KEY).iter_rows())
+        assert listed["severity"].unique().to_list() == ["high"]
+        assert not listed["risk"].str.contains(fashion.caption, literal=True).any()
+        assert was["risk"].str.contains(fashion.caption, literal=True).all()
+        own = listed.filter(pl.col("hops") == 0)["provenance"].to_list()
+        assert own and f"'{HUAFU_FASHION}' dismissed as a false positive by alice" in own[0]
