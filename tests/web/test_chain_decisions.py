@@ -88,6 +88,8 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     assert client.post(url, data=confirm).status_code == 303
     shown = client.get(str(response.headers["location"])).text
     assert "Trace again" in shown and f"match of {TIANSHAN}" in shown
+    # The page lists the decision beside the risk source, not yet applied to this trace.
+    assert f"'{ALUMINIUM}' by analyst" in shown and "after this trace" in shown
 
     # Each decision is audited about the chain; the log still accounts for the table.
     logged = [e for e in entries(st.engine, subject=f"chain:{chain_id}") if e.action == "decision"]

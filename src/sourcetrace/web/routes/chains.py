@@ -310,7 +310,7 @@ def chain_page(
         risk_kinds=view["risk_kinds"],
         graph_url=f"/api/chains/{chain.id}/graph{query}",
         can_delete=_may_delete(user, chain),
-        risk_sources=decidable(view),
+        risk_sources=decidable(view, StoreDecisions(st.engine)),
         dismissed=(chain.map or {}).get("dismissed", []),
         can_decide=user.can("analyst"),
         decided=decided,

@@ -19,13 +19,14 @@ from fastapi.responses import Response
 
 from sourcetrace.errors import ConfigError, SourcetraceError
 from sourcetrace.graph.decisions import LISTED_KINDS
+from sourcetrace.model import name_key
 from sourcetrace.tracing import risk_hits, trace_lists
 from sourcetrace.web.pages import redirect, store_url
 from sourcetrace.web.security import Analyst, CheckedForm
 from sourcetrace.web.state import ItemId, StateDep
 from sourcetrace.workspace import REVIEW_DECISIONS
 from sourcetrace.workspace.chains import get_chain
-from sourcetrace.workspace.risk_decisions import decide_source
+from sourcetrace.workspace.risk_decisions import StoreDecisions, decide_source
 
 router = APIRouter(include_in_schema=False)
 MAX_COMMENT = 4000
@@ -33,15 +34,27 @@ PARTY_PREFIX = "party-"
 """Parties are named in forms by their map element id (``party-<index>``)."""
 
 
-def decidable(view: dict[str, Any]) -> list[dict[str, Any]]:
+def decidable(view: dict[str, Any], book: StoreDecisions | None = None) -> list[dict[str, Any]]:
     """The parties of a map view with a list risk source, one row per risk source (element id,
-    name, kind, severity, detail): what the chain page offers to decide."""
+    name, kind, severity, detail, provenance), with the decisions ``book`` holds on the party's
+    names for the entities it names (``decisions``, newest first; they apply from the next
+    trace): what the chain page offers to decide."""
     rows = []
     for node in view["elements"]["nodes"]:
         data = node["data"]
         for risk in data.get("risks", []):
             if risk["kind"] in LISTED_KINDS:
-                rows.append({"party": data["id"], "name": data["label"], **risk})
+                rows.append({"party": data["id"], "name": data["label"],
+                             "names": data.get("names", []), **risk})  # fmt: skip
+    known = book.decided({n for r in rows for n in r["names"]}) if book and rows else []
+    for row in rows:
+        keys = {name_key(n) for n in row["names"]}
+        # The provenance names each entity the risk source rests on as "<entity id>: <lists>".
+        row["decisions"] = sorted(
+            (d for d in known
+             if name_key(d.name) in keys and f"{d.entity_id}: " in row["provenance"]),
+            key=lambda d: -d.id,
+        )  # fmt: skip
     return rows
 
 
