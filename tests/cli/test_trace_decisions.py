@@ -74,6 +74,7 @@ def test_decisions_reach_the_chain(
     assert after.filter(pl.col("source") == TIANSHAN)["risk_kind"].unique().to_list() == [
         "xinjiang_location"
     ]
+    assert "review decisions on list matches applied: 2; risk sources dismissed: 1" in said
     assert f"risk source dismissed: {TIANSHAN} (list)" in said
     assert "by alice" in said and "cotton trader in Urumqi" in said
     # The confirmed one: every finding resting on it says so, with who and when.

@@ -241,6 +241,11 @@ def trace(
             "the best kept per risk source"
         )
     summary(frame, console)
+    if traced.decided is not None and traced.decided.applied:
+        console.print(
+            f"review decisions on list matches applied: {traced.decided.applied:,}; "
+            f"risk sources dismissed: {len(traced.dismissed):,}"
+        )
     for dismissal in traced.dismissed:
         console.print(f"risk source dismissed: {dismissal.said(graph)}", highlight=False)
     for risk in traced.truncated:
