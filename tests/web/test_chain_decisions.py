@@ -78,6 +78,11 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     assert client.post(url, data={**form, "csrf_token": "x", "comment": "c"}).status_code == 403
     nothing = {**form, "party": _party(before, "Harbour Garments Ltd"), "comment": "c"}
     assert client.post(url, data=nothing).status_code == 404
+    assert client.post(url, data={**form, "decision": "maybe", "comment": "c"}).status_code == 400
+    assert client.post(url, data={**form, "party": "x", "comment": "c"}).status_code == 400
+    assert client.post(url, data={**form, "kind": "sector", "comment": "c"}).status_code == 400
+    elsewhere = f"/chains/{chain_id + 100}/risks/decision"
+    assert client.post(elsewhere, data={**form, "comment": "c"}).status_code == 404
     assert not [e for e in entries(st.engine) if e.action == "decision"]
 
     why = "Urumqi cotton trader (registry extract 2026-02), not the aluminium group"
