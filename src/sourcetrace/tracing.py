@@ -29,11 +29,19 @@ from sourcetrace.errors import ConfigError
 from sourcetrace.graph.balance import BalanceFlag, check_balance, read_yields
 from sourcetrace.graph.build import build
 from sourcetrace.graph.dates import DEFAULT_TOLERANCE_DAYS
+from sourcetrace.graph.decisions import (
+    LISTED_KINDS,
+    Decided,
+    DecisionBook,
+    Dismissal,
+    apply_decisions,
+    rests_on,
+)
 from sourcetrace.graph.export import export
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.paths import best_paths
 from sourcetrace.graph.returns import without_returns
-from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks
+from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks, node_hits
 from sourcetrace.graph.tables import (
     FindingTables,
     exposure,
@@ -56,7 +64,7 @@ from sourcetrace.io.options import ReadOptions
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.lists.merchandise import read_wro_merchandise
 from sourcetrace.matching.score import ALGORITHM, Matcher
-from sourcetrace.model import ListedEntity
+from sourcetrace.model import Hit, ListedEntity
 from sourcetrace.screening import ListUsed, lists_fingerprint, load_lists, store_lists
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.store.db import ListStore
@@ -74,10 +82,14 @@ __all__ = [
     "SEVERITY_RANK",
     "ChainFiles",
     "ChainTrace",
+    "DecisionBook",
+    "Dismissal",
     "TraceLists",
     "TraceOptions",
     "delete_saved_graph",
+    "dismissed_rows",
     "export_chain",
+    "risk_hits",
     "save_graph",
     "saved_graph",
     "saved_graphs",
@@ -260,6 +272,19 @@ class ChainTrace:
     """A saved graph: whether its saved risk sources were used, and why (not)."""
     saved: str | None = None
     """The name the graph was saved under, if it was."""
+    decided: Decided | None = None
+    """The risk sources once analysts' decisions on their list hits are applied (all
+    severities), and those the decisions dismissed; None when no decisions were read."""
+
+    @property
+    def standing(self) -> list[RiskSource]:
+        """Every risk source that stands after the decisions (what the map shows)."""
+        return self.decided.sources if self.decided is not None else self.sources
+
+    @property
+    def dismissed(self) -> list[Dismissal]:
+        """The risk sources the decisions removed, with the decisions."""
+        return self.decided.dismissed if self.decided is not None else []
 
     @cached_property
     def table(self) -> pl.DataFrame:
@@ -282,6 +307,7 @@ def trace_chain(
     settings: Settings | None = None,
     check: Callable[[Graph], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    decisions: DecisionBook | None = None,
 ) -> ChainTrace:
     """Trace a chain: its files, or the graph saved in the store under the name ``chain``.
 
@@ -290,6 +316,9 @@ def trace_chain(
     files under this name, with its risk sources. ``lists``: screen against these instead of
     choosing them (the web app chooses per store). ``check``: called with the graph before its
     risk sources are found, to refuse it (the map's size limit). ``progress``: told each step as it starts.
+    ``decisions``: analysts' decisions on list hits, applied before tracing
+    (:mod:`sourcetrace.graph.decisions`: a false positive removes what rests on it, a
+    confirmed hit is high); the graph is saved with its risk sources as screened.
     """
     options = options or TraceOptions()
     step = progress or (lambda _what: None)
@@ -333,10 +362,18 @@ def trace_chain(
         assert isinstance(chain, ChainFiles)
         step(f"saving the graph as {save!r}")
         save_graph(save, graph, found, files, lists, db)
+    decided: Decided | None = None
+    if decisions is not None:
+        step("applying review decisions on list hits")
+        # Found again only for parties with a decision (a saved graph's facts are not kept).
+        decided = apply_decisions(graph, found, decisions,
+                                  lambda node: node_hits(node, lists.matcher, facts),
+                                  lists.merchandise)  # fmt: skip
     floor = SEVERITY_RANK[options.min_severity]
+    standing = decided.sources if decided is not None else found
     # Sector exposure is a property of a party and product (tables.sector_exposure), not a risk
     # that travels: it is not traced.
-    sources = [s for s in found if SEVERITY_RANK[s.severity] >= floor and s.kind != SECTOR]
+    sources = [s for s in standing if SEVERITY_RANK[s.severity] >= floor and s.kind != SECTOR]
     # Returns carry no risk upstream and are no production input (graph/returns.py): the trace
     # and the balance walk the graph without them; the graph returned keeps them for the map.
     forward = without_returns(graph)
@@ -355,7 +392,7 @@ def trace_chain(
                            options.max_paths, options.rules, workers)  # fmt: skip
         tables = from_paths(forward, paths, flags)
     return ChainTrace(graph, found, sources, flags, tables, findings, truncated, lists, options,
-                      files, reused, save)  # fmt: skip
+                      files, reused, save, decided)  # fmt: skip
 
 
 def write_findings(traced: ChainTrace, path: Path) -> list[Path]:
@@ -416,3 +453,30 @@ def export_chain(
             chain.links, chain.ownership, chain.shipments, names=chain.names, read=chain.read
         ).graph
     return graph, export(graph, fmt, exposed)
+
+
+def dismissed_rows(traced: ChainTrace) -> list[dict[str, str]]:
+    """The risk sources the review decisions removed from a trace, one row each for a person:
+    party, kind, what screening found, and the decisions (what, who, when, why)."""
+    return [
+        {
+            "party": traced.graph.name(d.source.node),
+            "kind": d.source.kind,
+            "detail": d.source.detail,
+            "decisions": "; ".join(f"'{x.entity_id}' {x.said()}" for x in d.decisions),
+        }
+        for d in traced.dismissed
+    ]
+
+
+def risk_hits(
+    chain: str, party: int, kind: str, lists: TraceLists, db: str | None = None
+) -> tuple[str, list[Hit]]:
+    """The party (by index) of the graph saved under ``chain`` and the list hits its risk
+    source of ``kind`` rests on, found as a trace finds them: what a decision on that risk
+    source is about. No hits when the party has no such risk source (any more)."""
+    graph = saved_graph(chain, db).graph
+    if kind not in LISTED_KINDS or not 0 <= party < graph.size:
+        return "", []
+    node = graph.node(party)
+    return graph.name(party), rests_on(kind, node_hits(node, lists.matcher))

@@ -4,6 +4,7 @@ to parties and goods, keep graphs in the store."""
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +37,7 @@ from sourcetrace.tracing import (
     trace_chain,
     write_findings,
 )
+from sourcetrace.workspace.risk_decisions import store_decisions
 
 DEFAULTS = TraceOptions()
 
@@ -161,6 +163,15 @@ def trace(
             " the graph were found with the lists and matcher in force",
         ),
     ] = False,
+    decisions: Annotated[
+        bool,
+        typer.Option(
+            "--decisions/--no-decisions",
+            help="Apply the review decisions on list hits kept in the store (--db, the"
+            " workspace's): a hit dismissed as a false positive is no risk source, a confirmed"
+            " one is high",
+        ),
+    ] = True,
 ) -> None:
     """Trace LINKS (or a saved --graph): one row per path by which a risk reaches a party, with
     its evidence hop by hop and its basis.
@@ -199,7 +210,8 @@ def trace(
         ),
     )
     chain = _chain(links, ownership, shipments, graph_name, read)
-    traced = trace_chain(chain, options, db=db, save=save, progress=step)
+    with (store_decisions(db) if decisions else nullcontext(None)) as book:
+        traced = trace_chain(chain, options, db=db, save=save, progress=step, decisions=book)
     graph, sources = traced.graph, traced.traced
     frame = traced.tables.findings
     step(f"writing {frame.height:,} findings")
@@ -229,6 +241,13 @@ def trace(
             "the best kept per risk source"
         )
     summary(frame, console)
+    if traced.decided is not None and traced.decided.applied:
+        console.print(
+            f"review decisions on list matches applied: {traced.decided.applied:,}; "
+            f"risk sources dismissed: {len(traced.dismissed):,}"
+        )
+    for dismissal in traced.dismissed:
+        console.print(f"risk source dismissed: {dismissal.said(graph)}", highlight=False)
     for risk in traced.truncated:
         console.print(
             f"[yellow]path search stopped at {options.path_cap:,} paths for "

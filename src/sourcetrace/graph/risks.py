@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import polars as pl
 
@@ -63,6 +63,21 @@ HIGH_PRIORITY_SECTORS: tuple[HsSector, ...] = (
 )
 
 
+class Ruling(Protocol):
+    """An analyst's decision on a hit, as a risk source tells it
+    (:class:`sourcetrace.graph.decisions.HitDecision`)."""
+
+    @property
+    def decision(self) -> str: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def at(self) -> str: ...
+    @property
+    def confirmed(self) -> bool: ...
+    def said(self) -> str: ...
+
+
 class RiskSource(NamedTuple):
     """One reason a node is a starting point of risk, with its provenance.
 
@@ -96,11 +111,18 @@ def sector_of(hs_code: str) -> str:
     return best
 
 
-def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) -> list[RiskSource]:
+def list_risks(
+    node: Node,
+    hits: Iterable[Hit],
+    merchandise: Mapping[str, str],
+    rulings: Mapping[str, Ruling] | None = None,
+) -> list[RiskSource]:
     """A listed organisation: match -> high, review -> medium; a CBP WRO/Finding names merchandise.
 
     One risk source per kind, naming every entity the node matched (the same company is often
-    listed under several names or group entities).
+    listed under several names or group entities). ``rulings``: an analyst's decision per entity
+    id (:mod:`sourcetrace.graph.decisions`): a confirmed hit is high whatever its score, and
+    each decision is written into the detail and the provenance (what, who, when).
     """
     listed: list[str] = []
     cbp: list[str] = []
@@ -109,16 +131,21 @@ def list_risks(node: Node, hits: Iterable[Hit], merchandise: Mapping[str, str]) 
     for hit in hits:
         if hit.decision is Decision.CLEAR or hit.entity.schema == "Person":
             continue
-        if not severity or hit.decision is Decision.MATCH:
-            severity = "high" if hit.decision is Decision.MATCH else "medium"
+        ruling = (rulings or {}).get(hit.entity.id)
+        high = hit.decision is Decision.MATCH or (ruling is not None and ruling.confirmed)
+        if severity != "high":
+            severity = "high" if high else "medium"
         label = (
             f"{hit.decision.value} '{hit.entity.caption}' "
-            f"(matched '{hit.matched_name}', score {hit.score:.2f})"
+            f"(matched '{hit.matched_name}', score {hit.score:.2f}"
+            + (f"; {ruling.decision} by {ruling.username} at {ruling.at}" if ruling else "")
+            + ")"
         )
         versions = sorted({x.version for x in hit.entity.listings if x.version})
         provenance.append(
             f"{hit.entity.id}: {hit.entity.lists_label()}"
             + (f" (version {', '.join(versions)})" if versions else "")
+            + (f", {ruling.said()}" if ruling else "")
         )
         names = list(dict.fromkeys(x.list_name for x in hit.entity.listings))
         others = [n for n in names if not n.startswith("CBP")]
@@ -274,6 +301,14 @@ def find_risks(
             out += uscc_risks(node, facts)
     out += sector_risks(graph)
     return out
+
+
+def node_hits(node: Node, matcher: Matcher, facts: TextFacts | None = None) -> list[Hit]:
+    """The hits a party's list risk sources rest on, as :func:`find_risks` finds them; without
+    ``facts``, its spellings are matched here (a saved graph's party, for a decision)."""
+    if facts is None:
+        facts = read_texts(list(node.names), [], matcher, 1, list(node.identifiers))
+    return _top_hits(node, matcher, facts)
 
 
 def _top_hits(node: Node, matcher: Matcher, facts: TextFacts) -> list[Hit]:

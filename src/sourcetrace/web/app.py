@@ -48,6 +48,7 @@ from sourcetrace.web.routes import (
     login,
     reports,
     review,
+    risk_decisions,
 )
 from sourcetrace.web.runner import JobRunner
 from sourcetrace.web.security import (
@@ -118,7 +119,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
-    for module in (login, jobs, review, reports, exports, admin, chains, entities):
+    for module in (login, jobs, review, reports, exports, admin, chains, risk_decisions,
+                   entities):  # fmt: skip
         app.include_router(module.router)
     app.include_router(jobs_api.router)
     _add_handlers(app)

@@ -134,10 +134,12 @@ def record_many(
     comment: str,
     username: str,
     four_eyes: bool = False,
+    subject: str | None = None,
 ) -> list[ReviewDecision]:
     """The same decision on several hits, with an audit entry each, in one transaction: all are
     stored or none (a bulk decision never stops half-way). With ``four_eyes``, a false positive
-    on a ``match`` is stored as needing a second reviewer's approval."""
+    on a ``match`` is stored as needing a second reviewer's approval. ``subject``: what the audit
+    entries are about when not a job (e.g. ``chain:3``; default ``entity:<id>``)."""
     for item in items:
         signal = item.entity_id.startswith(SIGNAL_PREFIX)
         allowed = SIGNAL_DECISIONS if signal else REVIEW_DECISIONS
@@ -187,9 +189,13 @@ def record_many(
                 if k not in ("username", "at") and (k != "needs_approval" or v)
             }
             job_id = values["job_id"]
-            subject = f"job:{job_id}" if job_id is not None else f"entity:{values['entity_id']}"
+            about = (
+                f"job:{job_id}"
+                if job_id is not None
+                else subject or f"entity:{values['entity_id']}"
+            )
             audit.append(
-                engine, username, "decision", subject, {"decision_id": new_id, **details},
+                engine, username, "decision", about, {"decision_id": new_id, **details},
                 conn=conn,
             )  # fmt: skip
             ids.append(new_id)

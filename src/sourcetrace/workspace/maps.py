@@ -43,7 +43,15 @@ from sourcetrace.graph.risks import (
 from sourcetrace.graph.trace import OWNERSHIP, Finding
 from sourcetrace.io.writers import defuse_formulas
 from sourcetrace.store import now
-from sourcetrace.tracing import ChainFiles, ChainTrace, TraceLists, TraceOptions, trace_chain
+from sourcetrace.tracing import (
+    ChainFiles,
+    ChainTrace,
+    DecisionBook,
+    TraceLists,
+    TraceOptions,
+    dismissed_rows,
+    trace_chain,
+)
 from sourcetrace.workspace.chains import store_chain
 
 ROLES = ("links", "ownership", "shipments")
@@ -100,9 +108,12 @@ class TracedChain:
         return self.traced.tables.findings
 
 
-def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
+def trace_files(
+    uploads: dict[str, Upload], lists: TraceLists, decisions: DecisionBook | None = None
+) -> TracedChain:
     """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
-    defaults (:func:`~sourcetrace.tracing.trace_chain`), screening parties against ``lists``.
+    defaults (:func:`~sourcetrace.tracing.trace_chain`), screening parties against ``lists``
+    and applying the review ``decisions`` on list hits.
 
     Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
     """
@@ -113,13 +124,16 @@ def trace_files(uploads: dict[str, Upload], lists: TraceLists) -> TracedChain:
         names={role: upload.filename for role, upload in uploads.items()},
     )
     check = _drawable(uploads["links"].filename)
-    return _drawn(trace_chain(files, OPTIONS, lists=lists, check=check))
+    return _drawn(trace_chain(files, OPTIONS, lists=lists, check=check, decisions=decisions))
 
 
-def trace_graph(name: str, lists: TraceLists, db: str) -> TracedChain:
+def trace_graph(
+    name: str, lists: TraceLists, db: str, decisions: DecisionBook | None = None
+) -> TracedChain:
     """Trace the graph saved in the store ``db`` under ``name`` (``sourcetrace trace --save``)
     as an upload is traced, for the map."""
-    return _drawn(trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name)))
+    return _drawn(trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name),
+                              decisions=decisions))  # fmt: skip
 
 
 def _drawable(shown: str) -> Callable[[Graph], None]:
@@ -141,7 +155,9 @@ def _drawn(traced: ChainTrace) -> TracedChain:
     kept = best_findings(traced.findings, 1)
     cytoscape = export(traced.graph, "cytoscape")
     elements = json.loads(cytoscape)["elements"]
-    drawn = map_data(traced.graph, elements, traced.sources, kept, traced.flags)
+    # The party's risks as they stand after the review decisions; those dismissed are listed.
+    drawn = map_data(traced.graph, elements, traced.standing, kept, traced.flags)
+    drawn["dismissed"] = dismissed_rows(traced)
     return TracedChain(traced, cytoscape, drawn)
 
 

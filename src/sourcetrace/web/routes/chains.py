@@ -27,6 +27,7 @@ from sourcetrace.tracing import trace_lists
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
+from sourcetrace.web.routes.risk_decisions import decidable
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, ItemId, StateDep
@@ -48,6 +49,7 @@ from sourcetrace.workspace.maps import (
     trace_files,
     trace_graph,
 )
+from sourcetrace.workspace.risk_decisions import StoreDecisions
 
 router = APIRouter(tags=["Supply chains"])
 Severity = Literal["low", "medium", "high"]
@@ -238,7 +240,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         url = st.engine.url.render_as_string(hide_password=False)
         lists = await run_in_threadpool(trace_lists, url, st.settings)
         # The matcher is made on first use (``lists.matcher``): in the thread, not the loop.
-        traced = await run_in_threadpool(trace_files, uploads, lists)
+        traced = await run_in_threadpool(trace_files, uploads, lists, StoreDecisions(st.engine))
         chain_id = await run_in_threadpool(save_chain, st.engine, traced, uploads, user.username)
     except UploadRefused as exc:
         return _chains_page(request, st, user, str(exc), status_code=400)
@@ -260,7 +262,9 @@ async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
     url = st.engine.url.render_as_string(hide_password=False)
     try:
         lists = await run_in_threadpool(trace_lists, url, st.settings)
-        traced = await run_in_threadpool(trace_graph, name, lists, url)
+        traced = await run_in_threadpool(
+            trace_graph, name, lists, url, StoreDecisions(st.engine)
+        )
         chain_id = await run_in_threadpool(
             save_graph_chain, st.engine, traced, name, user.username
         )
@@ -286,7 +290,12 @@ async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload
 
 @router.get("/chains/{chain_id}", response_class=HTMLResponse, include_in_schema=False)
 def chain_page(
-    request: Request, chain_id: ItemId, user: Viewer, st: StateDep, product: str = ""
+    request: Request,
+    chain_id: ItemId,
+    user: Viewer,
+    st: StateDep,
+    product: str = "",
+    decided: str = "",
 ) -> Response:
     chain, view = _load(st, chain_id, product)
     query = f"?{urlencode({'product': product})}" if product else ""
@@ -301,6 +310,10 @@ def chain_page(
         risk_kinds=view["risk_kinds"],
         graph_url=f"/api/chains/{chain.id}/graph{query}",
         can_delete=_may_delete(user, chain),
+        risk_sources=decidable(view, StoreDecisions(st.engine)),
+        dismissed=(chain.map or {}).get("dismissed", []),
+        can_decide=user.can("analyst"),
+        decided=decided,
     )
 
 
