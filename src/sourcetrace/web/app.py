@@ -41,6 +41,7 @@ from sourcetrace.web.pages import make_templates, render
 from sourcetrace.web.pdf import printer_missing
 from sourcetrace.web.routes import (
     admin,
+    alerts,
     chains,
     entities,
     exports,
@@ -115,9 +116,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
-    for module in (login, jobs, review, reports, exports, admin, chains, entities):
+    for module in (login, jobs, review, alerts, reports, exports, admin, chains, entities):
         app.include_router(module.router)
     app.include_router(jobs_api.router)
+    app.include_router(alerts.api_router)
     _add_handlers(app)
     return app
 

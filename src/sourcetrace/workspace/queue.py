@@ -10,6 +10,7 @@ unsure. An item decided "unsure" stays open: it is still shown as one to decide.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,12 +94,22 @@ class ReviewItem:
 def review_items(engine: Engine, job: Job) -> list[ReviewItem]:
     """Every hit and signal of the job, in input order (a row's hit first), each with its
     standing decision."""
+    return with_decisions(engine, bare_items(job.results))
+
+
+def bare_items(results: Iterable[dict[str, Any]]) -> list[ReviewItem]:
+    """The work items of result rows, in their order (a row's hit first), not yet looked up."""
     bare: list[ReviewItem] = []
-    for r in job.results:
+    for r in results:
         if r.get("hit"):
             bare.append(ReviewItem(r, None))
         kinds = {signal_kind(s) for s in r.get("signals", [])}
         bare.extend(ReviewItem(r, None, kind=k) for k in SIGNAL_KINDS if k in kinds)
+    return bare
+
+
+def with_decisions(engine: Engine, bare: list[ReviewItem]) -> list[ReviewItem]:
+    """``bare`` items each with the decision that stands for it (or the outdated one)."""
     known = latest(engine, [(i.row["name"], i.subject) for i in bare])
     items: list[ReviewItem] = []
     for item in bare:
