@@ -7,17 +7,21 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import create_engine, text, update
 
 from sourcetrace.store.workspace import jobs
+from sourcetrace.web.app import create_app
 from sourcetrace.workspace import audit
+from sourcetrace.workspace.accounts import add_user
 
 # A supplier list as analysts keep one: two listed companies (UFLPA Entity List), a supplier
 # with a Xinjiang address and one with an invalid USCC, and one with nothing to see.
@@ -241,3 +245,50 @@ def test_a_long_queue_is_shown_a_page_at_a_time(
     body = _api(client, size=200)
     assert body["matching"] == 120 and len(body["alerts"]) == 120 and body["pages"] == 1
     assert [a["row"] for a in body["alerts"]] == list(range(1, 121))  # oldest, then input order
+
+
+PG_SERVER = os.environ.get("SOURCETRACE_TEST_PG_URL")
+
+
+@pytest.fixture()
+def pg_url() -> Iterator[str]:
+    if not PG_SERVER:
+        pytest.skip("set SOURCETRACE_TEST_PG_URL to test on PostgreSQL")
+    name = f"st_alerts_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_SERVER.rsplit('/', 1)[0]}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_alerts_and_assignment_on_postgresql(pg_url: str, tools: Any) -> None:
+    app = create_app(pg_url)
+    engine = app.state.sourcetrace.engine
+    for name in ("analyst", "admin"):
+        add_user(engine, name, name, tools.password)
+    with TestClient(app, follow_redirects=False) as client:
+        token = tools.login(client, "analyst")
+        job_id = tools.screened(client, token, "suppliers.csv", SUPPLIERS).rsplit("/", 1)[1]
+        again = tools.screened(
+            client, token, "again.csv", b"name\nHoshine Silicon Industry Co. Ltd\n"
+        )
+        again_id = again.rsplit("/", 1)[1]
+        assert len(_alerts(client)) == 5 and f"{again_id}-1" in _alerts(client)
+        assert (
+            _assign(client, token, [f"{again_id}:1", f"{job_id}:4:identifier"], "admin").status_code
+            == 303
+        )
+        tools.login(client, "admin")
+        assert set(_alerts(client, reviewer="me")) == {f"{again_id}-1", f"{job_id}-4-identifier"}
+        assert set(_alerts(client, kind="identifier", reviewer="admin")) == {
+            f"{job_id}-4-identifier"
+        }
+        assert _api(client, state="decided")["matching"] == 0
+    assert [e.details["assignee"] for e in audit.entries(engine) if e.action == "assignment"] == [
+        "admin", "admin"
+    ]  # fmt: skip
+    assert audit.verify(engine).intact
+    engine.dispose()
