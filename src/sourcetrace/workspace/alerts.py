@@ -16,7 +16,7 @@ Assigning does not decide: the decisions, and their replay by ``audit verify``, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,7 +29,8 @@ from sourcetrace.store.database import now
 from sourcetrace.store.workspace import assignments, jobs, users
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.audit import audited
-from sourcetrace.workspace.queue import KIND_LABELS, ReviewItem, bare_items, with_decisions
+from sourcetrace.workspace.decisions import latest_by_key
+from sourcetrace.workspace.queue import KIND_LABELS, ReviewItem, bare_items, standing
 
 STATES: tuple[str, ...] = ("pending", "open", "unsure", "decided", "all")
 """Decision-state filters: ``pending`` (open or unsure: the work left, the default), ``open``
@@ -206,21 +207,21 @@ def alert_queue(
             else:
                 known.item, known.job_id, known.filename = item, job_id, filename
                 known.raised.append(raised)
-    found = list(seen.values())
-    decided = with_decisions(engine, [s.item for s in found])
-    assigned = latest_assignments(engine, [(s.item.row["name"], s.item.subject) for s in found])
+    # Each name is normalised and each subject hashed once: a large workspace has many alerts.
+    decided = latest_by_key(engine, set(seen))
+    assigned = latest_assignments(engine, set(seen))
     every: list[Alert] = []
-    for s, item in zip(found, decided, strict=True):
-        current = item.subject_hash
+    for key, s in seen.items():
+        current = s.raised[-1][2]
         opened = next(stamp for _, stamp, digest in s.raised if digest == current)
         every.append(
             Alert(
-                item=item,
+                item=standing(s.item, decided.get(key), current),
                 job_id=s.job_id,
                 job_filename=s.filename,
                 opened_at=opened,
                 job_ids=tuple(dict.fromkeys(j for j, _, _ in s.raised)),
-                assignment=assigned.get((name_key(item.row["name"]), item.subject)),
+                assignment=assigned.get(key),
             )
         )
     at = at or datetime.now(UTC)
@@ -234,11 +235,10 @@ def alert_queue(
 
 
 def latest_assignments(
-    engine: Engine, pairs: Iterable[tuple[str, str]]
+    engine: Engine, wanted: set[tuple[str, str]]
 ) -> dict[tuple[str, str], Assignment]:
-    """The assignment that stands (the newest) for each (name, entity id) pair that has one;
-    names are normalised here. An unassigned pair (empty assignee) is left out."""
-    wanted = {(name_key(n), e) for n, e in pairs}
+    """The assignment that stands (the newest) for each (normalised name, entity id) pair that
+    has one; an unassigned pair (empty assignee) is left out."""
     keys = sorted({k for k, _ in wanted})
     out: dict[tuple[str, str], Assignment] = {}
     with engine.connect() as conn:

@@ -111,14 +111,18 @@ def bare_items(results: Iterable[dict[str, Any]]) -> list[ReviewItem]:
 def with_decisions(engine: Engine, bare: list[ReviewItem]) -> list[ReviewItem]:
     """``bare`` items each with the decision that stands for it (or the outdated one)."""
     known = latest(engine, [(i.row["name"], i.subject) for i in bare])
-    items: list[ReviewItem] = []
-    for item in bare:
-        found = known.get((name_key(item.row["name"]), item.subject))
-        if found is not None and found.entity_hash == item.subject_hash:
-            items.append(ReviewItem(item.row, found, kind=item.kind))
-        else:
-            items.append(ReviewItem(item.row, None, found, kind=item.kind))
-    return items
+    return [
+        standing(item, known.get((name_key(item.row["name"]), item.subject)), item.subject_hash)
+        for item in bare
+    ]
+
+
+def standing(item: ReviewItem, found: ReviewDecision | None, subject_hash: str) -> ReviewItem:
+    """``item`` with the newest decision ``found`` on its name and subject: the one that stands
+    while the subject's data (``subject_hash``, the item's own) is unchanged, else outdated."""
+    if found is not None and found.entity_hash == subject_hash:
+        return ReviewItem(item.row, found, kind=item.kind)
+    return ReviewItem(item.row, None, found, kind=item.kind)
 
 
 def row_review(items: list[ReviewItem]) -> str:
