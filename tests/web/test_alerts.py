@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, delete, text, update
 
-from sourcetrace.store.workspace import jobs
+from sourcetrace.store.workspace import assignments, jobs
 from sourcetrace.web.app import create_app
 from sourcetrace.workspace import audit
 from sourcetrace.workspace.accounts import add_user
@@ -227,6 +227,20 @@ def test_assignment_with_its_audit_entry_and_filters(
     url = str(engine.url.render_as_string(hide_password=False))
     verified = _sourcetrace("audit", "verify", "--db", url)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+    # The assignments are replayed against their entries: an edit of the table shows.
+    with engine.begin() as conn:
+        conn.execute(update(assignments).where(assignments.c.id == 1).values(assignee="viewer"))
+        conn.execute(delete(assignments).where(assignments.c.id == 4))
+    broken = _sourcetrace("audit", "verify", "--db", url)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert (
+        "assignment 1: table says to viewer by analyst, the log says to admin by analyst "
+        "(differs in assignee)" in broken.stderr
+    )
+    assert "assignment 4: the log says to nobody by analyst, the table has no such row" in (
+        broken.stderr
+    )
 
 
 def test_a_long_queue_is_shown_a_page_at_a_time(

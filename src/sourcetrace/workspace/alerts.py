@@ -16,6 +16,8 @@ Assigning does not decide: the decisions, and their replay by ``audit verify``, 
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -173,21 +175,80 @@ class _Seen:
     raised: list[tuple[int, str, str]]  # (job id, uploaded at, subject hash)
 
 
-def _done_jobs(engine: Engine) -> Iterator[tuple[int, str, str, list[dict[str, Any]]]]:
-    """Each done job's id, file name, upload time and results, oldest first, one at a time."""
+_ROW_FIELDS = ("row", "name", "address", "country", "identifier", "signals")
+_HIT_FIELDS = ("entity_id", "caption", "score", "entity_hash")
+CACHED_ITEMS = 300_000
+"""Most alerts of done jobs kept in memory between requests (a few hundred bytes each)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Raised:
+    """An item of a done job as the queue needs it: its decision key, its data hash, and a
+    slim copy of its row (what the queue shows, not the whole hit snapshot)."""
+
+    key: tuple[str, str]
+    subject_hash: str
+    item: ReviewItem
+
+
+_CACHE: OrderedDict[tuple[str, int, str], list[_Raised]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _slim(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in _ROW_FIELDS}
+    out["signals"] = list(row.get("signals") or [])
+    hit = row.get("hit")
+    if hit:
+        slim_hit = {k: hit.get(k) for k in _HIT_FIELDS}
+        slim_hit["listings"] = [{"list_name": x.get("list_name")} for x in hit.get("listings", [])]
+        out["hit"] = slim_hit
+    return out
+
+
+def _raised(results: list[dict[str, Any]]) -> list[_Raised]:
+    out = []
+    for item in bare_items(results):
+        slim = ReviewItem(_slim(item.row), None, kind=item.kind)
+        out.append(_Raised((name_key(slim.row["name"]), slim.subject), item.subject_hash, slim))
+    return out
+
+
+def _job_alerts(engine: Engine) -> Iterator[tuple[int, str, str, list[_Raised]]]:
+    """Each done job's id, file name, upload time and items, oldest first.
+
+    A done job's results never change, so its items are worked out once per process and kept
+    (:data:`CACHED_ITEMS` at most, the least recently used dropped first): a request then reads
+    only the results of jobs it has not seen.
+    """
+    where = engine.url.render_as_string(hide_password=True)
     query = (
-        select(jobs.c.id, jobs.c.filename, jobs.c.created_at, jobs.c.results)
+        select(jobs.c.id, jobs.c.filename, jobs.c.created_at)
         .where(jobs.c.status == "done")
         .order_by(jobs.c.id)
     )
     with engine.connect() as conn:
-        # Streamed: a workspace of large jobs is held one job's results at a time.
-        result = conn.execution_options(yield_per=1).execute(query)
-        try:
-            for r in result:
-                yield int(r.id), str(r.filename), str(r.created_at), list(r.results or [])
-        finally:
-            result.close()
+        done = conn.execute(query).all()
+        for r in done:
+            key = (where, int(r.id), str(r.created_at))
+            with _CACHE_LOCK:
+                items = _CACHE.get(key)
+                if items is not None:
+                    _CACHE.move_to_end(key)
+            if items is None:
+                results = conn.execute(select(jobs.c.results).where(jobs.c.id == r.id)).scalar()
+                items = _raised(list(results or []))
+                _remember(key, items)
+            yield int(r.id), str(r.filename), str(r.created_at), items
+
+
+def _remember(key: tuple[str, int, str], items: list[_Raised]) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = items
+        held = sum(len(v) for v in _CACHE.values())
+        while held > CACHED_ITEMS and len(_CACHE) > 1:
+            _, dropped = _CACHE.popitem(last=False)
+            held -= len(dropped)
 
 
 def alert_queue(
@@ -197,16 +258,15 @@ def alert_queue(
     default), each with its standing decision and assignment."""
     wanted = wanted or AlertFilter()
     seen: dict[tuple[str, str], _Seen] = {}
-    for job_id, filename, created_at, results in _done_jobs(engine):
-        for item in bare_items(results):
-            key = (name_key(item.row["name"]), item.subject)
-            raised = (job_id, created_at, item.subject_hash)
-            known = seen.get(key)
+    for job_id, filename, created_at, raised in _job_alerts(engine):
+        for one in raised:
+            stamp = (job_id, created_at, one.subject_hash)
+            known = seen.get(one.key)
             if known is None:
-                seen[key] = _Seen(item, job_id, filename, [raised])
+                seen[one.key] = _Seen(one.item, job_id, filename, [stamp])
             else:
-                known.item, known.job_id, known.filename = item, job_id, filename
-                known.raised.append(raised)
+                known.item, known.job_id, known.filename = one.item, job_id, filename
+                known.raised.append(stamp)
     # Each name is normalised and each subject hashed once: a large workspace has many alerts.
     decided = latest_by_key(engine, set(seen))
     assigned = latest_assignments(engine, set(seen))
