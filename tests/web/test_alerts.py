@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, delete, text, update
 from sourcetrace.store.workspace import assignments, jobs
 from sourcetrace.web.app import create_app
 from sourcetrace.workspace import audit
-from sourcetrace.workspace.accounts import add_user
+from sourcetrace.workspace.accounts import add_user, create_api_key
 
 # A supplier list as analysts keep one: two listed companies (UFLPA Entity List), a supplier
 # with a Xinjiang address and one with an invalid USCC, and one with nothing to see.
@@ -190,6 +190,16 @@ def test_assignment_with_its_audit_entry_and_filters(
     as_user("admin")
     assert set(_alerts(client, reviewer="me")) == {f"{job_id}-1", f"{job_id}-3-location"}
     assert {a["assignee"] for a in _api(client, reviewer="me")["alerts"]} == {"admin"}
+
+    # A script with the admin's API key asks the same of the JSON API.
+    key = create_api_key(app.state.sourcetrace.engine, "admin", "alerts script", actor="admin")
+    client.cookies.clear()
+    scripted = client.get(
+        "/api/alerts", params={"reviewer": "me"}, headers={"Authorization": f"ApiKey {key}"}
+    )
+    assert scripted.status_code == 200, scripted.text
+    assert {a["key"] for a in scripted.json()["alerts"]} == {f"{job_id}:1", f"{job_id}:3:location"}
+    assert client.get("/api/alerts").status_code == 401
 
     # An assignment follows the alert into a later job that raises it again.
     token = as_user("analyst")
