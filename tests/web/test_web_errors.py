@@ -159,3 +159,31 @@ def test_a_bad_form_value_is_refused_at_once(
     assert said in page and "nothing was stored" in page.lower()
     assert _OPTION.search(page.split("<main>")[1].split("</main>")[0]) is None
     assert client.get("/jobs").text.count('href="/jobs/') == before  # no job was made
+
+
+# Bytes no text encoding reads: a file exported in a binary format but named .csv.
+UNREADABLE = bytes([0x81, 0x30, 0xFF, 0xFE, 0x00, 0x9F] * 50 + [0xFF] * 100)
+
+
+def test_an_unreadable_file_says_what_each_form_can_do(
+    client: TestClient, as_user: Callable[[str], str]
+) -> None:
+    token = as_user("analyst")
+    error = _failed(client, token, "suppliers.csv", UNREADABLE)
+    assert error == (
+        "suppliers.csv: unreadable text encoding; enter the file's encoding in the "
+        '"Text encoding" field of the upload form; nothing was stored.'
+    )
+    # The supply-chain form has no encoding field: the fix is in the file.
+    refused = client.post(
+        "/chains",
+        data={"csrf_token": token},
+        files={"links": ("links.csv", UNREADABLE, "text/csv")},
+    )
+    assert refused.status_code == 400
+    page = unescape(refused.text)
+    assert (
+        "links.csv: unreadable text encoding; save the file as UTF-8 and upload it again. "
+        "Nothing was stored." in page
+    )
+    assert _OPTION.search(page.split("<main>")[1].split("</main>")[0]) is None
