@@ -392,7 +392,7 @@ def assign(
         return ids
 
     ids = audited(engine, work)
-    return [Assignment(id=i, **v) for i, v in zip(ids, rows, strict=True)]  # type: ignore[arg-type]
+    return [Assignment(id=i, **v) for i, v in zip(ids, rows, strict=True)]
 
 
 def _assignment(m: RowMapping) -> Assignment:

@@ -516,10 +516,10 @@ def verify_assignments(engine: Engine) -> list[str]:
     :func:`verify_decisions` does for decisions: one line per row that differs (assignee, who
     assigned, alert, job or row), has no entry, or is gone while its entry stays."""
     logged: dict[int, AuditEntry] = {}
-    for entry in _decision_entries(engine, "assignment"):
-        assignment_id = entry.details.get("assignment_id")
+    for logged_entry in _decision_entries(engine, "assignment"):
+        assignment_id = logged_entry.details.get("assignment_id")
         if isinstance(assignment_id, int):
-            logged[assignment_id] = entry
+            logged[assignment_id] = logged_entry
     with engine.connect() as conn:
         rows = conn.execute(select(assignments).order_by(assignments.c.id)).all()
     problems: list[str] = []
