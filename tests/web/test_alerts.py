@@ -217,6 +217,9 @@ def test_assignment_with_its_audit_entry_and_filters(
     )
     unknown = _assign(client, token, [f"{job_id}:5"], "admin")
     assert unknown.status_code == 400 and f"no such alert: {job_id}:5" in unknown.text
+    for odd in ("²:1", "99999999999999999999:1", "x", f"{job_id}:"):
+        strange = _assign(client, token, [odd], "admin")
+        assert strange.status_code == 400 and "alert" in strange.text, odd
     nothing = _assign(client, token, [], "admin")
     assert nothing.status_code == 400
     no_token = client.post("/alerts/assign", data={"alerts": [f"{job_id}:2"], "assignee": "admin"})

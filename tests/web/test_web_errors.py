@@ -141,6 +141,7 @@ def test_an_encoding_error_names_the_encoding_field(
     [
         ("header_row", "0", "Header row: give the number of the row holding the column names"),
         ("header_row", "two", "not 'two'"),
+        ("header_row", "²", "not '²'"),
         ("encoding", "klingon-8", "'klingon-8' is not an encoding this server knows"),
     ],
 )

@@ -332,7 +332,7 @@ def find_alerts(engine: Engine, keys: Sequence[str]) -> list[tuple[int, ReviewIt
     by_job: dict[int, list[str]] = {}
     for key in keys:
         job_part, _, item_key = key.partition(":")
-        if not job_part.isdigit() or not item_key:
+        if not (job_part.isascii() and job_part.isdigit() and len(job_part) <= 18) or not item_key:
             raise ConfigError(f"alert {key!r}: expected <job>:<row> or <job>:<row>:<kind>")
         by_job.setdefault(int(job_part), []).append(item_key)
     found: dict[str, tuple[int, ReviewItem]] = {}

@@ -144,7 +144,7 @@ def reading_fields(form: FormData) -> dict[str, str | int]:
     reading: dict[str, str | int] = dict(given)
     if "header_row" in given:
         row = given["header_row"]
-        if not row.isdigit() or not 1 <= int(row) <= MAX_HEADER_ROW:
+        if not (row.isascii() and row.isdigit()) or not 1 <= int(row) <= MAX_HEADER_ROW:
             raise UploadRefused(
                 f"Header row: give the number of the row holding the column names (1 for the "
                 f"first line), not {row[:20]!r}; nothing was stored."
