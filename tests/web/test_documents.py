@@ -87,6 +87,7 @@ def test_pages_report_and_pack_show_counts_not_python(
         "jobs list": client.get("/jobs").text,
         "job page": client.get(job).text,
         "review queue": client.get(f"{job}/review?show=all").text,
+        "alert queue": client.get("/alerts?state=all").text,
         "report": client.get(f"{job}/report").text,
         "search": search,
         "entity page": client.get(entity.group(1)).text,

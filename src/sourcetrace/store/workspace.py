@@ -136,6 +136,26 @@ approvals = Table(
     Column("at", String(32), nullable=False),
 )
 
+# Who is to decide an alert. Keyed as a decision is, by (normalised name, entity id or
+# ``signal:<kind>``), so an assignment follows the alert into every job that raises it again.
+# Rows are only added: the newest for a key stands (an empty ``assignee`` unassigns), and the
+# earlier ones are the alert's history, as the audit log's ``assignment`` entries are.
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", String(512), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("entity_hash", String(71), nullable=False),
+    Column("assignee", String(64), nullable=False),
+    Column("assigned_by", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("job_id", Integer, nullable=True),
+    Column("row", Integer, nullable=True),
+    Index("ix_assignments_name_entity", "name_key", "entity_id"),
+)
+
 # Ids are given by the writer, not the database: the id is part of the hashed entry, and the
 # primary key makes two writers that read the same last entry collide instead of forking the chain.
 audit_log = Table(

@@ -41,6 +41,7 @@ from sourcetrace.web.pages import make_templates, render
 from sourcetrace.web.pdf import printer_missing
 from sourcetrace.web.routes import (
     admin,
+    alerts,
     chains,
     entities,
     exports,
@@ -119,10 +120,11 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # First, as the busiest route: each router before it costs every /match request a lookup.
     app.include_router(match.router)
-    for module in (login, jobs, review, reports, exports, admin, chains, risk_decisions,
+    for module in (login, jobs, review, alerts, reports, exports, admin, chains, risk_decisions,
                    entities):  # fmt: skip
         app.include_router(module.router)
     app.include_router(jobs_api.router)
+    app.include_router(alerts.api_router)
     _add_handlers(app)
     return app
 

@@ -42,6 +42,7 @@ from sqlalchemy import Engine
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.screening import ScreeningRun, ScreenOptions, screen
 from sourcetrace.settings import Settings
+from sourcetrace.web.wording import web_words
 from sourcetrace.workspace.jobs import (
     fail_job,
     finish_job,
@@ -70,6 +71,8 @@ class _Task:
     path: Path
     filename: str
     columns: Mapping[str, str | None] = field(default_factory=dict)  # screen()'s *_column options
+    # The form's sheet, header_row and encoding, when given.
+    reading: Mapping[str, str | int | None] = field(default_factory=dict)
 
 
 class JobRunner:
@@ -131,11 +134,13 @@ class JobRunner:
         file_hash: str,
         actor: str,
         columns: Mapping[str, str | None] | None = None,
+        reading: Mapping[str, str | int | None] | None = None,
     ) -> int:
         """Queue a job that screens ``path``; returns its id at once.
 
         ``columns`` names the columns to read (``name_column``, ``address_column``,
-        ``country_column``, ``id_column``); a column not given is detected. The runner owns
+        ``country_column``, ``id_column``); a column not given is detected. ``reading`` gives
+        the ``sheet``, ``header_row`` and ``encoding`` when the form did. The runner owns
         ``path``'s folder from now on and deletes it when the job ends.
         """
         self.start()
@@ -148,7 +153,7 @@ class JobRunner:
             raise
         with self._lock:
             self._active.add(job_id)
-        self._tasks.put(_Task(job_id, path, filename, dict(columns or {})))
+        self._tasks.put(_Task(job_id, path, filename, dict(columns or {}), dict(reading or {})))
         return job_id
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -218,6 +223,9 @@ class JobRunner:
                 address_column=task.columns.get("address_column"),
                 country_column=task.columns.get("country_column"),
                 id_column=task.columns.get("id_column"),
+                sheet=_text(task.reading.get("sheet")),
+                header_row=_number(task.reading.get("header_row")),
+                encoding=_text(task.reading.get("encoding")),
             )
             run = screen(
                 task.path, options=options, settings=self.settings,
@@ -227,11 +235,12 @@ class JobRunner:
             self._end(task, INTERRUPTED)
             return
         except SourcetraceError as exc:
-            # Name the file as the user knows it, not the temporary copy.
+            # Name the file as the user knows it, not the temporary copy, and say what to do
+            # on the upload form where the reader names a command-line option.
             shown = SourcetraceError(
                 exc.message, path=task.filename, row=exc.row, column=exc.column
             )
-            self._end(task, shown.line() + "; nothing was stored.")
+            self._end(task, web_words(shown.line()) + "; nothing was stored.")
             return
         except Exception as exc:  # a reader library failing on a malformed file
             log.info("screening job %s: %s", task.job_id, exc, exc_info=True)
@@ -246,8 +255,11 @@ class JobRunner:
     def _store(self, task: _Task, run: ScreeningRun) -> None:
         try:
             # The uploaded copy is deleted when the job ends: its bytes are kept in the store,
-            # with the results, for the job's evidence pack.
-            finish_job(self.engine, task.job_id, run, task.path.read_bytes())
+            # with the results, for the job's evidence pack. It goes before the job shows as
+            # done, so that nobody who sees "done" finds the copy still on disk.
+            upload = task.path.read_bytes()
+            shutil.rmtree(task.path.parent, ignore_errors=True)
+            finish_job(self.engine, task.job_id, run, upload)
         except Exception as exc:
             log.exception("storing the results of job %s failed", task.job_id)
             self._end(
@@ -273,6 +285,14 @@ class JobRunner:
         except Exception:  # left for the heartbeat of a live server to mark as interrupted
             log.exception("could not mark job %s failed", job_id)
             return False
+
+
+def _text(value: str | int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: str | int | None) -> int | None:
+    return None if value is None else int(value)
 
 
 class _Progress:

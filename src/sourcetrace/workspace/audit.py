@@ -11,8 +11,9 @@ head. So after every committed append the head (entry id, hash and count) is als
 SQLite store, ``audit-head-<hash of the URL>`` in the data folder for any other store, mode 0600.
 :func:`verify` compares the log with the anchor, with a head hash the user kept elsewhere
 (``--expect``: every evidence pack prints one), and replays the decision entries against the
-``decisions`` table and the ``approval`` entries (four eyes) against the ``approvals`` table.
-See docs/security.md ("Audit log") for what this cannot detect.
+``decisions`` table, the ``approval`` entries (four eyes) against the ``approvals`` table and the
+assignment entries against the ``assignments`` table. See docs/security.md ("Audit log") for what
+this cannot detect.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sourcetrace.settings import load_settings
 from sourcetrace.store.database import now
-from sourcetrace.store.workspace import approvals, audit_log, decisions, meta
+from sourcetrace.store.workspace import approvals, assignments, audit_log, decisions, meta
 
 log = logging.getLogger(__name__)
 
@@ -399,6 +400,7 @@ def verify(engine: Engine, expect: str | None = None) -> Verdict:
         _check_expected(engine, expected, verdict)
     verdict.problems.extend(verify_decisions(engine))
     verdict.problems.extend(verify_approvals(engine))
+    verdict.problems.extend(verify_assignments(engine))
     return verdict
 
 
@@ -548,6 +550,50 @@ def verify_approvals(engine: Engine) -> list[str]:
         problems.append(
             f"approval of decision {decision_id} by {entry.actor}: the log has it, the table has "
             "no such row (deleted)"
+        )
+    return problems
+
+
+_ASSIGNMENT_FIELDS: tuple[str, ...] = (
+    "assignee", "name", "entity_id", "entity_hash", "job_id", "row",
+)  # fmt: skip
+
+
+def verify_assignments(engine: Engine) -> list[str]:
+    """The assignments table replayed against the log's ``assignment`` entries, as
+    :func:`verify_decisions` does for decisions: one line per row that differs (assignee, who
+    assigned, alert, job or row), has no entry, or is gone while its entry stays."""
+    logged: dict[int, AuditEntry] = {}
+    for logged_entry in _decision_entries(engine, "assignment"):
+        assignment_id = logged_entry.details.get("assignment_id")
+        if isinstance(assignment_id, int):
+            logged[assignment_id] = logged_entry
+    with engine.connect() as conn:
+        rows = conn.execute(select(assignments).order_by(assignments.c.id)).all()
+    problems: list[str] = []
+    for row in rows:
+        m = row._mapping
+        entry = logged.pop(int(m["id"]), None)
+        if entry is None:
+            problems.append(
+                f"assignment {m['id']}: table says to {m['assignee'] or 'nobody'} by "
+                f"{m['assigned_by']}, the log has no entry for it"
+            )
+            continue
+        differ = [k for k in _ASSIGNMENT_FIELDS if entry.details.get(k) != m[k]]
+        if entry.actor != m["assigned_by"]:
+            differ.append("assigned by")
+        if differ:
+            problems.append(
+                f"assignment {m['id']}: table says to {m['assignee'] or 'nobody'} by "
+                f"{m['assigned_by']}, the log says to {entry.details.get('assignee') or 'nobody'}"
+                f" by {entry.actor} (differs in {', '.join(differ)})"
+            )
+    for assignment_id, entry in sorted(logged.items()):
+        problems.append(
+            f"assignment {assignment_id}: the log says to "
+            f"{entry.details.get('assignee') or 'nobody'} by {entry.actor}, the table has no "
+            "such row (deleted)"
         )
     return problems
 

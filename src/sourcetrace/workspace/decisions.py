@@ -212,7 +212,13 @@ def latest(
     engine: Engine, pairs: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], ReviewDecision]:
     """The newest decision for each (name, entity id) pair that has one; names are normalised here."""
-    wanted = {(name_key(n), e) for n, e in pairs}
+    return latest_by_key(engine, {(name_key(n), e) for n, e in pairs})
+
+
+def latest_by_key(
+    engine: Engine, wanted: set[tuple[str, str]]
+) -> dict[tuple[str, str], ReviewDecision]:
+    """:func:`latest` for pairs whose names are normalised already (:func:`name_key`)."""
     keys = sorted({k for k, _ in wanted})
     out: dict[tuple[str, str], ReviewDecision] = {}
     with engine.connect() as conn:

@@ -12,6 +12,7 @@ whose decision awaits a second reviewer's approval (four eyes, see
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,21 +107,35 @@ class ReviewItem:
 def review_items(engine: Engine, job: Job) -> list[ReviewItem]:
     """Every hit and signal of the job, in input order (a row's hit first), each with its
     standing decision."""
+    return with_decisions(engine, bare_items(job.results))
+
+
+def bare_items(results: Iterable[dict[str, Any]]) -> list[ReviewItem]:
+    """The work items of result rows, in their order (a row's hit first), not yet looked up."""
     bare: list[ReviewItem] = []
-    for r in job.results:
+    for r in results:
         if r.get("hit"):
             bare.append(ReviewItem(r, None))
         kinds = {signal_kind(s) for s in r.get("signals", [])}
         bare.extend(ReviewItem(r, None, kind=k) for k in SIGNAL_KINDS if k in kinds)
+    return bare
+
+
+def with_decisions(engine: Engine, bare: list[ReviewItem]) -> list[ReviewItem]:
+    """``bare`` items each with the decision that stands for it (or the outdated one)."""
     known = latest(engine, [(i.row["name"], i.subject) for i in bare])
-    items: list[ReviewItem] = []
-    for item in bare:
-        found = known.get((name_key(item.row["name"]), item.subject))
-        if found is not None and found.entity_hash == item.subject_hash:
-            items.append(ReviewItem(item.row, found, kind=item.kind))
-        else:
-            items.append(ReviewItem(item.row, None, found, kind=item.kind))
-    return items
+    return [
+        standing(item, known.get((name_key(item.row["name"]), item.subject)), item.subject_hash)
+        for item in bare
+    ]
+
+
+def standing(item: ReviewItem, found: ReviewDecision | None, subject_hash: str) -> ReviewItem:
+    """``item`` with the newest decision ``found`` on its name and subject: the one that stands
+    while the subject's data (``subject_hash``, the item's own) is unchanged, else outdated."""
+    if found is not None and found.entity_hash == subject_hash:
+        return ReviewItem(item.row, found, kind=item.kind)
+    return ReviewItem(item.row, None, found, kind=item.kind)
 
 
 def row_review(items: list[ReviewItem]) -> str:

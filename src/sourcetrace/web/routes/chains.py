@@ -31,6 +31,7 @@ from sourcetrace.web.routes.risk_decisions import decidable
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, ItemId, StateDep
+from sourcetrace.web.wording import CHAIN_FIELDS, web_words
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.chains import (
     Chain,
@@ -245,7 +246,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     except UploadRefused as exc:
         return _chains_page(request, st, user, str(exc), status_code=400)
     except SourcetraceError as exc:
-        message = f"{exc.line()}. Nothing was stored."
+        message = f"{web_words(exc.line(), CHAIN_FIELDS)}. Nothing was stored."
         return _chains_page(request, st, user, message, status_code=400)
     finally:
         await form.close()
@@ -269,7 +270,7 @@ async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
             save_graph_chain, st.engine, traced, name, user.username
         )
     except SourcetraceError as exc:
-        message = f"{exc.line()}. Nothing was stored."
+        message = f"{web_words(exc.line(), CHAIN_FIELDS)}. Nothing was stored."
         return _chains_page(request, st, user, message, status_code=400)
     return redirect(f"/chains/{chain_id}")
 

@@ -6,6 +6,7 @@ The upload answers at once: the file is screened in the background by the app's
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
@@ -115,15 +116,50 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         for field in COLUMN_FIELDS
         if isinstance(text := form.get(field), str) and text.strip()
     }
+    try:
+        reading = reading_fields(form)
+    except UploadRefused as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return _jobs_page(request, st, user, str(exc), status_code=400)
     # From here the runner owns the folder: it screens the copy in the background, then deletes it.
     job_id = await run_in_threadpool(
         st.runner.add, path, filename=filename, file_hash=digest, actor=user.username,
-        columns=columns,
+        columns=columns, reading=reading,
     )
     return redirect(f"/jobs/{job_id}")
 
 
 COLUMN_FIELDS = ("name_column", "address_column", "country_column", "id_column")
+MAX_HEADER_ROW = 1_000_000
+
+
+def reading_fields(form: FormData) -> dict[str, str | int]:
+    """The sheet, header row and text encoding the form gives (empty fields: detected); a header
+    row that is not a row number or an encoding Python does not know is refused at once."""
+    given = {
+        field: text.strip()
+        for field in ("sheet", "header_row", "encoding")
+        if isinstance(text := form.get(field), str) and text.strip()
+    }
+    reading: dict[str, str | int] = dict(given)
+    if "header_row" in given:
+        row = given["header_row"]
+        if not (row.isascii() and row.isdigit()) or not 1 <= int(row) <= MAX_HEADER_ROW:
+            raise UploadRefused(
+                f"Header row: give the number of the row holding the column names (1 for the "
+                f"first line), not {row[:20]!r}; nothing was stored."
+            )
+        reading["header_row"] = int(row)
+    if "encoding" in given:
+        try:
+            codecs.lookup(given["encoding"])
+        except LookupError:
+            raise UploadRefused(
+                f"Text encoding: {given['encoding'][:40]!r} is not an encoding this server "
+                "knows (utf-8, utf-16, gb18030, cp1252 ...); leave it empty to detect it. "
+                "Nothing was stored."
+            ) from None
+    return reading
 
 
 def _too_big(limit: int) -> str:
