@@ -22,7 +22,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
-  // A job being screened: follow its progress through the JSON API; when it ends, load the page
+  // A job being screened (or a chain traced): follow its progress through the JSON API; when it ends, load the page
   // again, which then shows the results (or the error).
   document.querySelectorAll("[data-job-status]").forEach((box) => {
     const status = box.getAttribute("data-status");
@@ -49,13 +49,16 @@ document.addEventListener("DOMContentLoaded", () => {
         window.location.reload();
         return;
       }
+      const tracing = job.kind === "trace";
       if (job.status === "running") {
-        state.textContent = job.rows_total === null ? "Reading the file…" : "Screening…";
+        state.textContent = tracing ? "Tracing…" : job.rows_total === null ? "Reading the file…" : "Screening…";
       }
       if (job.rows_total !== null) {
         bar.max = Math.max(job.rows_total, 1);
         bar.value = job.rows_done;
-        rows.textContent = `${job.rows_done.toLocaleString()} of ${job.rows_total.toLocaleString()} rows screened`;
+        rows.textContent = tracing
+          ? `Step ${job.rows_done} of ${job.rows_total}: ${job.step || ""}`
+          : `${job.rows_done.toLocaleString()} of ${job.rows_total.toLocaleString()} rows screened`;
       }
       window.setTimeout(poll, 1000);
     };
