@@ -99,7 +99,12 @@ class TracedChain:
         return self.traced.tables.findings
 
 
-def survey_files(uploads: dict[str, Upload]) -> Survey:
+ChainSize = Survey
+"""What an uploaded chain holds (links, holdings, party spellings), counted before any party is
+screened: :class:`~sourcetrace.graph.build.Survey`."""
+
+
+def survey_files(uploads: dict[str, Upload]) -> ChainSize:
     """Read and check the uploaded files and count their links, holdings and party spellings,
     screening nothing (:func:`~sourcetrace.graph.build.survey`): what the upload request does
     before it queues the trace. Raises :class:`~sourcetrace.errors.InputError` naming the file

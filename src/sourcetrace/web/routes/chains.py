@@ -48,7 +48,7 @@ from sourcetrace.workspace.chains import (
 from sourcetrace.workspace.jobs import list_jobs
 from sourcetrace.workspace.maps import (
     ROLES,
-    Survey,
+    ChainSize,
     Upload,
     map_view,
     survey_files,
@@ -269,7 +269,7 @@ FIELDS = {"links": "Supply links", "ownership": "Ownership", "shipments": "Shipm
 """The upload form's fields, as it labels them."""
 
 
-def _within(counted: Survey, uploads: dict[str, Upload], limit: int) -> None:
+def _within(counted: ChainSize, uploads: dict[str, Upload], limit: int) -> None:
     """Refuse a chain larger than the map takes, naming the form's field and the file."""
     if counted.links > limit:
         files = " and ".join(f"{FIELDS[r]} ({uploads[r].filename})"

@@ -45,6 +45,10 @@ document.addEventListener("DOMContentLoaded", () => {
         window.setTimeout(poll, 5000); // the server restarting, or the network: try again later
         return;
       }
+      if (job.status === "done" && job.chain_url) {
+        window.location.assign(job.chain_url); // a chain traced: straight to its map
+        return;
+      }
       if (job.status === "done" || job.status === "failed") {
         window.location.reload();
         return;
