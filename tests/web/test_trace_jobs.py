@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -210,7 +211,7 @@ def test_a_trace_past_its_memory_limit_fails_with_the_reason_and_a_normal_one_is
 
 
 def test_a_trace_is_cancelled_by_its_analyst_or_an_admin_only(
-    tmp_path: Path, hostile: bytes
+    tmp_path: Path, hostile: bytes, scratch: Path
 ) -> None:
     app = _app(tmp_path)
     engine = app.state.sourcetrace.engine
@@ -241,6 +242,7 @@ def test_a_trace_is_cancelled_by_its_analyst_or_an_admin_only(
     assert stored is not None and stored.error == status["error"] and stored.chain_id is None
     assert [e.actor for e in entries(engine) if e.action == "job.cancel"] == ["analyst"]
     assert list_chains(engine) == []
+    _until(lambda: not list(scratch.iterdir()), 10, "an uploaded copy was left behind")
 
 
 def test_a_chain_larger_than_the_map_takes_is_refused_at_once_naming_the_field(
@@ -259,8 +261,17 @@ def test_a_chain_larger_than_the_map_takes_is_refused_at_once_naming_the_field(
         assert list_jobs(app.state.sourcetrace.engine) == []
 
 
+@pytest.fixture()
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private temporary folder for the uploaded copies, so that one left behind shows."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 def test_a_done_trace_job_links_to_its_map_and_is_no_screening(
-    tmp_path: Path,
+    tmp_path: Path, scratch: Path
 ) -> None:
     app = _app(tmp_path)
     with TestClient(app, follow_redirects=False) as client:
@@ -276,6 +287,8 @@ def test_a_done_trace_job_links_to_its_map_and_is_no_screening(
         assert f'href="{job}"' not in client.get("/jobs").text
         assert client.get(f"{job}/review").status_code == 404
     assert _tracers() == [], "a tracing process was left running"
+    # The runner deletes the copies as the tracing process ends (which marked the job done).
+    _until(lambda: not list(scratch.iterdir()), 10, "an uploaded copy was left behind")
 
 
 def test_sigterm_ends_the_server_and_its_trace_at_once_and_sigkill_leaves_no_trace_running(
@@ -294,6 +307,8 @@ def test_sigterm_ends_the_server_and_its_trace_at_once_and_sigkill_leaves_no_tra
             ended = time.monotonic() - began
             _until(_ended(child), 10, "the tracing process lives on")
         assert ended < 15, (stop, ended)
-        if stop == signal.SIGTERM:  # a clean stop fails its own jobs
-            stored = get_job(make_engine(served), int(job.rsplit("/", 1)[1]), results=False)
-            assert stored is not None and stored.error == TRACE_INTERRUPTED
+        if stop == signal.SIGKILL:  # no clean stop: the next server fails the job as it starts
+            with tools.running_server(served):
+                pass
+        stored = get_job(make_engine(served), int(job.rsplit("/", 1)[1]), results=False)
+        assert stored is not None and stored.error == TRACE_INTERRUPTED, (stop, stored)

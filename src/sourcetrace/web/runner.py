@@ -76,11 +76,13 @@ class _Stopped(Exception):
 @dataclass(frozen=True, slots=True)
 class _Task:
     job_id: int
-    path: Path
+    path: Path | None
+    """The uploaded copy, in a folder deleted when the job ends (a trace: the folder of its
+    files, or None for a saved graph)."""
     filename: str
     columns: Mapping[str, str | None] = field(default_factory=dict)  # screen()'s *_column options
     trace: TraceSpec | None = None
-    """A trace job: what to trace (``path`` is then a file in the folder to delete, if any)."""
+    """A trace job: what to trace."""
 
 
 class JobRunner:
@@ -194,8 +196,7 @@ class JobRunner:
         spec = TraceSpec(job_id, url, actor, uploads=files, graph=graph)
         with self._lock:
             self._active.add(job_id)
-        # A saved graph has no folder: the task's path is then one that is never there.
-        path = (folder or Path(tempfile.gettempdir()) / f"sourcetrace-none-{job_id}") / "chain"
+        path = folder / "links" if folder is not None else None
         self._traces.put(_Task(job_id, path, filename, trace=spec))
         return job_id
 
@@ -226,12 +227,16 @@ class JobRunner:
             "%Y-%m-%dT%H:%M:%S.%fZ"
         )
         ended = [
-            job.id
+            job
             for job in unfinished_jobs(self.engine)
             if job.worker != self.worker
             and ((job.updated_at or "") < stale or not _process_alive(job.worker))
         ]
-        return [job_id for job_id in ended if self._fail(job_id, INTERRUPTED)]
+        return [
+            job.id
+            for job in ended
+            if self._fail(job.id, TRACE_INTERRUPTED if job.kind == "trace" else INTERRUPTED)
+        ]
 
     # --- threads ---------------------------------------------------------------------------------
 
@@ -293,6 +298,7 @@ class JobRunner:
         try:
             # The list versions in force in this store replace the bundled ones, as in the CLI.
             url = self.engine.url.render_as_string(hide_password=False)
+            assert task.path is not None  # an upload's copy
             options = ScreenOptions(
                 db=url,
                 name_column=task.columns.get("name_column"),
@@ -327,8 +333,12 @@ class JobRunner:
     def _store(self, task: _Task, run: ScreeningRun) -> None:
         try:
             # The uploaded copy is deleted when the job ends: its bytes are kept in the store,
-            # with the results, for the job's evidence pack.
-            finish_job(self.engine, task.job_id, run, task.path.read_bytes())
+            # with the results, for the job's evidence pack. Deleted before the job is marked
+            # done, so that whoever sees it done finds no copy left.
+            assert task.path is not None
+            upload = task.path.read_bytes()
+            shutil.rmtree(task.path.parent, ignore_errors=True)
+            finish_job(self.engine, task.job_id, run, upload)
         except Exception as exc:
             log.exception("storing the results of job %s failed", task.job_id)
             self._end(
@@ -346,7 +356,8 @@ class JobRunner:
             self._fail(task.job_id, error)
         with self._lock:
             self._active.discard(task.job_id)
-        shutil.rmtree(task.path.parent, ignore_errors=True)
+        if task.path is not None:
+            shutil.rmtree(task.path.parent, ignore_errors=True)
 
     def _fail(self, job_id: int, error: str) -> bool:
         try:
