@@ -239,9 +239,16 @@ def test_a_trace_is_cancelled_by_its_analyst_or_an_admin_only(
         assert "Tracing failed: cancelled by analyst" in client.get(job).text
         # Cancelling an ended job changes nothing.
         assert client.post(f"{job}/cancel", data={"csrf_token": token}).status_code == 303
+        # An admin may cancel anyone's job.
+        other = _upload(client, token, links=("hostile.csv", hostile)).headers["location"]
+        _until(lambda: client.get(f"/api{other}").json()["status"] == "running", 60, "not run")
+        admin = login(client, "admin")
+        assert client.post(f"{other}/cancel", data={"csrf_token": admin}).status_code == 303
+        ended = wait_for_job(client, other, 30)
+        assert ended["error"] == "cancelled by admin; nothing was stored."
     stored = get_job(engine, job_id, results=False)
     assert stored is not None and stored.error == status["error"] and stored.chain_id is None
-    assert [e.actor for e in entries(engine) if e.action == "job.cancel"] == ["analyst"]
+    assert [e.actor for e in entries(engine) if e.action == "job.cancel"] == ["analyst", "admin"]
     assert list_chains(engine) == []
     _until(lambda: not list(scratch.iterdir()), 10, "an uploaded copy was left behind")
 
