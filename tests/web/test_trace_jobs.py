@@ -10,6 +10,8 @@ real ``sourcetrace serve`` process where signals or timing need one.
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 import signal
 import tempfile
@@ -170,6 +172,12 @@ def test_a_hostile_chain_is_queued_at_once_and_stopped_at_the_time_limit_while_o
         assert job.startswith("/jobs/")
         status = http.get(f"/api{job}").json()
         assert status["kind"] == "trace" and status["status"] in ("queued", "running"), status
+        # Counted before any name was screened: 6 layers of 800, less a few drawn in no link.
+        rows = list(csv.DictReader(io.StringIO(hostile.decode())))
+        names = {row[side].lower() for row in rows for side in ("buyer", "supplier")}
+        assert 4_700 < len(names) <= 4_800 and len(rows) == 20_000
+        assert status["counts"] == {"links": 20_000, "holdings": 0, "party_names": len(names)}
+        assert f"20,000 links, 0 holdings, {len(names):,} party names" in http.get(job).text
 
         # The server answers while the job runs, and the job runs in a process of its own.
         child = _until(lambda: _tracers(proc.pid), 30, "no tracing process started")

@@ -176,14 +176,16 @@ class JobRunner:
         actor: str,
         uploads: Mapping[str, tuple[Path, str, str]] | None = None,
         graph: str | None = None,
+        counts: dict[str, int] | None = None,
     ) -> int:
         """Queue a job that traces a chain for the map: the ``uploads`` in ``folder`` (by role:
         path, name as uploaded, hash), or the saved ``graph``; returns its id at once. The
-        runner owns ``folder`` from now on and deletes it when the job ends."""
+        runner owns ``folder`` from now on and deletes it when the job ends. ``counts``: what
+        the chain holds (links, holdings, party names), for its page."""
         self.start()
         try:
             job_id = queue_job(self.engine, filename=filename, file_hash=file_hash, actor=actor,
-                               worker=self.worker, kind="trace")  # fmt: skip
+                               worker=self.worker, kind="trace", counts=counts)  # fmt: skip
         except Exception:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)

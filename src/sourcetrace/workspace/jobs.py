@@ -207,9 +207,10 @@ def queue_job(
     actor: str,
     worker: str,
     kind: str = "screen",
+    counts: dict[str, int] | None = None,
 ) -> int:
     """Record an uploaded file that ``worker`` will screen (or, ``kind="trace"``, a chain it
-    will trace); returns the job's id.
+    will trace, with ``counts`` of what its files hold); returns the job's id.
 
     The job has no results until :func:`finish_job` (:func:`finish_trace`); the audit log
     records it then.
@@ -223,7 +224,7 @@ def queue_job(
         "algorithm": ALGORITHM,
         "columns": {},
         "lists": [],
-        "counts": {},
+        "counts": counts or {},
         "results": [],
         "status": "queued",
         "worker": worker,

@@ -32,7 +32,9 @@ class JobStatus(BaseModel):
     error: str | None = Field(None, description="Why the job failed, in one line.", examples=[None])
     counts: dict[str, int] | None = Field(
         None,
-        description="Rows by decision (match, review, clear), once done.",
+        description="Rows by decision (match, review, clear), once done; a trace job: the "
+        "links, holdings and party names (or, a saved graph, parties) its chain holds, from the "
+        "start.",
         examples=[{"match": 2, "review": 0, "clear": 25}],
     )
     created_at: str
@@ -59,7 +61,7 @@ class JobStatus(BaseModel):
             rows_done=job.rows_done,
             rows_total=job.rows_total,
             error=job.error,
-            counts=job.counts if job.done else None,
+            counts=job.counts if job.done or job.kind == "trace" else None,
             created_at=job.created_at,
             created_by=job.created_by,
             finished_at=job.finished_at,

@@ -249,6 +249,8 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
             st.runner.add_trace, folder, filename=links.filename, file_hash=links.file_hash,
             actor=user.username,
             uploads={r: (u.path, u.filename, u.file_hash) for r, u in uploads.items()},
+            counts={"links": counted.links, "holdings": counted.holdings,
+                    "party_names": counted.spellings},
         )  # fmt: skip
     except UploadRefused as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -306,9 +308,12 @@ async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
             "stored."
         )
         return _chains_page(request, st, user, message, status_code=400)
+    counts = {"links": saved[name].links, "holdings": saved[name].holdings,
+              "parties": saved[name].parties}  # fmt: skip
     job_id = await run_in_threadpool(
-        st.runner.add_trace, None, filename=name, file_hash="", actor=user.username, graph=name
-    )
+        st.runner.add_trace, None, filename=name, file_hash="", actor=user.username, graph=name,
+        counts=counts,
+    )  # fmt: skip
     return redirect(f"/jobs/{job_id}")
 
 
