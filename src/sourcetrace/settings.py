@@ -55,6 +55,17 @@ class Settings:
     """Most bytes one compressed byte of an XLSX part may unpack to (Apache POI's default)."""
     progress_interval: float = 5.0
     """Seconds between progress lines when standard error is not a terminal (a log)."""
+    # Tracing a supply chain in the web workspace runs as a job in a child process held to
+    # these limits (docs/security.md, docs/tracing.md): past either, the job fails with the
+    # reason and the server carries on.
+    trace_job_seconds: float = 600.0
+    """Longest (wall time, seconds) a chain may be traced in the web workspace."""
+    trace_job_memory_mb: int = 2048
+    """Most memory (address space, MB) the process tracing one chain in the web workspace may
+    take (about 700 MB of it is reserved by Python and its libraries before any work)."""
+    map_max_links: int = 20_000
+    """Most links (supply links and shipment rows) and most holdings of a chain uploaded to the
+    web workspace; a larger one is refused at upload, before any name is screened."""
     stale_list_days: int = 90
     """A list snapshot older than this many days is flagged stale on every page and by ``screen``
     (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""

@@ -301,7 +301,7 @@ def test_chains_of_the_release_before_become_saved_graphs(db_url: str, tmp_path:
     links.write_text(COTTON, encoding="utf-8")
     lists = trace_lists(None, load_settings(), use_store=False)
     upload = Upload("links", links, "cotton.csv", "sha256:0")
-    drawn = trace_files({"links": upload}, lists)
+    drawn = trace_files({"links": upload}, lists, max_links=20_000)
     _store_at(db_url, "0007")
     old_chains = Table(  # the chains table as revision 0007 made it
         "chains", MetaData(), Column("id", Integer, primary_key=True),

@@ -26,7 +26,7 @@ from sourcetrace.web.state import HERE, AppState
 from sourcetrace.workspace.accounts import add_user, create_api_key
 from sourcetrace.workspace.audit import entries, verify_chain
 from sourcetrace.workspace.chains import list_chains
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, wait_for_job
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "buyer,supplier,product,hs_code,quantity,unit,date,evidence,basis,supplier_address,supplier_country,supplier_id\n"
@@ -49,11 +49,18 @@ def _post(client: TestClient, token: str, **files: tuple[str, bytes]) -> Any:
 
 
 def _traced(client: TestClient, token: str, **files: tuple[str, bytes]) -> int:
-    response = _post(client, token, **files)
+    """Upload a chain and wait for its trace job; returns the chain's id."""
+    return _chain_of(_post(client, token, **files), client)
+
+
+def _chain_of(response: Any, client: TestClient) -> int:
+    """The upload answers with the trace job's page; the job, done, names the chain."""
     assert response.status_code == 303, response.text
     location = str(response.headers["location"])
-    assert location.startswith("/chains/")
-    return int(location.rsplit("/", 1)[1])
+    assert location.startswith("/jobs/")
+    status = wait_for_job(client, location, timeout=120)
+    assert status["status"] == "done" and status["kind"] == "trace", status
+    return int(status["chain_url"].rsplit("/", 1)[1])
 
 
 def _node(graph: dict[str, Any], label: str) -> dict[str, Any]:
@@ -445,8 +452,7 @@ def test_a_graph_saved_by_the_command_is_mapped_on_the_web(
     refused = client.post("/chains/graph", data={"csrf_token": token, "name": "no such"})
     assert refused.status_code == 400 and "no graph named" in refused.text
     response = client.post("/chains/graph", data={"csrf_token": token, "name": "q1 cotton"})
-    assert response.status_code == 303, response.text
-    chain_id = int(str(response.headers["location"]).rsplit("/", 1)[1])
+    chain_id = _chain_of(response, client)
     graph = client.get(f"/api/chains/{chain_id}/graph").json()
     assert graph["name"] == "q1 cotton"
     assert _node(graph, GINNER)["data"]["risk"] == "xinjiang_location"

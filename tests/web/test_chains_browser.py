@@ -66,7 +66,8 @@ def _page(chromium_args: tuple[str, ...]) -> Iterator[Any]:
 
 
 def _upload(page: Any, server: str, files: dict[str, Path]) -> None:
-    """Log in as the analyst (once per page), upload the chain's files, wait for its map."""
+    """Log in as the analyst (once per page), upload the chain's files, follow its trace job
+    to the map."""
     page.goto(f"{server}/chains")
     if page.locator("input[name=username]").count():
         page.fill("input[name=username]", "ana")
@@ -76,6 +77,8 @@ def _upload(page: Any, server: str, files: dict[str, Path]) -> None:
     for role, path in files.items():
         page.set_input_files(f"input[name={role}]", str(path))
     page.click("form.chain-upload button[type=submit]")
+    # The upload answers with the trace job's page, which goes to the map when it is done.
+    page.wait_for_url(f"{server}/jobs/*")
     page.wait_for_url(f"{server}/chains/*")
     page.wait_for_selector("#chain-map[data-nodes]", state="attached")
 

@@ -81,9 +81,12 @@ def test_pages_report_and_pack_show_counts_not_python(
         files={r: (f"{r}.csv", (CHAIN / f"{r}.csv").read_bytes(), "text/csv") for r in roles},
     )
     assert traced.status_code == 303, traced.text
+    trace_job = str(traced.headers["location"])  # the chain is traced in the background
+    chain = tools.wait_for_job(client, trace_job, 120)["chain_url"]
     pages = {
         "supply chains": client.get("/chains").text,
-        "supply chain": client.get(traced.headers["location"]).text,
+        "trace job page": client.get(trace_job).text,
+        "supply chain": client.get(chain).text,
         "jobs list": client.get("/jobs").text,
         "job page": client.get(job).text,
         "review queue": client.get(f"{job}/review?show=all").text,

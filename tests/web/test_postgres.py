@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from sourcetrace.workspace import audit
 from sourcetrace.workspace.accounts import add_user
 
 SERVER = os.environ.get("SOURCETRACE_TEST_PG_URL")
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "chain"
 pytestmark = pytest.mark.skipif(
     not SERVER, reason="set SOURCETRACE_TEST_PG_URL to test on PostgreSQL"
 )
@@ -74,5 +76,16 @@ def test_flow_on_postgresql(pg_url: str, suppliers: bytes, tools: Any) -> None:
             },
         )
         assert body.json()["responses"]["q"]["results"][0]["match"] is True
+        # A chain is traced by a child process of the server, which reaches the same store.
+        roles = ("links", "ownership", "shipments")
+        chain = client.post(
+            "/chains",
+            data={"csrf_token": token},
+            files={r: (f"{r}.csv", (EXAMPLE / f"{r}.csv").read_bytes(), "text/csv") for r in roles},
+        )
+        traced = tools.wait_for_job(client, chain.headers["location"], 120)
+        assert traced["status"] == "done" and traced["kind"] == "trace", traced
+        graph = client.get(f"/api{traced['chain_url']}/graph").json()
+        assert len(graph["elements"]["nodes"]) == 9
     assert audit.verify_chain(engine) is None
     engine.dispose()

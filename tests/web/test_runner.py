@@ -167,6 +167,35 @@ def test_a_failure_while_screening_stores_nothing(
     assert job is not None and job.results == [] and job.rows_done == 1
 
 
+def test_a_running_screening_is_cancelled_by_its_analyst_and_stores_nothing(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    suppliers: bytes,
+    st: AppState,
+    gate: threading.Event,
+    scratch: Path,
+    tools: Any,
+) -> None:
+    token = as_user("analyst")
+    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    _wait(client, job_id, lambda s: s["status"] == "running")
+    assert f'action="/jobs/{job_id}/cancel"' in client.get(f"/jobs/{job_id}").text
+    response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["location"] == f"/jobs/{job_id}"
+    # The screening stops at its next progress report and deletes its copy of the file.
+    deadline = time.monotonic() + 30
+    while list(scratch.iterdir()):
+        assert time.monotonic() < deadline, "the screening went on"
+        time.sleep(0.02)
+    status = client.get(f"/api/jobs/{job_id}").json()
+    assert status["error"] == "cancelled by analyst; nothing was stored."
+    job = get_job(st.engine, job_id)
+    assert job is not None and job.status == "failed" and job.results == []
+    actions = [e.action for e in audit.entries(st.engine, subject=f"job:{job_id}")]
+    assert actions == ["job.cancel"]
+    assert "Cancel this job" not in client.get(f"/jobs/{job_id}").text
+
+
 def test_other_server_processes_see_the_job(
     app: FastAPI,
     client: TestClient,

@@ -91,6 +91,58 @@ def build(
     on the way (in ``workers`` processes). ``read`` (sheet, header row) applies to the links
     file; the others are read as detected. Every file is held to the limits of ``read``.
     """
+    tables, shown = _read_tables(links, ownership, shipments, names, read)
+    links_table = tables["links"]
+    assert links_table is not None
+    return _build(
+        links_table, shown["links"], tables["ownership"], shown["ownership"],
+        tables["shipments"], shown["shipments"], matcher=matcher, workers=workers,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What a chain's files hold, counted before any party is resolved or screened."""
+
+    links: int
+    """Supply links and shipments: the graph's edges."""
+    holdings: int
+    """Rows of the ownership file."""
+    spellings: int
+    """Distinct party names as written (trimmed, case folded): at least the graph's parties."""
+
+
+def survey(
+    links: Table,
+    ownership: Table | None = None,
+    shipments: Table | None = None,
+    *,
+    names: Mapping[str, str] | None = None,
+    read: ReadOptions | None = None,
+) -> Survey:
+    """Read and check the files as :func:`build` does (the same errors, naming file, row and
+    column) and count links, holdings and party spellings, without resolving or screening any
+    party: column-wise work, cheap enough to refuse a chain too large before it is traced."""
+    tables, shown = _read_tables(links, ownership, shipments, names, read)
+    links_table = tables["links"]
+    assert links_table is not None
+    link, own, ship, edges, _owns = _validated(
+        links_table, shown["links"], tables["ownership"], shown["ownership"],
+        tables["shipments"], shown["shipments"],
+    )  # fmt: skip
+    spelled = _mentions(link, own, ship).get_column("name").str.to_lowercase().n_unique()
+    return Survey(links=edges.height, holdings=own.height if own is not None else 0,
+                  spellings=spelled)  # fmt: skip
+
+
+def _read_tables(
+    links: Table,
+    ownership: Table | None,
+    shipments: Table | None,
+    names: Mapping[str, str] | None,
+    read: ReadOptions | None,
+) -> tuple[dict[str, pl.DataFrame | None], dict[str, str]]:
+    """The tables by role, read where given as files, and the name each is shown by."""
     read = read or ReadOptions()
     plain = replace(read, sheet=None, header_row=None)  # sheet and header row: the links file's
     shown = dict(names or {})
@@ -109,12 +161,7 @@ def build(
             raise InputError(
                 exc.message, path=shown[role], row=exc.row, column=exc.column
             ) from None
-    links_table = tables["links"]
-    assert links_table is not None
-    return _build(
-        links_table, shown["links"], tables["ownership"], shown["ownership"],
-        tables["shipments"], shown["shipments"], matcher=matcher, workers=workers,
-    )  # fmt: skip
+    return tables, shown
 
 
 def read_input(path: Path, read: ReadOptions | None = None) -> pl.DataFrame:
@@ -175,32 +222,9 @@ def _build(
     workers: int = 1,
 ) -> Built:
     """Validate the tables, resolve parties to nodes: the graph and the per-text facts."""
-    link = _columns(links, links_path, LINK_REQUIRED,
-                    (*LINK_COLUMNS[len(LINK_REQUIRED):], *LINK_OPTIONAL), keep_extra=True)
-    _need(link, ("buyer", "supplier"), links_path)
-    own = (
-        _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",), keep_extra=True)
-        if ownership is not None
-        else None
+    link, own, ship, edges, owns = _validated(
+        links, links_path, ownership, ownership_path, shipments, shipments_path
     )
-    if own is not None:
-        _need(own, ("owner", "owned"), ownership_path)
-    ship = (
-        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"),
-                 keep_extra=True)
-        if shipments is not None
-        else None
-    )
-    if ship is not None:
-        _need(ship, ("shipper", "consignee"), shipments_path)
-
-    # Values are checked before any party is resolved: a bad row fails fast.
-    parts = [_link_edges(link, links_path)]
-    if ship is not None:
-        parts.append(_shipment_edges(ship, shipments_path))
-    edges = _with_stage_and_dates(pl.concat(parts, how="vertical"))
-    owns = _ownership_values(own, ownership_path) if own is not None else None
-
     mentions = _mentions(link, own, ship)
     spelled = spellings(mentions)
     texts = pl.concat([mentions["address"], mentions["origin"]])
@@ -231,6 +255,46 @@ def _build(
         else []
     )
     return Built(Graph(parties=parties, edges=edges, ownership=holdings), facts)
+
+
+def _validated(
+    links: pl.DataFrame,
+    links_path: str,
+    ownership: pl.DataFrame | None,
+    ownership_path: str,
+    shipments: pl.DataFrame | None,
+    shipments_path: str,
+) -> tuple[
+    pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None
+]:
+    """The tables' columns and values checked, column-wise: the links, ownership and shipments
+    tables as read, the edges (links then shipments) and the holdings' values."""
+    link = _columns(links, links_path, LINK_REQUIRED,
+                    (*LINK_COLUMNS[len(LINK_REQUIRED):], *LINK_OPTIONAL), keep_extra=True)
+    _need(link, ("buyer", "supplier"), links_path)
+    own = (
+        _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",), keep_extra=True)
+        if ownership is not None
+        else None
+    )
+    if own is not None:
+        _need(own, ("owner", "owned"), ownership_path)
+    ship = (
+        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"),
+                 keep_extra=True)
+        if shipments is not None
+        else None
+    )
+    if ship is not None:
+        _need(ship, ("shipper", "consignee"), shipments_path)
+
+    # Values are checked before any party is resolved: a bad row fails fast.
+    parts = [_link_edges(link, links_path)]
+    if ship is not None:
+        parts.append(_shipment_edges(ship, shipments_path))
+    edges = _with_stage_and_dates(pl.concat(parts, how="vertical"))
+    owns = _ownership_values(own, ownership_path) if own is not None else None
+    return link, own, ship, edges, owns
 
 
 def _columns(

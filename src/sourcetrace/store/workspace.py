@@ -38,7 +38,10 @@ NEEDS_COMMENT: tuple[str, ...] = ("false_positive", "cleared")
 """Decisions that close an alert as no risk: they must say why (the evidence) in the comment."""
 
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
-"""Where a screening job stands; only ``done`` jobs have results."""
+"""Where a job stands; only ``done`` jobs have results (a screening's rows, a trace's chain)."""
+
+JOB_KINDS: tuple[str, ...] = ("screen", "trace")
+"""What a job does: screen an uploaded file, or trace a supply chain for the map."""
 
 
 meta = Table(
@@ -93,6 +96,10 @@ jobs = Table(
     Column("worker", String(128), nullable=True),
     Column("updated_at", String(32), nullable=True),
     Column("finished_at", String(32), nullable=True),
+    # A trace job (sourcetrace.web.tracer): its step in words, and the chain it stored.
+    Column("kind", String(16), nullable=False, server_default="screen"),
+    Column("step", Text, nullable=True),
+    Column("chain_id", Integer, nullable=True),
 )
 
 # The file a done job screened, as uploaded: the evidence pack holds it (the web app's own

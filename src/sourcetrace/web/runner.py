@@ -1,4 +1,4 @@
-"""Screening uploaded files in the background, in a thread of the server process.
+"""Screening uploaded files and tracing supply chains in the background.
 
 The upload request stores the file in a private temporary folder, queues a job in the store and
 returns; this process's runner thread then reads and screens the file, reporting progress to the
@@ -7,7 +7,10 @@ the store, a reloaded page and every other server process see it.
 
 One thread per server process screens one file at a time (matching is CPU-bound, so more
 threads in one process would not go faster); ``sourcetrace serve --workers N`` screens up to N
-files at once. A job is not resumed after its process ends: the uploaded copy is gone with it.
+files at once. A second thread traces one supply chain at a time, in a child process held to a
+time and a memory limit (:mod:`sourcetrace.web.tracer`), so that a long trace holds up no
+screening. A job cancelled (:func:`~sourcetrace.workspace.jobs.cancel_job`, from any server
+process) stops at its next progress report; a trace's child is killed within a second. A job is not resumed after its process ends: the uploaded copy is gone with it.
 Instead such a job is marked failed ("interrupted"), so that none stays running forever:
 
 - on a clean stop (Ctrl-C, SIGTERM), by the stopping process itself;
@@ -42,10 +45,12 @@ from sqlalchemy import Engine
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.screening import ScreeningRun, ScreenOptions, screen
 from sourcetrace.settings import Settings
+from sourcetrace.web.tracer import TraceSpec, run_trace
 from sourcetrace.web.wording import web_words
 from sourcetrace.workspace.jobs import (
     fail_job,
     finish_job,
+    job_status,
     keep_alive,
     queue_job,
     record_progress,
@@ -59,6 +64,10 @@ INTERRUPTED = (
     "interrupted: the server stopped before the screening finished; nothing was stored. "
     "Upload the file again."
 )
+TRACE_INTERRUPTED = (
+    "interrupted: the server stopped before the tracing finished; nothing was stored. "
+    "Upload the chain again."
+)
 
 
 class _Stopped(Exception):
@@ -68,11 +77,15 @@ class _Stopped(Exception):
 @dataclass(frozen=True, slots=True)
 class _Task:
     job_id: int
-    path: Path
+    path: Path | None
+    """The uploaded copy, in a folder deleted when the job ends (a trace: the folder of its
+    files, or None for a saved graph)."""
     filename: str
     columns: Mapping[str, str | None] = field(default_factory=dict)  # screen()'s *_column options
     # The form's sheet, header_row and encoding, when given.
     reading: Mapping[str, str | int | None] = field(default_factory=dict)
+    trace: TraceSpec | None = None
+    """A trace job: what to trace."""
 
 
 class JobRunner:
@@ -97,6 +110,7 @@ class JobRunner:
         self.worker = ""
         """This process, as ``host:pid:token`` (set by :meth:`start`, in the serving process)."""
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._traces: queue.Queue[_Task | None] = queue.Queue()
         self._active: set[int] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -110,8 +124,10 @@ class JobRunner:
             self.worker = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
             self._stop.clear()
             self._tasks = queue.Queue()
+            self._traces = queue.Queue()
             self._threads = [
                 threading.Thread(target=self._work, name="sourcetrace-jobs", daemon=True),
+                threading.Thread(target=self._trace_work, name="sourcetrace-traces", daemon=True),
                 threading.Thread(target=self._beat, name="sourcetrace-jobs-alive", daemon=True),
             ]
         try:
@@ -156,17 +172,55 @@ class JobRunner:
         self._tasks.put(_Task(job_id, path, filename, dict(columns or {}), dict(reading or {})))
         return job_id
 
+    def add_trace(
+        self,
+        folder: Path | None,
+        *,
+        filename: str,
+        file_hash: str,
+        actor: str,
+        uploads: Mapping[str, tuple[Path, str, str]] | None = None,
+        graph: str | None = None,
+        counts: dict[str, int] | None = None,
+    ) -> int:
+        """Queue a job that traces a chain for the map: the ``uploads`` in ``folder`` (by role:
+        path, name as uploaded, hash), or the saved ``graph``; returns its id at once. The
+        runner owns ``folder`` from now on and deletes it when the job ends. ``counts``: what
+        the chain holds (links, holdings, party names), for its page."""
+        self.start()
+        try:
+            job_id = queue_job(self.engine, filename=filename, file_hash=file_hash, actor=actor,
+                               worker=self.worker, kind="trace", counts=counts)  # fmt: skip
+        except Exception:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        files = None
+        if uploads is not None:
+            files = {role: {"path": str(path), "filename": name, "file_hash": digest}
+                     for role, (path, name, digest) in uploads.items()}  # fmt: skip
+        url = self.engine.url.render_as_string(hide_password=False)
+        spec = TraceSpec(job_id, url, actor, uploads=files, graph=graph)
+        with self._lock:
+            self._active.add(job_id)
+        path = folder / "links" if folder is not None else None
+        self._traces.put(_Task(job_id, path, filename, trace=spec))
+        return job_id
+
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop screening: queued jobs and the one in progress end as failed (interrupted)."""
+        """Stop: queued jobs and those in progress end as failed (interrupted); a trace's child
+        process is killed."""
         self._stop.set()
-        while True:
-            try:
-                task = self._tasks.get_nowait()
-            except queue.Empty:
-                break
-            if task is not None:
-                self._end(task, INTERRUPTED)
+        for tasks in (self._tasks, self._traces):
+            while True:
+                try:
+                    task = tasks.get_nowait()
+                except queue.Empty:
+                    break
+                if task is not None:
+                    self._end(task, _interrupted(task))
         self._tasks.put(None)
+        self._traces.put(None)
         for thread in self._threads:
             thread.join(timeout)
         with self._lock:
@@ -180,12 +234,16 @@ class JobRunner:
             "%Y-%m-%dT%H:%M:%S.%fZ"
         )
         ended = [
-            job.id
+            job
             for job in unfinished_jobs(self.engine)
             if job.worker != self.worker
             and ((job.updated_at or "") < stale or not _process_alive(job.worker))
         ]
-        return [job_id for job_id in ended if self._fail(job_id, INTERRUPTED)]
+        return [
+            job.id
+            for job in ended
+            if self._fail(job.id, TRACE_INTERRUPTED if job.kind == "trace" else INTERRUPTED)
+        ]
 
     # --- threads ---------------------------------------------------------------------------------
 
@@ -199,6 +257,36 @@ class JobRunner:
             except Exception:  # never let one job end the thread
                 log.exception("screening job %s failed unexpectedly", task.job_id)
                 self._end(task, f"{task.filename}: screening failed unexpectedly.")
+
+    def _trace_work(self) -> None:
+        while (task := self._traces.get()) is not None:
+            if self._stop.is_set():
+                self._end(task, TRACE_INTERRUPTED)
+                continue
+            try:
+                self._trace(task)
+            except Exception:  # never let one job end the thread
+                log.exception("trace job %s failed unexpectedly", task.job_id)
+                self._end(task, f"{task.filename}: tracing failed unexpectedly.")
+
+    def _trace(self, task: _Task) -> None:
+        assert task.trace is not None
+        if not start_job(self.engine, task.job_id):
+            self._end(task, None)  # cancelled, or failed as the server was thought gone
+            return
+        checked = time.monotonic()
+
+        def halt() -> str | None:
+            nonlocal checked
+            if self._stop.is_set():
+                return TRACE_INTERRUPTED
+            if time.monotonic() - checked >= 1.0:  # cancelled, maybe from another process
+                checked = time.monotonic()
+                if job_status(self.engine, task.job_id) != "running":
+                    return "cancelled"  # the job keeps the reason it was given
+            return None
+
+        self._end(task, run_trace(task.trace, self.settings, halt))
 
     def _beat(self) -> None:
         while not self._stop.wait(self.heartbeat):
@@ -217,6 +305,7 @@ class JobRunner:
         try:
             # The list versions in force in this store replace the bundled ones, as in the CLI.
             url = self.engine.url.render_as_string(hide_password=False)
+            assert task.path is not None  # an upload's copy
             options = ScreenOptions(
                 db=url,
                 name_column=task.columns.get("name_column"),
@@ -257,6 +346,7 @@ class JobRunner:
             # The uploaded copy is deleted when the job ends: its bytes are kept in the store,
             # with the results, for the job's evidence pack. It goes before the job shows as
             # done, so that nobody who sees "done" finds the copy still on disk.
+            assert task.path is not None
             upload = task.path.read_bytes()
             shutil.rmtree(task.path.parent, ignore_errors=True)
             finish_job(self.engine, task.job_id, run, upload)
@@ -277,7 +367,8 @@ class JobRunner:
             self._fail(task.job_id, error)
         with self._lock:
             self._active.discard(task.job_id)
-        shutil.rmtree(task.path.parent, ignore_errors=True)
+        if task.path is not None:
+            shutil.rmtree(task.path.parent, ignore_errors=True)
 
     def _fail(self, job_id: int, error: str) -> bool:
         try:
@@ -313,8 +404,13 @@ class _Progress:
         now = time.monotonic()
         total = self.done if total is None else total
         if self.done >= total or now - self.written >= self.every:
-            record_progress(self.engine, self.job_id, self.done, total)
+            if not record_progress(self.engine, self.job_id, self.done, total):
+                raise _Stopped()  # cancelled: the job keeps that reason
             self.written = now
+
+
+def _interrupted(task: _Task) -> str:
+    return INTERRUPTED if task.trace is None else TRACE_INTERRUPTED
 
 
 _OWNER = ".owner"  # in each upload folder: "host:pid" of the process that made it

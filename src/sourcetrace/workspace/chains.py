@@ -26,6 +26,7 @@ from sourcetrace.store.chains import (
 from sourcetrace.store.graphs import free_name, graph_id, write_graph
 from sourcetrace.tracing import ChainTrace
 from sourcetrace.workspace import audit
+from sourcetrace.workspace.jobs import finish_trace
 
 __all__ = [
     "EXPORTS",
@@ -45,11 +46,14 @@ def store_chain(
     values: dict[str, Any],
     graph: str | None,
     actor: str,
+    job_id: int | None = None,
 ) -> int:
     """Store a traced chain (``values``: the row of :data:`~sourcetrace.store.chains.chains`
     but its graph) and its audit entry in one transaction; returns the chain's id.
 
     ``graph``: the saved graph it traces, or None for an upload, whose graph is saved with it.
+    ``job_id``: the trace job that traced it, marked done in the same transaction (nothing is
+    stored, :class:`~sourcetrace.workspace.jobs.JobEnded`, if it was cancelled meanwhile).
     """
 
     def work(conn: Connection) -> int:
@@ -68,6 +72,8 @@ def store_chain(
         details = {"files": values["files"], "graph": saved_as, "counts": values["counts"],
                    "lists": values["lists"]}  # fmt: skip
         audit.append(engine, actor, "chain.create", f"chain:{chain_id}", details, conn=conn)
+        if job_id is not None:
+            finish_trace(conn, job_id, chain_id)
         return chain_id
 
     return audit.audited(engine, work)

@@ -1,8 +1,11 @@
-"""Screening jobs: an uploaded file's results kept with the lists and algorithm that made them.
+"""Jobs: an uploaded file's screening, kept with the lists and algorithm that made it, and the
+tracing of a supply chain for the map.
 
-A job screened in the background goes queued -> running -> done, or failed with a one-line
-error; its results are written only when it is done, in the transaction that marks it so, so a
-failed job holds none. :mod:`sourcetrace.web.runner` drives these steps.
+A job run in the background goes queued -> running -> done, or failed with a one-line error
+(cancelled is failed, with who cancelled it); its results are written only when it is done, in
+the transaction that marks it so, so a failed job holds none. A screening (kind ``screen``)
+keeps its result rows; a trace (kind ``trace``) stores a chain (:mod:`sourcetrace.workspace.
+chains`) and names it in ``chain_id``. :mod:`sourcetrace.web.runner` drives these steps.
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ class Job:
     updated_at: str | None = None
     """When that process last reported progress or that it was alive."""
     finished_at: str | None = None
+    kind: str = "screen"
+    """One of :data:`~sourcetrace.store.workspace.JOB_KINDS`."""
+    step: str | None = None
+    """A trace job: what it is doing, in words (``rows_done`` of ``rows_total`` counts steps)."""
+    chain_id: int | None = None
+    """A done trace job: the chain it stored."""
 
     @property
     def done(self) -> bool:
@@ -186,10 +195,25 @@ def create_job(
     return audited(engine, work)
 
 
-def queue_job(engine: Engine, *, filename: str, file_hash: str, actor: str, worker: str) -> int:
-    """Record an uploaded file that ``worker`` will screen; returns the job's id.
+class JobEnded(Exception):
+    """The job is no longer running (cancelled, or failed as interrupted): store nothing."""
 
-    The job has no results until :func:`finish_job`; the audit log records it then.
+
+def queue_job(
+    engine: Engine,
+    *,
+    filename: str,
+    file_hash: str,
+    actor: str,
+    worker: str,
+    kind: str = "screen",
+    counts: dict[str, int] | None = None,
+) -> int:
+    """Record an uploaded file that ``worker`` will screen (or, ``kind="trace"``, a chain it
+    will trace, with ``counts`` of what its files hold); returns the job's id.
+
+    The job has no results until :func:`finish_job` (:func:`finish_trace`); the audit log
+    records it then.
     """
     stamp = now()
     values = {
@@ -200,11 +224,12 @@ def queue_job(engine: Engine, *, filename: str, file_hash: str, actor: str, work
         "algorithm": ALGORITHM,
         "columns": {},
         "lists": [],
-        "counts": {},
+        "counts": counts or {},
         "results": [],
         "status": "queued",
         "worker": worker,
         "updated_at": stamp,
+        "kind": kind,
     }
     with engine.begin() as conn:
         result = conn.execute(jobs.insert().values(**values))
@@ -222,14 +247,65 @@ def start_job(engine: Engine, job_id: int) -> bool:
     return done.rowcount == 1
 
 
-def record_progress(engine: Engine, job_id: int, rows_done: int, rows_total: int) -> None:
-    """How many of the file's rows a running job has screened."""
+def record_progress(
+    engine: Engine, job_id: int, rows_done: int, rows_total: int, step: str | None = None
+) -> bool:
+    """How many of the file's rows a running job has screened (a trace: which of its steps,
+    and ``step`` in words); False when the job is no longer running (it was cancelled)."""
+    values: dict[str, Any] = {"rows_done": rows_done, "rows_total": rows_total,
+                              "updated_at": now()}  # fmt: skip
+    if step is not None:
+        values["step"] = step[:MAX_ERROR]
     with engine.begin() as conn:
-        conn.execute(
-            jobs.update()
-            .where(jobs.c.id == job_id, jobs.c.status == "running")
-            .values(rows_done=rows_done, rows_total=rows_total, updated_at=now())
+        done = conn.execute(
+            jobs.update().where(jobs.c.id == job_id, jobs.c.status == "running").values(**values)
         )
+    return done.rowcount == 1
+
+
+def finish_trace(conn: Connection, job_id: int, chain_id: int) -> None:
+    """Mark a running trace job done with the chain it stored, in the transaction that stores
+    the chain; raises :class:`JobEnded` (so that nothing is stored) when it is no longer
+    running."""
+    stamp = now()
+    done = conn.execute(
+        jobs.update()
+        .where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.kind == "trace")
+        .values(
+            status="done", chain_id=chain_id, rows_done=jobs.c.rows_total, step="done",
+            updated_at=stamp, finished_at=stamp,
+        )
+    )
+    if done.rowcount != 1:
+        raise JobEnded(job_id)
+
+
+def cancel_job(engine: Engine, job_id: int, actor: str) -> bool:
+    """End a queued or running job as failed, "cancelled by ``actor``", with its audit entry;
+    the process running it notices and stops. False when the job had already ended."""
+    line = f"cancelled by {actor}; nothing was stored."
+
+    def work(conn: Connection) -> bool:
+        stamp = now()
+        done = conn.execute(
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.status.in_(("queued", "running")))
+            .values(status="failed", error=line, results=[], updated_at=stamp, finished_at=stamp)
+        )
+        if done.rowcount != 1:
+            return False
+        audit.append(engine, actor, "job.cancel", f"job:{job_id}", {"error": line}, conn=conn)
+        return True
+
+    return audited(engine, work)
+
+
+def job_status(engine: Engine, job_id: int) -> str | None:
+    """Where a job stands (one of :data:`~sourcetrace.store.workspace.JOB_STATES`); None when
+    there is no such job."""
+    with engine.connect() as conn:
+        status = conn.execute(select(jobs.c.status).where(jobs.c.id == job_id)).scalar()
+    return None if status is None else str(status)
 
 
 def keep_alive(engine: Engine, job_ids: Collection[int]) -> None:
@@ -321,9 +397,12 @@ def get_job(engine: Engine, job_id: int, *, results: bool = True) -> Job | None:
     return Job(**row._mapping) if results else Job(**row._mapping, results=[])
 
 
-def list_jobs(engine: Engine, limit: int = 100) -> list[Job]:
-    """The newest jobs first, without their result rows."""
+def list_jobs(engine: Engine, limit: int = 100, kind: str | None = None) -> list[Job]:
+    """The newest jobs first (of one ``kind`` when given), without their result rows."""
     cols = [c for c in jobs.c if c.name != "results"]
+    query = select(*cols).order_by(jobs.c.id.desc()).limit(limit)
+    if kind is not None:
+        query = query.where(jobs.c.kind == kind)
     with engine.connect() as conn:
-        rows = conn.execute(select(*cols).order_by(jobs.c.id.desc()).limit(limit)).all()
+        rows = conn.execute(query).all()
     return [Job(**r._mapping, results=[]) for r in rows]

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from sourcetrace.errors import InputError
 from sourcetrace.graph.balance import BalanceFlag
+from sourcetrace.graph.build import Survey, survey
 from sourcetrace.graph.export import export
 from sourcetrace.graph.findings import (
     MASS_BALANCE,
@@ -59,13 +60,11 @@ ROLES = ("links", "ownership", "shipments")
 
 
 OPTIONS = TraceOptions(workers=1)
-"""How the workspace traces a chain: ``sourcetrace trace``'s defaults, in the request's process
-(path by path: the map takes chains small enough for that)."""
-
-MAX_PARTIES = 5_000
-MAX_LINKS = 20_000
-"""The largest chain the map draws (and traces path by path within a request); larger ones
-are for ``sourcetrace trace``."""
+"""How the workspace traces a chain: ``sourcetrace trace``'s defaults, in one process (the trace
+job's, :mod:`sourcetrace.web.tracer`, held to its time and memory limits), path by path: the map
+takes chains of up to :attr:`~sourcetrace.settings.Settings.map_max_links` links, below
+:attr:`~sourcetrace.tracing.TraceOptions.exact_limit`. Parties are not capped: two per link or
+holding at most."""
 
 RISK_LABELS: dict[str, str] = {
     LIST: "On an official list",
@@ -108,49 +107,82 @@ class TracedChain:
         return self.traced.tables.findings
 
 
+ChainSize = Survey
+"""What an uploaded chain holds (links, holdings, party spellings), counted before any party is
+screened: :class:`~sourcetrace.graph.build.Survey`."""
+
+
+def survey_files(uploads: dict[str, Upload]) -> ChainSize:
+    """Read and check the uploaded files and count their links, holdings and party spellings,
+    screening nothing (:func:`~sourcetrace.graph.build.survey`): what the upload request does
+    before it queues the trace. Raises :class:`~sourcetrace.errors.InputError` naming the file
+    as the user named it."""
+    files = _files(uploads)
+    return survey(files.links, files.ownership, files.shipments, names=files.names)
+
+
 def trace_files(
-    uploads: dict[str, Upload], lists: TraceLists, decisions: DecisionBook | None = None
+    uploads: dict[str, Upload],
+    lists: TraceLists,
+    max_links: int,
+    progress: Callable[[str], None] | None = None,
+    decisions: DecisionBook | None = None,
 ) -> TracedChain:
     """Build and trace the chain of the uploaded files as ``sourcetrace trace`` does with its
     defaults (:func:`~sourcetrace.tracing.trace_chain`), screening parties against ``lists``
-    and applying the review ``decisions`` on list hits.
+    and applying the review ``decisions`` on list hits; ``progress`` is told each step as it
+    starts.
 
     Raises :class:`~sourcetrace.errors.InputError` naming the file as the user named it.
     """
-    files = ChainFiles(
+    check = _drawable(uploads["links"].filename, max_links)
+    traced = trace_chain(_files(uploads), OPTIONS, lists=lists, check=check, progress=progress,
+                         decisions=decisions)  # fmt: skip
+    return _drawn(traced, progress)
+
+
+def _files(uploads: dict[str, Upload]) -> ChainFiles:
+    return ChainFiles(
         uploads["links"].path,
         uploads["ownership"].path if "ownership" in uploads else None,
         uploads["shipments"].path if "shipments" in uploads else None,
         names={role: upload.filename for role, upload in uploads.items()},
     )
-    check = _drawable(uploads["links"].filename)
-    return _drawn(trace_chain(files, OPTIONS, lists=lists, check=check, decisions=decisions))
 
 
 def trace_graph(
-    name: str, lists: TraceLists, db: str, decisions: DecisionBook | None = None
+    name: str,
+    lists: TraceLists,
+    db: str,
+    max_links: int,
+    progress: Callable[[str], None] | None = None,
+    decisions: DecisionBook | None = None,
 ) -> TracedChain:
     """Trace the graph saved in the store ``db`` under ``name`` (``sourcetrace trace --save``)
     as an upload is traced, for the map."""
-    return _drawn(trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name),
-                              decisions=decisions))  # fmt: skip
+    traced = trace_chain(name, OPTIONS, db=db, lists=lists, check=_drawable(name, max_links),
+                         progress=progress, decisions=decisions)  # fmt: skip
+    return _drawn(traced, progress)
 
 
-def _drawable(shown: str) -> Callable[[Graph], None]:
+def _drawable(shown: str, max_links: int) -> Callable[[Graph], None]:
+    # The upload was counted before it was queued; a saved graph, by its stored counts. This
+    # holds the line should the files and the count ever disagree.
     def check(graph: Graph) -> None:
-        if graph.size > MAX_PARTIES or graph.edges.height > MAX_LINKS:
+        if graph.edges.height > max_links or len(graph.ownership) > max_links:
             raise InputError(
-                f"{graph.size:,} parties and {graph.edges.height:,} links: the map draws at "
-                f"most {MAX_PARTIES:,} parties and {MAX_LINKS:,} links; trace a chain this "
-                "large with `sourcetrace trace`",
+                f"{graph.edges.height:,} links and {len(graph.ownership):,} holdings: the map "
+                f"takes at most {max_links:,} of each",
                 path=shown,
             )
 
     return check
 
 
-def _drawn(traced: ChainTrace) -> TracedChain:
-    assert traced.findings is not None  # within MAX_LINKS, traced path by path
+def _drawn(traced: ChainTrace, progress: Callable[[str], None] | None = None) -> TracedChain:
+    assert traced.findings is not None  # within the map's limit, traced path by path
+    if progress is not None:
+        progress("drawing the map")
     # As in the findings table: one per party, product and risk source, its best path.
     kept = best_findings(traced.findings, 1)
     cytoscape = export(traced.graph, "cytoscape")
@@ -282,21 +314,24 @@ def save_chain(
     traced: TracedChain,
     uploads: dict[str, Upload],
     actor: str,
+    job_id: int | None = None,
 ) -> int:
     """Store an uploaded chain: its graph (saved under the links file's name, or "name (2)"...
     when taken, for ``sourcetrace trace --graph``), its trace and its audit entry, in one
-    transaction; returns the chain's id."""
+    transaction, which also marks its trace job ``job_id`` done; returns the chain's id."""
     files = [
         {"role": u.role, "filename": u.filename, "file_hash": u.file_hash} for u in uploads.values()
     ]
-    return _store(engine, traced, uploads["links"].filename, files, None, actor)
+    return _store(engine, traced, uploads["links"].filename, files, None, actor, job_id)
 
 
-def save_graph_chain(engine: Engine, traced: TracedChain, name: str, actor: str) -> int:
+def save_graph_chain(
+    engine: Engine, traced: TracedChain, name: str, actor: str, job_id: int | None = None
+) -> int:
     """Store the trace of the graph saved under ``name`` and its audit entry in one
-    transaction; returns the chain's id."""
+    transaction, which also marks its trace job ``job_id`` done; returns the chain's id."""
     files = [{"role": "saved graph", "filename": f, "file_hash": ""} for f in traced.traced.files]
-    return _store(engine, traced, name, files, name, actor)
+    return _store(engine, traced, name, files, name, actor, job_id)
 
 
 def _store(
@@ -306,6 +341,7 @@ def _store(
     files: list[dict[str, str]],
     graph: str | None,
     actor: str,
+    job_id: int | None,
 ) -> int:
     values = {
         "name": name,
@@ -326,7 +362,7 @@ def _store(
         # The download is what a person reads: one line per party and product, path in words.
         "findings_csv": defuse_formulas(traced.traced.table).write_csv(),
     }
-    return store_chain(engine, traced.traced, values, graph, actor)
+    return store_chain(engine, traced.traced, values, graph, actor, job_id)
 
 
 def map_view(chain_map: dict[str, Any], cytoscape: str, product: str = "") -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""``GET /api/jobs/{job_id}``: where a screening job stands, for scripts and the job page."""
+"""``GET /api/jobs/{job_id}``: where a job (a screening, or a chain traced for the map) stands,
+for scripts and the job page."""
 
 from __future__ import annotations
 
@@ -31,13 +32,25 @@ class JobStatus(BaseModel):
     error: str | None = Field(None, description="Why the job failed, in one line.", examples=[None])
     counts: dict[str, int] | None = Field(
         None,
-        description="Rows by decision (match, review, clear), once done.",
+        description="Rows by decision (match, review, clear), once done; a trace job: the "
+        "links, holdings and party names (or, a saved graph, parties) its chain holds, from the "
+        "start.",
         examples=[{"match": 2, "review": 0, "clear": 25}],
     )
     created_at: str
     created_by: str
     finished_at: str | None = None
     url: str = Field(description="The job's page in the workspace.", examples=["/jobs/7"])
+    kind: Literal["screen", "trace"] = Field(
+        "screen", description="screen (an uploaded file) or trace (a supply chain for the map; "
+        "rows_done and rows_total then count its steps)."
+    )  # fmt: skip
+    step: str | None = Field(
+        None, description="A trace job: what it is doing, in words.", examples=[None]
+    )
+    chain_url: str | None = Field(
+        None, description="A done trace job: the map of its chain.", examples=[None]
+    )
 
     @classmethod
     def of(cls, job: Job) -> JobStatus:
@@ -48,11 +61,14 @@ class JobStatus(BaseModel):
             rows_done=job.rows_done,
             rows_total=job.rows_total,
             error=job.error,
-            counts=job.counts if job.done else None,
+            counts=job.counts if job.done or job.kind == "trace" else None,
             created_at=job.created_at,
             created_by=job.created_by,
             finished_at=job.finished_at,
             url=f"/jobs/{job.id}",
+            kind=job.kind,  # type: ignore[arg-type]
+            step=job.step,
+            chain_url=f"/chains/{job.chain_id}" if job.chain_id is not None else None,
         )
 
 
@@ -62,7 +78,8 @@ class JobStatus(BaseModel):
     responses={404: {"description": "No such job."}},
 )
 async def job_status(job_id: ItemId, _user: ApiViewer, st: StateDep) -> JobStatus:
-    """The state of a screening job: queued, running (rows done of total), done or failed."""
+    """The state of a job: queued, running (rows, or a trace's steps, done of total), done or
+    failed."""
     job = await run_in_threadpool(get_job, st.engine, job_id, results=False)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no job {job_id}")

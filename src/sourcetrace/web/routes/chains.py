@@ -2,8 +2,14 @@
 
 The map page draws the chain with the vendored Cytoscape.js from ``GET /api/chains/{id}/graph``
 (the one JSON route here, in the OpenAPI schema); the findings table under it is rendered on the
-server, so the page reads without script too. Tracing runs within the upload request: the
-workspace maps chains of up to :data:`~sourcetrace.workspace.maps.MAX_PARTIES` parties.
+server, so the page reads without script too.
+
+An upload is read, checked and counted in the request (no party is resolved or screened): a
+bad file or a chain larger than the map takes (:attr:`~sourcetrace.settings.Settings.
+map_max_links` links or holdings) is refused at once, with nothing stored. The tracing itself,
+screening every party included, is a background job (:meth:`~sourcetrace.web.runner.JobRunner.
+add_trace`) held to a time and a memory limit: the request answers with the job's page, which
+links to the map when it is done.
 
 A chain is deleted whole, by the analyst who uploaded it or by an admin; the audit log keeps
 that it was (files by name and hash, counts), not its contents.
@@ -23,7 +29,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from sourcetrace.errors import SourcetraceError
-from sourcetrace.tracing import trace_lists
+from sourcetrace.tracing import saved_graphs
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
 from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
@@ -41,14 +47,13 @@ from sourcetrace.workspace.chains import (
     remove_chain,
     unmapped_graphs,
 )
+from sourcetrace.workspace.jobs import list_jobs
 from sourcetrace.workspace.maps import (
     ROLES,
+    ChainSize,
     Upload,
     map_view,
-    save_chain,
-    save_graph_chain,
-    trace_files,
-    trace_graph,
+    survey_files,
 )
 from sourcetrace.workspace.risk_decisions import StoreDecisions
 
@@ -213,6 +218,7 @@ def _chains_page(
         status_code=status_code,
         chains=list_chains(st.engine),
         graphs=unmapped_graphs(st.engine),
+        tracing=[j for j in list_jobs(st.engine, 20, kind="trace") if not j.done],
         error=error,
         suffixes=", ".join(UPLOAD_SUFFIXES),
         max_mb=round(st.config.max_upload_bytes / 1024 / 1024, 1),
@@ -237,42 +243,81 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
                 uploads[role] = await _keep(item, role, folder, limit)
         if "links" not in uploads:
             raise UploadRefused("Choose a supply-links file to upload; nothing was stored.")
-        # The list versions in force in this store replace the bundled ones, as in the CLI.
-        url = st.engine.url.render_as_string(hide_password=False)
-        lists = await run_in_threadpool(trace_lists, url, st.settings)
-        # The matcher is made on first use (``lists.matcher``): in the thread, not the loop.
-        traced = await run_in_threadpool(trace_files, uploads, lists, StoreDecisions(st.engine))
-        chain_id = await run_in_threadpool(save_chain, st.engine, traced, uploads, user.username)
+        # Read, checked and counted, no name screened: cheap, and a bad file is refused now.
+        counted = await run_in_threadpool(survey_files, uploads)
+        _within(counted, uploads, st.settings.map_max_links)
+        links = uploads["links"]
+        # From here the runner owns the folder: it traces the copies, then deletes them.
+        job_id = await run_in_threadpool(
+            st.runner.add_trace, folder, filename=links.filename, file_hash=links.file_hash,
+            actor=user.username,
+            uploads={r: (u.path, u.filename, u.file_hash) for r, u in uploads.items()},
+            counts={"links": counted.links, "holdings": counted.holdings,
+                    "party_names": counted.spellings},
+        )  # fmt: skip
     except UploadRefused as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         return _chains_page(request, st, user, str(exc), status_code=400)
     except SourcetraceError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
         message = f"{web_words(exc.line(), CHAIN_FIELDS)}. Nothing was stored."
         return _chains_page(request, st, user, message, status_code=400)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     finally:
         await form.close()
-        shutil.rmtree(folder, ignore_errors=True)
-    return redirect(f"/chains/{chain_id}")
+    return redirect(f"/jobs/{job_id}")
+
+
+FIELDS = {"links": "Supply links", "ownership": "Ownership", "shipments": "Shipments"}
+"""The upload form's fields, as it labels them."""
+
+
+def _within(counted: ChainSize, uploads: dict[str, Upload], limit: int) -> None:
+    """Refuse a chain larger than the map takes, naming the form's field and the file."""
+    if counted.links > limit:
+        files = " and ".join(f"{FIELDS[r]} ({uploads[r].filename})"
+                             for r in ("links", "shipments") if r in uploads)  # fmt: skip
+        raise UploadRefused(
+            f"{files}: {counted.links:,} links; a chain on the map may have at most "
+            f"{limit:,}. Nothing was stored. Trace a chain this large with the command "
+            "(sourcetrace trace)."
+        )
+    if counted.holdings > limit:
+        raise UploadRefused(
+            f"{FIELDS['ownership']} ({uploads['ownership'].filename}): {counted.holdings:,} "
+            f"holdings; a chain on the map may have at most {limit:,}. Nothing was stored."
+        )
 
 
 @router.post("/chains/graph", response_class=HTMLResponse, include_in_schema=False)
 async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
-    """Trace a graph saved by the command (``sourcetrace trace --save NAME``) for the map."""
+    """Trace a graph saved by the command (``sourcetrace trace --save NAME``) for the map, as a
+    background job."""
     form = await checked_form(request)
     name = str(form.get("name") or "")
     await form.close()
     url = st.engine.url.render_as_string(hide_password=False)
-    try:
-        lists = await run_in_threadpool(trace_lists, url, st.settings)
-        traced = await run_in_threadpool(
-            trace_graph, name, lists, url, StoreDecisions(st.engine)
-        )
-        chain_id = await run_in_threadpool(
-            save_graph_chain, st.engine, traced, name, user.username
-        )
-    except SourcetraceError as exc:
-        message = f"{web_words(exc.line(), CHAIN_FIELDS)}. Nothing was stored."
+    saved = {g.name: g for g in await run_in_threadpool(saved_graphs, url)}
+    limit = st.settings.map_max_links
+    if name not in saved:
+        message = f"There is no graph named {name!r} in this workspace; nothing was stored."
         return _chains_page(request, st, user, message, status_code=400)
-    return redirect(f"/chains/{chain_id}")
+    if saved[name].links > limit or saved[name].holdings > limit:
+        message = (
+            f"Graph {name!r}: {saved[name].links:,} links and {saved[name].holdings:,} "
+            f"holdings; a chain on the map may have at most {limit:,} of each. Nothing was "
+            "stored."
+        )
+        return _chains_page(request, st, user, message, status_code=400)
+    counts = {"links": saved[name].links, "holdings": saved[name].holdings,
+              "parties": saved[name].parties}  # fmt: skip
+    job_id = await run_in_threadpool(
+        st.runner.add_trace, None, filename=name, file_hash="", actor=user.username, graph=name,
+        counts=counts,
+    )  # fmt: skip
+    return redirect(f"/jobs/{job_id}")
 
 
 async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload:

@@ -1,7 +1,9 @@
 """Uploading a supplier file, following its screening, and browsing a job's results.
 
 The upload answers at once: the file is screened in the background by the app's
-:class:`~sourcetrace.web.runner.JobRunner`, and the job page follows its progress.
+:class:`~sourcetrace.web.runner.JobRunner`, and the job page follows its progress. The same page
+follows a supply chain being traced (a ``trace`` job, :mod:`sourcetrace.web.routes.chains`) and
+links to its map when it is done. The analyst who started a job, or an admin, may cancel it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sourcetrace.web.security import (
 )
 from sourcetrace.web.state import AppState, ItemId, StateDep
 from sourcetrace.workspace.accounts import User
-from sourcetrace.workspace.jobs import Job, get_job, list_jobs
+from sourcetrace.workspace.jobs import Job, cancel_job, get_job, list_jobs
 from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
 
 router = APIRouter(include_in_schema=False)
@@ -44,8 +46,8 @@ class UploadRefused(Exception):
 def load_job(st: AppState, job_id: int) -> Job:
     """A job with its results, for the pages that show them: 404 if unknown, 409 if not done."""
     job = get_job(st.engine, job_id)
-    if job is None:
-        raise HTTPException(status_code=404, detail=f"no job {job_id}")
+    if job is None or job.kind != "screen":
+        raise HTTPException(status_code=404, detail=f"no screening job {job_id}")
     if job.status == "failed":
         raise HTTPException(status_code=409, detail=f"job {job_id} failed: {job.error}")
     if not job.done:
@@ -73,7 +75,7 @@ def _jobs_page(
         st,
         "jobs.html",
         status_code=status_code,
-        jobs=list_jobs(st.engine),
+        jobs=list_jobs(st.engine, kind="screen"),
         error=error,
         suffixes=", ".join(UPLOAD_SUFFIXES),
         max_mb=round(st.config.max_upload_bytes / 1024 / 1024, 1),
@@ -186,7 +188,7 @@ async def _save(upload: UploadFile, path: Path, limit: int) -> str:
 def job_page(
     request: Request,
     job_id: ItemId,
-    _user: Viewer,
+    user: Viewer,
     st: StateDep,
     decision: str = "",
     review: str = "",
@@ -195,8 +197,8 @@ def job_page(
     job = get_job(st.engine, job_id)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no job {job_id}")
-    if not job.done:
-        return render(request, st, "job.html", job=job)
+    if not job.done or job.kind != "screen":
+        return render(request, st, "job.html", job=job, can_cancel=_may_cancel(user, job))
     items = review_items(st.engine, job)
     standing: dict[int, list[ReviewItem]] = {}
     for one in items:
@@ -219,6 +221,7 @@ def job_page(
         st,
         "job.html",
         job=job,
+        can_cancel=False,
         rows=shown,
         matching=len(rows),
         page=page,
@@ -229,3 +232,28 @@ def job_page(
         review_filters=REVIEW_FILTERS,
         pending=sum(1 for i in items if i.pending),
     )
+
+
+def _may_cancel(user: User, job: Job) -> bool:
+    return job.active and (
+        user.can("admin") or (user.can("analyst") and job.created_by == user.username)
+    )
+
+
+@router.post("/jobs/{job_id}/cancel")
+async def cancel(request: Request, job_id: ItemId, user: Analyst, st: StateDep) -> Response:
+    """Cancel a queued or running job: the analyst who started it, or an admin. It ends as
+    failed ("cancelled by ..."), storing nothing; the audit log records who cancelled it."""
+    form = await checked_form(request)
+    await form.close()
+    job = await run_in_threadpool(get_job, st.engine, job_id, results=False)
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"no job {job_id}")
+    if not _may_cancel(user, job):
+        if not job.active:
+            return redirect(f"/jobs/{job_id}")  # it ended meanwhile: the page says how
+        raise HTTPException(
+            status_code=403, detail="only the analyst who started a job, or an admin, may cancel it"
+        )
+    await run_in_threadpool(cancel_job, st.engine, job_id, user.username)
+    return redirect(f"/jobs/{job_id}")

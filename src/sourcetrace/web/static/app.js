@@ -22,7 +22,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());
   });
-  // A job being screened: follow its progress through the JSON API; when it ends, load the page
+  // A job being screened (or a chain traced): follow its progress through the JSON API; when it ends, load the page
   // again, which then shows the results (or the error).
   document.querySelectorAll("[data-job-status]").forEach((box) => {
     const status = box.getAttribute("data-status");
@@ -45,17 +45,24 @@ document.addEventListener("DOMContentLoaded", () => {
         window.setTimeout(poll, 5000); // the server restarting, or the network: try again later
         return;
       }
+      if (job.status === "done" && job.chain_url) {
+        window.location.assign(job.chain_url); // a chain traced: straight to its map
+        return;
+      }
       if (job.status === "done" || job.status === "failed") {
         window.location.reload();
         return;
       }
+      const tracing = job.kind === "trace";
       if (job.status === "running") {
-        state.textContent = job.rows_total === null ? "Reading the file…" : "Screening…";
+        state.textContent = tracing ? "Tracing…" : job.rows_total === null ? "Reading the file…" : "Screening…";
       }
       if (job.rows_total !== null) {
         bar.max = Math.max(job.rows_total, 1);
         bar.value = job.rows_done;
-        rows.textContent = `${job.rows_done.toLocaleString()} of ${job.rows_total.toLocaleString()} rows screened`;
+        rows.textContent = tracing
+          ? `Step ${job.rows_done} of ${job.rows_total}: ${job.step || ""}`
+          : `${job.rows_done.toLocaleString()} of ${job.rows_total.toLocaleString()} rows screened`;
       }
       window.setTimeout(poll, 1000);
     };

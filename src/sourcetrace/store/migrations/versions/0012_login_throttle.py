@@ -6,7 +6,7 @@ every process reads and writes the same counts here. The keys are HMACs under th
 (no account name or address in clear); rows are deleted once their window has passed.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
