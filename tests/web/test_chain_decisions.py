@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from sourcetrace.web.state import AppState
 from sourcetrace.workspace.audit import entries, verify_chain, verify_decisions
+from tests.web.conftest import wait_for_job
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "examples/chain"
@@ -28,9 +29,16 @@ def _upload(client: TestClient, token: str) -> int:
         role: (f"{role}.csv", (CHAIN / f"{role}.csv").read_bytes(), "text/csv")
         for role in ("links", "ownership", "shipments")
     }
-    response = client.post("/chains", data={"csrf_token": token}, files=files)
+    return _chain_of(client, client.post("/chains", data={"csrf_token": token}, files=files))
+
+
+def _chain_of(client: TestClient, response: Any) -> int:
+    """The upload (or "Trace again") answers with the trace job's page; the job, done, names
+    the chain."""
     assert response.status_code == 303, response.text
-    return int(str(response.headers["location"]).rsplit("/", 1)[1])
+    status = wait_for_job(client, str(response.headers["location"]), timeout=120)
+    assert status["status"] == "done" and status["kind"] == "trace", status
+    return int(status["chain_url"].rsplit("/", 1)[1])
 
 
 def _graph(client: TestClient, chain_id: int) -> dict[str, Any]:
@@ -109,8 +117,7 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     again = client.post(
         "/chains/graph", data={"csrf_token": token, "name": _graph_name(client, chain_id)}
     )
-    assert again.status_code == 303, again.text
-    new_id = int(str(again.headers["location"]).rsplit("/", 1)[1])
+    new_id = _chain_of(client, again)
     assert new_id != chain["id"]
     after = _graph(client, new_id)
     assert _resting(after, tianshan, "list") == set()

@@ -224,7 +224,7 @@ def _job_alerts(engine: Engine) -> Iterator[tuple[int, str, str, list[_Raised]]]
     where = engine.url.render_as_string(hide_password=True)
     query = (
         select(jobs.c.id, jobs.c.filename, jobs.c.created_at)
-        .where(jobs.c.status == "done")
+        .where(jobs.c.status == "done", jobs.c.kind == "screen")  # a trace raises no alert
         .order_by(jobs.c.id)
     )
     with engine.connect() as conn:
