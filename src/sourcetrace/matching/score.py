@@ -126,6 +126,8 @@ def score_pair(
         reasons.append("score carried by: " + ", ".join(carried))
 
     decision = _decide(score, trade, settings)
+    if decision is not Decision.CLEAR and features.crosses_script(query, c):
+        decision = _cross_script(decision, trade, ind, reg, reasons)
     one_sided_region = query.trade_from_region != c.trade_from_region
     if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
         decision = Decision.REVIEW
@@ -213,6 +215,33 @@ def differences(query: ParsedName, cand: ParsedName) -> list[str]:
 def _scope(entity: ListedEntity) -> str:
     notes = [x.scope_note for x in entity.listings if x.scope_note]
     return notes[0] if notes else "with subordinates"
+
+
+def _cross_script(
+    decision: Decision, trade: float, ind: float | None, reg: bool | None, reasons: list[str]
+) -> Decision:
+    """Chinese characters against a Latin name meet only on the sound of the trade name, which
+    many companies share (homophones, common words): the trade name's pinyin syllables must agree
+    and neither industry nor region may differ (then ``clear``); a ``match`` also needs an
+    industry or region that agrees, else it is ``review``. The reason says which."""
+    if trade < TRADE_AGREES:
+        return decision
+    conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
+    if conflict:
+        reasons.append(
+            "the trade name's pinyin syllables agree but the " + " and ".join(conflict)
+            + " differ" + ("s" if len(conflict) == 1 else "") + ": another company named alike"
+        )  # fmt: skip
+        return Decision.CLEAR
+    support = [w for w, good in (("industry", ind is not None and ind > 0.5), ("region", reg))
+               if good]  # fmt: skip
+    if support:
+        reasons.append("the trade name's pinyin syllables agree, and so does the "
+                       + " and the ".join(support))  # fmt: skip
+        return decision
+    reasons.append("only the trade name's pinyin syllables agree: no industry or region on both "
+                   "sides to tell a company named alike apart")  # fmt: skip
+    return Decision.REVIEW if decision is Decision.MATCH else decision
 
 
 def _decide(score: float, trade: float, settings: Settings) -> Decision:

@@ -1,0 +1,72 @@
+"""Short Chinese names against Latin listed names: they meet on the pinyin syllables of the trade
+name, and on an industry or region that agrees (issue 15, the Chinese short-name set).
+
+Listed names are real: the bundled UFLPA entry of Hetian Haolin and entries of the
+restricted-party snapshot (sources/watchlists). The queries are Chinese names of real companies:
+好林发饰 (the bundled list's own Chinese name of Haolin, short form), 三鹿集团 (Sanlu Group),
+观澜湖 (Mission Hills) and 新力 (Sony), the last three from CC-CEDICT.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcetrace.matching import Matcher
+from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
+from sourcetrace.settings import load_settings
+
+
+def _entity(ident: str, *names: str) -> ListedEntity:
+    return ListedEntity(
+        id=ident, schema="Company", caption=names[0], names=[EntityName(n) for n in names],
+        listings=[Listing("test list")],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(
+        [
+            _entity("haolin", "Hetian Haolin Hair Accessories Co. Ltd.",
+                    "Hotan Haolin Hair Accessories"),
+            _entity("sarlu", "MINING INDUSTRIES SARLU"),
+            _entity("guanlang", "HEBEI GUANLANG BIOTECHNOLOGY CO., LTD"),
+            _entity("xinli", "Beijing Xinli Machinery Factory"),
+        ],
+        load_settings(),
+    )
+
+
+def _alerts(matcher: Matcher, name: str) -> list[tuple[str, Decision, str]]:
+    return [
+        (h.entity.id, h.decision, "; ".join(h.reasons))
+        for h in matcher.match(name)
+        if h.decision is not Decision.CLEAR
+    ]
+
+
+def test_short_name_with_agreeing_industry_matches_the_english_listed_name(
+    matcher: Matcher,
+) -> None:
+    alerts = _alerts(matcher, "好林发饰")
+    assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
+    assert "pinyin syllables agree, and so does the industry" in alerts[0][2]
+
+
+@pytest.mark.parametrize("query", ["三鹿集团", "观澜湖"])
+def test_one_letter_of_pinyin_is_another_syllable_and_no_alert(
+    matcher: Matcher, query: str
+) -> None:
+    # sanlu/sarlu, guanlanhu/guanlang: close by letter, other characters and another company.
+    assert _alerts(matcher, query) == []
+
+
+def test_trade_name_sound_alone_is_review_not_match(matcher: Matcher) -> None:
+    alerts = _alerts(matcher, "新力")
+    assert [(a[0], a[1]) for a in alerts] == [("xinli", Decision.REVIEW)]
+    assert "only the trade name's pinyin syllables agree" in alerts[0][2]
+
+
+def test_full_chinese_name_with_region_still_matches(matcher: Matcher) -> None:
+    alerts = _alerts(matcher, "和田好林发饰有限公司")
+    assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
