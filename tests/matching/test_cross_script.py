@@ -33,6 +33,7 @@ def matcher() -> Matcher:
             _entity("sarlu", "MINING INDUSTRIES SARLU"),
             _entity("guanlang", "HEBEI GUANLANG BIOTECHNOLOGY CO., LTD"),
             _entity("xinli", "Beijing Xinli Machinery Factory"),
+            _entity("easthope", "Xinjiang East Hope Nonferrous Metals Co., Ltd."),
             _entity("bitland", "Hefei Bitland Information Technology Co., Ltd.",
                     "Hefei Baolongda Information Technology Co., Ltd."),
         ],
@@ -53,7 +54,7 @@ def test_short_name_with_agreeing_industry_matches_the_english_listed_name(
 ) -> None:
     alerts = _alerts(matcher, "好林发饰")
     assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
-    assert "pinyin syllables agree, and so does the industry" in alerts[0][2]
+    assert "agrees across scripts, and so does the industry" in alerts[0][2]
 
 
 @pytest.mark.parametrize("query", ["三鹿集团", "观澜湖"])
@@ -67,7 +68,7 @@ def test_one_letter_of_pinyin_is_another_syllable_and_no_alert(
 def test_trade_name_sound_alone_is_review_not_match(matcher: Matcher) -> None:
     alerts = _alerts(matcher, "新力")
     assert [(a[0], a[1]) for a in alerts] == [("xinli", Decision.REVIEW)]
-    assert "only the trade name's pinyin syllables agree" in alerts[0][2]
+    assert "only the trade name agrees across scripts" in alerts[0][2]
 
 
 def test_full_chinese_name_with_region_still_matches(matcher: Matcher) -> None:
@@ -81,3 +82,18 @@ def test_industry_word_from_cc_cedict_is_cut_from_the_trade_name(matcher: Matche
     alerts = _alerts(matcher, "宝龙达信息技术")
     assert [(a[0], a[1]) for a in alerts] == [("bitland", Decision.MATCH)]
     assert "industry agrees" in alerts[0][2]
+
+
+def test_english_name_that_translates_the_trade_name_is_found(matcher: Matcher) -> None:
+    # 东方希望: 东方 east, 希望 hope in CC-CEDICT; the UFLPA lists the company in English only.
+    alerts = _alerts(matcher, "东方希望有色金属")
+    assert [(a[0], a[1]) for a in alerts] == [("easthope", Decision.MATCH)]
+    assert "translates as 'east hope' (CC-CEDICT)" in alerts[0][2]
+    assert "industry agrees (nonferrous metal)" in alerts[0][2]
+
+
+def test_same_trade_name_in_another_industry_is_not_alerted(matcher: Matcher) -> None:
+    # A constructed negative: Haolin's trade name with another industry (food, not hair
+    # accessories) is another company named alike.
+    assert _alerts(matcher, "好林食品") == []
+    assert [(a[0], a[1]) for a in _alerts(matcher, "东方希望食品")] == []

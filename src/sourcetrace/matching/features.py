@@ -9,7 +9,9 @@ import math
 
 from rapidfuzz.distance import OSA
 
-from sourcetrace.names.parse import ParsedName
+from sourcetrace.names.parse import ParsedName, translated
+
+TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
 from sourcetrace.names.text import cross_script_trade, syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 
@@ -26,8 +28,10 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return 1.0
     if query.truncated and len(a) >= 4 and b.startswith(a):
         return 0.97
-    if crosses_script(query, cand):  # characters read as pinyin: by whole syllables only
-        return cross_script_trade(query.trade_sorted, cand.trade_sorted)
+    if crosses_script(query, cand):  # characters read as pinyin by whole syllables, or translated
+        agree = cross_script_trade(query.trade_sorted, cand.trade_sorted)
+        zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+        return max(agree, TRANSLATED) if translated(zh, latin) else agree
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
         best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))

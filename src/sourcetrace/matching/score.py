@@ -28,7 +28,7 @@ from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.text import fold, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
@@ -38,7 +38,7 @@ ALGORITHM = "sourcetrace-learned-v1+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c3"  # the layout of NameIndex.__getstate__
+_CACHE_FORMAT = "c4"  # the layout of NameIndex.__getstate__
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -107,6 +107,11 @@ def score_pair(
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
         reasons.append("compared across scripts through pinyin and the glossary")
+    if features.crosses_script(query, c):
+        zh, latin = (query, c) if query.script == "zh" else (c, query)
+        if translated(zh, latin) and zh.trade_key != latin.trade_key:
+            reasons.append(f"the Chinese trade name translates as '{' '.join(latin.trade)}' "
+                           "(CC-CEDICT)")  # fmt: skip
     if ind == 1.0:
         reasons.append("industry agrees (" + ", ".join(sorted(c.industry)) + ")")
     elif ind is not None and ind == 0.0:
@@ -220,26 +225,27 @@ def _scope(entity: ListedEntity) -> str:
 def _cross_script(
     decision: Decision, trade: float, ind: float | None, reg: bool | None, reasons: list[str]
 ) -> Decision:
-    """Chinese characters against a Latin name meet only on the sound of the trade name, which
-    many companies share (homophones, common words): the trade name's pinyin syllables must agree
-    and neither industry nor region may differ (then ``clear``); a ``match`` also needs an
+    """Chinese characters against a Latin name meet only on the sound or the sense of the trade
+    name, which many companies share (homophones, common words): the trade name must agree (its
+    pinyin syllables, or an English translation) and neither industry nor region may differ
+    (then ``clear``); a ``match`` also needs an
     industry or region that agrees, else it is ``review``. The reason says which."""
     if trade < TRADE_AGREES:
         return decision
     conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
     if conflict:
         reasons.append(
-            "the trade name's pinyin syllables agree but the " + " and ".join(conflict)
+            "the trade name agrees across scripts but the " + " and ".join(conflict)
             + " differ" + ("s" if len(conflict) == 1 else "") + ": another company named alike"
         )  # fmt: skip
         return Decision.CLEAR
     support = [w for w, good in (("industry", ind is not None and ind > 0.5), ("region", reg))
                if good]  # fmt: skip
     if support:
-        reasons.append("the trade name's pinyin syllables agree, and so does the "
+        reasons.append("the trade name agrees across scripts, and so does the "
                        + " and the ".join(support))  # fmt: skip
         return decision
-    reasons.append("only the trade name's pinyin syllables agree: no industry or region on both "
+    reasons.append("only the trade name agrees across scripts: no industry or region on both "
                    "sides to tell a company named alike apart")  # fmt: skip
     return Decision.REVIEW if decision is Decision.MATCH else decision
 

@@ -29,6 +29,7 @@ from sourcetrace.names.vocabulary import (
     org_pinyin,
     region_typo,
     stem,
+    trade_words,
     vocabulary,
 )
 
@@ -72,6 +73,10 @@ class ParsedName:
     # (the n-gram retrieval and the whole-name similarity read it).
     plain: str = ""
     uncut: str = ""  # the same before the line's noise was cut, when something was cut
+    # A Chinese trade name's readings in Latin letters, each word in pinyin or in English
+    # (东方希望: "dongfangxiwang", "easthope", "dongfanghope" ...), joined: an English listed
+    # name that translates the words meets it (vocabulary.trade_words, from CC-CEDICT).
+    readings: tuple[str, ...] = ()
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -221,6 +226,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
     trade = (pinyin(body),) if body else tuple(region_words)
     tokens = tuple(region_words) + ((pinyin(body),) if body else ())
     return {
+        "readings": trade_readings(body),
         "trade": tuple(t for t in trade if t),
         "industry": frozenset(industry),
         "regions": frozenset(regions),
@@ -230,6 +236,44 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
         "zh": zh_core,
         "tokens": tokens,
     }
+
+
+MAX_READINGS = 64  # three words of two characters: at most 4 x 4 x 4 readings
+
+
+def trade_readings(trade_zh: str) -> tuple[str, ...]:
+    """The ways an English name may spell a Chinese trade name: the name cut into words of two
+    characters found in the dictionary and single characters (every cut), each two-character
+    word in its pinyin or one of its English readings, each single character in its pinyin (one
+    character reads as too many English words), joined; only readings with an English word, in
+    the order made (whole words first), at most :data:`MAX_READINGS`. Empty for a trade name of
+    one character or more than six."""
+    if not 2 <= len(trade_zh) <= 6:
+        return ()
+    words = trade_words()
+    out: dict[str, None] = {}
+
+    def walk(rest: str, head: str, translated: bool) -> None:
+        if len(out) >= MAX_READINGS:
+            return
+        if not rest:
+            if translated:
+                out[head] = None
+            return
+        english = words.get(rest[:2], ()) if len(rest) >= 2 else ()
+        if english:
+            walk(rest[2:], head + pinyin(rest[:2]), translated)
+            for word in english:
+                walk(rest[2:], head + word, True)
+        walk(rest[1:], head + pinyin(rest[0]), translated)
+
+    walk(trade_zh, "", False)
+    return tuple(out)[:MAX_READINGS]
+
+
+def translated(zh: ParsedName, latin: ParsedName) -> bool:
+    """Whether a Latin name's trade name translates the Chinese name's (East Hope, 东方希望)."""
+    return bool(latin.trade_key) and latin.trade_key in zh.readings
 
 
 def _prefix_of_vocabulary(word: str, vocab: Vocabulary) -> bool:
@@ -349,6 +393,7 @@ def _parse_latin(
         tokens=tuple(words),
         plain=plain,
         uncut=uncut,
+        readings=(),
     )
 
 

