@@ -97,3 +97,11 @@ def test_same_trade_name_in_another_industry_is_not_alerted(matcher: Matcher) ->
     # accessories) is another company named alike.
     assert _alerts(matcher, "好林食品") == []
     assert [(a[0], a[1]) for a in _alerts(matcher, "东方希望食品")] == []
+
+
+def test_latin_spelling_screened_first_does_not_decide_for_the_characters() -> None:
+    # The matcher remembers a trade name's candidates; "Sanlu Group" in Latin letters is compared
+    # with "SARLU" by letter, 三鹿 by syllable: the one must not answer for the other.
+    matcher = Matcher([_entity("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
+    matcher.match("Sanlu Group")
+    assert _alerts(matcher, "三鹿集团") == []

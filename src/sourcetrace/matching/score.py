@@ -270,7 +270,9 @@ class Matcher:
         # or met by their Chinese text inside the query (see match_parsed).
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
-        self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
+        self._near_cache: dict[
+            tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
+        ] = {}
         pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
@@ -328,11 +330,14 @@ class Matcher:
         those that cannot reach review: score <= trade similarity, so only a name of an entity
         listed with its subordinates is kept below the floor (it may still be named inside).
 
-        Both depend on the trade name alone (and on whether it may be cut), which bills of lading
+        Both depend on the trade name alone (and on whether it may be cut, and on whether it is
+        written in Chinese characters, with its readings), which bills of lading
         repeat under many spellings ("ACME CO LTD", "Acme Co., Ltd.", "ACME GARMENT CO"): they
         are computed once per trade name and process.
         """
-        key = (parsed.trade, parsed.truncated)
+        # Chinese characters compare by syllables and translations (features.crosses_script),
+        # so the same trade name in characters and in Latin letters has its own candidates.
+        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings)
         found = self._near_cache.get(key)
         if found is None:
             index = self.index
