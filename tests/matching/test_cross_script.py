@@ -105,3 +105,15 @@ def test_latin_spelling_screened_first_does_not_decide_for_the_characters() -> N
     matcher = Matcher([_entity("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
     matcher.match("Sanlu Group")
     assert _alerts(matcher, "三鹿集团") == []
+
+
+def test_short_name_ending_in_shares_word_finds_the_listed_alias() -> None:
+    # 合盛硅业股份: the bundled list's 合盛硅業股份有限公司 as a supplier shortens it; 股份 is the
+    # joint-stock form, 硅业 the industry, 合盛 the trade name of the listed alias.
+    matcher = Matcher(
+        [_entity("hoshine", "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+                 "Hesheng Silicon Industry (Shanshan) Co.")],
+        load_settings(),
+    )
+    alerts = _alerts(matcher, "合盛硅业股份")
+    assert [(a[0], a[1]) for a in alerts] == [("hoshine", Decision.MATCH)]

@@ -44,9 +44,17 @@ EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰
 # Only words whose English is already an industry word on the Latin side, or a phrase no trade
 # name is ("rare earth", "telecommunication"), so Latin names parse as before.
 CEDICT_INDUSTRY_ZH = {
-    "信息": "information", "通信": "communication", "电信": "telecommunication",
-    "材料": "material", "金属": "metal", "电气": "electric", "稀土": "rare earth",
+    "信息": "information", "资讯": "information", "通信": "communication",
+    "电信": "telecommunication", "材料": "material", "器材": "equipment", "设备": "equipment",
+    "金属": "metal", "钢材": "steel", "电气": "electric", "稀土": "rare earth",
+    "棉花": "cotton", "纤维": "fiber", "织品": "textile", "塑胶": "plastic",
+    "工程": "engineering", "工厂": "factory", "厂家": "factory", "厂商": "manufacturer",
+    "零件": "parts", "部件": "parts", "采矿": "mining", "水果": "fruit", "种子": "seed",
+    "健康": "health", "科学": "science", "系统": "system",
 }  # fmt: skip
+# 股份 (shares) ends a short name as the 股份有限公司 it abbreviates (glossary: "joint stock co.,
+# ltd"): an organisation word, like 集团.
+ORG_ZH_EXTRA = {"股份": "org:joint stock"}
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +181,8 @@ def vocabulary() -> Vocabulary:
         industry_zh.setdefault(zh, _concept(english))
         industry_latin.setdefault(pinyin(zh), _concept(english))
         industry_latin.setdefault("".join(latin_tokens(english)), _concept(english))
+    for zh, org in ORG_ZH_EXTRA.items():
+        industry_zh.setdefault(zh, org)
     for word, canonical in GENERIC_EN.items():
         industry_latin.setdefault(_stem(word), _stem(canonical))
     for zh in LEGAL_ZH:
