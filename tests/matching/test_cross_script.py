@@ -117,3 +117,18 @@ def test_short_name_ending_in_shares_word_finds_the_listed_alias() -> None:
     )
     alerts = _alerts(matcher, "合盛硅业股份")
     assert [(a[0], a[1]) for a in alerts] == [("hoshine", Decision.MATCH)]
+
+
+def test_place_as_trade_name_short_form_drops_the_province() -> None:
+    # 天山 is a district of Urumqi and the trade name of several listed companies (UFLPA): the
+    # short 天山毛纺织 meets "Xinjiang Tianshan Wool Textile" by its place below the province, and
+    # the industry decides between them.
+    matcher = Matcher(
+        [_entity("wool", "Xinjiang Tianshan Wool Textile Co. Ltd."),
+         _entity("alu", "Tianshan Aluminum Group Co., Ltd.")],
+        load_settings(),
+    )  # fmt: skip
+    assert [(a[0], a[1]) for a in _alerts(matcher, "天山毛纺织")] == [("wool", Decision.MATCH)]
+    assert [(a[0], a[1]) for a in _alerts(matcher, "天山铝业")] == [("alu", Decision.MATCH)]
+    # 纺织 (textile) and "wool textile" share a word: no conflict; a place alone is no match.
+    assert [(a[0], a[1]) for a in _alerts(matcher, "天山纺织")] == [("wool", Decision.REVIEW)]

@@ -9,7 +9,7 @@ import math
 
 from rapidfuzz.distance import OSA
 
-from sourcetrace.names.parse import ParsedName, translated
+from sourcetrace.names.parse import ParsedName, specific_trade, translated
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
 from sourcetrace.names.text import cross_script_trade, syllables
@@ -29,7 +29,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if query.truncated and len(a) >= 4 and b.startswith(a):
         return 0.97
     if crosses_script(query, cand):  # characters read as pinyin by whole syllables, or translated
-        agree = cross_script_trade(query.trade_sorted, cand.trade_sorted)
+        agree = cross_script_trade(specific_trade(query), specific_trade(cand))
         zh, latin = (query, cand) if query.script == "zh" else (cand, query)
         return max(agree, TRANSLATED) if translated(zh, latin) else agree
     best = OSA.normalized_similarity(a, b)

@@ -132,7 +132,7 @@ def score_pair(
 
     decision = _decide(score, trade, settings)
     if decision is not Decision.CLEAR and features.crosses_script(query, c):
-        decision = _cross_script(decision, trade, ind, reg, reasons)
+        decision = _cross_script(query, c, decision, trade, ind, reg, reasons)
     one_sided_region = query.trade_from_region != c.trade_from_region
     if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
         decision = Decision.REVIEW
@@ -222,8 +222,13 @@ def _scope(entity: ListedEntity) -> str:
     return notes[0] if notes else "with subordinates"
 
 
+def _industry_words(parsed: ParsedName) -> set[str]:
+    return {w for concept in parsed.industry - WEAK_CONCEPTS for w in concept.split()}
+
+
 def _cross_script(
-    decision: Decision, trade: float, ind: float | None, reg: bool | None, reasons: list[str]
+    query: ParsedName, cand: ParsedName, decision: Decision, trade: float, ind: float | None,
+    reg: bool | None, reasons: list[str],
 ) -> Decision:
     """Chinese characters against a Latin name meet only on the sound or the sense of the trade
     name, which many companies share (homophones, common words): the trade name must agree (its
@@ -232,6 +237,10 @@ def _cross_script(
     industry or region that agrees, else it is ``review``. The reason says which."""
     if trade < TRADE_AGREES:
         return decision
+    # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
+    near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
+    if near:
+        ind = 1.0
     conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
     if conflict:
         reasons.append(

@@ -86,7 +86,8 @@ class ParsedName:
         object.__setattr__(self, "trade_key", "".join(self.trade))
         object.__setattr__(self, "trade_sorted", "".join(sorted(self.trade)))
         object.__setattr__(
-            self, "trade_from_region", bool(self.trade) and self.trade == self.region_words
+            self, "trade_from_region",
+            bool(self.trade) and set(self.trade) <= set(self.region_words),
         )
 
 
@@ -179,6 +180,7 @@ def plain_text(folded: str) -> str:
 def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
     regions: set[str] = set()
     region_words: list[str] = []
+    region_codes: list[str] = []
     industry: set[str] = set()
     branch = "分公司" in text or "分厂" in text
     # Parenthesised parts: a region ("（鄯善）") or an organisation word ("(集团)").
@@ -187,6 +189,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
         if place:
             regions.add(place.code)
             region_words.append(pinyin(inner.strip()))
+            region_codes.append(place.code)
         elif inner.strip() in vocab.industry_zh:
             industry.add(vocab.industry_zh[inner.strip()])
     body = _PAREN_ZH.sub("", text)
@@ -206,6 +209,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             if place:
                 regions.add(place.code)
                 region_words.append(pinyin(body[:size]))
+                region_codes.append(place.code)
                 body = body[size:]
                 break
         else:
@@ -223,7 +227,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
                 break
         else:
             break
-    trade = (pinyin(body),) if body else tuple(region_words)
+    trade = (pinyin(body),) if body else place_trade(region_words, region_codes)
     tokens = tuple(region_words) + ((pinyin(body),) if body else ())
     return {
         "readings": trade_readings(body),
@@ -397,6 +401,25 @@ def _parse_latin(
     )
 
 
+def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:
+    """The trade name of a Chinese name that has only places in it: its places below province
+    level (新疆天山毛纺织 and the short 天山毛纺织 are both "tianshan": a short name drops the
+    province), or all of them when none is."""
+    below = tuple(w for w, c in zip(words, codes, strict=True) if not c.endswith("0000"))
+    return below or tuple(words)
+
+
+def specific_trade(parsed: ParsedName) -> str:
+    """The trade key with province names left out when the trade name is only places, as
+    :func:`place_trade` makes it for Chinese names ("Xinjiang Tianshan Wool Textile":
+    "tianshan"); the trade key otherwise. For comparing a Latin name with a Chinese one."""
+    if not parsed.trade_from_region or parsed.script == "zh":
+        return parsed.trade_sorted
+    places = vocabulary().places_latin
+    below = [w for w in parsed.trade if w in places and not places[w].code.endswith("0000")]
+    return "".join(sorted(below)) if below else parsed.trade_sorted
+
+
 def _parsed(**parts: object) -> ParsedName:
     """A ParsedName made as its ``__init__`` would, without one ``object.__setattr__`` per field
     of the frozen dataclass (a third of the parse time on a bulk file)."""
@@ -406,6 +429,6 @@ def _parsed(**parts: object) -> ParsedName:
         parts,
         trade_key="".join(trade),
         trade_sorted="".join(sorted(trade)),
-        trade_from_region=bool(trade) and trade == parts["region_words"],
+        trade_from_region=bool(trade) and set(trade) <= set(parts["region_words"]),  # type: ignore[call-overload]
     )
     return parsed
