@@ -41,8 +41,8 @@ EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰
 # Industry words short Chinese names end in that the glossary lacks (信息技术, 稀土材料), each
 # with the first sense CC-CEDICT gives it (sources/cedict/, CC-CEDICT of 2020-12-21, CC BY-SA
 # 4.0; e.g. "信息 [xin4 xi1] /information/news/message/").
-# Only words whose English is already an industry word on the Latin side, or a phrase no trade
-# name is ("rare earth", "telecommunication"), so Latin names parse as before.
+# Their English is not added to the Latin side (Latin names parse as before): most are already
+# industry words there; "rare earth" and "telecommunication" are not, and stay trade words.
 CEDICT_INDUSTRY_ZH = {
     "信息": "information", "资讯": "information", "通信": "communication",
     "电信": "telecommunication", "材料": "material", "器材": "equipment", "设备": "equipment",
@@ -177,10 +177,15 @@ def vocabulary() -> Vocabulary:
             key = "".join(_stem(t) for t in latin_tokens(fold(variant)) if t not in STOPWORDS)
             if key and key not in LEGAL_TOKENS and row["category"] == "industry":
                 industry_latin.setdefault(key, concept)
-    for zh, english in (EXTRA_INDUSTRY_ZH | CEDICT_INDUSTRY_ZH).items():
+    for zh, english in EXTRA_INDUSTRY_ZH.items():
         industry_zh.setdefault(zh, _concept(english))
         industry_latin.setdefault(pinyin(zh), _concept(english))
         industry_latin.setdefault("".join(latin_tokens(english)), _concept(english))
+    # The dictionary's words add no English to the Latin side: a Latin name parses as before
+    # ("Rare Earth Magnesium Technology" keeps "rare earth" as its trade name).
+    for zh, english in CEDICT_INDUSTRY_ZH.items():
+        industry_zh.setdefault(zh, _concept(english))
+        industry_latin.setdefault(pinyin(zh), _concept(english))
     for zh, org in ORG_ZH_EXTRA.items():
         industry_zh.setdefault(zh, org)
     for word, canonical in GENERIC_EN.items():
