@@ -9,8 +9,10 @@ import math
 
 from rapidfuzz.distance import OSA
 
-from sourcetrace.names.parse import ParsedName
-from sourcetrace.names.text import syllables
+from sourcetrace.names.parse import ParsedName, specific_trade, translated
+
+TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
+from sourcetrace.names.text import cross_script_trade, syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 
 
@@ -26,6 +28,10 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return 1.0
     if query.truncated and len(a) >= 4 and b.startswith(a):
         return 0.97
+    if crosses_script(query, cand):  # characters read as pinyin by whole syllables, or translated
+        agree = cross_script_trade(specific_trade(query), specific_trade(cand))
+        zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+        return max(agree, TRANSLATED) if translated(zh, latin) else agree
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
         best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))
@@ -43,6 +49,11 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if length <= 3:
         return 0.0 if best < 1.0 else 1.0
     return max(0.0, 1.0 - (1.0 - best) * 0.5) if best >= 0.75 else best * 0.8
+
+
+def crosses_script(query: ParsedName, cand: ParsedName) -> bool:
+    """One name in Chinese characters only, the other in Latin letters only."""
+    return {query.script, cand.script} == {"zh", "latin"}
 
 
 def industry(query: ParsedName, cand: ParsedName) -> float | None:

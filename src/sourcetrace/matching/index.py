@@ -46,6 +46,9 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     whole = "d:" + key
     keys = {"k:" + key, "p:" + key[:6], whole}
     keys.update(["t:" + t for t in parsed.trade if len(t) >= 3])
+    # A Chinese trade name is also filed under its English readings (东方希望: "k:easthope"), so
+    # that a name translating it meets it in either direction.
+    keys.update(["k:" + r for r in parsed.readings])
     if len(key) >= 4:  # "d:" + the key less its i-th letter
         keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
     return keys

@@ -28,7 +28,7 @@ from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.text import fold, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
@@ -38,7 +38,7 @@ ALGORITHM = "sourcetrace-learned-v1+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c3"  # the layout of NameIndex.__getstate__
+_CACHE_FORMAT = "c4"  # the layout of NameIndex.__getstate__
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -107,6 +107,11 @@ def score_pair(
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
         reasons.append("compared across scripts through pinyin and the glossary")
+    if features.crosses_script(query, c):
+        zh, latin = (query, c) if query.script == "zh" else (c, query)
+        if translated(zh, latin) and zh.trade_key != latin.trade_key:
+            reasons.append(f"the Chinese trade name translates as '{' '.join(latin.trade)}' "
+                           "(CC-CEDICT)")  # fmt: skip
     if ind == 1.0:
         reasons.append("industry agrees (" + ", ".join(sorted(c.industry)) + ")")
     elif ind is not None and ind == 0.0:
@@ -126,6 +131,8 @@ def score_pair(
         reasons.append("score carried by: " + ", ".join(carried))
 
     decision = _decide(score, trade, settings)
+    if decision is not Decision.CLEAR and features.crosses_script(query, c):
+        decision = _cross_script(query, c, decision, trade, ind, reg, reasons)
     one_sided_region = query.trade_from_region != c.trade_from_region
     if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
         decision = Decision.REVIEW
@@ -215,6 +222,43 @@ def _scope(entity: ListedEntity) -> str:
     return notes[0] if notes else "with subordinates"
 
 
+def _industry_words(parsed: ParsedName) -> set[str]:
+    return {w for concept in parsed.industry - WEAK_CONCEPTS for w in concept.split()}
+
+
+def _cross_script(
+    query: ParsedName, cand: ParsedName, decision: Decision, trade: float, ind: float | None,
+    reg: bool | None, reasons: list[str],
+) -> Decision:
+    """Chinese characters against a Latin name meet only on the sound or the sense of the trade
+    name, which many companies share (homophones, common words): the trade name must agree (its
+    pinyin syllables, or an English translation) and neither industry nor region may differ
+    (then ``clear``); a ``match`` also needs an
+    industry or region that agrees, else it is ``review``. The reason says which."""
+    if trade < TRADE_AGREES:
+        return decision
+    # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
+    near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
+    if near:
+        ind = 1.0
+    conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
+    if conflict:
+        reasons.append(
+            "the trade name agrees across scripts but the " + " and ".join(conflict)
+            + " differ" + ("s" if len(conflict) == 1 else "") + ": another company named alike"
+        )  # fmt: skip
+        return Decision.CLEAR
+    support = [w for w, good in (("industry", ind is not None and ind > 0.5), ("region", reg))
+               if good]  # fmt: skip
+    if support:
+        reasons.append("the trade name agrees across scripts, and so does the "
+                       + " and the ".join(support))  # fmt: skip
+        return decision
+    reasons.append("only the trade name agrees across scripts: no industry or region on both "
+                   "sides to tell a company named alike apart")  # fmt: skip
+    return Decision.REVIEW if decision is Decision.MATCH else decision
+
+
 def _decide(score: float, trade: float, settings: Settings) -> Decision:
     if score >= settings.match_threshold and trade >= TRADE_AGREES:
         return Decision.MATCH
@@ -235,7 +279,9 @@ class Matcher:
         # or met by their Chinese text inside the query (see match_parsed).
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
-        self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
+        self._near_cache: dict[
+            tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
+        ] = {}
         pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
@@ -293,11 +339,14 @@ class Matcher:
         those that cannot reach review: score <= trade similarity, so only a name of an entity
         listed with its subordinates is kept below the floor (it may still be named inside).
 
-        Both depend on the trade name alone (and on whether it may be cut), which bills of lading
+        Both depend on the trade name alone (and on whether it may be cut, and on whether it is
+        written in Chinese characters, with its readings), which bills of lading
         repeat under many spellings ("ACME CO LTD", "Acme Co., Ltd.", "ACME GARMENT CO"): they
         are computed once per trade name and process.
         """
-        key = (parsed.trade, parsed.truncated)
+        # Chinese characters compare by syllables and translations (features.crosses_script),
+        # so the same trade name in characters and in Latin letters has its own candidates.
+        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings)
         found = self._near_cache.get(key)
         if found is None:
             index = self.index

@@ -29,6 +29,7 @@ from sourcetrace.names.vocabulary import (
     org_pinyin,
     region_typo,
     stem,
+    trade_words,
     vocabulary,
 )
 
@@ -72,6 +73,10 @@ class ParsedName:
     # (the n-gram retrieval and the whole-name similarity read it).
     plain: str = ""
     uncut: str = ""  # the same before the line's noise was cut, when something was cut
+    # A Chinese trade name's readings in Latin letters, each word in pinyin or in English
+    # (东方希望: "dongfangxiwang", "easthope", "dongfanghope" ...), joined: an English listed
+    # name that translates the words meets it (vocabulary.trade_words, from CC-CEDICT).
+    readings: tuple[str, ...] = ()
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -81,7 +86,8 @@ class ParsedName:
         object.__setattr__(self, "trade_key", "".join(self.trade))
         object.__setattr__(self, "trade_sorted", "".join(sorted(self.trade)))
         object.__setattr__(
-            self, "trade_from_region", bool(self.trade) and self.trade == self.region_words
+            self, "trade_from_region",
+            bool(self.trade) and set(self.trade) <= set(self.region_words),
         )
 
 
@@ -174,6 +180,7 @@ def plain_text(folded: str) -> str:
 def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
     regions: set[str] = set()
     region_words: list[str] = []
+    region_codes: list[str] = []
     industry: set[str] = set()
     branch = "分公司" in text or "分厂" in text
     # Parenthesised parts: a region ("（鄯善）") or an organisation word ("(集团)").
@@ -182,6 +189,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
         if place:
             regions.add(place.code)
             region_words.append(pinyin(inner.strip()))
+            region_codes.append(place.code)
         elif inner.strip() in vocab.industry_zh:
             industry.add(vocab.industry_zh[inner.strip()])
     body = _PAREN_ZH.sub("", text)
@@ -201,6 +209,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             if place:
                 regions.add(place.code)
                 region_words.append(pinyin(body[:size]))
+                region_codes.append(place.code)
                 body = body[size:]
                 break
         else:
@@ -218,9 +227,10 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
                 break
         else:
             break
-    trade = (pinyin(body),) if body else tuple(region_words)
+    trade = (pinyin(body),) if body else place_trade(region_words, region_codes)
     tokens = tuple(region_words) + ((pinyin(body),) if body else ())
     return {
+        "readings": trade_readings(body),
         "trade": tuple(t for t in trade if t),
         "industry": frozenset(industry),
         "regions": frozenset(regions),
@@ -230,6 +240,44 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
         "zh": zh_core,
         "tokens": tokens,
     }
+
+
+MAX_READINGS = 64  # three words of two characters: at most 4 x 4 x 4 readings
+
+
+def trade_readings(trade_zh: str) -> tuple[str, ...]:
+    """The ways an English name may spell a Chinese trade name: the name cut into words of two
+    characters found in the dictionary and single characters (every cut), each two-character
+    word in its pinyin or one of its English readings, each single character in its pinyin (one
+    character reads as too many English words), joined; only readings with an English word, in
+    the order made (whole words first), at most :data:`MAX_READINGS`. Empty for a trade name of
+    one character or more than six."""
+    if not 2 <= len(trade_zh) <= 6:
+        return ()
+    words = trade_words()
+    out: dict[str, None] = {}
+
+    def walk(rest: str, head: str, translated: bool) -> None:
+        if len(out) >= MAX_READINGS:
+            return
+        if not rest:
+            if translated:
+                out[head] = None
+            return
+        english = words.get(rest[:2], ()) if len(rest) >= 2 else ()
+        if english:
+            walk(rest[2:], head + pinyin(rest[:2]), translated)
+            for word in english:
+                walk(rest[2:], head + word, True)
+        walk(rest[1:], head + pinyin(rest[0]), translated)
+
+    walk(trade_zh, "", False)
+    return tuple(out)[:MAX_READINGS]
+
+
+def translated(zh: ParsedName, latin: ParsedName) -> bool:
+    """Whether a Latin name's trade name translates the Chinese name's (East Hope, 东方希望)."""
+    return bool(latin.trade_key) and latin.trade_key in zh.readings
 
 
 def _prefix_of_vocabulary(word: str, vocab: Vocabulary) -> bool:
@@ -349,7 +397,27 @@ def _parse_latin(
         tokens=tuple(words),
         plain=plain,
         uncut=uncut,
+        readings=(),
     )
+
+
+def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:
+    """The trade name of a Chinese name that has only places in it: its places below province
+    level (新疆天山毛纺织 and the short 天山毛纺织 are both "tianshan": a short name drops the
+    province), or all of them when none is."""
+    below = tuple(w for w, c in zip(words, codes, strict=True) if not c.endswith("0000"))
+    return below or tuple(words)
+
+
+def specific_trade(parsed: ParsedName) -> str:
+    """The trade key with province names left out when the trade name is only places, as
+    :func:`place_trade` makes it for Chinese names ("Xinjiang Tianshan Wool Textile":
+    "tianshan"); the trade key otherwise. For comparing a Latin name with a Chinese one."""
+    if not parsed.trade_from_region or parsed.script == "zh":
+        return parsed.trade_sorted
+    places = vocabulary().places_latin
+    below = [w for w in parsed.trade if w in places and not places[w].code.endswith("0000")]
+    return "".join(sorted(below)) if below else parsed.trade_sorted
 
 
 def _parsed(**parts: object) -> ParsedName:
@@ -361,6 +429,6 @@ def _parsed(**parts: object) -> ParsedName:
         parts,
         trade_key="".join(trade),
         trade_sorted="".join(sorted(trade)),
-        trade_from_region=bool(trade) and trade == parts["region_words"],
+        trade_from_region=bool(trade) and set(trade) <= set(parts["region_words"]),  # type: ignore[call-overload]
     )
     return parsed

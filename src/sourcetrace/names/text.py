@@ -110,3 +110,23 @@ def syllables(word: str) -> tuple[str, ...] | None:
                 if current is None or len(cand) < len(current):
                     best[end] = cand
     return best[n]
+
+
+def cross_script_trade(reading: str, latin: str) -> float:
+    """Agreement of a trade name read from Chinese characters (``reading``, toneless pinyin) with
+    a trade name written in Latin letters (``latin``), by whole pinyin syllables.
+
+    Characters give their syllables exactly, so a Latin name that differs by one letter spells
+    other syllables, so other characters and another company ("sanlu" is not "sarlu", "guanlanhu"
+    is not "guanlang"): only the same syllables agree (1.0, spacing aside). A Latin word that is
+    not pinyin throughout cannot be the characters' reading (0.0). Otherwise the share of the
+    syllables both hold in the same place, scaled to stay under agreement (at most 0.6)."""
+    if reading == latin:
+        return 1.0
+    sa, sb = syllables(reading), syllables(latin)
+    if not sa or not sb:
+        return 0.0
+    if sa == sb:
+        return 1.0
+    same = sum(x == y for x, y in zip(sa, sb, strict=False))
+    return 0.6 * same / max(len(sa), len(sb))

@@ -38,6 +38,23 @@ PLACE_TYPES = frozenset(
 )
 # Industry words an issue names that the §6 glossary lacks (issue #3: 色纺 colour spinning).
 EXTRA_INDUSTRY_ZH = {"色纺": "color spinning", "纺织品": "textile", "服饰品": "apparel"}
+# Industry words short Chinese names end in that the glossary lacks (信息技术, 稀土材料), each
+# with the first sense CC-CEDICT gives it (sources/cedict/, CC-CEDICT of 2020-12-21, CC BY-SA
+# 4.0; e.g. "信息 [xin4 xi1] /information/news/message/").
+# Their English is not added to the Latin side (Latin names parse as before): most are already
+# industry words there; "rare earth" and "telecommunication" are not, and stay trade words.
+CEDICT_INDUSTRY_ZH = {
+    "信息": "information", "资讯": "information", "通信": "communication",
+    "电信": "telecommunication", "材料": "material", "器材": "equipment", "设备": "equipment",
+    "金属": "metal", "钢材": "steel", "电气": "electric", "稀土": "rare earth",
+    "棉花": "cotton", "纤维": "fiber", "织品": "textile", "塑胶": "plastic",
+    "工程": "engineering", "工厂": "factory", "厂家": "factory", "厂商": "manufacturer",
+    "零件": "parts", "部件": "parts", "采矿": "mining", "水果": "fruit", "种子": "seed",
+    "健康": "health", "科学": "science", "系统": "system",
+}  # fmt: skip
+# 股份 (shares) ends a short name as the 股份有限公司 it abbreviates (glossary: "joint stock co.,
+# ltd"): an organisation word, like 集团.
+ORG_ZH_EXTRA = {"股份": "org:joint stock"}
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +66,18 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     return {
         row["abbreviation"]: tuple(row["expansion"].split()) for row in _rows("abbreviations.tsv")
     }
+
+
+@lru_cache(maxsize=1)
+def trade_words() -> dict[str, tuple[str, ...]]:
+    """English readings of Chinese words of one or two characters (东方 east, orient; 希望
+    desire, hope), from ``data/trade_words.tsv``, built from CC-CEDICT (CC BY-SA 4.0) by
+    ``scripts/build_trade_words.py``."""
+    text = resources.files("sourcetrace.data").joinpath("trade_words.tsv").read_text("utf-8")
+    # 40,000 rows of two plain columns: split by hand, several times quicker than csv.DictReader
+    # (the table loads when the first Chinese name is parsed).
+    rows = (line.split("\t", 1) for line in text.splitlines()[1:])
+    return {zh: tuple(english.split()) for zh, english in rows}
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +181,13 @@ def vocabulary() -> Vocabulary:
         industry_zh.setdefault(zh, _concept(english))
         industry_latin.setdefault(pinyin(zh), _concept(english))
         industry_latin.setdefault("".join(latin_tokens(english)), _concept(english))
+    # The dictionary's words add no English to the Latin side: a Latin name parses as before
+    # ("Rare Earth Magnesium Technology" keeps "rare earth" as its trade name).
+    for zh, english in CEDICT_INDUSTRY_ZH.items():
+        industry_zh.setdefault(zh, _concept(english))
+        industry_latin.setdefault(pinyin(zh), _concept(english))
+    for zh, org in ORG_ZH_EXTRA.items():
+        industry_zh.setdefault(zh, org)
     for word, canonical in GENERIC_EN.items():
         industry_latin.setdefault(_stem(word), _stem(canonical))
     for zh in LEGAL_ZH:
