@@ -45,7 +45,7 @@ from sourcetrace.names.text import pinyin_syllable_set, syllables
 
 OUT = ROOT / "src" / "sourcetrace" / "data" / "match_model.json"
 SNAPSHOT = ROOT / "benchmarks/bulk/data/restricted_party_lists_snapshot_2026-07-16.json"
-VERSION = "pairs-lr-1"
+VERSION = "pairs-lr-2"
 REVIEW_SCORE, MATCH_SCORE = 0.70, 0.88  # the default settings' thresholds (score anchors)
 MATCH_PRECISION, REVIEW_PRECISION = 0.97, 0.90  # on the valid split
 

@@ -6,23 +6,61 @@ The docstring's first line of each feature is the wording users see in the ``rea
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
+from anyascii import anyascii
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName
-from sourcetrace.names.text import syllables
-from sourcetrace.names.vocabulary import WEAK_CONCEPTS
+from sourcetrace.names.text import fold, has_cjk, latin_tokens, syllables
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
+
+# Words that name a country or a continent-wide area rather than a company: "China Trading Co"
+# and "Sino Star" carry nothing distinctive in them. Country names come from rigour's territory
+# list (OpenSanctions); the adjectives and area words below are those trade names are built from.
+_AREA_WORDS = frozenset(
+    ["sino", "chinese", "asia", "asian", "euro", "europe", "european", "africa", "african",
+     "america", "american", "pacific", "global", "international", "world", "intl"]
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def ascii_form(text: str) -> str:
+    """A name in Latin letters: Cyrillic, Greek, Arabic ... transliterated (anyascii), so that
+    "ООО Ромашка" and "Romashka" share their letters; Chinese characters are left as they are
+    (they are read through pinyin and the glossary instead)."""
+    if text.isascii() or has_cjk(text):
+        return text
+    return anyascii(text).lower()
+
+
+def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The words one side writes apart and the other joins are not all pinyin: "nine star"
+    against "ninestar", not "xin ren" against "xinren" (words both sides share aside)."""
+    shared = set(a) & set(b)
+    rest_a = [w for w in a if w not in shared]
+    rest_b = [w for w in b if w not in shared]
+    if len(rest_a) == len(rest_b):
+        return False
+    return not all(syllables(w) for w in (rest_a if len(rest_a) > len(rest_b) else rest_b))
 
 
 def trade_name(query: ParsedName, cand: ParsedName) -> float:
     """Similarity of the distinctive trade names (字号), in pinyin, word order and spacing aside.
 
     Two pinyin names of as many syllables are compared syllable by syllable; other names by
-    letter (one typo stays near agreement)."""
+    letter (one typo stays near agreement), through their Latin transliteration when one is in
+    another script. Words that are not pinyin and are written apart on one side only ("Nine
+    Star" against "Ninestar") only partly agree: in English those are often another company."""
     a, b = query.trade_key, cand.trade_key
     if not a or not b:
         return 0.0
+    if a != b and not (a.isascii() and b.isascii()):
+        a, b = ascii_form(a), ascii_form(b)
     if a == b:
+        if len(query.trade) != len(cand.trade) and _joined_words(query.trade, cand.trade):
+            return 0.85
         return 1.0
     if query.truncated and len(a) >= 4 and b.startswith(a):
         return 0.97
@@ -80,22 +118,79 @@ def contains_name(query: ParsedName, cand: ParsedName) -> bool:
     return any(hay[i : i + len(needle)] == needle for i in range(len(hay) - len(needle) + 1))
 
 
-# The model's inputs, in order (src/sourcetrace/data/match_model.json names them too).
+def is_generic(parsed: ParsedName) -> bool:
+    """The trade name is only a country or an area word ("China", "Sino", "Asia Pacific")."""
+    return bool(parsed.trade) and all(w in _area_words() for w in parsed.trade)
+
+
+@lru_cache(maxsize=1)
+def _area_words() -> frozenset[str]:
+    from rigour.territories import get_territories
+
+    names = {fold(t.name) for t in get_territories() if t.is_country}
+    return _AREA_WORDS | frozenset(n.replace(" ", "") for n in names) | frozenset(
+        n for n in names if " " not in n
+    )
+
+
+@lru_cache(maxsize=65_536)
+def initials(raw: str, plain: str) -> frozenset[str]:
+    """The acronyms a name can be written as: the first letters of its words, with and without
+    the legal form and the small words (of, and, the): "Semiconductor Manufacturing
+    International Corporation" -> smic, smi; three letters at least."""
+    out: set[str] = set()
+    for text in (fold(raw), plain):
+        words = latin_tokens(ascii_form(text))
+        for ws in (words, [w for w in words if w not in STOPWORDS]):
+            if len(ws) >= 3 and not any(w.isdigit() for w in ws):
+                out.add("".join(w[0] for w in ws))
+    return frozenset(out)
+
+
+def acronym_keys(parsed: ParsedName) -> frozenset[str]:
+    """The words of a short name that may be an acronym (three to eight letters, in a name of
+    two words at most once the legal form is off: "JSC NEC", "SMIC")."""
+    words = latin_tokens(ascii_form(parsed.plain))
+    if not words or len(words) > 2:
+        return frozenset()
+    keys = {w for w in words if 3 <= len(w) <= 8 and w.isalpha()}
+    joined = "".join(words)
+    if len(words) == 2 and all(len(w) == 1 for w in words[:1]) and len(joined) <= 8:
+        keys.add(joined)
+    return frozenset(keys)
+
+
+def acronym(query: ParsedName, cand: ParsedName) -> bool:
+    """One name is the initials of the other's words ("SMIC" and "Semiconductor Manufacturing
+    International Corporation")."""
+    qa, ca = acronym_keys(query), acronym_keys(cand)
+    return bool(
+        (qa and qa & initials(cand.raw, cand.plain))
+        or (ca and ca & initials(query.raw, query.plain))
+    )
+
+
+# The model's inputs, in order (src/sourcetrace/data/match_model.json names them too); the
+# hand-set parts score stays last (score.py reads it to order ties).
 FEATURE_NAMES = (
     "trade",  # trade_name: by syllable for pinyin, by letter otherwise
     "trade_exact",  # the trade keys are equal
-    "whole_tokens",  # token-set similarity of the whole plain names
+    "whole_tokens",  # token-set similarity of the whole plain names (transliterated)
     "whole_letters",  # letter similarity of the whole plain names, spaces aside
+    "whole_wratio",  # rapidfuzz WRatio of the whole plain names (a part of one in the other)
     "industry_agrees",
     "industry_differs",
+    "industry_one_sided",  # a distinctive industry word on one side only
     "region_agrees",
     "region_differs",
     "region_one_sided",  # a region on one side only
-    "cross_script",  # Chinese against Latin, through pinyin and the glossary
+    "cross_script",  # trade similarity when Chinese meets Latin (through pinyin, the glossary)
     "trade_common",  # how many listed names share the trade name (log), 0 when it is unique
     "trade_short",  # a trade name of four letters or fewer
     "place_only",  # the only trade name is a place name on either side
+    "trade_generic",  # the only trade name is a country or area word on either side (China)
     "trade_rare",  # trade similarity weighed by how rare the trade name is in the lists
+    "acronym",  # one name is the initials of the other's words
     "parts",  # the hand-set parts score of sourcetrace-names-v3 (trade x industry x region)
 )
 
@@ -104,33 +199,38 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
            ) -> list[float]:  # fmt: skip
     """The model's inputs for one pair (see :data:`FEATURE_NAMES`); ``trade_count`` is the number
     of listed names whose trade key is the candidate's."""
-    from rapidfuzz import fuzz
-
     if trade is None:
         trade = trade_name(query, cand)
     ind = industry(query, cand)
     reg = region(query, cand)
-    a, b = query.plain, cand.plain
-    tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
-    letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
     cross = query.script != cand.script and "latin" in (query.script, cand.script)
     if cross:  # Chinese characters and pinyin share no letters: the parts carry the pair
-        tokens = letters = trade
+        tokens = letters = wratio = trade
+    else:
+        a, b = ascii_form(query.plain), ascii_form(cand.plain)
+        tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
+        letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
+        wratio = fuzz.WRatio(a, b) / 100.0 if a and b else 0.0
+    qi, ci = query.industry - WEAK_CONCEPTS, cand.industry - WEAK_CONCEPTS
     return [
         trade,
         float(bool(query.trade_key) and query.trade_key == cand.trade_key),
         tokens,
         letters,
+        wratio,
         float(ind is not None and ind > 0.5),
         float(ind == 0.0),
+        float(bool(qi) != bool(ci)),
         float(reg is True),
         float(reg is False),
         float(bool(query.regions) != bool(cand.regions)),
-        float(cross),
+        trade if cross else 0.0,
         min(4.0, math.log1p(max(0, trade_count - 1))),
         float(0 < len(cand.trade_key) <= 4),
         float(query.trade_from_region or cand.trade_from_region),
+        float(is_generic(query) or is_generic(cand)),
         trade / (1.0 + math.log1p(max(0, trade_count - 1))),
+        float(acronym(query, cand)),
         parts_score(query, cand, trade, ind, reg),
     ]
 

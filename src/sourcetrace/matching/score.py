@@ -10,8 +10,14 @@ labelled pairs, with its review and match thresholds chosen on their validation 
 onto the default settings' 0.70 and 0.88. Candidates come from the trade-name keys and from the
 character n-gram retrieval of the whole name.
 
-A ``match`` needs score >= the match threshold *and* the trade names to agree (trade >= 0.9):
-shared region, industry and legal-form words alone never make a match. Weak aliases (unverified
+A ``match`` needs score >= the match threshold *and* the names to agree: the trade names (trade
+>= 0.9), one name the initials of the other, or every word of the shorter whole name (of two
+words at least) inside the longer one; shared region, industry and legal-form words alone never
+make a match. It is lowered to ``review`` when the trade name is only a country or area word
+("China Trading") and the rest of the names differ, when English words are written apart on one
+side only ("Nine Star" against "Ninestar"), and when the region is named on one side only and
+the whole names are not spelled alike (a Chinese trade name is registered per region: the same
+trade name elsewhere is often another company). Weak aliases (unverified
 names) and inferred list names are capped at ``review``. A valid USCC equal on both sides is a
 match whatever the names say.
 """
@@ -34,7 +40,7 @@ from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v1+" + model_version()
+ALGORITHM = "sourcetrace-learned-v2+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -44,6 +50,15 @@ _NEAR_CACHE_SIZE = 200_000
 # names sharing little but common words out.
 STRING_TOP = 6
 STRING_FLOOR = 0.3
+# Whole-name agreement that stands in for the trade names' (a name whose parse failed, or one
+# name's words all inside the other's): token-set and letter similarity at or above this.
+WHOLE_AGREES = 0.95
+_WHOLE_TOKENS = features.FEATURE_NAMES.index("whole_tokens")
+_WHOLE_LETTERS = features.FEATURE_NAMES.index("whole_letters")
+_REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
+_GENERIC = features.FEATURE_NAMES.index("trade_generic")
+_ACRONYM = features.FEATURE_NAMES.index("acronym")
+_CROSS = features.FEATURE_NAMES.index("cross_script")
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -56,6 +71,10 @@ _CARRIED = {
     "region_differs": "different regions",
     "region_one_sided": "a region known on one side only",
     "cross_script": "Chinese characters read as pinyin",
+    "whole_wratio": "the whole name, or a part of it, spelled alike",
+    "industry_one_sided": "an industry named on one side only",
+    "trade_generic": "a country or area word as the only trade name",
+    "acronym": "one name the initials of the other",
     "trade_common": "a trade name many listed names share",
     "trade_short": "a short trade name",
     "place_only": "a place name as the only trade name",
@@ -103,10 +122,16 @@ def score_pair(
     if trade >= TRADE_AGREES:
         words = " ".join(c.trade)
         reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
+    elif trade > 0 and query.trade_key == c.trade_key:
+        reasons.append(f"trade name '{' '.join(query.trade)}' is written as separate words on "
+                       f"one side only ({kind} '{cand.value}'): another name in English")  # fmt: skip
     elif trade > 0:
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
         reasons.append("compared across scripts through pinyin and the glossary")
+    is_acronym = bool(x[_ACRONYM])
+    if is_acronym:
+        reasons.append(f"one name is the initials of the other ({kind} '{cand.value}')")
     if ind == 1.0:
         reasons.append("industry agrees (" + ", ".join(sorted(c.industry)) + ")")
     elif ind is not None and ind == 0.0:
@@ -125,11 +150,27 @@ def score_pair(
     if carried:
         reasons.append("score carried by: " + ", ".join(carried))
 
-    decision = _decide(score, trade, settings)
+    whole = x[_WHOLE_TOKENS] >= WHOLE_AGREES and min(len(query.plain.split()),
+                                                     len(c.plain.split())) >= 2  # fmt: skip
+    decision = _decide(score, max(trade, TRADE_AGREES if is_acronym or whole else 0.0), settings)
     one_sided_region = query.trade_from_region != c.trade_from_region
     if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
         decision = Decision.REVIEW
         reasons.append("no distinctive trade name beyond the place name")
+    if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
+        decision = Decision.REVIEW
+        reasons.append("the trade name is only a country or area word; the rest of the name differs")
+    if (
+        decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
+        and not (x[_WHOLE_LETTERS] >= SPELLED_ALIKE and not x[_CROSS])
+    ):  # fmt: skip
+        # (Unless the whole names are spelled alike: a typo in the region word, "Xingjiang",
+        # leaves the region unknown on that side.)
+        # A Chinese trade name is registered per region: without the region on one side, the
+        # same trade name may well be another company in another city.
+        decision = Decision.REVIEW
+        reasons.append("the region is named on one side only: the same trade name may be "
+                       "another company elsewhere")  # fmt: skip
     # A subsidiary or subordinate unit of an entity listed with them.
     if covers_subordinates and decision is not Decision.MATCH:
         if features.contains_name(query, c):
@@ -236,6 +277,9 @@ class Matcher:
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
         self._near_cache: dict[tuple[tuple[str, ...], bool], list[tuple[int, float]]] = {}
+        # Listed names by their initials and short names by their words (see _acronyms_near):
+        # built on the first query, as only queries pay for them.
+        self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
@@ -312,6 +356,28 @@ class Matcher:
             if len(self._near_cache) >= _NEAR_CACHE_SIZE:
                 self._near_cache.clear()
             self._near_cache[key] = found
+        return found
+
+    def _acronyms_near(self, parsed: ParsedName) -> set[int]:
+        """Listed names whose initials the query is ("SMIC"), or that are the initials of the
+        query's words: no string or trade-name retrieval meets them."""
+        if self._acronyms is None:
+            by_initials: dict[str, list[int]] = {}
+            by_short: dict[str, list[int]] = {}
+            for n_idx, name in enumerate(self.index.names):
+                p = name.parsed
+                for key in features.initials(p.raw, p.plain):
+                    by_initials.setdefault(key, []).append(n_idx)
+                for key in features.acronym_keys(p):
+                    by_short.setdefault(key, []).append(n_idx)
+            self._acronyms = (by_initials, by_short)
+        by_initials, by_short = self._acronyms
+        found: set[int] = set()
+        for key in features.acronym_keys(parsed):
+            found.update(by_initials.get(key, ()))
+        if len(parsed.plain.split()) >= 3:
+            for key in features.initials(parsed.raw, parsed.plain):
+                found.update(by_short.get(key, ()))
         return found
 
     @property
@@ -395,6 +461,11 @@ class Matcher:
             if extra:
                 near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
                                  for n in extra)]  # fmt: skip
+        acronyms = self._acronyms_near(parsed)
+        if acronyms:
+            met = {n for n, _ in near}
+            near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
+                             for n in sorted(acronyms - met))]  # fmt: skip
         if not near and not best:
             return []  # most names: no listed name near
         for n_idx, trade in near:
@@ -408,6 +479,7 @@ class Matcher:
                 trade < floor
                 and not (covers and features.contains_name(parsed, cand.parsed))
                 and (n_idx not in spelled or not _spelled_close(parsed, cand))
+                and n_idx not in acronyms
             ):
                 continue
             scored = score_pair(
