@@ -35,7 +35,7 @@ from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, pinyin_syllable_set
+from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
@@ -162,10 +162,10 @@ def score_pair(
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
     if (
         decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
-        and not (x[_WHOLE_LETTERS] >= SPELLED_ALIKE and not x[_CROSS])
+        and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
     ):  # fmt: skip
-        # (Unless the whole names are spelled alike: a typo in the region word, "Xingjiang",
-        # leaves the region unknown on that side.)
+        # (Unless the whole names are spelled alike, in any word order: a typo in the region
+        # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
         # A Chinese trade name is registered per region: without the region on one side, the
         # same trade name may well be another company in another city.
         decision = Decision.REVIEW
@@ -409,11 +409,17 @@ class Matcher:
 
     def string_near(self, parsed: list[ParsedName]) -> list[list[tuple[int, float]]]:
         """The listed names closest to each whole plain name as character n-grams (and to the
-        name before its line was cut, when something was cut: the cut may have been wrong)."""
+        name before its line was cut, when something was cut: the cut may have been wrong; and
+        to its Latin transliteration, when it is in another script than Latin or Chinese)."""
         texts = [p.plain for p in parsed]
         extra = [i for i, p in enumerate(parsed) if p.uncut]
-        found = self.index.ngrams.search(texts + [parsed[i].uncut for i in extra],
-                                         STRING_TOP, STRING_FLOOR)  # fmt: skip
+        more = [p.uncut for p in (parsed[i] for i in extra)]
+        # A name in Cyrillic, Greek, Arabic ... is searched in Latin letters too (most lists
+        # write their names in Latin letters).
+        other = [i for i, t in enumerate(texts) if not t.isascii() and not has_cjk(t)]
+        extra += other
+        more += [features.ascii_form(texts[i]) for i in other]
+        found = self.index.ngrams.search(texts + more, STRING_TOP, STRING_FLOOR)
         for j, i in enumerate(extra):
             merged = dict(found[i])
             for n, cos in found[len(texts) + j]:
