@@ -139,11 +139,16 @@ def initials(raw: str, plain: str) -> frozenset[str]:
     the legal form and the small words (of, and, the): "Semiconductor Manufacturing
     International Corporation" -> smic, smi; three letters at least."""
     out: set[str] = set()
+    bare = len(latin_tokens(ascii_form(plain)))
     for text in (fold(raw), plain):
         words = latin_tokens(ascii_form(text))
         for ws in (words, [w for w in words if w not in STOPWORDS]):
-            if len(ws) >= 3 and not any(w.isdigit() for w in ws):
-                out.add("".join(w[0] for w in ws))
+            if any(w.isdigit() for w in ws):
+                continue
+            # The legal form may be abbreviated in part: "Space Star Technology Co., Ltd" is
+            # SSTC; so every cut from the bare name to the whole counts.
+            for end in range(max(3, min(bare, len(ws))), len(ws) + 1):
+                out.add("".join(w[0] for w in ws[:end]))
     return frozenset(out)
 
 
