@@ -46,6 +46,26 @@ def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return not all(syllables(w) for w in (rest_a if len(rest_a) > len(rest_b) else rest_b))
 
 
+def _syllable_clash(a: str, b: str) -> float | None:
+    """The share of syllables two pinyin trade keys of as many syllables have in common, when
+    they differ in one at least ("rongsheng" / "longsheng": 0.5); None otherwise."""
+    sa, sb = syllables(a), syllables(b)
+    if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
+        same = sum(x == y for x, y in zip(sa, sb, strict=True))
+        if same < len(sa):
+            return same / len(sa)
+    return None
+
+
+def syllables_differ(query: ParsedName, cand: ParsedName) -> bool:
+    """The trade names are pinyin close by letter but another syllable, so another character
+    (rongsheng is not longsheng): the rest of the names, however alike, cannot make them one."""
+    a, b = query.trade_key, cand.trade_key
+    if not a or not b or a == b or not (a.isascii() and b.isascii()):
+        return False
+    return OSA.normalized_similarity(a, b) >= 0.75 and _syllable_clash(a, b) is not None
+
+
 def trade_name(query: ParsedName, cand: ParsedName) -> float:
     """Similarity of the distinctive trade names (字号), in pinyin, word order and spacing aside.
 
@@ -71,11 +91,9 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         # Pinyin is compared by syllable: one letter more or less is another syllable, so
         # another character and another company (rongsheng is not longsheng). Only names close
         # by letter can be told apart this way, so only they are cut into syllables.
-        sa, sb = syllables(a), syllables(b)
-        if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
-            same = sum(x == y for x, y in zip(sa, sb, strict=True))
-            if same < len(sa):
-                return 0.85 * same / len(sa)
+        clash = _syllable_clash(a, b)
+        if clash is not None:
+            return 0.85 * clash
     # Scale so that one edit in a long name stays near agreement and unrelated names fall low.
     length = max(len(a), len(b))
     if length <= 3:
@@ -182,7 +200,6 @@ FEATURE_NAMES = (
     "trade_exact",  # the trade keys are equal
     "whole_tokens",  # token-set similarity of the whole plain names (transliterated)
     "whole_letters",  # letter similarity of the whole plain names, spaces aside
-    "whole_wratio",  # rapidfuzz WRatio of the whole plain names (a part of one in the other)
     "industry_agrees",
     "industry_differs",
     "industry_one_sided",  # a distinctive industry word on one side only
@@ -210,19 +227,17 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
     reg = region(query, cand)
     cross = query.script != cand.script and "latin" in (query.script, cand.script)
     if cross:  # Chinese characters and pinyin share no letters: the parts carry the pair
-        tokens = letters = wratio = trade
+        tokens = letters = trade
     else:
         a, b = ascii_form(query.plain), ascii_form(cand.plain)
         tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
         letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
-        wratio = fuzz.WRatio(a, b) / 100.0 if a and b else 0.0
     qi, ci = query.industry - WEAK_CONCEPTS, cand.industry - WEAK_CONCEPTS
     return [
         trade,
         float(bool(query.trade_key) and query.trade_key == cand.trade_key),
         tokens,
         letters,
-        wratio,
         float(ind is not None and ind > 0.5),
         float(ind == 0.0),
         float(bool(qi) != bool(ci)),

@@ -53,6 +53,7 @@ STRING_FLOOR = 0.3
 # Whole-name agreement that stands in for the trade names' (a name whose parse failed, or one
 # name's words all inside the other's): token-set and letter similarity at or above this.
 WHOLE_AGREES = 0.95
+TRADE_PART = 0.5  # below: the trade names are apart
 _WHOLE_TOKENS = features.FEATURE_NAMES.index("whole_tokens")
 _WHOLE_LETTERS = features.FEATURE_NAMES.index("whole_letters")
 _REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
@@ -71,7 +72,6 @@ _CARRIED = {
     "region_differs": "different regions",
     "region_one_sided": "a region known on one side only",
     "cross_script": "Chinese characters read as pinyin",
-    "whole_wratio": "the whole name, or a part of it, spelled alike",
     "industry_one_sided": "an industry named on one side only",
     "trade_generic": "a country or area word as the only trade name",
     "acronym": "one name the initials of the other",
@@ -150,12 +150,28 @@ def score_pair(
     if carried:
         reasons.append("score carried by: " + ", ".join(carried))
 
-    whole = x[_WHOLE_TOKENS] >= WHOLE_AGREES and min(len(query.plain.split()),
-                                                     len(c.plain.split())) >= 2  # fmt: skip
+    # (Trade names one pinyin syllable apart are told apart below, whatever the whole names.)
+    whole = (
+        x[_WHOLE_TOKENS] >= WHOLE_AGREES
+        and min(len(query.plain.split()), len(c.plain.split())) >= 2
+        and not (query.trade_from_region or c.trade_from_region)
+    )
     decision = _decide(score, max(trade, TRADE_AGREES if is_acronym or whole else 0.0), settings)
+    if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
+        # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
+        # First Division") is all there is; spelled_alike() says so when the spellings are close.
+        decision = Decision.CLEAR
+    if decision is not Decision.CLEAR and features.syllables_differ(query, c):
+        decision = Decision.CLEAR
+        reasons.insert(0, f"trade name '{' '.join(query.trade)}' is another pinyin syllable "
+                          f"than '{' '.join(c.trade)}': another character, another company")  # fmt: skip
     one_sided_region = query.trade_from_region != c.trade_from_region
-    if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
-        decision = Decision.REVIEW
+    if decision is not Decision.CLEAR and (
+        one_sided_region or (c.trade_from_region and ind != 1.0)
+    ):
+        # A place name is all one side has for a trade name ("Kashgar Trading Ltd"): only the
+        # industry agreeing can make it worth a look, never a match.
+        decision = Decision.REVIEW if ind == 1.0 else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
@@ -500,7 +516,8 @@ class Matcher:
             raw = raw or fold(parsed.raw)
             key = (
                 float(scored.decision.rank),
-                round(scored.score, 6),
+                # Scores near 1 differ in their last digits only; the parts tell them apart.
+                round(scored.score, 2),
                 round(scored.parts, 6),
                 float(_KIND_ORDER[cand.kind]),
                 fuzz.ratio(raw, cand.folded),
