@@ -146,9 +146,12 @@ def score_pair(
         reasons.append("region differs")
     elif reg is True:
         reasons.append("region agrees")
-    carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
-    if carried:
-        reasons.append("score carried by: " + ", ".join(carried))
+    # What carried the score is read from the trees only for pairs that can be reported (most
+    # scored pairs fall under the review floor and are dropped: the walk costs as much again).
+    if score >= settings.review_threshold:
+        carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
+        if carried:
+            reasons.append("score carried by: " + ", ".join(carried))
 
     # (Trade names one pinyin syllable apart are told apart below, whatever the whole names.)
     whole = (
