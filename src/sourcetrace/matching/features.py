@@ -171,16 +171,17 @@ def initials(raw: str, plain: str) -> frozenset[str]:
 
 
 def acronym_keys(parsed: ParsedName) -> frozenset[str]:
-    """The words of a short name that may be an acronym (three to eight letters, in a name of
-    two words at most once the legal form is off: "JSC NEC", "SMIC")."""
+    """The name itself when it may be an acronym: one word of three to eight letters once the
+    legal form is off ("JSC NEC" -> nec, "SMIC"), or letters written apart ("S.M.I.C.").
+    A word beside other words ("GAS MARYAM") is not taken for one: three letters are the
+    initials of too many names."""
     words = latin_tokens(ascii_form(parsed.plain))
-    if not words or len(words) > 2:
-        return frozenset()
-    keys = {w for w in words if 3 <= len(w) <= 8 and w.isalpha()}
     joined = "".join(words)
-    if len(words) == 2 and all(len(w) == 1 for w in words[:1]) and len(joined) <= 8:
-        keys.add(joined)
-    return frozenset(keys)
+    if not words or not joined.isalpha() or not 3 <= len(joined) <= 8:
+        return frozenset()
+    if len(words) == 1 or all(len(w) == 1 for w in words):
+        return frozenset([joined])
+    return frozenset()
 
 
 def acronym(query: ParsedName, cand: ParsedName) -> bool:

@@ -54,6 +54,9 @@ STRING_FLOOR = 0.3
 # name's words all inside the other's): token-set and letter similarity at or above this.
 WHOLE_AGREES = 0.95
 TRADE_PART = 0.5  # below: the trade names are apart
+# Initials decide a match alone from this length up (three-letter ones collide: screening the
+# valid split's listed names against the others, most acronym alerts were three letters).
+ACRONYM_MATCH = 4
 _WHOLE_TOKENS = features.FEATURE_NAMES.index("whole_tokens")
 _WHOLE_LETTERS = features.FEATURE_NAMES.index("whole_letters")
 _REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
@@ -160,6 +163,12 @@ def score_pair(
         and not (query.trade_from_region or c.trade_from_region)
     )
     decision = _decide(score, max(trade, TRADE_AGREES if is_acronym or whole else 0.0), settings)
+    if (
+        decision is Decision.MATCH and is_acronym and trade < TRADE_AGREES and not whole
+        and min(len(query.trade_key), len(c.trade_key)) < ACRONYM_MATCH
+    ):  # fmt: skip
+        decision = Decision.REVIEW
+        reasons.append(f"initials of fewer than {ACRONYM_MATCH} letters name many companies")
     if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
         # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
         # First Division") is all there is; spelled_alike() says so when the spellings are close.
