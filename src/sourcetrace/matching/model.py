@@ -62,30 +62,34 @@ class PairModel:
         self.version = version
         self.baseline = baseline
         self.calibration = calibration
-        self.feature = np.array(trees["feature"], dtype=np.intp)
-        self.threshold = np.array(trees["threshold"], dtype=np.float64)
-        self.left = np.array(trees["left"], dtype=np.intp)
-        self.right = np.array(trees["right"], dtype=np.intp)
-        self.leaf = np.array(trees["leaf"], dtype=bool)
+        feature = np.array(trees["feature"], dtype=np.intp)
+        count, width = feature.shape
+        # One flat array per field, each tree at its offset; a leaf points to itself with an
+        # infinite threshold, so every tree takes the same number of steps with no leaf test.
+        offset = (np.arange(count) * width)[:, None]
+        leaf = np.array(trees["leaf"], dtype=bool)
+        own = np.broadcast_to(np.arange(width), (count, width)) + offset
+        left = np.array(trees["left"], dtype=np.intp) + offset
+        right = np.array(trees["right"], dtype=np.intp) + offset
+        self.feature = np.where(leaf, 0, feature).ravel()
+        self.threshold = np.where(leaf, np.inf, np.array(trees["threshold"], dtype=np.float64)).ravel()
+        self.left = np.where(leaf, own, left).ravel()
+        self.right = np.where(leaf, own, right).ravel()
         # The expected log-odds under each node (at a leaf: its value).
-        self.expected = np.array(trees["expected"], dtype=np.float64)
+        self.expected = np.array(trees["expected"], dtype=np.float64).ravel()
+        self.roots = offset.ravel().copy()
         self.depth = int(trees["max_depth"])  # type: ignore[call-overload]
-        self._rows = np.arange(self.feature.shape[0])
 
     def _walk(self, x: list[float], credit: np.ndarray | None = None) -> float:
         values = np.asarray(x, dtype=np.float64)
-        rows, node = self._rows, np.zeros(self.feature.shape[0], dtype=np.intp)
+        node = self.roots
         for _ in range(self.depth):
-            feat = self.feature[rows, node]
-            go_left = values[feat] <= self.threshold[rows, node]
-            nxt = np.where(go_left, self.left[rows, node], self.right[rows, node])
-            nxt = np.where(self.leaf[rows, node], node, nxt)
+            feat = self.feature[node]
+            nxt = np.where(values[feat] <= self.threshold[node], self.left[node], self.right[node])
             if credit is not None:
-                moved = nxt != node
-                delta = self.expected[rows, nxt] - self.expected[rows, node]
-                np.add.at(credit, feat[moved], delta[moved])
+                np.add.at(credit, feat, self.expected[nxt] - self.expected[node])
             node = nxt
-        return self.baseline + float(self.expected[rows, node].sum())
+        return self.baseline + float(self.expected[node].sum())
 
     def probability(self, x: list[float]) -> float:
         z = self._walk(x)
