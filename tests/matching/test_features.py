@@ -108,3 +108,20 @@ def test_chinese_script_is_not_carried_by_the_script_crossing_alone(matcher: Mat
         h.decision is Decision.MATCH and "Zhongtai" in h.entity.caption for h in hits
     )  # fmt: skip
     assert matcher.match("新疆中泰化学股份有限公司")[0].decision is Decision.MATCH
+
+
+def test_legal_forms_of_other_languages_are_not_trade_names() -> None:
+    # Names of the yente fixture (tests/fixtures/yente_fixture_zala.ftm.jsonl), real entities.
+    matcher = _listed(
+        'Товариство з обмеженою відповідальністю "РТЦ"',
+        "Bespilotnye Sistemy LLC",
+        'Акціонерне товариство "ТрансКомплектХолдинг"',
+    )
+    short = matcher.match('ТОВ "РТЦ"')  # the Ukrainian legal form abbreviated
+    assert short and short[0].decision is Decision.MATCH and "РТЦ" in short[0].entity.caption
+    russian = matcher.match("ООО “Беспилотные Системы”")  # Cyrillic against the Latin listing
+    assert russian and russian[0].entity.caption == "Bespilotnye Sistemy LLC"
+    assert russian[0].decision is Decision.MATCH
+    # Another company sharing only the legal form ("акціонерне товариство"): no alert.
+    other = matcher.match('Акціонерне товариство "Альфа-Банк"')
+    assert not [h for h in other if h.decision is not Decision.CLEAR]
