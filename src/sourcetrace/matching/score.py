@@ -2,13 +2,15 @@
 
 The algorithm is named and versioned (:data:`ALGORITHM`) so that a result can say how it was made.
 
-score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): a logistic
-regression over the features of :func:`~sourcetrace.matching.features.vector` (trade-name
-similarity by syllable for pinyin and by letter otherwise, whole-name similarity, industry,
-region, script crossing, how rare the trade name is in the lists ...), trained on external
+score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): gradient-boosted
+trees, monotone in each agreement, over the features of
+:func:`~sourcetrace.matching.features.vector` (trade-name similarity by syllable for pinyin and by
+letter otherwise, whole-name similarity, industry, region, script crossing, initials, how rare
+the trade name is in the lists ...), trained on external
 labelled pairs, with its review and match thresholds chosen on their validation split and mapped
 onto the default settings' 0.70 and 0.88. Candidates come from the trade-name keys and from the
-character n-gram retrieval of the whole name.
+character n-gram retrieval of the whole name (and of its Latin transliteration), and from the
+initials of the listed names.
 
 A ``match`` needs score >= the match threshold *and* the names to agree: the trade names (trade
 >= 0.9), one name the initials of the other, or every word of the shorter whole name (of two
