@@ -523,9 +523,10 @@ class Matcher:
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
             if scored.decision is Decision.CLEAR:
-                scored = spelled_alike(parsed, cand, scored, self.settings)
-                if scored is None:
+                alike = spelled_alike(parsed, cand, scored, self.settings)
+                if alike is None:
                     continue
+                scored = alike
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (
