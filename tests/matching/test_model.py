@@ -16,29 +16,34 @@ def test_shipped_model_is_plain_json_named_in_the_algorithm() -> None:
     text = resources.files("sourcetrace.data").joinpath("match_model.json").read_text("utf-8")
     data = json.loads(text)
     assert data["features"] == list(FEATURE_NAMES)
-    assert len(data["coefficients"]) == len(FEATURE_NAMES)
+    trees = data["trees"]
+    assert len(trees["feature"]) == len(trees["expected"]) >= 10
+    assert all(0 <= f < len(FEATURE_NAMES) for row in trees["feature"] for f in row)
     assert data["thresholds"]["chosen_on"] == "valid"
     assert data["version"] in ALGORITHM
 
 
 def test_validated_thresholds_land_on_the_default_settings() -> None:
-    model = pair_model()
+    calibration = pair_model().calibration
     settings = load_settings()
+    assert abs(calibration.score(calibration.review_probability) - settings.review_threshold) < 1e-9
+    assert abs(calibration.score(calibration.match_probability) - settings.match_threshold) < 1e-9
+    assert calibration.score(0.01) < calibration.score(0.5) < calibration.score(0.99) <= 1.0
 
-    def score_at(p: float) -> float:
-        # A pair whose probability is p: solve for the intercept-only input.
-        import math
 
-        z = math.log(p / (1 - p))
-        shifted = type(model)(
-            model.version, z, tuple(0.0 for _ in model.coefficients), model.review_probability,
-            model.match_probability, model.review_score, model.match_score,
-        )  # fmt: skip
-        return shifted.score([0.0] * len(FEATURE_NAMES))
-
-    assert abs(score_at(model.review_probability) - settings.review_threshold) < 1e-6
-    assert abs(score_at(model.match_probability) - settings.match_threshold) < 1e-6
-    assert score_at(0.01) < score_at(0.5) < score_at(0.99)
+def test_more_agreement_never_lowers_the_probability() -> None:
+    # The trees are trained with monotone constraints: the same pair with its industry agreeing
+    # instead of differing, or its trade names closer, scores at least as high.
+    model = pair_model()
+    base = dict.fromkeys(FEATURE_NAMES, 0.0)
+    base.update(trade=0.8, whole_tokens=0.7, whole_letters=0.7, parts=0.7, trade_rare=0.8)
+    differs = {**base, "industry_differs": 1.0}
+    agrees = {**base, "industry_agrees": 1.0}
+    closer = {**base, "trade": 1.0, "trade_exact": 1.0, "parts": 1.0, "trade_rare": 1.0}
+    p = {k: model.probability([v[n] for n in FEATURE_NAMES])
+         for k, v in (("base", base), ("differs", differs), ("agrees", agrees), ("closer", closer))}  # fmt: skip
+    assert p["differs"] <= p["base"] <= p["agrees"]
+    assert p["base"] <= p["closer"]
 
 
 def _matcher(*names: str) -> Matcher:

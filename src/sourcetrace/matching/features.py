@@ -6,25 +6,83 @@ The docstring's first line of each feature is the wording users see in the ``rea
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
+from anyascii import anyascii
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName, specific_trade, translated
+from sourcetrace.names.text import cross_script_trade, fold, has_cjk, latin_tokens, syllables
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
-from sourcetrace.names.text import cross_script_trade, syllables
-from sourcetrace.names.vocabulary import WEAK_CONCEPTS
+
+# Words that name a country or a continent-wide area rather than a company: "China Trading Co"
+# and "Sino Star" carry nothing distinctive in them. Country names come from rigour's territory
+# list (OpenSanctions); the adjectives and area words below are those trade names are built from.
+_AREA_WORDS = frozenset(
+    ["sino", "chinese", "asia", "asian", "euro", "europe", "european", "africa", "african",
+     "america", "american", "pacific", "global", "international", "world", "intl"]
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def ascii_form(text: str) -> str:
+    """A name in Latin letters: Cyrillic, Greek, Arabic ... transliterated (anyascii), so that
+    "ООО Ромашка" and "Romashka" share their letters; Chinese characters are left as they are
+    (they are read through pinyin and the glossary instead)."""
+    if text.isascii() or has_cjk(text):
+        return text
+    return anyascii(text).lower()
+
+
+def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The words one side writes apart and the other joins are not all pinyin: "nine star"
+    against "ninestar", not "xin ren" against "xinren" (words both sides share aside)."""
+    shared = set(a) & set(b)
+    rest_a = [w for w in a if w not in shared]
+    rest_b = [w for w in b if w not in shared]
+    if len(rest_a) == len(rest_b):
+        return False
+    return not all(syllables(w) for w in (rest_a if len(rest_a) > len(rest_b) else rest_b))
+
+
+def _syllable_clash(a: str, b: str) -> float | None:
+    """The share of syllables two pinyin trade keys of as many syllables have in common, when
+    they differ in one at least ("rongsheng" / "longsheng": 0.5); None otherwise."""
+    sa, sb = syllables(a), syllables(b)
+    if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
+        same = sum(x == y for x, y in zip(sa, sb, strict=True))
+        if same < len(sa):
+            return same / len(sa)
+    return None
+
+
+def syllables_differ(query: ParsedName, cand: ParsedName) -> bool:
+    """The trade names are pinyin close by letter but another syllable, so another character
+    (rongsheng is not longsheng): the rest of the names, however alike, cannot make them one."""
+    a, b = query.trade_key, cand.trade_key
+    if not a or not b or a == b or not (a.isascii() and b.isascii()):
+        return False
+    return OSA.normalized_similarity(a, b) >= 0.75 and _syllable_clash(a, b) is not None
 
 
 def trade_name(query: ParsedName, cand: ParsedName) -> float:
     """Similarity of the distinctive trade names (字号), in pinyin, word order and spacing aside.
 
     Two pinyin names of as many syllables are compared syllable by syllable; other names by
-    letter (one typo stays near agreement)."""
+    letter (one typo stays near agreement), through their Latin transliteration when one is in
+    another script. Words that are not pinyin and are written apart on one side only ("Nine
+    Star" against "Ninestar") only partly agree: in English those are often another company."""
     a, b = query.trade_key, cand.trade_key
     if not a or not b:
         return 0.0
+    if a != b and not (a.isascii() and b.isascii()):
+        a, b = ascii_form(a), ascii_form(b)
     if a == b:
+        if len(query.trade) != len(cand.trade) and _joined_words(query.trade, cand.trade):
+            return 0.85
         return 1.0
     if query.truncated and len(a) >= 4 and b.startswith(a):
         return 0.97
@@ -39,11 +97,9 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         # Pinyin is compared by syllable: one letter more or less is another syllable, so
         # another character and another company (rongsheng is not longsheng). Only names close
         # by letter can be told apart this way, so only they are cut into syllables.
-        sa, sb = syllables(a), syllables(b)
-        if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
-            same = sum(x == y for x, y in zip(sa, sb, strict=True))
-            if same < len(sa):
-                return 0.85 * same / len(sa)
+        clash = _syllable_clash(a, b)
+        if clash is not None:
+            return 0.85 * clash
     # Scale so that one edit in a long name stays near agreement and unrelated names fall low.
     length = max(len(a), len(b))
     if length <= 3:
@@ -91,22 +147,84 @@ def contains_name(query: ParsedName, cand: ParsedName) -> bool:
     return any(hay[i : i + len(needle)] == needle for i in range(len(hay) - len(needle) + 1))
 
 
-# The model's inputs, in order (src/sourcetrace/data/match_model.json names them too).
+def is_generic(parsed: ParsedName) -> bool:
+    """The trade name is only a country or an area word ("China", "Sino", "Asia Pacific")."""
+    return bool(parsed.trade) and all(w in _area_words() for w in parsed.trade)
+
+
+@lru_cache(maxsize=1)
+def _area_words() -> frozenset[str]:
+    from rigour.territories import get_territories
+
+    names = {fold(t.name) for t in get_territories() if t.is_country}
+    return _AREA_WORDS | frozenset(n.replace(" ", "") for n in names) | frozenset(
+        n for n in names if " " not in n
+    )
+
+
+@lru_cache(maxsize=65_536)
+def initials(raw: str, plain: str) -> frozenset[str]:
+    """The acronyms a name can be written as: the first letters of its words, with and without
+    the legal form and the small words (of, and, the): "Semiconductor Manufacturing
+    International Corporation" -> smic, smi; three letters at least."""
+    out: set[str] = set()
+    bare = len(latin_tokens(ascii_form(plain)))
+    for text in (fold(raw), plain):
+        words = latin_tokens(ascii_form(text))
+        for ws in (words, [w for w in words if w not in STOPWORDS]):
+            if any(w.isdigit() for w in ws):
+                continue
+            # The legal form may be abbreviated in part: "Space Star Technology Co., Ltd" is
+            # SSTC; so every cut from the bare name to the whole counts.
+            for end in range(max(3, min(bare, len(ws))), len(ws) + 1):
+                out.add("".join(w[0] for w in ws[:end]))
+    return frozenset(out)
+
+
+def acronym_keys(parsed: ParsedName) -> frozenset[str]:
+    """The name itself when it may be an acronym: one word of three to eight letters once the
+    legal form is off ("JSC NEC" -> nec, "SMIC"), or letters written apart ("S.M.I.C.").
+    A word beside other words ("GAS MARYAM") is not taken for one: three letters are the
+    initials of too many names."""
+    words = latin_tokens(ascii_form(parsed.plain))
+    joined = "".join(words)
+    if not words or not joined.isalpha() or not 3 <= len(joined) <= 8:
+        return frozenset()
+    if len(words) == 1 or all(len(w) == 1 for w in words):
+        return frozenset([joined])
+    return frozenset()
+
+
+def acronym(query: ParsedName, cand: ParsedName) -> bool:
+    """One name is the initials of the other's words ("SMIC" and "Semiconductor Manufacturing
+    International Corporation")."""
+    qa, ca = acronym_keys(query), acronym_keys(cand)
+    return bool(
+        (qa and qa & initials(cand.raw, cand.plain))
+        or (ca and ca & initials(query.raw, query.plain))
+    )
+
+
+# The model's inputs, in order (src/sourcetrace/data/match_model.json names them too); the
+# hand-set parts score stays last (score.py reads it to order ties).
 FEATURE_NAMES = (
     "trade",  # trade_name: by syllable for pinyin, by letter otherwise
     "trade_exact",  # the trade keys are equal
-    "whole_tokens",  # token-set similarity of the whole plain names
+    "whole_tokens",  # token-set similarity of the whole plain names (transliterated)
     "whole_letters",  # letter similarity of the whole plain names, spaces aside
     "industry_agrees",
     "industry_differs",
+    "industry_one_sided",  # a distinctive industry word on one side only
     "region_agrees",
     "region_differs",
     "region_one_sided",  # a region on one side only
-    "cross_script",  # Chinese against Latin, through pinyin and the glossary
+    "cross_script",  # trade similarity when Chinese meets Latin (through pinyin, the glossary)
     "trade_common",  # how many listed names share the trade name (log), 0 when it is unique
     "trade_short",  # a trade name of four letters or fewer
     "place_only",  # the only trade name is a place name on either side
+    "trade_generic",  # the only trade name is a country or area word on either side (China)
     "trade_rare",  # trade similarity weighed by how rare the trade name is in the lists
+    "acronym",  # one name is the initials of the other's words
     "parts",  # the hand-set parts score of sourcetrace-names-v3 (trade x industry x region)
 )
 
@@ -115,18 +233,18 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
            ) -> list[float]:  # fmt: skip
     """The model's inputs for one pair (see :data:`FEATURE_NAMES`); ``trade_count`` is the number
     of listed names whose trade key is the candidate's."""
-    from rapidfuzz import fuzz
-
     if trade is None:
         trade = trade_name(query, cand)
     ind = industry(query, cand)
     reg = region(query, cand)
-    a, b = query.plain, cand.plain
-    tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
-    letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
     cross = query.script != cand.script and "latin" in (query.script, cand.script)
     if cross:  # Chinese characters and pinyin share no letters: the parts carry the pair
         tokens = letters = trade
+    else:
+        a, b = ascii_form(query.plain), ascii_form(cand.plain)
+        tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
+        letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
+    qi, ci = query.industry - WEAK_CONCEPTS, cand.industry - WEAK_CONCEPTS
     return [
         trade,
         float(bool(query.trade_key) and query.trade_key == cand.trade_key),
@@ -134,14 +252,17 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
         letters,
         float(ind is not None and ind > 0.5),
         float(ind == 0.0),
+        float(bool(qi) != bool(ci)),
         float(reg is True),
         float(reg is False),
         float(bool(query.regions) != bool(cand.regions)),
-        float(cross),
+        trade if cross else 0.0,
         min(4.0, math.log1p(max(0, trade_count - 1))),
         float(0 < len(cand.trade_key) <= 4),
         float(query.trade_from_region or cand.trade_from_region),
+        float(is_generic(query) or is_generic(cand)),
         trade / (1.0 + math.log1p(max(0, trade_count - 1))),
+        float(acronym(query, cand)),
         parts_score(query, cand, trade, ind, reg),
     ]
 

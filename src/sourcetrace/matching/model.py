@@ -1,15 +1,23 @@
-"""The learned pair score: a logistic regression over the features of
+"""The learned pair score: gradient-boosted trees over the features of
 :func:`sourcetrace.matching.features.vector`, read from ``data/match_model.json``.
 
 The model is trained by ``scripts/train_match_model.py`` on labelled pairs the project did not
 generate (aliases of entities on real lists, the nomenklatura name bench, hard negatives; split by
-entity), and its two thresholds are chosen on the validation split only. The file holds plain
-coefficients (JSON, no pickle) and its version, which is part of :data:`ALGORITHM`.
+entity), and its two thresholds are chosen on the validation split only. The file holds the trees
+as plain arrays (JSON, no pickle, no scikit-learn needed to read it) and its version, which is
+part of :data:`ALGORITHM`. Trees rather than one weight per feature: a logistic regression cannot
+learn that, say, a whole-name agreement counts only when the trade names do not contradict it
+(measured on the validation split: F1 0.43 against 0.55 at the same precision, see
+benchmarks/matching/README.md).
 
 The probability is mapped onto the score scale users already know: the validation-chosen review
 and match thresholds land on the score anchors in the file (0.70 and 0.88, the default settings),
 linearly in between, so the default thresholds apply the validated choice and a user's own
 thresholds still move along a calibrated, monotone score.
+
+What carried a pair (the reasons' "score carried by") is read from the trees: each split on the
+pair's path moves the expected log-odds from the node to the child it takes, and that move is
+credited to the split's feature (Saabas' decomposition; the credits add up to the log-odds).
 """
 
 from __future__ import annotations
@@ -20,41 +28,83 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from sourcetrace.matching.features import FEATURE_NAMES
 
 
 @dataclass(frozen=True, slots=True)
-class PairModel:
-    """Coefficients, thresholds and the score anchors of one trained model."""
+class Calibration:
+    """The validation-chosen probabilities and the score anchors they are mapped onto."""
 
-    version: str
-    intercept: float
-    coefficients: tuple[float, ...]
     review_probability: float
     match_probability: float
     review_score: float
     match_score: float
 
-    def probability(self, x: list[float]) -> float:
-        z = self.intercept + sum(c * v for c, v in zip(self.coefficients, x, strict=True))
-        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
-
-    def score(self, x: list[float]) -> float:
+    def score(self, p: float) -> float:
         """The probability mapped so that the review and match thresholds fall on the anchors."""
-        p = self.probability(x)
         pr, pm, sr, sm = (
             self.review_probability, self.match_probability, self.review_score, self.match_score
-        )
+        )  # fmt: skip
         if p < pr:
             return sr * p / pr
         if p < pm:
             return sr + (sm - sr) * (p - pr) / (pm - pr)
         return sm + (1.0 - sm) * (p - pm) / (1.0 - pm)
 
+
+class PairModel:
+    """Boosted trees, stored as padded arrays (one row per tree) and walked all at once."""
+
+    def __init__(self, version: str, baseline: float, trees: dict[str, object],
+                 calibration: Calibration) -> None:  # fmt: skip
+        self.version = version
+        self.baseline = baseline
+        self.calibration = calibration
+        feature = np.array(trees["feature"], dtype=np.intp)
+        count, width = feature.shape
+        # One flat array per field, each tree at its offset; a leaf points to itself with an
+        # infinite threshold, so every tree takes the same number of steps with no leaf test.
+        offset = (np.arange(count) * width)[:, None]
+        leaf = np.array(trees["leaf"], dtype=bool)
+        own = np.broadcast_to(np.arange(width), (count, width)) + offset
+        left = np.array(trees["left"], dtype=np.intp) + offset
+        right = np.array(trees["right"], dtype=np.intp) + offset
+        self.feature = np.where(leaf, 0, feature).ravel()
+        self.threshold = np.where(leaf, np.inf, np.array(trees["threshold"], dtype=np.float64)).ravel()
+        self.left = np.where(leaf, own, left).ravel()
+        self.right = np.where(leaf, own, right).ravel()
+        # The expected log-odds under each node (at a leaf: its value).
+        self.expected = np.array(trees["expected"], dtype=np.float64).ravel()
+        self.roots = offset.ravel().copy()
+        self.depth = int(trees["max_depth"])  # type: ignore[call-overload]
+
+    def _walk(self, x: list[float], credit: np.ndarray | None = None) -> float:
+        values = np.asarray(x, dtype=np.float64)
+        node = self.roots
+        for _ in range(self.depth):
+            feat = self.feature[node]
+            nxt = np.where(values[feat] <= self.threshold[node], self.left[node], self.right[node])
+            if credit is not None:
+                np.add.at(credit, feat, self.expected[nxt] - self.expected[node])
+            node = nxt
+        return self.baseline + float(self.expected[node].sum())
+
+    def probability(self, x: list[float]) -> float:
+        z = self._walk(x)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+    def score(self, x: list[float]) -> float:
+        """The calibrated score of one pair (see :class:`Calibration`)."""
+        return self.calibration.score(self.probability(x))
+
     def strongest(self, x: list[float], top: int = 2) -> list[tuple[str, float]]:
-        """The features that moved this pair's score most, with their signed contribution."""
-        parts = [(n, c * v) for n, c, v in zip(FEATURE_NAMES, self.coefficients, x, strict=True)]
-        parts = [p for p in parts if abs(p[1]) >= 0.5]
+        """The features that moved this pair's log-odds most, with their signed credit."""
+        credit = np.zeros(len(FEATURE_NAMES), dtype=np.float64)
+        self._walk(x, credit)
+        parts = [(n, float(c)) for n, c in zip(FEATURE_NAMES, credit, strict=True)
+                 if abs(c) >= 0.5]  # fmt: skip
         return sorted(parts, key=lambda p: -abs(p[1]))[:top]
 
 
@@ -73,14 +123,11 @@ def model_version() -> str:
 def pair_model() -> PairModel:
     """The shipped model (``sourcetrace/data/match_model.json``)."""
     data: dict = _data()  # type: ignore[type-arg]
-    if tuple(data["features"]) != FEATURE_NAMES:
+    if tuple(data["features"]) != FEATURE_NAMES or "trees" not in data:
         raise RuntimeError("match_model.json was trained on other features: rebuild it")
-    return PairModel(
-        version=data["version"],
-        intercept=float(data["intercept"]),
-        coefficients=tuple(float(c) for c in data["coefficients"]),
-        review_probability=float(data["thresholds"]["review_probability"]),
-        match_probability=float(data["thresholds"]["match_probability"]),
-        review_score=float(data["thresholds"]["review_score"]),
-        match_score=float(data["thresholds"]["match_score"]),
-    )
+    t = data["thresholds"]
+    calibration = Calibration(
+        float(t["review_probability"]), float(t["match_probability"]),
+        float(t["review_score"]), float(t["match_score"]),
+    )  # fmt: skip
+    return PairModel(data["version"], float(data["baseline"]), data["trees"], calibration)

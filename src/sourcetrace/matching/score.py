@@ -2,16 +2,24 @@
 
 The algorithm is named and versioned (:data:`ALGORITHM`) so that a result can say how it was made.
 
-score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): a logistic
-regression over the features of :func:`~sourcetrace.matching.features.vector` (trade-name
-similarity by syllable for pinyin and by letter otherwise, whole-name similarity, industry,
-region, script crossing, how rare the trade name is in the lists ...), trained on external
+score = the pair model's calibrated score (:mod:`sourcetrace.matching.model`): gradient-boosted
+trees, monotone in each agreement, over the features of
+:func:`~sourcetrace.matching.features.vector` (trade-name similarity by syllable for pinyin and by
+letter otherwise, whole-name similarity, industry, region, script crossing, initials, how rare
+the trade name is in the lists ...), trained on external
 labelled pairs, with its review and match thresholds chosen on their validation split and mapped
 onto the default settings' 0.70 and 0.88. Candidates come from the trade-name keys and from the
-character n-gram retrieval of the whole name.
+character n-gram retrieval of the whole name (and of its Latin transliteration), and from the
+initials of the listed names.
 
-A ``match`` needs score >= the match threshold *and* the trade names to agree (trade >= 0.9):
-shared region, industry and legal-form words alone never make a match. Weak aliases (unverified
+A ``match`` needs score >= the match threshold *and* the names to agree: the trade names (trade
+>= 0.9), one name the initials of the other, or every word of the shorter whole name (of two
+words at least) inside the longer one; shared region, industry and legal-form words alone never
+make a match. It is lowered to ``review`` when the trade name is only a country or area word
+("China Trading") and the rest of the names differ, when English words are written apart on one
+side only ("Nine Star" against "Ninestar"), and when the region is named on one side only and
+the whole names are not spelled alike (a Chinese trade name is registered per region: the same
+trade name elsewhere is often another company). Weak aliases (unverified
 names) and inferred list names are capped at ``review``. A valid USCC equal on both sides is a
 match whatever the names say.
 """
@@ -29,12 +37,12 @@ from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
-from sourcetrace.names.text import fold, pinyin_syllable_set
+from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v1+" + model_version()
+ALGORITHM = "sourcetrace-learned-v2+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -44,6 +52,19 @@ _NEAR_CACHE_SIZE = 200_000
 # names sharing little but common words out.
 STRING_TOP = 6
 STRING_FLOOR = 0.3
+# Whole-name agreement that stands in for the trade names' (a name whose parse failed, or one
+# name's words all inside the other's): token-set and letter similarity at or above this.
+WHOLE_AGREES = 0.95
+TRADE_PART = 0.5  # below: the trade names are apart
+# Initials decide a match alone from this length up (three-letter ones collide: screening the
+# valid split's listed names against the others, most acronym alerts were three letters).
+ACRONYM_MATCH = 4
+_WHOLE_TOKENS = features.FEATURE_NAMES.index("whole_tokens")
+_WHOLE_LETTERS = features.FEATURE_NAMES.index("whole_letters")
+_REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
+_GENERIC = features.FEATURE_NAMES.index("trade_generic")
+_ACRONYM = features.FEATURE_NAMES.index("acronym")
+_CROSS = features.FEATURE_NAMES.index("cross_script")
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -56,6 +77,9 @@ _CARRIED = {
     "region_differs": "different regions",
     "region_one_sided": "a region known on one side only",
     "cross_script": "Chinese characters read as pinyin",
+    "industry_one_sided": "an industry named on one side only",
+    "trade_generic": "a country or area word as the only trade name",
+    "acronym": "one name the initials of the other",
     "trade_common": "a trade name many listed names share",
     "trade_short": "a short trade name",
     "place_only": "a place name as the only trade name",
@@ -103,6 +127,9 @@ def score_pair(
     if trade >= TRADE_AGREES:
         words = " ".join(c.trade)
         reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
+    elif trade > 0 and query.trade_key == c.trade_key:
+        reasons.append(f"trade name '{' '.join(query.trade)}' is written as separate words on "
+                       f"one side only ({kind} '{cand.value}'): another name in English")  # fmt: skip
     elif trade > 0:
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
@@ -112,6 +139,9 @@ def score_pair(
         if translated(zh, latin) and zh.trade_key != latin.trade_key:
             reasons.append(f"the Chinese trade name translates as '{' '.join(latin.trade)}' "
                            "(CC-CEDICT)")  # fmt: skip
+    is_acronym = bool(x[_ACRONYM])
+    if is_acronym:
+        reasons.append(f"one name is the initials of the other ({kind} '{cand.value}')")
     if ind == 1.0:
         reasons.append("industry agrees (" + ", ".join(sorted(c.industry)) + ")")
     elif ind is not None and ind == 0.0:
@@ -126,17 +156,59 @@ def score_pair(
         reasons.append("region differs")
     elif reg is True:
         reasons.append("region agrees")
-    carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
-    if carried:
-        reasons.append("score carried by: " + ", ".join(carried))
+    # What carried the score is read from the trees only for pairs that can be reported (most
+    # scored pairs fall under the review floor and are dropped: the walk costs as much again).
+    if score >= settings.review_threshold:
+        carried = [_CARRIED[name] for name, _ in model.strongest(x) if name in _CARRIED]
+        if carried:
+            reasons.append("score carried by: " + ", ".join(carried))
 
-    decision = _decide(score, trade, settings)
-    if decision is not Decision.CLEAR and features.crosses_script(query, c):
-        decision = _cross_script(query, c, decision, trade, ind, reg, reasons)
-    one_sided_region = query.trade_from_region != c.trade_from_region
-    if decision is Decision.MATCH and (one_sided_region or (c.trade_from_region and ind != 1.0)):
+    # (Trade names one pinyin syllable apart are told apart below, whatever the whole names.)
+    whole = (
+        x[_WHOLE_TOKENS] >= WHOLE_AGREES
+        and min(len(query.plain.split()), len(c.plain.split())) >= 2
+        and not (query.trade_from_region or c.trade_from_region)
+    )
+    decision = _decide(score, max(trade, TRADE_AGREES if is_acronym or whole else 0.0), settings)
+    if (
+        decision is Decision.MATCH and is_acronym and trade < TRADE_AGREES and not whole
+        and min(len(query.trade_key), len(c.trade_key)) < ACRONYM_MATCH
+    ):  # fmt: skip
         decision = Decision.REVIEW
+        reasons.append(f"initials of fewer than {ACRONYM_MATCH} letters name many companies")
+    if decision is not Decision.CLEAR and features.crosses_script(query, c):
+        # Characters against Latin letters: the industry or region must back the trade name.
+        decision = _cross_script(query, c, decision, trade, ind, reg, reasons)
+    if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
+        # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
+        # First Division") is all there is; spelled_alike() says so when the spellings are close.
+        decision = Decision.CLEAR
+    if decision is not Decision.CLEAR and features.syllables_differ(query, c):
+        decision = Decision.CLEAR
+        reasons.insert(0, f"trade name '{' '.join(query.trade)}' is another pinyin syllable "
+                          f"than '{' '.join(c.trade)}': another character, another company")  # fmt: skip
+    one_sided_region = query.trade_from_region != c.trade_from_region
+    if decision is not Decision.CLEAR and (
+        one_sided_region or (c.trade_from_region and ind != 1.0)
+    ):
+        # A place name is all one side has for a trade name ("Kashgar Trading Ltd"): only the
+        # industry agreeing can make it worth a look, never a match.
+        decision = Decision.REVIEW if ind == 1.0 else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
+    if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
+        decision = Decision.REVIEW
+        reasons.append("the trade name is only a country or area word; the rest of the name differs")
+    if (
+        decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
+        and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
+    ):  # fmt: skip
+        # (Unless the whole names are spelled alike, in any word order: a typo in the region
+        # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
+        # A Chinese trade name is registered per region: without the region on one side, the
+        # same trade name may well be another company in another city.
+        decision = Decision.REVIEW
+        reasons.append("the region is named on one side only: the same trade name may be "
+                       "another company elsewhere")  # fmt: skip
     # A subsidiary or subordinate unit of an entity listed with them.
     if covers_subordinates and decision is not Decision.MATCH:
         if features.contains_name(query, c):
@@ -282,6 +354,9 @@ class Matcher:
         self._near_cache: dict[
             tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
         ] = {}
+        # Listed names by their initials and short names by their words (see _acronyms_near):
+        # built on the first query, as only queries pay for them.
+        self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
@@ -363,6 +438,28 @@ class Matcher:
             self._near_cache[key] = found
         return found
 
+    def _acronyms_near(self, parsed: ParsedName) -> set[int]:
+        """Listed names whose initials the query is ("SMIC"), or that are the initials of the
+        query's words: no string or trade-name retrieval meets them."""
+        if self._acronyms is None:
+            by_initials: dict[str, list[int]] = {}
+            by_short: dict[str, list[int]] = {}
+            for n_idx, name in enumerate(self.index.names):
+                p = name.parsed
+                for key in features.initials(p.raw, p.plain):
+                    by_initials.setdefault(key, []).append(n_idx)
+                for key in features.acronym_keys(p):
+                    by_short.setdefault(key, []).append(n_idx)
+            self._acronyms = (by_initials, by_short)
+        by_initials, by_short = self._acronyms
+        found: set[int] = set()
+        for key in features.acronym_keys(parsed):
+            found.update(by_initials.get(key, ()))
+        if len(parsed.plain.split()) >= 3:
+            for key in features.initials(parsed.raw, parsed.plain):
+                found.update(by_short.get(key, ()))
+        return found
+
     @property
     def entities(self) -> list[ListedEntity]:
         return self.index.entities
@@ -392,11 +489,17 @@ class Matcher:
 
     def string_near(self, parsed: list[ParsedName]) -> list[list[tuple[int, float]]]:
         """The listed names closest to each whole plain name as character n-grams (and to the
-        name before its line was cut, when something was cut: the cut may have been wrong)."""
+        name before its line was cut, when something was cut: the cut may have been wrong; and
+        to its Latin transliteration, when it is in another script than Latin or Chinese)."""
         texts = [p.plain for p in parsed]
         extra = [i for i, p in enumerate(parsed) if p.uncut]
-        found = self.index.ngrams.search(texts + [parsed[i].uncut for i in extra],
-                                         STRING_TOP, STRING_FLOOR)  # fmt: skip
+        more = [p.uncut for p in (parsed[i] for i in extra)]
+        # A name in Cyrillic, Greek, Arabic ... is searched in Latin letters too (most lists
+        # write their names in Latin letters).
+        other = [i for i, t in enumerate(texts) if not t.isascii() and not has_cjk(t)]
+        extra += other
+        more += [features.ascii_form(texts[i]) for i in other]
+        found = self.index.ngrams.search(texts + more, STRING_TOP, STRING_FLOOR)
         for j, i in enumerate(extra):
             merged = dict(found[i])
             for n, cos in found[len(texts) + j]:
@@ -444,6 +547,11 @@ class Matcher:
             if extra:
                 near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
                                  for n in extra)]  # fmt: skip
+        acronyms = self._acronyms_near(parsed)
+        if acronyms:
+            met = {n for n, _ in near}
+            near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
+                             for n in sorted(acronyms - met))]  # fmt: skip
         if not near and not best:
             return []  # most names: no listed name near
         for n_idx, trade in near:
@@ -457,6 +565,7 @@ class Matcher:
                 trade < floor
                 and not (covers and features.contains_name(parsed, cand.parsed))
                 and (n_idx not in spelled or not _spelled_close(parsed, cand))
+                and n_idx not in acronyms
             ):
                 continue
             scored = score_pair(
@@ -464,14 +573,16 @@ class Matcher:
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
             if scored.decision is Decision.CLEAR:
-                scored = spelled_alike(parsed, cand, scored, self.settings)
-                if scored is None:
+                alike = spelled_alike(parsed, cand, scored, self.settings)
+                if alike is None:
                     continue
+                scored = alike
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (
                 float(scored.decision.rank),
-                round(scored.score, 6),
+                # Scores near 1 differ in their last digits only; the parts tell them apart.
+                round(scored.score, 2),
                 round(scored.parts, 6),
                 float(_KIND_ORDER[cand.kind]),
                 fuzz.ratio(raw, cand.folded),

@@ -1,0 +1,127 @@
+"""The learned score's features as users meet them: through ``sourcetrace screen`` and the
+Matcher, on real listed names (the bundled lists, and names of entities on the US lists that
+benchmarks/matching/data/pairs.csv takes from the restricted-party snapshot)."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sourcetrace.matching import Matcher
+from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
+from sourcetrace.settings import load_settings
+
+
+def _listed(*names: str) -> Matcher:
+    entities = [
+        ListedEntity(id=f"e{i}", schema="Company", caption=n, names=[EntityName(n)],
+                     listings=[Listing("Entity List")])
+        for i, n in enumerate(names)
+    ]  # fmt: skip
+    return Matcher(entities, load_settings())
+
+
+def _screen(tmp_path: Path, names: list[str]) -> dict[str, dict[str, str]]:
+    """Rows of ``sourcetrace screen`` on a supplier list of these names, by name."""
+    src = tmp_path / "suppliers.csv"
+    with src.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["supplier_name"])
+        writer.writerows([n] for n in names)
+    out = tmp_path / "out.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8", newline="") as fh:
+        return {row["name"]: row for row in csv.DictReader(fh)}
+
+
+def test_screen_keeps_common_words_and_countries_from_deciding_alone(tmp_path: Path) -> None:
+    rows = _screen(tmp_path, [
+        "Ninestar Corp",  # the listed company
+        "Nine Star Logistics LLC",  # English words that join into its name: another company
+        "China Trading Co., Ltd.",  # a country as the only trade name
+        "Zhongtai Chemical Co., Ltd.",  # the trade name without the listed name's region
+        "ZIJIN ZINC INDUSTRY XINJIANG CO LTD",  # the region after the trade name: the same name
+    ])  # fmt: skip
+    assert rows["Ninestar Corp"]["decision"] == "match"
+    nine_star = rows["Nine Star Logistics LLC"]
+    assert nine_star["decision"] != "match"
+    assert nine_star["decision"] == "clear" or "separate words" in nine_star["reasons"]
+    assert rows["China Trading Co., Ltd."]["decision"] != "match"
+    zhongtai = rows["Zhongtai Chemical Co., Ltd."]
+    assert zhongtai["decision"] == "review"
+    assert "region is named on one side only" in zhongtai["reasons"]
+    assert rows["ZIJIN ZINC INDUSTRY XINJIANG CO LTD"]["decision"] == "match"
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("SMIC", "Semiconductor Manufacturing International Corporation"),
+        ("MIPT", "Moscow Institute of Physics and Technology"),
+        ("AO NIK", "AKTSIONERNOE OBSHCHESTVO NATSIONALNAYA INZHINIRINGOVAYA KORPORATSIYA"),
+    ],
+)
+def test_acronym_of_a_listed_name_is_found_and_said(query: str, listed: str) -> None:
+    matcher = _listed(listed, "Space Star Technology Co., Ltd")
+    hits = matcher.match(query)
+    assert hits and hits[0].entity.caption == listed
+    assert hits[0].decision is not Decision.CLEAR
+    assert any("initials" in r for r in hits[0].reasons)
+    # Initials that are not the listed name's: nothing.
+    assert not [h for h in matcher.match("XYZQ") if h.decision is not Decision.CLEAR]
+
+
+def test_acronym_found_the_other_way_round() -> None:
+    # The list holds the short name; the record spells it out.
+    hits = _listed("SSTC").match("Space Star Technology Co., Ltd")
+    assert hits and hits[0].decision is not Decision.CLEAR
+
+
+def test_cyrillic_name_meets_its_latin_listing() -> None:
+    matcher = _listed("PNEVMORESURS", "VYATKA MACHINE TOOL PLANT LLC")
+    hit = matcher.match("ООО Пневморесурс")
+    assert hit and hit[0].entity.caption == "PNEVMORESURS"
+    assert hit[0].decision is Decision.MATCH
+    # Another Cyrillic company with the same legal form: no alert.
+    assert not [h for h in matcher.match("ООО Ромашка") if h.decision is not Decision.CLEAR]
+
+
+def test_pinyin_written_apart_still_agrees(matcher: Matcher) -> None:
+    # "Xin Ren" is pinyin (two syllables of one trade name), not two English words.
+    hit = matcher.match("Shihezi Xin Ren Battery Aluminum Foil Technology Co., Ltd.")[0]
+    assert hit.entity.caption.startswith("Shihezi Xinren")
+    assert hit.decision is Decision.MATCH
+
+
+def test_chinese_script_is_not_carried_by_the_script_crossing_alone(matcher: Matcher) -> None:
+    # Same region and industry as Xinjiang Zhongtai Chemical, another trade name (天山 Tianshan).
+    hits = matcher.match("新疆天山化学股份有限公司")
+    assert not any(
+        h.decision is Decision.MATCH and "Zhongtai" in h.entity.caption for h in hits
+    )  # fmt: skip
+    assert matcher.match("新疆中泰化学股份有限公司")[0].decision is Decision.MATCH
+
+
+def test_legal_forms_of_other_languages_are_not_trade_names() -> None:
+    # Names of the yente fixture (tests/fixtures/yente_fixture_zala.ftm.jsonl), real entities.
+    matcher = _listed(
+        'Товариство з обмеженою відповідальністю "РТЦ"',
+        "Bespilotnye Sistemy LLC",
+        'Акціонерне товариство "ТрансКомплектХолдинг"',
+    )
+    short = matcher.match('ТОВ "РТЦ"')  # the Ukrainian legal form abbreviated
+    assert short and short[0].decision is Decision.MATCH and "РТЦ" in short[0].entity.caption
+    russian = matcher.match("ООО “Беспилотные Системы”")  # Cyrillic against the Latin listing
+    assert russian and russian[0].entity.caption == "Bespilotnye Sistemy LLC"
+    assert russian[0].decision is Decision.MATCH
+    # Another company sharing only the legal form ("акціонерне товариство"): no alert.
+    other = matcher.match('Акціонерне товариство "Альфа-Банк"')
+    assert not [h for h in other if h.decision is not Decision.CLEAR]
