@@ -176,9 +176,10 @@ def score_pair(
     ):  # fmt: skip
         decision = Decision.REVIEW
         reasons.append(f"initials of fewer than {ACRONYM_MATCH} letters name many companies")
+    backed = False  # characters against Latin letters, the industry or region agreeing
     if decision is not Decision.CLEAR and features.crosses_script(query, c):
         # Characters against Latin letters: the industry or region must back the trade name.
-        decision = _cross_script(query, c, decision, trade, ind, reg, reasons)
+        decision, backed = _cross_script(query, c, decision, trade, ind, reg, reasons)
     if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
         # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
         # First Division") is all there is; spelled_alike() says so when the spellings are close.
@@ -192,20 +193,22 @@ def score_pair(
         one_sided_region or (c.trade_from_region and ind != 1.0)
     ):
         # A place name is all one side has for a trade name ("Kashgar Trading Ltd"): only the
-        # industry agreeing can make it worth a look, never a match.
-        decision = Decision.REVIEW if ind == 1.0 else Decision.CLEAR
+        # industry agreeing (across scripts: sharing an industry word) makes it worth a look, never a match.
+        decision = Decision.REVIEW if ind == 1.0 or backed else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
     if (
         decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
+        and not backed
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
     ):  # fmt: skip
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
         # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
         # A Chinese trade name is registered per region: without the region on one side, the
-        # same trade name may well be another company in another city.
+        # same trade name may well be another company in another city. (A short Chinese name
+        # drops its region by custom, 中泰化学: across scripts an agreeing industry stands in.)
         decision = Decision.REVIEW
         reasons.append("the region is named on one side only: the same trade name may be "
                        "another company elsewhere")  # fmt: skip
@@ -301,14 +304,16 @@ def _industry_words(parsed: ParsedName) -> set[str]:
 def _cross_script(
     query: ParsedName, cand: ParsedName, decision: Decision, trade: float, ind: float | None,
     reg: bool | None, reasons: list[str],
-) -> Decision:
+) -> tuple[Decision, bool]:
     """Chinese characters against a Latin name meet only on the sound or the sense of the trade
     name, which many companies share (homophones, common words): the trade name must agree (its
     pinyin syllables, or an English translation) and neither industry nor region may differ
     (then ``clear``); a ``match`` also needs an
-    industry or region that agrees, else it is ``review``. The reason says which."""
+    industry or region that agrees, else it is ``review``. The reason says which. Returns the
+    decision and whether the industry (a shared industry word agrees) or region backs the
+    trade name."""
     if trade < TRADE_AGREES:
-        return decision
+        return decision, False
     # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
     near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
     if near:
@@ -319,16 +324,16 @@ def _cross_script(
             "the trade name agrees across scripts but the " + " and ".join(conflict)
             + " differ" + ("s" if len(conflict) == 1 else "") + ": another company named alike"
         )  # fmt: skip
-        return Decision.CLEAR
+        return Decision.CLEAR, False
     support = [w for w, good in (("industry", ind is not None and ind > 0.5), ("region", reg))
                if good]  # fmt: skip
     if support:
         reasons.append("the trade name agrees across scripts, and so does the "
                        + " and the ".join(support))  # fmt: skip
-        return decision
+        return decision, True
     reasons.append("only the trade name agrees across scripts: no industry or region on both "
                    "sides to tell a company named alike apart")  # fmt: skip
-    return Decision.REVIEW if decision is Decision.MATCH else decision
+    return (Decision.REVIEW if decision is Decision.MATCH else decision), False
 
 
 def _decide(score: float, trade: float, settings: Settings) -> Decision:
