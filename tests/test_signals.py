@@ -6,6 +6,7 @@ import csv
 from importlib import resources
 
 from sourcetrace.model import Record
+from sourcetrace.names.location import may_hold_place, may_hold_xinjiang_place
 from sourcetrace.signals import signals_for, signals_many
 
 
@@ -40,3 +41,15 @@ def test_batch_signals_equal_row_signals() -> None:
     # The comparison means something only if many rows have a signal and many have none.
     with_signal = sum(1 for s in rows if s)
     assert with_signal > len(forms) and len(records) - with_signal > len(forms)
+
+
+def test_one_text_place_test_agrees_with_the_column_test() -> None:
+    """The bulk workers' place test (no polars in a forked process) picks the texts the
+    column-wise one picks."""
+    forms = _gazetteer_forms()
+    texts = [f"{f} Cotton Co" for f in forms] + [f"NO {i} {f.upper()} RD" for i, f in enumerate(forms)]
+    texts += ["SHAOXING HAIFENG KNITTING CO LTD", "Ningbo Bright Textile", "Acme Buttons GmbH",
+              "Kashi, Varanasi", "HAMI MELON TRADING", "x", ""]  # fmt: skip
+    column = set(may_hold_xinjiang_place(texts))
+    assert {t for t in texts if may_hold_place(t)} == column
+    assert len(column) > len(forms) and len(texts) - len(column) >= 3

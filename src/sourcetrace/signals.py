@@ -8,7 +8,7 @@ from sourcetrace.model import Record
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.location import (
     Location,
-    may_hold_xinjiang_place,
+    may_hold_place,
     xinjiang_location,
     xinjiang_places,
     xinjiang_postcode,
@@ -43,17 +43,17 @@ def signals_for(record: Record) -> list[str]:
 
 def signals_many(records: Sequence[Record]) -> list[list[str]]:
     """:func:`signals_for` of each record, the same lists; the Xinjiang place search is skipped
-    for the names and addresses in which, read column-wise by
-    :func:`~sourcetrace.names.location.may_hold_xinjiang_place`, no place can be (most rows of
-    a bill of lading: the search costs more than matching the name)."""
-    # The address is searched with its country as last part: a superset of that text is tested.
-    addresses = [f"{r.address} {r.country}" if r.address.strip() else "" for r in records]
-    possible = set(may_hold_xinjiang_place(
-        list(dict.fromkeys([*(r.name for r in records), *(a for a in addresses if a)]))
-    ))  # fmt: skip
+    for the names and addresses in which :func:`~sourcetrace.names.location.may_hold_place`
+    says no place can be (most rows of a bill of lading: the search costs more than matching
+    the name). Runs in the bulk engine's forked workers: no polars here."""
     return [
-        _signals(r, address_possible=a in possible, name_possible=r.name in possible)
-        for r, a in zip(records, addresses, strict=True)
+        _signals(
+            r,
+            # The address is searched with its country as last part: run together, the same.
+            address_possible=bool(r.address.strip()) and may_hold_place(f"{r.address} {r.country}"),
+            name_possible=may_hold_place(r.name),
+        )
+        for r in records
     ]
 
 
