@@ -191,6 +191,12 @@ class NgramIndex:
         """For each text, up to ``top`` listed names of cosine > ``floor``, best first."""
         if not texts or self.size == 0:
             return [[] for _ in texts]
+        # Spellings of one shipper often share their plain name (legal form and case aside):
+        # each distinct text is one row of the product.
+        distinct = list(dict.fromkeys(texts))
+        if len(distinct) < len(texts):
+            found = dict(zip(distinct, self.search(distinct, top, floor), strict=True))
+            return [list(found[t]) for t in texts]
         queries = self._queries(texts)
         if not queries.nnz:
             return [[] for _ in texts]
