@@ -319,8 +319,8 @@ class Screener:
     def screen_many(self, rows: Sequence[tuple[str, str, str, str]]) -> list[Result]:
         """The row function over many (name, identifier, address, country) rows, each result
         as :meth:`__call__` gives it: the names not matched before are matched together (their
-        string retrieval is one sparse product), and the Xinjiang place search is skipped,
-        column-wise, for the names and addresses that cannot hold a place."""
+        string retrieval is one sparse product), and the Xinjiang place search is skipped for
+        the names and addresses that cannot hold a place (:func:`signals_many`)."""
         keys = [(name_key(name), identifier.strip()) for name, identifier, _, _ in rows]
         new = list(dict.fromkeys(
             k for k in keys if k not in self._best and (k[0] or k[1])
@@ -345,6 +345,7 @@ def _known(
     best: dict[tuple[str, str], Hit | None], found: dict[tuple[str, str], Hit | None],
     key: tuple[str, str],
 ) -> Hit | None:
+    """The best hit of a key: remembered, or matched in this batch."""
     if key in best:
         return best[key]
     return found.get(key)  # matched in this batch beyond what is remembered; None: empty key
