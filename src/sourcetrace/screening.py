@@ -54,7 +54,7 @@ from sourcetrace.model import (
     name_key,
 )
 from sourcetrace.settings import Settings, load_settings
-from sourcetrace.signals import signals_for
+from sourcetrace.signals import signals_for, signals_many
 
 if TYPE_CHECKING:
     from sourcetrace.store.db import ListStore
@@ -314,29 +314,51 @@ class Screener:
                 self._best[key] = best
         record = Record(row=row, name=name, address=address, country=country,
                         identifier=identifier)  # fmt: skip
-        return Result(
-            record=record,
-            decision=best.decision if best else Decision.CLEAR,
-            score=best.score if best else 0.0,
-            hit=best,
-            signals=signals_for(record),
-        )
+        return _result(record, best, signals_for(record))
 
     def screen_many(self, rows: Sequence[tuple[str, str, str, str]]) -> list[Result]:
-        """The row function over many (name, identifier, address, country) rows: the names not
-        matched before are matched together (their string retrieval is one sparse product),
-        then each row as :meth:`__call__` would."""
+        """The row function over many (name, identifier, address, country) rows, each result
+        as :meth:`__call__` gives it: the names not matched before are matched together (their
+        string retrieval is one sparse product), and the Xinjiang place search is skipped for
+        the names and addresses that cannot hold a place (:func:`signals_many`)."""
+        keys = [(name_key(name), identifier.strip()) for name, identifier, _, _ in rows]
         new = list(dict.fromkeys(
-            k for name, identifier, _, _ in rows
-            if (k := (name_key(name), identifier.strip())) not in self._best and (k[0] or k[1])
+            k for k in keys if k not in self._best and (k[0] or k[1])
         ))  # fmt: skip
         room = max(0, self.remember - len(self._best))
-        if new and room:
-            new = new[:room]
+        found: dict[tuple[str, str], Hit | None] = {}
+        if new:
             hits = self.matcher.match_many([k[0] for k in new], [k[1] for k in new])
-            for key, found in zip(new, hits, strict=True):
-                self._best[key] = best_hit(found)
-        return [self(*row) for row in rows]
+            found = {key: best_hit(h) for key, h in zip(new, hits, strict=True)}
+            self._best.update(list(found.items())[:room])
+        records = [
+            Record(row=0, name=name, address=address, country=country, identifier=identifier)
+            for name, identifier, address, country in rows
+        ]
+        return [
+            _result(record, _known(self._best, found, key), signals)
+            for record, key, signals in zip(records, keys, signals_many(records), strict=True)
+        ]
+
+
+def _known(
+    best: dict[tuple[str, str], Hit | None], found: dict[tuple[str, str], Hit | None],
+    key: tuple[str, str],
+) -> Hit | None:
+    """The best hit of a key: remembered, or matched in this batch."""
+    if key in best:
+        return best[key]
+    return found.get(key)  # matched in this batch beyond what is remembered; None: empty key
+
+
+def _result(record: Record, best: Hit | None, signals: list[str]) -> Result:
+    return Result(
+        record=record,
+        decision=best.decision if best else Decision.CLEAR,
+        score=best.score if best else 0.0,
+        hit=best,
+        signals=signals,
+    )
 
 
 def screen_records(

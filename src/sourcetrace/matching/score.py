@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
@@ -359,6 +359,9 @@ class Matcher:
         self._near_cache: dict[
             tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
         ] = {}
+        self._trade_cache: dict[
+            tuple[tuple[str, ...], bool, bool, tuple[str, ...], int], float
+        ] = {}
         # Listed names by their initials and short names by their words (see _acronyms_near):
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
@@ -465,6 +468,20 @@ class Matcher:
                 found.update(by_short.get(key, ()))
         return found
 
+    def _trade_with(self, parsed: ParsedName, n_idx: int) -> float:
+        """The trade-name similarity of a query and one listed name, remembered per trade name
+        and listed name: like :meth:`_near`'s, it depends on the trade name alone (and on
+        whether it may be cut), and many spellings of one shipper meet the same string
+        neighbours. Keyed as :meth:`_near` is: the script and readings change it too."""
+        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings, n_idx)
+        found = self._trade_cache.get(key)
+        if found is None:
+            found = features.trade_name(parsed, self.index.names[n_idx].parsed)
+            if len(self._trade_cache) >= _NEAR_CACHE_SIZE:
+                self._trade_cache.clear()
+            self._trade_cache[key] = found
+        return found
+
     @property
     def entities(self) -> list[ListedEntity]:
         return self.index.entities
@@ -487,10 +504,37 @@ class Matcher:
         of all of them is one sparse product."""
         parsed = [parse_name(n[:MAX_NAME_CHARS]) for n in names]
         strings = self.string_near(parsed)
+        close = self.spelled_close_many(parsed, strings)
         ids = identifiers if identifiers is not None else [""] * len(names)
         return [
-            self.match_parsed(p, i, s) for p, i, s in zip(parsed, ids, strings, strict=True)
+            self.match_parsed(p, i, s, c)
+            for p, i, s, c in zip(parsed, ids, strings, close, strict=True)
         ]
+
+    def spelled_close_many(
+        self, parsed: list[ParsedName], strings: list[list[tuple[int, float]]]
+    ) -> list[set[int]]:
+        """For each query, its string neighbours spelled close to it (:func:`_spelled_close`),
+        all pairs of the batch compared in two rapidfuzz calls instead of one by one."""
+        pairs = [(i, n) for i, found in enumerate(strings) for n, _ in found]
+        out: list[set[int]] = [set() for _ in parsed]
+        if not pairs:
+            return out
+        names = self.index.names
+        cutoff = SPELLED_ALIKE * 100
+        folded = [fold(p.raw) for p in parsed]
+        plain = process.cpdist(
+            [parsed[i].plain for i, _ in pairs], [names[n].parsed.plain for _, n in pairs],
+            scorer=fuzz.WRatio, score_cutoff=cutoff, workers=1,
+        )
+        whole = process.cpdist(
+            [folded[i] for i, _ in pairs], [names[n].folded for _, n in pairs],
+            scorer=fuzz.WRatio, processor=default_process, score_cutoff=cutoff, workers=1,
+        )  # fmt: skip
+        for (i, n), a, b in zip(pairs, plain.tolist(), whole.tolist(), strict=True):
+            if a or b:
+                out[i].add(n)
+        return out
 
     def string_near(self, parsed: list[ParsedName]) -> list[list[tuple[int, float]]]:
         """The listed names closest to each whole plain name as character n-grams (and to the
@@ -517,7 +561,10 @@ class Matcher:
         parsed: ParsedName,
         identifier: str = "",
         strings: list[tuple[int, float]] | None = None,
+        close: set[int] | None = None,
     ) -> list[Hit]:
+        """:meth:`match` of a parsed name; ``strings``: its string neighbours, ``close``: those
+        of them spelled close to it (both found here when not given)."""
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
         raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
@@ -550,13 +597,11 @@ class Matcher:
             met = {n for n, _ in near}
             extra = [n for n, _ in strings if n not in met]
             if extra:
-                near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
-                                 for n in extra)]  # fmt: skip
+                near = [*near, *((n, self._trade_with(parsed, n)) for n in extra)]
         acronyms = self._acronyms_near(parsed)
         if acronyms:
             met = {n for n, _ in near}
-            near = [*near, *((n, features.trade_name(parsed, index.names[n].parsed))
-                             for n in sorted(acronyms - met))]  # fmt: skip
+            near = [*near, *((n, self._trade_with(parsed, n)) for n in sorted(acronyms - met))]
         if not near and not best:
             return []  # most names: no listed name near
         for n_idx, trade in near:
@@ -569,7 +614,10 @@ class Matcher:
             if (
                 trade < floor
                 and not (covers and features.contains_name(parsed, cand.parsed))
-                and (n_idx not in spelled or not _spelled_close(parsed, cand))
+                and (
+                    n_idx not in spelled
+                    or not (n_idx in close if close is not None else _spelled_close(parsed, cand))
+                )
                 and n_idx not in acronyms
             ):
                 continue

@@ -443,6 +443,36 @@ def may_hold_xinjiang_place(texts: list[str]) -> list[str]:
     return s.filter(maybe).to_list()
 
 
+def may_hold_place(text: str) -> bool:
+    """:func:`may_hold_xinjiang_place` for one text, without polars (the bulk engine's forked
+    workers must not use it: its thread pool may have been locked when they forked): True for
+    any text beyond ASCII, and for ASCII text whose letters and digits, run together and
+    lower-cased, contain a Xinjiang Latin place key."""
+    if not text.isascii():
+        return True
+    run = text.encode("ascii").translate(_LOWER, _NOT_ALNUM)
+    keys = _latin_keys()
+    for i in range(len(run) - 3):  # every key has four letters or more
+        found = keys.get(run[i : i + 4])
+        if found is not None and any(run.startswith(k, i) for k in found):
+            return True
+    return False
+
+
+_LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_NOT_ALNUM = bytes(c for c in range(256) if not (c < 128 and chr(c).isalnum()))
+
+
+@lru_cache(maxsize=1)
+def _latin_keys() -> dict[bytes, tuple[bytes, ...]]:
+    """The Latin (ASCII) word keys of the gazetteer by their first four letters."""
+    out: dict[bytes, list[bytes]] = {}
+    for key in gazetteer().words:
+        if key.isascii():
+            out.setdefault(key[:4].encode("ascii"), []).append(key.encode("ascii"))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def xinjiang_postcode(text: str) -> str:
     """A Xinjiang postcode (83xxxx, 84xxxx) where it stands as a postcode: after a postcode label,
     or at the end of the address (a country may follow), or in a part with a place name; never a
