@@ -1,8 +1,8 @@
 """``sourcetrace trace`` applies the review decisions kept in the store (issue 17 item 5).
 
-The example chain's Tianshan Fibre Holdings matches the listed Tianshan Aluminum Group only at
-``review`` strength: dismissed as a false positive, the findings resting on that risk source are
-gone from the next trace and the rest stay; a confirmed hit on 新疆中泰化学股份有限公司 is marked
+The example chain's HUAFU COLOR SPINNING matches two listed Huafu entities: both dismissed as
+false positives, the findings resting on that risk source are gone from the next trace and the
+rest stay; a confirmed hit on 新疆中泰化学股份有限公司 is marked
 confirmed, with who and when, in every finding resting on it.
 """
 
@@ -20,8 +20,9 @@ from sourcetrace.workspace import entity_hash, record_decision
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "examples/chain"
-TIANSHAN = "Tianshan Fibre Holdings"
-ALUMINIUM = "uflpa-2f4a6eff3602"  # Tianshan Aluminum Group Co., Ltd. (UFLPA Entity List)
+HUAFU = "HUAFU COLOR SPINNING"
+HUAFU_GROUP = "uflpa-89aaaa85b3c7"  # Xinjiang Huafu Color Spinning Group Co., Ltd. (UFLPA)
+HUAFU_AKSU = "uflpa-cc3e212da29e"  # Aksu Huafu Color Spinning Co., Ltd. (UFLPA)
 ZHONGTAI = "新疆中泰化学股份有限公司"
 ZHONGTAI_LISTED = "uflpa-23795c8155f2"  # Xinjiang Zhongtai Chemical Co. Ltd.
 KEY = ["party", "product", "risk_kind", "source"]
@@ -42,7 +43,8 @@ def _trace(bin_: str, out: Path, db: str, *extra: str) -> tuple[pl.DataFrame, st
 def listed() -> dict[str, str]:
     """The bundled lists' entity hashes, by entity id (what a decision is taken against)."""
     entities, _ = load_lists()
-    return {e.id: entity_hash(e) for e in entities if e.id in (ALUMINIUM, ZHONGTAI_LISTED)}
+    wanted = (HUAFU_GROUP, HUAFU_AKSU, ZHONGTAI_LISTED)
+    return {e.id: entity_hash(e) for e in entities if e.id in wanted}
 
 
 def test_decisions_reach_the_chain(
@@ -50,17 +52,17 @@ def test_decisions_reach_the_chain(
 ) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
     before, _ = _trace(sourcetrace_bin, tmp_path / "before.parquet", db)
-    resting = before.filter((pl.col("source") == TIANSHAN) & (pl.col("risk_kind") == "list"))
-    assert resting.height >= 5  # the weak match spreads downstream
-    assert resting["severity"].unique().to_list() == ["medium"]
+    resting = before.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list"))
+    assert resting.height >= 5  # the spinner's match spreads downstream
     assert not before["risk"].str.contains("confirmed by").any()
 
     engine = make_engine(db)
     try:
-        record_decision(engine, name=TIANSHAN, entity_id=ALUMINIUM,
-                        entity_hash=listed[ALUMINIUM], decision="false_positive",
-                        comment="cotton trader in Urumqi, not the aluminium group",
-                        username="alice")  # fmt: skip
+        for listed_id in (HUAFU_GROUP, HUAFU_AKSU):
+            record_decision(engine, name=HUAFU, entity_id=listed_id,
+                            entity_hash=listed[listed_id], decision="false_positive",
+                            comment="a spinner in Zhejiang, not the listed Huafu companies",
+                            username="alice")  # fmt: skip
         record_decision(engine, name=ZHONGTAI, entity_id=ZHONGTAI_LISTED,
                         entity_hash=listed[ZHONGTAI_LISTED], decision="confirmed",
                         comment="same USCC as the listing", username="bob")  # fmt: skip
@@ -71,12 +73,10 @@ def test_decisions_reach_the_chain(
     # The findings resting on the dismissed source are gone; every other one is kept.
     gone = set(resting.select(KEY).iter_rows())
     assert set(after.select(KEY).iter_rows()) == set(before.select(KEY).iter_rows()) - gone
-    assert after.filter(pl.col("source") == TIANSHAN)["risk_kind"].unique().to_list() == [
-        "xinjiang_location"
-    ]
-    assert "review decisions on list matches applied: 2; risk sources dismissed: 1" in said
-    assert f"risk source dismissed: {TIANSHAN} (list)" in said
-    assert "by alice" in said and "cotton trader in Urumqi" in said
+    assert after.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list")).is_empty()
+    assert "review decisions on list matches applied: 3; risk sources dismissed: 1" in said
+    assert f"risk source dismissed: {HUAFU} (list)" in said
+    assert "by alice" in said and "a spinner in Zhejiang" in said
     # The confirmed one: every finding resting on it says so, with who and when.
     confirmed = after.filter((pl.col("source") == ZHONGTAI) & (pl.col("risk_kind") == "list"))
     assert confirmed.height == before.filter(
@@ -105,35 +105,33 @@ def test_decision_on_older_list_data_does_not_stand(
     db = f"sqlite:///{tmp_path / 'store.db'}"
     engine = make_engine(db)
     try:
-        record_decision(engine, name=TIANSHAN.upper(), entity_id=ALUMINIUM,
+        record_decision(engine, name=HUAFU.lower(), entity_id=HUAFU_GROUP,
                         entity_hash="sha256:" + "0" * 64, decision="false_positive",
                         comment="decided on an older listing", username="alice")  # fmt: skip
     finally:
         engine.dispose()
     found, said = _trace(sourcetrace_bin, tmp_path / "f.parquet", db)
-    assert found.filter((pl.col("source") == TIANSHAN) & (pl.col("risk_kind") == "list")).height
+    assert found.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list")).height
     assert "risk source dismissed" not in said
 
 
-HUAFU = "HUAFU COLOR SPINNING"
-HUAFU_FASHION = "uflpa-c24832e75b9c"  # Huafu Fashion Co., Ltd., one of three Huafu entities matched
 
 
 def test_one_of_several_entities_dismissed_under_another_spelling(
     tmp_path: Path, sourcetrace_bin: str
 ) -> None:
-    """HUAFU COLOR SPINNING (also written 华孚色纺 in the shipments) matches three listed Huafu
+    """HUAFU COLOR SPINNING (also written 华孚色纺 in the shipments) matches two listed Huafu
     entities: a false positive decided under its Chinese spelling for one of them leaves the
-    risk source standing on the other two, its provenance naming the dismissal; traced by kind
+    risk source standing on the other, its provenance naming the dismissal; traced by kind
     of risk (above --exact-limit) the same."""
     db = f"sqlite:///{tmp_path / 'store.db'}"
     before, _ = _trace(sourcetrace_bin, tmp_path / "before.parquet", db)
     entities, _ = load_lists()
-    fashion = next(e for e in entities if e.id == HUAFU_FASHION)
+    aksu = next(e for e in entities if e.id == HUAFU_AKSU)
     engine = make_engine(db)
     try:
-        record_decision(engine, name="华孚色纺", entity_id=HUAFU_FASHION,
-                        entity_hash=entity_hash(fashion), decision="false_positive",
+        record_decision(engine, name="华孚色纺", entity_id=HUAFU_AKSU,
+                        entity_hash=entity_hash(aksu), decision="false_positive",
                         comment="the spinner, not its listed parent", username="alice")  # fmt: skip
     finally:
         engine.dispose()
@@ -145,7 +143,7 @@ def test_one_of_several_entities_dismissed_under_another_spelling(
         was = before.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list"))
         assert set(listed.select(KEY).iter_rows()) == set(was.select(KEY).iter_rows())
         assert listed["severity"].unique().to_list() == ["high"]
-        assert not listed["risk"].str.contains(fashion.caption, literal=True).any()
-        assert was["risk"].str.contains(fashion.caption, literal=True).all()
+        assert not listed["risk"].str.contains(aksu.caption, literal=True).any()
+        assert was["risk"].str.contains(aksu.caption, literal=True).all()
         own = listed.filter(pl.col("hops") == 0)["provenance"].to_list()
-        assert own and f"'{HUAFU_FASHION}' dismissed as a false positive by alice" in own[0]
+        assert own and f"'{HUAFU_AKSU}' dismissed as a false positive by alice" in own[0]

@@ -1,8 +1,8 @@
 """``sourcetrace trace`` screens parties against the list versions in force in the store.
 
 CBP's Withhold Release Orders and Findings CSV (the fixture) imported into the store replaces the
-bundled CBP snapshot: the fishing vessel Da Wang, under a WRO on the imported list and on no
-bundled one, becomes a risk source whose merchandise (seafood) is the imported order's; Tangshan
+bundled CBP snapshot: the fishing vessel Da Wang (the snapshot's "Fishing Vessel: Da Wang") is a
+risk source whose merchandise (seafood) and version are the imported order's; Tangshan
 Sanyou Group, an unverified inferred name in the snapshot (review), is a verified name on the
 imported list (match). ``--no-store-lists`` goes back to the bundled snapshot.
 """
@@ -55,7 +55,10 @@ def risks(frame: pl.DataFrame, node: str) -> dict[str, str]:
 def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     before, lists = trace(tmp_path, db)
-    assert risks(before, "Da Wang") == {}
+    assert risks(before, "Da Wang") == {"cbp_wro": "high"}  # "Fishing Vessel: Da Wang"
+    assert "(version v1 " not in before.filter(pl.col("party") == "Da Wang").row(0, named=True)[
+        "provenance"
+    ]
     assert risks(before, "Tangshan Sanyou Group") == {"cbp_wro": "medium"}
     assert "cbp_wro" in [x.split()[0] for x in lists]
     assert not Path(db).exists()  # tracing never creates a store
@@ -80,7 +83,7 @@ def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
     assert any(x.startswith("us_cbp_forced_labor v1 ") for x in lists)
 
     ignored, lists = trace(tmp_path, db, "--no-store-lists")
-    assert risks(ignored, "Da Wang") == {}
+    assert ignored.equals(before)
     assert risks(ignored, "Tangshan Sanyou Group") == {"cbp_wro": "medium"}
     names = [x.split()[0] for x in lists]
     assert "cbp_wro" in names and "us_cbp_forced_labor" not in names
@@ -111,9 +114,9 @@ def test_a_saved_graph_reuses_its_risk_sources_while_the_lists_stay_the_same(
     assert imported.returncode == 0, imported.stderr
     stored, said = trace_saved(tmp_path, db)
     assert "parties screened again" in said
-    assert risks(stored, "Da Wang") == {"cbp_wro": "high"}
+    assert risks(stored, "Tangshan Sanyou Group") == {"cbp_wro": "high"}
     # Back on the lists the graph was saved with: its risk sources serve again.
     bundled, said = trace_saved(tmp_path, db, "--no-store-lists")
     assert "risk sources as saved with the graph" in said
-    assert risks(bundled, "Da Wang") == {}
+    assert risks(bundled, "Tangshan Sanyou Group") == {"cbp_wro": "medium"}
     assert bundled.equals(first)

@@ -33,9 +33,9 @@ def test_list_match_is_high(matcher: Matcher) -> None:
 
 
 def test_list_review_is_medium_and_cbp_wro_names_merchandise(matcher: Matcher) -> None:
-    g = graph([(BRAND, "Hoshine Trading Co", "silicon", "", "1", "kg", "observed")])
+    g = graph([(BRAND, "Hoshine Silicon Trading Co", "silicon", "", "1", "kg", "observed")])
     found = find_risks(g, matcher, read_wro_merchandise(default_list_path()))
-    kinds = _kinds(found, node(g, "Hoshine Trading Co"))
+    kinds = _kinds(found, node(g, "Hoshine Silicon Trading Co"))
     assert kinds[risks.LIST] == "medium"
     assert kinds[risks.CBP_WRO] == "medium"
     wro = next(r for r in found if r.kind == risks.CBP_WRO)

@@ -1,8 +1,8 @@
 """Decisions on a chain's list risk sources, on its map page, reach the next trace (issue 17
 item 5); a screening review decision on the same name and entity does too.
 
-The example chain's Tianshan Fibre Holdings matches the listed Tianshan Aluminum Group Co., Ltd.
-only at ``review`` strength: a weak match that spreads to every party downstream.
+The example chain's HUAFU COLOR SPINNING matches two listed Huafu entities (UFLPA Entity List):
+a match that spreads to every party downstream.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from tests.web.conftest import wait_for_job
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "examples/chain"
-TIANSHAN = "Tianshan Fibre Holdings"
-ALUMINIUM = "uflpa-2f4a6eff3602"  # Tianshan Aluminum Group Co., Ltd. (UFLPA Entity List)
+HUAFU = "HUAFU COLOR SPINNING"
+HUAFU_GROUP = "uflpa-89aaaa85b3c7"  # Xinjiang Huafu Color Spinning Group Co., Ltd. (UFLPA)
+HUAFU_LISTED = ("Xinjiang Huafu Color Spinning Group Co., Ltd.",
+                "Aksu Huafu Color Spinning Co., Ltd.")  # fmt: skip
 ZHONGTAI = "新疆中泰化学股份有限公司"
 
 
@@ -71,9 +73,9 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     token = as_user("analyst")
     chain_id = _upload(client, token)
     before = _graph(client, chain_id)
-    tianshan, zhongtai = _party(before, TIANSHAN), _party(before, ZHONGTAI)
+    tianshan, zhongtai = _party(before, HUAFU), _party(before, ZHONGTAI)
     resting = _resting(before, tianshan, "list")
-    assert len(resting) >= 5  # the weak match reaches the brand and four more parties
+    assert len(resting) >= 5  # the match reaches the brand and four more parties
 
     page = client.get(f"/chains/{chain_id}").text
     assert f'action="/chains/{chain_id}/risks/decision"' in page
@@ -93,21 +95,21 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     assert client.post(elsewhere, data={**form, "comment": "c"}).status_code == 404
     assert not [e for e in entries(st.engine) if e.action == "decision"]
 
-    why = "Urumqi cotton trader (registry extract 2026-02), not the aluminium group"
+    why = "Zhejiang spinner (registry extract 2026-02), not the listed Huafu companies"
     response = client.post(url, data={**form, "comment": why})
     assert response.status_code == 303, response.text
     assert response.headers["location"].startswith(f"/chains/{chain_id}?decided={tianshan}")
     confirm = {**form, "party": zhongtai, "decision": "confirmed", "comment": "same USCC"}
     assert client.post(url, data=confirm).status_code == 303
     shown = client.get(str(response.headers["location"])).text
-    assert "Trace again" in shown and f"match of {TIANSHAN}" in shown
+    assert "Trace again" in shown and f"match of {HUAFU}" in shown
     # The page lists the decision beside the risk source, not yet applied to this trace.
-    assert f"'{ALUMINIUM}' by analyst" in shown and "after this trace" in shown
+    assert f"'{HUAFU_GROUP}' by analyst" in shown and "after this trace" in shown
 
     # Each decision is audited about the chain; the log still accounts for the table.
     logged = [e for e in entries(st.engine, subject=f"chain:{chain_id}") if e.action == "decision"]
     assert {(e.actor, e.details["entity_id"], e.details["decision"]) for e in logged} >= {
-        ("analyst", ALUMINIUM, "false_positive")
+        ("analyst", HUAFU_GROUP, "false_positive")
     }
     assert all(e.details["comment"] for e in logged)
     assert verify_chain(st.engine) is None and verify_decisions(st.engine) == []
@@ -123,9 +125,6 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
     assert _resting(after, tianshan, "list") == set()
     gone = {(p, prod, "list", tianshan) for p, prod in resting}
     assert _keys(after) == _keys(before) - gone
-    assert _resting(after, tianshan, "xinjiang_location") == _resting(
-        before, tianshan, "xinjiang_location"
-    )
     confirmed = [f for f in after["findings"] if f["source"] == zhongtai and f["kind"] == "list"]
     assert confirmed and all("confirmed by analyst at" in f["risk"] for f in confirmed)
     page = client.get(f"/chains/{new_id}").text
@@ -142,7 +141,7 @@ def _graph_name(client: TestClient, chain_id: int) -> str:
 
 def test_a_viewer_cannot_decide(client: TestClient, as_user: Callable[[str], str]) -> None:
     chain_id = _upload(client, as_user("analyst"))
-    tianshan = _party(_graph(client, chain_id), TIANSHAN)
+    tianshan = _party(_graph(client, chain_id), HUAFU)
     token = as_user("viewer")
     assert 'risks/decision"' not in client.get(f"/chains/{chain_id}").text
     response = client.post(
@@ -157,19 +156,25 @@ def test_a_screening_review_decision_reaches_the_chain(
     client: TestClient, as_user: Callable[[str], str], tools: Any
 ) -> None:
     """A false positive decided in a screening job's queue for the same name and listed entity
-    keeps that risk source out of a chain traced afterwards."""
+    takes that entity off the risk source in a chain traced afterwards (the other stays)."""
     token = as_user("analyst")
+
+    def listed_on(graph: dict[str, Any]) -> set[str]:
+        spinner = _party(graph, HUAFU)
+        risks = " ".join(f["risk"] for f in graph["findings"]
+                         if f["source"] == spinner and f["kind"] == "list")  # fmt: skip
+        return {name for name in HUAFU_LISTED if name in risks}
+
+    assert listed_on(_graph(client, _upload(client, token))) == set(HUAFU_LISTED)
     job_url = tools.screened(client, token, "suppliers.csv",
-                             f"name,country\n{TIANSHAN},CN\n".encode())  # fmt: skip
+                             f"name,country\n{HUAFU},CN\n".encode())  # fmt: skip
     job_id = job_url.rstrip("/").rsplit("/", 1)[1]
     queue = client.get(f"/jobs/{job_id}/review").text
-    assert ALUMINIUM in queue or "Tianshan Aluminum" in queue
+    assert any(name in queue for name in HUAFU_LISTED)
     response = client.post(
         f"/jobs/{job_id}/rows/1/decision",
         data={"csrf_token": token, "decision": "false_positive", "comment": "not the group"},
     )
     assert response.status_code == 303, response.text
-    graph = _graph(client, _upload(client, token))
-    tianshan = _party(graph, TIANSHAN)
-    assert _resting(graph, tianshan, "list") == set()
-    assert _resting(graph, tianshan, "xinjiang_location")
+    left = listed_on(_graph(client, _upload(client, token)))
+    assert len(left) == 1 and left < set(HUAFU_LISTED)

@@ -15,6 +15,7 @@ from sourcetrace.workspace.risk_decisions import StoreDecisions, decide_source
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "examples/chain"
 TIANSHAN = "Tianshan Fibre Holdings"
+HUAFU = "HUAFU COLOR SPINNING"  # matches two listed Huafu spinners (UFLPA Entity List)
 
 
 def test_the_newest_decision_per_name_and_entity(db_url: str) -> None:
@@ -47,24 +48,24 @@ def test_a_risk_source_decided_through_the_api_reaches_the_trace(db_url: str) ->
     try:
         before = trace_chain(chain, options, db=db_url, decisions=StoreDecisions(engine))
         assert before.dismissed == []
-        (node,) = [n.id for n in before.graph.nodes if n.name == TIANSHAN]
+        (node,) = [n.id for n in before.graph.nodes if n.name == HUAFU]
         (source,) = [s for s in before.traced if s.node == node and s.kind == LIST]
-        entity = next(e for e in before.lists.entities if e.id in source.provenance)
-        hit = next(
-            h for h in before.lists.matcher.match(TIANSHAN) if h.entity.id == entity.id
+        hits = [h for h in before.lists.matcher.match(HUAFU) if h.entity.id in source.provenance]
+        assert len(hits) == 2  # the two listed Huafu spinners
+        stored = decide_source(engine, 7, HUAFU, hits, decision="false_positive",
+                               comment="a spinner in Zhejiang", username="bob")  # fmt: skip
+        assert sorted((d.entity_id, d.entity_hash) for d in stored) == sorted(
+            (h.entity.id, entity_hash(h.entity)) for h in hits
         )
-        stored = decide_source(engine, 7, TIANSHAN, [hit], decision="false_positive",
-                               comment="a cotton trader", username="bob")  # fmt: skip
-        assert [(d.entity_id, d.entity_hash) for d in stored] == [(entity.id, entity_hash(entity))]
         logged = [e for e in entries(engine, subject="chain:7") if e.action == "decision"]
-        assert [e.details["decision_id"] for e in logged] == [stored[0].id]
+        assert sorted(e.details["decision_id"] for e in logged) == sorted(d.id for d in stored)
         assert verify_decisions(engine) == []
 
         after = trace_chain(chain, options, db=db_url, decisions=StoreDecisions(engine))
         assert [(d.source, d.decisions[0].username) for d in after.dismissed] == [(source, "bob")]
         assert source not in after.traced and source in after.sources  # screened, then dismissed
-        rested = before.tables.findings.filter(before.tables.findings["source"] == TIANSHAN)
-        left = after.tables.findings.filter(after.tables.findings["source"] == TIANSHAN)
+        rested = before.tables.findings.filter(before.tables.findings["source"] == HUAFU)
+        left = after.tables.findings.filter(after.tables.findings["source"] == HUAFU)
         assert set(rested["risk_kind"]) == {"list", "xinjiang_location"}
         assert set(left["risk_kind"]) == {"xinjiang_location"}
     finally:
