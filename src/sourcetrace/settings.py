@@ -58,6 +58,10 @@ class Settings:
     # Tracing a supply chain in the web workspace runs as a job in a child process held to
     # these limits (docs/security.md, docs/tracing.md): past either, the job fails with the
     # reason and the server carries on.
+    screen_job_seconds: float = 1800.0
+    """Longest (wall time, seconds) one upload may be screened in the web workspace; past it the
+    job fails with the reason and stores nothing. (A screening runs in a thread of the server,
+    so it has no memory limit of its own: the upload and reader limits bound what it reads.)"""
     trace_job_seconds: float = 600.0
     """Longest (wall time, seconds) a chain may be traced in the web workspace."""
     trace_job_memory_mb: int = 2048

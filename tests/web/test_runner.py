@@ -6,6 +6,7 @@ job queued or running; and a real server killed in the middle of a job, then sta
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -383,3 +384,32 @@ def test_upload_folders_of_ended_processes_are_removed_and_no_others(
     assert (mine / "upload.csv").read_text() == "name\nAcme\n"
     with pytest.raises(ValueError):
         upload_folder("../escape")
+
+
+def test_a_screening_past_its_time_limit_fails_and_stores_nothing(
+    client: TestClient,
+    as_user: Callable[[str], str],
+    suppliers: bytes,
+    st: AppState,
+    gate: threading.Event,
+    scratch: Path,
+    tools: Any,
+) -> None:
+    """SOURCETRACE_SCREEN_JOB_SECONDS bounds a screening's wall time: past it the job fails at
+    its next progress report with the reason, its copy deleted, nothing stored; the server
+    answers meanwhile."""
+    st.runner.settings = dataclasses.replace(st.settings, screen_job_seconds=0.5)
+    token = as_user("analyst")
+    started = time.monotonic()
+    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    assert client.get("/jobs").status_code == 200  # held by the gate, never finishing
+    failed = _wait(client, job_id, lambda s: s["status"] == "failed")
+    assert time.monotonic() - started >= 0.5
+    assert failed["error"].startswith("stopped at the time limit: screening may take 0.5 s")
+    assert "SOURCETRACE_SCREEN_JOB_SECONDS" in failed["error"]
+    job = get_job(st.engine, job_id)
+    assert job is not None and job.results == []
+    deadline = time.monotonic() + 30
+    while list(scratch.iterdir()):
+        assert time.monotonic() < deadline, "the uploaded copy was left behind"
+        time.sleep(0.02)

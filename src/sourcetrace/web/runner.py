@@ -74,6 +74,11 @@ class _Stopped(Exception):
     """The runner is stopping: the job in progress ends (as failed) at its next progress report."""
 
 
+class _TimedOut(Exception):
+    """The screening took longer than ``screen_job_seconds``: it ends at its next progress
+    report, as failed, storing nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Task:
     job_id: int
@@ -323,6 +328,12 @@ class JobRunner:
         except _Stopped:
             self._end(task, INTERRUPTED)
             return
+        except _TimedOut:
+            limit = self.settings.screen_job_seconds
+            self._end(task, f"stopped at the time limit: screening may take {limit:g} s "
+                            "(SOURCETRACE_SCREEN_JOB_SECONDS); nothing was stored. Split the "
+                            "file, or screen it with the command (sourcetrace screen).")  # fmt: skip
+            return
         except SourcetraceError as exc:
             # Name the file as the user knows it, not the temporary copy, and say what to do
             # on the upload form where the reader names a command-line option.
@@ -359,7 +370,8 @@ class JobRunner:
         self._end(task, None)
 
     def _progress(self, job_id: int) -> _Progress:
-        return _Progress(self.engine, job_id, self._stop, self.progress_every)
+        deadline = time.monotonic() + self.settings.screen_job_seconds
+        return _Progress(self.engine, job_id, self._stop, self.progress_every, deadline)
 
     def _end(self, task: _Task, error: str | None) -> None:
         """The task is over: record its error if any, forget it, delete its uploaded copy."""
@@ -389,8 +401,11 @@ def _number(value: str | int | None) -> int | None:
 class _Progress:
     """The ``progress`` callback of a job's screening: rows done, written at most twice a second."""
 
-    def __init__(self, engine: Engine, job_id: int, stop: threading.Event, every: float) -> None:
+    def __init__(
+        self, engine: Engine, job_id: int, stop: threading.Event, every: float, deadline: float
+    ) -> None:
         self.engine = engine
+        self.deadline = deadline
         self.job_id = job_id
         self.stop = stop
         self.every = every
@@ -402,6 +417,8 @@ class _Progress:
             raise _Stopped()
         self.done += rows
         now = time.monotonic()
+        if now > self.deadline:
+            raise _TimedOut()
         total = self.done if total is None else total
         if self.done >= total or now - self.written >= self.every:
             if not record_progress(self.engine, self.job_id, self.done, total):
