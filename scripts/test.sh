@@ -32,7 +32,9 @@ pg_start() {
     return
   fi
   PG_STOP=("${run[@]}" "${pgbin}/pg_ctl -D ${pgdir}/data -m immediate stop")
-  trap '"${PG_STOP[@]}" >/dev/null 2>&1 || true' EXIT
+  PG_DIR=${pgdir}
+  # The throwaway server and its folder go with the run, however it ends.
+  trap '"${PG_STOP[@]}" >/dev/null 2>&1 || true; rm -rf "${PG_DIR}"' EXIT
   "${run[@]}" "${pgbin}/createdb -h 127.0.0.1 -p ${port} -U postgres sourcetrace_test"
   export SOURCETRACE_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:${port}/sourcetrace_test"
   echo "PostgreSQL started on 127.0.0.1:${port} for the team-store tests"
