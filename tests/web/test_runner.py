@@ -61,6 +61,14 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _wait_emptied(folder: Path, what: str) -> None:
+    """Wait until the job has deleted its copy of the upload from ``folder``."""
+    deadline = time.monotonic() + 30
+    while list(folder.iterdir()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
 def _job_id(response: Any) -> int:
     assert response.status_code == 303, response.text
     return int(response.headers["location"].rsplit("/", 1)[1])
@@ -184,10 +192,7 @@ def test_a_running_screening_is_cancelled_by_its_analyst_and_stores_nothing(
     response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["location"] == f"/jobs/{job_id}"
     # The screening stops at its next progress report and deletes its copy of the file.
-    deadline = time.monotonic() + 30
-    while list(scratch.iterdir()):
-        assert time.monotonic() < deadline, "the screening went on"
-        time.sleep(0.02)
+    _wait_emptied(scratch, "the screening went on")
     status = client.get(f"/api/jobs/{job_id}").json()
     assert status["error"] == "cancelled by analyst; nothing was stored."
     job = get_job(st.engine, job_id)
@@ -409,7 +414,4 @@ def test_a_screening_past_its_time_limit_fails_and_stores_nothing(
     assert "SOURCETRACE_SCREEN_JOB_SECONDS" in failed["error"]
     job = get_job(st.engine, job_id)
     assert job is not None and job.results == []
-    deadline = time.monotonic() + 30
-    while list(scratch.iterdir()):
-        assert time.monotonic() < deadline, "the uploaded copy was left behind"
-        time.sleep(0.02)
+    _wait_emptied(scratch, "the uploaded copy was left behind")

@@ -8,11 +8,12 @@ The filters are query parameters, the same for the page and for ``GET /api/alert
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -45,24 +46,59 @@ FILTER_KEYS = ("state", "list", "kind", "reviewer", "older_than", "sort")
 MAX_TICKED = 1000
 
 
-def alert_filter(
-    user: User,
-    state: str = "pending",
-    list_name: str = "",
-    kind: str = "",
-    reviewer: str = "",
-    older_than: int | None = None,
-    sort: str = "oldest",
-) -> AlertFilter:
-    """The filter the query asks for (``reviewer=me`` is the user); a bad value is a 400."""
-    who = user.username if reviewer == ME else reviewer
-    try:
-        return AlertFilter(
-            state=state, list_name=list_name, kind=kind, reviewer=who,
-            older_than=older_than, sort=sort,
-        )  # fmt: skip
-    except ConfigError as exc:
-        raise HTTPException(status_code=400, detail=exc.line()) from None
+Days = Annotated[int | None, Query(ge=0, le=36500)]
+Text = Annotated[str, Query(max_length=200)]
+ListName = Annotated[str, Query(alias="list", max_length=200)]
+Page = Annotated[int, Query(ge=1, le=10**9)]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertQuery:
+    """The queue's query parameters as asked, shared by the page and ``GET /api/alerts``."""
+
+    state: str
+    list_name: str
+    kind: str
+    reviewer: str
+    older_than: int | None
+    sort: str
+    page: int
+
+    def filter_for(self, user: User) -> AlertFilter:
+        """The filter the query asks for (``reviewer=me`` is the user); a bad value is a 400."""
+        who = user.username if self.reviewer == ME else self.reviewer
+        try:
+            return AlertFilter(
+                state=self.state, list_name=self.list_name, kind=self.kind, reviewer=who,
+                older_than=self.older_than, sort=self.sort,
+            )  # fmt: skip
+        except ConfigError as exc:
+            raise HTTPException(status_code=400, detail=exc.line()) from None
+
+    def params(self) -> dict[str, str]:
+        """The filters as query-string values (the page's links and forms keep them)."""
+        return {
+            "state": self.state, "list": self.list_name, "kind": self.kind,
+            "reviewer": self.reviewer,
+            "older_than": "" if self.older_than is None else str(self.older_than),
+            "sort": self.sort,
+        }  # fmt: skip
+
+
+def alert_query(
+    state: Text = "pending",
+    list_name: ListName = "",
+    kind: Text = "",
+    reviewer: Text = "",
+    older_than: Days = None,
+    sort: Text = "oldest",
+    page: Page = 1,
+) -> AlertQuery:
+    """Read the queue's query parameters (a FastAPI dependency of both routes)."""
+    return AlertQuery(state, list_name, kind, reviewer, older_than, sort, page)
+
+
+QueryDep = Annotated[AlertQuery, Depends(alert_query)]
 
 
 def paged(queue: AlertQueue, page: int, size: int) -> tuple[list[Alert], int, int]:
@@ -72,32 +108,17 @@ def paged(queue: AlertQueue, page: int, size: int) -> tuple[list[Alert], int, in
     return queue.alerts[(page - 1) * size : page * size], page, pages
 
 
-Days = Annotated[int | None, Query(ge=0, le=36500)]
-Text = Annotated[str, Query(max_length=200)]
-ListName = Annotated[str, Query(alias="list", max_length=200)]
-
-
 @router.get("/alerts", response_class=HTMLResponse)
 async def alerts_page(
     request: Request,
     user: Viewer,
     st: StateDep,
-    state: Text = "pending",
-    list_name: ListName = "",
-    kind: Text = "",
-    reviewer: Text = "",
-    older_than: Days = None,
-    sort: Text = "oldest",
-    page: Annotated[int, Query(ge=1, le=10**9)] = 1,
+    asked: QueryDep,
 ) -> Response:
-    wanted = alert_filter(user, state, list_name, kind, reviewer, older_than, sort)
     at = datetime.now(UTC)
-    queue = await run_in_threadpool(alert_queue, st.engine, wanted, at=at)
-    shown, page, pages = paged(queue, page, PAGE_SIZE)
-    query = {
-        "state": state, "list": list_name, "kind": kind, "reviewer": reviewer,
-        "older_than": "" if older_than is None else str(older_than), "sort": sort,
-    }  # fmt: skip
+    queue = await run_in_threadpool(alert_queue, st.engine, asked.filter_for(user), at=at)
+    shown, page, pages = paged(queue, asked.page, PAGE_SIZE)
+    query = asked.params()
     return render(
         request,
         st,
@@ -124,21 +145,14 @@ async def alerts_page(
 async def alerts_api(
     user: ApiViewer,
     st: StateDep,
-    state: Text = "pending",
-    list_name: ListName = "",
-    kind: Text = "",
-    reviewer: Text = "",
-    older_than: Days = None,
-    sort: Text = "oldest",
-    page: Annotated[int, Query(ge=1, le=10**9)] = 1,
+    asked: QueryDep,
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = PAGE_SIZE,
 ) -> dict[str, Any]:
     """The alert queue across jobs as JSON, with the page's filters (``reviewer=me``: the
     key's account), one page of ``size`` alerts at a time, oldest first by default."""
-    wanted = alert_filter(user, state, list_name, kind, reviewer, older_than, sort)
     at = datetime.now(UTC)
-    queue = await run_in_threadpool(alert_queue, st.engine, wanted, at=at)
-    shown, page, pages = paged(queue, page, size)
+    queue = await run_in_threadpool(alert_queue, st.engine, asked.filter_for(user), at=at)
+    shown, page, pages = paged(queue, asked.page, size)
     return {
         "total": queue.total,
         "matching": len(queue.alerts),
