@@ -231,13 +231,21 @@ def _tables(
     )
     if flags:
         found = pl.concat([found, _balance(graph, flags, found.height)], how="diagonal_relaxed")
+    # Sorted by names and product as text, through their ranks: the same order, and sorting a
+    # million rows on integers rather than strings is several times faster.
+    order = names.rank("dense").cast(pl.Int64)
+    goods = found.get_column("product").drop_nulls().unique().sort()
     found = found.with_columns(
         pl.format("{}/{}/{}", "risk_kind", "product", "route").alias("checklist_id"),
         pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8).alias("rank"),
         pl.lit(names).gather(pl.col("node")).alias("party"),
         pl.lit(names).gather(pl.col("root")).alias("source_name"),
-    ).sort(["rank", "party", "hops", "source_name", "product"],
-           descending=[True, False, False, False, False], maintain_order=True)  # fmt: skip
+    ).sort(
+        pl.col("rank"), pl.lit(order).gather(pl.col("node")), pl.col("hops"),
+        pl.lit(order).gather(pl.col("root")),
+        pl.col("product").cast(pl.Enum(goods)).to_physical(),
+        descending=[True, False, False, False, False], maintain_order=True,
+    )  # fmt: skip
     found = found.with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("finding_id"),
         (pl.col("path") + 1).alias("path_id"),
