@@ -359,21 +359,21 @@ def sector_exposure(graph: Graph) -> pl.DataFrame:
     """Each party and product in a UFLPA high-priority sector by its HS code, once: the goods
     it ships and the goods it receives."""
     e = graph.edges.filter(pl.col("hs") != "")
+    sector = {h: sector_of(h) for h in e["hs"].unique().to_list()}
+    e = e.select(
+        "supplier", "buyer", "product", "hs_code",
+        pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector"),
+    ).filter(pl.col("sector") != "")  # fmt: skip
+    # The first mention of each party, product and sector, shipped or received: its HS code as
+    # that link writes it.
     both = pl.concat([
-        e.select(pl.col("supplier").alias("node"), "product", "hs", "hs_code"),
-        e.select(pl.col("buyer").alias("node"), "product", "hs", "hs_code"),
-    ]).unique(["node", "product", "hs"], keep="first", maintain_order=True)  # fmt: skip
-    sector = {h: sector_of(h) for h in both["hs"].unique().to_list()}
+        e.select(pl.col("supplier").alias("node"), "product", "hs_code", "sector"),
+        e.select(pl.col("buyer").alias("node"), "product", "hs_code", "sector"),
+    ]).unique(["node", "product", "sector"], keep="first", maintain_order=True)  # fmt: skip
     names = graph.parties.get_column("name")
-    return (
-        both.with_columns(
-            pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector")
-        )
-        .filter(pl.col("sector") != "")
-        .unique(["node", "product", "sector"], keep="first", maintain_order=True)
-        .select(pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector")
-        .sort("party", "product")
-    )
+    return both.select(
+        pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector"
+    ).sort("party", "product")
 
 
 def readable(tables: FindingTables) -> pl.DataFrame:
