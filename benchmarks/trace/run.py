@@ -60,10 +60,11 @@ def _command() -> str:
 
 
 def _set(findings: Path) -> list[Path]:
-    """The files of one findings set: the findings and, beside them, their hops, checklists
-    and sectors (``trace -o x.parquet``, docs/tracing.md); those that exist."""
+    """The files of one findings set: the findings and, beside them, their hops, checklists,
+    sectors and dismissed risk sources (``trace -o x.parquet``, docs/tracing.md); those that
+    exist."""
     siblings = [findings.with_name(f"{findings.stem}.{t}.parquet")
-                for t in ("hops", "checklists", "sectors")]  # fmt: skip
+                for t in ("hops", "checklists", "sectors", "dismissed")]  # fmt: skip
     return [findings, *(p for p in siblings if p.exists())]
 
 

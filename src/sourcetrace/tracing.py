@@ -44,6 +44,7 @@ from sourcetrace.graph.returns import without_returns
 from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, find_risks, node_hits
 from sourcetrace.graph.tables import (
     FindingTables,
+    dismissed_table,
     exposure,
     from_findings,
     from_paths,
@@ -391,14 +392,16 @@ def trace_chain(
         paths = best_paths(forward, sources, options.depth, options.ownership_threshold,
                            options.max_paths, options.rules, workers)  # fmt: skip
         tables = from_paths(forward, paths, flags)
+    if decided is not None:
+        tables.dismissed = dismissed_table(graph, decided.dismissed)
     return ChainTrace(graph, found, sources, flags, tables, findings, truncated, lists, options,
                       files, reused, save, decided)  # fmt: skip
 
 
 def write_findings(traced: ChainTrace, path: Path) -> list[Path]:
     """Write what a trace found to ``path`` (:func:`~sourcetrace.graph.tables.write_tables`:
-    the four tables to .parquet, the person's view to .csv, .jsonl or .xlsx); the files
-    written."""
+    the five tables to .parquet, the person's view and the dismissed risk sources to .csv,
+    .jsonl or .xlsx); the files written."""
     return write_tables(traced.tables, path)
 
 

@@ -77,6 +77,17 @@ def test_decisions_reach_the_chain(
     assert "review decisions on list matches applied: 3; risk sources dismissed: 1" in said
     assert f"risk source dismissed: {HUAFU} (list)" in said
     assert "by alice" in said and "a spinner in Zhejiang" in said
+    # The files say it too, for an auditor who reads only them: one row per decision.
+    assert pl.read_parquet(tmp_path / "before.dismissed.parquet").is_empty()
+    set_aside = pl.read_parquet(tmp_path / "after.dismissed.parquet")
+    assert sorted(set_aside["entity_id"]) == [HUAFU_GROUP, HUAFU_AKSU]
+    assert set(set_aside["party"]) == {HUAFU} and set(set_aside["risk_kind"]) == {"list"}
+    assert set(set_aside["decision"]) == {"false_positive"}
+    assert set(set_aside["decided_by"]) == {"alice"}
+    assert set_aside["decided_at"].str.starts_with("20").all()
+    assert set(set_aside["comment"]) == {"a spinner in Zhejiang, not the listed Huafu companies"}
+    # The risk as screening found it, the same words its findings carried before.
+    assert set(set_aside["risk"]) == set(resting["risk"])
     # The confirmed one: every finding resting on it says so, with who and when.
     confirmed = after.filter((pl.col("source") == ZHONGTAI) & (pl.col("risk_kind") == "list"))
     assert confirmed.height == before.filter(
@@ -147,3 +158,43 @@ def test_one_of_several_entities_dismissed_under_another_spelling(
         assert was["risk"].str.contains(aksu.caption, literal=True).all()
         own = listed.filter(pl.col("hops") == 0)["provenance"].to_list()
         assert own and f"'{HUAFU_AKSU}' dismissed as a false positive by alice" in own[0]
+
+
+def test_person_output_lists_the_dismissed_beside_it(
+    tmp_path: Path, sourcetrace_bin: str, listed: dict[str, str]
+) -> None:
+    """``-o findings.csv`` writes the dismissed risk sources to ``findings.dismissed.csv``, and
+    a later trace with nothing dismissed replaces it with a header alone (no stale rows left
+    beside new findings)."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = make_engine(db)
+    try:
+        for listed_id in (HUAFU_GROUP, HUAFU_AKSU):
+            record_decision(engine, name=HUAFU, entity_id=listed_id,
+                            entity_hash=listed[listed_id], decision="false_positive",
+                            comment="not the listed Huafu", username="carol")  # fmt: skip
+    finally:
+        engine.dispose()
+    out = tmp_path / "findings.csv"
+    chain = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
+             "--shipments", str(CHAIN / "shipments.csv")]  # fmt: skip
+    run = subprocess.run(
+        [sourcetrace_bin, "trace", *chain, "-o", str(out), "--db", db, "--workers", "1"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    beside = tmp_path / "findings.dismissed.csv"
+    assert str(beside) in run.stdout
+    rows = pl.read_csv(beside)
+    assert rows.height == 2 and set(rows["party"]) == {HUAFU}
+    assert set(rows["decided_by"]) == {"carol"} and set(rows["comment"]) == {"not the listed Huafu"}
+    assert not pl.read_csv(out)["risk"].str.contains("Huafu").any()
+
+    again = subprocess.run(
+        [sourcetrace_bin, "trace", *chain, "-o", str(out), "--db", db, "--workers", "1",
+         "--no-decisions", "-q"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert pl.read_csv(beside).is_empty()
+    assert pl.read_csv(out)["risk"].str.contains("Huafu").any()

@@ -4,6 +4,8 @@ are those the finders give text by text, though most texts are ruled out column-
 from __future__ import annotations
 
 from sourcetrace.graph.parties import read_texts
+from sourcetrace.matching.score import Matcher
+from sourcetrace.model import Hit
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.location import xinjiang_places, xinjiang_postcode
 from sourcetrace.names.vocabulary import vocabulary
@@ -61,3 +63,18 @@ def test_read_texts_in_worker_processes_agrees() -> None:
     pooled = read_texts(names, ADDRESSES, workers=2)
     assert pooled.keys == alone.keys
     assert pooled.places == alone.places and pooled.postcodes == alone.postcodes
+
+
+def test_names_screened_in_a_batch_get_the_hits_of_each_name_alone(matcher: Matcher) -> None:
+    """The batch's string retrieval (one sparse product) and spelling checks give every name
+    the hits matching it alone gives: the same entities, names, scores, decisions, reasons."""
+    names = [*NAMES, "XINJIANG ZHONGTAI CHEMICAL", "HOSHINE SILICON", "Huafu Color Spinning"]
+    facts = read_texts(names, (), matcher)
+    assert len(facts.hits) >= 4  # listed organisations among them
+
+    def said(hits: list[Hit]) -> list[tuple[str, str, float, str, list[str]]]:
+        return [(h.entity.id, h.matched_name, h.score, h.decision.value, h.reasons)
+                for h in hits]  # fmt: skip
+
+    for name in names:
+        assert said(facts.hits.get(name, [])) == said(matcher.match(name)), name

@@ -65,16 +65,22 @@ _MATCHER: Matcher | None = None
 
 
 def _name_batch(names: list[str]) -> list[tuple[PartyKey, list[Hit]]]:
-    out = []
-    for name in names:
-        parsed = parse_name(name[:MAX_NAME_CHARS])
-        key = (
-            parsed.trade_key or fold(name),
-            tuple(sorted(parsed.industry)),
-            tuple(sorted(parsed.regions)),
-        )
-        out.append((key, _MATCHER.match_parsed(parsed) if _MATCHER is not None else []))
-    return out
+    """Each name's resolution key and list hits. The batch is screened as ``Matcher.match_many``
+    screens: the string retrieval of all its names is one sparse product and their spelling
+    checks two rapidfuzz calls; one product per name cost 60 % of a 200,000-link trace."""
+    parsed = [parse_name(name[:MAX_NAME_CHARS]) for name in names]
+    keys = [
+        (p.trade_key or fold(name), tuple(sorted(p.industry)), tuple(sorted(p.regions)))
+        for name, p in zip(names, parsed, strict=True)
+    ]
+    if _MATCHER is None:
+        return [(key, []) for key in keys]
+    strings = _MATCHER.string_near(parsed)
+    close = _MATCHER.spelled_close_many(parsed, strings)
+    hits = [
+        _MATCHER.match_parsed(p, "", s, c) for p, s, c in zip(parsed, strings, close, strict=True)
+    ]
+    return list(zip(keys, hits, strict=True))
 
 
 def _place_batch(texts: list[str]) -> list[list[str]]:

@@ -1,6 +1,6 @@
 """The trace output contract: findings, their paths' hops, checklists and sector exposure.
 
-Four tables, no text repeated per row (:class:`FindingTables`):
+Five tables, no text repeated per row (:class:`FindingTables`):
 
 - ``findings``: one row per (party, product, risk source), with its best path (strongest
   weakest link, then fewest hops): ``finding_id, party, product, sector, risk_kind, risk,
@@ -19,6 +19,10 @@ Four tables, no text repeated per row (:class:`FindingTables`):
 - ``sectors``: UFLPA high-priority sector exposure by HS code, a property of a party and a
   product, once per (party, product, sector), whether or not any risk reaches it. It is not a
   finding, and it is not traced.
+- ``dismissed``: the risk sources that review decisions set aside before the trace (every
+  list hit they rested on dismissed as a false positive), one row per decision: the party,
+  the risk as screening found it, the listed entity, the decision, who took it, when and why.
+  Nothing rests on them in the other tables; this one says what was left out, and by whom.
 
 :func:`readable` turns the tables into what a person reads (the CSV): the strongest finding per
 party and product, one line each, with its path in words.
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,12 +48,13 @@ from sourcetrace.graph.checklist import (
     SUPPLY,
     checklist_text,
 )
+from sourcetrace.graph.decisions import Dismissal
 from sourcetrace.graph.model import BASES, Graph
 from sourcetrace.graph.paths import PathSet
 from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource, sector_of
 from sourcetrace.graph.trace import OWNERSHIP as OWNERSHIP_HOP
 from sourcetrace.graph.trace import Finding, independent_paths
-from sourcetrace.io.writers import atomic_path, output_format, write_table
+from sourcetrace.io.writers import atomic_path, output_format, write_as
 
 FINDING_COLUMNS = (
     "finding_id", "party", "product", "sector", "risk_kind", "risk", "source", "severity",
@@ -59,9 +64,15 @@ HOP_COLUMNS = ("path_id", "step", "from", "to", "kind", "goods", "hs_code", "sha
                "evidence", "file", "row")  # fmt: skip
 CHECKLIST_COLUMNS = ("checklist_id", "risk_kind", "product", "route", "sector", "documents")
 SECTOR_COLUMNS = ("party", "product", "hs_code", "sector")
+DISMISSED_SCHEMA = {
+    "party": pl.String, "risk_kind": pl.String, "risk": pl.String, "severity": pl.String,
+    "provenance": pl.String, "entity_id": pl.String, "decision": pl.String,
+    "decided_name": pl.String, "decided_by": pl.String, "decided_at": pl.String,
+    "decision_id": pl.Int64, "comment": pl.String,
+}  # fmt: skip
 READABLE_COLUMNS = ("party", "product", "severity", "risk", "path", "basis", "hops",
                     "other_findings", "sector", "evidence", "checklist")  # fmt: skip
-TABLES = ("findings", "hops", "checklists", "sectors")
+TABLES = ("findings", "hops", "checklists", "sectors", "dismissed")
 
 _BASIS = {i: b.value for i, b in enumerate(BASES)}
 # Per chosen path: the party, product, risk source (index), hops and counts, worst-first later.
@@ -75,12 +86,13 @@ _STEPS = {"path": pl.Int64, "step": pl.Int64, "start": pl.Int64, "end": pl.Int64
 
 @dataclass(slots=True)
 class FindingTables:
-    """The four tables of the contract (see the module)."""
+    """The tables of the contract (see the module)."""
 
     findings: pl.DataFrame
     hops: pl.DataFrame
     checklists: pl.DataFrame
     sectors: pl.DataFrame
+    dismissed: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DISMISSED_SCHEMA))
 
     def items(self) -> list[tuple[str, pl.DataFrame]]:
         """The tables by name, in :data:`TABLES` order."""
@@ -181,7 +193,7 @@ def _tables(
     sources: Sequence[RiskSource],
     flags: Sequence[BalanceFlag],
 ) -> FindingTables:
-    """The four tables from the chosen paths and their steps (integers until the end)."""
+    """The tables from the chosen paths and their steps (integers until the end)."""
     names = graph.parties.get_column("name")
     risk = pl.DataFrame(
         {
@@ -219,13 +231,21 @@ def _tables(
     )
     if flags:
         found = pl.concat([found, _balance(graph, flags, found.height)], how="diagonal_relaxed")
+    # Sorted by names and product as text, through their ranks: the same order, and sorting a
+    # million rows on integers rather than strings is several times faster.
+    order = names.rank("dense").cast(pl.Int64)
+    goods = found.get_column("product").drop_nulls().unique().sort()
     found = found.with_columns(
         pl.format("{}/{}/{}", "risk_kind", "product", "route").alias("checklist_id"),
         pl.col("severity").replace_strict(SEVERITY_RANK, return_dtype=pl.Int8).alias("rank"),
         pl.lit(names).gather(pl.col("node")).alias("party"),
         pl.lit(names).gather(pl.col("root")).alias("source_name"),
-    ).sort(["rank", "party", "hops", "source_name", "product"],
-           descending=[True, False, False, False, False], maintain_order=True)  # fmt: skip
+    ).sort(
+        pl.col("rank"), pl.lit(order).gather(pl.col("node")), pl.col("hops"),
+        pl.lit(order).gather(pl.col("root")),
+        pl.col("product").cast(pl.Enum(goods)).to_physical(),
+        descending=[True, False, False, False, False], maintain_order=True,
+    )  # fmt: skip
     found = found.with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("finding_id"),
         (pl.col("path") + 1).alias("path_id"),
@@ -251,6 +271,20 @@ def _tables(
     return FindingTables(findings, hop_rows, checklists, sector_exposure(graph))
 
 
+def dismissed_table(graph: Graph, dismissals: Sequence[Dismissal]) -> pl.DataFrame:
+    """The ``dismissed`` table: per risk source the review decisions removed, one row per
+    decision it was removed on, by party, kind of risk and decision."""
+    rows = [
+        (graph.name(d.source.node), d.source.kind, d.source.detail, d.source.severity,
+         d.source.provenance, x.entity_id, x.decision, x.name, x.username, x.at, x.id, x.comment)
+        for d in dismissals
+        for x in d.decisions
+    ]  # fmt: skip
+    return pl.DataFrame(rows, schema=DISMISSED_SCHEMA, orient="row").sort(
+        "party", "risk_kind", "decision_id"
+    )
+
+
 def _balance(graph: Graph, flags: Sequence[BalanceFlag], first: int) -> pl.DataFrame:
     """Mass-balance flags as chosen rows with no path."""
     rows = [
@@ -268,13 +302,9 @@ def _balance(graph: Graph, flags: Sequence[BalanceFlag], first: int) -> pl.DataF
 
 def _hop_rows(graph: Graph, steps: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
     """The hops table: each step with its parties' names and where it was read."""
-    first = (
-        graph.edges.lazy()
-        .select(pl.col("supplier").cast(pl.Int64).alias("start"),
-                pl.col("buyer").cast(pl.Int64).alias("end"), pl.col("product").alias("goods"),
-                "hs", "hs_code", "file", "row")
-        .unique(["start", "end", "goods", "hs"], keep="first", maintain_order=True)
-    )  # fmt: skip
+    link = _first_links(graph.edges, steps, graph.size)
+    # A null index (a holding) gathers a null.
+    first = graph.edges.select(pl.col("hs_code", "file", "row").gather(link))
     held = pl.DataFrame(
         {
             "holding": range(len(graph.ownership)),
@@ -286,8 +316,7 @@ def _hop_rows(graph: Graph, steps: pl.DataFrame, names: pl.Series) -> pl.DataFra
                 "own_evidence": pl.String},
     )  # fmt: skip
     return (
-        steps.lazy()
-        .join(first, on=["start", "end", "goods", "hs"], how="left", maintain_order="left")
+        pl.concat([steps, first], how="horizontal").lazy()
         .join(held.lazy(), on="holding", how="left", maintain_order="left")
         .select(
             (pl.col("path") + 1).alias("path_id"), "step",
@@ -303,25 +332,48 @@ def _hop_rows(graph: Graph, steps: pl.DataFrame, names: pl.Series) -> pl.DataFra
     )  # fmt: skip
 
 
+def _first_links(edges: pl.DataFrame, steps: pl.DataFrame, size: int) -> pl.Series:
+    """Per supply step, the row in ``edges`` of the first link it stands for (same supplier,
+    buyer, goods and HS code); null for a holding. Joined on two integer keys, the goods and
+    HS code coded by their rank: joining millions of steps on the text columns took 10 s."""
+    goods = pl.concat([edges["product"], steps["goods"]]).drop_nulls().unique().sort()
+    codes = pl.concat([edges["hs"], steps["hs"]]).drop_nulls().unique().sort()
+
+    def key(a: str, b: str, g: str, h: str) -> list[pl.Expr]:
+        pair = pl.col(a).cast(pl.Int64) * size + pl.col(b).cast(pl.Int64)
+        what = (pl.col(g).cast(pl.Enum(goods)).to_physical().cast(pl.Int64) * (len(codes) + 1)
+                + pl.col(h).cast(pl.Enum(codes)).to_physical().cast(pl.Int64))  # fmt: skip
+        return [pair.alias("pair"), what.alias("what")]
+
+    first = (
+        edges.select(key("supplier", "buyer", "product", "hs")).with_row_index("link")
+        .group_by("pair", "what").agg(pl.col("link").min())
+    )  # fmt: skip
+    return (
+        steps.select(key("start", "end", "goods", "hs")).with_row_index("at")
+        .join(first, on=["pair", "what"], how="left").sort("at").get_column("link")
+    )  # fmt: skip
+
+
 def sector_exposure(graph: Graph) -> pl.DataFrame:
     """Each party and product in a UFLPA high-priority sector by its HS code, once: the goods
     it ships and the goods it receives."""
     e = graph.edges.filter(pl.col("hs") != "")
+    sector = {h: sector_of(h) for h in e["hs"].unique().to_list()}
+    e = e.select(
+        "supplier", "buyer", "product", "hs_code",
+        pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector"),
+    ).filter(pl.col("sector") != "")  # fmt: skip
+    # The first mention of each party, product and sector, shipped or received: its HS code as
+    # that link writes it.
     both = pl.concat([
-        e.select(pl.col("supplier").alias("node"), "product", "hs", "hs_code"),
-        e.select(pl.col("buyer").alias("node"), "product", "hs", "hs_code"),
-    ]).unique(["node", "product", "hs"], keep="first", maintain_order=True)  # fmt: skip
-    sector = {h: sector_of(h) for h in both["hs"].unique().to_list()}
+        e.select(pl.col("supplier").alias("node"), "product", "hs_code", "sector"),
+        e.select(pl.col("buyer").alias("node"), "product", "hs_code", "sector"),
+    ]).unique(["node", "product", "sector"], keep="first", maintain_order=True)  # fmt: skip
     names = graph.parties.get_column("name")
-    return (
-        both.with_columns(
-            pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector")
-        )
-        .filter(pl.col("sector") != "")
-        .unique(["node", "product", "sector"], keep="first", maintain_order=True)
-        .select(pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector")
-        .sort("party", "product")
-    )
+    return both.select(
+        pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector"
+    ).sort("party", "product")
 
 
 def readable(tables: FindingTables) -> pl.DataFrame:
@@ -379,31 +431,39 @@ def path_words(hops: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_tables(tables: FindingTables, path: Path) -> list[Path]:
-    """Write the findings to ``path``: the person's view (:func:`readable`) to .csv, .jsonl or
-    .xlsx; the four tables to .parquet, as ``path`` (the findings) and, beside it,
-    ``<stem>.hops.parquet``, ``<stem>.checklists.parquet`` and ``<stem>.sectors.parquet``.
+    """Write the findings to ``path``: the five tables to .parquet, as ``path`` (the findings)
+    and, beside it, ``<stem>.hops.parquet``, ``<stem>.checklists.parquet``,
+    ``<stem>.sectors.parquet`` and ``<stem>.dismissed.parquet``; to .csv, .jsonl or .xlsx the
+    person's view (:func:`readable`) and, beside it, ``<stem>.dismissed.<suffix>``. The
+    dismissed risk sources are written even when there are none (a header alone), so that no
+    file of an earlier trace is left beside the new findings to be read as theirs.
     All or nothing: every file is written beside its target first and renamed into place only
     when all are written. Returns the files written."""
-    if output_format(path) != "parquet":
-        write_table(readable(tables), path)
-        return [path]
-    targets = [path, *(path.with_name(f"{path.stem}.{name}.parquet") for name in TABLES[1:])]
+    fmt = output_format(path)
+    if fmt == "parquet":
+        targets = [path, *(path.with_name(f"{path.stem}.{name}.parquet") for name in TABLES[1:])]
+        frames = [frame for _, frame in tables.items()]
+    else:
+        targets = [path, path.with_name(f"{path.stem}.dismissed{path.suffix}")]
+        frames = [readable(tables), tables.dismissed]
     try:
         with ExitStack() as stack:
-            for target, (_, frame) in zip(targets, tables.items(), strict=True):
-                tmp = stack.enter_context(atomic_path(target))
-                frame.write_parquet(tmp, compression="zstd", compression_level=1)
+            for target, frame in zip(targets, frames, strict=True):
+                write_as(frame, stack.enter_context(atomic_path(target)), fmt)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from None
     return targets
 
 
 def read_tables(path: Path) -> FindingTables:
-    """The four tables ``trace -o path`` wrote (``path`` and its siblings, see
-    :func:`write_tables`); a missing or unreadable one is an :class:`InputError` naming it."""
+    """The tables ``trace -o path`` wrote (``path`` and its siblings, see
+    :func:`write_tables`); a missing or unreadable one is an :class:`InputError` naming it, but
+    for the dismissed risk sources, which sets written before they were listed lack (none)."""
     frames = {}
     for name in TABLES:
         target = path if name == "findings" else path.with_name(f"{path.stem}.{name}.parquet")
+        if name == "dismissed" and not target.exists():
+            continue
         try:
             frames[name] = pl.read_parquet(target)
         except (OSError, pl.exceptions.PolarsError) as exc:

@@ -78,13 +78,19 @@ def write_table(frame: pl.DataFrame, path: Path) -> None:
     fmt = output_format(path)
     try:
         with atomic_path(path) as tmp:
-            if fmt == "csv":
-                defuse_formulas(frame).write_csv(tmp, include_bom=True)
-            elif fmt == "jsonl":
-                frame.write_ndjson(tmp)
-            elif fmt == "xlsx":
-                defuse_formulas(frame).write_excel(tmp, autofit=False)
-            else:  # zstd at level 1: a 5 % larger file than the default level, written 20 % faster
-                frame.write_parquet(tmp, compression="zstd", compression_level=1)
+            write_as(frame, tmp, fmt)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from None
+
+
+def write_as(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+    """Write one table to ``path`` in ``fmt`` (:func:`output_format`), not atomically: for a
+    caller that writes several files under :func:`atomic_path` and renames them together."""
+    if fmt == "csv":
+        defuse_formulas(frame).write_csv(path, include_bom=True)
+    elif fmt == "jsonl":
+        frame.write_ndjson(path)
+    elif fmt == "xlsx":
+        defuse_formulas(frame).write_excel(path, autofit=False)
+    else:  # zstd at level 1: a 5 % larger file than the default level, written 20 % faster
+        frame.write_parquet(path, compression="zstd", compression_level=1)
