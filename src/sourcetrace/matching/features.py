@@ -173,10 +173,10 @@ def initials(raw: str, plain: str) -> frozenset[str]:
     raw_words = latin_tokens(ascii_form(fold(raw)))
     # The raw name's words are most often the plain name's (nothing was cut): the same keys.
     for words in (raw_words, plain_words) if raw_words != plain_words else (plain_words,):
+        if any(map(str.isdigit, words)):
+            continue  # no small word is a number: the list without them has it too
         kept = [w for w in words if w not in STOPWORDS]
         for ws in (words, kept) if len(kept) < len(words) else (words,):
-            if any(w.isdigit() for w in ws):
-                continue
             # The legal form may be abbreviated in part: "Space Star Technology Co., Ltd" is
             # SSTC; so every cut from the bare name to the whole counts (each key a prefix of
             # the first letters: one join per word list, not one per cut).
