@@ -203,8 +203,8 @@ class NgramIndex:
         product = sp_matmul_topn(queries, self.matrix_t, top_n=top, threshold=floor, sort=True)
         # One zip over the whole product, then a slice of it per row (not one zip per row).
         indptr = product.indptr.tolist()
-        found = list(zip(product.indices.tolist(), product.data.tolist(), strict=True))
-        return [found[indptr[i] : indptr[i + 1]] for i in range(len(texts))]
+        pairs = list(zip(product.indices.tolist(), product.data.tolist(), strict=True))
+        return [pairs[indptr[i] : indptr[i + 1]] for i in range(len(texts))]
 
 
 def _code_points(texts: Sequence[str]) -> np.ndarray:
