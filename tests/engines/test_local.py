@@ -42,6 +42,28 @@ def test_chunked_multiprocess_output_equals_in_memory_screen(tmp_path: Path, exa
     assert not list(tmp_path.glob(".out.parquet*"))
 
 
+def test_rows_new_in_one_chunk_and_repeated_in_the_next_are_screened_once(
+    tmp_path: Path, examples: Path
+) -> None:
+    # A chunk's new rows are sent before the chunk before it is done: rows still being screened
+    # for that chunk must not be sent again, nor lose their results.
+    suppliers = pl.read_csv(examples / "suppliers.csv", infer_schema_length=0)
+    keys = [
+        (name, f"{address}, Building {k}")
+        for k in range(10)
+        for name, address in suppliers.select("supplier_name", "address").iter_rows()
+    ]
+    # Each 200-row chunk holds the second half of the chunk before's keys and 100 others.
+    rows = [keys[(j * 100 + r) % len(keys)] for j in range(4) for r in range(200)]
+    path = tmp_path / "bol.csv"
+    pl.DataFrame(rows, schema=["shipper", "address"], orient="row").write_csv(path)
+    out = tmp_path / "out.parquet"
+    summary = screen_file(path, out, chunk_rows=200, workers=2).summary
+    want = sourcetrace.screen(path).to_frame()
+    assert pl.read_parquet(out).equals(want)
+    assert summary.distinct_names == len(set(rows)) == len(keys)
+
+
 def test_names_sharing_a_hash_still_get_their_own_result(
     tmp_path: Path, examples: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

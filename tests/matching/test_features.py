@@ -125,3 +125,24 @@ def test_legal_forms_of_other_languages_are_not_trade_names() -> None:
     # Another company sharing only the legal form ("акціонерне товариство"): no alert.
     other = matcher.match('Акціонерне товариство "Альфа-Банк"')
     assert not [h for h in other if h.decision is not Decision.CLEAR]
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("Semiconductor Manufacturing International Corporation", {"smi", "smic"}),
+        # The legal form abbreviated in part or whole: every cut from the bare name on.
+        ("Space Star Technology Co., Ltd", {"sst", "sstc", "sstcl"}),
+        # With and without the small words.
+        ("Moscow Institute of Physics and Technology", {"miop", "miopa", "miopat", "mipt"}),
+        # Transliterated; the legal form's initial only with the whole name.
+        ("ООО Пневморесурс Машиностроительный Завод", {"opmn", "opmnz", "pmnz"}),
+        ("Shenyang No. 2 Laogai Detachment", set()),  # a number: no initials
+    ],
+)
+def test_initials_of_a_name(name: str, keys: set[str]) -> None:
+    from sourcetrace.matching.features import initials
+    from sourcetrace.names.parse import parse_name
+
+    parsed = parse_name(name)
+    assert initials(parsed.raw, parsed.plain) == keys

@@ -101,6 +101,28 @@ def test_index_cache_is_read_back_to_the_same_results(
         ]
 
 
+def test_index_cache_read_back_finds_acronyms_both_ways(tmp_path: Path) -> None:
+    # The acronym tables are cached with the index (a bulk worker does not rebuild them): a
+    # matcher read from the cache finds initials as one built afresh does.
+    entities = [
+        ListedEntity(id=f"e{i}", schema="Company", caption=n, names=[EntityName(n)],
+                     listings=[Listing("Entity List")])
+        for i, n in enumerate(["Semiconductor Manufacturing International Corporation", "SSTC"])
+    ]  # fmt: skip
+    settings = load_settings(data_dir=tmp_path)
+    Matcher.cached(entities, settings, "lists1")
+    read = Matcher.cached(entities, settings, "lists1")
+    fresh = Matcher(entities, settings)
+    for query, listed in (("SMIC", "e0"), ("Space Star Technology Co., Ltd", "e1")):
+        hits = read.match(query)
+        assert hits and hits[0].entity.id == listed and hits[0].decision is not Decision.CLEAR
+        assert any("initials" in r for r in hits[0].reasons)
+        assert [(h.entity.id, h.score, h.reasons) for h in hits] == [
+            (h.entity.id, h.score, h.reasons) for h in fresh.match(query)
+        ]
+    assert not [h for h in read.match("XYZQ") if h.decision is not Decision.CLEAR]
+
+
 def test_index_cache_keeps_other_lists_and_removes_other_algorithms(
     bundled_entities: list[ListedEntity], tmp_path: Path
 ) -> None:

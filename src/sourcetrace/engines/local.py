@@ -162,9 +162,18 @@ class ResultTable:
         schema = {k: pl.String for k in keys} | _RESULT_SCHEMA
         self.frame = pl.DataFrame(schema=schema).with_columns(_hash(keys))
 
-    def missing(self, rows: pl.DataFrame, exact: bool = False) -> list[tuple[str, str, str, str]]:
+    def missing(
+        self, rows: pl.DataFrame, exact: bool = False, pending: pl.Series | None = None
+    ) -> list[tuple[str, str, str, str]]:
         """The key tuples of ``rows`` not screened yet, each once (``exact``: compared as text),
-        as the row function's four arguments, sorted by name."""
+        as the row function's four arguments, sorted by name; ``pending``: hashes of tuples
+        being screened (sent, not yet in the table), left out too."""
+        return self.tuples(self.missing_frame(rows, exact, pending))
+
+    def missing_frame(
+        self, rows: pl.DataFrame, exact: bool = False, pending: pl.Series | None = None
+    ) -> pl.DataFrame:
+        """:meth:`missing` as the key columns (with ``_h`` unless ``exact``)."""
         if exact:
             new = rows.select(self.keys).unique().join(
                 self.frame.select(self.keys), on=self.keys, how="anti"
@@ -173,8 +182,14 @@ class ResultTable:
             new = rows.select("_h", *self.keys).unique("_h").join(
                 self.frame.select("_h"), on="_h", how="anti"
             )
+            if pending is not None and len(pending):
+                new = new.join(pending.to_frame("_h"), on="_h", how="anti")
         if len(self.keys) > 1:
             new = new.sort("name")
+        return new
+
+    def tuples(self, new: pl.DataFrame) -> list[tuple[str, str, str, str]]:
+        """Key columns as the row function's four arguments (absent ones empty)."""
         full = [
             pl.col(_KEY_COLUMNS[f]) if _KEY_COLUMNS[f] in self.keys else pl.lit("").alias(f)
             for f in KEY_FIELDS
@@ -280,8 +295,11 @@ def run_local(
     keys = [_KEY_COLUMNS[f] for f, c in zip(KEY_FIELDS, job.key_columns(), strict=True) if c]
     known = ResultTable(keys)
     summary = BulkSummary()
-    # A chunk's new rows are screened in the workers while the parent joins and writes the chunk
-    # before it: the parent's polars work and the workers' matching overlap.
+    # A chunk's new rows are sent to the workers before the chunk before it is done: they queue
+    # behind its last batches, so a worker that finishes early moves on instead of waiting for
+    # the slowest batch of the chunk and the parent's turn between chunks (tuples still being
+    # screened for that chunk are not sent again). The parent then joins and writes the chunk
+    # before while the workers match: its polars work and their matching overlap.
     waiting: tuple[int, Path, Started, list[int]] | None = None
 
     # Rows reported while a chunk's names were being matched, by chunk: a chunk of 200,000 rows
@@ -305,9 +323,11 @@ def run_local(
         return matched
 
     def finish() -> None:
+        """Wait for the waiting chunk's results, then join and write it."""
         nonlocal waiting
         if waiting is not None:
             index, part, started, skipped = waiting
+            known.add(started.keys, started.results())
             frame = _screen_chunk(started, screener, pool, known, workers)
             tmp = part.with_suffix(".tmp")
             frame.write_ipc(tmp, compression="lz4")
@@ -323,10 +343,10 @@ def run_local(
                     finish()
                     count(pl.read_ipc(part), chunk.skipped)
                     continue
+                pending = waiting[2].hashes if waiting is not None else None
                 started = _start_chunk(chunk.frame, chunk.rows, screener, pool, known, job,
-                                       workers, partial(on_batch, index))  # fmt: skip
+                                       workers, partial(on_batch, index), pending)  # fmt: skip
                 finish()
-                known.add(started.keys, started.results())
                 waiting = (index, part, started, chunk.skipped)
             finish()
         _assemble(work, output, fmt)
@@ -348,6 +368,7 @@ class Started(NamedTuple):
     base: pl.DataFrame  # row, name, the other key columns the input has, _h
     keys: list[tuple[str, str, str, str]]  # the tuples not screened before, sent to the workers
     results: Callable[[], list[tuple[object, ...]]]  # waits for their results
+    hashes: pl.Series  # the keys' hashes (ResultTable's _h)
 
 
 def _start_chunk(
@@ -359,8 +380,10 @@ def _start_chunk(
     job: BulkJob,
     workers: int = 1,
     reporter: Callable[[int, int], Callable[[int], None] | None] | None = None,
+    pending: pl.Series | None = None,
 ) -> Started:
-    """Find a chunk's key tuples not screened before and start screening them.
+    """Find a chunk's key tuples not screened before nor being screened (``pending``: their
+    hashes) and start screening them.
 
     ``reporter(rows, new_tuples)`` gives the callback told of each batch of tuples screened.
     """
@@ -369,9 +392,11 @@ def _start_chunk(
         pl.Series("row", rows, dtype=pl.Int64),
         *(pl.col(c).fill_null("").alias(_KEY_COLUMNS[f]) for f, c in present),
     ).with_columns(_hash(known.keys))
-    new = known.missing(base)
+    missing = known.missing_frame(base, pending=pending)
+    new = known.tuples(missing)
     on_batch = reporter(base.height, len(new)) if reporter is not None else None
-    return Started(base, new, submit_rows(new, screener, pool, workers, on_batch))
+    return Started(base, new, submit_rows(new, screener, pool, workers, on_batch),
+                   missing.get_column("_h"))  # fmt: skip
 
 
 def _screen_chunk(

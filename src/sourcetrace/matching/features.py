@@ -168,16 +168,21 @@ def initials(raw: str, plain: str) -> frozenset[str]:
     the legal form and the small words (of, and, the): "Semiconductor Manufacturing
     International Corporation" -> smic, smi; three letters at least."""
     out: set[str] = set()
-    bare = len(latin_tokens(ascii_form(plain)))
-    for text in (fold(raw), plain):
-        words = latin_tokens(ascii_form(text))
-        for ws in (words, [w for w in words if w not in STOPWORDS]):
-            if any(w.isdigit() for w in ws):
-                continue
+    plain_words = latin_tokens(ascii_form(plain))
+    bare = len(plain_words)
+    raw_words = latin_tokens(ascii_form(fold(raw)))
+    # The raw name's words are most often the plain name's (nothing was cut): the same keys.
+    for words in (raw_words, plain_words) if raw_words != plain_words else (plain_words,):
+        if any(map(str.isdigit, words)):
+            continue  # no small word is a number: the list without them has it too
+        kept = [w for w in words if w not in STOPWORDS]
+        for ws in (words, kept) if len(kept) < len(words) else (words,):
             # The legal form may be abbreviated in part: "Space Star Technology Co., Ltd" is
-            # SSTC; so every cut from the bare name to the whole counts.
+            # SSTC; so every cut from the bare name to the whole counts (each key a prefix of
+            # the first letters: one join per word list, not one per cut).
+            first = "".join([w[0] for w in ws])
             for end in range(max(3, min(bare, len(ws))), len(ws) + 1):
-                out.add("".join(w[0] for w in ws[:end]))
+                out.add(first[:end])
     return frozenset(out)
 
 

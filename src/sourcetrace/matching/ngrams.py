@@ -201,14 +201,10 @@ class NgramIndex:
         if not queries.nnz:
             return [[] for _ in texts]
         product = sp_matmul_topn(queries, self.matrix_t, top_n=top, threshold=floor, sort=True)
+        # One zip over the whole product, then a slice of it per row (not one zip per row).
         indptr = product.indptr.tolist()
-        indices = product.indices.tolist()
-        data = product.data.tolist()
-        return [
-            list(zip(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]],
-                     strict=True))
-            for i in range(len(texts))
-        ]  # fmt: skip
+        pairs = list(zip(product.indices.tolist(), product.data.tolist(), strict=True))
+        return [pairs[indptr[i] : indptr[i + 1]] for i in range(len(texts))]
 
 
 def _code_points(texts: Sequence[str]) -> np.ndarray:

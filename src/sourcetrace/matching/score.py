@@ -46,7 +46,7 @@ ALGORITHM = "sourcetrace-learned-v2+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c4"  # the layout of NameIndex.__getstate__
+_CACHE_FORMAT = "c5"  # the layout of NameIndex.__getstate__ and the acronym tables beside it
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -389,22 +389,31 @@ class Matcher:
         path = folder / f"{ALGORITHM}-{__version__}-{_CACHE_FORMAT}-{lists_key}.pickle"
         try:
             with path.open("rb") as fh, gc_paused():
-                index = pickle.load(fh)
-            if isinstance(index, NameIndex) and index.entity_count == len(entities):
+                index, acronyms = pickle.load(fh)
+            if (
+                isinstance(index, NameIndex) and index.entity_count == len(entities)
+                and isinstance(acronyms, tuple)
+            ):
                 index.entities = entities
-                return cls(entities, settings, index)
+                matcher = cls(entities, settings, index)
+                matcher._acronyms = acronyms
+                return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
             pass
         with gc_paused():
             index = NameIndex(entities)
+        matcher = cls(entities, settings, index)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
             index.entities = []  # the caller has them; only the parsed names are cached
             try:
-                with tmp.open("wb") as fh:
-                    pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                # The acronym tables too: building them is ~30 µs a listed name (1-2 s), paid
+                # by every process that matches (each bulk worker) when not read from here.
+                with tmp.open("wb") as fh, gc_paused():
+                    pickle.dump((index, matcher._acronym_tables()), fh,
+                                protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
             finally:
                 index.entities = entities
             tmp.replace(path)
@@ -415,7 +424,7 @@ class Matcher:
                     stale.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only data folder only costs the rebuild next time
-        return cls(entities, settings, index)
+        return matcher
 
     def _near(self, parsed: ParsedName) -> list[tuple[int, float]]:
         """The candidates of a trade name with their trade similarity, best-sharing first, less
@@ -446,9 +455,9 @@ class Matcher:
             self._near_cache[key] = found
         return found
 
-    def _acronyms_near(self, parsed: ParsedName) -> set[int]:
-        """Listed names whose initials the query is ("SMIC"), or that are the initials of the
-        query's words: no string or trade-name retrieval meets them."""
+    def _acronym_tables(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        """The listed names by their initials, and the short ones by their words (built once,
+        or read with the index by :meth:`cached`)."""
         if self._acronyms is None:
             by_initials: dict[str, list[int]] = {}
             by_short: dict[str, list[int]] = {}
@@ -459,7 +468,12 @@ class Matcher:
                 for key in features.acronym_keys(p):
                     by_short.setdefault(key, []).append(n_idx)
             self._acronyms = (by_initials, by_short)
-        by_initials, by_short = self._acronyms
+        return self._acronyms
+
+    def _acronyms_near(self, parsed: ParsedName) -> set[int]:
+        """Listed names whose initials the query is ("SMIC"), or that are the initials of the
+        query's words: no string or trade-name retrieval meets them."""
+        by_initials, by_short = self._acronym_tables()
         found: set[int] = set()
         for key in features.acronym_keys(parsed):
             found.update(by_initials.get(key, ()))
