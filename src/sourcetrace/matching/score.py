@@ -27,6 +27,7 @@ match whatever the names say.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -34,11 +35,12 @@ from rapidfuzz.utils import default_process
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
+from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
-from sourcetrace.names.vocabulary import WEAK_CONCEPTS
+from sourcetrace.names.vocabulary import WEAK_CONCEPTS, trade_words
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
@@ -65,6 +67,16 @@ _REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
 _GENERIC = features.FEATURE_NAMES.index("trade_generic")
 _ACRONYM = features.FEATURE_NAMES.index("acronym")
 _CROSS = features.FEATURE_NAMES.index("cross_script")
+_PLACE_ONLY = features.FEATURE_NAMES.index("place_only")
+# A trade name shared by this many listed entities at most (one company is often listed under
+# two or three lists or spellings) and this long at least is rare enough to go by alone for
+# ``review`` (see _same_rare_trade).
+RARE_TRADE_ENTITIES = 3
+RARE_TRADE_LETTERS = 5
+# Industry concepts that say a company trades or holds rather than what it makes.
+TRADING_CONCEPTS = frozenset(
+    ["trade commerce", "import export", "international trade", "commerce", "holding"]
+)
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -225,6 +237,11 @@ def score_pair(
             score = max(score, settings.review_threshold)
             decision = Decision.REVIEW
             reasons.append(f"may be a subsidiary: the entity is listed '{_scope(entity)}'")
+    if decision is Decision.CLEAR and _same_rare_trade(query, c, x, trade_count):
+        score = max(score, settings.review_threshold)
+        decision = Decision.REVIEW
+        reasons.append(f"the rare trade name '{' '.join(c.trade)}' is the same and the rest of "
+                       "the name says only trading, group or holding: perhaps the same group")  # fmt: skip
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
@@ -260,6 +277,76 @@ def spelled_alike(
     score = max(scored.score, settings.review_threshold)
     reason = f"{head}; its parts could not all be compared (an unknown word or spelling)"
     return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
+
+
+def repaired(
+    query: ParsedName, cand: IndexedName, scored: Scored, entity: ListedEntity,
+    settings: Settings, covers: bool, trade_count: int,
+) -> Scored:
+    """The pair scored again with the query's typing slips read as the listed name's words
+    (:mod:`sourcetrace.matching.spelling`), when that decides it higher; else ``scored``.
+
+    A slip in a vocabulary word (industry, region, legal form) only undoes a broken parse. A
+    slip in the trade name is a guess that the names are one: it makes a ``match`` only when
+    the region or the industry agrees and neither differs, else ``review``.
+    """
+    fixed = repair(query, cand.parsed)
+    if fixed is None:
+        return scored
+    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
+    if again.decision.rank <= scored.decision.rank:
+        return scored
+    words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
+    head = f"read {words} (a typing slip)"
+    decision = again.decision
+    if fixed.trade:
+        c = cand.parsed
+        reg = features.region(fixed.parsed, c)
+        ind = features.industry(fixed.parsed, c)
+        backed = (reg is True or ind == 1.0) and reg is not False and ind != 0.0
+        if decision is Decision.MATCH and not backed:
+            decision = Decision.REVIEW
+            head += ("; a slip in the trade name matches only where the region or the industry "
+                     "agrees")  # fmt: skip
+        elif backed:
+            head += " with the region or industry agreeing"
+    return Scored(again.score, decision, (head, *again.reasons), again.parts)
+
+
+def _same_rare_trade(
+    query: ParsedName, cand: ParsedName, x: list[float], trade_count: int
+) -> bool:
+    """The same distinctive trade name, and one side's other words only generic ones ("Hoshine
+    Trading Co", "Hoshine Group" against "Hoshine Silicon Industry Co"): a trading arm or the
+    group of a listed company is worth a look, though the model, trained on names whose
+    industries differ, scores such pairs low.
+
+    Distinctive: five letters or more, in Latin letters on both sides, not a place, country or
+    area word, not an English word (the English of CC-CEDICT's readings: "Golden", "Star"), and
+    shared by at most :data:`RARE_TRADE_ENTITIES` listed entities. Generic: the side's
+    industry words are all trading, import-export, group, holding or investment words.
+    """
+    key = cand.trade_key
+    if (
+        query.trade_key != key or len(key) < RARE_TRADE_LETTERS
+        or trade_count > RARE_TRADE_ENTITIES
+        or query.script != "latin" or cand.script != "latin"
+        or query.trade_from_region or cand.trade_from_region
+        or x[_PLACE_ONLY] or x[_GENERIC]
+    ):  # fmt: skip
+        return False
+    if any(w in _english_words() for w in cand.trade):
+        return False
+    q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    return not q or not c
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """English words (the readings CC-CEDICT gives Chinese words): common words are no trade
+    name to go by alone."""
+    return frozenset(w for words in trade_words().values() for w in words)
 
 
 def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
@@ -625,6 +712,13 @@ class Matcher:
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
+            if scored.decision is not Decision.MATCH and (
+                n_idx in close if close is not None and n_idx in spelled
+                else _spelled_close(parsed, cand)
+            ):
+                scored = repaired(parsed, cand, scored, index.entities[cand.entity],
+                                  self.settings, covers,
+                                  index.trade_counts.get(cand.parsed.trade_key, 1))  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:

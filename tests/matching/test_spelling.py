@@ -1,0 +1,100 @@
+"""Typing slips and trading arms of listed names, through the matcher and ``sourcetrace screen``.
+
+Every listed name here is on the bundled lists (UFLPA Entity List, CBP WROs); the queries are
+their spellings with one slip, or their trade name with a generic word.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from sourcetrace.matching import Matcher
+from sourcetrace.model import Decision, Hit
+
+
+def best(matcher: Matcher, name: str) -> Hit | None:
+    hits = matcher.match(name)
+    return hits[0] if hits else None
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "slip"),
+    [
+        # A slip in an industry word made it the trade name: the parse broke, now read through.
+        ("Kashgar Cnostruction Engineering (Group) Co., Ltd.",
+         "Kashgar Construction Engineering (Group) Co., Ltd.", "'cnostruction' as 'construction'"),
+        ("Xinjiang Noferrous Metals Industry Group Co., Ltd.",
+         "Xinjiang Nonferrous Metals Industry Group Co., Ltd.", "'noferrous' as 'nonferrous'"),
+        # A letter dropped from the pinyin trade name, region and industry agreeing.
+        ("Hetian Tida Apparel Co., Ltd", "Hetian Taida Apparel Co., Ltd", "'tida' as 'taida'"),
+        ("Aksu Hufu Color Spinning Co., Ltd.", "Aksu Huafu Color Spinning Co., Ltd.",
+         "'hufu' as 'huafu'"),
+    ],
+)  # fmt: skip
+def test_a_typing_slip_matches_and_says_how_it_was_read(
+    matcher: Matcher, query: str, listed: str, slip: str
+) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.matched_name == listed
+    assert f"read {slip} (a typing slip)" in hit.reasons[0]
+
+
+def test_a_changed_pinyin_letter_is_another_company(matcher: Matcher) -> None:
+    # Daida is other syllables than Taida (other characters): not a slip, whatever else agrees.
+    hit = best(matcher, "Hetian Daida Apparel Co., Ltd")
+    assert hit is not None and hit.decision is Decision.CLEAR
+    assert "trade name 'daida' differs from 'taida'" in hit.reasons[0]
+
+
+def test_a_trade_name_slip_without_region_or_industry_is_only_review(matcher: Matcher) -> None:
+    hit = best(matcher, "Jiangyin Linyun Co. Ltd.")
+    assert hit is not None and hit.matched_name == "Jiangyin Lianyun Co. Ltd."
+    assert hit.decision is Decision.REVIEW
+    assert "matches only where the region or the industry agrees" in hit.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "query", ["Hoshine Trading Co", "Hoshine Group", "Hoshine Import and Export Co"]
+)
+def test_a_rare_trade_name_with_only_trading_words_is_review(matcher: Matcher, query: str) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.REVIEW
+    assert hit.entity.caption.startswith("Hoshine Silicon Industry")
+    assert any("rare trade name 'hoshine' is the same" in r for r in hit.reasons)
+
+
+@pytest.mark.parametrize(
+    "query", ["Tianshan Trading Co", "Zhongtai Securities Co., Ltd.", "Hoshine Garment Co"]
+)
+def test_a_place_name_or_another_industry_stays_clear(matcher: Matcher, query: str) -> None:
+    # Tianshan is a place (listed Tianshan Aluminum, Tianshan Wool Textile); garments and
+    # securities are industries of their own, not a trading arm.
+    hit = best(matcher, query)
+    assert hit is None or hit.decision is Decision.CLEAR
+
+
+def test_screen_command_decides_slips_and_trading_arms(tmp_path: Path) -> None:
+    source = tmp_path / "suppliers.csv"
+    source.write_text(
+        "supplier_name\n"
+        '"Hetian Tida Apparel Co., Ltd"\n'
+        '"Hetian Daida Apparel Co., Ltd"\n'
+        "Hoshine Trading Co\n"
+        "Tianshan Trading Co\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "results.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(source), "--output", str(out), "-q"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    frame = pl.read_csv(out, infer_schema_length=0)
+    assert frame.get_column("decision").to_list() == ["match", "clear", "review", "clear"]
+    assert "typing slip" in frame.get_column("reasons").to_list()[0]
