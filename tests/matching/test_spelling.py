@@ -98,3 +98,18 @@ def test_screen_command_decides_slips_and_trading_arms(tmp_path: Path) -> None:
     frame = pl.read_csv(out, infer_schema_length=0)
     assert frame.get_column("decision").to_list() == ["match", "clear", "review", "clear"]
     assert "typing slip" in frame.get_column("reasons").to_list()[0]
+
+
+def test_a_coined_trade_name_written_apart_is_the_same_name(matcher: Matcher) -> None:
+    # "Ho Shine" are not two English words: the same coined name written apart.
+    hit = best(matcher, "Ho Shine Silicon Industry Co Ltd")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.matched_name == "Hoshine Silicon Industry Co. Ltd."
+    assert not any("separate words" in r for r in hit.reasons)
+
+
+def test_two_english_words_written_apart_stay_another_name(matcher: Matcher) -> None:
+    # "Nine Star" against the listed "Ninestar Corporation": in English often another company.
+    hit = best(matcher, "Nine Star Corporation")
+    assert hit is not None and hit.decision is Decision.REVIEW
+    assert "written as separate words on one side only" in hit.reasons[0]

@@ -27,7 +27,6 @@ match whatever the names say.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -40,7 +39,7 @@ from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
-from sourcetrace.names.vocabulary import WEAK_CONCEPTS, trade_words
+from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
@@ -286,9 +285,10 @@ def repaired(
     """The pair scored again with the query's typing slips read as the listed name's words
     (:mod:`sourcetrace.matching.spelling`), when that decides it higher; else ``scored``.
 
-    A slip in a vocabulary word (industry, region, legal form) only undoes a broken parse. A
-    slip in the trade name is a guess that the names are one: it makes a ``match`` only when
-    the region or the industry agrees and neither differs, else ``review``.
+    A slip in a vocabulary word (industry, region, legal form) only undoes a broken parse. An
+    uncertain slip in the trade name (pinyin, or a short word) is a guess that the names are
+    one: it makes a ``match`` only when the region or the industry agrees and neither differs,
+    else ``review``.
     """
     fixed = repair(query, cand.parsed)
     if fixed is None:
@@ -299,7 +299,7 @@ def repaired(
     words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
     head = f"read {words} (a typing slip)"
     decision = again.decision
-    if fixed.trade:
+    if fixed.uncertain:
         c = cand.parsed
         reg = features.region(fixed.parsed, c)
         ind = features.industry(fixed.parsed, c)
@@ -335,18 +335,11 @@ def _same_rare_trade(
         or x[_PLACE_ONLY] or x[_GENERIC]
     ):  # fmt: skip
         return False
-    if any(w in _english_words() for w in cand.trade):
+    if any(w in features.english_words() for w in cand.trade):
         return False
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     return not q or not c
-
-
-@lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    """English words (the readings CC-CEDICT gives Chinese words): common words are no trade
-    name to go by alone."""
-    return frozenset(w for words in trade_words().values() for w in words)
 
 
 def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:

@@ -8,13 +8,16 @@ listed name's word one slip away, and the repaired name is parsed and scored aga
 
 A slip is one letter dropped, added or changed, or two neighbours swapped (optimal string
 alignment distance 1; two for words of nine letters or more). In the listed name's *trade
-name*, a changed letter is not taken for a slip: one pinyin letter changed is another syllable,
-so another character and another company (rongsheng is not longsheng), while a letter dropped,
-added or swapped ("Hafu" for "Huafu", "Liali" for "Lilai") is what typing does. Short words
-(under four letters; under five for trade words) are never repaired: too many are one slip from
-another. Two words the query writes apart are joined when the listed name writes them as one
-("Tex tile"). Only names in Latin letters are repaired (Chinese characters are compared by
-syllable elsewhere).
+name*, a changed letter between two pinyin words is not taken for a slip: one pinyin letter
+changed is another syllable, so another character and another company (rongsheng is not
+longsheng), while a letter dropped, added or swapped ("Hafu" for "Huafu", "Liali" for "Lilai")
+is what typing does. A slip between pinyin trade words, or in a trade word under six letters,
+is *uncertain* (:attr:`Repair.uncertain`): the matcher then asks the region or industry to agree
+before a ``match``; a coined Latin word of six letters or more ("JPMorgon", "Gasprom") is not.
+Short words (under four letters; under five for trade words) are never repaired: too many are
+one slip from another. Two words the query writes apart are joined when the listed name writes
+them as one ("Tex tile"), unless both are English words ("Nine Star" against "Ninestar"). Only
+names in Latin letters are repaired (Chinese characters are compared by syllable elsewhere).
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from sourcetrace.matching.features import english_words
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, latin_tokens
+from sourcetrace.names.text import fold, latin_tokens, syllables
 
 MIN_WORD = 4  # shortest vocabulary word repaired
 MIN_TRADE = 5  # shortest trade word repaired (the longer of the two)
 LONG_WORD = 9  # from this length, two slips
+COINED = 6  # a non-pinyin trade word this long, one slip off, is taken as the same word
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,11 @@ class Repair:
 
     parsed: ParsedName
     changes: tuple[tuple[str, str], ...]  # (query word, listed word)
-    trade: bool  # a word of the listed name's trade name was repaired
+    uncertain: bool  # a trade word was repaired that may be another name (see the module)
+
+
+def _pinyin(word: str, target: str) -> bool:
+    return syllables(word) is not None and syllables(target) is not None
 
 
 def _slip(word: str, target: str, trade: bool) -> bool:
@@ -45,7 +54,7 @@ def _slip(word: str, target: str, trade: bool) -> bool:
     longer = max(len(word), len(target))
     if longer < (MIN_TRADE if trade else MIN_WORD) or word[0].isdigit() or target[0].isdigit():
         return False
-    if trade:  # no changed letter: another pinyin syllable (see the module docstring)
+    if trade and _pinyin(word, target):  # no changed letter: another syllable (module doc)
         same_length = len(word) == len(target)
         if same_length and sorted(word) != sorted(target):
             return False
@@ -70,7 +79,7 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
         return None
     out: list[str] = []
     changes: list[tuple[str, str]] = []
-    trade = False
+    uncertain = False
     i = 0
     while i < len(words):
         word = words[i]
@@ -78,8 +87,12 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
             out.append(word)
             i += 1
             continue
-        # Two words the listed name writes as one ("tex tile" -> "textile").
-        if i + 1 < len(words) and word + words[i + 1] in free:
+        # Two words the listed name writes as one ("tex tile" -> "textile"); not two English
+        # words ("Nine Star" is often another company than "Ninestar").
+        if (
+            i + 1 < len(words) and word + words[i + 1] in free
+            and not (word in english_words() and words[i + 1] in english_words())
+        ):  # fmt: skip
             joined = word + words[i + 1]
             out.append(joined)
             changes.append((f"{word} {words[i + 1]}", joined))
@@ -95,8 +108,10 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
             out.append(fixed)
             changes.append((word, fixed))
             free.remove(fixed)
-            trade = trade or fixed in trade_words
+            uncertain = uncertain or fixed in trade_words and (
+                _pinyin(word, fixed) or len(fixed) < COINED
+            )
         i += 1
     if not changes:
         return None
-    return Repair(parse_name(" ".join(out)), tuple(changes), trade)
+    return Repair(parse_name(" ".join(out)), tuple(changes), uncertain)
