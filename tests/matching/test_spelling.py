@@ -113,3 +113,21 @@ def test_two_english_words_written_apart_stay_another_name(matcher: Matcher) -> 
     hit = best(matcher, "Nine Star Corporation")
     assert hit is not None and hit.decision is Decision.REVIEW
     assert "written as separate words on one side only" in hit.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("JUCHENG TITANIUM INDUSTRY BAOJI CO LTD", "Baoji Jucheng Titanium Industry Co., Ltd."),
+        ("YINFENG COTTON HUBEI CO LTD", "Hubei Yinfeng Cotton Co., Ltd."),
+    ],
+)
+def test_the_same_words_with_the_region_last_match(
+    matcher: Matcher, query: str, listed: str
+) -> None:
+    # Bills of lading often put the region after the trade name; the parse took the trade word
+    # for a place, but the words are the listed name's.
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.matched_name == listed
+    assert hit.reasons[0] == f"the same words as listed name '{listed}' in another order"

@@ -175,7 +175,15 @@ def score_pair(
             reasons.append("score carried by: " + ", ".join(carried))
 
     # (Trade names one pinyin syllable apart are told apart below, whatever the whole names.)
-    whole = (
+    # The same words in another order ("JUCHENG TITANIUM INDUSTRY BAOJI" for "Baoji Jucheng
+    # Titanium Industry"): one name, whatever the parse made of a word it took for a place.
+    same_words = (
+        len(query.plain.split()) >= 3 and not c.trade_from_region
+        and sorted(query.plain.split()) == sorted(c.plain.split())
+    )  # fmt: skip
+    if same_words and trade < TRADE_AGREES:
+        reasons.insert(0, f"the same words as {kind} '{cand.value}' in another order")
+    whole = same_words or (
         x[_WHOLE_TOKENS] >= WHOLE_AGREES
         and min(len(query.plain.split()), len(c.plain.split())) >= 2
         and not (query.trade_from_region or c.trade_from_region)
@@ -199,7 +207,7 @@ def score_pair(
         decision = Decision.CLEAR
         reasons.insert(0, f"trade name '{' '.join(query.trade)}' is another pinyin syllable "
                           f"than '{' '.join(c.trade)}': another character, another company")  # fmt: skip
-    one_sided_region = query.trade_from_region != c.trade_from_region
+    one_sided_region = query.trade_from_region != c.trade_from_region and not same_words
     if decision is not Decision.CLEAR and (
         one_sided_region or (c.trade_from_region and ind != 1.0)
     ):
