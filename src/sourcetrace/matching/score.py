@@ -38,7 +38,7 @@ from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
-from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
+from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set, syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
@@ -215,6 +215,14 @@ def score_pair(
         # industry agreeing (across scripts: sharing an industry word) makes it worth a look, never a match.
         decision = Decision.REVIEW if ind == 1.0 or backed else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
+    if (
+        decision is Decision.MATCH and 0 < len(c.trade_key) <= 3 and not is_acronym
+        and x[_WHOLE_LETTERS] < WHOLE_AGREES
+    ):  # fmt: skip
+        # Three letters ("A.T.E. International" / "ATE-Engineering") name many companies: the
+        # rest of the name has to be spelled alike too.
+        decision = Decision.REVIEW
+        reasons.append("a trade name of three letters or fewer; the rest of the name differs")
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
@@ -299,7 +307,14 @@ def repaired(
     else ``review``.
     """
     fixed = repair(query, cand.parsed)
-    if fixed is None:
+    c = cand.parsed
+    # Repaired, the trade names must hold the same words: a slip elsewhere in a long name
+    # ("PROIZVODSTVENNOE OBEDINENIE FORT" / "... OBYEDINENIE KRISTALL") is no reason to match.
+    if (
+        fixed is None
+        or not set(c.trade) <= set(fixed.parsed.tokens)
+        or not set(fixed.parsed.trade) <= set(c.tokens)
+    ):  # fmt: skip
         return scored
     again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
     if again.decision.rank <= scored.decision.rank:
@@ -308,7 +323,6 @@ def repaired(
     head = f"read {words} (a typing slip)"
     decision = again.decision
     if fixed.uncertain:
-        c = cand.parsed
         reg = features.region(fixed.parsed, c)
         ind = features.industry(fixed.parsed, c)
         backed = (reg is True or ind == 1.0) and reg is not False and ind != 0.0
@@ -330,8 +344,10 @@ def _same_rare_trade(
     industries differ, scores such pairs low.
 
     Distinctive: five letters or more, in Latin letters on both sides, not a place, country or
-    area word, not an English word (the English of CC-CEDICT's readings: "Golden", "Star"), and
-    shared by at most :data:`RARE_TRADE_ENTITIES` listed entities. Generic: the side's
+    area word, not an English word (the English of CC-CEDICT's readings: "Golden", "Star"), not
+    pinyin (a Chinese trade name is registered per region: "Zhonghe" in Sichuan is not the one
+    in Xinjiang), and shared by at most :data:`RARE_TRADE_ENTITIES` listed entities; the regions
+    do not differ. Generic: the side's
     industry words are all trading, import-export, group, holding or investment words.
     """
     key = cand.trade_key
@@ -343,7 +359,9 @@ def _same_rare_trade(
         or x[_PLACE_ONLY] or x[_GENERIC]
     ):  # fmt: skip
         return False
-    if any(w in features.english_words() for w in cand.trade):
+    if any(w in features.english_words() or syllables(w) for w in cand.trade):
+        return False  # a pinyin trade name is registered per region: many companies share it
+    if features.region(query, cand) is False:
         return False
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
@@ -713,9 +731,10 @@ class Matcher:
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
+            # Typing slips are looked for only where the whole names are spelled alike (the
+            # batch found those already: no rapidfuzz call per pair in bulk screening).
             if scored.decision is not Decision.MATCH and (
-                n_idx in close if close is not None and n_idx in spelled
-                else _spelled_close(parsed, cand)
+                n_idx in close if close is not None else _spelled_close(parsed, cand)
             ):
                 scored = repaired(parsed, cand, scored, index.entities[cand.entity],
                                   self.settings, covers,
