@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, Hit
+from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
+from sourcetrace.settings import load_settings
 
 
 def best(matcher: Matcher, name: str) -> Hit | None:
@@ -131,3 +132,29 @@ def test_the_same_words_with_the_region_last_match(
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == listed
     assert hit.reasons[0] == f"the same words as listed name '{listed}' in another order"
+
+
+def test_three_letters_apart_or_joined_are_one_name_only_with_the_rest_alike(
+    matcher: Matcher,
+) -> None:
+    # Letters written apart are the same trade name ("K.T.K." is KTK) ...
+    hit = best(matcher, "K.T.K. Group")
+    assert hit is not None and hit.decision is Decision.MATCH and hit.matched_name == "KTK Group"
+    # ... but three letters name many companies: with the rest of the name different, a look.
+    hit = best(matcher, "KTK International Co Ltd")
+    assert hit is not None and hit.decision is Decision.REVIEW
+    assert "a trade name of three letters or fewer; the rest of the name differs" in hit.reasons
+
+
+def test_a_rare_trade_name_in_another_region_is_not_raised() -> None:
+    # The listed name with its region (Shanshan, Turpan): a Hoshine trading firm named in
+    # Sichuan is another region, one with no region may be the group's trading arm.
+    listed = ListedEntity(
+        id="uflpa-hoshine", schema="Company", caption="Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        names=[EntityName("Hoshine Silicon Industry (Shanshan) Co., Ltd")],
+        listings=[Listing("UFLPA Entity List")],
+    )  # fmt: skip
+    one = Matcher([listed], load_settings())
+    assert best(one, "Sichuan Hoshine Trading Co") is None
+    hit = best(one, "Hoshine Trading Co")
+    assert hit is not None and hit.decision is Decision.REVIEW
