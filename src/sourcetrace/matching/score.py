@@ -22,6 +22,13 @@ the whole names are not spelled alike (a Chinese trade name is registered per re
 trade name elsewhere is often another company). Weak aliases (unverified
 names) and inferred list names are capped at ``review``. A valid USCC equal on both sides is a
 match whatever the names say.
+
+Version 3 adds (see docs/matching.md): a pair spelled alike but not decided ``match`` is scored
+again with the query's typing slips read as the listed name's words (:mod:`.spelling`), kept when
+the trade names then hold the same words; the same words in another order (three at least) agree
+whatever the parse took for a place; a rare, coined trade name beside only trading, group or
+holding words is ``review`` (a trading arm); a trade name of three letters or fewer matches only
+with the rest of the name spelled alike.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v2+" + model_version()
+ALGORITHM = "sourcetrace-learned-v3+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
