@@ -285,10 +285,7 @@ def spelled_alike(
         return None
     kind = _KIND_WORDS[cand.kind]
     differs = differences(query, cand.parsed)
-    a, b = query.plain, cand.parsed.plain
-    alike = max(
-        fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
-    )
+    alike = _alike(query.plain, cand.parsed.plain)
     if not differs and alike < SPELLED_ALIKE * 100:
         # WRatio's partial match: one name is a part of the other, the rest says nothing.
         longer = max(query.plain, cand.parsed.plain, key=len)
@@ -321,7 +318,10 @@ def repaired(
         fixed is None
         or not set(c.trade) <= set(fixed.parsed.tokens)
         or not set(fixed.parsed.trade) <= set(c.tokens)
+        or _alike(fixed.parsed.plain, c.plain) < SPELLED_ALIKE * 100
     ):  # fmt: skip
+        # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
+        # "TELECOM" is not "Suzhou Telecom Electric Plant".)
         return scored
     again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
     if again.decision.rank <= scored.decision.rank:
@@ -373,6 +373,11 @@ def _same_rare_trade(
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     return not q or not c
+
+
+def _alike(a: str, b: str) -> float:
+    """Whole names alike in any word order or spacing (0-100), not as a part of the other."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
 
 
 def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:

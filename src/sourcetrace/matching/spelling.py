@@ -13,7 +13,8 @@ changed is another syllable, so another character and another company (rongsheng
 longsheng), while a letter dropped, added or swapped ("Hafu" for "Huafu", "Liali" for "Lilai")
 is what typing does. A slip between pinyin trade words, or in a trade word under six letters,
 is *uncertain* (:attr:`Repair.uncertain`): the matcher then asks the region or industry to agree
-before a ``match``; a coined Latin word of six letters or more ("JPMorgon", "Gasprom") is not.
+before a ``match``; a coined Latin word of six letters or more ("JPMorgon", "Gasprom") is not,
+unless the slip is in its first letter ("Alaxy" is not taken for "Galaxy").
 Short words (under four letters; under five for trade words) are never repaired: too many are
 one slip from another. Two words the query writes apart are joined when the listed name writes
 them as one ("Tex tile"), unless both are English words ("Nine Star" against "Ninestar"). Only
@@ -109,7 +110,7 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
             changes.append((word, fixed))
             free.remove(fixed)
             uncertain = uncertain or fixed in trade_words and (
-                _pinyin(word, fixed) or len(fixed) < COINED
+                _pinyin(word, fixed) or len(fixed) < COINED or word[0] != fixed[0]
             )
         i += 1
     if not changes:
