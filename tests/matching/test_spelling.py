@@ -158,3 +158,10 @@ def test_a_rare_trade_name_in_another_region_is_not_raised() -> None:
     assert best(one, "Sichuan Hoshine Trading Co") is None
     hit = best(one, "Hoshine Trading Co")
     assert hit is not None and hit.decision is Decision.REVIEW
+
+
+def test_a_three_letter_trade_name_cut_at_the_field_width_still_matches(matcher: Matcher) -> None:
+    # A bill-of-lading field of 35 characters cut "Technology": the rest differs only by the cut.
+    hit = best(matcher, "XINJIANG GCL NEW ENERGY MATERIAL TE")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.matched_name == "Xinjiang GCL New Energy Material Technology, Co. Ltd."

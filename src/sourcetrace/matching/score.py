@@ -225,6 +225,8 @@ def score_pair(
     if (
         decision is Decision.MATCH and 0 < len(c.trade_key) <= 3 and not is_acronym
         and x[_WHOLE_LETTERS] < WHOLE_AGREES
+        # (A name cut at the field width differs only by what was cut off.)
+        and not (query.truncated and c.plain.startswith(query.plain.rsplit(" ", 1)[0]))
     ):  # fmt: skip
         # Three letters ("A.T.E. International" / "ATE-Engineering") name many companies: the
         # rest of the name has to be spelled alike too.
