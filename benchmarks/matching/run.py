@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -108,6 +109,13 @@ def load_pairs(path: Path = PAIRS) -> list[PairCase]:
             for r in csv.DictReader(fh)
             if r["schema"] in ("Company", "Organization")
         ]
+
+
+def bench_half(pair: PairCase) -> str:
+    """'look' or 'report', by a fixed hash of the pair: failures of the look half may be read
+    and tuned on; the report half is only counted, so that it keeps measuring."""
+    digest = hashlib.sha256(f"{pair.name1}\t{pair.name2}".encode()).digest()
+    return "look" if digest[0] % 2 == 0 else "report"
 
 
 def equivalents(entities: list[ListedEntity]) -> dict[str, set[str]]:
@@ -465,15 +473,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     width = max(len(label) for label, _ in rows)
     for label, c in rows:
         print(f"  {label:<{width}}  {fmt(c)}")
+    # Rules are tuned on the 'look' half's failures only; the 'report' half is only reported.
+    strict = [x.entity is not None and x.strict for x in stp]
+    for which in ("look", "report"):
+        keep = [i for i, p in enumerate(pairs) if bench_half(p) == which]
+        c = pair_counts([labels[i] for i in keep], [strict[i] for i in keep])
+        print(f"  sourcetrace default (match), {which} half ({len(keep)} pairs)  {fmt(c)}")
 
     if args.failures:
         print_failures(cases, st, results[0], captions, args.failures)
         pair_fail = [
             (p, x)
             for p, x in zip(pairs, stp, strict=True)
-            if (x.entity is not None and x.strict) != p.is_match
+            if (x.entity is not None and x.strict) != p.is_match and bench_half(p) == "look"
         ]
-        print(f"\nsourcetrace pair failures (match): {len(pair_fail)}")
+        print(f"\nsourcetrace pair failures (match), look half only: {len(pair_fail)}")
         for p, x in pair_fail[: args.failures * 4]:
             print(
                 f"   {'FN' if p.is_match else 'FP'}  {p.name1!r} vs {p.name2!r}  "

@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName, specific_trade, translated
 from sourcetrace.names.text import cross_script_trade, fold, has_cjk, latin_tokens, syllables
-from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, trade_words
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
 
@@ -38,14 +38,33 @@ def ascii_form(text: str) -> str:
 
 
 def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """The words one side writes apart and the other joins are not all pinyin: "nine star"
-    against "ninestar", not "xin ren" against "xinren" (words both sides share aside)."""
+    """The words one side writes apart and the other joins are each an English word: "nine
+    star" against "ninestar" (often another company in English), not "xin ren" against "xinren"
+    (pinyin), "a b c" against "abc" (letters), "pricewaterhouse coopers" or "van der bilt"
+    (words that are no English word of their own); words both sides share aside."""
     shared = set(a) & set(b)
     rest_a = [w for w in a if w not in shared]
     rest_b = [w for w in b if w not in shared]
     if len(rest_a) == len(rest_b):
         return False
-    return not all(syllables(w) for w in (rest_a if len(rest_a) > len(rest_b) else rest_b))
+    apart = rest_a if len(rest_a) > len(rest_b) else rest_b
+    if all(syllables(w) for w in apart):
+        return False
+    return all(len(w) > 1 and w in english_words() for w in apart)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words: the readings CC-CEDICT gives Chinese words (vocabulary.trade_words).
+    Common words ("Golden", "Star") tell companies apart less than coined ones ("Hoshine")."""
+    # CC-CEDICT writes small numbers as digits ("九 9"): their words are added.
+    return frozenset(w for words in trade_words().values() for w in words) | _NUMBER_WORDS
+
+
+_NUMBER_WORDS = frozenset(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "hundred", "thousand", "first", "second", "third"]
+)  # fmt: skip
 
 
 def _syllable_clash(a: str, b: str) -> float | None:

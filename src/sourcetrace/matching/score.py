@@ -22,6 +22,13 @@ the whole names are not spelled alike (a Chinese trade name is registered per re
 trade name elsewhere is often another company). Weak aliases (unverified
 names) and inferred list names are capped at ``review``. A valid USCC equal on both sides is a
 match whatever the names say.
+
+Version 3 adds (see docs/matching.md): a pair spelled alike but not decided ``match`` is scored
+again with the query's typing slips read as the listed name's words (:mod:`.spelling`), kept when
+the trade names then hold the same words; the same words in another order (three at least) agree
+whatever the parse took for a place; a rare, coined trade name beside only trading, group or
+holding words is ``review`` (a trading arm); a trade name of three letters or fewer matches only
+with the rest of the name spelled alike.
 """
 
 from __future__ import annotations
@@ -34,15 +41,16 @@ from rapidfuzz.utils import default_process
 from sourcetrace.matching import features
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
+from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
-from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set
+from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set, syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v2+" + model_version()
+ALGORITHM = "sourcetrace-learned-v3+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -65,6 +73,16 @@ _REGION_ONE_SIDED = features.FEATURE_NAMES.index("region_one_sided")
 _GENERIC = features.FEATURE_NAMES.index("trade_generic")
 _ACRONYM = features.FEATURE_NAMES.index("acronym")
 _CROSS = features.FEATURE_NAMES.index("cross_script")
+_PLACE_ONLY = features.FEATURE_NAMES.index("place_only")
+# A trade name shared by this many listed entities at most (one company is often listed under
+# two or three lists or spellings) and this long at least is rare enough to go by alone for
+# ``review`` (see _same_rare_trade).
+RARE_TRADE_ENTITIES = 3
+RARE_TRADE_LETTERS = 5
+# Industry concepts that say a company trades or holds rather than what it makes.
+TRADING_CONCEPTS = frozenset(
+    ["trade commerce", "import export", "international trade", "commerce", "holding"]
+)
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -164,7 +182,15 @@ def score_pair(
             reasons.append("score carried by: " + ", ".join(carried))
 
     # (Trade names one pinyin syllable apart are told apart below, whatever the whole names.)
-    whole = (
+    # The same words in another order ("JUCHENG TITANIUM INDUSTRY BAOJI" for "Baoji Jucheng
+    # Titanium Industry"): one name, whatever the parse made of a word it took for a place.
+    same_words = (
+        len(query.plain.split()) >= 3 and not c.trade_from_region
+        and sorted(query.plain.split()) == sorted(c.plain.split())
+    )  # fmt: skip
+    if same_words and trade < TRADE_AGREES:
+        reasons.insert(0, f"the same words as {kind} '{cand.value}' in another order")
+    whole = same_words or (
         x[_WHOLE_TOKENS] >= WHOLE_AGREES
         and min(len(query.plain.split()), len(c.plain.split())) >= 2
         and not (query.trade_from_region or c.trade_from_region)
@@ -188,7 +214,7 @@ def score_pair(
         decision = Decision.CLEAR
         reasons.insert(0, f"trade name '{' '.join(query.trade)}' is another pinyin syllable "
                           f"than '{' '.join(c.trade)}': another character, another company")  # fmt: skip
-    one_sided_region = query.trade_from_region != c.trade_from_region
+    one_sided_region = query.trade_from_region != c.trade_from_region and not same_words
     if decision is not Decision.CLEAR and (
         one_sided_region or (c.trade_from_region and ind != 1.0)
     ):
@@ -196,6 +222,16 @@ def score_pair(
         # industry agreeing (across scripts: sharing an industry word) makes it worth a look, never a match.
         decision = Decision.REVIEW if ind == 1.0 or backed else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
+    if (
+        decision is Decision.MATCH and 0 < len(c.trade_key) <= 3 and not is_acronym
+        and x[_WHOLE_LETTERS] < WHOLE_AGREES
+        # (A name cut at the field width differs only by what was cut off.)
+        and not (query.truncated and c.plain.startswith(query.plain.rsplit(" ", 1)[0]))
+    ):  # fmt: skip
+        # Three letters ("A.T.E. International" / "ATE-Engineering") name many companies: the
+        # rest of the name has to be spelled alike too.
+        decision = Decision.REVIEW
+        reasons.append("a trade name of three letters or fewer; the rest of the name differs")
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
@@ -225,6 +261,11 @@ def score_pair(
             score = max(score, settings.review_threshold)
             decision = Decision.REVIEW
             reasons.append(f"may be a subsidiary: the entity is listed '{_scope(entity)}'")
+    if decision is Decision.CLEAR and _same_rare_trade(query, c, x, trade_count):
+        score = max(score, settings.review_threshold)
+        decision = Decision.REVIEW
+        reasons.append(f"the rare trade name '{' '.join(c.trade)}' is the same and the rest of "
+                       "the name says only trading, group or holding: perhaps the same group")  # fmt: skip
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
@@ -246,10 +287,7 @@ def spelled_alike(
         return None
     kind = _KIND_WORDS[cand.kind]
     differs = differences(query, cand.parsed)
-    a, b = query.plain, cand.parsed.plain
-    alike = max(
-        fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))
-    )
+    alike = _alike(query.plain, cand.parsed.plain)
     if not differs and alike < SPELLED_ALIKE * 100:
         # WRatio's partial match: one name is a part of the other, the rest says nothing.
         longer = max(query.plain, cand.parsed.plain, key=len)
@@ -260,6 +298,88 @@ def spelled_alike(
     score = max(scored.score, settings.review_threshold)
     reason = f"{head}; its parts could not all be compared (an unknown word or spelling)"
     return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
+
+
+def repaired(
+    query: ParsedName, cand: IndexedName, scored: Scored, entity: ListedEntity,
+    settings: Settings, covers: bool, trade_count: int,
+) -> Scored:
+    """The pair scored again with the query's typing slips read as the listed name's words
+    (:mod:`sourcetrace.matching.spelling`), when that decides it higher; else ``scored``.
+
+    A slip in a vocabulary word (industry, region, legal form) only undoes a broken parse. An
+    uncertain slip in the trade name (pinyin, or a short word) is a guess that the names are
+    one: it makes a ``match`` only when the region or the industry agrees and neither differs,
+    else ``review``.
+    """
+    fixed = repair(query, cand.parsed)
+    c = cand.parsed
+    # Repaired, the trade names must hold the same words: a slip elsewhere in a long name
+    # ("PROIZVODSTVENNOE OBEDINENIE FORT" / "... OBYEDINENIE KRISTALL") is no reason to match.
+    if (
+        fixed is None
+        or not set(c.trade) <= set(fixed.parsed.tokens)
+        or not set(fixed.parsed.trade) <= set(c.tokens)
+        or _alike(fixed.parsed.plain, c.plain) < SPELLED_ALIKE * 100
+    ):  # fmt: skip
+        # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
+        # "TELECOM" is not "Suzhou Telecom Electric Plant".)
+        return scored
+    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
+    if again.decision.rank <= scored.decision.rank:
+        return scored
+    words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
+    head = f"read {words} (a typing slip)"
+    decision = again.decision
+    if fixed.uncertain:
+        reg = features.region(fixed.parsed, c)
+        ind = features.industry(fixed.parsed, c)
+        backed = (reg is True or ind == 1.0) and reg is not False and ind != 0.0
+        if decision is Decision.MATCH and not backed:
+            decision = Decision.REVIEW
+            head += ("; a slip in the trade name matches only where the region or the industry "
+                     "agrees")  # fmt: skip
+        elif backed:
+            head += " with the region or industry agreeing"
+    return Scored(again.score, decision, (head, *again.reasons), again.parts)
+
+
+def _same_rare_trade(
+    query: ParsedName, cand: ParsedName, x: list[float], trade_count: int
+) -> bool:
+    """The same distinctive trade name, and one side's other words only generic ones ("Hoshine
+    Trading Co", "Hoshine Group" against "Hoshine Silicon Industry Co"): a trading arm or the
+    group of a listed company is worth a look, though the model, trained on names whose
+    industries differ, scores such pairs low.
+
+    Distinctive: five letters or more, in Latin letters on both sides, not a place, country or
+    area word, not an English word (the English of CC-CEDICT's readings: "Golden", "Star"), not
+    pinyin (a Chinese trade name is registered per region: "Zhonghe" in Sichuan is not the one
+    in Xinjiang), and shared by at most :data:`RARE_TRADE_ENTITIES` listed entities; the regions
+    do not differ. Generic: the side's
+    industry words are all trading, import-export, group, holding or investment words.
+    """
+    key = cand.trade_key
+    if (
+        query.trade_key != key or len(key) < RARE_TRADE_LETTERS
+        or trade_count > RARE_TRADE_ENTITIES
+        or query.script != "latin" or cand.script != "latin"
+        or query.trade_from_region or cand.trade_from_region
+        or x[_PLACE_ONLY] or x[_GENERIC]
+    ):  # fmt: skip
+        return False
+    if any(w in features.english_words() or syllables(w) for w in cand.trade):
+        return False  # a pinyin trade name is registered per region: many companies share it
+    if features.region(query, cand) is False:
+        return False
+    q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    return not q or not c
+
+
+def _alike(a: str, b: str) -> float:
+    """Whole names alike in any word order or spacing (0-100), not as a part of the other."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
 
 
 def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
@@ -639,6 +759,14 @@ class Matcher:
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
+            # Typing slips are looked for only where the whole names are spelled alike (the
+            # batch found those already: no rapidfuzz call per pair in bulk screening).
+            if scored.decision is not Decision.MATCH and (
+                n_idx in close if close is not None else _spelled_close(parsed, cand)
+            ):
+                scored = repaired(parsed, cand, scored, index.entities[cand.entity],
+                                  self.settings, covers,
+                                  index.trade_counts.get(cand.parsed.trade_key, 1))  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:
