@@ -46,7 +46,7 @@ ALGORITHM = "sourcetrace-learned-v2+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c4"  # the layout of NameIndex.__getstate__
+_CACHE_FORMAT = "c5"  # the layout of NameIndex.__getstate__ (c5: ParsedName.latin)
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -644,7 +644,7 @@ class Matcher:
             if prev is None or key > prev[2]:
                 best[cand.entity] = (scored, cand, key)
         ranked = sorted(best.items(), key=lambda kv: (tuple(-k for k in kv[1][2]), kv[0]))
-        return [
+        hits = [
             Hit(
                 entity=index.entities[e_idx],
                 matched_name=cand.value,
@@ -654,3 +654,22 @@ class Matcher:
             )
             for e_idx, (scored, cand, _) in ranked
         ]
+        if parsed.latin is not None:
+            hits = _with_latin_beside(hits, self.match_parsed(parsed.latin, identifier))
+        return hits
+
+
+def _with_latin_beside(hits: list[Hit], beside: list[Hit]) -> list[Hit]:
+    """The hits of a Chinese name merged with those of the Latin name written beside it on the
+    same line: each entity once, with the better of its two hits (decision, then score), best
+    first; a hit found through the Latin name says so."""
+    best: dict[str, Hit] = {h.entity.id: h for h in hits}
+    for hit in beside:
+        prev = best.get(hit.entity.id)
+        if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
+            hit.reasons.append("found by the Latin name written beside the Chinese one")
+            best[hit.entity.id] = hit
+    order = {h.entity.id: i for i, h in enumerate([*hits, *beside])}
+    return sorted(
+        best.values(), key=lambda h: (-h.decision.rank, -h.score, order[h.entity.id])
+    )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rigour.names import remove_org_types
 
-from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin
+from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
 from sourcetrace.names.vocabulary import (
     LEGAL_TOKENS,
     LEGAL_ZH,
@@ -77,6 +77,9 @@ class ParsedName:
     # (东方希望: "dongfangxiwang", "easthope", "dongfanghope" ...), joined: an English listed
     # name that translates the words meets it (vocabulary.trade_words, from CC-CEDICT).
     readings: tuple[str, ...] = ()
+    # The Latin name written beside the Chinese one on the same line, parsed on its own (the
+    # matcher scores both and keeps each entity's better hit); None for most names.
+    latin: ParsedName | None = None
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -138,8 +141,29 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
         if latin_tokens(latin_part) and len("".join(cjk_runs(folded))) < 2:
             return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
         script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
-        return _parsed(raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, **parsed)
+        beside = latin_beside(raw) if script == "mixed" else ""
+        return _parsed(
+            raw=raw, script=script, truncated=False, plain=plain, uncut=uncut,
+            latin=parse_name(beside, vocab) if beside else None, **parsed,
+        )  # fmt: skip
     return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
+
+
+_CJK_OR_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）【】〔〕：:，、。]+")
+
+
+def latin_beside(raw: str) -> str:
+    """The Latin name written beside a Chinese one on the same line ("合肥宝龙达信息技术有限公司
+    Hefei Bitland Information Technology Co., Ltd.", an invoice's bilingual line), or "" when
+    the Latin letters are no name: fewer than three letters outside legal forms, or a digit
+    among them (an address or a number: "地址：No. 8 Renmin Rd", "Tel 0991 ...")."""
+    text = " ".join(_CJK_OR_BRACKETS.sub(" ", raw).split()).strip(" ,;/-|()")
+    if not text or any(c.isdigit() for c in text):
+        return ""
+    words = [w for w in latin_tokens(fold(text)) if w not in LEGAL_TOKENS]
+    if sum(len(w) for w in words if w.isalpha()) < 3:
+        return ""
+    return text
 
 
 def strip_org_types(line: str) -> tuple[str, bool]:
@@ -194,13 +218,13 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             industry.add(vocab.industry_zh[inner.strip()])
     body = _PAREN_ZH.sub("", text)
     body = "".join(cjk_runs(body))
-    legal = False
-    # The name ends at the first legal form; what follows names a branch or is noise.
-    for form in LEGAL_ZH:
-        idx = body.find(form)
-        if idx > 0:
-            body, legal = body[:idx], True
-            break
+    # The name ends at the first legal form; what follows names a branch or is noise. The
+    # first in the text, not the first of the list: 东方希望有色金属公司乌鲁木齐分公司 ends at 公司,
+    # not at 分公司 (at one place the longest form wins: LEGAL_ZH is longest first).
+    cuts = [(idx, -len(form)) for form in LEGAL_ZH if (idx := body.find(form)) > 0]
+    legal = bool(cuts)
+    if cuts:
+        body = body[: min(cuts)[0]]
     zh_core = body
     # Regions at the start, longest first, repeatedly (新疆 + 阿克苏).
     while body:
@@ -316,6 +340,14 @@ def _parse_latin(
     words = expand(latin_tokens(folded))
     if not STOPWORDS.isdisjoint(words):
         words = [w for w in words if w not in STOPWORDS]
+    pinyin_industry: set[str] = set()
+    resegmented = full_pinyin(words, vocab, truncated)
+    if resegmented is not None:
+        words, pinyin_industry, pinyin_legal = resegmented
+        legal_form = legal_form or pinyin_legal
+        # The whole name as an English listing writes it ("xinjiang zhongtai chemical"): the
+        # string retrieval and the whole-name similarity then meet the English listed name.
+        plain = " ".join([*words, *sorted(pinyin_industry)])
     legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
@@ -387,7 +419,7 @@ def _parse_latin(
         raw=raw,
         script="latin",
         trade=trade,
-        industry=frozenset(industry),
+        industry=frozenset(industry | pinyin_industry),
         regions=frozenset(regions),
         region_words=tuple(region_words),
         legal=legal,
@@ -398,7 +430,102 @@ def _parse_latin(
         plain=plain,
         uncut=uncut,
         readings=(),
+        latin=None,
     )
+
+
+# Pinyin of the legal forms (有限公司 youxian gongsi ...), cut off a full-pinyin name wherever its
+# words are split ("you xian gong si", "youxiangongsi").
+_LEGAL_PINYIN = ("youxianzerengongsi", "youxiangongsi", "gufen", "youxian", "zeren", "gongsi",
+                 "fengongsi", "zongchang", "zonggongsi", "fenchang")  # fmt: skip
+_SUFFIX_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _pinyin_suffixes(vocab: Vocabulary) -> dict[str, str]:
+    """The glossary's Chinese industry and organisation words in pinyin, run together, to their
+    concept ("huaxue": chemical, "jituan": "org:..."), legal forms as "legal"; words of one
+    syllable left out (业 "ye", 厂 "chang" are also syllables of trade names)."""
+    cached = _SUFFIX_CACHE.get(id(vocab))
+    if cached is None:
+        cached = {}
+        for zh, concept in vocab.industry_zh.items():
+            key = "".join(latin_tokens(pinyin(zh)))
+            if len(zh) >= 2 and key:
+                cached.setdefault(key, concept)
+        for key in _LEGAL_PINYIN:
+            cached[key] = "legal"
+        _SUFFIX_CACHE[id(vocab)] = cached
+    return cached
+
+
+def full_pinyin(
+    words: list[str], vocab: Vocabulary, truncated: bool = False
+) -> tuple[list[str], set[str], bool] | None:
+    """A name written wholly in pinyin, however its syllables are spaced ("HE TIAN HAO LIN FA SHI
+    YOU XIAN GONG SI", "XINJIANGZHONGTAIHUAXUE..."), cut into the parts a Chinese name has: the
+    words returned are its regions then its trade name, each run together ("hetian", "haolin"),
+    with the industry concepts of its pinyin industry words (发饰 "fashi": hair accessories) and
+    whether a legal form was cut off. None when a word is not pinyin, or when nothing but the
+    spacing would change (the word-by-word parse reads it the same).
+
+    Regions are cut from the start, industry, organisation and legal words from the end, each
+    only at a syllable boundary (both sides must read as pinyin) and only while two syllables
+    or more of trade name stay: the Chinese parser's rule (a trade name has two characters).
+    A name cut at the field width may end in part of a word: that part is dropped first."""
+    if not words:
+        return None
+    suffixes = _pinyin_suffixes(vocab)
+    if truncated and len(words) > 1 and syllables(words[-1]) is None:
+        last = words[-1]  # "GONGS": the start of a pinyin word, cut
+        if len(last) >= 3 and any(key.startswith(last) for key in suffixes):
+            words = words[:-1]
+    if not all(w.isalpha() and syllables(w) is not None for w in words):
+        return None
+    joined = "".join(words)
+
+    def enough(rest: str) -> bool:
+        cut = syllables(rest)
+        return cut is not None and len(cut) >= 2
+
+    regions: list[str] = []
+    industry: set[str] = set()
+    legal = False
+
+
+    if truncated and not any(joined.endswith(key) for key in suffixes):
+        # The start of an industry or legal word, cut by the field ("yousejin", "you"): the
+        # shortest such end (three letters or more) is taken off.
+        for start in range(len(joined) - 3, max(0, len(joined) - 18) - 1, -1):
+            tail = joined[start:]
+            if enough(joined[:start]) and any(key.startswith(tail) for key in suffixes):
+                joined = joined[:start]
+                break
+    changed = True
+    while changed:  # industry, organisation and legal words at the end, longest first
+        changed = False
+        for start in range(max(0, len(joined) - 18), len(joined) - 2):
+            concept = suffixes.get(joined[start:])
+            if concept is not None and enough(joined[:start]):
+                if concept == "legal":
+                    legal = True
+                elif not concept.startswith("org:"):
+                    industry.add(concept)
+                joined, changed = joined[:start], True
+                break
+    changed = True
+    while changed:  # regions at the start, longest first
+        changed = False
+        for end in range(min(len(joined) - 2, 20), 2, -1):
+            place = vocab.places_latin.get(joined[:end])
+            if place is not None and syllables(joined[:end]) and enough(joined[end:]):
+                regions.append(joined[:end])
+                joined, changed = joined[end:], True
+                break
+    if not regions and not industry and not legal:
+        # Only the spacing differs: English words that happen to spell pinyin ("China
+        # Mobile": chi na mo bi le) keep their words.
+        return None
+    return [*regions, joined], industry, legal
 
 
 def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:
