@@ -92,6 +92,15 @@ def test_english_words_that_spell_pinyin_keep_their_words() -> None:
     # chi-na mo-bi-le: every word reads as pinyin, yet nothing is a Chinese name's part.
     assert parse_name("China Mobile").trade == ("china", "mobile")
     assert parse_name("Xinjiang Zhongtai Chemical Co., Ltd.").industry == frozenset({"chemical"})
+    # wa-re-hou-si-ng, mi-ning: English business words are not read as pinyin.
+    assert parse_name("Fujian Minlong Warehousing Co., Ltd.").trade == ("minlong",)
+    assert parse_name("Xinjiang Jin Bao Mining Co., Ltd.").industry == frozenset({"mining"})
+
+
+def test_a_region_before_the_pinyin_legal_form_is_a_region() -> None:
+    parsed = parse_name("HE SHENG GUI YE SHAN SHAN YOU XIAN GONG SI")  # 合盛硅业(鄯善)有限公司
+    assert (parsed.trade, parsed.industry) == (("hesheng",), frozenset({"silicon"}))
+    assert parsed.regions == frozenset({"650421"})  # 鄯善县, GB/T 2260
 
 
 @pytest.mark.parametrize(

@@ -343,11 +343,10 @@ def _parse_latin(
     pinyin_industry: set[str] = set()
     resegmented = full_pinyin(words, vocab, truncated)
     if resegmented is not None:
-        words, pinyin_industry, pinyin_legal = resegmented
-        legal_form = legal_form or pinyin_legal
         # The whole name as an English listing writes it ("xinjiang zhongtai chemical"): the
         # string retrieval and the whole-name similarity then meet the English listed name.
-        plain = " ".join([*words, *sorted(pinyin_industry)])
+        words, pinyin_industry, pinyin_legal, plain = resegmented
+        legal_form = legal_form or pinyin_legal
     legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
@@ -460,13 +459,15 @@ def _pinyin_suffixes(vocab: Vocabulary) -> dict[str, str]:
 
 def full_pinyin(
     words: list[str], vocab: Vocabulary, truncated: bool = False
-) -> tuple[list[str], set[str], bool] | None:
+) -> tuple[list[str], set[str], bool, str] | None:
     """A name written wholly in pinyin, however its syllables are spaced ("HE TIAN HAO LIN FA SHI
     YOU XIAN GONG SI", "XINJIANGZHONGTAIHUAXUE..."), cut into the parts a Chinese name has: the
     words returned are its regions then its trade name, each run together ("hetian", "haolin"),
     with the industry concepts of its pinyin industry words (发饰 "fashi": hair accessories) and
-    whether a legal form was cut off. None when a word is not pinyin, or when nothing but the
-    spacing would change (the word-by-word parse reads it the same).
+    whether a legal form was cut off, and the name as an English listing would write it
+    ("hetian haolin hair accessorie"). None when a word is not pinyin or is an English business
+    word, or when nothing but the spacing would change (the word-by-word parse reads it the
+    same). A region may also stand before the legal form (合盛硅业(鄯善)有限公司).
 
     Regions are cut from the start, industry, organisation and legal words from the end, each
     only at a syllable boundary (both sides must read as pinyin) and only while two syllables
@@ -479,7 +480,7 @@ def full_pinyin(
         last = words[-1]  # "GONGS": the start of a pinyin word, cut
         if len(last) >= 3 and any(key.startswith(last) for key in suffixes):
             words = words[:-1]
-    if not all(w.isalpha() and syllables(w) is not None for w in words):
+    if not all(_pinyin_word(w, vocab) for w in words):
         return None
     joined = "".join(words)
 
@@ -488,6 +489,7 @@ def full_pinyin(
         return cut is not None and len(cut) >= 2
 
     regions: list[str] = []
+    tail_regions: list[str] = []
     industry: set[str] = set()
     legal = False
 
@@ -505,9 +507,13 @@ def full_pinyin(
         changed = False
         for start in range(max(0, len(joined) - 18), len(joined) - 2):
             concept = suffixes.get(joined[start:])
+            if concept is None and joined[start:] in vocab.places_latin:
+                concept = "place"  # a region before the legal form: 合盛硅业(鄯善)有限公司
             if concept is not None and enough(joined[:start]):
                 if concept == "legal":
                     legal = True
+                elif concept == "place":
+                    tail_regions.insert(0, joined[start:])
                 elif not concept.startswith("org:"):
                     industry.add(concept)
                 joined, changed = joined[:start], True
@@ -521,11 +527,27 @@ def full_pinyin(
                 regions.append(joined[:end])
                 joined, changed = joined[end:], True
                 break
-    if not regions and not industry and not legal:
+    if not regions and not tail_regions and not industry and not legal:
         # Only the spacing differs: English words that happen to spell pinyin ("China
         # Mobile": chi na mo bi le) keep their words.
         return None
-    return [*regions, joined], industry, legal
+    plain = " ".join([*regions, joined, *sorted(industry), *tail_regions])
+    return [*regions, joined, *tail_regions], industry, legal, plain
+
+
+# Readings pypinyin gives interjections (嗯 ng, 呣 m): no company name is spelled with them, and
+# they let English words pass for pinyin ("warehousing": wa re hou si ng).
+_INTERJECTIONS = frozenset({"ng", "n", "m", "hm", "hng"})
+
+
+def _pinyin_word(word: str, vocab: Vocabulary) -> bool:
+    """Whether a word reads as pinyin and is no English business word ("mining": mi ning)."""
+    if not word.isalpha():
+        return False
+    cut = syllables(word)
+    if cut is None or not _INTERJECTIONS.isdisjoint(cut):
+        return False
+    return word not in vocab.industry_latin or word in _pinyin_suffixes(vocab)
 
 
 def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:
