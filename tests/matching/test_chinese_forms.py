@@ -70,6 +70,28 @@ def test_full_pinyin_matches_the_english_name_by_trade_name_and_industry(
     assert "industry agrees (hair accessorie)" in reasons
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "XINJIANG DONGFANG XIWANG YOUSE JINSHU YOUXIAN GONGSI",
+        "XIN JIANG DONG FANG XI WANG YOU SE JIN SHU GONG SI",  # "SE" is no Societas Europaea
+    ],
+)
+def test_full_pinyin_trade_name_read_in_english_meets_the_translated_listing(
+    matcher: Matcher, query: str
+) -> None:
+    # 东方希望: east + hope (CC-CEDICT); the industry (有色金属 nonferrous metal) and region agree.
+    entity, decision, reasons = _best(matcher, query)
+    assert (entity, decision) == ("easthope", Decision.MATCH)
+    assert "read as the English 'east hope'" in reasons
+    assert "industry agrees (nonferrous metal)" in reasons
+
+
+def test_a_pinyin_reading_needs_the_industry_to_be_read_too(matcher: Matcher) -> None:
+    # The same trade name with no industry word: its English reading is not tried.
+    assert _best(matcher, "DONGFANG XIWANG")[1] is not Decision.MATCH
+
+
 def test_full_pinyin_of_another_trade_name_does_not_match(matcher: Matcher) -> None:
     # 和田泰达服饰: the same region and a neighbouring industry, another company.
     entity, decision, _ = _best(matcher, "HE TIAN TAI DA FU SHI YOU XIAN GONG SI")

@@ -655,21 +655,46 @@ class Matcher:
             for e_idx, (scored, cand, _) in ranked
         ]
         if parsed.latin is not None:
-            hits = _with_latin_beside(hits, self.match_parsed(parsed.latin, identifier))
+            beside = self.match_parsed(parsed.latin, identifier)
+            hits = _merged(hits, beside, "found by the Latin name written beside the Chinese one")
+        elif parsed.readings and parsed.script == "latin":
+            english = self._pinyin_in_english(parsed)
+            if english is not None:
+                reading, alternate = english
+                hits = _merged(
+                    hits, self.match_parsed(alternate, identifier),
+                    f"the pinyin trade name '{parsed.trade_key}' read as the English "
+                    f"'{reading}' (words that sound so, CC-CEDICT)",
+                )  # fmt: skip
         return hits
 
+    def _pinyin_in_english(self, parsed: ParsedName) -> tuple[str, ParsedName] | None:
+        """A full-pinyin name with its trade name read in English, when a listed name has that
+        reading as its trade name ("XINJIANG DONGFANG XIWANG YOUSE JINSHU": "xinjiang easthope
+        nonferrous metal"); None when no reading is listed. Readings are by sound, so a reading
+        is taken only for a name whose industry words were read too: the English name must
+        then agree on the industry or region as well as on the trade name to be decided."""
+        if not parsed.industry:
+            return None
+        postings = self.index.postings
+        for reading in parsed.readings:
+            if "k:" + reading.replace(" ", "") in postings:
+                words = [reading if w == parsed.trade_key else w for w in parsed.plain.split()]
+                return reading, parse_name(" ".join(words))
+        return None
 
-def _with_latin_beside(hits: list[Hit], beside: list[Hit]) -> list[Hit]:
-    """The hits of a Chinese name merged with those of the Latin name written beside it on the
-    same line: each entity once, with the better of its two hits (decision, then score), best
-    first; a hit found through the Latin name says so."""
+
+def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:
+    """The hits of a name merged with those of another reading of it (the Latin name written
+    beside a Chinese one, a pinyin name read in English): each entity once, with the better of
+    its two hits (decision, then score), best first; a hit found by the other reading says so."""
     best: dict[str, Hit] = {h.entity.id: h for h in hits}
-    for hit in beside:
+    for hit in other:
         prev = best.get(hit.entity.id)
         if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
-            hit.reasons.append("found by the Latin name written beside the Chinese one")
+            hit.reasons.append(note)
             best[hit.entity.id] = hit
-    order = {h.entity.id: i for i, h in enumerate([*hits, *beside])}
+    order = {h.entity.id: i for i, h in enumerate([*hits, *other])}
     return sorted(
         best.values(), key=lambda h: (-h.decision.rank, -h.score, order[h.entity.id])
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rigour.names import remove_org_types
 
@@ -132,7 +133,13 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     line, was_cut = clean_line(raw)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
-    line, legal_form = strip_org_types(line)
+    words = latin_tokens(line.lower()) if line.isascii() else []
+    if len(words) >= 2 and all(_pinyin_word(w, vocab) for w in words):
+        # A name wholly in pinyin keeps its syllables for full_pinyin, which cuts its legal
+        # forms: rigour's table would take "SE" (Societas Europaea) out of "YOU SE JIN SHU".
+        legal_form = False
+    else:
+        line, legal_form = strip_org_types(line)
     folded = fold(line)
     plain = plain_text(folded)
     if has_cjk(folded):
@@ -299,6 +306,47 @@ def trade_readings(trade_zh: str) -> tuple[str, ...]:
     return tuple(out)[:MAX_READINGS]
 
 
+@lru_cache(maxsize=1)
+def _english_by_sound() -> dict[str, tuple[str, ...]]:
+    """The English readings of the dictionary's two-character words by their toneless pinyin,
+    homophones together ("dongfang": east (东方), bridalroom (洞房))."""
+    out: dict[str, list[str]] = {}
+    for zh, english in trade_words().items():
+        if len(zh) == 2:
+            out.setdefault(pinyin(zh), []).extend(english)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def pinyin_readings(trade: str) -> tuple[str, ...]:
+    """The ways an English name may spell a trade name written in pinyin ("dongfangxiwang":
+    "east hope", "east xiwang", "dongfang hope" ...): as :func:`trade_readings` does for
+    characters, but each pair of syllables read as every word that sounds so (CC-CEDICT), so
+    the readings hold homophones' senses too: the matcher uses one only when a listed name
+    has it as its trade name (and the name's industry words agree). Readings with an English
+    word only, at most :data:`MAX_READINGS`; none for fewer than two or more than six
+    syllables."""
+    cut = syllables(trade)
+    if cut is None or not 2 <= len(cut) <= 6:
+        return ()
+    sounds = _english_by_sound()
+    out: dict[str, None] = {}
+
+    def walk(rest: tuple[str, ...], head: str, english: bool) -> None:
+        if len(out) >= MAX_READINGS:
+            return
+        if not rest:
+            if english:
+                out[head] = None
+            return
+        if len(rest) >= 2:
+            for word in sounds.get(rest[0] + rest[1], ()):
+                walk(rest[2:], head + " " + word + " ", True)
+        walk(rest[1:], head + rest[0], english)
+
+    walk(tuple(cut), "", False)
+    return tuple(" ".join(r.split()) for r in out)[:MAX_READINGS]
+
+
 def translated(zh: ParsedName, latin: ParsedName) -> bool:
     """Whether a Latin name's trade name translates the Chinese name's (East Hope, 东方希望)."""
     return bool(latin.trade_key) and latin.trade_key in zh.readings
@@ -428,7 +476,7 @@ def _parse_latin(
         tokens=tuple(words),
         plain=plain,
         uncut=uncut,
-        readings=(),
+        readings=pinyin_readings(trade[0]) if resegmented and pinyin_industry else (),
         latin=None,
     )
 
