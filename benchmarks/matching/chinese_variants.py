@@ -37,7 +37,11 @@ The rules (``VARIANTS``), each applied to each Chinese name of a company:
 Figures at the default thresholds, per rule: recall on the listed half (the company among the
 hits decided ``match``; and ``match`` or ``review``) and the alert rate on the unlisted half.
 
-Run: ``python benchmarks/matching/chinese_variants.py [--show] [--rule NAME]``.
+``--snapshot`` makes the list as crowded as ``chinese_short.py``'s (the restricted-party snapshot,
+13,000 entities; a company it names leaves the set) and adds its probe (CC-CEDICT's companies of
+any country that no list here names) to the unlisted side.
+
+Run: ``python benchmarks/matching/chinese_variants.py [--show] [--rule NAME] [--snapshot]``.
 """
 
 from __future__ import annotations
@@ -53,14 +57,15 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
-from sourcetrace.names.text import has_cjk, latin_tokens, syllables
+from sourcetrace.model import Decision, EntityName, ListedEntity, NameKind
+from sourcetrace.names.text import fold, has_cjk, latin_tokens, syllables
 from sourcetrace.names.vocabulary import LEGAL_TOKENS, LEGAL_ZH, vocabulary
 from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from build_pairs import DEFAULT_SHARED, SNAPSHOT, read_snapshot
 from chinese_short import Company, cedict_companies, companies, listed_entity
 
 _S2T = opencc.OpenCC("s2twp")
@@ -184,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every query and its hits")
     parser.add_argument("--rule", choices=sorted(VARIANTS), help="only this rule")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="add the restricted-party snapshot to the list and the probe "
+                             "(CC-CEDICT's companies of any country) to the unlisted side")  # fmt: skip
     args = parser.parse_args(argv)
 
     bundled, _ = load_lists()
@@ -192,15 +200,30 @@ def main(argv: list[str] | None = None) -> int:
     for company in cedict_companies():
         if company.zh.isdisjoint(bundled_names):
             found.append(company)
+    probe: list[Company] = []
+    if args.snapshot:  # as chinese_short.py does it
+        snap, _ = read_snapshot(DEFAULT_SHARED / SNAPSHOT)
+        snap_names = {fold(n) for r in snap for n in (r.name, *r.aliases)}
+        found = [c for c in found if all(fold(n.value) not in snap_names for n in c.latin)]
+        others = others + [
+            ListedEntity(id=f"snapshot:{r.key}", schema="Organization", caption=r.name,
+                         names=[EntityName(r.name)] + [EntityName(a, NameKind.ALIAS)
+                                                       for a in r.aliases])
+            for r in snap
+        ]  # fmt: skip
     listed = [c for c in found if c.listed]
     listing = [english_only(c) for c in listed] + others
+    if args.snapshot:
+        taken = {c.key for c in found} | {fold(n.value) for e in listing for n in e.names}
+        probe = [c for c in cedict_companies(any_country=True)
+                 if c.key not in taken and fold(c.latin[0].value) not in taken]  # fmt: skip
     ids = {listed_entity(c).id: c for c in listed}
     matcher = Matcher(listing, load_settings())
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for rule_name, make in VARIANTS.items():
         if args.rule and rule_name != args.rule:
             continue
-        for company in found:
+        for company in [*found, *probe]:
             rule = make(company)
             queries = {q for zh in sorted(company.zh) if has_cjk(zh) for q in [rule(zh)] if q}
             for query in sorted(queries):
@@ -208,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                 alerts = [h for h in hits if h.decision is not Decision.CLEAR]
                 matches = [h for h in alerts if h.decision is Decision.MATCH]
                 c = counts[rule_name]
-                if company.listed:
+                if company.listed and company not in probe:
                     c[0] += 1
                     c[1] += any(ids.get(h.entity.id) is company for h in matches)
                     c[2] += any(ids.get(h.entity.id) is company for h in alerts)
@@ -217,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
                     c[4] += bool(matches)
                     c[5] += bool(alerts)
                 if args.show:
-                    status = "listed" if company.listed else "unlisted"
+                    status = "listed" if company.listed and company not in probe else "unlisted"
                     print(f"{rule_name:16} {status:8} {query} <- {company.latin[0].value}")
                     for h in alerts or hits[:1]:
                         print(f"    {h.decision.value:6} {h.score:.2f} {h.matched_name}: "

@@ -150,6 +150,15 @@ def test_the_english_name_beside_the_chinese_one_is_screened_too(matcher: Matche
     assert _best(matcher, "合盛硅业股份有限公司")[1] is Decision.CLEAR
 
 
+def test_beside_a_latin_name_the_chinese_one_is_still_compared_by_whole_syllables() -> None:
+    # 三鹿 reads san-lu, which "Sarlu" is not: the Latin letters on the line must not turn the
+    # Chinese name into letters compared one by one.
+    matcher = Matcher([_entity("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
+    assert _best(matcher, "三鹿集团 Sanlu Group")[1] is not Decision.MATCH
+    parsed = parse_name("三鹿集团 Sanlu Group")
+    assert parsed.script == "zh" and parsed.latin is not None
+
+
 def test_an_address_or_a_number_beside_the_chinese_name_is_no_name() -> None:
     assert parse_name("和田好林发饰有限公司 No. 8 Beijing Rd").latin is None
     assert parse_name("和田好林发饰有限公司 Tel 0903-2025").latin is None

@@ -564,7 +564,32 @@ class Matcher:
         close: set[int] | None = None,
     ) -> list[Hit]:
         """:meth:`match` of a parsed name; ``strings``: its string neighbours, ``close``: those
-        of them spelled close to it (both found here when not given)."""
+        of them spelled close to it (both found here when not given). A Chinese name with a
+        Latin name beside it, or a full-pinyin name with an English reading, is matched in its
+        other form too, and each entity keeps its better hit."""
+        hits = self._match_alone(parsed, identifier, strings, close)
+        if parsed.latin is not None:
+            beside = self._match_alone(parsed.latin, identifier)
+            return _merged(hits, beside, "found by the Latin name written beside the Chinese one")
+        if parsed.readings and parsed.script == "latin":
+            english = self._pinyin_in_english(parsed)
+            if english is not None:
+                reading, alternate = english
+                return _merged(
+                    hits, self._match_alone(alternate, identifier),
+                    f"the pinyin trade name '{parsed.trade_key}' read as the English "
+                    f"'{reading}' (words that sound so, CC-CEDICT)",
+                )  # fmt: skip
+        return hits
+
+    def _match_alone(
+        self,
+        parsed: ParsedName,
+        identifier: str = "",
+        strings: list[tuple[int, float]] | None = None,
+        close: set[int] | None = None,
+    ) -> list[Hit]:
+        """:meth:`match_parsed` of one form of a name."""
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
         raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
@@ -644,7 +669,7 @@ class Matcher:
             if prev is None or key > prev[2]:
                 best[cand.entity] = (scored, cand, key)
         ranked = sorted(best.items(), key=lambda kv: (tuple(-k for k in kv[1][2]), kv[0]))
-        hits = [
+        return [
             Hit(
                 entity=index.entities[e_idx],
                 matched_name=cand.value,
@@ -654,19 +679,6 @@ class Matcher:
             )
             for e_idx, (scored, cand, _) in ranked
         ]
-        if parsed.latin is not None:
-            beside = self.match_parsed(parsed.latin, identifier)
-            hits = _merged(hits, beside, "found by the Latin name written beside the Chinese one")
-        elif parsed.readings and parsed.script == "latin":
-            english = self._pinyin_in_english(parsed)
-            if english is not None:
-                reading, alternate = english
-                hits = _merged(
-                    hits, self.match_parsed(alternate, identifier),
-                    f"the pinyin trade name '{parsed.trade_key}' read as the English "
-                    f"'{reading}' (words that sound so, CC-CEDICT)",
-                )  # fmt: skip
-        return hits
 
     def _pinyin_in_english(self, parsed: ParsedName) -> tuple[str, ParsedName] | None:
         """A full-pinyin name with its trade name read in English, when a listed name has that

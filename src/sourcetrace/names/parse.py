@@ -149,13 +149,22 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
             return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
         script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
         beside = latin_beside(raw) if script == "mixed" else ""
+        if beside:
+            # The Chinese name alone, compared as characters (by whole syllables and
+            # translations), and the Latin name beside it, each on its own.
+            alone = parse_name(_NOT_CJK.sub(" ", raw), vocab)
+            if alone.script == "zh":
+                object.__setattr__(alone, "latin", parse_name(beside, vocab))
+                return alone
         return _parsed(
-            raw=raw, script=script, truncated=False, plain=plain, uncut=uncut,
-            latin=parse_name(beside, vocab) if beside else None, **parsed,
+            raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, latin=None,
+            **parsed,
         )  # fmt: skip
     return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
 
 
+# Everything of a line but its Chinese characters and brackets (ASCII ones too: 合盛硅业(鄯善)).
+_NOT_CJK = re.compile(r"[\x00-\x27\x2a-\x7f]+")
 _CJK_OR_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）【】〔〕：:，、。]+")
 
 
