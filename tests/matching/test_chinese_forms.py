@@ -162,6 +162,7 @@ def test_beside_a_latin_name_the_chinese_one_is_still_compared_by_whole_syllable
 def test_an_address_or_a_number_beside_the_chinese_name_is_no_name() -> None:
     assert parse_name("和田好林发饰有限公司 No. 8 Beijing Rd").latin is None
     assert parse_name("和田好林发饰有限公司 Tel 0903-2025").latin is None
+    assert parse_name("Hetian 好林发饰有限公司").latin is None  # a place alone
     beside = parse_name("合肥宝龙达信息技术有限公司 Hefei Bitland Information Technology Co., Ltd.")
     assert beside.latin is not None and beside.latin.trade == ("bitland",)
 

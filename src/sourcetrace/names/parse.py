@@ -153,8 +153,10 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
             # The Chinese name alone, compared as characters (by whole syllables and
             # translations), and the Latin name beside it, each on its own.
             alone = parse_name(_NOT_CJK.sub(" ", raw), vocab)
-            if alone.script == "zh":
-                object.__setattr__(alone, "latin", parse_name(beside, vocab))
+            latin = parse_name(beside, vocab)
+            # A place alone ("Xinjiang 中泰化学") or legal words are no second name.
+            if alone.script == "zh" and latin.trade and not latin.trade_from_region:
+                object.__setattr__(alone, "latin", latin)
                 return alone
         return _parsed(
             raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, latin=None,
