@@ -190,3 +190,15 @@ def test_screen_command_matches_full_pinyin_and_bilingual_lines(tmp_path: Path) 
     assert "Zhongtai Chemical" in rows[0]["entity_name"]
     assert "Bitland" in rows[1]["entity_name"]
     assert "East Hope" in rows[2]["entity_name"]
+
+
+@pytest.mark.parametrize("query", ["伊犁川宁生物技术有限公司", "YILI CHUANNING SHENGWU JISHU YOUXIAN GONGSI"])
+def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(query: str) -> None:
+    # The bundled UFLPA entry "Yili Chuanning Biotechnology Co., Ltd."; the query spells its
+    # region, trade name and industry (生物技术, CC-CEDICT "biotechnology") in characters or pinyin.
+    # Read as 生物 (biological) + 技术, the industry differed and the pair was cleared.
+    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
+                      load_settings())  # fmt: skip
+    entity, decision, reasons = _best(matcher, query)
+    assert (entity, decision) == ("chuanning", Decision.MATCH)
+    assert "industry" in reasons and "differ" not in reasons

@@ -51,6 +51,10 @@ CEDICT_INDUSTRY_ZH = {
     "工程": "engineering", "工厂": "factory", "厂家": "factory", "厂商": "manufacturer",
     "零件": "parts", "部件": "parts", "采矿": "mining", "水果": "fruit", "种子": "seed",
     "健康": "health", "科学": "science", "系统": "system",
+    # "生物技术 [sheng1 wu4 ji4 shu4] /biotechnology/", "生物科技 [...] /biotechnology/": without
+    # them 生物 (biological) + 科技 (science technology) differ from a listed "Biotechnology" and
+    # the cross-script pair is cleared as another company.
+    "生物技术": "biotechnology", "生物科技": "biotechnology", "农场": "farm",
 }  # fmt: skip
 # 股份 (shares) ends a short name as the 股份有限公司 it abbreviates (glossary: "joint stock co.,
 # ltd"): an organisation word, like 集团.
