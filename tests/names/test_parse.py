@@ -98,3 +98,25 @@ def test_bill_of_lading_noise_is_cut_in_any_script_and_case() -> None:
     assert clean_line(f"{en} tel 0991 1234567") == (en, True)
     assert clean_line("Ürümqi Zhongtai Co Ltd No 88 Beijing Rd") == ("Ürümqi Zhongtai Co Ltd", True)
     assert clean_line("Aksu Huafu Ltd. Ningbo") == ("Aksu Huafu Ltd. Ningbo", False)
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from(
+        list("新疆中泰化学股份有限公司分（）()【】 ⼭⽔アルファΑλφα") + list("AcmeXINJIANG0123 .,-/:")
+        + ["\u3000", "Ｘ", "ｒ", "卡拉ＯＫ"]
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_a_line_of_mixed_scripts_parses_and_its_chinese_part_has_no_second_latin_name(
+    line: str,
+) -> None:
+    """Chinese characters, Latin, kana, Greek, full-width letters, Kangxi radicals that fold into
+    CJK, brackets and digits in any order: the parse never raises (a Latin name beside a Chinese
+    one is parsed once, not again inside itself) and a Latin name found beside is Latin."""
+    parsed = parse_name(line)
+    if parsed.latin is not None:
+        assert parsed.latin.latin is None
+        assert parsed.script == "zh"

@@ -165,8 +165,9 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
 
 
-# Everything of a line but its Chinese characters and brackets (ASCII ones too: 合盛硅业(鄯善)).
-_NOT_CJK = re.compile(r"[\x00-\x27\x2a-\x7f]+")
+# Everything of a line but its Chinese characters and brackets (ASCII ones too: 合盛硅业(鄯善)):
+# letters of any script go, so the Chinese name alone never has a Latin name beside it again.
+_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff()（）【】〔〕]+")
 _CJK_OR_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）【】〔〕：:，、。]+")
 
 
@@ -176,7 +177,8 @@ def latin_beside(raw: str) -> str:
     the Latin letters are no name: fewer than three letters outside legal forms, or a digit
     among them (an address or a number: "地址：No. 8 Renmin Rd", "Tel 0991 ...")."""
     text = " ".join(_CJK_OR_BRACKETS.sub(" ", raw).split()).strip(" ,;/-|()")
-    if not text or any(c.isdigit() for c in text):
+    # Characters outside the CJK blocks that fold into them (Kangxi radicals ⼭) are no Latin.
+    if not text or any(c.isdigit() for c in text) or has_cjk(fold(text)):
         return ""
     words = [w for w in latin_tokens(fold(text)) if w not in LEGAL_TOKENS]
     if sum(len(w) for w in words if w.isalpha()) < 3:
