@@ -117,6 +117,8 @@ def test_english_words_that_spell_pinyin_keep_their_words() -> None:
     # wa-re-hou-si-ng, mi-ning: English business words are not read as pinyin.
     assert parse_name("Fujian Minlong Warehousing Co., Ltd.").trade == ("minlong",)
     assert parse_name("Xinjiang Jin Bao Mining Co., Ltd.").industry == frozenset({"mining"})
+    # Pinyin words with no Chinese name's parts keep rigour's legal forms: SE is Societas Europaea.
+    assert parse_name("HUAWEI SE").trade == ("huawei",)
 
 
 def test_a_region_before_the_pinyin_legal_form_is_a_region() -> None:
