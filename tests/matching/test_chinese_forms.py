@@ -117,8 +117,6 @@ def test_english_words_that_spell_pinyin_keep_their_words() -> None:
     # wa-re-hou-si-ng, mi-ning: English business words are not read as pinyin.
     assert parse_name("Fujian Minlong Warehousing Co., Ltd.").trade == ("minlong",)
     assert parse_name("Xinjiang Jin Bao Mining Co., Ltd.").industry == frozenset({"mining"})
-    # Pinyin words with no Chinese name's parts keep rigour's legal forms: SE is Societas Europaea.
-    assert parse_name("HUAWEI SE").trade == ("huawei",)
 
 
 def test_a_region_before_the_pinyin_legal_form_is_a_region() -> None:
@@ -204,3 +202,21 @@ def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(query: st
     entity, decision, reasons = _best(matcher, query)
     assert (entity, decision) == ("chuanning", Decision.MATCH)
     assert "industry" in reasons and "differ" not in reasons
+
+
+@pytest.mark.parametrize("query", ["川宁生物", "伊犁川宁生物"])
+def test_a_short_name_ending_in_biological_may_abbreviate_biotechnology(query: str) -> None:
+    # 生物 (biological) begins 生物技术/生物科技 (biotechnology, CC-CEDICT): a short name that
+    # ends in it shares that sense with the listed "Biotechnology" instead of differing.
+    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
+                      load_settings())  # fmt: skip
+    entity, decision, reasons = _best(matcher, query)
+    assert (entity, decision) == ("chuanning", Decision.MATCH)
+    assert "and so does the industry" in reasons
+
+
+def test_a_short_name_of_another_industry_is_still_another_company() -> None:
+    # 川宁化学: the same trade name, chemical: not the listed biotechnology company.
+    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
+                      load_settings())  # fmt: skip
+    assert _best(matcher, "川宁化学")[1] is Decision.CLEAR

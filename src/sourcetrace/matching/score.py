@@ -316,7 +316,10 @@ def _cross_script(
         return decision, False
     # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
     near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
-    if near:
+    # A sense both names hold agrees, whatever else one of them may mean: 生物 is biological
+    # and, in a short name, biotechnology (vocabulary.industry_short_for).
+    shared = ind is not None and ind <= 0.5 and (query.industry & cand.industry) - WEAK_CONCEPTS
+    if near or shared:
         ind = 1.0
     conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
     if conflict:

@@ -134,10 +134,10 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
     words = latin_tokens(line.lower()) if line.isascii() else []
-    if len(words) >= 2 and full_pinyin(words, vocab) is not None:
+    if len(words) >= 2 and all(_pinyin_word(w, vocab) for w in words):
         # A name wholly in pinyin keeps its syllables for full_pinyin, which cuts its legal
-        # forms: rigour's table would take "SE" (Societas Europaea) out of "YOU SE JIN SHU".
-        # Only when full_pinyin finds a Chinese name's parts: "HUAWEI SE" loses its SE.
+        # forms: rigour's table would take "SE" (Societas Europaea) out of "YOU SE JIN SHU",
+        # "SI" or "NA" out of "SAI SI NA" (the cost: "HUAWEI SE" keeps SE in its trade name).
         legal_form = False
     else:
         line, legal_form = strip_org_types(line)
@@ -268,6 +268,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             if concept and (len(body) - size >= 2 or len(body) == size):
                 if not concept.startswith("org:"):
                     industry.add(concept)
+                    industry.update(vocab.industry_short_for.get(body[-size:], ()))
                 body = body[:-size]
                 break
         else:

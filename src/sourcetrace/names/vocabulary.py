@@ -8,7 +8,7 @@ common English business words), which carry no facts about any party.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -118,6 +118,10 @@ class Vocabulary:
     # Every proper prefix of a Latin place or industry key: a word that is none of them cannot
     # begin a key of several words ("urumqi" vs "wu lu mu qi"), so the parser skips the joins.
     key_starts: frozenset[str] = frozenset()
+    # An industry word that begins a compound industry word of another sense, to that sense:
+    # 生物 (biological) begins 生物科技 (biotechnology), so a short name ending in 生物 (晨光生物)
+    # may abbreviate it; the parser gives such a name both senses.
+    industry_short_for: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -196,6 +200,14 @@ def vocabulary() -> Vocabulary:
         industry_latin.setdefault(_stem(word), _stem(canonical))
     for zh in LEGAL_ZH:
         industry_zh.pop(zh, None)
+    short_for: dict[str, set[str]] = {}
+    for compound, concept in industry_zh.items():
+        for i in range(2, len(compound) - 1):
+            head, tail = industry_zh.get(compound[:i]), industry_zh.get(compound[i:])
+            if head is None or tail is None or "org:" in head + concept:
+                continue
+            if not set(concept.split()) & set(f"{head} {tail}".split()):
+                short_for.setdefault(compound[:i], set()).add(concept)
     return Vocabulary(
         places_latin=places_latin,
         places_zh=places_zh,
@@ -206,6 +218,7 @@ def vocabulary() -> Vocabulary:
         key_starts=frozenset(
             key[:i] for key in (*places_latin, *industry_latin) for i in range(1, len(key))
         ),
+        industry_short_for={k: frozenset(v) for k, v in short_for.items()},
     )
 
 
