@@ -17,6 +17,8 @@ a pinyin spelling of itself. Every other entity of the bundled lists stays on th
 
 The rules (``VARIANTS``), each applied to each Chinese name of a company:
 
+* ``as_listed``: the Chinese name as the list gives it (the base every other rule changes);
+
 * ``pinyin_words``: the name in toneless pinyin, upper case, one word per word of pypinyin's
   phrase dictionary ("XINJIANG ZHONGTAI HUAXUE GUFEN YOUXIAN GONGSI"), as bills of lading spell
   a name nobody translated;
@@ -158,6 +160,7 @@ def bracket_region(zh: str) -> str | None:
 
 Rule = Callable[[str], "str | None"]
 VARIANTS: dict[str, Callable[[Company], Rule]] = {
+    "as_listed": lambda c: (lambda zh: zh),
     "pinyin_words": lambda c: pinyin_words,
     "pinyin_syllables": lambda c: pinyin_syllables,
     "pinyin_joined": lambda c: pinyin_joined,
@@ -256,10 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     total = [0] * 6
     for rule_name, c in counts.items():
-        if rule_name != "english_alone":
+        if rule_name not in ("english_alone", "as_listed"):
             total = [a + b for a, b in zip(total, c, strict=True)]
         print(f"| {rule_name} | {c[0]} | {c[1]} | {c[2]} | {c[3]} | {c[4]} | {c[5]} |")
-    print(f"| all variants | {total[0]} | {total[1]} | {total[2]} | {total[3]} | {total[4]} | {total[5]} |")
+    print(f"| all variants (as_listed aside) | {total[0]} | {total[1]} | {total[2]} | {total[3]} | {total[4]} | {total[5]} |")
     return 0
 
 
