@@ -120,3 +120,19 @@ def test_a_line_of_mixed_scripts_parses_and_its_chinese_part_has_no_second_latin
     if parsed.latin is not None:
         assert parsed.latin.latin is None
         assert parsed.script == "zh"
+
+
+def test_the_english_by_sound_table_reads_words_as_pinyin_does() -> None:
+    """Differential: the table read from pypinyin's dictionaries has the keys the project's own
+    pinyin (pypinyin's phrase cutting) gives every two-character word of trade_words.tsv."""
+    from sourcetrace.names.parse import _english_by_sound
+    from sourcetrace.names.text import pinyin
+    from sourcetrace.names.vocabulary import trade_words
+
+    expected: dict[str, list[str]] = {}
+    for zh, english in trade_words().items():
+        if len(zh) == 2:
+            expected.setdefault(pinyin(zh), []).extend(english)
+    table = _english_by_sound()
+    assert table == {k: tuple(dict.fromkeys(v)) for k, v in expected.items()}
+    assert {"east", "bridalroom"} <= set(table["dongfang"])  # 东方, 洞房: homophones together
