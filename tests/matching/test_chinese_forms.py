@@ -220,3 +220,11 @@ def test_a_short_name_of_another_industry_is_still_another_company() -> None:
     matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
                       load_settings())  # fmt: skip
     assert _best(matcher, "川宁化学")[1] is Decision.CLEAR
+
+
+def test_a_listed_name_with_chinese_and_latin_is_found_by_either() -> None:
+    matcher = Matcher(
+        [_entity("hoshine", "合盛硅业股份有限公司 Hoshine Silicon Industry Co. Ltd.")], load_settings()
+    )
+    for query in ("HOSHINE SILICON INDUSTRY CO LTD", "合盛硅业股份有限公司", "合盛硅業"):
+        assert _best(matcher, query)[:2] == ("hoshine", Decision.MATCH), query
