@@ -119,6 +119,15 @@ def test_english_words_that_spell_pinyin_keep_their_words() -> None:
     assert parse_name("Xinjiang Jin Bao Mining Co., Ltd.").industry == frozenset({"mining"})
 
 
+def test_pinyin_is_cut_where_its_fewest_syllables_fall_and_foreign_legal_forms_stay() -> None:
+    # da-lian-tian-yi: not Dali (大理) + "antianyi".
+    assert "532900" not in parse_name("DALIANTIANYI").regions
+    # A region the word-by-word parse finds too keeps the words as they are.
+    assert parse_name("Beijing Huawei Longshine").trade == ("huawei", "longshine")
+    # a-mi-ge ao reads as pinyin, but holds no Chinese name's part: rigour takes the Russian AO.
+    assert parse_name("AMIGE AO").trade == ("amige",)
+
+
 def test_a_region_before_the_pinyin_legal_form_is_a_region() -> None:
     parsed = parse_name("HE SHENG GUI YE SHAN SHAN YOU XIAN GONG SI")  # 合盛硅业(鄯善)有限公司
     assert (parsed.trade, parsed.industry) == (("hesheng",), frozenset({"silicon"}))

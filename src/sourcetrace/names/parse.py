@@ -134,10 +134,10 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
     words = latin_tokens(line.lower()) if line.isascii() else []
-    if len(words) >= 2 and all(_pinyin_word(w, vocab) for w in words):
-        # A name wholly in pinyin keeps its syllables for full_pinyin, which cuts its legal
-        # forms: rigour's table would take "SE" (Societas Europaea) out of "YOU SE JIN SHU",
-        # "SI" or "NA" out of "SAI SI NA" (the cost: "HUAWEI SE" keeps SE in its trade name).
+    if len(words) >= 2 and full_pinyin(words, vocab) is not None:
+        # A name wholly in pinyin with a Chinese name's parts keeps its syllables for
+        # full_pinyin, which cuts its legal forms: rigour's table would take "SE" (Societas
+        # Europaea) out of "YOU SE JIN SHU". Other lines keep rigour: "AMIGE AO" is a Russian AO.
         legal_form = False
     else:
         line, legal_form = strip_org_types(line)
@@ -572,6 +572,16 @@ def full_pinyin(
         cut = syllables(rest)
         return cut is not None and len(cut) >= 2
 
+    def boundary(text: str, at: int) -> bool:
+        """Whether the text's reading in the fewest syllables has a syllable boundary there:
+        "daliantianyi" reads da-lian-tian-yi, so it is Dalian + tianyi, not Dali + antianyi."""
+        cut, pos = syllables(text) or (), 0
+        for syllable in cut:
+            pos += len(syllable)
+            if pos >= at:
+                return pos == at
+        return False
+
     regions: list[str] = []
     tail_regions: list[str] = []
     industry: set[str] = set()
@@ -593,7 +603,7 @@ def full_pinyin(
             concept = suffixes.get(joined[start:])
             if concept is None and joined[start:] in vocab.places_latin:
                 concept = "place"  # a region before the legal form: 合盛硅业(鄯善)有限公司
-            if concept is not None and enough(joined[:start]):
+            if concept is not None and boundary(joined, start) and enough(joined[:start]):
                 if concept == "legal":
                     legal = True
                 elif concept == "place":
@@ -607,13 +617,13 @@ def full_pinyin(
         changed = False
         for end in range(min(len(joined) - 2, 20), 2, -1):
             place = vocab.places_latin.get(joined[:end])
-            if place is not None and syllables(joined[:end]) and enough(joined[end:]):
+            if place is not None and boundary(joined, end) and enough(joined[end:]):
                 regions.append(joined[:end])
                 joined, changed = joined[end:], True
                 break
-    if not regions and not tail_regions and not industry and not legal:
-        # Only the spacing differs: English words that happen to spell pinyin ("China
-        # Mobile": chi na mo bi le) keep their words.
+    if not tail_regions and not industry and not legal and regions == words[: len(regions)]:
+        # Only the spacing differs, or a region the word-by-word parse finds as well: the
+        # words are kept ("China Mobile": chi na mo bi le; "Beijing Huawei Longshine").
         return None
     plain = " ".join([*regions, joined, *sorted(industry), *tail_regions])
     return [*regions, joined, *tail_regions], industry, legal, plain
