@@ -98,3 +98,41 @@ def test_bill_of_lading_noise_is_cut_in_any_script_and_case() -> None:
     assert clean_line(f"{en} tel 0991 1234567") == (en, True)
     assert clean_line("Ürümqi Zhongtai Co Ltd No 88 Beijing Rd") == ("Ürümqi Zhongtai Co Ltd", True)
     assert clean_line("Aksu Huafu Ltd. Ningbo") == ("Aksu Huafu Ltd. Ningbo", False)
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from(
+        list("新疆中泰化学股份有限公司分（）()【】 ⼭⽔アルファΑλφα") + list("AcmeXINJIANG0123 .,-/:")
+        + ["\u3000", "Ｘ", "ｒ", "Ｏ", "Ｋ"]
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_a_line_of_mixed_scripts_parses_and_its_chinese_part_has_no_second_latin_name(
+    line: str,
+) -> None:
+    """Chinese characters, Latin, kana, Greek, full-width letters, Kangxi radicals that fold into
+    CJK, brackets and digits in any order: the parse never raises (a Latin name beside a Chinese
+    one is parsed once, not again inside itself) and a Latin name found beside is Latin."""
+    parsed = parse_name(line)
+    if parsed.latin is not None:
+        assert parsed.latin.latin is None
+        assert parsed.script == "zh"
+
+
+def test_the_english_by_sound_table_reads_words_as_pinyin_does() -> None:
+    """Differential: the table read from pypinyin's dictionaries has the keys the project's own
+    pinyin (pypinyin's phrase cutting) gives every two-character word of trade_words.tsv."""
+    from sourcetrace.names.parse import _english_by_sound
+    from sourcetrace.names.text import pinyin
+    from sourcetrace.names.vocabulary import trade_words
+
+    expected: dict[str, list[str]] = {}
+    for zh, english in trade_words().items():
+        if len(zh) == 2:
+            expected.setdefault(pinyin(zh), []).extend(english)
+    table = _english_by_sound()
+    assert table == {k: tuple(dict.fromkeys(v)) for k, v in expected.items()}
+    assert {"east", "bridalroom"} <= set(table["dongfang"])  # 东方, 洞房: homophones together

@@ -73,15 +73,18 @@ class NameIndex:
                 if name.value in seen:
                     continue
                 seen.add(name.value)
-                parsed = parse_name(name.value)
-                n_idx = len(self.names)
-                self.names.append(
-                    IndexedName(e_idx, name.value, name.kind, name.verified, parsed, fold(name.value))
-                )
-                for key in blocking_keys(parsed):
-                    postings[key].append(n_idx)
-                if e_idx in self.covers_subordinates:
-                    self.subordinate_names.append(n_idx)
+                whole = parse_name(name.value)
+                # A listed name holding a Chinese name and its Latin one ("合盛硅业股份有限公司
+                # Hoshine Silicon Industry Co. Ltd.") is filed under both parses.
+                for parsed in (whole, whole.latin) if whole.latin is not None else (whole,):
+                    n_idx = len(self.names)
+                    self.names.append(IndexedName(
+                        e_idx, name.value, name.kind, name.verified, parsed, fold(name.value)
+                    ))  # fmt: skip
+                    for key in blocking_keys(parsed):
+                        postings[key].append(n_idx)
+                    if e_idx in self.covers_subordinates:
+                        self.subordinate_names.append(n_idx)
             for raw in entity.identifiers:
                 check = check_uscc(raw)
                 self.identifiers[check.code].append(e_idx)

@@ -54,7 +54,7 @@ ALGORITHM = "sourcetrace-learned-v3+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c5"  # the layout of NameIndex.__getstate__ and the acronym tables beside it
+_CACHE_FORMAT = "c6"  # the layout of NameIndex.__getstate__ (ParsedName.latin) and the acronym tables
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -436,7 +436,10 @@ def _cross_script(
         return decision, False
     # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
     near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
-    if near:
+    # A sense both names hold agrees, whatever else one of them may mean: 生物 is biological
+    # and, in a short name, biotechnology (vocabulary.industry_short_for).
+    shared = ind is not None and ind <= 0.5 and (query.industry & cand.industry) - WEAK_CONCEPTS
+    if near or shared:
         ind = 1.0
     conflict = [w for w, bad in (("industry", ind == 0.0), ("region", reg is False)) if bad]
     if conflict:
@@ -698,7 +701,32 @@ class Matcher:
         close: set[int] | None = None,
     ) -> list[Hit]:
         """:meth:`match` of a parsed name; ``strings``: its string neighbours, ``close``: those
-        of them spelled close to it (both found here when not given)."""
+        of them spelled close to it (both found here when not given). A Chinese name with a
+        Latin name beside it, or a full-pinyin name with an English reading, is matched in its
+        other form too, and each entity keeps its better hit."""
+        hits = self._match_alone(parsed, identifier, strings, close)
+        if parsed.latin is not None:
+            beside = self._match_alone(parsed.latin, identifier)
+            return _merged(hits, beside, "found by the Latin name written beside the Chinese one")
+        if parsed.readings and parsed.script == "latin":
+            english = self._pinyin_in_english(parsed)
+            if english is not None:
+                reading, alternate = english
+                return _merged(
+                    hits, self._match_alone(alternate, identifier),
+                    f"the pinyin trade name '{parsed.trade_key}' read as the English "
+                    f"'{reading}' (words that sound so, CC-CEDICT)",
+                )  # fmt: skip
+        return hits
+
+    def _match_alone(
+        self,
+        parsed: ParsedName,
+        identifier: str = "",
+        strings: list[tuple[int, float]] | None = None,
+        close: set[int] | None = None,
+    ) -> list[Hit]:
+        """:meth:`match_parsed` of one form of a name."""
         index = self.index
         best: dict[int, tuple[Scored, IndexedName, tuple[float, ...]]] = {}
         raw = ""  # the query folded, for tie-breaking; made when a candidate first scores
@@ -796,3 +824,34 @@ class Matcher:
             )
             for e_idx, (scored, cand, _) in ranked
         ]
+
+    def _pinyin_in_english(self, parsed: ParsedName) -> tuple[str, ParsedName] | None:
+        """A full-pinyin name with its trade name read in English, when a listed name has that
+        reading as its trade name ("XINJIANG DONGFANG XIWANG YOUSE JINSHU": "xinjiang easthope
+        nonferrous metal"); None when no reading is listed. Readings are by sound, so a reading
+        is taken only for a name whose industry words were read too: the English name must
+        then agree on the industry or region as well as on the trade name to be decided."""
+        if not parsed.industry:
+            return None
+        postings = self.index.postings
+        for reading in parsed.readings:
+            if "k:" + reading.replace(" ", "") in postings:
+                words = [reading if w == parsed.trade_key else w for w in parsed.plain.split()]
+                return reading, parse_name(" ".join(words))
+        return None
+
+
+def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:
+    """The hits of a name merged with those of another reading of it (the Latin name written
+    beside a Chinese one, a pinyin name read in English): each entity once, with the better of
+    its two hits (decision, then score), best first; a hit found by the other reading says so."""
+    best: dict[str, Hit] = {h.entity.id: h for h in hits}
+    for hit in other:
+        prev = best.get(hit.entity.id)
+        if prev is None or (hit.decision.rank, hit.score) > (prev.decision.rank, prev.score):
+            hit.reasons.append(note)
+            best[hit.entity.id] = hit
+    order = {h.entity.id: i for i, h in enumerate([*hits, *other])}
+    return sorted(
+        best.values(), key=lambda h: (-h.decision.rank, -h.score, order[h.entity.id])
+    )

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rigour.names import remove_org_types
 
-from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin
+from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
 from sourcetrace.names.vocabulary import (
     LEGAL_TOKENS,
     LEGAL_ZH,
@@ -77,6 +78,9 @@ class ParsedName:
     # (东方希望: "dongfangxiwang", "easthope", "dongfanghope" ...), joined: an English listed
     # name that translates the words meets it (vocabulary.trade_words, from CC-CEDICT).
     readings: tuple[str, ...] = ()
+    # The Latin name written beside the Chinese one on the same line, parsed on its own (the
+    # matcher scores both and keeps each entity's better hit); None for most names.
+    latin: ParsedName | None = None
     # Derived once here, read many times by the matcher.
     trade_key: str = field(init=False)  # "zhong tai" and "zhongtai" give the same key
     trade_sorted: str = field(init=False)  # the same with the words sorted (word order aside)
@@ -129,7 +133,14 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     line, was_cut = clean_line(raw)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
-    line, legal_form = strip_org_types(line)
+    words = latin_tokens(line.lower()) if line.isascii() else []
+    if len(words) >= 2 and full_pinyin(words, vocab) is not None:
+        # A name wholly in pinyin with a Chinese name's parts keeps its syllables for
+        # full_pinyin, which cuts its legal forms: rigour's table would take "SE" (Societas
+        # Europaea) out of "YOU SE JIN SHU". Other lines keep rigour: "AMIGE AO" is a Russian AO.
+        legal_form = False
+    else:
+        line, legal_form = strip_org_types(line)
     folded = fold(line)
     plain = plain_text(folded)
     if has_cjk(folded):
@@ -138,8 +149,42 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
         if latin_tokens(latin_part) and len("".join(cjk_runs(folded))) < 2:
             return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
         script = "mixed" if any(t.isalpha() for t in latin_tokens(latin_part)) else "zh"
-        return _parsed(raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, **parsed)
+        beside = latin_beside(raw) if script == "mixed" else ""
+        if beside:
+            # The Chinese name alone, compared as characters (by whole syllables and
+            # translations), and the Latin name beside it, each on its own.
+            alone = parse_name(_NOT_CJK.sub(" ", raw), vocab)
+            latin = parse_name(beside, vocab)
+            # A place alone ("Xinjiang 中泰化学") or legal words are no second name.
+            if alone.script == "zh" and latin.trade and not latin.trade_from_region:
+                object.__setattr__(alone, "latin", latin)
+                return alone
+        return _parsed(
+            raw=raw, script=script, truncated=False, plain=plain, uncut=uncut, latin=None,
+            **parsed,
+        )  # fmt: skip
     return _parse_latin(raw, folded, vocab, truncated, plain, uncut, legal_form)
+
+
+# Everything of a line but its Chinese characters and brackets (ASCII ones too: 合盛硅业(鄯善)):
+# letters of any script go, so the Chinese name alone never has a Latin name beside it again.
+_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff()（）【】〔〕]+")
+_CJK_OR_BRACKETS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff（）【】〔〕：:，、。]+")
+
+
+def latin_beside(raw: str) -> str:
+    """The Latin name written beside a Chinese one on the same line ("合肥宝龙达信息技术有限公司
+    Hefei Bitland Information Technology Co., Ltd.", an invoice's bilingual line), or "" when
+    the Latin letters are no name: fewer than three letters outside legal forms, or a digit
+    among them (an address or a number: "地址：No. 8 Renmin Rd", "Tel 0991 ...")."""
+    text = " ".join(_CJK_OR_BRACKETS.sub(" ", raw).split()).strip(" ,;/-|()")
+    # Characters outside the CJK blocks that fold into them (Kangxi radicals ⼭) are no Latin.
+    if not text or any(c.isdigit() for c in text) or has_cjk(fold(text)):
+        return ""
+    words = [w for w in latin_tokens(fold(text)) if w not in LEGAL_TOKENS]
+    if sum(len(w) for w in words if w.isalpha()) < 3:
+        return ""
+    return text
 
 
 def strip_org_types(line: str) -> tuple[str, bool]:
@@ -194,13 +239,13 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             industry.add(vocab.industry_zh[inner.strip()])
     body = _PAREN_ZH.sub("", text)
     body = "".join(cjk_runs(body))
-    legal = False
-    # The name ends at the first legal form; what follows names a branch or is noise.
-    for form in LEGAL_ZH:
-        idx = body.find(form)
-        if idx > 0:
-            body, legal = body[:idx], True
-            break
+    # The name ends at the first legal form; what follows names a branch or is noise. The
+    # first in the text, not the first of the list: 东方希望有色金属公司乌鲁木齐分公司 ends at 公司,
+    # not at 分公司 (at one place the longest form wins: LEGAL_ZH is longest first).
+    cuts = [(idx, -len(form)) for form in LEGAL_ZH if (idx := body.find(form)) > 0]
+    legal = bool(cuts)
+    if cuts:
+        body = body[: min(cuts)[0]]
     zh_core = body
     # Regions at the start, longest first, repeatedly (新疆 + 阿克苏).
     while body:
@@ -223,6 +268,7 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
             if concept and (len(body) - size >= 2 or len(body) == size):
                 if not concept.startswith("org:"):
                     industry.add(concept)
+                    industry.update(vocab.industry_short_for.get(body[-size:], ()))
                 body = body[:-size]
                 break
         else:
@@ -275,6 +321,68 @@ def trade_readings(trade_zh: str) -> tuple[str, ...]:
     return tuple(out)[:MAX_READINGS]
 
 
+@lru_cache(maxsize=1)
+def _english_by_sound() -> dict[str, tuple[str, ...]]:
+    """The English readings of the dictionary's two-character words by their toneless pinyin,
+    homophones together ("dongfang": east (东方), bridalroom (洞房)).
+
+    Read from pypinyin's dictionaries directly (the word's phrase reading, else each
+    character's first): the same keys as :func:`~sourcetrace.names.text.pinyin` gives these
+    words, built in a fraction of its time (a worker builds the table on its first pinyin name)."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    @lru_cache(maxsize=4096)
+    def bare(reading: str) -> str:
+        plain = unicodedata.normalize("NFKD", reading)
+        return "".join(c for c in plain if not unicodedata.combining(c)).lower().replace("v", "u")
+
+    out: dict[str, list[str]] = {}
+    for zh, english in trade_words().items():
+        if len(zh) != 2:
+            continue
+        phrase = phrases_dict.get(zh)
+        if phrase:
+            key = "".join(bare(r[0]) for r in phrase)
+        else:
+            readings = [pinyin_dict.get(ord(c)) for c in zh]
+            if None in readings:
+                continue
+            key = "".join(bare(r.split(",")[0]) for r in readings if r)
+        out.setdefault(key, []).extend(english)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def pinyin_readings(trade: str) -> tuple[str, ...]:
+    """The ways an English name may spell a trade name written in pinyin ("dongfangxiwang":
+    "east hope", "east xiwang", "dongfang hope" ...): as :func:`trade_readings` does for
+    characters, but each pair of syllables read as every word that sounds so (CC-CEDICT), so
+    the readings hold homophones' senses too: the matcher uses one only when a listed name
+    has it as its trade name (and the name's industry words agree). Readings with an English
+    word only, at most :data:`MAX_READINGS`; none for fewer than two or more than six
+    syllables."""
+    cut = syllables(trade)
+    if cut is None or not 2 <= len(cut) <= 6:
+        return ()
+    sounds = _english_by_sound()
+    out: dict[str, None] = {}
+
+    def walk(rest: tuple[str, ...], head: str, english: bool) -> None:
+        if len(out) >= MAX_READINGS:
+            return
+        if not rest:
+            if english:
+                out[head] = None
+            return
+        if len(rest) >= 2:
+            for word in sounds.get(rest[0] + rest[1], ()):
+                walk(rest[2:], head + " " + word + " ", True)
+        walk(rest[1:], head + rest[0], english)
+
+    walk(tuple(cut), "", False)
+    return tuple(" ".join(r.split()) for r in out)[:MAX_READINGS]
+
+
 def translated(zh: ParsedName, latin: ParsedName) -> bool:
     """Whether a Latin name's trade name translates the Chinese name's (East Hope, 东方希望)."""
     return bool(latin.trade_key) and latin.trade_key in zh.readings
@@ -316,6 +424,13 @@ def _parse_latin(
     words = expand(latin_tokens(folded))
     if not STOPWORDS.isdisjoint(words):
         words = [w for w in words if w not in STOPWORDS]
+    pinyin_industry: set[str] = set()
+    resegmented = full_pinyin(words, vocab, truncated)
+    if resegmented is not None:
+        # The whole name as an English listing writes it ("xinjiang zhongtai chemical"): the
+        # string retrieval and the whole-name similarity then meet the English listed name.
+        words, pinyin_industry, pinyin_legal, plain = resegmented
+        legal_form = legal_form or pinyin_legal
     legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
@@ -387,7 +502,7 @@ def _parse_latin(
         raw=raw,
         script="latin",
         trade=trade,
-        industry=frozenset(industry),
+        industry=frozenset(industry | pinyin_industry),
         regions=frozenset(regions),
         region_words=tuple(region_words),
         legal=legal,
@@ -397,8 +512,136 @@ def _parse_latin(
         tokens=tuple(words),
         plain=plain,
         uncut=uncut,
-        readings=(),
+        readings=pinyin_readings(trade[0]) if resegmented and pinyin_industry else (),
+        latin=None,
     )
+
+
+# Pinyin of the legal forms (有限公司 youxian gongsi ...), cut off a full-pinyin name wherever its
+# words are split ("you xian gong si", "youxiangongsi").
+_LEGAL_PINYIN = ("youxianzerengongsi", "youxiangongsi", "gufen", "youxian", "zeren", "gongsi",
+                 "fengongsi", "zongchang", "zonggongsi", "fenchang")  # fmt: skip
+_SUFFIX_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _pinyin_suffixes(vocab: Vocabulary) -> dict[str, str]:
+    """The glossary's Chinese industry and organisation words in pinyin, run together, to their
+    concept ("huaxue": chemical, "jituan": "org:..."), legal forms as "legal"; words of one
+    syllable left out (业 "ye", 厂 "chang" are also syllables of trade names)."""
+    cached = _SUFFIX_CACHE.get(id(vocab))
+    if cached is None:
+        cached = {}
+        for zh, concept in vocab.industry_zh.items():
+            key = "".join(latin_tokens(pinyin(zh)))
+            if len(zh) >= 2 and key:
+                cached.setdefault(key, concept)
+        for key in _LEGAL_PINYIN:
+            cached[key] = "legal"
+        _SUFFIX_CACHE[id(vocab)] = cached
+    return cached
+
+
+def full_pinyin(
+    words: list[str], vocab: Vocabulary, truncated: bool = False
+) -> tuple[list[str], set[str], bool, str] | None:
+    """A name written wholly in pinyin, however its syllables are spaced ("HE TIAN HAO LIN FA SHI
+    YOU XIAN GONG SI", "XINJIANGZHONGTAIHUAXUE..."), cut into the parts a Chinese name has: the
+    words returned are its regions then its trade name, each run together ("hetian", "haolin"),
+    with the industry concepts of its pinyin industry words (发饰 "fashi": hair accessories) and
+    whether a legal form was cut off, and the name as an English listing would write it
+    ("hetian haolin hair accessorie"). None when a word is not pinyin or is an English business
+    word, or when nothing but the spacing would change (the word-by-word parse reads it the
+    same). A region may also stand before the legal form (合盛硅业(鄯善)有限公司).
+
+    Regions are cut from the start, industry, organisation and legal words from the end, each
+    only at a syllable boundary (both sides must read as pinyin) and only while two syllables
+    or more of trade name stay: the Chinese parser's rule (a trade name has two characters).
+    A name cut at the field width may end in part of a word: that part is dropped first."""
+    if not words:
+        return None
+    suffixes = _pinyin_suffixes(vocab)
+    if truncated and len(words) > 1 and syllables(words[-1]) is None:
+        last = words[-1]  # "GONGS": the start of a pinyin word, cut
+        if len(last) >= 3 and any(key.startswith(last) for key in suffixes):
+            words = words[:-1]
+    if not all(_pinyin_word(w, vocab) for w in words):
+        return None
+    joined = "".join(words)
+
+    def enough(rest: str) -> bool:
+        cut = syllables(rest)
+        return cut is not None and len(cut) >= 2
+
+    def boundary(text: str, at: int) -> bool:
+        """Whether the text's reading in the fewest syllables has a syllable boundary there:
+        "daliantianyi" reads da-lian-tian-yi, so it is Dalian + tianyi, not Dali + antianyi."""
+        cut, pos = syllables(text) or (), 0
+        for syllable in cut:
+            pos += len(syllable)
+            if pos >= at:
+                return pos == at
+        return False
+
+    regions: list[str] = []
+    tail_regions: list[str] = []
+    industry: set[str] = set()
+    legal = False
+
+
+    if truncated and not any(joined.endswith(key) for key in suffixes):
+        # The start of an industry or legal word, cut by the field ("yousejin", "you"): the
+        # shortest such end (three letters or more) is taken off.
+        for start in range(len(joined) - 3, max(0, len(joined) - 18) - 1, -1):
+            tail = joined[start:]
+            if enough(joined[:start]) and any(key.startswith(tail) for key in suffixes):
+                joined = joined[:start]
+                break
+    changed = True
+    while changed:  # industry, organisation and legal words at the end, longest first
+        changed = False
+        for start in range(max(0, len(joined) - 18), len(joined) - 2):
+            concept = suffixes.get(joined[start:])
+            if concept is None and joined[start:] in vocab.places_latin:
+                concept = "place"  # a region before the legal form: 合盛硅业(鄯善)有限公司
+            if concept is not None and boundary(joined, start) and enough(joined[:start]):
+                if concept == "legal":
+                    legal = True
+                elif concept == "place":
+                    tail_regions.insert(0, joined[start:])
+                elif not concept.startswith("org:"):
+                    industry.add(concept)
+                joined, changed = joined[:start], True
+                break
+    changed = True
+    while changed:  # regions at the start, longest first
+        changed = False
+        for end in range(min(len(joined) - 2, 20), 2, -1):
+            place = vocab.places_latin.get(joined[:end])
+            if place is not None and boundary(joined, end) and enough(joined[end:]):
+                regions.append(joined[:end])
+                joined, changed = joined[end:], True
+                break
+    if not tail_regions and not industry and not legal and regions == words[: len(regions)]:
+        # Only the spacing differs, or a region the word-by-word parse finds as well: the
+        # words are kept ("China Mobile": chi na mo bi le; "Beijing Huawei Longshine").
+        return None
+    plain = " ".join([*regions, joined, *sorted(industry), *tail_regions])
+    return [*regions, joined, *tail_regions], industry, legal, plain
+
+
+# Readings pypinyin gives interjections (嗯 ng, 呣 m): no company name is spelled with them, and
+# they let English words pass for pinyin ("warehousing": wa re hou si ng).
+_INTERJECTIONS = frozenset({"ng", "n", "m", "hm", "hng"})
+
+
+def _pinyin_word(word: str, vocab: Vocabulary) -> bool:
+    """Whether a word reads as pinyin and is no English business word ("mining": mi ning)."""
+    if not word.isalpha():
+        return False
+    cut = syllables(word)
+    if cut is None or not _INTERJECTIONS.isdisjoint(cut):
+        return False
+    return word not in vocab.industry_latin or word in _pinyin_suffixes(vocab)
 
 
 def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ common English business words), which carry no facts about any party.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -51,6 +51,10 @@ CEDICT_INDUSTRY_ZH = {
     "工程": "engineering", "工厂": "factory", "厂家": "factory", "厂商": "manufacturer",
     "零件": "parts", "部件": "parts", "采矿": "mining", "水果": "fruit", "种子": "seed",
     "健康": "health", "科学": "science", "系统": "system",
+    # "生物技术 [sheng1 wu4 ji4 shu4] /biotechnology/", "生物科技 [...] /biotechnology/": without
+    # them 生物 (biological) + 科技 (science technology) differ from a listed "Biotechnology" and
+    # the cross-script pair is cleared as another company.
+    "生物技术": "biotechnology", "生物科技": "biotechnology", "农场": "farm",
 }  # fmt: skip
 # 股份 (shares) ends a short name as the 股份有限公司 it abbreviates (glossary: "joint stock co.,
 # ltd"): an organisation word, like 集团.
@@ -114,6 +118,10 @@ class Vocabulary:
     # Every proper prefix of a Latin place or industry key: a word that is none of them cannot
     # begin a key of several words ("urumqi" vs "wu lu mu qi"), so the parser skips the joins.
     key_starts: frozenset[str] = frozenset()
+    # An industry word that begins a compound industry word of another sense, to that sense:
+    # 生物 (biological) begins 生物科技 (biotechnology), so a short name ending in 生物 (晨光生物)
+    # may abbreviate it; the parser gives such a name both senses.
+    industry_short_for: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -192,6 +200,14 @@ def vocabulary() -> Vocabulary:
         industry_latin.setdefault(_stem(word), _stem(canonical))
     for zh in LEGAL_ZH:
         industry_zh.pop(zh, None)
+    short_for: dict[str, set[str]] = {}
+    for compound, concept in industry_zh.items():
+        for i in range(2, len(compound) - 1):
+            head, tail = industry_zh.get(compound[:i]), industry_zh.get(compound[i:])
+            if head is None or tail is None or "org:" in head + concept:
+                continue
+            if not set(concept.split()) & set(f"{head} {tail}".split()):
+                short_for.setdefault(compound[:i], set()).add(concept)
     return Vocabulary(
         places_latin=places_latin,
         places_zh=places_zh,
@@ -202,6 +218,7 @@ def vocabulary() -> Vocabulary:
         key_starts=frozenset(
             key[:i] for key in (*places_latin, *industry_latin) for i in range(1, len(key))
         ),
+        industry_short_for={k: frozenset(v) for k, v in short_for.items()},
     )
 
 
