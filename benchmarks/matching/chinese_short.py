@@ -221,6 +221,22 @@ class Tally:
     base_alert: int = 0
 
 
+def with_snapshot(
+    found: list[Company], others: list[ListedEntity]
+) -> tuple[list[Company], list[ListedEntity]]:
+    """The restricted-party snapshot's organisations added to the list, and the companies it
+    names (any name equal once folded: they are on a real list) taken out of the set."""
+    snap, _ = read_snapshot(DEFAULT_SHARED / SNAPSHOT)
+    snap_names = {fold(n) for r in snap for n in (r.name, *r.aliases)}
+    found = [c for c in found if all(fold(n.value) not in snap_names for n in c.latin)]
+    return found, others + [
+        ListedEntity(id=f"snapshot:{r.key}", schema="Organization", caption=r.name,
+                     names=[EntityName(r.name)] + [EntityName(a, NameKind.ALIAS)
+                                                   for a in r.aliases])
+        for r in snap
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every query and its hits")
@@ -242,15 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         # The snapshot's organisations (14 US lists, thousands of Chinese companies by their
         # English names) make the list as crowded as a real one. A company the snapshot names
         # (any name equal once folded) is on a real list: it leaves the set.
-        snap, _ = read_snapshot(DEFAULT_SHARED / SNAPSHOT)
-        snap_names = {fold(n) for r in snap for n in (r.name, *r.aliases)}
-        found = [c for c in found if all(fold(n.value) not in snap_names for n in c.latin)]
-        others = others + [
-            ListedEntity(id=f"snapshot:{r.key}", schema="Organization", caption=r.name,
-                         names=[EntityName(r.name)] + [EntityName(a, NameKind.ALIAS)
-                                                       for a in r.aliases])
-            for r in snap
-        ]  # fmt: skip
+        found, others = with_snapshot(found, others)
     listed = [c for c in found if c.listed]
     listing = [listed_entity(c) for c in listed] + others
     # The probe: CC-CEDICT's companies of every country (三星 Samsung, 丰田 Toyota ...) that are

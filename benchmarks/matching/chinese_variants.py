@@ -61,7 +61,7 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, EntityName, ListedEntity, NameKind
+from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.names.text import fold, has_cjk, latin_tokens, syllables
 from sourcetrace.names.vocabulary import LEGAL_TOKENS, LEGAL_ZH, vocabulary
 from sourcetrace.screening import load_lists
@@ -69,8 +69,7 @@ from sourcetrace.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from build_pairs import DEFAULT_SHARED, SNAPSHOT, read_snapshot
-from chinese_short import Company, cedict_companies, companies, listed_entity
+from chinese_short import Company, cedict_companies, companies, listed_entity, with_snapshot
 
 _S2T = opencc.OpenCC("s2twp")
 
@@ -209,16 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         if company.zh.isdisjoint(bundled_names):
             found.append(company)
     probe: list[Company] = []
-    if args.snapshot:  # as chinese_short.py does it
-        snap, _ = read_snapshot(DEFAULT_SHARED / SNAPSHOT)
-        snap_names = {fold(n) for r in snap for n in (r.name, *r.aliases)}
-        found = [c for c in found if all(fold(n.value) not in snap_names for n in c.latin)]
-        others = others + [
-            ListedEntity(id=f"snapshot:{r.key}", schema="Organization", caption=r.name,
-                         names=[EntityName(r.name)] + [EntityName(a, NameKind.ALIAS)
-                                                       for a in r.aliases])
-            for r in snap
-        ]  # fmt: skip
+    if args.snapshot:
+        found, others = with_snapshot(found, others)
     listed = [c for c in found if c.listed]
     listing = [english_only(c) for c in listed] + others
     if args.snapshot:
