@@ -327,8 +327,9 @@ def trace_chain(
         raise ConfigError("--save applies to a graph built from files, not to --graph")
     workers = options.processes()
     factors = read_yields(options.yields) if options.yields is not None else None
+    settings = settings or load_settings()
     if lists is None:
-        lists = trace_lists(db, settings or load_settings(), options.store_lists)
+        lists = trace_lists(db, settings, options.store_lists)
 
     reused: str | None = None
     found: list[RiskSource] | None = None
@@ -347,7 +348,8 @@ def trace_chain(
         step(f"reading {chain.links.name}, resolving and screening its parties "
              f"({workers} processes)")  # fmt: skip
         built = build(chain.links, chain.ownership, chain.shipments, names=chain.names,
-                      read=chain.read, matcher=lists.matcher, workers=workers)  # fmt: skip
+                      read=chain.read, matcher=lists.matcher, workers=workers,
+                      parallel_from=settings.trace_workers_from)  # fmt: skip
         graph, facts, files = built.graph, built.facts, chain.shown()
     if check is not None:
         check(graph)
