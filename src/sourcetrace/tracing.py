@@ -138,6 +138,11 @@ class TraceOptions:
     """A saved graph: screen its parties again even when its saved risk sources still hold."""
     workers: int = 0
     """Processes that parse and screen party names; 0: every core."""
+    sector_sources: bool = False
+    """Also find the sector risk sources (a low one per party shipping goods of a UFLPA
+    high-priority sector) for :attr:`ChainTrace.sources`, where the map colours parties by them.
+    They are never traced (sector exposure is a table of its own), so the command leaves them
+    out, except in a graph it saves (``save``: saved with all its risk sources)."""
 
     def __post_init__(self) -> None:
         if self.depth < 1:
@@ -254,7 +259,8 @@ class ChainTrace:
 
     graph: Graph
     sources: list[RiskSource]
-    """Every risk source of the graph (before :attr:`TraceOptions.min_severity`)."""
+    """Every risk source of the graph (before :attr:`TraceOptions.min_severity`); the sector
+    ones only with :attr:`TraceOptions.sector_sources`, a save, or a saved graph's."""
     traced: list[RiskSource]
     """The risk sources traced."""
     flags: list[BalanceFlag]
@@ -360,7 +366,8 @@ def trace_chain(
         )
     if found is None:
         step(f"finding the risk sources of {graph.size:,} parties")
-        found = find_risks(graph, lists.matcher, lists.merchandise, facts, workers)
+        found = find_risks(graph, lists.matcher, lists.merchandise, facts, workers,
+                           sectors=options.sector_sources or save is not None)
     if save is not None:
         assert isinstance(chain, ChainFiles)
         step(f"saving the graph as {save!r}")
