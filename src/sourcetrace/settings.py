@@ -70,6 +70,10 @@ class Settings:
     map_max_links: int = 20_000
     """Most links (supply links and shipment rows) and most holdings of a chain uploaded to the
     web workspace; a larger one is refused at upload, before any name is screened."""
+    trace_workers_from: int = 20_000
+    """Distinct party names and texts from which ``trace`` parses and screens them in the bulk
+    engine's worker processes (``--workers``); below it in one process, where starting the
+    workers costs more than they save (docs/tracing.md)."""
     stale_list_days: int = 90
     """A list snapshot older than this many days is flagged stale on every page and by ``screen``
     (the official lists change every few weeks; a quarter is past any publisher's usual cadence)."""

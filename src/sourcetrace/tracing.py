@@ -138,6 +138,11 @@ class TraceOptions:
     """A saved graph: screen its parties again even when its saved risk sources still hold."""
     workers: int = 0
     """Processes that parse and screen party names; 0: every core."""
+    sector_sources: bool = False
+    """Also find the sector risk sources (a low one per party shipping goods of a UFLPA
+    high-priority sector) for :attr:`ChainTrace.sources`, where the map colours parties by them.
+    They are never traced (sector exposure is a table of its own), so the command leaves them
+    out, except in a graph it saves (``save``: saved with all its risk sources)."""
 
     def __post_init__(self) -> None:
         if self.depth < 1:
@@ -254,7 +259,8 @@ class ChainTrace:
 
     graph: Graph
     sources: list[RiskSource]
-    """Every risk source of the graph (before :attr:`TraceOptions.min_severity`)."""
+    """Every risk source of the graph (before :attr:`TraceOptions.min_severity`); the sector
+    ones only with :attr:`TraceOptions.sector_sources`, a save, or a saved graph's."""
     traced: list[RiskSource]
     """The risk sources traced."""
     flags: list[BalanceFlag]
@@ -327,8 +333,9 @@ def trace_chain(
         raise ConfigError("--save applies to a graph built from files, not to --graph")
     workers = options.processes()
     factors = read_yields(options.yields) if options.yields is not None else None
+    settings = settings or load_settings()
     if lists is None:
-        lists = trace_lists(db, settings or load_settings(), options.store_lists)
+        lists = trace_lists(db, settings, options.store_lists)
 
     reused: str | None = None
     found: list[RiskSource] | None = None
@@ -347,7 +354,8 @@ def trace_chain(
         step(f"reading {chain.links.name}, resolving and screening its parties "
              f"({workers} processes)")  # fmt: skip
         built = build(chain.links, chain.ownership, chain.shipments, names=chain.names,
-                      read=chain.read, matcher=lists.matcher, workers=workers)  # fmt: skip
+                      read=chain.read, matcher=lists.matcher, workers=workers,
+                      parallel_from=settings.trace_workers_from)  # fmt: skip
         graph, facts, files = built.graph, built.facts, chain.shown()
     if check is not None:
         check(graph)
@@ -358,7 +366,8 @@ def trace_chain(
         )
     if found is None:
         step(f"finding the risk sources of {graph.size:,} parties")
-        found = find_risks(graph, lists.matcher, lists.merchandise, facts, workers)
+        found = find_risks(graph, lists.matcher, lists.merchandise, facts, workers,
+                           sectors=options.sector_sources or save is not None)
     if save is not None:
         assert isinstance(chain, ChainFiles)
         step(f"saving the graph as {save!r}")

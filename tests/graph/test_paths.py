@@ -6,9 +6,11 @@ from collections import defaultdict
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sourcetrace.graph import paths as paths_module
 from sourcetrace.graph.balance import BalanceFlag, check_balance
 from sourcetrace.graph.build import build
 from sourcetrace.graph.checklist import checklist_text
@@ -22,7 +24,7 @@ from sourcetrace.graph.findings import (
 from sourcetrace.graph.model import BASES as MODEL_BASES
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.paths import PathSet, best_paths, stable_argsort, step_ends
-from sourcetrace.graph.risks import LIST, SEVERITY_RANK, RiskSource, sector_risks
+from sourcetrace.graph.risks import LIST, SEVERITY_RANK, XINJIANG, RiskSource, sector_risks
 from sourcetrace.graph.trace import Rules, trace
 from tests.graph.chains import graph, links_frame, node
 
@@ -295,3 +297,20 @@ def test_findings_table_in_the_documented_order(
 def test_stable_argsort_is_numpys(values: list[int], bits: int) -> None:
     key = np.array([v >> bits for v in values], dtype=np.int64)
     assert np.array_equal(stable_argsort(key), np.argsort(key, kind="stable"))
+
+
+def test_kinds_searched_in_worker_processes_give_the_same_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above PARALLEL_FROM hops each kind of risk is searched in the bulk engine's workers
+    (set to 0 here: this chain is small); the rows and steps are those one process finds."""
+    g = graph(CHAIN)
+    sources = [_listed(g),
+               RiskSource(node(g, "Lakeside Weaving Co"), XINJIANG, "medium", "Aksu address"),
+               *sector_risks(g)]  # fmt: skip
+    alone = best_paths(g, sources, max_paths=3, workers=1)
+    monkeypatch.setattr(paths_module, "PARALLEL_FROM", 0)
+    pooled = best_paths(g, sources, max_paths=3, workers=2)
+    assert alone.rows.height > len(sources)  # paths were found, not only the sources' own rows
+    assert pooled.rows.equals(alone.rows)
+    assert np.array_equal(pooled.steps, alone.steps)

@@ -133,7 +133,8 @@ def trace(
     workers: Annotated[
         int,
         typer.Option(
-            help="Processes that parse and screen party names (default: all cores)",
+            help="Processes that parse and screen party names, from "
+            "SOURCETRACE_TRACE_WORKERS_FROM distinct names and addresses (default: all cores)",
             show_default=False,
         ),
     ] = 0,

@@ -22,9 +22,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
+from contextlib import ExitStack, closing, contextmanager
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -99,6 +99,33 @@ def _watch_parent(parent: int, every: float = 1.0) -> None:
         time.sleep(every)
         if os.getppid() != parent:  # re-parented: the run that forked this worker is gone
             os._exit(1)
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The engine's worker processes, forked on entry and ended on exit; None for one worker.
+
+    Bulk screening and the trace's party screening both run in these (one pool per run, never
+    two at once): what the parent set before entering (the row function, the matcher and its
+    index) is inherited by fork, never pickled. Workers end with their run (:func:`_worker_start`).
+    """
+    # Forked workers share the index pages; frozen objects are left alone by the collector,
+    # so its passes do not touch (and copy) every shared page. (No full collection first: it
+    # would walk the whole index, a quarter of a second, to find next to no garbage.)
+    gc.freeze()
+    pool = None
+    try:
+        if workers > 1:
+            pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_worker_start, initargs=(os.getpid(),),
+            )  # fmt: skip
+            pool.submit(int).result()  # fork every worker now, before any reader thread starts
+        yield pool
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        gc.unfreeze()
 
 
 # Fewer new rows than this in a chunk are screened in the parent: a round trip costs more.
@@ -278,20 +305,8 @@ def run_local(
 
     _use(screener)  # before the fork: the workers inherit it, with nothing remembered yet
     workers = max(1, job.workers)
-    # Forked workers share the index pages; frozen objects are left alone by the collector,
-    # so its passes do not touch (and copy) every shared page. (No full collection first: it
-    # would walk the whole index, a quarter of a second, to find next to no garbage.)
-    gc.freeze()
-    pool = (
-        ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"),
-            initializer=_worker_start, initargs=(os.getpid(),),
-        )
-        if workers > 1
-        else None
-    )  # fmt: skip
-    if pool is not None:
-        pool.submit(int).result()  # fork every worker now, before the reader thread starts
+    started_pool = ExitStack()
+    pool = started_pool.enter_context(worker_pool(workers))
     keys = [_KEY_COLUMNS[f] for f, c in zip(KEY_FIELDS, job.key_columns(), strict=True) if c]
     known = ResultTable(keys)
     summary = BulkSummary()
@@ -354,9 +369,7 @@ def run_local(
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        gc.unfreeze()
+        started_pool.close()
     shutil.rmtree(work, ignore_errors=True)
     summary.distinct_names = known.frame.height
     return summary

@@ -27,6 +27,7 @@ from sourcetrace.graph.dates import date_span
 from sourcetrace.graph.model import BASES, EDGE_SCHEMA, Graph, Ownership, Source, hs_digits
 from sourcetrace.graph.parties import (
     MENTION_COLUMNS,
+    PARALLEL_FROM,
     TextFacts,
     read_texts,
     resolve_parties,
@@ -81,6 +82,7 @@ def build(
     matcher: Matcher | None = None,
     workers: int = 1,
     read: ReadOptions | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> Built:
     """The graph of the supply ``links`` (and ``ownership``, ``shipments``): the one way to
     build it, from files or from tables.
@@ -88,7 +90,7 @@ def build(
     ``names``: by role (``links``, ``ownership``, ``shipments``), the name errors and each
     link's ``file`` give the table (default: a file's path, a table's role), so that an
     uploaded copy is named as the user named it. With a ``matcher``, every spelling is screened
-    on the way (in ``workers`` processes). ``read`` (sheet, header row) applies to the links
+    on the way (in ``workers`` processes from ``parallel_from`` distinct texts). ``read`` (sheet, header row) applies to the links
     file; the others are read as detected. Every file is held to the limits of ``read``.
     """
     tables, shown = _read_tables(links, ownership, shipments, names, read)
@@ -97,6 +99,7 @@ def build(
     return _build(
         links_table, shown["links"], tables["ownership"], shown["ownership"],
         tables["shipments"], shown["shipments"], matcher=matcher, workers=workers,
+        parallel_from=parallel_from,
     )  # fmt: skip
 
 
@@ -220,6 +223,7 @@ def _build(
     shipments_path: str = "shipments",
     matcher: Matcher | None = None,
     workers: int = 1,
+    parallel_from: int = PARALLEL_FROM,
 ) -> Built:
     """Validate the tables, resolve parties to nodes: the graph and the per-text facts."""
     link, own, ship, edges, owns = _validated(
@@ -234,6 +238,7 @@ def _build(
         matcher,
         workers,
         mentions["identifier"].filter(mentions["identifier"] != "").unique().to_list(),
+        parallel_from,
     )
     parties, node_of = resolve_parties(mentions, facts, spelled)
     # Mentions are in file order, two per row (see _mentions): a link's buyer, then its supplier.

@@ -6,9 +6,14 @@ Every spelling of a party is parsed into (trade name, industry, regions) with
 has the same trade name and industry and a region, when there is exactly one (never a guess
 between two). Equal valid USCCs join nodes whatever the names say.
 
-The work per distinct text is done once, in ``workers`` processes for large inputs
-(:func:`read_texts`): the parse that gives the key also gives the matcher its query, so a party's
-list hits are found in the same pass. The Xinjiang places in names and addresses, their postcodes
+The work per distinct text is done once (:func:`read_texts`): the parse that gives the key also
+gives the matcher its query, so a party's list hits are found in the same pass, each batch of
+4,000 names through the matcher's batched retrieval. From
+:attr:`~sourcetrace.settings.Settings.trace_workers_from` distinct texts (20,000 by default) the
+batches run in the bulk screening engine's worker processes
+(:func:`sourcetrace.engines.local.worker_pool`: the same pool, sharing the same cached matcher by
+fork, ending with the run); below it in this process, where forking the workers costs more than
+it saves. The Xinjiang places in names and addresses, their postcodes
 and the identifiers' checks are found once too, only in the texts a column-wise test leaves (most
 hold none); all of it (:class:`TextFacts`) is handed to :mod:`sourcetrace.graph.risks`.
 """
@@ -16,14 +21,15 @@ hold none); all of it (:class:`TextFacts`) is handed to :mod:`sourcetrace.graph.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
 
+from sourcetrace.engines.local import worker_pool
 from sourcetrace.graph.model import PARTY_SCHEMA
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import MAX_NAME_CHARS, Matcher
@@ -35,7 +41,7 @@ from sourcetrace.names.text import fold
 
 PartyKey = tuple[str, tuple[str, ...], tuple[str, ...]]  # trade, industries, regions
 MENTION_COLUMNS = ("name", "address", "country", "identifier", "origin")
-PARALLEL_FROM = 20_000  # distinct texts; below this, forking costs more than it saves
+PARALLEL_FROM = 20_000  # distinct texts; Settings.trace_workers_from's default
 _BATCH = 4_000
 
 
@@ -87,12 +93,24 @@ def _place_batch(texts: list[str]) -> list[list[str]]:
     return [xinjiang_places(t) for t in texts]
 
 
+_T = TypeVar("_T")
+
+
+def _in_worker(work: Callable[[list[str]], list[_T]], items: list[str]) -> list[_T]:
+    """``work(items)`` in a worker of the pool, the collector off for the worker's life: a batch
+    builds many objects, none garbage. (Not :func:`gc_paused`: on leaving, its check of the
+    frozen objects walks every one inherited from the parent, 8 % of a worker's time.)"""
+    gc.disable()
+    return work(items)
+
+
 def read_texts(
     names: Sequence[str],
     texts: Sequence[str] = (),
     matcher: Matcher | None = None,
     workers: int = 1,
     identifiers: Sequence[str] = (),
+    parallel_from: int = PARALLEL_FROM,
 ) -> TextFacts:
     """Parse (and, with a matcher, screen) each distinct name once; look for Xinjiang places in
     each name and text (address, shipment origin) and for Xinjiang postcodes in each text; check
@@ -100,30 +118,25 @@ def read_texts(
 
     Only texts that may hold a place or a postcode are looked at one by one
     (:func:`~sourcetrace.names.location.may_hold_xinjiang_place`, column-wise): most hold neither.
+    With ``workers`` > 1 and at least ``parallel_from`` distinct names and texts, the batches run
+    in the bulk engine's worker processes; the facts are the same either way.
     """
     global _MATCHER
     names = list(dict.fromkeys(names))
     texts = list(dict.fromkeys(t for t in texts if t))
     _MATCHER = matcher
     facts = TextFacts(screened=matcher is not None)
-    if workers > 1 and len(names) + len(texts) >= PARALLEL_FROM:
-        # Forked workers share the parsed lists; frozen objects are left alone by the collector,
-        # so its passes neither copy the shared pages nor walk them (no full collection first:
-        # it would walk them all to find next to no garbage).
-        gc.freeze()
-        try:
-            with ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
-            ) as pool:
-                name_jobs = pool.map(_name_batch, _parts(names))
-                with gc_paused():  # while the workers parse:
-                    placed = may_hold_xinjiang_place(list(dict.fromkeys([*names, *texts])))
-                    place_jobs = pool.map(_place_batch, _parts(placed))
-                    _check_texts(facts, texts, identifiers)
-                    name_rows = [r for part in name_jobs for r in part]
-                    place_rows = [r for part in place_jobs for r in part]
-        finally:
-            gc.unfreeze()
+    if workers > 1 and len(names) + len(texts) >= parallel_from:
+        # The workers inherit the matcher (set above) and the names by fork.
+        with worker_pool(workers) as pool:
+            assert pool is not None
+            name_jobs = pool.map(partial(_in_worker, _name_batch), _parts(names))
+            with gc_paused():  # while the workers parse:
+                placed = may_hold_xinjiang_place(list(dict.fromkeys([*names, *texts])))
+                place_jobs = pool.map(partial(_in_worker, _place_batch), _parts(placed))
+                _check_texts(facts, texts, identifiers)
+                name_rows = [r for part in name_jobs for r in part]
+                place_rows = [r for part in place_jobs for r in part]
     else:
         placed = may_hold_xinjiang_place(list(dict.fromkeys([*names, *texts])))
         _check_texts(facts, texts, identifiers)

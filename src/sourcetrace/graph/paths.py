@@ -23,15 +23,13 @@ as in :mod:`~sourcetrace.graph.trace`); the run reports how many were left out.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from sourcetrace.engines.local import worker_pool
 from sourcetrace.graph.model import Graph
 from sourcetrace.graph.products import STAGES, feeds_matrix
 from sourcetrace.graph.risks import SECTOR, SEVERITY_RANK, RiskSource
@@ -427,20 +425,15 @@ def best_paths(
                 members)  # fmt: skip
     kinds = list(members)
     if workers > 1 and len(kinds) > 1 and hops.size >= PARALLEL_FROM:
-        # The forked workers share the tables without the collector touching them (no full
-        # collection first: it would walk everything to find next to no garbage).
-        gc.freeze()
-        try:
-            # The kinds with the most sources first (sectors: nearly every cotton link), so that
-            # the long searches do not come last; the results in the kinds' own order.
+        # The bulk engine's workers (as the party screening's): forked after _JOB is set, they
+        # share the tables without the collector touching them, and end with the command.
+        with worker_pool(min(workers, len(kinds))) as pool:
+            assert pool is not None
+            # The kinds with the most sources first, so that the long searches do not come
+            # last; the results in the kinds' own order.
             by_size = sorted(kinds, key=lambda kind: -len(members[kind]))
-            with ProcessPoolExecutor(
-                min(workers, len(kinds)), mp_context=multiprocessing.get_context("fork")
-            ) as pool:
-                done = dict(zip(by_size, pool.map(_kind, by_size), strict=True))
-            found = [done[kind] for kind in kinds]
-        finally:
-            gc.unfreeze()
+            done = dict(zip(by_size, pool.map(_kind, by_size), strict=True))
+        found = [done[kind] for kind in kinds]
     else:
         found = [_kind(kind) for kind in kinds]
     _JOB = None

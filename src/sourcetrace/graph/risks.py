@@ -274,8 +274,11 @@ def find_risks(
     merchandise: Mapping[str, str] | None = None,
     facts: TextFacts | None = None,
     workers: int = 1,
+    sectors: bool = True,
 ) -> list[RiskSource]:
-    """Every risk source in the graph; ``matcher=None`` skips the list checks.
+    """Every risk source in the graph; ``matcher=None`` skips the list checks, ``sectors=False``
+    the sector risk sources (a low one per party shipping goods of a high-priority sector: most
+    parties of a textile chain, which a caller that does not trace nor show them need not build).
 
     ``facts`` (from :func:`sourcetrace.graph.parties.read_texts`): the list hits and places
     already found per spelling and address, so that nothing is parsed twice; found here (in
@@ -299,7 +302,8 @@ def find_risks(
                 out += list_risks(node, _top_hits(node, matcher, facts), merchandise)
             out += location_risks(node, facts)
             out += uscc_risks(node, facts)
-    out += sector_risks(graph)
+    if sectors:
+        out += sector_risks(graph)
     return out
 
 

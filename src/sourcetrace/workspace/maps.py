@@ -59,8 +59,9 @@ ROLES = ("links", "ownership", "shipments")
 """The files of a chain: supply links (required), ownership and shipments (optional)."""
 
 
-OPTIONS = TraceOptions(workers=1)
-"""How the workspace traces a chain: ``sourcetrace trace``'s defaults, in one process (the trace
+OPTIONS = TraceOptions(workers=1, sector_sources=True)
+"""How the workspace traces a chain: ``sourcetrace trace``'s defaults (with the sector risk
+sources, which colour the map's parties), in one process (the trace
 job's, :mod:`sourcetrace.web.tracer`, held to its time and memory limits), path by path: the map
 takes chains of up to :attr:`~sourcetrace.settings.Settings.map_max_links` links, below
 :attr:`~sourcetrace.tracing.TraceOptions.exact_limit`. Parties are not capped: two per link or
