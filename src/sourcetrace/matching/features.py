@@ -211,14 +211,18 @@ def _area_words() -> frozenset[str]:
 def initials(raw: str, plain: str) -> frozenset[str]:
     """The acronyms a name can be written as: the first letters of its words, with and without
     the legal form and the small words (of, and, the): "Semiconductor Manufacturing
-    International Corporation" -> smic, smi; three letters at least. None for a trade name
-    in pinyin: Chinese companies are not known by their syllables' initials."""
+    International Corporation" -> smic, smi; three letters at least. None for a name in pinyin
+    throughout: Chinese companies are not known by their syllables' initials."""
     out: set[str] = set()
     plain_words = latin_tokens(ascii_form(plain))
     bare = len(plain_words)
-    if _pinyin_led(plain_words):
-        # Pinyin ("AI SEN ZHE", "Anjielun Science Technology"): the initials are the first
-        # letters of Chinese syllables, no acronym anyone writes ("PJSC ASZ", "AST").
+    if plain_words and all(
+        syllables(w) and (len(w) < 4 or w not in english_words()) for w in plain_words
+    ):
+        # Pinyin throughout ("AI SEN ZHE"): the initials are the first letters of Chinese
+        # syllables, no acronym anyone writes ("PJSC ASZ"). A pinyin word beside English ones
+        # keeps them ("Xinjiang Production and Construction Corps" is XPCC), and English words
+        # that happen to read as pinyin are English ("China Mobile Hong Kong").
         return frozenset()
     raw_words = latin_tokens(ascii_form(fold(raw)))
     # The raw name's words are most often the plain name's (nothing was cut): the same keys.
@@ -234,17 +238,6 @@ def initials(raw: str, plain: str) -> frozenset[str]:
             for end in range(max(3, min(bare, len(ws))), len(ws) + 1):
                 out.add(first[:end])
     return frozenset(out)
-
-
-def _pinyin_led(words: list[str]) -> bool:
-    """The name's words are all pinyin, or it opens with a pinyin word of two syllables or more
-    that is no English word ("anjielun"; not "china")."""
-    if not words:
-        return False
-    if all(syllables(w) for w in words):
-        return True
-    first = syllables(words[0])
-    return first is not None and len(first) >= 2 and words[0] not in english_words()
 
 
 def acronym_keys(parsed: ParsedName) -> frozenset[str]:
