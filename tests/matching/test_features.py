@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcetrace.matching import Matcher
+from sourcetrace.matching import Matcher, features
 from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
 from sourcetrace.settings import load_settings
 
@@ -146,3 +146,25 @@ def test_initials_of_a_name(name: str, keys: set[str]) -> None:
 
     parsed = parse_name(name)
     assert initials(parsed.raw, parsed.plain) == keys
+
+
+def test_pinyin_syllables_are_not_initials_of_a_listed_acronym() -> None:
+    # "PJSC ASZ" is an alias of Amur Shipbuilding Factory (Entity List); "AI SEN ZHE" is pinyin
+    # written by syllable, not its acronym. "SMIC" stays the initials of its listed name.
+    # A pinyin word beside English ones keeps its initials: XPCC, an alias on the bundled lists.
+    matcher = _listed(
+        "PJSC ASZ", "Semiconductor Manufacturing International Corporation", "XPCC"
+    )
+    assert matcher.match("AI SEN ZHE") == []
+    smic = matcher.match("SMIC")
+    assert smic and smic[0].entity.id == "e1"
+    xpcc = matcher.match("Xinjiang Production and Construction Corps")
+    assert xpcc and xpcc[0].entity.id == "e2"
+
+
+def test_common_english_words_come_from_a_maintained_word_list() -> None:
+    # "Oriental" is no CC-CEDICT reading: wordfreq's English list holds it; coined trade names
+    # and pinyin are not English words.
+    words = features.english_words()
+    assert {"oriental", "goodwill", "nine", "star"} <= words
+    assert not {"hoshine", "ninestar", "rongsheng", "ming"} & words

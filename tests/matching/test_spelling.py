@@ -165,3 +165,25 @@ def test_a_three_letter_trade_name_cut_at_the_field_width_still_matches(matcher:
     hit = best(matcher, "XINJIANG GCL NEW ENERGY MATERIAL TE")
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == "Xinjiang GCL New Energy Material Technology, Co. Ltd."
+
+
+def _one(listed: str, *aliases: str) -> Matcher:
+    """A matcher over one listed company with these names."""
+    names = [EntityName(listed), *(EntityName(a) for a in aliases)]
+    entity = ListedEntity(id="x", schema="Company", caption=listed, names=names)
+    return Matcher([entity], load_settings())
+
+
+def test_a_slip_in_the_trade_name_alone_is_no_match() -> None:
+    # Two Russian companies one letter apart, both on the SDN list (restricted-party snapshot
+    # 2026-07-16): the whole names are not spelled alike (legal forms elsewhere), so no slip is read.
+    hit = best(_one("LIMITED LIABILITY COMPANY AVISTO"), "AVESTO OOO")
+    assert hit is None or hit.decision is not Decision.MATCH
+    assert hit is None or not any("typing slip" in r for r in hit.reasons)
+
+
+def test_an_english_word_written_in_two_is_the_same_name() -> None:
+    # "Good Will" and "Goodwill" (nomenklatura bench): the joined word is English itself.
+    hit = best(_one("Goodwill Company"), "Good Will Company")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert not any("separate words" in r for r in hit.reasons)

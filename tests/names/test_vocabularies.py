@@ -83,3 +83,14 @@ def test_bill_of_lading_abbreviations_still_match() -> None:
     matcher = _one("Xinjiang Zhongtai Chemical Co. Ltd.")
     hits = matcher.match("XINJIANG ZHONGTAI CHEM IND CO LTD")
     assert hits and hits[0].decision is Decision.MATCH
+
+
+def test_constr_reads_as_construction() -> None:
+    # "China Communications Constr Co Ltd" is how the restricted-party snapshot writes an alias
+    # of China Communications Construction Company Ltd: the abbreviation's public origin.
+    parsed = parse_name("CHINA COMMUNICATIONS CONSTR CO LTD")
+    assert "constr" not in parsed.trade
+    hits = _one("China Communications Construction Company Ltd").match(
+        "CHINA COMMUNICATIONS CONSTR CO LTD"
+    )
+    assert hits and hits[0].decision is Decision.MATCH

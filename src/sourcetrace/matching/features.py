@@ -41,24 +41,50 @@ def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """The words one side writes apart and the other joins are each an English word: "nine
     star" against "ninestar" (often another company in English), not "xin ren" against "xinren"
     (pinyin), "a b c" against "abc" (letters), "pricewaterhouse coopers" or "van der bilt"
-    (words that are no English word of their own); words both sides share aside."""
+    (words that are no English word of their own), "good will" against "goodwill" (the joined
+    word is English itself: one word written two ways); words both sides share aside."""
     shared = set(a) & set(b)
     rest_a = [w for w in a if w not in shared]
     rest_b = [w for w in b if w not in shared]
     if len(rest_a) == len(rest_b):
         return False
-    apart = rest_a if len(rest_a) > len(rest_b) else rest_b
+    apart, joined = (rest_a, rest_b) if len(rest_a) > len(rest_b) else (rest_b, rest_a)
     if all(syllables(w) for w in apart):
         return False
+    if joined and all(w in english_words() for w in joined):
+        return False  # an English word written in two ("good will", "goodwill"): one word
     return all(len(w) > 1 and w in english_words() for w in apart)
 
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    """English words: the readings CC-CEDICT gives Chinese words (vocabulary.trade_words).
-    Common words ("Golden", "Star") tell companies apart less than coined ones ("Hoshine")."""
+    """English words: the readings CC-CEDICT gives Chinese words (vocabulary.trade_words), and
+    the words of everyday English text (wordfreq). Common words ("Golden", "Star", "Oriental")
+    tell companies apart less than coined ones ("Hoshine")."""
     # CC-CEDICT writes small numbers as digits ("九 9"): their words are added.
-    return frozenset(w for words in trade_words().values() for w in words) | _NUMBER_WORDS
+    cedict = frozenset(w for words in trade_words().values() for w in words)
+    return cedict | _NUMBER_WORDS | _frequent_english()
+
+
+def _frequent_english() -> frozenset[str]:
+    """Words of English text at or above :data:`ENGLISH_ZIPF`, in Latin letters, of three
+    letters or more ("ho" of "Ho Shine" is slang, no word of a name), that are not
+    pinyin (wordfreq's "small" English list; its data ships inside the package: nothing is
+    downloaded). Pinyin words are left out: "ming" or "tai" are frequent in English text as
+    Chinese names, and a pinyin trade name is no common English word."""
+    from wordfreq import get_frequency_dict  # its import loads regex tables: only when used
+
+    floor = 10 ** (ENGLISH_ZIPF - 9)  # Zipf = log10(frequency per billion words)
+    return frozenset(
+        w for w, f in get_frequency_dict("en", "small").items()
+        if f >= floor and w.isascii() and w.isalpha() and len(w) > 2 and not syllables(w)
+    )  # fmt: skip
+
+
+# Zipf 3.5 is a word seen about three times per million words: "oriental" (3.7), "titan" (3.7)
+# are in; coined trade names ("hoshine" 0, "lenovo" 3.3, "cosco" 2.1) are out. Brand names
+# frequent in English text ("google", "toyota") are in too: they are common words here.
+ENGLISH_ZIPF = 3.5
 
 
 _NUMBER_WORDS = frozenset(
@@ -185,10 +211,19 @@ def _area_words() -> frozenset[str]:
 def initials(raw: str, plain: str) -> frozenset[str]:
     """The acronyms a name can be written as: the first letters of its words, with and without
     the legal form and the small words (of, and, the): "Semiconductor Manufacturing
-    International Corporation" -> smic, smi; three letters at least."""
+    International Corporation" -> smic, smi; three letters at least. None for a name in pinyin
+    throughout: Chinese companies are not known by their syllables' initials."""
     out: set[str] = set()
     plain_words = latin_tokens(ascii_form(plain))
     bare = len(plain_words)
+    if plain_words and all(
+        syllables(w) and (len(w) < 4 or w not in english_words()) for w in plain_words
+    ):
+        # Pinyin throughout ("AI SEN ZHE"): the initials are the first letters of Chinese
+        # syllables, no acronym anyone writes ("PJSC ASZ"). A pinyin word beside English ones
+        # keeps them ("Xinjiang Production and Construction Corps" is XPCC), and English words
+        # that happen to read as pinyin are English ("China Mobile Hong Kong").
+        return frozenset()
     raw_words = latin_tokens(ascii_form(fold(raw)))
     # The raw name's words are most often the plain name's (nothing was cut): the same keys.
     for words in (raw_words, plain_words) if raw_words != plain_words else (plain_words,):
