@@ -1,0 +1,34 @@
+"""Split the held-out bill-of-lading probe in two halves by a hash (develop on ``look``).
+
+Positives are split by the listed entity they name (the second column), so that two spellings
+of one entity never fall in different halves; negatives by their text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def half(key: str) -> str:
+    """``look`` or ``report``: the first byte of the key's SHA-256, even or odd."""
+    return "look" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "report"
+
+
+def main() -> None:
+    for name in ("abbrev_heldout", "neg_heldout"):
+        rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
+        out: dict[str, list[str]] = {"look": [], "report": []}
+        for row in rows:
+            cols = row.split("\t")
+            out[half(cols[-1].lower())].append(row)
+        for part, kept in out.items():
+            (HERE / f"{name}.{part}.tsv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+            print(f"{name}.{part}.tsv: {len(kept)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
