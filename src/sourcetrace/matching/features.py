@@ -13,7 +13,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName, specific_trade, translated
-from sourcetrace.names.text import cross_script_trade, fold, has_cjk, latin_tokens, syllables
+from sourcetrace.names.text import (
+    cross_script_trade,
+    fold,
+    has_cjk,
+    latin_tokens,
+    syllables,
+    usual_pinyin,
+)
 from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, trade_words
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
@@ -97,7 +104,11 @@ def _syllable_clash(a: str, b: str) -> float | None:
     """The share of syllables two pinyin trade keys of as many syllables have in common, when
     they differ in one at least ("rongsheng" / "longsheng": 0.5); None otherwise."""
     sa, sb = syllables(a), syllables(b)
-    if sa and sb and len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
+    if not (sa and sb and usual_pinyin(a) and usual_pinyin(b)):
+        # A side that only reads as pinyin through a syllable no name is written in ("teida":
+        # tei-da) is no other syllable, it is a slip of letters (compared as letters).
+        return None
+    if len(sa) == len(sb) >= 2 and sorted(sa) != sorted(sb):
         same = sum(x == y for x, y in zip(sa, sb, strict=True))
         if same < len(sa):
             return same / len(sa)

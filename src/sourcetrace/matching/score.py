@@ -29,6 +29,12 @@ the trade names then hold the same words; the same words in another order (three
 whatever the parse took for a place; a rare, coined trade name beside only trading, group or
 holding words is ``review`` (a trading arm); a trade name of three letters or fewer matches only
 with the rest of the name spelled alike.
+
+Version 5 adds: a pair is scored again with the query's abbreviations read as the listed name's
+words outside its trade name (:mod:`.abbreviation`: "MNG" as "mining", "S&T", a hyphen on one
+side only), and a string neighbour with such a reading is scored at all; a pinyin trade name
+that only reads as pinyin through a syllable no name is written in ("teida": tei-da) is
+compared by letter, as a slip, not as another syllable.
 """
 
 from __future__ import annotations
@@ -39,18 +45,25 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
+from sourcetrace.matching.abbreviation import Reading, read_abbreviations
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
-from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set, syllables
+from sourcetrace.names.text import (
+    fold,
+    has_cjk,
+    pinyin_syllable_set,
+    syllables,
+    usual_syllable_set,
+)
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v4+" + model_version()
+ALGORITHM = "sourcetrace-learned-v5+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -142,7 +155,10 @@ def score_pair(
     score = model.score(x)
     reasons: list[str] = []
     kind = _KIND_WORDS[cand.kind]
-    if trade >= TRADE_AGREES:
+    if trade >= TRADE_AGREES and _spelled_otherwise(query, c):
+        reasons.append(f"trade name '{' '.join(query.trade)}' is spelled like '{' '.join(c.trade)}'"
+                       f" of {kind} '{cand.value}'")  # fmt: skip
+    elif trade >= TRADE_AGREES:
         words = " ".join(c.trade)
         reasons.append(f"trade name '{words}' agrees with {kind} '{cand.value}'")
     elif trade > 0 and query.trade_key == c.trade_key:
@@ -344,6 +360,28 @@ def repaired(
     return Scored(again.score, decision, (head, *again.reasons), again.parts)
 
 
+def expanded(
+    query: ParsedName, cand: IndexedName, scored: Scored, entity: ListedEntity,
+    settings: Settings, covers: bool, trade_count: int, reading: Reading | None,
+) -> Scored:
+    """The pair scored again with the query's abbreviations read as the listed name's words
+    (:mod:`sourcetrace.matching.abbreviation`: "MNG" as "mining", "S&T" as "science and
+    technology", "PUTECH" as "pu-tech"), when that decides it higher; else ``scored``.
+
+    Read so, the query's trade name must be words of the listed name: an abbreviation restores
+    an industry, region or legal word the parse lost, it never makes two trade names one. The
+    pair is then decided by the ordinary rules, as if the clerk had written the words out, and
+    the reason names each word read.
+    """
+    if reading is None or not set(reading.parsed.trade) <= set(cand.parsed.tokens):
+        return scored
+    again = score_pair(reading.parsed, cand, entity, settings, covers, None, trade_count)
+    if again.decision.rank <= scored.decision.rank:
+        return scored
+    words = ", ".join(f"'{a}' as '{b}'" for a, b in reading.changes)
+    return Scored(again.score, again.decision, (f"read {words}", *again.reasons), again.parts)
+
+
 def _same_rare_trade(
     query: ParsedName, cand: ParsedName, x: list[float], trade_count: int
 ) -> bool:
@@ -375,6 +413,25 @@ def _same_rare_trade(
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     return not q or not c
+
+
+def _spelled_otherwise(query: ParsedName, cand: ParsedName) -> bool:
+    """Trade names in Latin letters on both sides, not the same letters in any order or spacing
+    ("teida" / "taida"): a reason must not say the listed spelling was written."""
+    return (
+        query.script == cand.script == "latin" and query.trade_sorted != cand.trade_sorted
+        and not (query.truncated and cand.trade_key.startswith(query.trade_key))
+    )  # fmt: skip
+
+
+def _reading(
+    query: ParsedName, cand: IndexedName, cache: dict[int, Reading | None]
+) -> Reading | None:
+    """:func:`read_abbreviations` of a pair, computed once per listed name and query."""
+    key = id(cand)
+    if key not in cache:
+        cache[key] = read_abbreviations(query, cand.parsed)
+    return cache[key]
 
 
 def _alike(a: str, b: str) -> float:
@@ -489,6 +546,7 @@ class Matcher:
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
+        usual_syllable_set()
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
             if parsed.tokens:
@@ -766,6 +824,7 @@ class Matcher:
             near = [*near, *((n, self._trade_with(parsed, n)) for n in sorted(acronyms - met))]
         if not near and not best:
             return []  # most names: no listed name near
+        readings: dict[int, Reading | None] = {}  # per listed name, read once (see _reading)
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
@@ -781,12 +840,20 @@ class Matcher:
                     or not (n_idx in close if close is not None else _spelled_close(parsed, cand))
                 )
                 and n_idx not in acronyms
+                # (An abbreviation read as the listed name's word is a reason to score it:
+                # "HEFEI BITLAND INFO TECH" is not spelled close to "... Information Technology".)
+                and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
             ):
                 continue
             scored = score_pair(
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
                 index.trade_counts.get(cand.parsed.trade_key, 1),
             )
+            if scored.decision is not Decision.MATCH:
+                scored = expanded(parsed, cand, scored, index.entities[cand.entity],
+                                  self.settings, covers,
+                                  index.trade_counts.get(cand.parsed.trade_key, 1),
+                                  _reading(parsed, cand, readings))  # fmt: skip
             # Typing slips are looked for only where the whole names are spelled alike (the
             # batch found those already: no rapidfuzz call per pair in bulk screening).
             if scored.decision is not Decision.MATCH and (

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from sourcetrace.matching.features import english_words
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, latin_tokens, syllables
+from sourcetrace.names.text import fold, latin_tokens, usual_pinyin
 
 MIN_WORD = 4  # shortest vocabulary word repaired
 MIN_TRADE = 5  # shortest trade word repaired (the longer of the two)
@@ -47,7 +47,8 @@ class Repair:
 
 
 def _pinyin(word: str, target: str) -> bool:
-    return syllables(word) is not None and syllables(target) is not None
+    """Both words are pinyin, in syllables names are written in ("teida" is not: tei-da)."""
+    return usual_pinyin(word) and usual_pinyin(target)
 
 
 def _slip(word: str, target: str, trade: bool) -> bool:

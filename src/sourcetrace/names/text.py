@@ -83,19 +83,52 @@ def pinyin_syllable_set() -> frozenset[str]:
     out: set[str] = set()
     for readings in pinyin_dict.values():
         for reading in readings.split(","):
-            bare = "".join(
-                c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c)
-            )
+            bare = _toneless(reading)
             if bare.isascii() and bare.isalpha():
                 out.add(bare.lower())
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def usual_syllable_set() -> frozenset[str]:
+    """The toneless syllables that are the first (usual) reading of a character of the basic
+    CJK block in pypinyin's dictionary: 408 of the 423 of :func:`pinyin_syllable_set`. The 15
+    left out are readings no company name is written in: colloquial or dialect readings of a
+    character usually read otherwise (忒 tei, 谁 shei, 这 zhei, 得 dei), interjections (hng, ng)
+    and rare characters' (biang)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out: set[str] = set()
+    for code, readings in pinyin_dict.items():
+        if 0x4E00 <= code <= 0x9FFF:
+            bare = _toneless(readings.split(",")[0])
+            if bare.isascii() and bare.isalpha():
+                out.add(bare.lower())
+    return frozenset(out)
+
+
+def _toneless(reading: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", reading) if not unicodedata.combining(c)
+    )
+
+
+@lru_cache(maxsize=65536)
+def usual_pinyin(word: str) -> bool:
+    """``word`` is a run of usual syllables (:func:`usual_syllable_set`): "taida" is, "teida"
+    (tei-da) is not, so it can only be a slip of another name's letters."""
+    return _fewest(word, usual_syllable_set()) is not None
 
 
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> tuple[str, ...] | None:
     """A run of pinyin cut into the fewest syllables ("rongsheng" -> rong, sheng), or None when
     it is not pinyin throughout ("ninestar")."""
-    valid = pinyin_syllable_set()
+    return _fewest(word, pinyin_syllable_set())
+
+
+def _fewest(word: str, valid: frozenset[str]) -> tuple[str, ...] | None:
+    """``word`` cut into the fewest syllables of ``valid``, or None."""
     n = len(word)
     if not n or not word.isascii():
         return None

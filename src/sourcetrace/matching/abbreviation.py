@@ -1,0 +1,212 @@
+"""Abbreviations: a query's words read as the listed name's words they abbreviate.
+
+Bills of lading abbreviate business words in more ways than any table holds ("INFO TECH",
+"ECON BUS", "MNG", "CNTY", "WHSG", "MATLS", "S&T"). The table
+(``data/abbreviations.tsv``) is read by the parser for every name; this module reads the rest
+pairwise, against one listed name at a time, so that an abbreviation is only ever read as a word
+that is there to be read: a query word is read as a word of the listed name it abbreviates
+(:func:`abbreviates`), taking the listed name's words in order, and the pair is scored again
+(:func:`sourcetrace.matching.score.expanded`).
+
+Limits, and why:
+- Only words *outside the listed name's trade name* are read so. An abbreviation restores an
+  industry, region, organisation or legal word that the parse lost; read into the trade name it
+  would turn a different company into the listed one ("STAR" is letters of "standard", "JIN" of
+  "jinbao"). One exception: an English word of the trade name after its first word ("Weishan
+  International Economic *Business*", "Linxi *County* Fangpei Cotton Buying and Selling"): the
+  parser keeps business words it does not know in the trade name, and the first word, the
+  distinctive one, is never read. The query's trade name read so must be words of the listed
+  name; the pair is then decided by the ordinary rules, as if the clerk had written the words
+  out.
+- The short form has three letters at least (two-letter forms, "CO", "PK", "FD", are too many
+  words' starts), is not a word of the listed name itself, and is not in the parser's table (which
+  reads it already).
+- Letters joined by "&" ("S&T") are read as the initials of consecutive listed words outside
+  the trade name ("science and technology"), else "S&T" as "science and technology" (see
+  ``_AMPERSAND_WORDS``).
+- A word written with a hyphen on one side and joined on the other ("Pu-Tech" / "PUTECH",
+  "Bio-Pharmaceutical" / "BIOPHARMACEUTICAL") is one word, trade name included: a hyphen is
+  punctuation, not a guess. So is an English compound written in two ("GOLDMINE" / "Gold
+  Mine"); other words written apart are not joined here ("Nine Star" against "Ninestar" keeps
+  its doubt, see :mod:`.spelling`).
+- Only names in Latin letters are read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+
+from sourcetrace.matching.features import english_words
+from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.text import fold, latin_tokens
+from sourcetrace.names.vocabulary import abbreviations
+
+MIN_SHORT = 3  # shortest abbreviation read
+_VOWELS = frozenset("aeiou")
+_AMPERSAND = re.compile(r"(?<![a-z0-9])([a-z])\s*&\s*([a-z])(?![a-z0-9])")
+_JOINING = frozenset(["and", "of"])
+# Letters joined by "&" that stand for words whatever the listed name writes: 科技 is rendered
+# "Science and Technology", "Sci-Tech" or "S&T" in Chinese companies' English names, and the
+# parser reads "science and technology" and "technology" as one industry.
+_AMPERSAND_WORDS = {("s", "t"): ("science", "and", "technology")}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A query name with its abbreviations read as the listed name's words."""
+
+    parsed: ParsedName
+    changes: tuple[tuple[str, str], ...]  # (query word as written, listed word or words)
+
+
+@lru_cache(maxsize=65_536)
+def abbreviates(short: str, word: str) -> bool:
+    """``short`` abbreviates ``word``: its first letters ("info", "econ", "mat"), or its first
+    letters followed by later consonants of it in order ("mng", "cnty", "whsg", "matls")."""
+    if len(short) < MIN_SHORT or len(short) >= len(word) or short[0] != word[0]:
+        return False
+    if not short.isalpha():
+        return False
+    if word.startswith(short):
+        return True
+    # The longest prefix the two share, then the rest of the short form: consonants (a
+    # skeleton drops vowels, it does not add them) found in order in the rest of the word.
+    head = 1
+    while head < len(short) and short[head] == word[head]:
+        head += 1
+    rest = iter(word[head:])
+    return all(c not in _VOWELS and c in rest for c in short[head:])
+
+
+def _display(word: str, raw: str) -> str:
+    """The query word as the query wrote it (its case), for the reasons."""
+    found = re.search(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", raw, re.IGNORECASE)
+    return found.group(0) if found else word
+
+
+def _hyphened(text: str) -> set[tuple[str, str]]:
+    """Pairs of words a text writes with a hyphen between them ("pu-tech")."""
+    return {(m.group(1), m.group(2)) for m in re.finditer(r"([a-z0-9]+)-([a-z0-9]+)", text)}
+
+
+def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
+    """The query with its words read as the listed name's words they abbreviate or spell with
+    or without a hyphen (module doc), in order; None when nothing was read or either name is not
+    in Latin letters."""
+    raw = fold(query.raw)
+    target = fold(cand.raw)
+    if not (raw.isascii() and target.isascii()):
+        return None
+    words = latin_tokens(raw)
+    listed = latin_tokens(target)
+    present = set(words)
+    if not set(listed) - present:
+        return None  # every listed word is in the query already: nothing to read
+    trade = set(cand.trade)
+    head = cand.trade[0] if cand.trade else ""
+    english = english_words()
+
+    def readable(listed_word: str) -> bool:
+        """A listed word an abbreviation may be read as: outside the trade name, or an
+        English word of it after its first (module doc)."""
+        return listed_word not in trade or (listed_word != head and listed_word in english)
+
+    table = abbreviations()
+    query_hyphens = _hyphened(raw)
+    listed_hyphens = _hyphened(target)
+    ampersands = {(m.group(1), m.group(2)) for m in _AMPERSAND.finditer(raw)}
+    out: list[str] = []
+    changes: list[tuple[str, str]] = []
+    pos = 0  # listed words before this one are behind the reading (it goes in order)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in listed[pos:]:
+            pos = listed.index(word, pos) + 1
+            out.append(word)
+            i += 1
+            continue
+        if word in listed:  # an earlier word again, or words in another order: as written
+            out.append(word)
+            i += 1
+            continue
+        # Hyphened on one side, joined on the other.
+        if (word, nxt) in query_hyphens and word + nxt in listed and word + nxt not in present:
+            out.append(word + nxt)
+            changes.append((_display(f"{word}-{nxt}", query.raw), word + nxt))
+            pos = max(pos, listed.index(word + nxt) + 1)
+            i += 2
+            continue
+        split = next((p for p in listed_hyphens if p[0] + p[1] == word), None)
+        if split is None and word in english_words():
+            # An English compound the listed name writes in two ("goldmine" / "gold mine"):
+            # one word written two ways, as features._joined_words has it.
+            split = next(
+                ((a, b) for a, b in pairwise(listed) if a + b == word),
+                None,
+            )
+        if split is not None:
+            out.extend(split)
+            joint = "-" if split in listed_hyphens else " "
+            changes.append((_display(word, query.raw), joint.join(split)))
+            pos = max(pos, listed.index(split[1]) + 1)
+            i += 1
+            continue
+        # Letters joined by "&": the initials of consecutive listed words ("s&t").
+        if (word, nxt) in ampersands:
+            span = _initials_at(listed, pos, (word, nxt), trade | present)
+            if span is not None:
+                start, end = span
+                spelled = listed[start:end]
+                pos = end
+            else:
+                spelled = list(_AMPERSAND_WORDS.get((word, nxt), ()))
+            if spelled:
+                out.extend(spelled)
+                changes.append((_display(f"{word}&{nxt}", query.raw), " ".join(spelled)))
+                i += 2
+                continue
+        k = (
+            next(
+                (k for k in range(pos, len(listed))
+                 if listed[k] not in present and readable(listed[k])
+                 and abbreviates(word, listed[k])),
+                None,
+            )
+            if word not in table and word.isalpha()
+            else None
+        )  # fmt: skip
+        if k is None:
+            out.append(word)
+        else:
+            out.append(listed[k])
+            changes.append((_display(word, query.raw), listed[k]))
+            present.add(listed[k])
+            pos = k + 1
+        i += 1
+    if not changes:
+        return None
+    return Reading(parse_name(" ".join(out)), tuple(changes))
+
+
+def _initials_at(
+    listed: list[str], pos: int, letters: tuple[str, str], taken: set[str]
+) -> tuple[int, int] | None:
+    """Where consecutive listed words (joining words between them allowed) start with
+    ``letters``, none of them taken (a trade or query word), from ``pos``: (start, end)."""
+    for start in range(pos, len(listed)):
+        if listed[start][0] != letters[0] or listed[start] in taken or len(listed[start]) < 2:
+            continue
+        end = start + 1
+        while end < len(listed) and listed[end] in _JOINING:
+            end += 1
+        if (
+            end < len(listed) and listed[end][0] == letters[1] and len(listed[end]) >= 2
+            and listed[end] not in taken
+        ):  # fmt: skip
+            return start, end + 1
+    return None
