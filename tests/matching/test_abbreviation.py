@@ -43,6 +43,9 @@ def best(matcher: Matcher, name: str) -> Hit | None:
          "'CNTY' as 'county'"),
         ("LINXI CNTY FANGPEI COTTON",
          "Linxi County Fangpei Cotton Buying and Selling Co., Ltd.", "'CNTY' as 'county'"),
+        # A word the parser keeps in the trade name, after its first word: no pinyin.
+        ("ZHUHAI APEX MICROELEC CO LTD", "Zhuhai Apex Microelectronics Co., Ltd.",
+         "'MICROELEC' as 'microelectronics'"),
         ("JIANGSU YINLONG WHSG & LOGISTICS CO",
          "Jiangsu Yinlong Warehousing and Logistics Co., Ltd.", "'WHSG' as 'warehousing'"),
         ("HONGYUAN NEW MATLS BAOTOU CO LTD", "Hongyuan New Materials (Baotou) Co., Ltd.",

@@ -12,10 +12,11 @@ Limits, and why:
 - Only words *outside the listed name's trade name* are read so. An abbreviation restores an
   industry, region, organisation or legal word that the parse lost; read into the trade name it
   would turn a different company into the listed one ("STAR" is letters of "standard", "JIN" of
-  "jinbao"). One exception: an English word of the trade name after its first word ("Weishan
-  International Economic *Business*", "Linxi *County* Fangpei Cotton Buying and Selling"): the
-  parser keeps business words it does not know in the trade name, and the first word, the
-  distinctive one, is never read. The query's trade name read so must be words of the listed
+  "jinbao"). One exception: a word of the trade name after its first word, when the first is
+  written as it is and the word is English or no pinyin ("Weishan International Economic
+  *Business*", "Linxi *County* Fangpei Cotton Buying and Selling", "Apex *Microelectronics*"):
+  the parser keeps business words it does not know in the trade name. The first word, the
+  distinctive one, and pinyin words (names: "Huafu *Hongsheng*") are never read. The query's trade name read so must be words of the listed
   name; the pair is then decided by the ordinary rules, as if the clerk had written the words
   out.
 - The short form has three letters at least (two-letter forms, "CO", "PK", "FD", are too many
@@ -41,7 +42,7 @@ from itertools import pairwise
 
 from sourcetrace.matching.features import english_words
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, latin_tokens
+from sourcetrace.names.text import fold, latin_tokens, syllables
 from sourcetrace.names.vocabulary import abbreviations
 
 MIN_SHORT = 3  # shortest abbreviation read
@@ -109,10 +110,16 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     head = cand.trade[0] if cand.trade else ""
     english = english_words()
 
+    head_written = head in present
+
     def readable(listed_word: str) -> bool:
-        """A listed word an abbreviation may be read as: outside the trade name, or an
-        English word of it after its first (module doc)."""
-        return listed_word not in trade or (listed_word != head and listed_word in english)
+        """A listed word an abbreviation may be read as: outside the trade name, or a word of
+        it after its first, the first written as it is, that is English or no pinyin (module
+        doc)."""
+        return listed_word not in trade or (
+            head_written and listed_word != head
+            and (listed_word in english or syllables(listed_word) is None)
+        )  # fmt: skip
 
     table = abbreviations()
     query_hyphens = _hyphened(raw)
