@@ -15,7 +15,8 @@ import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, Hit
+from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
+from sourcetrace.settings import load_settings
 
 
 def best(matcher: Matcher, name: str) -> Hit | None:
@@ -136,3 +137,41 @@ def test_screen_command_reads_abbreviations(tmp_path: Path) -> None:
     # (The command matches each distinct name once, folded: the words are read in lower case.)
     assert reasons[0].lower().startswith("read 'mng' as 'mining'")
     assert reasons[2].lower().startswith("read 'putech' as 'pu-tech'")
+
+
+@pytest.fixture(scope="module")
+def sanctions_matcher() -> Matcher:
+    """Listed names of the external pairs (sanctions lists) that other listed names abbreviate
+    in appearance only."""
+    names = [
+        "SAINT-PETERSBURG INTERNATIONAL BANKING CONFERENCE LLC",
+        "UNITED GENERAL SERVICES SARL",
+        "Shaanxi Aerospace Science and Technology Co., Ltd",
+        "POPOV COMMUNICATIONS EQUIPMENT PLANT",
+    ]
+    entities = [
+        ListedEntity(id=f"e{i}", schema="Company", caption=n, names=[EntityName(n)],
+                     listings=[Listing("test list")])
+        for i, n in enumerate(names)
+    ]  # fmt: skip
+    return Matcher(entities, load_settings())
+
+
+@pytest.mark.parametrize(
+    ("query", "unread"),
+    [
+        # A whole word with an ending added is another word, not an abbreviation.
+        ("BANK SAINT-PETERSBURG PUBLIC JOINT STOCK COMPANY", "'BANK' as 'banking'"),
+        ("JOINT STOCK COMPANY COMMUNICATION EQUIPMENT", "as 'communications'"),
+        # A legal form is no abbreviation of another.
+        ("UNITED GENERAL HOLDING SAL", "'SAL' as 'sarl'"),
+        # A trade word read, but the industry still differs: another company.
+        ("Shaanxi Aero Electric Co., Ltd", "'Aero' as 'aerospace'"),
+    ],
+)
+def test_words_that_only_look_abbreviated_are_not_read(
+    sanctions_matcher: Matcher, query: str, unread: str
+) -> None:
+    hits = sanctions_matcher.match(query)
+    assert not any(unread in r for h in hits for r in h.reasons)
+    assert not any(h.decision is Decision.MATCH for h in hits)

@@ -16,7 +16,9 @@ Limits, and why:
   written as it is and the word is English or no pinyin ("Weishan International Economic
   *Business*", "Linxi *County* Fangpei Cotton Buying and Selling", "Apex *Microelectronics*"):
   the parser keeps business words it does not know in the trade name. The first word, the
-  distinctive one, and pinyin words (names: "Huafu *Hongsheng*") are never read. The query's trade name read so must be words of the listed
+  distinctive one, and pinyin words (names: "Huafu *Hongsheng*") are never read, and such a
+  reading counts only when neither the industry nor the region then differs ("Shaanxi AERO
+  Electric" is not "Shaanxi Aerospace Science and Technology"). The query's trade name read so must be words of the listed
   name; the pair is then decided by the ordinary rules, as if the clerk had written the words
   out.
 - The short form has three letters at least (two-letter forms, "CO", "PK", "FD", are too many
@@ -40,12 +42,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from rigour.names import remove_org_types
+
 from sourcetrace.matching.features import english_words
 from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.text import fold, latin_tokens, syllables
-from sourcetrace.names.vocabulary import abbreviations
+from sourcetrace.names.vocabulary import LEGAL_TOKENS, abbreviations
 
 MIN_SHORT = 3  # shortest abbreviation read
+MIN_DROPPED = 3  # fewest letters a first-letters abbreviation drops ("techn" / "technology")
+# Endings an English word takes that make no abbreviation of it ("bank" / "banking").
+_ENDINGS = frozenset(["ing", "ings", "ers", "ies", "ment", "ments", "ness", "ship", "ships"])
 _VOWELS = frozenset("aeiou")
 _AMPERSAND = re.compile(r"(?<![a-z0-9])([a-z])\s*&\s*([a-z])(?![a-z0-9])")
 _JOINING = frozenset(["and", "of"])
@@ -61,17 +68,30 @@ class Reading:
 
     parsed: ParsedName
     changes: tuple[tuple[str, str], ...]  # (query word as written, listed word or words)
+    into_trade: bool = False  # an abbreviation was read as a word of the listed trade name
 
 
 @lru_cache(maxsize=65_536)
 def abbreviates(short: str, word: str) -> bool:
     """``short`` abbreviates ``word``: its first letters ("info", "econ", "mat"), or its first
-    letters followed by later consonants of it in order ("mng", "cnty", "whsg", "matls")."""
+    letters followed by later consonants of it in order ("mng", "cnty", "whsg", "matls").
+
+    Not a word with an ending or another word added ("system" / "systems", "bank" / "banking",
+    "air" / "airline"): a first-letters form drops three letters at least, and when it is an
+    English word itself, what it drops is no English word or ending. Not a legal form either
+    ("ltd" / "limited", "sal" / "sarl": the parser drops legal forms as they are)."""
     if len(short) < MIN_SHORT or len(short) >= len(word) or short[0] != word[0]:
         return False
-    if not short.isalpha():
+    if not short.isalpha() or _legal(short) or _legal(word):
         return False
     if word.startswith(short):
+        rest = word[len(short):]
+        if len(rest) < MIN_DROPPED:
+            return False
+        if short in english_words():
+            # (A doubled last letter before the ending: "ship" / "shipping".)
+            ending = rest[1:] if rest[0] == short[-1] else rest
+            return not (rest in english_words() or ending in _ENDINGS)
         return True
     # The longest prefix the two share, then the rest of the short form: consonants (a
     # skeleton drops vowels, it does not add them) found in order in the rest of the word.
@@ -80,6 +100,12 @@ def abbreviates(short: str, word: str) -> bool:
         head += 1
     rest = iter(word[head:])
     return all(c not in _VOWELS and c in rest for c in short[head:])
+
+
+@lru_cache(maxsize=65_536)
+def _legal(word: str) -> bool:
+    """A legal form or company-type word (ours, or rigour's table in any language)."""
+    return word in LEGAL_TOKENS or not remove_org_types(word, replacement=" ").strip()
 
 
 def _display(word: str, raw: str) -> str:
@@ -128,6 +154,7 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     out: list[str] = []
     changes: list[tuple[str, str]] = []
     pos = 0  # listed words before this one are behind the reading (it goes in order)
+    into_trade = False
     i = 0
     while i < len(words):
         word = words[i]
@@ -192,12 +219,13 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
         else:
             out.append(listed[k])
             changes.append((_display(word, query.raw), listed[k]))
+            into_trade = into_trade or listed[k] in trade
             present.add(listed[k])
             pos = k + 1
         i += 1
     if not changes:
         return None
-    return Reading(parse_name(" ".join(out)), tuple(changes))
+    return Reading(parse_name(" ".join(out)), tuple(changes), into_trade)
 
 
 def _initials_at(

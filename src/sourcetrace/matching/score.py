@@ -375,6 +375,8 @@ def expanded(
     """
     if reading is None or not set(reading.parsed.trade) <= set(cand.parsed.tokens):
         return scored
+    if reading.into_trade and differences(reading.parsed, cand.parsed):
+        return scored  # a word of the trade name read, and the names still differ elsewhere
     again = score_pair(reading.parsed, cand, entity, settings, covers, None, trade_count)
     if again.decision.rank <= scored.decision.rank:
         return scored
