@@ -98,8 +98,8 @@ def abbreviates(short: str, word: str) -> bool:
     head = 1
     while head < len(short) and short[head] == word[head]:
         head += 1
-    rest = iter(word[head:])
-    return all(c not in _VOWELS and c in rest for c in short[head:])
+    later = iter(word[head:])
+    return all(c not in _VOWELS and c in later for c in short[head:])
 
 
 @lru_cache(maxsize=65_536)
@@ -114,26 +114,45 @@ def _display(word: str, raw: str) -> str:
     return found.group(0) if found else word
 
 
-def _hyphened(text: str) -> set[tuple[str, str]]:
-    """Pairs of words a text writes with a hyphen between them ("pu-tech")."""
-    return {(m.group(1), m.group(2)) for m in re.finditer(r"([a-z0-9]+)-([a-z0-9]+)", text)}
+_Words = tuple[
+    tuple[str, ...], frozenset[tuple[str, str]], frozenset[tuple[str, str]]
+]
+
+
+@lru_cache(maxsize=65_536)
+def _words(raw: str) -> _Words | None:
+    """A name's folded words, the pairs it writes with a hyphen between them ("pu-tech") and
+    the letters it joins by "&" ("s&t"); None when it is not in Latin letters. Remembered: a
+    shipper's name meets several listed names, and a listed name many queries."""
+    text = fold(raw)
+    if not text.isascii():
+        return None
+    hyphens = frozenset(
+        (m.group(1), m.group(2)) for m in re.finditer(r"([a-z0-9]+)-([a-z0-9]+)", text)
+    )
+    ampersands = frozenset((m.group(1), m.group(2)) for m in _AMPERSAND.finditer(text))
+    return tuple(latin_tokens(text)), hyphens, ampersands
 
 
 def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     """The query with its words read as the listed name's words they abbreviate or spell with
     or without a hyphen (module doc), in order; None when nothing was read or either name is not
     in Latin letters."""
-    raw = fold(query.raw)
-    target = fold(cand.raw)
-    if not (raw.isascii() and target.isascii()):
+    mine = _words(query.raw)
+    theirs = _words(cand.raw)
+    if mine is None or theirs is None:
         return None
-    words = latin_tokens(raw)
-    listed = latin_tokens(target)
+    words, query_hyphens, ampersands = mine
+    listed, listed_hyphens, _ = theirs
     present = set(words)
-    if not set(listed) - present:
-        return None  # every listed word is in the query already: nothing to read
+    if present.issuperset(listed) or present.issubset(listed):
+        return None  # nothing to read, or no query word to read
     trade = set(cand.trade)
     head = cand.trade[0] if cand.trade else ""
+    if head and head not in present and not listed_hyphens and not any(head in w for w in words):
+        # The listed name's distinctive first word is nowhere in the query: no reading can
+        # make the trade names agree (most string neighbours; this is the quick way out).
+        return None
     english = english_words()
 
     head_written = head in present
@@ -148,9 +167,11 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
         )  # fmt: skip
 
     table = abbreviations()
-    query_hyphens = _hyphened(raw)
-    listed_hyphens = _hyphened(target)
-    ampersands = {(m.group(1), m.group(2)) for m in _AMPERSAND.finditer(raw)}
+    # The listed words not in the query, by first letter (an abbreviation keeps it).
+    by_letter: dict[str, list[int]] = {}
+    for j, w in enumerate(listed):
+        if w not in present and len(w) > MIN_SHORT:
+            by_letter.setdefault(w[0], []).append(j)
     out: list[str] = []
     changes: list[tuple[str, str]] = []
     pos = 0  # listed words before this one are behind the reading (it goes in order)
@@ -195,7 +216,7 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
             span = _initials_at(listed, pos, (word, nxt), trade | present)
             if span is not None:
                 start, end = span
-                spelled = listed[start:end]
+                spelled = list(listed[start:end])
                 pos = end
             else:
                 spelled = list(_AMPERSAND_WORDS.get((word, nxt), ()))
@@ -204,16 +225,15 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
                 changes.append((_display(f"{word}&{nxt}", query.raw), " ".join(spelled)))
                 i += 2
                 continue
-        k = (
-            next(
-                (k for k in range(pos, len(listed))
-                 if listed[k] not in present and readable(listed[k])
-                 and abbreviates(word, listed[k])),
-                None,
-            )
-            if word not in table and word.isalpha()
-            else None
-        )  # fmt: skip
+        k = None
+        if word.isalpha() and word not in table:
+            for j in by_letter.get(word[0], ()):
+                if (
+                    j >= pos and listed[j] not in present and readable(listed[j])
+                    and abbreviates(word, listed[j])
+                ):  # fmt: skip
+                    k = j
+                    break
         if k is None:
             out.append(word)
         else:
@@ -229,7 +249,7 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
 
 
 def _initials_at(
-    listed: list[str], pos: int, letters: tuple[str, str], taken: set[str]
+    listed: tuple[str, ...], pos: int, letters: tuple[str, str], taken: set[str]
 ) -> tuple[int, int] | None:
     """Where consecutive listed words (joining words between them allowed) start with
     ``letters``, none of them taken (a trade or query word), from ``pos``: (start, end)."""
