@@ -175,3 +175,17 @@ def test_words_that_only_look_abbreviated_are_not_read(
     hits = sanctions_matcher.match(query)
     assert not any(unread in r for h in hits for r in h.reasons)
     assert not any(h.decision is Decision.MATCH for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("query", "unread"),
+    [
+        # A telephone number after the name: "TEL" is no abbreviation of "technology".
+        ("Donghai Investment Company Limited TEL +86 991 5539 9260", "'TEL'"),
+        # A pinyin syllable of the trade name is no abbreviation of "holdings".
+        ("CHANG HONG MEILING CO LIMITED BLDG 2 NO 9 HUANGHE RD HEFEI ANHUI", "'HONG'"),
+    ],
+)
+def test_address_words_and_pinyin_are_not_read(matcher: Matcher, query: str, unread: str) -> None:
+    hits = matcher.match(query)
+    assert not any(f"read {unread}" in r for h in hits for r in h.reasons)

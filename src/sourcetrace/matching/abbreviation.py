@@ -21,6 +21,9 @@ Limits, and why:
   Electric" is not "Shaanxi Aerospace Science and Technology"). The query's trade name read so must be words of the listed
   name; the pair is then decided by the ordinary rules, as if the clerk had written the words
   out.
+- The query's words are those of its name, not of an address or telephone number after it
+  ("TEL" is no "technology"); a query word that is pinyin is a name's syllable, not an
+  abbreviation ("CHANG HONG MEILING" is not "... Holdings").
 - The short form has three letters at least (two-letter forms, "CO", "PK", "FD", are too many
   words' starts), is not a word of the listed name itself, and is not in the parser's table (which
   reads it already).
@@ -45,8 +48,8 @@ from itertools import pairwise
 from rigour.names import remove_org_types
 
 from sourcetrace.matching.features import english_words
-from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, latin_tokens, syllables
+from sourcetrace.names.parse import ParsedName, clean_line, parse_name
+from sourcetrace.names.text import fold, latin_tokens, syllables, usual_pinyin
 from sourcetrace.names.vocabulary import LEGAL_TOKENS, abbreviations
 
 MIN_SHORT = 3  # shortest abbreviation read
@@ -138,7 +141,7 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     """The query with its words read as the listed name's words they abbreviate or spell with
     or without a hyphen (module doc), in order; None when nothing was read or either name is not
     in Latin letters."""
-    mine = _words(query.raw)
+    mine = _words(clean_line(query.raw)[0])  # the name, not the address or telephone after it
     theirs = _words(cand.raw)
     if mine is None or theirs is None:
         return None
@@ -226,7 +229,9 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
                 i += 2
                 continue
         k = None
-        if word.isalpha() and word not in table:
+        # (A pinyin word is a name's syllables, not an abbreviation: "CHANG HONG" is not
+        # "... Holdings".)
+        if word.isalpha() and word not in table and not usual_pinyin(word):
             for j in by_letter.get(word[0], ()):
                 if (
                     j >= pos and listed[j] not in present and readable(listed[j])
