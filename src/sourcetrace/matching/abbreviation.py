@@ -123,6 +123,12 @@ _Words = tuple[
 
 
 @lru_cache(maxsize=65_536)
+def _name_words(raw: str) -> _Words | None:
+    """:func:`_words` of the name on a query's line, not of an address or telephone after it."""
+    return _words(clean_line(raw)[0])
+
+
+@lru_cache(maxsize=65_536)
 def _words(raw: str) -> _Words | None:
     """A name's folded words, the pairs it writes with a hyphen between them ("pu-tech") and
     the letters it joins by "&" ("s&t"); None when it is not in Latin letters. Remembered: a
@@ -141,7 +147,7 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     """The query with its words read as the listed name's words they abbreviate or spell with
     or without a hyphen (module doc), in order; None when nothing was read or either name is not
     in Latin letters."""
-    mine = _words(clean_line(query.raw)[0])  # the name, not the address or telephone after it
+    mine = _name_words(query.raw)
     theirs = _words(cand.raw)
     if mine is None or theirs is None:
         return None
