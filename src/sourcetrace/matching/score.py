@@ -45,12 +45,13 @@ from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
+from sourcetrace.names.reading import reread
 from sourcetrace.names.text import fold, has_cjk, pinyin_syllable_set, syllables
 from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v4+" + model_version()
+ALGORITHM = "sourcetrace-learned-v5+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -133,6 +134,12 @@ def score_pair(
     """Score one query name against one listed name (``trade_count``: how many listed names
     share the candidate's trade key)."""
     c = cand.parsed
+    read = reread(query, c)  # a Chinese name read in a Latin name's words (names.reading)
+    notes: list[str] = []
+    if read is not None:
+        if _reading_changes(query, c, read[0], read[1]):
+            notes = read[2].notes()
+        query, c = read[0], read[1]
     if trade is None:
         trade = features.trade_name(query, c)
     ind = features.industry(query, c)
@@ -152,6 +159,7 @@ def score_pair(
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
         reasons.append("compared across scripts through pinyin and the glossary")
+    reasons.extend(notes)
     if features.crosses_script(query, c):
         zh, latin = (query, c) if query.script == "zh" else (c, query)
         if translated(zh, latin) and zh.trade_key != latin.trade_key:
@@ -270,6 +278,15 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
     return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
+
+
+def _reading_changes(query: ParsedName, cand: ParsedName, q2: ParsedName, c2: ParsedName) -> bool:
+    """Whether reading a Chinese name in the Latin name's words changed the trade names or the
+    industries compared (then the reasons say what was read as what)."""
+    weak = WEAK_CONCEPTS
+    return (query.trade_key, cand.trade_key, query.industry - weak, cand.industry - weak) != (
+        q2.trade_key, c2.trade_key, q2.industry - weak, c2.industry - weak
+    )
 
 
 def spelled_alike(
@@ -561,7 +578,7 @@ class Matcher:
         """
         # Chinese characters compare by syllables and translations (features.crosses_script),
         # so the same trade name in characters and in Latin letters has its own candidates.
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings)
+        key = (parsed.trade, parsed.truncated, parsed.script == "zh" and parsed.zh, parsed.readings)
         found = self._near_cache.get(key)
         if found is None:
             index = self.index
@@ -610,7 +627,8 @@ class Matcher:
         and listed name: like :meth:`_near`'s, it depends on the trade name alone (and on
         whether it may be cut), and many spellings of one shipper meet the same string
         neighbours. Keyed as :meth:`_near` is: the script and readings change it too."""
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings, n_idx)
+        key = (parsed.trade, parsed.truncated, parsed.script == "zh" and parsed.zh,
+               parsed.readings, n_idx)
         found = self._trade_cache.get(key)
         if found is None:
             found = features.trade_name(parsed, self.index.names[n_idx].parsed)
