@@ -130,3 +130,35 @@ def test_glosses_file_is_what_its_builder_makes() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def aliases() -> Matcher:
+    """Entities whose short alias carries no region (the bundled lists' own names)."""
+    return Matcher(
+        [
+            _entity("septwolves", "Fujian Septwolves Industry Co., Ltd.", "Septwolves", "七匹狼"),
+            _entity("synear", "Zhengzhou Synear Food Co., Ltd.", "思念食品"),
+            _entity("meike", "Jiangsu Meike Solar Technology Co., Ltd.", "Meike Co."),
+        ],
+        load_settings(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("福建七匹狼实业股份有限公司", "septwolves"), ("郑州思念食品有限公司", "synear")],
+)
+def test_a_short_alias_takes_the_region_of_its_entitys_other_names(
+    aliases: Matcher, query: str, expected: str
+) -> None:
+    alerts = _alerts(aliases, query)
+    assert alerts and alerts[0][:2] == (expected, Decision.MATCH), alerts
+    assert "the region agrees with the region of the entity's other names" in alerts[0][2]
+
+
+def test_the_entitys_region_does_not_carry_another_industry(aliases: Matcher) -> None:
+    """A food company in Fujian named 七匹狼 meets the alias 七匹狼, and the entity is in Fujian,
+    but the entity's names say nothing of food: its region does not make this one a match."""
+    alerts = _alerts(aliases, "福建七匹狼食品有限公司")
+    assert alerts and alerts[0][:2] == ("septwolves", Decision.REVIEW), alerts

@@ -130,9 +130,11 @@ def score_pair(
     covers_subordinates: bool = False,
     trade: float | None = None,
     trade_count: int = 1,
+    entity_regions: frozenset[str] = frozenset(),
 ) -> Scored:
     """Score one query name against one listed name (``trade_count``: how many listed names
-    share the candidate's trade key)."""
+    share the candidate's trade key; ``entity_regions``: the regions of all the entity's names,
+    which a short alias without its region, 七匹狼, still belongs to)."""
     c = cand.parsed
     read = reread(query, c)  # a Chinese name read in a Latin name's words (names.reading)
     notes: list[str] = []
@@ -243,9 +245,12 @@ def score_pair(
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
+    elsewhere = bool(x[_REGION_ONE_SIDED]) and _region_of_entity(query, c, entity_regions)
+    if elsewhere and decision is Decision.MATCH:
+        reasons.append("the region agrees with the region of the entity's other names")
     if (
         decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
-        and not backed
+        and not backed and not elsewhere
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
     ):  # fmt: skip
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
@@ -278,6 +283,17 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
     return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
+
+
+def _region_of_entity(query: ParsedName, cand: ParsedName, regions: frozenset[str]) -> bool:
+    """A listed name without a region (a short alias: 七匹狼, 思念食品) whose entity's other names
+    give a region the query's agrees with: the region is known on both sides after all."""
+    if cand.regions or not query.regions or not regions:
+        return False
+    return any(
+        x.rstrip("0").startswith(y.rstrip("0")) or y.rstrip("0").startswith(x.rstrip("0"))
+        for x in query.regions for y in regions
+    )  # fmt: skip
 
 
 def _reading_changes(query: ParsedName, cand: ParsedName, q2: ParsedName, c2: ParsedName) -> bool:
@@ -320,6 +336,7 @@ def spelled_alike(
 def repaired(
     query: ParsedName, cand: IndexedName, scored: Scored, entity: ListedEntity,
     settings: Settings, covers: bool, trade_count: int,
+    entity_regions: frozenset[str] = frozenset(),
 ) -> Scored:
     """The pair scored again with the query's typing slips read as the listed name's words
     (:mod:`sourcetrace.matching.spelling`), when that decides it higher; else ``scored``.
@@ -342,7 +359,8 @@ def repaired(
         # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
         # "TELECOM" is not "Suzhou Telecom Electric Plant".)
         return scored
-    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
+    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count,
+                       entity_regions)
     if again.decision.rank <= scored.decision.rank:
         return scored
     words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
@@ -497,14 +515,15 @@ class Matcher:
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
         self._near_cache: dict[
-            tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
+            tuple[tuple[str, ...], bool, str, tuple[str, ...]], list[tuple[int, float]]
         ] = {}
         self._trade_cache: dict[
-            tuple[tuple[str, ...], bool, bool, tuple[str, ...], int], float
+            tuple[tuple[str, ...], bool, str, tuple[str, ...], int], float
         ] = {}
         # Listed names by their initials and short names by their words (see _acronyms_near):
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+        self._entity_regions: list[tuple[frozenset[str], frozenset[str]]] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
         for n_idx in self.index.subordinate_names:
             parsed = self.index.names[n_idx].parsed
@@ -578,7 +597,7 @@ class Matcher:
         """
         # Chinese characters compare by syllables and translations (features.crosses_script),
         # so the same trade name in characters and in Latin letters has its own candidates.
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh" and parsed.zh, parsed.readings)
+        key = (parsed.trade, parsed.truncated, _zh_key(parsed), parsed.readings)
         found = self._near_cache.get(key)
         if found is None:
             index = self.index
@@ -610,6 +629,23 @@ class Matcher:
             self._acronyms = (by_initials, by_short)
         return self._acronyms
 
+    def _regions_of(self, e_idx: int, parsed: ParsedName) -> frozenset[str]:
+        """The regions the names of one listed entity give, when the query's industry is one of
+        theirs or says nothing (built once, on first use); empty otherwise: "Jiangsu Meike
+        Garment" does not take the region of Jiangsu Meike *Solar* through its alias "Meike"."""
+        if self._entity_regions is None:
+            regions: list[set[str]] = [set() for _ in self.index.entities]
+            industry: list[set[str]] = [set() for _ in self.index.entities]
+            for name in self.index.names:
+                regions[name.entity].update(name.parsed.regions)
+                industry[name.entity].update(name.parsed.industry - WEAK_CONCEPTS)
+            self._entity_regions = [
+                (frozenset(r), frozenset(i)) for r, i in zip(regions, industry, strict=True)
+            ]
+        regions_of, industry_of = self._entity_regions[e_idx]
+        own = parsed.industry - WEAK_CONCEPTS
+        return regions_of if not own or own & industry_of else frozenset()
+
     def _acronyms_near(self, parsed: ParsedName) -> set[int]:
         """Listed names whose initials the query is ("SMIC"), or that are the initials of the
         query's words: no string or trade-name retrieval meets them."""
@@ -627,8 +663,7 @@ class Matcher:
         and listed name: like :meth:`_near`'s, it depends on the trade name alone (and on
         whether it may be cut), and many spellings of one shipper meet the same string
         neighbours. Keyed as :meth:`_near` is: the script and readings change it too."""
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh" and parsed.zh,
-               parsed.readings, n_idx)
+        key = (parsed.trade, parsed.truncated, _zh_key(parsed), parsed.readings, n_idx)
         found = self._trade_cache.get(key)
         if found is None:
             found = features.trade_name(parsed, self.index.names[n_idx].parsed)
@@ -801,9 +836,15 @@ class Matcher:
                 and n_idx not in acronyms
             ):
                 continue
+            # (The entity's regions matter only for a listed name without one: 七匹狼.)
+            regions = (
+                self._regions_of(cand.entity, parsed)
+                if parsed.regions and not cand.parsed.regions
+                else frozenset()
+            )  # fmt: skip
             scored = score_pair(
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
-                index.trade_counts.get(cand.parsed.trade_key, 1),
+                index.trade_counts.get(cand.parsed.trade_key, 1), regions,
             )
             # Typing slips are looked for only where the whole names are spelled alike (the
             # batch found those already: no rapidfuzz call per pair in bulk screening).
@@ -812,7 +853,8 @@ class Matcher:
             ):
                 scored = repaired(parsed, cand, scored, index.entities[cand.entity],
                                   self.settings, covers,
-                                  index.trade_counts.get(cand.parsed.trade_key, 1))  # fmt: skip
+                                  index.trade_counts.get(cand.parsed.trade_key, 1),
+                                  regions)  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:
@@ -857,6 +899,12 @@ class Matcher:
                 words = [reading if w == parsed.trade_key else w for w in parsed.plain.split()]
                 return reading, parse_name(" ".join(words))
         return None
+
+
+def _zh_key(parsed: ParsedName) -> str:
+    """The part of a name's cache key that says how Chinese characters compare: a name in
+    Chinese characters by its whole text (names.reading reads all of it), others by nothing."""
+    return "zh:" + parsed.zh if parsed.script == "zh" else ""
 
 
 def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:
