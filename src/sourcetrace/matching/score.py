@@ -245,7 +245,11 @@ def score_pair(
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
-    elsewhere = bool(x[_REGION_ONE_SIDED]) and _region_of_entity(query, c, entity_regions)
+    # (Only for the same trade name: initials or a whole-name likeness say less of one company.)
+    elsewhere = (
+        bool(x[_REGION_ONE_SIDED]) and trade >= TRADE_AGREES
+        and _region_of_entity(query, c, entity_regions)
+    )  # fmt: skip
     if elsewhere and decision is Decision.MATCH:
         reasons.append("the region agrees with the region of the entity's other names")
     if (
