@@ -41,6 +41,8 @@ def matcher() -> Matcher:
             _entity("aodu", "Kashgar Aodu Sugar Industry Co., Ltd."),
             _entity("xinren", "Jiangyin Xinren Aluminum Foil Technology Co., Ltd."),
             _entity("hami", "Western Gold Hami Gold Mine Co., Ltd."),
+            _entity("hatu", "Western Gold Karamay Hatu Gold Mine Co., Ltd."),
+            _entity("westerngold", "Western Gold Co., Ltd."),
             _entity("chenguang", "Chenguang Biotech Group Co., Ltd."),
             _entity("yanqi", "Chenguang Biotechnology Group Yanqi Co. Ltd."),
             _entity("xinghua", "XINGHUA CO. LTD"),
@@ -68,6 +70,8 @@ def _alerts(matcher: Matcher, name: str) -> list[tuple[str, Decision, str]]:
         ("江阴新仁铝箔科技有限公司", "xinren", "铝箔 read as 'aluminum foil'"),
         # A translated first word (西部 Western) and a place inside the name (哈密 Hami).
         ("西部黄金哈密金矿有限责任公司", "hami", "金矿 read as 'gold mine'"),
+        # The group's name, a place, then the unit's own trade name (哈图 Hatu).
+        ("西部黄金克拉玛依哈图金矿有限责任公司", "hatu", "金矿 read as 'gold mine'"),
     ],
 )
 def test_an_industry_word_the_glossary_lacks_is_read_through_the_dictionary(
@@ -76,6 +80,8 @@ def test_an_industry_word_the_glossary_lacks_is_read_through_the_dictionary(
     alerts = _alerts(matcher, query)
     assert alerts and alerts[0][:2] == (expected, Decision.MATCH), alerts
     assert reading in alerts[0][2] and "CC-CEDICT" in alerts[0][2]
+    # A unit's name is not its group's: the group's shorter name is no match.
+    assert ("westerngold", Decision.MATCH) not in [a[:2] for a in alerts]
 
 
 def test_a_unit_named_after_a_place_is_not_its_group(matcher: Matcher) -> None:

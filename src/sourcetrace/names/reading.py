@@ -289,10 +289,17 @@ def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
             if _is_industry(s.words):
                 break
             trade_idx.append(i)
-    if trade_idx and any(s.how == "place" for s in segments[trade_idx[0] : trade_idx[-1]]):
-        return None  # a place inside the trade name: not a reading this module vouches for
-    industry_read = any(s.how in ("gloss", "glossary") for i, s in enumerate(segments)
-                        if i not in trade_idx)  # fmt: skip
+    inner = [i for i in range(trade_idx[0], trade_idx[-1]) if segments[i].how == "place"] \
+        if trade_idx else []
+    if inner:
+        # A group's name, a place, then the unit's own trade name (西部黄金 克拉玛依 哈图 金矿:
+        # Western Gold Karamay Hatu Gold Mine): the trade name is the unit's.
+        trade_idx = [i for i in trade_idx if i > inner[-1]]
+    # The industry is what follows the trade name (all of it when there is none).
+    after = trade_idx[-1] if trade_idx else -1
+    industry_idx = [i for i, s in enumerate(segments)
+                    if s.how in ("gloss", "glossary") and i > after]  # fmt: skip
+    industry_read = bool(industry_idx)
     placed = any(s.how == "place" for s in segments)
     uncommon = any(s.how == "pinyin" and pinyin(s.zh) != s.words[0] for s in segments)
     translated = any(segments[i].how != "pinyin" for i in trade_idx)
@@ -302,10 +309,10 @@ def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
         return None
     trade = tuple(w for i in trade_idx for w in segments[i].words)
     industry = frozenset(
-        vocabulary().industry_latin.get(_industry_key(s.words), " ".join(s.words))
-        for i, s in enumerate(segments)
-        if s.how in ("gloss", "glossary") and i not in trade_idx
-    )
+        vocabulary().industry_latin.get(_industry_key(segments[i].words),
+                                        " ".join(segments[i].words))
+        for i in industry_idx
+    )  # fmt: skip
     return Reading(
         segments=segments,
         trade=trade,
