@@ -115,8 +115,14 @@ def _latin_places() -> dict[str, tuple[str, ...]]:
     return {code: tuple(keys) for code, keys in out.items()}
 
 
+# British spellings of industry words, as vocabulary.GENERIC_EN folds them.
+_BRITISH = {"aluminium": "aluminum", "fibre": "fiber", "colour": "color"}
+
+
 def _word_stem(word: str) -> str:
-    word = GENERIC_EN.get(word, word) if word in ("aluminium", "fibre", "colour") else word
+    """A word less its plural and an -ing or -e ending, in American spelling ("mining" and
+    "mine": "min"), for comparing a dictionary sense with a listed name's word."""
+    word = _BRITISH.get(word, word)
     if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix in ("ing", "e"):
