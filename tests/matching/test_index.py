@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sourcetrace.matching import Matcher
-from sourcetrace.matching.index import NameIndex, blocking_keys
+from sourcetrace.matching.index import NameIndex, blocking_keys, query_keys
 from sourcetrace.model import EntityName, ListedEntity
 from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.settings import load_settings
@@ -130,7 +130,7 @@ def test_candidates_count_every_key_filed(matcher: Matcher) -> None:
 
     def every_key(parsed: ParsedName, limit: int) -> list[int]:
         counts: dict[int, int] = {}
-        for key in blocking_keys(parsed):
+        for key in query_keys(parsed):
             hits = index.postings.get(key, [])
             for n in [hits] if isinstance(hits, int) else hits:
                 counts[n] = counts.get(n, 0) + (2 if key[0] == "k" else 1)

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from sourcetrace.names.parse import ParsedName, specific_trade, translated
+from sourcetrace.names.reading import reread
 from sourcetrace.names.text import (
     cross_script_trade,
     fold,
@@ -131,6 +132,12 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     letter (one typo stays near agreement), through their Latin transliteration when one is in
     another script. Words that are not pinyin and are written apart on one side only ("Nine
     Star" against "Ninestar") only partly agree: in English those are often another company."""
+    if crosses_script(query, cand):
+        # A Chinese name that reads in the Latin name's words is compared as the reading cuts
+        # it (科伦制药 against "Kelun Pharmaceutical": the trade name is 科伦).
+        pair = reread(query, cand)
+        if pair is not None:
+            query, cand = pair[0], pair[1]
     a, b = query.trade_key, cand.trade_key
     if not a or not b:
         return 0.0

@@ -21,6 +21,7 @@ from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.reading import latin_keys
 from sourcetrace.names.text import fold
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
@@ -51,6 +52,15 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     keys.update(["k:" + r for r in parsed.readings])
     if len(key) >= 4:  # "d:" + the key less its i-th letter
         keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
+    return keys
+
+
+def query_keys(parsed: ParsedName) -> set[str]:
+    """The keys a query looks up: those it would be filed under, and for a name in Chinese
+    characters those of the Latin names it may read as (科伦制药: "k:kelun", names.reading)."""
+    keys = blocking_keys(parsed)
+    if parsed.script == "zh":
+        keys |= latin_keys(parsed)
     return keys
 
 
@@ -115,7 +125,7 @@ class NameIndex:
         postings = self.postings
         # Most keys file no name: the keys filed are found at C speed (the counts below do not
         # depend on the order in which keys are met).
-        for key in postings.keys() & blocking_keys(parsed):
+        for key in postings.keys() & query_keys(parsed):
             hits = postings[key]
             weight = 2 if key[0] == "k" else 1  # a whole-key hit counts double
             if isinstance(hits, int):

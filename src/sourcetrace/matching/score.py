@@ -52,6 +52,7 @@ from sourcetrace.matching.spelling import repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
+from sourcetrace.names.reading import reread
 from sourcetrace.names.text import (
     fold,
     has_cjk,
@@ -142,10 +143,18 @@ def score_pair(
     covers_subordinates: bool = False,
     trade: float | None = None,
     trade_count: int = 1,
+    entity_regions: frozenset[str] = frozenset(),
 ) -> Scored:
     """Score one query name against one listed name (``trade_count``: how many listed names
-    share the candidate's trade key)."""
+    share the candidate's trade key; ``entity_regions``: the regions of all the entity's names,
+    which a short alias without its region, 七匹狼, still belongs to)."""
     c = cand.parsed
+    read = reread(query, c)  # a Chinese name read in a Latin name's words (names.reading)
+    notes: list[str] = []
+    if read is not None:
+        if _reading_changes(query, c, read[0], read[1]):
+            notes = read[2].notes()
+        query, c = read[0], read[1]
     if trade is None:
         trade = features.trade_name(query, c)
     ind = features.industry(query, c)
@@ -168,6 +177,7 @@ def score_pair(
         reasons.append(f"trade name only partly agrees with {kind} '{cand.value}' ({trade:.2f})")
     if query.script != c.script and "latin" in (query.script, c.script):
         reasons.append("compared across scripts through pinyin and the glossary")
+    reasons.extend(notes)
     if features.crosses_script(query, c):
         zh, latin = (query, c) if query.script == "zh" else (c, query)
         if translated(zh, latin) and zh.trade_key != latin.trade_key:
@@ -251,9 +261,16 @@ def score_pair(
     if decision is Decision.MATCH and x[_GENERIC] and x[_WHOLE_LETTERS] < WHOLE_AGREES:
         decision = Decision.REVIEW
         reasons.append("the trade name is only a country or area word; the rest of the name differs")
+    # (Only for the same trade name: initials or a whole-name likeness say less of one company.)
+    elsewhere = (
+        bool(x[_REGION_ONE_SIDED]) and trade >= TRADE_AGREES
+        and _region_of_entity(query, c, entity_regions)
+    )  # fmt: skip
+    if elsewhere and decision is Decision.MATCH:
+        reasons.append("the region agrees with the region of the entity's other names")
     if (
         decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
-        and not backed
+        and not backed and not elsewhere
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
     ):  # fmt: skip
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
@@ -288,6 +305,26 @@ def score_pair(
     return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
 
 
+def _region_of_entity(query: ParsedName, cand: ParsedName, regions: frozenset[str]) -> bool:
+    """A listed name without a region (a short alias: 七匹狼, 思念食品) whose entity's other names
+    give a region the query's agrees with: the region is known on both sides after all."""
+    if cand.regions or not query.regions or not regions:
+        return False
+    return any(
+        x.rstrip("0").startswith(y.rstrip("0")) or y.rstrip("0").startswith(x.rstrip("0"))
+        for x in query.regions for y in regions
+    )  # fmt: skip
+
+
+def _reading_changes(query: ParsedName, cand: ParsedName, q2: ParsedName, c2: ParsedName) -> bool:
+    """Whether reading a Chinese name in the Latin name's words changed the trade names or the
+    industries compared (then the reasons say what was read as what)."""
+    weak = WEAK_CONCEPTS
+    return (query.trade_key, cand.trade_key, query.industry - weak, cand.industry - weak) != (
+        q2.trade_key, c2.trade_key, q2.industry - weak, c2.industry - weak
+    )
+
+
 def spelled_alike(
     query: ParsedName, cand: IndexedName, scored: Scored, settings: Settings
 ) -> Scored | None:
@@ -319,6 +356,7 @@ def spelled_alike(
 def repaired(
     query: ParsedName, cand: IndexedName, scored: Scored, entity: ListedEntity,
     settings: Settings, covers: bool, trade_count: int,
+    entity_regions: frozenset[str] = frozenset(),
 ) -> Scored:
     """The pair scored again with the query's typing slips read as the listed name's words
     (:mod:`sourcetrace.matching.spelling`), when that decides it higher; else ``scored``.
@@ -341,7 +379,8 @@ def repaired(
         # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
         # "TELECOM" is not "Suzhou Telecom Electric Plant".)
         return scored
-    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count)
+    again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count,
+                       entity_regions)
     if again.decision.rank <= scored.decision.rank:
         return scored
     words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
@@ -539,14 +578,15 @@ class Matcher:
         self._units_by_token: dict[str, list[int]] = {}
         self._units_zh: list[tuple[str, int]] = []
         self._near_cache: dict[
-            tuple[tuple[str, ...], bool, bool, tuple[str, ...]], list[tuple[int, float]]
+            tuple[tuple[str, ...], bool, str, tuple[str, ...]], list[tuple[int, float]]
         ] = {}
         self._trade_cache: dict[
-            tuple[tuple[str, ...], bool, bool, tuple[str, ...], int], float
+            tuple[tuple[str, ...], bool, str, tuple[str, ...], int], float
         ] = {}
         # Listed names by their initials and short names by their words (see _acronyms_near):
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+        self._entity_regions: list[tuple[frozenset[str], frozenset[str]]] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
         usual_syllable_set()
         for n_idx in self.index.subordinate_names:
@@ -621,7 +661,7 @@ class Matcher:
         """
         # Chinese characters compare by syllables and translations (features.crosses_script),
         # so the same trade name in characters and in Latin letters has its own candidates.
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings)
+        key = (parsed.trade, parsed.truncated, _zh_key(parsed), parsed.readings)
         found = self._near_cache.get(key)
         if found is None:
             index = self.index
@@ -653,6 +693,23 @@ class Matcher:
             self._acronyms = (by_initials, by_short)
         return self._acronyms
 
+    def _regions_of(self, e_idx: int, parsed: ParsedName) -> frozenset[str]:
+        """The regions the names of one listed entity give, when the query's industry is one of
+        theirs or says nothing (built once, on first use); empty otherwise: "Jiangsu Meike
+        Garment" does not take the region of Jiangsu Meike *Solar* through its alias "Meike"."""
+        if self._entity_regions is None:
+            regions: list[set[str]] = [set() for _ in self.index.entities]
+            industry: list[set[str]] = [set() for _ in self.index.entities]
+            for name in self.index.names:
+                regions[name.entity].update(name.parsed.regions)
+                industry[name.entity].update(name.parsed.industry - WEAK_CONCEPTS)
+            self._entity_regions = [
+                (frozenset(r), frozenset(i)) for r, i in zip(regions, industry, strict=True)
+            ]
+        regions_of, industry_of = self._entity_regions[e_idx]
+        own = parsed.industry - WEAK_CONCEPTS
+        return regions_of if not own or own & industry_of else frozenset()
+
     def _acronyms_near(self, parsed: ParsedName) -> set[int]:
         """Listed names whose initials the query is ("SMIC"), or that are the initials of the
         query's words: no string or trade-name retrieval meets them."""
@@ -670,7 +727,7 @@ class Matcher:
         and listed name: like :meth:`_near`'s, it depends on the trade name alone (and on
         whether it may be cut), and many spellings of one shipper meet the same string
         neighbours. Keyed as :meth:`_near` is: the script and readings change it too."""
-        key = (parsed.trade, parsed.truncated, parsed.script == "zh", parsed.readings, n_idx)
+        key = (parsed.trade, parsed.truncated, _zh_key(parsed), parsed.readings, n_idx)
         found = self._trade_cache.get(key)
         if found is None:
             found = features.trade_name(parsed, self.index.names[n_idx].parsed)
@@ -847,9 +904,15 @@ class Matcher:
                 and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
             ):
                 continue
+            # (The entity's regions matter only for a listed name without one: 七匹狼.)
+            regions = (
+                self._regions_of(cand.entity, parsed)
+                if parsed.regions and not cand.parsed.regions
+                else frozenset()
+            )  # fmt: skip
             scored = score_pair(
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
-                index.trade_counts.get(cand.parsed.trade_key, 1),
+                index.trade_counts.get(cand.parsed.trade_key, 1), regions,
             )
             if scored.decision is not Decision.MATCH:
                 scored = expanded(parsed, cand, scored, index.entities[cand.entity],
@@ -863,7 +926,8 @@ class Matcher:
             ):
                 scored = repaired(parsed, cand, scored, index.entities[cand.entity],
                                   self.settings, covers,
-                                  index.trade_counts.get(cand.parsed.trade_key, 1))  # fmt: skip
+                                  index.trade_counts.get(cand.parsed.trade_key, 1),
+                                  regions)  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:
@@ -908,6 +972,12 @@ class Matcher:
                 words = [reading if w == parsed.trade_key else w for w in parsed.plain.split()]
                 return reading, parse_name(" ".join(words))
         return None
+
+
+def _zh_key(parsed: ParsedName) -> str:
+    """The part of a name's cache key that says how Chinese characters compare: a name in
+    Chinese characters by its whole text (names.reading reads all of it), others by nothing."""
+    return "zh:" + parsed.zh if parsed.script == "zh" else ""
 
 
 def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:
