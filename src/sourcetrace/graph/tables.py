@@ -337,30 +337,26 @@ def _hop_rows(
     link = link if link is not None else _first_links(graph.edges, steps, graph.size)
     # A null index (a holding) gathers a null.
     first = graph.edges.select(pl.col("hs_code", "file", "row").gather(link))
-    held = pl.DataFrame(
-        {
-            "holding": range(len(graph.ownership)),
-            "own_file": [o.source.path for o in graph.ownership],
-            "own_row": [o.source.row for o in graph.ownership],
-            "own_evidence": [o.evidence or o.source.label() for o in graph.ownership],
-        },
-        schema={"holding": pl.Int64, "own_file": pl.String, "own_row": pl.Int32,
-                "own_evidence": pl.String},
-    )  # fmt: skip
-    return (
-        pl.concat([steps, first], how="horizontal").lazy()
-        .join(held.lazy(), on="holding", how="left", maintain_order="left")
-        .select(
-            (pl.col("path") + 1).alias("path_id"), "step",
-            pl.lit(names).gather(pl.col("start")).alias("from"), pl.lit(names).gather(pl.col("end")).alias("to"),
-            "kind", pl.col("goods").fill_null(""), pl.col("hs_code").fill_null(""),
-            pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.col("share")).alias("share"),
-            pl.col("basis").replace_strict(_BASIS, return_dtype=pl.String),
-            pl.coalesce("evidence", "own_evidence").alias("evidence"),
-            pl.coalesce("file", "own_file").alias("file"),
-            pl.coalesce(pl.col("row"), pl.col("own_row")).cast(pl.Int64).alias("row"),
-        )
-        .collect()
+    own = graph.ownership
+
+    def of_holding(values: list[object], dtype: pl.DataType) -> pl.Expr:
+        """A holding's value, gathered by the step's ``holding`` (null on a supply step): a
+        gather, not a join of millions of steps to the holdings."""
+        if not values:
+            return pl.lit(None, dtype=dtype)
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col("holding"))
+
+    return pl.concat([steps, first], how="horizontal").select(
+        (pl.col("path") + 1).alias("path_id"), "step",
+        pl.lit(names).gather(pl.col("start")).alias("from"), pl.lit(names).gather(pl.col("end")).alias("to"),
+        "kind", pl.col("goods").fill_null(""), pl.col("hs_code").fill_null(""),
+        pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.col("share")).alias("share"),
+        pl.col("basis").replace_strict(_BASIS, return_dtype=pl.String),
+        pl.coalesce("evidence", of_holding([o.evidence or o.source.label() for o in own],
+                                           pl.String())).alias("evidence"),
+        pl.coalesce("file", of_holding([o.source.path for o in own], pl.String())).alias("file"),
+        pl.coalesce(pl.col("row"), of_holding([o.source.row for o in own], pl.Int32()))
+        .cast(pl.Int64).alias("row"),
     )  # fmt: skip
 
 
@@ -392,20 +388,28 @@ def sector_exposure(graph: Graph) -> pl.DataFrame:
     it ships and the goods it receives."""
     e = graph.edges.filter(pl.col("hs") != "")
     sector = {h: sector_of(h) for h in e["hs"].unique().to_list()}
+    goods = e.get_column("product").unique().sort()
+    # Products by their rank among the sorted names: the uniqueness and the sort below work on
+    # integers, not on the text of 1.3M rows at 1M links (the same order).
     e = e.select(
-        "supplier", "buyer", "product", "hs_code",
+        "supplier", "buyer", pl.col("product").cast(pl.Enum(goods)).to_physical().alias("goods"),
+        "hs_code",
         pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector"),
     ).filter(pl.col("sector") != "")  # fmt: skip
     # The first mention of each party, product and sector, shipped or received: its HS code as
     # that link writes it.
     both = pl.concat([
-        e.select(pl.col("supplier").alias("node"), "product", "hs_code", "sector"),
-        e.select(pl.col("buyer").alias("node"), "product", "hs_code", "sector"),
-    ]).unique(["node", "product", "sector"], keep="first", maintain_order=True)  # fmt: skip
+        e.select(pl.col("supplier").alias("node"), "goods", "hs_code", "sector"),
+        e.select(pl.col("buyer").alias("node"), "goods", "hs_code", "sector"),
+    ]).unique(["node", "goods", "sector"], keep="first", maintain_order=True)  # fmt: skip
     names = graph.parties.get_column("name")
-    return both.select(
-        pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector"
-    ).sort("party", "product")
+    order = names.rank("dense").cast(pl.Int64)
+    return both.sort(
+        pl.lit(order).gather(pl.col("node")), "goods", maintain_order=True
+    ).select(
+        pl.lit(names).gather(pl.col("node")).alias("party"),
+        pl.lit(goods).gather(pl.col("goods")).alias("product"), "hs_code", "sector",
+    )  # fmt: skip
 
 
 def readable(tables: FindingTables) -> pl.DataFrame:
