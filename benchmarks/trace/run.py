@@ -45,6 +45,11 @@ def _cpu_children() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _cpu_self() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 _PEAK = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:]).returncode\n"
@@ -122,12 +127,14 @@ def contract_floor(links: Path, findings: Path, folder: Path) -> None:
         pl.concat([sides["buyer"], sides["supplier"]]).str.strip_chars().unique(maintain_order=True)
     ).to_list()
     matcher = Matcher(load_lists()[0], load_settings())
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_self() + _cpu_children()
     read_texts(names, (), matcher, os.cpu_count() or 1)
     screen = time.perf_counter() - t0
+    # The workers end with read_texts, so their CPU is in the children's count by now.
+    used = _cpu_self() + _cpu_children() - cpu0
     print(f"floor: start-up {startup:.1f} s + I/O floor {io:.1f} s + parsing and screening "
-          f"{len(names):,} distinct names once {screen:.1f} s = {startup + io + screen:.1f} s, "
-          "before the findings table and anything else")  # fmt: skip
+          f"{len(names):,} distinct names once {screen:.1f} s ({used:.1f} s CPU) = "
+          f"{startup + io + screen:.1f} s, before the findings table and anything else")  # fmt: skip
 
 
 def stages(links: Path, ownership: Path, output: Path) -> None:
@@ -145,8 +152,7 @@ def stages(links: Path, ownership: Path, output: Path) -> None:
     from sourcetrace.settings import load_settings
 
     def cpu() -> float:
-        me = resource.getrusage(resource.RUSAGE_SELF)
-        return me.ru_utime + me.ru_stime + _cpu_children()
+        return _cpu_self() + _cpu_children()
 
     marks: list[tuple[str, float, float]] = []
     last = (time.perf_counter(), cpu())
@@ -163,8 +169,9 @@ def stages(links: Path, ownership: Path, output: Path) -> None:
     mark("lists")
     built = build(links, ownership, matcher=matcher, workers=workers)
     mark("read, resolve and screen parties, build")
-    sources = find_risks(built.graph, matcher, merchandise, built.facts, workers)
-    sources = [s for s in sources if s.kind != SECTOR]  # exposure, not traced (issue 17)
+    # As the command: no sector risk sources (exposure is a table of its own, never traced).
+    sources = find_risks(built.graph, matcher, merchandise, built.facts, workers, sectors=False)
+    sources = [s for s in sources if s.kind != SECTOR]
     mark("risk sources")
     graph = without_returns(built.graph)
     mark("returns")

@@ -225,6 +225,29 @@ def test_large_graph_mode_on_the_example(tmp_path: Path) -> None:
     assert set(found.select(key).iter_rows()) <= set(pl.read_parquet(exact).select(key).iter_rows())
 
 
+def test_both_modes_cite_the_same_file_and_row_for_a_hop(tmp_path: Path) -> None:
+    """A hop's evidence, file and row are where the link (or holding) it stands for was read,
+    whether the chain is traced path by path or by kind of risk (which finds them by the hop's
+    first link and the holding's index)."""
+    files = [str(CHAIN / "links.csv"), "--ownership", str(CHAIN / "ownership.csv"),
+             "--shipments", str(CHAIN / "shipments.csv"), "-q"]  # fmt: skip
+    cited: dict[str, pl.DataFrame] = {}
+    for mode, extra in (("exact", []), ("kind", ["--exact-limit", "0"])):
+        out = tmp_path / f"{mode}.parquet"
+        result = CliRunner().invoke(_app(), ["trace", *files, "-o", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        cited[mode] = _tables(out)["hops"].select(
+            "from", "to", "kind", "goods", "hs_code", "share", "basis", "evidence", "file", "row"
+        ).unique()
+    step = ["from", "to", "kind", "goods", "hs_code"]
+    both = cited["kind"].join(cited["exact"], on=step, how="inner", suffix="_exact")
+    assert both.height and set(both["kind"]) == {"supply", "ownership"}
+    for column in ("share", "basis", "evidence", "file", "row"):
+        assert both[column].equals(both[f"{column}_exact"], check_names=False), column
+    by_file = dict(cited["kind"].select("kind", "file").unique().iter_rows())
+    assert by_file["ownership"].endswith("ownership.csv")
+
+
 def test_max_paths_keeps_one_finding_per_party_product_and_source(tmp_path: Path) -> None:
     """Issue 17 changed the contract: --max-paths bounds the paths searched (large graphs),
     the findings keep one, the best, per party, product and risk source."""

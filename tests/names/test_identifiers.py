@@ -42,3 +42,20 @@ def test_authorities_a_n_y_are_accepted() -> None:
 
     total = sum(ALPHABET.index(c) * w for c, w in zip(body, _WEIGHTS, strict=True))
     assert check_uscc(body + ALPHABET[(31 - total % 31) % 31]).valid
+
+
+def test_checking_many_at_once_says_what_each_check_says() -> None:
+    from sourcetrace.names.identifiers import check_usccs
+
+    raws = [
+        "91350100M000100Y43", "91110000600037341L", "9111 0108 5513 8508 2q",  # valid
+        "91110108551385082A",  # wrong check character
+        "91350100M000100Y4Z",  # the standard's worked example, invalid
+        "9135010OM000100Y43",  # an O where digits go
+        "91350100M000100Y4", "", "９１350100M000100Y43",  # too short, empty, full-width digits
+        "91110000600037341L",  # again: one entry
+    ]  # fmt: skip
+    checked = check_usccs(raws)
+    assert list(checked) == list(dict.fromkeys(raws))
+    assert checked == {raw: check_uscc(raw) for raw in raws}
+    assert [checked[r].valid for r in raws[:4]] == [True, True, True, False]

@@ -34,7 +34,7 @@ from sourcetrace.graph.model import PARTY_SCHEMA
 from sourcetrace.matching.index import gc_paused
 from sourcetrace.matching.score import MAX_NAME_CHARS, Matcher
 from sourcetrace.model import Hit
-from sourcetrace.names.identifiers import UsccCheck, check_uscc
+from sourcetrace.names.identifiers import UsccCheck, check_uscc, check_usccs
 from sourcetrace.names.location import may_hold_xinjiang_place, xinjiang_places, xinjiang_postcode
 from sourcetrace.names.parse import parse_name
 from sourcetrace.names.text import fold
@@ -156,7 +156,7 @@ def _parts(items: list[str]) -> list[list[str]]:
 def _check_texts(facts: TextFacts, texts: list[str], identifiers: Sequence[str]) -> None:
     """The Xinjiang postcodes in the texts and the USCC check of each identifier, into ``facts``."""
     facts.postcodes = {t: c for t in _may_hold_postcode(texts) if (c := xinjiang_postcode(t))}
-    facts.usccs = {raw: check_uscc(raw) for raw in dict.fromkeys(identifiers)}
+    facts.usccs = check_usccs(identifiers)
 
 
 def _may_hold_postcode(texts: list[str]) -> list[str]:

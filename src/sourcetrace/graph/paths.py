@@ -64,7 +64,7 @@ class Hops:
     product: I64  # index into ``products``
     products: list[str]
     out_ptr: I64  # hops leaving node u are out_ptr[u]:out_ptr[u + 1]
-    table: pl.DataFrame  # start, end, product, hs, basis, evidence (for the output)
+    table: pl.DataFrame  # start, end, product, hs, basis, evidence, link (for the output)
 
     @property
     def size(self) -> int:
@@ -95,7 +95,8 @@ class PathSet:
 
 def hop_table(graph: Graph) -> Hops:
     """Group parallel links (same supplier, buyer, product and HS code) into hops."""
-    e = graph.edges.filter(pl.col("supplier") != pl.col("buyer"))
+    # ``link``: each hop's first link (its row in graph.edges), for the hops table's file and row.
+    e = graph.edges.with_row_index("link").filter(pl.col("supplier") != pl.col("buyer"))
     grouped = (
         e.with_columns(
             pl.when(pl.col("evidence") != "")
@@ -117,6 +118,7 @@ def hop_table(graph: Graph) -> Hops:
             .alias("hi"),
             pl.col("evidence"),
             pl.len().alias("links"),
+            pl.col("link").first(),
         )
     )
     # One text: the first evidence alone (most hops), or the parallel links' texts joined.
@@ -146,7 +148,7 @@ def hop_table(graph: Graph) -> Hops:
         out_ptr=np.searchsorted(start, np.arange(n + 1)).astype(np.int64),
         table=grouped.select(
             pl.col("supplier").alias("start"), pl.col("buyer").alias("end"), "product", "hs",
-            "basis", "evidence",
+            "basis", "evidence", pl.col("link").cast(pl.Int64),
         ),
     )  # fmt: skip
 

@@ -151,35 +151,60 @@ def from_paths(
         pl.col("routes").cast(pl.Int64), pl.col("independent").cast(pl.Int64),
     )  # fmt: skip
     chosen = paths.steps[at]
-    path, step = np.nonzero(chosen >= 0)
-    ids = chosen[path, step]
     n = paths.hops.size
     t = paths.hops.table
+    own = paths.holdings
+    path, step = np.nonzero(chosen >= 0)
+    ids = chosen[path, step]
     supply = ids < n
     hop = np.where(supply, ids, 0)
-    holding = np.where(supply, -1, ids - n)
-    own = paths.holdings
-    held = own.index[np.maximum(holding, 0)] if len(own.index) else np.zeros_like(holding)
+    holding = np.where(supply, 0, ids - n)  # a row of Holdings
+    held = own.index[holding] if len(own.index) else np.zeros_like(holding)
     shares = np.array([o.share for o in graph.ownership], dtype=np.float64)
+
+    def of_hop(column: str) -> pl.Expr:
+        """A column of the hop a supply step stands for; null on a holding."""
+        return pl.when("supply").then(pl.lit(t.get_column(column)).gather("hop"))
+
+    # Numbers from numpy; text gathered by polars (a numpy array of text costs a copy per row).
     frame = pl.DataFrame({
-        "path": path.astype(np.int64), "step": step.astype(np.int64),
-        "start": np.where(supply, t["start"].to_numpy()[hop], own.start[np.maximum(holding, 0)]
+        "path": path.astype(np.int64), "step": step.astype(np.int64), "supply": supply,
+        "hop": hop, "held": held.astype(np.int64),
+        "start": np.where(supply, t["start"].to_numpy()[hop], own.start[holding]
                           if len(own.start) else 0),
-        "end": np.where(supply, t["end"].to_numpy()[hop], own.end[np.maximum(holding, 0)]
+        "end": np.where(supply, t["end"].to_numpy()[hop], own.end[holding]
                         if len(own.end) else 0),
-        "kind": np.where(supply, "supply", OWNERSHIP_HOP),
-        "goods": t["product"].gather(pl.Series(hop)).set(pl.Series(~supply), None),
-        "hs": t["hs"].gather(pl.Series(hop)).set(pl.Series(~supply), None),
         "share": np.where(supply, 0.0, shares[held] if len(shares) else 0.0),
         "basis": np.where(supply, t["basis"].to_numpy()[hop],
-                          own.basis[np.maximum(holding, 0)] if len(own.basis) else 0),
-        "evidence": t["evidence"].gather(pl.Series(hop)),
-        "holding": pl.Series(held.astype(np.int64)).set(pl.Series(supply), None),
+                          own.basis[holding] if len(own.basis) else 0),
+    }).select(
+        "path", "step", "start", "end",
+        pl.when("supply").then(pl.lit("supply")).otherwise(pl.lit(OWNERSHIP_HOP)).alias("kind"),
+        of_hop("product").alias("goods"), of_hop("hs").alias("hs"), "share", "basis",
+        of_hop("evidence").alias("evidence"),
+        pl.when(~pl.col("supply")).then("held").alias("holding"),
+        of_hop("link").alias("link"),
+    )  # fmt: skip
+    links = frame.get_column("link")
+    frame = frame.drop("link").cast(_STEPS)  # type: ignore[arg-type]
+    return _tables(graph, picked, frame, sources, flags, _path_routes(chosen, t, n), links)
+
+
+def _path_routes(chosen: np.ndarray, hops: pl.DataFrame, n: int) -> pl.DataFrame:
+    """Per chosen path (its steps, -1 padded: hop ids below ``n``, holdings from it), whether
+    it runs through a holding and through a supply hop, and the HS code of its last supply hop:
+    column-wise over the steps matrix, instead of grouping its millions of steps."""
+    is_supply = (chosen >= 0) & (chosen < n)
+    supplied = is_supply.any(axis=1)
+    last = chosen.shape[1] - 1 - np.argmax(is_supply[:, ::-1], axis=1)
+    last_hop = chosen[np.arange(len(chosen)), last]
+    return pl.DataFrame({
+        "path": np.arange(len(chosen), dtype=np.int64),
+        "owned": (chosen >= n).any(axis=1),
+        "supplied": supplied,
+        "last_hs": hops.get_column("hs").gather(
+            pl.Series(np.where(supplied, last_hop, 0))).set(pl.Series(~supplied), None),
     })  # fmt: skip
-    frame = frame.with_columns(
-        pl.when(pl.col("kind") == "supply").then(pl.col("evidence")).alias("evidence")
-    ).cast(_STEPS)  # type: ignore[arg-type]
-    return _tables(graph, picked, frame, sources, flags)
 
 
 def _holding(graph: Graph, owner: int, owned: int) -> int:
@@ -192,8 +217,13 @@ def _tables(
     steps: pl.DataFrame,
     sources: Sequence[RiskSource],
     flags: Sequence[BalanceFlag],
+    routes: pl.DataFrame | None = None,
+    links: pl.Series | None = None,
 ) -> FindingTables:
-    """The tables from the chosen paths and their steps (integers until the end)."""
+    """The tables from the chosen paths and their steps (integers until the end). ``routes``
+    (one row per chosen path, in their order: ``path``, ``owned``, ``supplied``, ``last_hs``)
+    and ``links`` (per step, its first link's row in the edges) are found from the steps when
+    not given."""
     names = graph.parties.get_column("name")
     risk = pl.DataFrame(
         {
@@ -208,16 +238,26 @@ def _tables(
         schema={"source": pl.Int64, "risk_kind": pl.String, "risk": pl.String, "root": pl.Int64,
                 "severity": pl.String, "provenance": pl.String, "own_hs": pl.String},
     )  # fmt: skip
-    routes = steps.group_by("path").agg(
+    given = routes is not None
+    routes = routes if routes is not None else steps.group_by("path").agg(
         (pl.col("kind") == OWNERSHIP_HOP).any().alias("owned"),
         (pl.col("kind") == "supply").any().alias("supplied"),
         pl.col("hs").filter(pl.col("kind") == "supply").last().alias("last_hs"),
     )
+    # Each path's risk source by its index, and its route by its row (``routes`` given: one row
+    # per path, in order): gathers and a side-by-side, not joins of a million rows.
+    found = picked.with_row_index("path").with_columns(pl.col("path").cast(pl.Int64))
     found = (
-        picked.with_row_index("path").with_columns(pl.col("path").cast(pl.Int64))
-        .join(risk, on="source", how="left")
-        .join(routes, on="path", how="left")
-        .with_columns(
+        found.with_columns(pl.lit(risk.get_column(c)).gather(pl.col("source")).alias(c)
+                           for c in risk.columns[1:])
+        if len(sources) else found.join(risk, on="source", how="left")
+    )  # fmt: skip
+    found = (
+        found.hstack(routes.drop("path")) if given
+        else found.join(routes, on="path", how="left")
+    )  # fmt: skip
+    found = (
+        found.with_columns(
             pl.when(pl.col("hops") == 0).then(pl.lit(SELF))
             .when(pl.col("owned") & pl.col("supplied")).then(pl.lit(OWNERSHIP_SUPPLY))
             .when(pl.col("owned")).then(pl.lit(OWNERSHIP))
@@ -258,7 +298,7 @@ def _tables(
         pl.when(pl.col("hops") > 0).then(pl.col("path_id")).alias("path_id"),
         "checklist_id", pl.col("provenance").fill_null(""),
     )  # fmt: skip
-    hop_rows = _hop_rows(graph, steps, names)
+    hop_rows = _hop_rows(graph, steps, names, links)
     checklists = (
         found.select("checklist_id", "risk_kind", "product", "route", "sector")
         .unique("checklist_id", keep="first", maintain_order=True)
@@ -300,35 +340,34 @@ def _balance(graph: Graph, flags: Sequence[BalanceFlag], first: int) -> pl.DataF
     return pl.DataFrame(rows).with_columns(pl.col("path").cast(pl.Int64))
 
 
-def _hop_rows(graph: Graph, steps: pl.DataFrame, names: pl.Series) -> pl.DataFrame:
-    """The hops table: each step with its parties' names and where it was read."""
-    link = _first_links(graph.edges, steps, graph.size)
+def _hop_rows(
+    graph: Graph, steps: pl.DataFrame, names: pl.Series, link: pl.Series | None = None
+) -> pl.DataFrame:
+    """The hops table: each step with its parties' names and where it was read (``link``: each
+    step's first link, when known)."""
+    link = link if link is not None else _first_links(graph.edges, steps, graph.size)
     # A null index (a holding) gathers a null.
     first = graph.edges.select(pl.col("hs_code", "file", "row").gather(link))
-    held = pl.DataFrame(
-        {
-            "holding": range(len(graph.ownership)),
-            "own_file": [o.source.path for o in graph.ownership],
-            "own_row": [o.source.row for o in graph.ownership],
-            "own_evidence": [o.evidence or o.source.label() for o in graph.ownership],
-        },
-        schema={"holding": pl.Int64, "own_file": pl.String, "own_row": pl.Int32,
-                "own_evidence": pl.String},
-    )  # fmt: skip
-    return (
-        pl.concat([steps, first], how="horizontal").lazy()
-        .join(held.lazy(), on="holding", how="left", maintain_order="left")
-        .select(
-            (pl.col("path") + 1).alias("path_id"), "step",
-            pl.lit(names).gather(pl.col("start")).alias("from"), pl.lit(names).gather(pl.col("end")).alias("to"),
-            "kind", pl.col("goods").fill_null(""), pl.col("hs_code").fill_null(""),
-            pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.col("share")).alias("share"),
-            pl.col("basis").replace_strict(_BASIS, return_dtype=pl.String),
-            pl.coalesce("evidence", "own_evidence").alias("evidence"),
-            pl.coalesce("file", "own_file").alias("file"),
-            pl.coalesce(pl.col("row"), pl.col("own_row")).cast(pl.Int64).alias("row"),
-        )
-        .collect()
+    own = graph.ownership
+
+    def of_holding(values: list[object], dtype: pl.DataType) -> pl.Expr:
+        """A holding's value, gathered by the step's ``holding`` (null on a supply step): a
+        gather, not a join of millions of steps to the holdings."""
+        if not values:
+            return pl.lit(None, dtype=dtype)
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col("holding"))
+
+    return pl.concat([steps, first], how="horizontal").select(
+        (pl.col("path") + 1).alias("path_id"), "step",
+        pl.lit(names).gather(pl.col("start")).alias("from"), pl.lit(names).gather(pl.col("end")).alias("to"),
+        "kind", pl.col("goods").fill_null(""), pl.col("hs_code").fill_null(""),
+        pl.when(pl.col("kind") == OWNERSHIP_HOP).then(pl.col("share")).alias("share"),
+        pl.col("basis").replace_strict(_BASIS, return_dtype=pl.String),
+        pl.coalesce("evidence", of_holding([o.evidence or o.source.label() for o in own],
+                                           pl.String())).alias("evidence"),
+        pl.coalesce("file", of_holding([o.source.path for o in own], pl.String())).alias("file"),
+        pl.coalesce(pl.col("row"), of_holding([o.source.row for o in own], pl.Int32()))
+        .cast(pl.Int64).alias("row"),
     )  # fmt: skip
 
 
@@ -360,20 +399,28 @@ def sector_exposure(graph: Graph) -> pl.DataFrame:
     it ships and the goods it receives."""
     e = graph.edges.filter(pl.col("hs") != "")
     sector = {h: sector_of(h) for h in e["hs"].unique().to_list()}
+    goods = e.get_column("product").unique().sort()
+    # Products by their rank among the sorted names: the uniqueness and the sort below work on
+    # integers, not on the text of 1.3M rows at 1M links (the same order).
     e = e.select(
-        "supplier", "buyer", "product", "hs_code",
+        "supplier", "buyer", pl.col("product").cast(pl.Enum(goods)).to_physical().alias("goods"),
+        "hs_code",
         pl.col("hs").replace_strict(sector, default="", return_dtype=pl.String).alias("sector"),
     ).filter(pl.col("sector") != "")  # fmt: skip
     # The first mention of each party, product and sector, shipped or received: its HS code as
     # that link writes it.
     both = pl.concat([
-        e.select(pl.col("supplier").alias("node"), "product", "hs_code", "sector"),
-        e.select(pl.col("buyer").alias("node"), "product", "hs_code", "sector"),
-    ]).unique(["node", "product", "sector"], keep="first", maintain_order=True)  # fmt: skip
+        e.select(pl.col("supplier").alias("node"), "goods", "hs_code", "sector"),
+        e.select(pl.col("buyer").alias("node"), "goods", "hs_code", "sector"),
+    ]).unique(["node", "goods", "sector"], keep="first", maintain_order=True)  # fmt: skip
     names = graph.parties.get_column("name")
-    return both.select(
-        pl.lit(names).gather(pl.col("node")).alias("party"), "product", "hs_code", "sector"
-    ).sort("party", "product")
+    order = names.rank("dense").cast(pl.Int64)
+    return both.sort(
+        pl.lit(order).gather(pl.col("node")), "goods", maintain_order=True
+    ).select(
+        pl.lit(names).gather(pl.col("node")).alias("party"),
+        pl.lit(goods).gather(pl.col("goods")).alias("product"), "hs_code", "sector",
+    )  # fmt: skip
 
 
 def readable(tables: FindingTables) -> pl.DataFrame:

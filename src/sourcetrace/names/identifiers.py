@@ -9,7 +9,10 @@ python-stdnum, registration authorities A, N and Y are accepted (stdnum requires
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -52,3 +55,31 @@ def check_uscc(raw: str) -> UsccCheck:
     if code[17] != expected:
         return UsccCheck(code, False, f"check character is {code[17]}, expected {expected}")
     return UsccCheck(code, True)
+
+
+_CODE_VALUE = np.full(256, -1, dtype=np.int64)
+_CODE_VALUE[[ord(c) for c in ALPHABET]] = np.arange(len(ALPHABET))
+_CODE_WEIGHTS = np.array(_WEIGHTS, dtype=np.int64)
+
+
+def check_usccs(raws: Iterable[str]) -> dict[str, UsccCheck]:
+    """:func:`check_uscc` of each distinct identifier, by identifier: the check characters of
+    every well-shaped code computed at once (numpy), :func:`check_uscc` itself for the others
+    (so that each says why it is not a USCC). The same checks; a trace's 50,000 supplier ids
+    took half a second one by one."""
+    distinct = list(dict.fromkeys(raws))
+    codes = [compact(raw) for raw in distinct]
+    # (``\d`` in the shape takes any Unicode digit: a non-ASCII code is left to check_uscc.)
+    shaped = [i for i, code in enumerate(codes)
+              if len(code) == 18 and code.isascii() and _SHAPE.match(code)]  # fmt: skip
+    valid = np.zeros(len(codes), dtype=bool)
+    if shaped:
+        # A well-shaped code is 18 characters of ALPHABET (ASCII): one byte each.
+        block = np.frombuffer("".join(codes[i] for i in shaped).encode("ascii"), dtype=np.uint8)
+        values = _CODE_VALUE[block.reshape(-1, 18)]
+        expected = (31 - (values[:, :17] @ _CODE_WEIGHTS) % 31) % 31
+        valid[shaped] = values[:, 17] == expected
+    return {
+        raw: UsccCheck(code, True) if ok else check_uscc(raw)
+        for raw, code, ok in zip(distinct, codes, valid.tolist(), strict=True)
+    }
