@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import numpy as np
+
 from sourcetrace.matching import ALGORITHM, Matcher
 from sourcetrace.matching.features import FEATURE_NAMES
 from sourcetrace.matching.model import pair_model
@@ -66,3 +68,20 @@ def test_region_that_differs_lowers_the_score_and_says_so() -> None:
         other[0].score < same.score and other[0].decision is not Decision.MATCH
         and any("region differs" in r for r in other[0].reasons)
     )  # fmt: skip
+
+
+def test_what_carried_a_pair_is_read_from_its_scoring_walk_the_same() -> None:
+    # strongest() right after score() reads the path the score walked instead of walking the
+    # trees again: the credits, and so the reasons' "score carried by", are the same as those
+    # of a walk of their own (a copy of the features is not the pair just scored).
+    model = pair_model()
+    rng = np.random.default_rng(7)
+    xs = (rng.random((2000, len(FEATURE_NAMES))) * rng.integers(0, 3, (2000, len(FEATURE_NAMES))))
+    xs[::3] = np.round(xs[::3], 1)
+    carried = 0
+    for x in xs.tolist():
+        model.score(x)
+        after_score = model.strongest(x)
+        assert after_score == model.strongest(list(x))
+        carried += bool(after_score)
+    assert carried > 1000

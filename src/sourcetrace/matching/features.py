@@ -64,11 +64,25 @@ def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return all(len(w) > 1 and w in english_words() for w in apart)
 
 
+# The table as read with the index cache (score.Matcher.cached): building it imports wordfreq
+# and reads its list, about 0.6 s that every bulk worker paid on its first name.
+_ENGLISH_READ: frozenset[str] | None = None
+
+
+def use_english_words(words: frozenset[str]) -> None:
+    """Make :func:`english_words` return ``words`` (the table as an earlier build of it wrote
+    it), unless it was already built in this process."""
+    global _ENGLISH_READ
+    _ENGLISH_READ = words
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """English words: the readings CC-CEDICT gives Chinese words (vocabulary.trade_words), and
     the words of everyday English text (wordfreq). Common words ("Golden", "Star", "Oriental")
     tell companies apart less than coined ones ("Hoshine")."""
+    if _ENGLISH_READ is not None:
+        return _ENGLISH_READ
     # CC-CEDICT writes small numbers as digits ("九 9"): their words are added.
     cedict = frozenset(w for words in trade_words().values() for w in words)
     return cedict | _NUMBER_WORDS | _frequent_english()

@@ -27,6 +27,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 
@@ -79,17 +80,39 @@ class PairModel:
         self.expected = np.array(trees["expected"], dtype=np.float64).ravel()
         self.roots = offset.ravel().copy()
         self.depth = int(trees["max_depth"])  # type: ignore[call-overload]
+        self._last: tuple[list[float], list[np.ndarray]] | None = None
 
     def _walk(self, x: list[float], credit: np.ndarray | None = None) -> float:
         values = np.asarray(x, dtype=np.float64)
         node = self.roots
+        path = [node]
         for _ in range(self.depth):
             feat = self.feature[node]
             nxt = np.where(values[feat] <= self.threshold[node], self.left[node], self.right[node])
             if credit is not None:
                 np.add.at(credit, feat, self.expected[nxt] - self.expected[node])
             node = nxt
+            path.append(node)
+        # The nodes each tree went through, for strongest() of the same pair (the reasons read
+        # them right after the score): one pair, held with its features, so a caller in another
+        # thread only misses it.
+        self._last = (x, path)
         return self.baseline + float(self.expected[node].sum())
+
+    def _credit(self, x: list[float]) -> np.ndarray:
+        """What each feature moved the pair's log-odds by, from the path of :meth:`_walk` when
+        it last walked this very ``x``; the moves added level by level, tree by tree, from 0.0,
+        as ``np.add.at`` adds them in a walk (bincount adds in input order): the same sums."""
+        last = self._last
+        if last is None or last[0] is not x:
+            credit = np.zeros(len(FEATURE_NAMES), dtype=np.float64)
+            self._walk(x, credit)
+            return credit
+        path, expected = last[1], self.expected
+        moves = [expected[b] - expected[a] for a, b in pairwise(path)]
+        feats = [self.feature[a] for a in path[:-1]]
+        return np.bincount(np.concatenate(feats), weights=np.concatenate(moves),
+                           minlength=len(FEATURE_NAMES))  # fmt: skip
 
     def probability(self, x: list[float]) -> float:
         z = self._walk(x)
@@ -101,8 +124,7 @@ class PairModel:
 
     def strongest(self, x: list[float], top: int = 2) -> list[tuple[str, float]]:
         """The features that moved this pair's log-odds most, with their signed credit."""
-        credit = np.zeros(len(FEATURE_NAMES), dtype=np.float64)
-        self._walk(x, credit)
+        credit = self._credit(x)
         parts = [(n, float(c)) for n, c in zip(FEATURE_NAMES, credit, strict=True)
                  if abs(c) >= 0.5]  # fmt: skip
         return sorted(parts, key=lambda p: -abs(p[1]))[:top]

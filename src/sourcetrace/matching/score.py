@@ -56,11 +56,12 @@ from sourcetrace.names.reading import reread
 from sourcetrace.names.text import (
     fold,
     has_cjk,
+    latin_tokens,
     pinyin_syllable_set,
     syllables,
     usual_syllable_set,
 )
-from sourcetrace.names.vocabulary import WEAK_CONCEPTS
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
@@ -68,7 +69,9 @@ ALGORITHM = "sourcetrace-learned-v5+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c6"  # the layout of NameIndex.__getstate__ (ParsedName.latin) and the acronym tables
+# The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
+# words (c7: with the wordfreq version they were read from).
+_CACHE_FORMAT = "c7"
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -557,6 +560,16 @@ def _cross_script(
     return (Decision.REVIEW if decision is Decision.MATCH else decision), False
 
 
+def _english_source() -> str:
+    """The installed wordfreq's version: the English words cached with the index come from it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wordfreq")
+    except PackageNotFoundError:
+        return ""
+
+
 def _decide(score: float, trade: float, settings: Settings) -> Decision:
     if score >= settings.match_threshold and trade >= TRADE_AGREES:
         return Decision.MATCH
@@ -587,6 +600,8 @@ class Matcher:
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         self._entity_regions: list[tuple[frozenset[str], frozenset[str]]] | None = None
+        # The first three letters of the listed short names (see _initials_may_meet).
+        self._acronym_heads: frozenset[str] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
         usual_syllable_set()
         for n_idx in self.index.subordinate_names:
@@ -612,7 +627,7 @@ class Matcher:
         path = folder / f"{ALGORITHM}-{__version__}-{_CACHE_FORMAT}-{lists_key}.pickle"
         try:
             with path.open("rb") as fh, gc_paused():
-                index, acronyms = pickle.load(fh)
+                index, acronyms, english, source = pickle.load(fh)
             if (
                 isinstance(index, NameIndex) and index.entity_count == len(entities)
                 and isinstance(acronyms, tuple)
@@ -620,6 +635,8 @@ class Matcher:
                 index.entities = entities
                 matcher = cls(entities, settings, index)
                 matcher._acronyms = acronyms
+                if source == _english_source() and isinstance(english, frozenset):
+                    features.use_english_words(english)
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
@@ -634,9 +651,12 @@ class Matcher:
             try:
                 # The acronym tables too: building them is ~30 µs a listed name (1-2 s), paid
                 # by every process that matches (each bulk worker) when not read from here.
+                # The English words too (0.6 s: wordfreq's import and list), with the version
+                # of wordfreq they came from: another one builds them afresh.
+                state = (index, matcher._acronym_tables(), features.english_words(),
+                         _english_source())  # fmt: skip
                 with tmp.open("wb") as fh, gc_paused():
-                    pickle.dump((index, matcher._acronym_tables()), fh,
-                                protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+                    pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
             finally:
                 index.entities = entities
             tmp.replace(path)
@@ -717,10 +737,34 @@ class Matcher:
         found: set[int] = set()
         for key in features.acronym_keys(parsed):
             found.update(by_initials.get(key, ()))
-        if len(parsed.plain.split()) >= 3:
+        if len(parsed.plain.split()) >= 3 and self._initials_may_meet(parsed):
             for key in features.initials(parsed.raw, parsed.plain):
                 found.update(by_short.get(key, ()))
         return found
+
+    def _initials_may_meet(self, parsed: ParsedName) -> bool:
+        """Whether a listed short name can be among the query's initials: False only when none
+        can (then :func:`features.initials`, 20-40 µs a name, is not called; most names of a
+        bill of lading meet no listed acronym).
+
+        Every key of :func:`features.initials` is a prefix, three letters at least, of the
+        first letters of the words of the folded raw name or of the plain name, with or without
+        the small words; so a key can be a listed short name only if the first three letters
+        of one of those four lists are the start of one. Its other rules (pinyin names, numbers)
+        only take keys away. (tests/matching/test_acronym_gate.py holds this against
+        ``initials`` on real names.)"""
+        heads = self._acronym_heads
+        if heads is None:
+            heads = self._acronym_heads = frozenset(k[:3] for k in self._acronym_tables()[1])
+        stop = STOPWORDS
+        for text in (parsed.plain, fold(parsed.raw)):
+            words = latin_tokens(features.ascii_form(text))
+            if len(words) >= 3 and "".join([w[0] for w in words[:3]]) in heads:
+                return True
+            kept = [w for w in words if w not in stop]
+            if len(kept) >= 3 and "".join([w[0] for w in kept[:3]]) in heads:
+                return True
+        return False
 
     def _trade_with(self, parsed: ParsedName, n_idx: int) -> float:
         """The trade-name similarity of a query and one listed name, remembered per trade name
