@@ -12,7 +12,15 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from sourcetrace.names.parse import ParsedName, specific_trade, translated
+from sourcetrace.names.parse import (
+    ParsedName,
+    clean_line,
+    plain_text,
+    specific_trade,
+    strip_org_types,
+    translated,
+)
+from sourcetrace.names.symbols import english_org_words
 from sourcetrace.names.text import cross_script_trade, fold, has_cjk, latin_tokens, syllables
 from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, trade_words
 
@@ -137,7 +145,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return max(agree, TRANSLATED) if translated(zh, latin) else agree
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
-        best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))
+        best = max(best, OSA.normalized_similarity(_sorted_key(query), _sorted_key(cand)))
     if best >= 0.75:
         # Pinyin is compared by syllable: one letter more or less is another syllable, so
         # another character and another company (rongsheng is not longsheng). Only names close
@@ -150,6 +158,15 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if length <= 3:
         return 0.0 if best < 1.0 else 1.0
     return max(0.0, 1.0 - (1.0 - best) * 0.5) if best >= 0.75 else best * 0.8
+
+
+def _sorted_key(parsed: ParsedName) -> str:
+    """The trade words in alphabetical order, in Latin letters: "Концерн Калашников" and
+    "Kalashnikov Concern" hold the same words in another order and another script."""
+    key = parsed.trade_sorted
+    if key.isascii() or has_cjk(key):
+        return key
+    return "".join(sorted(ascii_form(w) for w in parsed.trade))
 
 
 def crosses_script(query: ParsedName, cand: ParsedName) -> bool:
@@ -215,6 +232,11 @@ def initials(raw: str, plain: str) -> frozenset[str]:
     throughout: Chinese companies are not known by their syllables' initials."""
     out: set[str] = set()
     plain_words = latin_tokens(ascii_form(plain))
+    line = strip_org_types(clean_line(raw)[0])[0]
+    if english_org_words(line) != line:
+        # Initials are of the words as written: the plain name reads "Zavod" as "factory"
+        # (rigour symbols), but AO KZSK is Kazanskii Zavod Sinteticheskogo Kauchuka.
+        plain_words = latin_tokens(ascii_form(plain_text(fold(line))))
     bare = len(plain_words)
     if plain_words and all(
         syllables(w) and (len(w) < 4 or w not in english_words()) for w in plain_words

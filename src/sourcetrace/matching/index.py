@@ -17,11 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
+from anyascii import anyascii
+
 from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold
+from sourcetrace.names.text import fold, has_cjk
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
 # deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
@@ -43,12 +45,22 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     key = parsed.trade_key
     if not key:
         return set()
-    whole = "d:" + key
-    keys = {"k:" + key, "p:" + key[:6], whole}
-    keys.update(["t:" + t for t in parsed.trade if len(t) >= 3])
+    keys = _trade_keys(key, parsed.trade)
     # A Chinese trade name is also filed under its English readings (东方希望: "k:easthope"), so
     # that a name translating it meets it in either direction.
     keys.update(["k:" + r for r in parsed.readings])
+    if not key.isascii() and not has_cjk(key):
+        # Cyrillic, Greek, Arabic ... also under the Latin letters (anyascii): a Latin query
+        # then meets a name listed in Cyrillic only ("Aeroskan", "Аэроскан"), and back.
+        words = tuple(anyascii(t).lower() for t in parsed.trade)
+        keys |= _trade_keys("".join(words), words)
+    return keys
+
+
+def _trade_keys(key: str, trade: tuple[str, ...]) -> set[str]:
+    whole = "d:" + key
+    keys = {"k:" + key, "p:" + key[:6], whole}
+    keys.update(["t:" + t for t in trade if len(t) >= 3])
     if len(key) >= 4:  # "d:" + the key less its i-th letter
         keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
     return keys

@@ -29,6 +29,10 @@ the trade names then hold the same words; the same words in another order (three
 whatever the parse took for a place; a rare, coined trade name beside only trading, group or
 holding words is ``review`` (a trading arm); a trade name of three letters or fewer matches only
 with the rest of the name spelled alike.
+
+Version 5 reads organisation and industry words of other languages as the English word of the
+same rigour symbol before the trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp"
+Group, "Zavod" Factory, "Концерн" Concern, NPP for Scientific Production Enterprise).
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ from sourcetrace.names.vocabulary import WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v4+" + model_version()
+ALGORITHM = "sourcetrace-learned-v5+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
