@@ -97,3 +97,24 @@ def test_a_cyrillic_listing_meets_its_transliteration(
     matcher: Matcher, query: str, entity: str
 ) -> None:
     assert _best(matcher, query) == (entity, Decision.MATCH)
+
+
+def test_a_transliteration_variant_is_the_same_name() -> None:
+    # The fixture lists Aeroscan as "AEROSCAN"; anyascii reads Аэроскан as "Aeroskan" (К as
+    # k): letters transliterations write apart are one name across scripts.
+    matcher = Matcher([_entity("aeroscan", "AEROSCAN")], load_settings())
+    assert _best(matcher, "ООО «Аэроскан»") == ("aeroscan", Decision.MATCH)
+
+
+def test_a_short_transliteration_is_no_spelling_of_a_pinyin_name() -> None:
+    # 'ООО "БАЙ"' is a clean company name of the nomenklatura bench; "bai" is one letter from
+    # the bundled UFLPA entity's alias "Bayi Iron and Steel", a pinyin name (八一): no alert.
+    matcher = Matcher(
+        [
+            _entity(
+                "bayi", "Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd.", "Bayi Iron and Steel"
+            )
+        ],
+        load_settings(),
+    )
+    assert _best(matcher, 'ООО "БАЙ"') == ("", Decision.CLEAR)

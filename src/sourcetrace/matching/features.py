@@ -6,6 +6,7 @@ The docstring's first line of each feature is the wording users see in the ``rea
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -133,6 +134,8 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return 0.0
     if a != b and not (a.isascii() and b.isascii()):
         a, b = ascii_form(a), ascii_form(b)
+        if a != b and _same_transliteration(a, b):
+            a = b  # one name transliterated, the other spelled by the list ("aeroskan")
     if a == b:
         if len(query.trade) != len(cand.trade) and _joined_words(query.trade, cand.trade):
             return 0.85
@@ -158,6 +161,33 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if length <= 3:
         return 0.0 if best < 1.0 else 1.0
     return max(0.0, 1.0 - (1.0 - best) * 0.5) if best >= 0.75 else best * 0.8
+
+
+# Letters that transliterations of Cyrillic write in several ways (Ц ts/tz/c, Х kh/h/x, К k/c,
+# Й/Ы/И y/i/j, Ю yu/iu/ju, Я ya/ia/ja), folded to one, longest spellings first.
+_TRANSLIT = (("shch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"),
+             ("yu", "u"), ("iu", "u"), ("ju", "u"), ("ya", "a"), ("ia", "a"), ("ja", "a"),
+             ("ye", "e"), ("ph", "f"), ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def transliterated(word: str) -> str:
+    """A Latin spelling with the letters transliterations write apart folded to one, and double
+    letters single: "Aeroskan" (anyascii of Аэроскан) and "Aeroscan" (the list's) are one name.
+    Used only when one of the two names is written in another script."""
+    for a, b in _TRANSLIT:
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _same_transliteration(a: str, b: str) -> bool:
+    """Two Latin spellings of one name in another script: five letters or more, neither pinyin
+    ("bai" of ООО "БАЙ" is no spelling of the pinyin "bayi"), equal once folded."""
+    if min(len(a), len(b)) < 5 or has_cjk(a + b):
+        return False
+    if syllables(a) is not None or syllables(b) is not None:
+        return False
+    return transliterated(a) == transliterated(b)
 
 
 def _sorted_key(parsed: ParsedName) -> str:

@@ -52,17 +52,21 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     if not key.isascii() and not has_cjk(key):
         # Cyrillic, Greek, Arabic ... also under the Latin letters (anyascii): a Latin query
         # then meets a name listed in Cyrillic only ("Aeroskan", "Аэроскан"), and back.
+        # Exact keys only, no one-letter deletions: a transliteration is a spelling already
+        # ("БАЙ" is "bai", one letter from the listed "Bayi": another company).
         words = tuple(anyascii(t).lower() for t in parsed.trade)
-        keys |= _trade_keys("".join(words), words)
+        keys |= _trade_keys("".join(words), words, deletions=False)
     return keys
 
 
-def _trade_keys(key: str, trade: tuple[str, ...]) -> set[str]:
+def _trade_keys(key: str, trade: tuple[str, ...], deletions: bool = True) -> set[str]:
     whole = "d:" + key
-    keys = {"k:" + key, "p:" + key[:6], whole}
+    keys = {"k:" + key, "p:" + key[:6]}
     keys.update(["t:" + t for t in trade if len(t) >= 3])
-    if len(key) >= 4:  # "d:" + the key less its i-th letter
-        keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
+    if deletions:
+        keys.add(whole)
+        if len(key) >= 4:  # "d:" + the key less its i-th letter
+            keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
     return keys
 
 
