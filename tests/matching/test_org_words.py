@@ -89,6 +89,8 @@ def test_a_shared_org_word_alone_is_no_match(matcher: Matcher, query: str) -> No
         # The soft sign written as an apostrophe: the legal form is still one.
         ("OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOST'YU AEROSKAN", "aeroscan"),
         ("Obshchestvo s ogranichennoy otvetstvennostyu Aeroskan", "aeroscan"),
+        # The fixture's Latin name, spelled otherwise than anyascii's "Aeroskan".
+        ("AEROSCAN", "aeroscan"),
         # The fixture's own Latin spelling of the Ukrainian name.
         ('Aktsionerne tovarystvo "TransKomplektKholdynh"', "tkh"),
     ],

@@ -19,11 +19,12 @@ from typing import Any
 
 from anyascii import anyascii
 
+from sourcetrace.matching import features
 from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
-from sourcetrace.names.text import fold, has_cjk
+from sourcetrace.names.text import fold, has_cjk, syllables
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
 # deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
@@ -56,7 +57,19 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
         # ("БАЙ" is "bai", one letter from the listed "Bayi": another company).
         words = tuple(anyascii(t).lower() for t in parsed.trade)
         keys |= _trade_keys("".join(words), words, deletions=False)
+        keys |= _spelling_keys("".join(words))
     return keys
+
+
+def _spelling_keys(latin: str) -> set[str]:
+    """The key of a trade name with the letters transliterations write apart folded to one
+    (Aeroskan, Aeroscan: "x:aeroskan"). Names in another script are filed under it; a Latin
+    query looks it up (:meth:`NameIndex.candidates`), so that it meets a name listed in
+    Cyrillic only however it was transliterated; Latin names are not filed under it, so no
+    Latin pair meets by it. Five letters or more, not pinyin (features.transliterated)."""
+    if len(latin) < 5 or not latin.isascii() or syllables(latin) is not None:
+        return set()
+    return {"x:" + features.transliterated(latin)}
 
 
 def _trade_keys(key: str, trade: tuple[str, ...], deletions: bool = True) -> set[str]:
@@ -131,7 +144,10 @@ class NameIndex:
         postings = self.postings
         # Most keys file no name: the keys filed are found at C speed (the counts below do not
         # depend on the order in which keys are met).
-        for key in postings.keys() & blocking_keys(parsed):
+        keys = blocking_keys(parsed)
+        if parsed.trade_key.isascii():
+            keys |= _spelling_keys(parsed.trade_key)
+        for key in postings.keys() & keys:
             hits = postings[key]
             weight = 2 if key[0] == "k" else 1  # a whole-key hit counts double
             if isinstance(hits, int):
