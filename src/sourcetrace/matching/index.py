@@ -50,7 +50,9 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     # A Chinese trade name is also filed under its English readings (东方希望: "k:easthope"), so
     # that a name translating it meets it in either direction.
     keys.update(["k:" + r for r in parsed.readings])
-    if not key.isascii() and not has_cjk(key):
+    if key.isascii():
+        keys |= _spelling_keys(key, "y:")
+    elif not has_cjk(key):
         # Cyrillic, Greek, Arabic ... also under the Latin letters (anyascii): a Latin query
         # then meets a name listed in Cyrillic only ("Aeroskan", "Аэроскан"), and back.
         # Exact keys only, no one-letter deletions: a transliteration is a spelling already
@@ -61,15 +63,16 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     return keys
 
 
-def _spelling_keys(latin: str) -> set[str]:
+def _spelling_keys(latin: str, prefix: str = "x:") -> set[str]:
     """The key of a trade name with the letters transliterations write apart folded to one
-    (Aeroskan, Aeroscan: "x:aeroskan"). Names in another script are filed under it; a Latin
-    query looks it up (:meth:`NameIndex.candidates`), so that it meets a name listed in
-    Cyrillic only however it was transliterated; Latin names are not filed under it, so no
-    Latin pair meets by it. Five letters or more, not pinyin (features.transliterated)."""
+    (Aeroskan, Aeroscan: "x:aeroskan"). Names in another script are filed under "x:", Latin
+    names under "y:"; a Latin query looks up "x:" only and a query in another script "y:" (see
+    :meth:`NameIndex.candidates`), so that each meets the other script however it was
+    transliterated, and no two Latin names meet by it. Five letters or more, not pinyin
+    (features.transliterated)."""
     if len(latin) < 5 or not latin.isascii() or syllables(latin) is not None:
         return set()
-    return {"x:" + features.transliterated(latin)}
+    return {prefix + features.transliterated(latin)}
 
 
 def _trade_keys(key: str, trade: tuple[str, ...], deletions: bool = True) -> set[str]:
@@ -145,8 +148,10 @@ class NameIndex:
         # Most keys file no name: the keys filed are found at C speed (the counts below do not
         # depend on the order in which keys are met).
         keys = blocking_keys(parsed)
-        if parsed.trade_key.isascii():
-            keys |= _spelling_keys(parsed.trade_key)
+        if parsed.trade_key.isascii():  # Latin: meets other scripts by spelling, not Latin
+            keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
+        else:
+            keys |= {"y" + k[1:] for k in keys if k[0] == "x"}
         for key in postings.keys() & keys:
             hits = postings[key]
             weight = 2 if key[0] == "k" else 1  # a whole-key hit counts double

@@ -58,7 +58,7 @@ ALGORITHM = "sourcetrace-learned-v5+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
-_CACHE_FORMAT = "c6"  # the layout of NameIndex.__getstate__ (ParsedName.latin) and the acronym tables
+_CACHE_FORMAT = "c7"  # NameIndex.__getstate__ layout, acronym tables; c7: x:/y: spelling keys
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
