@@ -20,6 +20,9 @@ whole-name n-grams meet. Rules, so that English names are left as they are:
   symbol's name ("npp", "skb"), in any language, but only beside other words (rigour also
   names whole entities: "Tactical Missiles Corporation" is TPB) and only when that name is no
   English word; :func:`institution` then tells the parse it is an organisation word;
+* a word in another script only when its Latin letters (anyascii) carry the same symbol and
+  would be rewritten too, so that a Cyrillic name still meets its transliteration ("Концерн"
+  and "Kontsern" both become "concern"; "Торговый" and "Torgovyi" both stay);
 * names in Chinese characters are not read here (the Chinese parser has its own vocabulary).
 """
 
@@ -44,10 +47,12 @@ ENGLISH_ZIPF = 3.0  # frequent enough in English text to be an English word (abo
 
 def english_org_words(line: str) -> str:
     """The line with its organisation and industry words of other languages written as the
-    English word of the same rigour symbol ("ООО Газпром Экспорт" -> "ООО газпром export",
-    "Yuna Inzhiniring" -> "yuna engineering"); the line unchanged when it has none."""
+    English word of the same rigour symbol ("АО «Концерн Калашников»" -> "ао «concern
+    калашников»", "Yuna Inzhiniring" -> "yuna engineering"); the line unchanged when it has
+    none."""
     if not line or has_cjk(line):
         return line
+    written = line
     # rigour reads "société" and "societe" apart (CO and nothing): accents of Latin letters off.
     bare = "".join(c for c in unicodedata.normalize("NFKD", line) if not unicodedata.combining(c))
     if bare.isascii():
@@ -86,7 +91,7 @@ def english_org_words(line: str) -> str:
             replace[forms] = english
             done.update(forms)
     if not replace:
-        return line
+        return written
     out = line if line.isascii() else line.casefold()
     out = out.lower()
     for forms, english in sorted(replace.items(), key=lambda kv: -len(kv[0])):
