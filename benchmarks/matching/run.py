@@ -29,6 +29,7 @@ import argparse
 import csv
 import hashlib
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -308,6 +309,34 @@ def print_miss_causes(
         print(f"  {n:5d}  {cause}")
 
 
+def pair_script(pair: PairCase) -> str:
+    """The script of a pair: the first script other than Latin among its two names' letters
+    (Cyrillic, Arabic, Greek, CJK ...), or Latin."""
+    for ch in pair.name1 + pair.name2:
+        if ch.isalpha() and not ("LATIN" in unicodedata.name(ch, "") or ch.isascii()):
+            return unicodedata.name(ch, "OTHER").split()[0].title()
+    return "Latin"
+
+
+def print_scripts(
+    pairs: Sequence[PairCase], strict: Sequence[bool], lv2_scores: Sequence[float] | None
+) -> None:
+    """F1 per script of the pair cases, sourcetrace at ``match`` beside logic-v2 at 0.7 (both
+    halves together: too few non-Latin pairs to split)."""
+    by_script: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        by_script[pair_script(p)].append(i)
+    print("  per script (the non-Latin one of the pair), both halves:")
+    for script, keep in sorted(by_script.items(), key=lambda kv: (kv[0] != "Latin", kv[0])):
+        labels = [pairs[i].is_match for i in keep]
+        line = f"    {script:<10} {len(keep):>4} pairs  sourcetrace (match) "
+        line += fmt(pair_counts(labels, [strict[i] for i in keep]))
+        if lv2_scores is not None:
+            lv2 = pair_counts(labels, [lv2_scores[i] >= LOGIC_V2_DEFAULT for i in keep])
+            line += f"  | logic-v2 @ {LOGIC_V2_DEFAULT} {fmt(lv2)}"
+        print(line)
+
+
 def print_failures(
     cases: Sequence[Case],
     preds: Sequence[Pred],
@@ -453,8 +482,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         scores = [scorer(p.name1, p.name2, processor=utils.default_process) / 100.0 for p in pairs]
         t, c = pair_best(labels, scores)
         rows.append((f"rapidfuzz {label} @ best {t * 100:.1f}", c))
+    lv2_scores: list[float] | None = None
     if lv2 is not None:
-        scores = [
+        scores = lv2_scores = [
             lv2.score(
                 lv2.entity(f"a{i}", p.schema, [p.name1]), lv2.entity(f"b{i}", p.schema, [p.name2])
             )
@@ -479,6 +509,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         keep = [i for i, p in enumerate(pairs) if bench_half(p) == which]
         c = pair_counts([labels[i] for i in keep], [strict[i] for i in keep])
         print(f"  sourcetrace default (match), {which} half ({len(keep)} pairs)  {fmt(c)}")
+    print_scripts(pairs, strict, lv2_scores)
 
     if args.failures:
         print_failures(cases, st, results[0], captions, args.failures)

@@ -6,14 +6,23 @@ The docstring's first line of each feature is the wording users see in the ``rea
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from sourcetrace.names.parse import ParsedName, specific_trade, translated
+from sourcetrace.names.parse import (
+    ParsedName,
+    clean_line,
+    plain_text,
+    specific_trade,
+    strip_org_types,
+    translated,
+)
 from sourcetrace.names.reading import reread
+from sourcetrace.names.symbols import english_org_words
 from sourcetrace.names.text import (
     cross_script_trade,
     fold,
@@ -157,6 +166,8 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return 0.0
     if a != b and not (a.isascii() and b.isascii()):
         a, b = ascii_form(a), ascii_form(b)
+        if a != b and _same_transliteration(a, b):
+            a = b  # one name transliterated, the other spelled by the list ("aeroskan")
     if a == b:
         if len(query.trade) != len(cand.trade) and _joined_words(query.trade, cand.trade):
             return 0.85
@@ -169,7 +180,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         return max(agree, TRANSLATED) if translated(zh, latin) else agree
     best = OSA.normalized_similarity(a, b)
     if len(query.trade) > 1 or len(cand.trade) > 1:
-        best = max(best, OSA.normalized_similarity(query.trade_sorted, cand.trade_sorted))
+        best = max(best, OSA.normalized_similarity(_sorted_key(query), _sorted_key(cand)))
     if best >= 0.75:
         # Pinyin is compared by syllable: one letter more or less is another syllable, so
         # another character and another company (rongsheng is not longsheng). Only names close
@@ -182,6 +193,42 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if length <= 3:
         return 0.0 if best < 1.0 else 1.0
     return max(0.0, 1.0 - (1.0 - best) * 0.5) if best >= 0.75 else best * 0.8
+
+
+# Letters that transliterations of Cyrillic write in several ways (Ц ts/tz/c, Х kh/h/x, К k/c,
+# Й/Ы/И y/i/j, Ю yu/iu/ju, Я ya/ia/ja), folded to one, longest spellings first.
+_TRANSLIT = (("shch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"),
+             ("yu", "u"), ("iu", "u"), ("ju", "u"), ("ya", "a"), ("ia", "a"), ("ja", "a"),
+             ("ye", "e"), ("ph", "f"), ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def transliterated(word: str) -> str:
+    """A Latin spelling with the letters transliterations write apart folded to one, and double
+    letters single: "Aeroskan" (anyascii of Аэроскан) and "Aeroscan" (the list's) are one name.
+    Used only when one of the two names is written in another script."""
+    for a, b in _TRANSLIT:
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _same_transliteration(a: str, b: str) -> bool:
+    """Two Latin spellings of one name in another script: five letters or more, neither pinyin
+    ("bai" of ООО "БАЙ" is no spelling of the pinyin "bayi"), equal once folded."""
+    if min(len(a), len(b)) < 5 or has_cjk(a + b):
+        return False
+    if syllables(a) is not None or syllables(b) is not None:
+        return False
+    return transliterated(a) == transliterated(b)
+
+
+def _sorted_key(parsed: ParsedName) -> str:
+    """The trade words in alphabetical order, in Latin letters: "Концерн Калашников" and
+    "Kalashnikov Concern" hold the same words in another order and another script."""
+    key = parsed.trade_sorted
+    if key.isascii() or has_cjk(key):
+        return key
+    return "".join(sorted(ascii_form(w) for w in parsed.trade))
 
 
 def crosses_script(query: ParsedName, cand: ParsedName) -> bool:
@@ -247,6 +294,11 @@ def initials(raw: str, plain: str) -> frozenset[str]:
     throughout: Chinese companies are not known by their syllables' initials."""
     out: set[str] = set()
     plain_words = latin_tokens(ascii_form(plain))
+    line = strip_org_types(clean_line(raw)[0])[0]
+    if english_org_words(line) != line:
+        # Initials are of the words as written: the plain name reads "Zavod" as "factory"
+        # (rigour symbols), but AO KZSK is Kazanskii Zavod Sinteticheskogo Kauchuka.
+        plain_words = latin_tokens(ascii_form(plain_text(fold(line))))
     bare = len(plain_words)
     if plain_words and all(
         syllables(w) and (len(w) < 4 or w not in english_words()) for w in plain_words

@@ -17,12 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
+from anyascii import anyascii
+
+from sourcetrace.matching import features
 from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.reading import latin_keys
-from sourcetrace.names.text import fold
+from sourcetrace.names.text import fold, has_cjk, syllables
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
 # deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
@@ -44,14 +47,43 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     key = parsed.trade_key
     if not key:
         return set()
-    whole = "d:" + key
-    keys = {"k:" + key, "p:" + key[:6], whole}
-    keys.update(["t:" + t for t in parsed.trade if len(t) >= 3])
+    keys = _trade_keys(key, parsed.trade)
     # A Chinese trade name is also filed under its English readings (东方希望: "k:easthope"), so
     # that a name translating it meets it in either direction.
     keys.update(["k:" + r for r in parsed.readings])
-    if len(key) >= 4:  # "d:" + the key less its i-th letter
-        keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
+    if key.isascii():
+        keys |= _spelling_keys(key, "y:")
+    elif not has_cjk(key):
+        # Cyrillic, Greek, Arabic ... also under the Latin letters (anyascii): a Latin query
+        # then meets a name listed in Cyrillic only ("Aeroskan", "Аэроскан"), and back.
+        # Exact keys only, no one-letter deletions: a transliteration is a spelling already
+        # ("БАЙ" is "bai", one letter from the listed "Bayi": another company).
+        words = tuple(anyascii(t).lower() for t in parsed.trade)
+        keys |= _trade_keys("".join(words), words, deletions=False)
+        keys |= _spelling_keys("".join(words))
+    return keys
+
+
+def _spelling_keys(latin: str, prefix: str = "x:") -> set[str]:
+    """The key of a trade name with the letters transliterations write apart folded to one
+    (Aeroskan, Aeroscan: "x:aeroskan"). Names in another script are filed under "x:", Latin
+    names under "y:"; a Latin query looks up "x:" only and a query in another script "y:" (see
+    :meth:`NameIndex.candidates`), so that each meets the other script however it was
+    transliterated, and no two Latin names meet by it. Five letters or more, not pinyin
+    (features.transliterated)."""
+    if len(latin) < 5 or not latin.isascii() or syllables(latin) is not None:
+        return set()
+    return {prefix + features.transliterated(latin)}
+
+
+def _trade_keys(key: str, trade: tuple[str, ...], deletions: bool = True) -> set[str]:
+    whole = "d:" + key
+    keys = {"k:" + key, "p:" + key[:6]}
+    keys.update(["t:" + t for t in trade if len(t) >= 3])
+    if deletions:
+        keys.add(whole)
+        if len(key) >= 4:  # "d:" + the key less its i-th letter
+            keys.update([whole[: i + 2] + whole[i + 3 :] for i in range(len(key))])
     return keys
 
 
@@ -59,6 +91,10 @@ def query_keys(parsed: ParsedName) -> set[str]:
     """The keys a query looks up: those it would be filed under, and for a name in Chinese
     characters those of the Latin names it may read as (科伦制药: "k:kelun", names.reading)."""
     keys = blocking_keys(parsed)
+    if parsed.trade_key.isascii():  # Latin: meets other scripts by spelling, not Latin
+        keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
+    else:
+        keys |= {"y" + k[1:] for k in keys if k[0] == "x"}
     if parsed.script == "zh":
         keys |= latin_keys(parsed)
     return keys

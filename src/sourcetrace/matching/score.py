@@ -34,7 +34,11 @@ Version 5 adds: a pair is scored again with the query's abbreviations read as th
 words outside its trade name (:mod:`.abbreviation`: "MNG" as "mining", "S&T", a hyphen on one
 side only), and a string neighbour with such a reading is scored at all; a pinyin trade name
 that only reads as pinyin through a syllable no name is written in ("teida": tei-da) is
-compared by letter, as a slip, not as another syllable.
+compared by letter, as a slip, not as another syllable. It reads a Chinese name in the listed
+Latin name's words (:mod:`sourcetrace.names.reading`: 制药 as "pharmaceutical"), and organisation
+and industry words of other languages as the English word of the same rigour symbol before the
+trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Factory,
+"Концерн" Concern, NPP for Scientific Production Enterprise).
 """
 
 from __future__ import annotations
@@ -70,8 +74,8 @@ _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKi
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
-# words (c7: with the wordfreq version they were read from).
-_CACHE_FORMAT = "c7"
+# words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys.
+_CACHE_FORMAT = "c8"
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.

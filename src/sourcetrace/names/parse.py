@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from rigour.names import remove_org_types
 
+from sourcetrace.names.symbols import english_org_words, institution
 from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
 from sourcetrace.names.vocabulary import (
     LEGAL_TOKENS,
@@ -141,6 +142,8 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
         legal_form = False
     else:
         line, legal_form = strip_org_types(line)
+        # "Grupp", "Inzhiniring", "Концерн" as the English listing writes them (rigour symbols).
+        line = english_org_words(line)
     folded = fold(line)
     plain = plain_text(folded)
     if has_cjk(folded):
@@ -197,9 +200,20 @@ def strip_org_types(line: str) -> tuple[str, bool]:
     else:
         low = unicodedata.normalize("NFKC", line).casefold()
     out = remove_org_types(low, replacement=" ")
+    if _SOFT_SIGN.search(low):
+        # A soft sign transliterated as an apostrophe ("Otvetstvennost'yu") hides the legal
+        # form from rigour's table; the apostrophe is dropped only when more is found then.
+        bare = _SOFT_SIGN.sub("", low)
+        stripped = remove_org_types(bare, replacement=" ")
+        if len(bare) - len(stripped.strip()) > len(low) - len(out.strip()):
+            out = stripped
     if out == low:
         return line, False
     return out, True
+
+
+# An apostrophe between two letters, the way transliterations write the soft sign (ь).
+_SOFT_SIGN = re.compile(r"(?<=[a-z])['’ʹʼ](?=[a-z])")
 
 
 def expand(words: list[str]) -> list[str]:
@@ -467,7 +481,7 @@ def _parse_latin(
                 while i < n and words[i] in PLACE_TYPES:
                     i += 1
                 continue
-            concept = industries.get(stems[i])
+            concept = industries.get(stems[i]) or institution(key)
             if concept:
                 industry.add(concept)
             else:
@@ -489,6 +503,8 @@ def _parse_latin(
                 matched = True
                 break
             concept = industries.get(stems[i] if size == 1 else "".join(stems[i : i + size]))
+            if not concept and size == 1:
+                concept = institution(words[i])
             if concept:
                 industry.add(concept)
                 i += size

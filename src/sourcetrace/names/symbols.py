@@ -1,0 +1,194 @@
+"""Organisation and industry words of other languages, read as the English word of the same
+meaning, from OpenSanctions' rigour (its name symbols, the table nomenklatura's logic-v2 uses).
+
+"Inzhiniring" and "Engineering", "Grupp" and "Group", "Концерн" and "Concern", "Tekhnologii" and
+"Technologies", "Sanayi" and "Industry" carry one symbol in rigour (ENG, GRP, CONCERN, TECH,
+INDUSTRY). A name written in Russian, Ukrainian, Turkish ... (or in their Latin transliteration)
+then holds the same words as its English listing, so the trade name, the trade-name keys and the
+whole-name n-grams meet. Rules, so that English names are left as they are:
+
+* only a word of another language is replaced: a word with a letter outside ASCII, or an ASCII
+  word that is neither frequent English (wordfreq's small list, Zipf >= 3: "plant", "laboratory"
+  stay) nor pinyin (pinyin organisation words have their own table, ``org_pinyin``);
+* it becomes the English word of its symbol only when there is one: the symbol's name in lower
+  case, spelled out by ``data/abbreviations.tsv`` (GRP -> group, TECH -> technology), that is
+  frequent English and that rigour reads back as the same symbol;
+* one-word symbols first; a symbol of several words only when no word of it was replaced and
+  every word is of another language;
+* institution types with no English word (rigour's NPP: Scientific Production Enterprise,
+  Nauchno-Proizvodstvennoe Predpriyatie; SKB: Special Design Bureau, OKB) are written as the
+  symbol's name ("npp", "skb"), in any language, but only beside other words (rigour also
+  names whole entities: "Tactical Missiles Corporation" is TPB) and only when that name is no
+  English word; :func:`institution` then tells the parse it is an organisation word;
+* a word in another script only when its Latin letters (anyascii) carry the same symbol and
+  would be rewritten too, so that a Cyrillic name still meets its transliteration ("Концерн"
+  and "Kontsern" both become "concern"; "Торговый" and "Torgovyi" both stay);
+* names in Chinese characters are not read here (the Chinese parser has its own vocabulary).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+from anyascii import anyascii
+from rigour.names import Name, NameTypeTag, analyze_names
+
+from sourcetrace.names.text import has_cjk, syllables
+from sourcetrace.names.vocabulary import abbreviations
+
+# The rigour categories of organisation and industry words ("group", "factory", "export");
+# legal forms (ORG_CLASS) are taken off earlier by rigour's org-type table, places and numbers
+# are read elsewhere.
+_CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
+ENGLISH_ZIPF = 3.0  # frequent enough in English text to be an English word (about 1 in a million)
+
+
+def english_org_words(line: str) -> str:
+    """The line with its organisation and industry words of other languages written as the
+    English word of the same rigour symbol ("АО «Концерн Калашников»" -> "ао «concern
+    калашников»", "Yuna Inzhiniring" -> "yuna engineering"); the line unchanged when it has
+    none."""
+    if not line or has_cjk(line):
+        return line
+    written = line
+    # rigour reads "société" and "societe" apart (CO and nothing): accents of Latin letters off.
+    bare = "".join(c for c in unicodedata.normalize("NFKD", line) if not unicodedata.combining(c))
+    if bare.isascii():
+        line = bare
+    replace: dict[tuple[str, ...], str] = {}
+    for name in _analyze(line):
+        spans = [s for s in name.spans if _category(s) in _CATEGORIES]
+        done: set[str] = set()
+        # Institution types of several words with no English word (Scientific Production
+        # Enterprise, Special Design Bureau): the symbol's own name, as NPP and OKB write them;
+        # only beside other words: rigour also names whole entities ("Tactical Missiles
+        # Corporation" is TPB), which must stay as written.
+        words = [p.form for p in name.parts]
+        for span in sorted(spans, key=lambda s: -len(s.parts)):
+            forms = tuple(p.form for p in span.parts)
+            category, symbol = str(span.symbol.category), str(span.symbol.id)
+            if len(forms) < 2 or done.intersection(forms) or _english(category, symbol):
+                continue
+            if not any(w.isalpha() and w not in forms for w in words):
+                continue
+            if not _same_in_latin(forms, symbol):
+                continue
+            tag = _tag(symbol)
+            if tag is not None:
+                replace[forms] = tag
+                done.update(forms)
+        # Words of another language, one-word symbols first.
+        for span in sorted(spans, key=lambda s: len(s.parts)):
+            forms = tuple(p.form for p in span.parts)
+            if done.intersection(forms) or not all(_foreign(f) for f in forms):
+                continue
+            category, symbol = str(span.symbol.category), str(span.symbol.id)
+            english = _english(category, symbol) or (_tag(symbol) if len(forms) == 1 else None)
+            if english is None or english == " ".join(forms) or not _same_in_latin(forms, symbol):
+                continue
+            replace[forms] = english
+            done.update(forms)
+    if not replace:
+        return written
+    out = line if line.isascii() else line.casefold()
+    out = out.lower()
+    for forms, english in sorted(replace.items(), key=lambda kv: -len(kv[0])):
+        # rigour reads "&" as "and": the line may write either.
+        words = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
+        pattern = r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)"
+        out = re.sub(pattern, english, out)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def institution(word: str) -> str | None:
+    """The word itself when it is a rigour institution type with no English word ("npp", "skb",
+    as :func:`english_org_words` writes them), else None: read as an organisation word, not as
+    part of the trade name ("NPP Almaz" and "Almaz" hold the same trade name)."""
+    if not 3 <= len(word) <= 5 or not word.isalpha():
+        return None
+    for name in _analyze(word):
+        for span in name.spans:
+            symbol = str(span.symbol.id)
+            if (
+                _category(span) in _CATEGORIES and len(span.parts) == 1 and _tag(symbol) == word
+                and _english(str(span.symbol.category), symbol) is None
+            ):  # fmt: skip
+                return word
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _same_in_latin(forms: tuple[str, ...], symbol: str) -> bool:
+    """Whether words of another script keep their symbol in Latin letters (anyascii), as lists
+    transliterate them: "Концерн" and "Kontsern" are both CONCERN, so both become "concern";
+    "Торговый" is read by rigour but "Torgovyi" is not, so neither is rewritten and the Cyrillic
+    name still meets its transliteration. Words in Latin letters: always."""
+    text = " ".join(forms)
+    if text.isascii():
+        return True
+    latin = anyascii(text).lower()
+    # The Latin spelling must be rewritten too: "дом" is HOUSE, but "dom" is an English word.
+    if not all(_foreign(w) for w in latin.split() if w.isalpha()):
+        return False
+    return any(str(span.symbol.id) == symbol for name in _analyze(latin) for span in name.spans)
+
+
+def _analyze(text: str) -> set[Name]:
+    """rigour's reading of an organisation name, its symbols only (phonetic keys, numbers and
+    merging off: a third of the time)."""
+    return analyze_names(
+        NameTypeTag.ORG, [text], phonetics=False, numerics=False, consolidate=False
+    )
+
+
+def _category(span: object) -> str:
+    return str(span.symbol.category).rsplit(".", 1)[-1]  # type: ignore[attr-defined]
+
+
+def _tag(symbol: str) -> str | None:
+    """A symbol's own name as a word ("npp", "skb"), for symbols that have no English word."""
+    tag = symbol.lower()
+    # An English word is no institution type's name ("named" of "named after").
+    ok = tag.isalpha() and 3 <= len(tag) <= 5 and tag not in _frequent_english()
+    return tag if ok else None
+
+
+def _foreign(word: str) -> bool:
+    """A word of another language than English: not ASCII, or neither frequent English nor
+    pinyin."""
+    if not word.isascii():
+        return any(c.isalpha() for c in word)
+    if not word.isalpha() or syllables(word) is not None:
+        return False
+    return word not in _frequent_english()
+
+
+@cache
+def _english(category: str, symbol: str) -> str | None:
+    """The English word of a rigour symbol, or None when it has none that reads back as it."""
+    word = symbol.lower()
+    if not word.isalpha():
+        return None
+    text = " ".join(abbreviations().get(word, (word,)))
+    if not all(w in _frequent_english() for w in text.split()):
+        return None
+    for name in _analyze(text):
+        for span in name.spans:
+            if str(span.symbol.category) == category and str(span.symbol.id) == symbol:
+                return text
+    return None
+
+
+@lru_cache(maxsize=1)
+def _frequent_english() -> frozenset[str]:
+    """Lower-case words of English text at Zipf >= :data:`ENGLISH_ZIPF` (wordfreq's small list,
+    which ships inside the package: nothing is downloaded)."""
+    from wordfreq import get_frequency_dict  # its import loads regex tables: only when used
+
+    floor = 10 ** (ENGLISH_ZIPF - 9)
+    return frozenset(
+        w for w, f in get_frequency_dict("en", "small").items() if f >= floor and w.isascii()
+    )
