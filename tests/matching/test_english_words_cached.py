@@ -51,7 +51,7 @@ def test_words_of_another_wordfreq_version_are_built_again(tmp_path: Path) -> No
     (path,) = (tmp_path / "index").glob("*.pickle")
     index, acronyms, _words, _ = pickle.loads(path.read_bytes())
     # The same layout, the words said to come from another wordfreq and wrong (empty).
-    path.write_bytes(pickle.dumps((index, acronyms, frozenset(), "0.0.1")))
+    path.write_bytes(pickle.dumps((index, acronyms, (frozenset(), frozenset()), "0.0.1")))
     again = _run(tmp_path)
     assert again["wordfreq"] is True  # not taken from the cache: built from wordfreq
     assert again["hits"] == _run_fresh(tmp_path / "fresh")["hits"]

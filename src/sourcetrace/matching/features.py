@@ -31,7 +31,7 @@ from sourcetrace.names.text import (
     syllables,
     usual_pinyin,
 )
-from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, trade_words
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, english_text_words, trade_words
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
 
@@ -103,12 +103,9 @@ def _frequent_english() -> frozenset[str]:
     pinyin (wordfreq's "small" English list; its data ships inside the package: nothing is
     downloaded). Pinyin words are left out: "ming" or "tai" are frequent in English text as
     Chinese names, and a pinyin trade name is no common English word."""
-    from wordfreq import get_frequency_dict  # its import loads regex tables: only when used
-
-    floor = 10 ** (ENGLISH_ZIPF - 9)  # Zipf = log10(frequency per billion words)
     return frozenset(
-        w for w, f in get_frequency_dict("en", "small").items()
-        if f >= floor and w.isascii() and w.isalpha() and len(w) > 2 and not syllables(w)
+        w for w in english_text_words(ENGLISH_ZIPF)
+        if w.isalpha() and len(w) > 2 and not syllables(w)
     )  # fmt: skip
 
 

@@ -57,6 +57,7 @@ from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.reading import reread
+from sourcetrace.names.symbols import frequent_english, use_frequent_english
 from sourcetrace.names.text import (
     fold,
     has_cjk,
@@ -639,8 +640,9 @@ class Matcher:
                 index.entities = entities
                 matcher = cls(entities, settings, index)
                 matcher._acronyms = acronyms
-                if source == _english_source() and isinstance(english, frozenset):
-                    features.use_english_words(english)
+                if source == _english_source() and isinstance(english, tuple):
+                    features.use_english_words(english[0])
+                    use_frequent_english(english[1])
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
@@ -655,10 +657,12 @@ class Matcher:
             try:
                 # The acronym tables too: building them is ~30 µs a listed name (1-2 s), paid
                 # by every process that matches (each bulk worker) when not read from here.
-                # The English words too (0.6 s: wordfreq's import and list), with the version
-                # of wordfreq they came from: another one builds them afresh.
-                state = (index, matcher._acronym_tables(), features.english_words(),
-                         _english_source())  # fmt: skip
+                # The English words too (0.6 s: wordfreq's import and list), those of the
+                # matcher and those the parser reads other languages' organisation words by
+                # (names.symbols), with the version of wordfreq they came from: another one
+                # builds them afresh.
+                english = (features.english_words(), frequent_english())
+                state = (index, matcher._acronym_tables(), english, _english_source())
                 with tmp.open("wb") as fh, gc_paused():
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
             finally:

@@ -36,7 +36,7 @@ from anyascii import anyascii
 from rigour.names import Name, NameTypeTag, analyze_names
 
 from sourcetrace.names.text import has_cjk, syllables
-from sourcetrace.names.vocabulary import abbreviations
+from sourcetrace.names.vocabulary import abbreviations, english_text_words
 
 # The rigour categories of organisation and industry words ("group", "factory", "export");
 # legal forms (ORG_CLASS) are taken off earlier by rigour's org-type table, places and numbers
@@ -152,7 +152,7 @@ def _tag(symbol: str) -> str | None:
     """A symbol's own name as a word ("npp", "skb"), for symbols that have no English word."""
     tag = symbol.lower()
     # An English word is no institution type's name ("named" of "named after").
-    ok = tag.isalpha() and 3 <= len(tag) <= 5 and tag not in _frequent_english()
+    ok = tag.isalpha() and 3 <= len(tag) <= 5 and tag not in frequent_english()
     return tag if ok else None
 
 
@@ -163,7 +163,7 @@ def _foreign(word: str) -> bool:
         return any(c.isalpha() for c in word)
     if not word.isalpha() or syllables(word) is not None:
         return False
-    return word not in _frequent_english()
+    return word not in frequent_english()
 
 
 @cache
@@ -173,7 +173,7 @@ def _english(category: str, symbol: str) -> str | None:
     if not word.isalpha():
         return None
     text = " ".join(abbreviations().get(word, (word,)))
-    if not all(w in _frequent_english() for w in text.split()):
+    if not all(w in frequent_english() for w in text.split()):
         return None
     for name in _analyze(text):
         for span in name.spans:
@@ -182,13 +182,19 @@ def _english(category: str, symbol: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _frequent_english() -> frozenset[str]:
-    """Lower-case words of English text at Zipf >= :data:`ENGLISH_ZIPF` (wordfreq's small list,
-    which ships inside the package: nothing is downloaded)."""
-    from wordfreq import get_frequency_dict  # its import loads regex tables: only when used
+# The table as read with the index cache (matching.score.Matcher.cached), so that a bulk
+# worker does not import wordfreq for it.
+_ENGLISH_READ: frozenset[str] | None = None
 
-    floor = 10 ** (ENGLISH_ZIPF - 9)
-    return frozenset(
-        w for w, f in get_frequency_dict("en", "small").items() if f >= floor and w.isascii()
-    )
+
+def use_frequent_english(words: frozenset[str]) -> None:
+    """Make :func:`frequent_english` return ``words`` (as an earlier build of it wrote them),
+    unless it was already built in this process."""
+    global _ENGLISH_READ
+    _ENGLISH_READ = words
+
+
+@lru_cache(maxsize=1)
+def frequent_english() -> frozenset[str]:
+    """Lower-case words of English text at Zipf >= :data:`ENGLISH_ZIPF`."""
+    return _ENGLISH_READ if _ENGLISH_READ is not None else english_text_words(ENGLISH_ZIPF)

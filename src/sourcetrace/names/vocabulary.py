@@ -72,6 +72,21 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     }
 
 
+@lru_cache(maxsize=8)
+def english_text_words(zipf: float) -> frozenset[str]:
+    """Lower-case words of English text in Latin letters at or above ``zipf`` (log10 of the
+    frequency per billion words), from wordfreq's "small" English list, which ships inside the
+    package: nothing is downloaded. The one place wordfreq is read; its import loads regex
+    tables (about 0.5 s), so it happens only when a word is first looked up, and a process that
+    read the derived tables with the index cache never pays it (matching.score.Matcher.cached)."""
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (zipf - 9)
+    return frozenset(
+        w for w, f in get_frequency_dict("en", "small").items() if f >= floor and w.isascii()
+    )
+
+
 @lru_cache(maxsize=1)
 def trade_words() -> dict[str, tuple[str, ...]]:
     """English readings of Chinese words of one or two characters (东方 east, orient; 希望
