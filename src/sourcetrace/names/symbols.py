@@ -163,7 +163,9 @@ def _foreign(word: str) -> bool:
         return any(c.isalpha() for c in word)
     if not word.isalpha() or syllables(word) is not None:
         return False
-    return word not in frequent_english()
+    # A bill-of-lading abbreviation the parser's table reads ("pharm" pharmaceutical, not
+    # rigour's "pharmacy") is the table's to read.
+    return word not in frequent_english() and word not in abbreviations()
 
 
 @cache
