@@ -21,11 +21,12 @@ senses in the dictionary's order (entries of the same headword in file order), j
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import re
 import sys
 from pathlib import Path
+
+from built_file import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 CEDICT = ROOT / "sources" / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
@@ -70,18 +71,7 @@ def build() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if the committed file differs")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.check:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} differs from a fresh build", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"{OUT}: {text.count(chr(10)) - 1} words")
-    return 0
+    return write_or_check(OUT, build, argv, __doc__ or "")
 
 
 if __name__ == "__main__":

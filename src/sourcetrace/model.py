@@ -79,6 +79,15 @@ class ListedEntity:
     topics: list[str] = field(default_factory=list)
     dataset: str = ""
 
+    @classmethod
+    def company(cls, ident: str, *names: str, list_name: str = "custom list") -> ListedEntity:
+        """A company listed under these names (the first is its caption) on one list: for a
+        list built in Python rather than read from a file (``Matcher([...], settings)``)."""
+        return cls(
+            id=ident, schema="Company", caption=names[0], names=[EntityName(n) for n in names],
+            listings=[Listing(list_name)],
+        )  # fmt: skip
+
     @property
     def covers_subordinates(self) -> bool:
         """True when a listing extends to subordinate units, subsidiaries or affiliates."""

@@ -18,17 +18,14 @@ import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
+from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity(
-        id=ident, schema="Company", caption=names[0], names=[EntityName(n) for n in names],
-        listings=[Listing("UFLPA Entity List")],
-    )  # fmt: skip
+    return ListedEntity.company(ident, *names, list_name="UFLPA Entity List")
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,12 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
+from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.settings import load_settings
 
 
 def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity(
-        id=ident, schema="Company", caption=names[0], names=[EntityName(n) for n in names],
-        listings=[Listing("test list")],
-    )  # fmt: skip
+    return ListedEntity.company(ident, *names, list_name="test list")
 
 
 @pytest.fixture(scope="module")
