@@ -21,34 +21,26 @@ senses in the dictionary's order (entries of the same headword in file order), j
 
 from __future__ import annotations
 
-import gzip
 import re
 import sys
 from pathlib import Path
 
 from built_file import write_or_check
+from cedict import Entry, headword_table, meanings, without_article
 
 ROOT = Path(__file__).resolve().parent.parent
-CEDICT = ROOT / "sources" / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 OUT = ROOT / "src" / "sourcetrace" / "data" / "glosses.tsv"
-_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{1,3}$")
-_SKIP = re.compile(r"^(?:surname|CL:|variant|old variant|abbr|see |used in|also written|"
-                   r"Japanese variant|erhua|\(?archaic|\(?old\))", re.IGNORECASE)  # fmt: skip
-_ARTICLE = re.compile(r"^(?:to|the|a|an) ", re.IGNORECASE)
 _WORDS = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+){0,2}$")
 
 
-def senses(text: str, proper: bool) -> list[str]:
+def senses(entry: Entry) -> list[str]:
     """The senses kept from one entry (the module's rule)."""
     out: list[str] = []
-    for sense in text.split("/"):
-        sense = re.sub(r"\([^()]*\)", "", sense).strip()
-        if not sense or _SKIP.match(sense):
+    for sense in meanings(entry):
+        if entry.proper and not sense.lower().startswith("the "):
             continue
-        if proper and not sense.lower().startswith("the "):
-            continue
-        sense = _ARTICLE.sub("", sense).strip().lower()
+        sense = without_article(sense).lower()
         if _WORDS.match(sense) and sense not in out:
             out.append(sense)
     return out
@@ -56,15 +48,7 @@ def senses(text: str, proper: bool) -> list[str]:
 
 def build() -> str:
     """The file's text."""
-    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
-    table: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        m = _LINE.match(line)
-        if not m or not _CJK.match(m.group(2)):
-            continue
-        found = senses(m.group(4), proper=m.group(3)[:1].isupper())
-        kept = table.setdefault(m.group(2), [])
-        kept.extend(s for s in found if s not in kept)
+    table = headword_table(lambda entry: bool(_CJK.match(entry.simplified)), senses)
     rows = ["zh\tenglish"]
     rows += [f"{zh}\t{'|'.join(words)}" for zh, words in sorted(table.items()) if words]
     return "\n".join(rows) + "\n"

@@ -16,27 +16,23 @@ from each of its senses, dropping parenthesised notes and a leading "to", "the",
 a sense of one or two plain English words is kept, lower case, its words joined ("the Great
 Wall" -> "greatwall"). Senses that are surnames, classifiers ("CL:"), variants, abbreviations or
 cross-references are skipped. One row per headword: ``zh`` and its first three readings in
-the dictionary's order (entries of the same headword in file order), joined by a space. Single letters, two-letter words and a short list of function words are dropped.
+the dictionary's order (entries of the same headword in file order), joined by a space.
+Single letters, two-letter words and a short list of function words are dropped.
 """
 
 from __future__ import annotations
 
-import gzip
 import re
 import sys
 from pathlib import Path
 
 from built_file import write_or_check
+from cedict import Entry, headword_table, meanings, without_article
 
 ROOT = Path(__file__).resolve().parent.parent
-CEDICT = ROOT / "sources" / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 OUT = ROOT / "src" / "sourcetrace" / "data" / "trade_words.tsv"
 MAX_READINGS = 3  # the first senses: later ones are rarer and would only add chance agreements
-_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2}$")
-_SKIP = re.compile(r"^(?:surname|CL:|variant|old variant|abbr|see |used in|also written|"
-                   r"Japanese variant|erhua|\(?archaic|\(?old\))", re.IGNORECASE)  # fmt: skip
-_ARTICLE = re.compile(r"^(?:to|the|a|an) ", re.IGNORECASE)
 _WORD = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)?$")
 _FUNCTION = frozenset(
     "and are but for from has have her him his its not off one our out she than that the them "
@@ -44,15 +40,12 @@ _FUNCTION = frozenset(
 )
 
 
-def readings(senses: str) -> list[str]:
+def readings(entry: Entry) -> list[str]:
     """The English readings kept from one entry's senses, in the dictionary's order (the module's
     rule)."""
     out: list[str] = []
-    for sense in senses.split("/"):
-        sense = re.sub(r"\([^()]*\)", "", sense).strip()
-        if not sense or _SKIP.match(sense):
-            continue
-        sense = _ARTICLE.sub("", sense).strip()
+    for sense in meanings(entry):
+        sense = without_article(sense)
         if not _WORD.match(sense):
             continue
         words = sense.lower().split()
@@ -63,19 +56,16 @@ def readings(senses: str) -> list[str]:
     return out
 
 
+def kept(entry: Entry) -> bool:
+    """A two-character common word. Proper nouns (capitalised pinyin: people, places, brands and
+    companies, 三星 Samsung) are left out: a company's own English name is a fact about it, not a
+    translation."""
+    return bool(_CJK.match(entry.simplified)) and not entry.proper
+
+
 def build() -> str:
     """The file's text."""
-    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
-    table: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        m = _LINE.match(line)
-        # Proper nouns (capitalised pinyin: people, places, brands and companies, 三星 Samsung)
-        # are left out: a company's own English name is a fact about it, not a translation.
-        if not m or not _CJK.match(m.group(2)) or m.group(3)[:1].isupper():
-            continue
-        found = readings(m.group(4))
-        kept = table.setdefault(m.group(2), [])
-        kept.extend(w for w in found if w not in kept)
+    table = headword_table(kept, readings)
     rows = ["zh\tenglish"]
     rows += [f"{zh}\t{' '.join(words[:MAX_READINGS])}" for zh, words in sorted(table.items())
              if words]  # fmt: skip
