@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, ListedEntity
@@ -28,17 +29,15 @@ from sourcetrace.names.text import fold, has_cjk
 from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
 
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from scoring import with_names
+
 
 def latin_only(entity: ListedEntity) -> ListedEntity | None:
     """The entity with its names in Chinese characters taken out (None when none is left)."""
     names = [n for n in entity.names if not has_cjk(n.value)]
-    if not names:
-        return None
-    return ListedEntity(
-        id=entity.id, schema=entity.schema, caption=entity.caption, names=names,
-        listings=entity.listings, countries=entity.countries, topics=entity.topics,
-        dataset=entity.dataset,
-    )  # fmt: skip
+    return with_names(entity, names) if names else None
 
 
 def main(argv: list[str] | None = None) -> int:

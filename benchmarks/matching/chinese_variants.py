@@ -70,6 +70,7 @@ from sourcetrace.settings import load_settings
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from chinese_short import Company, cedict_companies, companies, listed_entity, with_snapshot
+from scoring import with_names
 
 _S2T = opencc.OpenCC("s2twp")
 
@@ -185,11 +186,7 @@ def pinyin_only(name: str) -> bool:
 def english_only(company: Company) -> ListedEntity:
     entity = listed_entity(company)
     names = [n for n in entity.names if not pinyin_only(n.value)] or entity.names[:1]
-    return ListedEntity(
-        id=entity.id, schema=entity.schema, caption=entity.caption, names=names,
-        listings=entity.listings, countries=entity.countries, topics=entity.topics,
-        dataset=entity.dataset,
-    )  # fmt: skip
+    return with_names(entity, names)
 
 
 def main(argv: list[str] | None = None) -> int:

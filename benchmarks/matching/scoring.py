@@ -1,4 +1,5 @@
-"""Scoring helpers the matching benchmarks share: counts, pair scorers and threshold search.
+"""Scoring helpers the matching benchmarks share: counts, pair scorers, threshold search, and the
+listed entity under fewer names.
 
 ``run.py`` (the project's generated cases) and ``external.py`` (pairs from external lists) use
 the same sourcetrace pair route, the same logic-v2 wrapper and the same threshold search, so that
@@ -8,7 +9,7 @@ their figures are comparable.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -134,6 +135,12 @@ def sourcetrace_pair(name1: str, name2: str, settings: Settings) -> Pred:
         return Pred(None, 0.0, False)
     h = hits[0]
     return Pred(h.entity.id, h.score, h.decision.value == "match", tuple(h.reasons))
+
+
+def with_names(entity: ListedEntity, names: Sequence[EntityName]) -> ListedEntity:
+    """The listed entity as a list that holds it by these of its names only (``chinese_full.py``:
+    no name in Chinese characters; ``chinese_variants.py``: no pinyin spelling)."""
+    return replace(entity, names=list(names))
 
 
 def fmt(c: Counts) -> str:
