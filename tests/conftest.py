@@ -1,12 +1,17 @@
-"""Shared fixtures: the bundled lists loaded once, a matcher over them, a fresh store database."""
+"""Shared fixtures: the bundled lists loaded once, a matcher over them, ``sourcetrace screen`` on
+a supplier list, a fresh store database."""
 
 from __future__ import annotations
 
+import csv
 import os
+import subprocess
+import sys
 import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -40,6 +45,40 @@ def matcher(bundled_entities: list[ListedEntity]) -> Matcher:
 @pytest.fixture()
 def examples() -> Path:
     return ROOT / "examples"
+
+
+class ScreenCommand(Protocol):
+    """``sourcetrace screen`` on a CSV file of these columns, against the bundled lists: the rows
+    of its result file, every cell as text (an empty cell is "")."""
+
+    def __call__(
+        self, columns: dict[str, list[str]], file_name: str = "suppliers.csv"
+    ) -> list[dict[str, str]]: ...
+
+
+@pytest.fixture()
+def screen_command(tmp_path: Path) -> ScreenCommand:
+    """Run the command as a user does (a subprocess; exit code 0 asserted) on a file it writes."""
+
+    def screen(columns: dict[str, list[str]], file_name: str = "suppliers.csv"
+               ) -> list[dict[str, str]]:  # fmt: skip
+        source = tmp_path / file_name
+        with source.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            writer.writerows(zip(*columns.values(), strict=True))
+        out = tmp_path / f"{source.stem}.results.csv"
+        result = subprocess.run(
+            [sys.executable, "-m", "sourcetrace", "screen", str(source), "--output", str(out),
+             "-q"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        # The result file starts with a byte-order mark (for spreadsheets): not part of a header.
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    return screen
 
 
 # A fresh database per test: a SQLite file always, PostgreSQL too when SOURCETRACE_TEST_PG_URL

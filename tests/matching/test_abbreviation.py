@@ -7,16 +7,12 @@ lading write them (issue 15's probe), the negatives other companies sharing word
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
 from sourcetrace.settings import load_settings
+from tests.conftest import ScreenCommand
 
 
 def best(matcher: Matcher, name: str) -> Hit | None:
@@ -116,24 +112,14 @@ def test_a_changed_letter_that_is_another_syllable_stays_another_company(
     assert "trade name 'taide' differs from 'taida'" in hit.reasons[0]
 
 
-def test_screen_command_reads_abbreviations(tmp_path: Path) -> None:
-    source = tmp_path / "bills.csv"
-    source.write_text(
-        "shipper\n"
-        "SHANDONG GOLD MNG CO LTD\n"
-        "XINJIANG JINSHI MNG DEV CO LTD\n"
-        '"ZHUHAI PUTECH INDUSTRIAL CO LTD"\n',
-        encoding="utf-8",
-    )
-    out = tmp_path / "results.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(source), "--output", str(out), "-q"],
-        capture_output=True, text=True, check=False,
+def test_screen_command_reads_abbreviations(screen_command: ScreenCommand) -> None:
+    rows = screen_command(
+        {"shipper": ["SHANDONG GOLD MNG CO LTD", "XINJIANG JINSHI MNG DEV CO LTD",
+                     "ZHUHAI PUTECH INDUSTRIAL CO LTD"]},
+        file_name="bills.csv",
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    frame = pl.read_csv(out, infer_schema_length=0)
-    assert frame.get_column("decision").to_list() == ["match", "clear", "match"]
-    reasons = frame.get_column("reasons").to_list()
+    assert [r["decision"] for r in rows] == ["match", "clear", "match"]
+    reasons = [r["reasons"] for r in rows]
     # (The command matches each distinct name once, folded: the words are read in lower case.)
     assert reasons[0].lower().startswith("read 'mng' as 'mining'")
     assert reasons[2].lower().startswith("read 'putech' as 'pu-tech'")

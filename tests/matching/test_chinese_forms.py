@@ -11,17 +11,13 @@ lists give them (和田好林发饰有限公司 is marked UNVERIFIED there), rew
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.names.parse import parse_name
 from sourcetrace.settings import load_settings
+from tests.conftest import ScreenCommand
 
 
 def _entity(ident: str, *names: str) -> ListedEntity:
@@ -173,25 +169,20 @@ def test_an_address_or_a_number_beside_the_chinese_name_is_no_name() -> None:
     assert beside.latin is not None and beside.latin.trade == ("bitland",)
 
 
-def test_screen_command_matches_full_pinyin_and_bilingual_lines(tmp_path: Path) -> None:
-    """Through the installed command, against the bundled lists."""
-    src = tmp_path / "shipments.csv"
-    pl.DataFrame(
+def test_screen_command_matches_full_pinyin_and_bilingual_lines(
+    screen_command: ScreenCommand,
+) -> None:
+    """Through the command, against the bundled lists."""
+    rows = screen_command(
         {
             "shipper": [
                 "XIN JIANG ZHONG TAI HUA XUE GU FEN YOU XIAN GONG SI",
                 "合肥宝龙达信息技术有限公司 Hefei Bitland Information Technology Co., Ltd.",
                 "新疆東方希望有色金屬公司烏魯木齊分公司",
             ]
-        }
-    ).write_csv(src)
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out), "-q"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    rows = pl.read_csv(out, infer_schema_length=0).to_dicts()
+        },
+        file_name="shipments.csv",
+    )
     assert [r["decision"] for r in rows] == ["match", "match", "match"]
     assert "Zhongtai Chemical" in rows[0]["entity_name"]
     assert "Bitland" in rows[1]["entity_name"]

@@ -14,12 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.settings import load_settings
+from tests.conftest import ScreenCommand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,18 +110,12 @@ def test_a_rare_reading_of_a_character_alone_is_no_reading(matcher: Matcher) -> 
     assert _alerts(matcher, "研华") == []
 
 
-def test_screen_command_reads_the_industry_of_chinese_names(tmp_path: Path) -> None:
-    """Through the installed command, against the bundled lists (which name these companies in
-    English; their Chinese names are not on the lists)."""
-    src = tmp_path / "suppliers.csv"
-    pl.DataFrame({"supplier": ["广西科伦制药有限公司", "新疆神火煤电有限公司"]}).write_csv(src)
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out), "-q"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    rows = pl.read_csv(out, infer_schema_length=0).to_dicts()
+def test_screen_command_reads_the_industry_of_chinese_names(
+    screen_command: ScreenCommand,
+) -> None:
+    """Through the command, against the bundled lists (which name these companies in English;
+    their Chinese names are not on the lists)."""
+    rows = screen_command({"supplier": ["广西科伦制药有限公司", "新疆神火煤电有限公司"]})
     assert [r["decision"] for r in rows] == ["match", "match"]
     assert "Kelun Pharmaceutical" in rows[0]["entity_name"]
     assert "Shenhuo Coal" in rows[1]["entity_name"]

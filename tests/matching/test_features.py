@@ -4,16 +4,12 @@ benchmarks/matching/data/pairs.csv takes from the restricted-party snapshot)."""
 
 from __future__ import annotations
 
-import csv
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from sourcetrace.matching import Matcher, features
 from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
 from sourcetrace.settings import load_settings
+from tests.conftest import ScreenCommand
 
 
 def _listed(*names: str) -> Matcher:
@@ -25,31 +21,16 @@ def _listed(*names: str) -> Matcher:
     return Matcher(entities, load_settings())
 
 
-def _screen(tmp_path: Path, names: list[str]) -> dict[str, dict[str, str]]:
-    """Rows of ``sourcetrace screen`` on a supplier list of these names, by name."""
-    src = tmp_path / "suppliers.csv"
-    with src.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["supplier_name"])
-        writer.writerows([n] for n in names)
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8", newline="") as fh:
-        return {row["name"]: row for row in csv.DictReader(fh)}
-
-
-def test_screen_keeps_common_words_and_countries_from_deciding_alone(tmp_path: Path) -> None:
-    rows = _screen(tmp_path, [
+def test_screen_keeps_common_words_and_countries_from_deciding_alone(
+    screen_command: ScreenCommand,
+) -> None:
+    rows = {row["name"]: row for row in screen_command({"supplier_name": [
         "Ninestar Corp",  # the listed company
         "Nine Star Logistics LLC",  # English words that join into its name: another company
         "China Trading Co., Ltd.",  # a country as the only trade name
         "Zhongtai Chemical Co., Ltd.",  # the trade name without the listed name's region
         "ZIJIN ZINC INDUSTRY XINJIANG CO LTD",  # the region after the trade name: the same name
-    ])  # fmt: skip
+    ]})}  # fmt: skip
     assert rows["Ninestar Corp"]["decision"] == "match"
     nine_star = rows["Nine Star Logistics LLC"]
     assert nine_star["decision"] != "match"

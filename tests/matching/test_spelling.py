@@ -6,16 +6,12 @@ their spellings with one slip, or their trade name with a generic word.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
 from sourcetrace.settings import load_settings
+from tests.conftest import ScreenCommand
 
 
 def best(matcher: Matcher, name: str) -> Hit | None:
@@ -80,25 +76,15 @@ def test_a_place_name_or_another_industry_stays_clear(matcher: Matcher, query: s
     assert hit is None or hit.decision is Decision.CLEAR
 
 
-def test_screen_command_decides_slips_and_trading_arms(tmp_path: Path) -> None:
-    source = tmp_path / "suppliers.csv"
-    source.write_text(
-        "supplier_name\n"
-        '"Hetian Tida Apparel Co., Ltd"\n'
-        '"Hetian Daida Apparel Co., Ltd"\n'
-        "Hoshine Trading Co\n"
-        "Tianshan Trading Co\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "results.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(source), "--output", str(out), "-q"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    frame = pl.read_csv(out, infer_schema_length=0)
-    assert frame.get_column("decision").to_list() == ["match", "clear", "review", "clear"]
-    assert "typing slip" in frame.get_column("reasons").to_list()[0]
+def test_screen_command_decides_slips_and_trading_arms(screen_command: ScreenCommand) -> None:
+    rows = screen_command({"supplier_name": [
+        "Hetian Tida Apparel Co., Ltd",
+        "Hetian Daida Apparel Co., Ltd",
+        "Hoshine Trading Co",
+        "Tianshan Trading Co",
+    ]})  # fmt: skip
+    assert [r["decision"] for r in rows] == ["match", "clear", "review", "clear"]
+    assert "typing slip" in rows[0]["reasons"]
 
 
 def test_a_coined_trade_name_written_apart_is_the_same_name(matcher: Matcher) -> None:

@@ -8,11 +8,11 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from sourcetrace.names.location import xinjiang_location, xinjiang_places, xinjiang_postcode
 from sourcetrace.names.places import key_of
+from tests.conftest import ScreenCommand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,9 +124,10 @@ def test_every_gazetteer_form_has_an_origin_and_its_key() -> None:
     assert all(r["origin"] and r["key"] == key_of(r["form"]) for r in rows)
 
 
-def test_screen_raises_the_signal_for_a_uyghur_script_address(tmp_path: Path) -> None:
-    src = tmp_path / "suppliers.csv"
-    pl.DataFrame(
+def test_screen_raises_the_signal_for_a_uyghur_script_address(
+    screen_command: ScreenCommand,
+) -> None:
+    rows = screen_command(
         {
             "supplier_name": ["Tarim Cotton Trading", "Harbour Knitting", "Siming Textiles"],
             "address": [
@@ -135,16 +136,8 @@ def test_screen_raises_the_signal_for_a_uyghur_script_address(tmp_path: Path) ->
                 "56 Hetian Road, Siming District, Xiamen",
             ],
         }
-    ).write_csv(src)
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    assert result.returncode == 0, result.stderr
-    signals = pl.read_csv(out, infer_schema_length=0).get_column("signals").fill_null("").to_list()
+    signals = [r["signals"] for r in rows]
     assert "Xinjiang location in address (阿克苏地区)" in signals[0]
     assert signals[1:] == ["", ""]
 
@@ -178,24 +171,17 @@ def test_company_names_with_road_and_building_words_keep_their_place(name: str) 
     assert xinjiang_places(name) == ["新疆维吾尔自治区"]
 
 
-def test_screen_reads_the_country_column_as_part_of_the_address(tmp_path: Path) -> None:
+def test_screen_reads_the_country_column_as_part_of_the_address(
+    screen_command: ScreenCommand,
+) -> None:
     # Aksu is also a town of Antalya: the row's own country column says which one.
-    src = tmp_path / "suppliers.csv"
-    pl.DataFrame(
+    rows = screen_command(
         {
             "supplier_name": ["Antalya Pamuk Tekstil", "Tarim Cotton Trading"],
             "address": ["Aksu, Antalya", "Aksu"],
             "country": ["TR", "CN"],
         }
-    ).write_csv(src)
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    assert result.returncode == 0, result.stderr
-    signals = pl.read_csv(out, infer_schema_length=0).get_column("signals").fill_null("").to_list()
+    signals = [r["signals"] for r in rows]
     assert signals[0] == ""
     assert "Xinjiang location in address" in signals[1] and "Aksu" in signals[1]
