@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg as _pinyin_words
+from pypinyin.core import Pinyin
 
 # Taiwan/Hong Kong forms to mainland simplified forms, with Taiwan phrases (矽 -> 硅, 化學 -> 化学).
 _T2S = opencc.OpenCC("tw2sp")
@@ -49,6 +49,11 @@ def latin_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+# pypinyin's public converter class: its ``seg`` is the cutting ``lazy_pinyin`` does before reading
+# (the default converter's), so the words are the same as lazy_pinyin's of the whole string.
+_PINYIN = Pinyin()
+
+
 @lru_cache(maxsize=65536)
 def pinyin(chinese: str) -> str:
     """Toneless pinyin of a Chinese string, syllables joined ("中泰" -> "zhongtai").
@@ -57,7 +62,7 @@ def pinyin(chinese: str) -> str:
     (phrases of its dictionary and single characters) and reads each word on its own, so the
     reading of each word is looked up once per process (trade names are new, their words not).
     """
-    return "".join([_word_pinyin(word) for word in _pinyin_words(chinese)])
+    return "".join([_word_pinyin(word) for word in _PINYIN.seg(chinese)])
 
 
 @lru_cache(maxsize=65536)
