@@ -72,8 +72,8 @@ def free_port() -> int:
 
 def make_store(db_url: str) -> str:
     """An analyst account and its API key in a fresh store; returns the key."""
-    from sourcetrace.workspace.accounts import add_user, create_api_key
     from sourcetrace.store.engine import make_engine
+    from sourcetrace.workspace.accounts import add_user, create_api_key
 
     engine = make_engine(db_url)
     add_user(engine, "loadtest", "analyst", secrets.token_urlsafe(16))

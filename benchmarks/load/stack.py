@@ -103,8 +103,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50, help="requests in flight")
     args = parser.parse_args()
 
-    from sourcetrace.workspace.accounts import add_user, create_api_key
     from sourcetrace.web.app import create_app
+    from sourcetrace.workspace.accounts import add_user, create_api_key
 
     with tempfile.TemporaryDirectory(prefix="sourcetrace-stack-") as tmp:
         app = create_app(f"sqlite:///{Path(tmp) / 'stack.db'}")
