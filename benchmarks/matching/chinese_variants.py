@@ -58,7 +58,7 @@ from pathlib import Path
 
 import opencc
 from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg
+from pypinyin.core import Pinyin
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, ListedEntity
@@ -73,6 +73,8 @@ from chinese_short import Company, cedict_companies, companies, listed_entity, w
 from scoring import with_names
 
 _S2T = opencc.OpenCC("s2twp")
+# pypinyin's public converter class: its seg is the word cutting lazy_pinyin does.
+_SEG = Pinyin().seg
 
 
 def _word_pinyin(word: str) -> list[str]:
@@ -80,11 +82,11 @@ def _word_pinyin(word: str) -> list[str]:
 
 
 def pinyin_words(zh: str) -> str:
-    return " ".join("".join(_word_pinyin(w)) for w in seg(zh) if _word_pinyin(w)).upper()
+    return " ".join("".join(_word_pinyin(w)) for w in _SEG(zh) if _word_pinyin(w)).upper()
 
 
 def pinyin_syllables(zh: str) -> str:
-    return " ".join(s for w in seg(zh) for s in _word_pinyin(w)).upper()
+    return " ".join(s for w in _SEG(zh) for s in _word_pinyin(w)).upper()
 
 
 def pinyin_joined(zh: str) -> str:
