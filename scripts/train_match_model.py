@@ -131,7 +131,14 @@ _FINALS = {"ong", "ui", "ang", "eng", "ao", "ai", "an", "en", "un", "u", "i", "e
 def export_trees(model: HistGradientBoostingClassifier) -> dict[str, object]:
     """The trees as padded arrays (one row per tree): split feature, threshold, children, leaf
     flag, and each node's expected log-odds (a leaf's value; above, the count-weighted mean of
-    the leaves under it), which the reasons read (Saabas' decomposition)."""
+    the leaves under it), which the reasons read (Saabas' decomposition).
+
+    scikit-learn has no public API for the trees of a HistGradientBoostingClassifier (no
+    ``estimators_``, ``tree_``, ``apply`` or ``decision_path`` as its other tree models have):
+    they are read from the private ``_predictors`` (a TreePredictor per iteration, whose
+    ``nodes`` record array is undocumented, scikit-learn issue #29731; kept private on purpose,
+    PR #12807). Checked on scikit-learn 1.9.1; a later release may rename them, and this script
+    then fails here rather than writing another model."""
     trees = [predictors[0].nodes for predictors in model._predictors]
     width = max(len(t) for t in trees)
     out: dict[str, list[list[float]]] = {
@@ -215,6 +222,7 @@ def main() -> int:
         "pairs_sha256": hashlib.sha256(args.pairs.read_bytes()).hexdigest(),
         "pairs": {s: int(np.sum(split == s)) for s in ("train", "valid", "test")},
         "features": list(features.FEATURE_NAMES),
+        # The log-odds before the first tree: private as the trees are (export_trees says why).
         "baseline": round(float(np.ravel(model._baseline_prediction)[0]), 8),
         "trees": export_trees(model),
         "thresholds": {
