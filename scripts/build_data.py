@@ -14,7 +14,8 @@ Outputs (all deterministic: same sources, same bytes):
 - ``glossary.tsv``: industry and organisation words (Chinese, pinyin, English) from domain-facts §6.
 
 Never invent a list entry: every entity comes from a source row; rows that cannot be read as a
-party are reported in the manifest, not guessed.
+party are reported in the manifest, not guessed. A Chinese-name row that names no listed entity
+stops the build (exit 2, one line naming the file and row): its name is never attached by guess.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from pathlib import Path
 
 from followthemoney import model
 from pypinyin import lazy_pinyin
+
+from sourcetrace.errors import ListError
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
@@ -270,40 +273,64 @@ _PAREN_NOTE = re.compile(r"\s*\((?:listed alias|listed former name|parent)[^)]*\
 _LISTED_ALIAS = re.compile(r"\((?:listed alias|listed former name):\s*([^)]+)\)", re.IGNORECASE)
 
 
-def attach_chinese_names(parties: list[Party], unmatched: list[dict[str, str]]) -> None:
-    """Add each press-sourced Chinese name to every party it names, with its own source."""
-    path = SOURCES / "watchlists" / "uflpa_chinese_names_from_press.csv"
+# The Chinese names of listed entities, each row with the public page it comes from: the press
+# articles first, then the names sourced from filings and exchange pages (sources/README.md).
+CHINESE_NAMES = (
+    SOURCES / "watchlists" / "uflpa_chinese_names_from_press.csv",
+    SOURCES / "watchlists" / "uflpa_chinese_names_sourced.csv",
+)
+
+
+def attach_chinese_names(parties: list[Party], paths: tuple[Path, ...] = CHINESE_NAMES) -> None:
+    """Add each sourced Chinese name to every party its row names, with the row's source.
+
+    A row joins the party whose name, alias or former name equals its ``uflpa_name`` (compared by
+    ``merge_key``, after a trailing "(parent ...)" or "(listed alias: X)" note, whose X is tried
+    too). A row marked UNVERIFIED in ``name_type`` becomes a weak alias (kept out of matching), a
+    former name a previous name, any other an alias. A row that names no party, or lacks its
+    Chinese name or source, stops the build with an error naming the file and row: a name must
+    never be attached to a guessed entity, nor shipped without its origin.
+    """
     by_key: dict[str, list[Party]] = defaultdict(list)
     for party in parties:
         for key in party.keys():  # noqa: SIM118 (Party.keys is a method of its own, not a dict's)
             by_key[key].append(party)
-    for number, row in enumerate(read_csv(path), start=1):
-        label = row["uflpa_name"]
-        keys = {merge_key(_PAREN_NOTE.sub("", label))}
-        keys.update(merge_key(alias) for alias in _LISTED_ALIAS.findall(label))
-        targets = {id(p): p for key in keys for p in by_key.get(key, [])}
-        if not targets:
-            unmatched.append({"file": path.name, "row": str(number), "reason": f"no party {label!r}"})
-            continue
-        name = row["chinese_name"].strip()
-        name_type = row["name_type"].lower()
-        verified = "unverified" not in name_type
-        for party in targets.values():
-            if not verified:
-                party.weak.append(name)
-            elif "former" in name_type:
-                party.previous.append(name)
-            else:
-                party.add_alias(name)
-            party.name_sources[name] = {
-                "source": row["source_url"],
-                "script": row["script"],
-                "name_type": row["name_type"],
-                "note": row["note"],
-                "verified": verified,
-            }
-            if row["source_url"] not in party.source_urls:
-                party.source_urls.append(row["source_url"])
+    for path in paths:
+        # Row numbers as a spreadsheet shows them: the header is row 1.
+        for number, row in enumerate(read_csv(path), start=2):
+            label = row.get("uflpa_name") or ""
+            name = (row.get("chinese_name") or "").strip()
+            source = (row.get("source_url") or "").strip()
+            if not name or not source:
+                missing = "chinese_name" if not name else "source_url"
+                raise ListError(f"no {missing} given", path=path, row=number, column=missing)
+            keys = {merge_key(_PAREN_NOTE.sub("", label))}
+            keys.update(merge_key(alias) for alias in _LISTED_ALIAS.findall(label))
+            targets = {id(p): p for key in keys for p in by_key.get(key, [])}
+            if not targets:
+                raise ListError(
+                    f"uflpa_name {label!r} names no entity of the bundled lists",
+                    path=path, row=number, column="uflpa_name",
+                )
+            name_type = row["name_type"].lower()
+            verified = "unverified" not in name_type
+            for party in targets.values():
+                if not verified:
+                    party.weak.append(name)
+                elif "former" in name_type:
+                    if name not in party.previous:
+                        party.previous.append(name)
+                else:
+                    party.add_alias(name)
+                party.name_sources[name] = {
+                    "source": source,
+                    "script": row["script"],
+                    "name_type": row["name_type"],
+                    "note": row["note"],
+                    "verified": verified,
+                }
+                if source not in party.source_urls:
+                    party.source_urls.append(source)
 
 
 def to_ftm(party: Party) -> list[dict[str, object]]:
@@ -460,14 +487,13 @@ def content_hash(lines: list[str]) -> str:
     return "sha256:" + hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
-def build() -> dict[str, bytes]:
+def build(chinese_names: tuple[Path, ...] = CHINESE_NAMES) -> dict[str, bytes]:
     skipped: list[dict[str, str]] = []
-    unmatched: list[dict[str, str]] = []
     uflpa = build_uflpa(skipped)
     cbp, region_rules = build_cbp(skipped)
     bis = build_bis()
     parties = uflpa + cbp + bis
-    attach_chinese_names(parties, unmatched)
+    attach_chinese_names(parties, chinese_names)
 
     lines: list[str] = []
     per_list: dict[str, list[str]] = defaultdict(list)
@@ -511,8 +537,10 @@ def build() -> dict[str, bytes]:
         "content_hash": content_hash(lines),
         "lists": lists_meta,
         "chinese_names": {
-            "source": "sources/watchlists/uflpa_chinese_names_from_press.csv",
-            "unmatched": unmatched,
+            "sources": [
+                path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+                for path in chinese_names
+            ],
         },
         "region_rules": region_rules,
         "skipped_rows": skipped,
@@ -535,8 +563,18 @@ def tsv(header: list[str], rows: list[tuple[str, ...]]) -> bytes:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument(
+        "--chinese-names", action="append", type=Path, metavar="CSV",
+        help="read these Chinese-name files instead of the two in sources/watchlists (repeatable; "
+        "with --check, a way to try a new file before adding it)",
+    )
     args = parser.parse_args()
-    files = build()
+    try:
+        files = build(tuple(args.chinese_names) if args.chinese_names else CHINESE_NAMES)
+    except ListError as exc:
+        # One line naming the file and row, exit 2, nothing written (as the CLI does).
+        print(exc.line(), file=sys.stderr)
+        return exc.exit_code
     stale = [n for n, b in files.items() if not (OUT / n).exists() or (OUT / n).read_bytes() != b]
     if args.check:
         if stale:

@@ -75,3 +75,69 @@ def test_built_files_are_up_to_date() -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sourced_chinese_names_carry_their_source(bundled_entities: list[ListedEntity]) -> None:
+    ninestar = by_name(bundled_entities, "Ninestar Corporation")
+    names = {n.value: n for n in ninestar.names}
+    assert names["纳思达股份有限公司"].source == "https://paper.cnstock.com/html/2017-12/20/content_924008.htm"
+    assert names["纳思达"].kind is NameKind.ALIAS and names["纳思达"].verified
+    tianshan = by_name(bundled_entities, "Tianshan Aluminum Group Co., Ltd.")
+    former = [n for n in tianshan.names if n.value == "新界泵业集团股份有限公司"]
+    assert former and former[0].kind is NameKind.PREVIOUS
+
+
+def test_sourced_chinese_names_reach_their_entity_when_screened(tmp_path: Path) -> None:
+    # Neither name can be read across scripts (纳思达 is not "Ninestar" in pinyin, 特变电工 not
+    # "TBEA"): only the sourced Chinese names on the bundled list make them match.
+    src = tmp_path / "suppliers.csv"
+    src.write_text("supplier_name\n纳思达股份有限公司\n纳思达\n特变电工\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {row["name"]: row for row in csv.DictReader(fh)}
+    for query, listed in [
+        ("纳思达股份有限公司", "Ninestar Corporation"),
+        ("纳思达", "Ninestar Corporation"),
+        ("特变电工", "TBEA Co., Ltd."),
+    ]:
+        assert (rows[query]["decision"], rows[query]["entity_name"]) == ("match", listed), query
+
+
+def _build_with(tmp_path: Path, rows: list[list[str]]) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    path = tmp_path / "names.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["uflpa_name", "chinese_name", "script", "name_type", "source_url", "note"])
+        writer.writerows(rows)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/build_data.py"), "--check", "--chinese-names", str(path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return path, result
+
+
+GOOD_ROW = ["Ninestar Corporation", "纳思达", "zh-Hans", "short name",
+            "http://epaper.cs.com.cn/zgzqb/html/2019-04/29/nw.D110000zgzqb_20190429_3-B132.htm", ""]
+
+
+def test_a_chinese_name_for_no_listed_entity_stops_the_build(tmp_path: Path) -> None:
+    bad = ["Nine Star Logistics LLC", "九星物流", "zh-Hans", "short name", "https://example.org/", ""]
+    path, result = _build_with(tmp_path, [GOOD_ROW, bad])
+    assert result.returncode == 2
+    expected = (
+        f"{path}, row 3, column 'uflpa_name': uflpa_name 'Nine Star Logistics LLC' names no entity "
+        "of the bundled lists"
+    )
+    assert result.stderr.strip().splitlines() == [expected]
+    assert "up to date" not in result.stdout
+
+
+def test_a_chinese_name_without_its_source_stops_the_build(tmp_path: Path) -> None:
+    path, result = _build_with(tmp_path, [[*GOOD_ROW[:4], "", ""]])
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{path}, row 2, column 'source_url': no source_url given"

@@ -129,3 +129,21 @@ def test_place_as_trade_name_short_form_drops_the_province() -> None:
     assert [(a[0], a[1]) for a in _alerts(matcher, "天山铝业")] == [("alu", Decision.MATCH)]
     # 纺织 (textile) and "wool textile" share a word: no conflict; a place alone is no match.
     assert [(a[0], a[1]) for a in _alerts(matcher, "天山纺织")] == [("wool", Decision.REVIEW)]
+
+
+def test_latin_name_without_the_region_of_a_listed_chinese_name_is_reviewed() -> None:
+    # Xinjiang Zhongtai Chemical as the bundled list gives it, with its sourced Chinese names
+    # (the full legal name and the stock short name, sources/watchlists/
+    # uflpa_chinese_names_sourced.csv). A Latin name without the region is decided as it is
+    # against the English name: the same trade name may be another company elsewhere. The
+    # Chinese short name itself, which drops the region by custom, still matches.
+    matcher = Matcher(
+        [_entity("zhongtai", "Xinjiang Zhongtai Chemical Co. Ltd.", "新疆中泰化学股份有限公司",
+                 "中泰化学")],
+        load_settings(),
+    )  # fmt: skip
+    hits = matcher.match("Zhongtai Chemical Co., Ltd.")
+    assert hits and hits[0].decision is Decision.REVIEW
+    assert any("region is named on one side only" in r for r in hits[0].reasons)
+    assert matcher.match("Xinjiang Zhongtai Chemical Co., Ltd.")[0].decision is Decision.MATCH
+    assert matcher.match("中泰化学")[0].decision is Decision.MATCH

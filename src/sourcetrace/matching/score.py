@@ -276,9 +276,18 @@ def score_pair(
     )  # fmt: skip
     if elsewhere and decision is Decision.MATCH:
         reasons.append("the region agrees with the region of the entity's other names")
+    # A Latin query without the region a listed Chinese name gives, itself or through the
+    # entity's other names ("Zhongtai Chemical Co." and 新疆中泰化学股份有限公司 or the stock short
+    # name 中泰化学), is the case of the same query against the entity's English name: the custom
+    # that lets an agreeing industry stand in for the region is the Chinese name's, not the query's.
+    latin_query_lacks_region = (
+        query.script == "latin" and c.script == "zh" and not query.regions
+        and bool(c.regions or entity_regions)
+    )  # fmt: skip
     if (
-        decision is Decision.MATCH and x[_REGION_ONE_SIDED] and c.trade_key and query.trade_key
-        and not backed and not elsewhere
+        decision is Decision.MATCH and (x[_REGION_ONE_SIDED] or latin_query_lacks_region)
+        and c.trade_key and query.trade_key
+        and not (backed and not latin_query_lacks_region) and not elsewhere
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
     ):  # fmt: skip
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
@@ -956,10 +965,14 @@ class Matcher:
                 and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
             ):
                 continue
-            # (The entity's regions matter only for a listed name without one: 七匹狼.)
+            # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
+            # with the query's, or, for a Latin query without one against a Chinese short name,
+            # to say that the listed side knows a region the query does not.)
             regions = (
                 self._regions_of(cand.entity, parsed)
-                if parsed.regions and not cand.parsed.regions
+                if not cand.parsed.regions and (
+                    parsed.regions or (parsed.script == "latin" and cand.parsed.script == "zh")
+                )
                 else frozenset()
             )  # fmt: skip
             scored = score_pair(
