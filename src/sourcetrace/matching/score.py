@@ -347,21 +347,24 @@ def beyond_shared_word(
     common (trading, import-export and holding words aside; a word in common, "metal" in
     "nonferrous metal", or a query's industry word written anywhere in the listed name, is
     agreement), an industry the query names where the entity names none ("Zhejiang Ninestar
-    Logistics" against "Ninestar Corporation"), a region named on both sides that differs; (*soft*) only trading words on the query's side
-    where the entity names no industry ("Xinjiang Zhongtai Trading" against "Xinjiang Zhongtai
-    Group": a trading arm is plausible). For it: an industry concept in common, or regions that
-    meet below the province (the same prefecture or county: a province holds thousands of
-    companies of one trade word).
+    Logistics" against "Ninestar Corporation"), a region named on both sides that differs;
+    (*soft*) only trading words on the query's side ("Xinjiang Zhongtai Trading" against
+    "Xinjiang Zhongtai Group": a trading arm is plausible). The industry named on one side only
+    and the soft case count only for a common trade word. Industries are compared as lines of
+    business (:func:`_business`: not factory, plant, system, technology). For it: an industry
+    concept in common, or regions that meet below the province (the same prefecture or county:
+    a province holds thousands of companies of one trade word).
 
     Something for it and something against: at most ``review``. Only soft against: at most
     ``review``. Hard against and nothing for it: ``clear`` when the trade word is common in
-    company names (:func:`_common_trade_word`) or when both the industry and the region differ;
-    else at most ``review`` (a coined word, "Hikvision", in another line of business may still
-    be a subsidiary), unless the query writes it as English words ("Nine Star Logistics").
-    A region alone differing in a whole name spelled like the listed one (WRatio >= 0.90,
-    ``spelled_close``) is at most ``review``: perhaps a slip in the region word. Nothing
-    against: unchanged. The reason says which. The entity's regions and industries are
-    those of all its names (its alias "Meike Co." stands for Jiangsu Meike *Solar*).
+    company names (:func:`_common_trade_word`, or the listed word written apart as English
+    words, "Nine Star Logistics") or when both the industry and the region differ; else at most
+    ``review`` (a coined word, "Seine", in another line of business may still be a
+    subsidiary). A region alone differing in a whole name spelled like the listed one (WRatio
+    >= 0.90, ``spelled_close``) is at most ``review``: perhaps a slip in the region word
+    ("Huzhou" for "Huizhou"). Nothing against: unchanged. The reason says which. The entity's
+    regions and industries are those of all its names (its alias "Meike Co." stands for
+    Jiangsu Meike *Solar*).
     """
     if scored.decision is Decision.CLEAR:
         return scored
@@ -384,7 +387,7 @@ def beyond_shared_word(
         # (A coined name, "Sugon", listed without an industry: "Sugon Information" is no other.)
         hard.append(f"the query names an industry ({', '.join(sorted(made))}) that the listed "
                     "entity's names do not")  # fmt: skip
-    elif own and not theirs and common:
+    elif own and common:
         soft = f"the query names only trading ({', '.join(sorted(own))})"
     if query.regions and parts.regions:
         if not _regions_meet(query.regions, parts.regions):
