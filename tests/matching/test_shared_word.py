@@ -105,3 +105,43 @@ def test_the_listed_companies_written_otherwise_are_still_matched(
     assert alerts and (alerts[0].entity.id, alerts[0].decision) == (listed, Decision.MATCH), [
         (h.entity.id, h.decision, h.reasons) for h in alerts
     ]
+
+
+@pytest.fixture(scope="module")
+def numbered() -> Matcher:
+    """Listed names told apart by a number (CBP Withhold Release Orders, UFLPA Entity List)."""
+    return Matcher(
+        [
+            ListedEntity.company(
+                "camp-1", "Guangzhou No. 1 Reeducation-Through-Labor Camp",
+                list_name="CBP Withhold Release Orders",
+            ),
+            _entity("vocational-4", "No. 4 Vocational Skills Education Training Center"),
+        ],
+        load_settings(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("GUANGZHOU NO 1 REEDUCATION THROUGH LABOR CAMP", "camp-1"),
+        ("NO 4 VOCATIONAL SKILLS EDUCATION TRAINING CENTER", "vocational-4"),
+    ],
+)
+def test_the_same_number_is_still_an_alert(numbered: Matcher, query: str, listed: str) -> None:
+    alerts = _alerts(numbered, query)
+    assert alerts and alerts[0].entity.id == listed, alerts
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("GUANGZHOU NO 2 REEDUCATION THROUGH LABOR CAMP", "camp-1"),
+        ("No. 2 Vocational Skills Education Training Center", "vocational-4"),
+    ],
+)
+def test_another_number_is_another_unit(numbered: Matcher, query: str, listed: str) -> None:
+    assert _alerts(numbered, query) == []
+    hit = next(h for h in numbered.match(query) if h.entity.id == listed)
+    assert hit.reasons[0].startswith("numbered otherwise"), hit.reasons

@@ -43,6 +43,7 @@ trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -102,6 +103,7 @@ _PLACE_ONLY = features.FEATURE_NAMES.index("place_only")
 RARE_TRADE_ENTITIES = 3
 RARE_TRADE_LETTERS = 5
 RARE_TRADE_SYLLABLES = 3
+_DIGITS = re.compile(r"\d+")
 # Industry concepts that say what kind of establishment a company is, or how broadly it works,
 # not its line of business ("Dagdizel Plant" and "Zavod Dagdizel" are one company): left out
 # when industries are compared for a shared trade word (beyond_shared_word).
@@ -441,6 +443,33 @@ def _said_in(concepts: frozenset[str], cand: ParsedName) -> bool:
     name): a word of the listed name sharing its first four letters with a concept's word."""
     heads = {w[:4] for w in _words_of(concepts) if len(w) >= 4}
     return any(t[:4] in heads for t in cand.plain.split())
+
+
+def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
+    """``clear`` a pair whose names both carry numbers and share none (version 6, issue 15).
+
+    Units of one organisation are told apart by their numbers ("... 772 Research Institute" and
+    "... 702 Research Institute", "308 Aviation Repair Plant" and "360 ...", "77th Light
+    Infantry Division" and "99th ..."): the rest of the names agreeing is no alert. The numbers
+    are read in the parsed plain names (an address after a name, "RM 501 BLDG 2", is cut off
+    by the parse); a name with numbers on one side only is not touched.
+    """
+    if scored.decision is Decision.CLEAR:
+        return scored
+    ours = _numbers(query.plain)  # (the plain name: an address after it is cut off)
+    if not ours:
+        return scored
+    theirs = _numbers(cand.parsed.plain)
+    if not theirs or ours & theirs:
+        return scored
+    reason = (f"numbered otherwise ({', '.join(sorted(ours))} vs {', '.join(sorted(theirs))}) "
+              f"than {_KIND_WORDS[cand.kind]} '{cand.value}': another unit or company")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits in a name, without leading zeros ("No. 07" is 7)."""
+    return frozenset(n.lstrip("0") or "0" for n in _DIGITS.findall(text))
 
 
 def _common_trade_word(cand: ParsedName, trade_count: int) -> bool:
@@ -1172,13 +1201,15 @@ class Matcher:
                 if alike is None:
                     continue
                 scored = alike
-            elif not covers and trade >= TRADE_PART:
-                # (Initials, or a whole name a parse could not cut, are not a shared word.)
-                scored = beyond_shared_word(
-                    parsed, cand, scored, self._parts_of(cand.entity),
-                    index.trade_counts.get(cand.parsed.trade_key, 1),
-                    n_idx in close if close is not None else _spelled_close(parsed, cand),
-                )  # fmt: skip
+            elif not covers:
+                scored = numbered_otherwise(parsed, cand, scored)
+                if trade >= TRADE_PART:
+                    # (Initials, or a whole name a parse could not cut, are not a shared word.)
+                    scored = beyond_shared_word(
+                        parsed, cand, scored, self._parts_of(cand.entity),
+                        index.trade_counts.get(cand.parsed.trade_key, 1),
+                        n_idx in close if close is not None else _spelled_close(parsed, cand),
+                    )  # fmt: skip
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (
