@@ -391,11 +391,14 @@ def beyond_shared_word(
                     "entity's names do not")  # fmt: skip
     elif own and common:
         soft = f"the query names only trading ({', '.join(sorted(own))})"
+    province = ""  # said when the province alone agrees (no support, but not to be hidden)
     if query.regions and parts.regions:
         if not _regions_meet(query.regions, parts.regions):
             hard.append("the region differs")
         elif _regions_meet(query.regions, parts.regions, below_province=True):
             agrees.append("the city or prefecture")
+        else:
+            province = " (the province alone agrees: it holds many companies of one trade word)"
     if not hard and not soft:
         return scored
     words = " ".join(cand.parsed.trade) or cand.parsed.trade_key
@@ -410,8 +413,8 @@ def beyond_shared_word(
         reason = (f"the trade name '{words}'{held}, but {against}: perhaps another company "
                   "sharing the name, a review at most")  # fmt: skip
         return Scored(scored.score, Decision.REVIEW, (*scored.reasons, reason), scored.parts)
-    reason = (f"only the trade name '{words}' is shared, and {against}: another company "
-              "bearing a common trade word")  # fmt: skip
+    reason = (f"only the trade name '{words}' is shared{province}, and {against}: another "
+              "company bearing a common trade word")  # fmt: skip
     return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
 
 
