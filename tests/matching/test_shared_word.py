@@ -145,3 +145,41 @@ def test_another_number_is_another_unit(numbered: Matcher, query: str, listed: s
     assert _alerts(numbered, query) == []
     hit = next(h for h in numbered.match(query) if h.entity.id == listed)
     assert hit.reasons[0].startswith("numbered otherwise"), hit.reasons
+
+
+@pytest.fixture(scope="module")
+def coined() -> Matcher:
+    """Listed names that read as no pinyin, with the aliases the lists give them (the
+    restricted-party snapshot of ../shared/data/watchlists: BIS Entity List, OFAC SDN)."""
+    return Matcher(
+        [
+            ListedEntity.company(
+                "gugi", "Main Directorate of Deep-Sea Research", "GUGI",
+                list_name="BIS Entity List",
+            ),
+            ListedEntity.company("vafa", "VAFA WHOLESALE LTD", "OOO OF VAFA", list_name="OFAC SDN"),
+            ListedEntity.company(
+                "has", "AKTSIONERNOE OBSHCHESTVO SG-DEVELOPMENT", "HAS-DEVELOPMENT JSC",
+                list_name="OFAC SDN",
+            ),
+        ],
+        load_settings(),
+    )
+
+
+@pytest.mark.parametrize(("query", "listed"), [("GU GE", "gugi"), ("DA FA", "vafa"),
+                                               ("HA SU", "has")])  # fmt: skip
+def test_pinyin_read_out_is_not_compared_letter_by_letter(
+    coined: Matcher, query: str, listed: str
+) -> None:
+    """Pinyin written a syllable a word (谷歌 "GU GE") shares letters, not characters, with a
+    name that reads as no pinyin: clear, and the reason says so."""
+    assert _alerts(coined, query) == []
+    hit = next(h for h in coined.match(query) if h.entity.id == listed)
+    assert hit.reasons[0].startswith(f"the pinyin trade name '{query.lower()}'"), hit.reasons
+
+
+@pytest.mark.parametrize(("query", "listed"), [("GUGI LLC", "gugi"), ("VAFA OOO", "vafa")])
+def test_the_coined_names_are_still_found(coined: Matcher, query: str, listed: str) -> None:
+    alerts = _alerts(coined, query)
+    assert alerts and (alerts[0].entity.id, alerts[0].decision) == (listed, Decision.MATCH)

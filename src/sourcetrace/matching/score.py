@@ -448,6 +448,35 @@ def _said_in(concepts: frozenset[str], cand: ParsedName) -> bool:
     return any(t[:4] in heads for t in cand.plain.split())
 
 
+def pinyin_by_letter(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
+    """``clear`` a pinyin trade name that only partly agrees, letter by letter, with a listed
+    trade name that is no pinyin (version 6, issue 15): "GU GE" (谷歌) and "GUGI", "DI DI" and
+    "IDI", "BAO LI" and "BALLI". A pinyin syllable is a character: letters in common with a
+    word that reads as no syllables are no agreement. Only for a query written a syllable a
+    word, as pinyin names are read out (a bill of lading's joined or abbreviated words are left
+    to the score); Latin letters on both sides; the trade names must differ in more than
+    spacing.
+    """
+    if scored.decision is Decision.CLEAR:
+        return scored
+    c = cand.parsed
+    if not (query.script == c.script == "latin") or query.trade_key == c.trade_key:
+        return scored
+    if len(query.trade) < 2 or not all(_one_syllable(w) for w in query.trade):
+        return scored  # (pinyin written a syllable a word, as names are read out: "GU GE")
+    if any(syllables(w) for w in c.trade):
+        return scored  # (pinyin on both sides: features.syllables_differ decides)
+    reason = (f"the pinyin trade name '{' '.join(query.trade)}' shares only letters with "
+              f"'{' '.join(c.trade)}' of {_KIND_WORDS[cand.kind]} '{cand.value}', which reads "
+              "as no pinyin: another name")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def _one_syllable(word: str) -> bool:
+    cut = syllables(word)
+    return cut is not None and len(cut) == 1
+
+
 def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
     """``clear`` a pair whose names both carry numbers and share none (version 6, issue 15).
 
@@ -1206,6 +1235,8 @@ class Matcher:
                 scored = alike
             elif not covers:
                 scored = numbered_otherwise(parsed, cand, scored)
+                if TRADE_PART <= trade < TRADE_AGREES:
+                    scored = pinyin_by_letter(parsed, cand, scored)
                 if trade >= TRADE_PART:
                     # (Initials, or a whole name a parse could not cut, are not a shared word.)
                     scored = beyond_shared_word(
