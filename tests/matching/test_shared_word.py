@@ -49,6 +49,8 @@ def _alerts(matcher: Matcher, name: str) -> list[Hit]:
     [
         # Same trade word and province, another industry; the alias "Meike Co." names none.
         ("JIANGSU MEIKE GARMENT CO LTD", "meike"),
+        # The short Chinese name of such a company (美科服装: Meike garments).
+        ("美科服装有限公司", "meike"),
         ("XINJIANG JINBAO TEXTILE CO LTD", "jinbao"),
         # An English word shared, another industry, no region on one side.
         ("WESTERN DIGITAL TECHNOLOGIES INC", "westerngold"),
