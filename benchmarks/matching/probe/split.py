@@ -1,4 +1,9 @@
-"""Split the held-out bill-of-lading probe in two halves by a hash (develop on ``look``).
+"""Split the held-out probes in two halves by a hash (develop on ``look``).
+
+Two probes: the bill-of-lading spellings (``abbrev_heldout``, ``neg_heldout``) and the
+look-alikes (``lookalike_heldout_pos``: true spellings of listed entities that look like the
+negatives; ``lookalike_heldout_neg``: unlisted companies sharing a trade word, a region or an
+industry with a listed one).
 
 Positives are split by the listed entity they name (the second column), so that two spellings
 of one entity never fall in different halves; negatives by their text.
@@ -13,13 +18,21 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
+PROBE_FILES = (
+    "abbrev_heldout",
+    "neg_heldout",
+    "lookalike_heldout_pos",
+    "lookalike_heldout_neg",
+)
+
+
 def half(key: str) -> str:
     """``look`` or ``report``: the first byte of the key's SHA-256, even or odd."""
     return "look" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "report"
 
 
 def main() -> None:
-    for name in ("abbrev_heldout", "neg_heldout"):
+    for name in PROBE_FILES:
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}
         for row in rows:

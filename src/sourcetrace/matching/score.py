@@ -43,6 +43,7 @@ trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -57,7 +58,7 @@ from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
 from sourcetrace.names.reading import reread
-from sourcetrace.names.symbols import frequent_english, use_frequent_english
+from sourcetrace.names.symbols import frequent_english, institution, use_frequent_english
 from sourcetrace.names.text import (
     fold,
     has_cjk,
@@ -101,6 +102,15 @@ _PLACE_ONLY = features.FEATURE_NAMES.index("place_only")
 # ``review`` (see _same_rare_trade).
 RARE_TRADE_ENTITIES = 3
 RARE_TRADE_LETTERS = 5
+RARE_TRADE_SYLLABLES = 3
+_DIGITS = re.compile(r"\d+")
+# Industry concepts that say what kind of establishment a company is, or how broadly it works,
+# not its line of business ("Dagdizel Plant" and "Zavod Dagdizel" are one company): left out
+# when industries are compared for a shared trade word (beyond_shared_word).
+ESTABLISHMENT_CONCEPTS = frozenset(
+    ["factory", "plant", "mill", "manufacturer", "manufacturing", "system", "solution", "service",
+     "science technology", "science", "park", "supply", "chain", "economic"]
+)  # fmt: skip
 # Industry concepts that say a company trades or holds rather than what it makes.
 TRADING_CONCEPTS = frozenset(
     ["trade commerce", "import export", "international trade", "commerce", "holding"]
@@ -320,6 +330,215 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
     return Scored(min(score, 1.0), decision, tuple(reasons), x[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class EntityParts:
+    """What the names of one listed entity say beyond their trade names: the regions and the
+    industries (weak concepts left out) any of them names. An entity whose names name none
+    takes those of the listed entities sharing its trade name (its group: "Ninestar
+    Corporation" those of "Zhuhai Ninestar Information Technology")."""
+
+    regions: frozenset[str]
+    industry: frozenset[str]
+
+
+def beyond_shared_word(
+    query: ParsedName,
+    cand: IndexedName,
+    scored: Scored,
+    parts: EntityParts,
+    trade_count: int,
+    spelled_close: bool = False,
+) -> Scored:
+    """Hold an alert to what agrees beyond the shared trade word (version 6, issue 15).
+
+    Many companies share a trade word ("Meike", "Zhongtai", "Western"), so an alert needs more
+    than the word. Against it (*hard*): an industry named on both sides with no concept in
+    common (trading, import-export and holding words aside; a word in common, "metal" in
+    "nonferrous metal", or a query's industry word written anywhere in the listed name, is
+    agreement), an industry the query names where the entity names none ("Zhejiang Ninestar
+    Logistics" against "Ninestar Corporation"), a region named on both sides that differs;
+    (*soft*) only trading words on the query's side ("Xinjiang Zhongtai Trading" against
+    "Xinjiang Zhongtai Group": a trading arm is plausible). The industry named on one side only
+    and the soft case count only for a common trade word. Industries are compared as lines of
+    business (:func:`_business`: not factory, plant, system, technology). For it: an industry
+    concept in common, or regions that meet below the province (the same prefecture or county:
+    a province holds thousands of companies of one trade word).
+
+    Something for it and something against: at most ``review``. Only soft against: at most
+    ``review``. Hard against and nothing for it: ``clear`` when the trade word is common in
+    company names (:func:`_common_trade_word`, or the listed word written apart as English
+    words, "Nine Star Logistics") or when both the industry and the region differ; else at most
+    ``review`` (a coined word, "Seine", in another line of business may still be a
+    subsidiary). A region alone differing in a whole name spelled like the listed one (WRatio
+    >= 0.90, ``spelled_close``) is at most ``review``: perhaps a slip in the region word
+    ("Huzhou" for "Huizhou"). Nothing against: unchanged. The reason says which. The entity's
+    regions and industries are those of all its names (its alias "Meike Co." stands for
+    Jiangsu Meike *Solar*).
+    """
+    if scored.decision is Decision.CLEAR:
+        return scored
+    own = _business(query.industry - WEAK_CONCEPTS)
+    made = own - TRADING_CONCEPTS
+    common = _common_trade_word(cand.parsed, trade_count) or _english_phrase(query, cand.parsed)
+    hard: list[str] = []
+    soft = ""
+    agrees: list[str] = []
+    theirs = _business(parts.industry)
+    if _words_of(own) & _words_of(theirs) or (made and _said_in(made, cand.parsed)):
+        # (A word in common, "metal" in "nonferrous metal", or written in the listed name.)
+        agrees.append("the industry")
+    elif made and theirs:
+        hard.append(
+            "the industry differs (" + ", ".join(sorted(made)) + " vs "
+            + ", ".join(sorted(theirs)) + ")"
+        )  # fmt: skip
+    elif made and common:
+        # (A coined name, "Sugon", listed without an industry: "Sugon Information" is no other.)
+        hard.append(f"the query names an industry ({', '.join(sorted(made))}) that the listed "
+                    "entity's names do not")  # fmt: skip
+    elif own and common:
+        soft = f"the query names only trading ({', '.join(sorted(own))})"
+    province = ""  # said when the province alone agrees (no support, but not to be hidden)
+    if query.regions and parts.regions:
+        if not _regions_meet(query.regions, parts.regions):
+            hard.append("the region differs")
+        elif _regions_meet(query.regions, parts.regions, below_province=True):
+            agrees.append("the city or prefecture")
+        else:
+            province = " (the province alone agrees: it holds many companies of one trade word)"
+    if not hard and not soft:
+        return scored
+    words = " ".join(cand.parsed.trade) or cand.parsed.trade_key
+    against = "; ".join(hard or [soft])
+    # (A region alone differing in a name spelled like the listed one may be a slip in the
+    # region word, "Huzhou" for "Huizhou": a look, not a clear.)
+    slip = spelled_close and hard == ["the region differs"]
+    if agrees or not hard or slip or not (common or len(hard) >= 2):
+        if scored.decision is not Decision.MATCH:
+            return scored
+        held = f" and {' and '.join(agrees)} agree" if agrees else " is shared"
+        reason = (f"the trade name '{words}'{held}, but {against}: perhaps another company "
+                  "sharing the name, a review at most")  # fmt: skip
+        return Scored(scored.score, Decision.REVIEW, (*scored.reasons, reason), scored.parts)
+    reason = (f"only the trade name '{words}' is shared{province}, and {against}: another "
+              "company bearing a common trade word")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def _english_phrase(query: ParsedName, cand: ParsedName) -> bool:
+    """The listed trade name written apart as English words ("Nine Star" for "Ninestar")."""
+    english = features.english_words()
+    return (
+        len(query.trade) > len(cand.trade) and query.trade_key == cand.trade_key
+        and all(w in english for w in query.trade)
+    )  # fmt: skip
+
+
+def _business(concepts: frozenset[str]) -> frozenset[str]:
+    """The concepts that say a line of business: not the kind of establishment (factory, plant,
+    system, NPP: ``ESTABLISHMENT_CONCEPTS`` and rigour's institution types) nor "technology",
+    which Chinese names of every trade carry (科技)."""
+    return frozenset(
+        c for c in concepts if c not in ESTABLISHMENT_CONCEPTS and institution(c) is None
+    )
+
+
+def _words_of(concepts: frozenset[str]) -> set[str]:
+    return {w for concept in concepts for w in concept.split()}
+
+
+def _said_in(concepts: frozenset[str], cand: ParsedName) -> bool:
+    """An industry word of the query written in the listed name all the same, outside what the
+    parse read as its industry ("Shenhuo Coal and Electricity": "electricity" went to the trade
+    name): a word of the listed name sharing its first four letters with a concept's word."""
+    heads = {w[:4] for w in _words_of(concepts) if len(w) >= 4}
+    return any(t[:4] in heads for t in cand.plain.split())
+
+
+def pinyin_by_letter(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
+    """``clear`` a pinyin trade name that only partly agrees, letter by letter, with a listed
+    trade name that is no pinyin (version 6, issue 15): "GU GE" (谷歌) and "GUGI", "DI DI" and
+    "IDI", "BAO LI" and "BALLI". A pinyin syllable is a character: letters in common with a
+    word that reads as no syllables are no agreement. Only for a query written a syllable a
+    word, as pinyin names are read out (a bill of lading's joined or abbreviated words are left
+    to the score); Latin letters on both sides; the trade names must differ in more than
+    spacing.
+    """
+    if scored.decision is Decision.CLEAR:
+        return scored
+    c = cand.parsed
+    if not (query.script == c.script == "latin") or query.trade_key == c.trade_key:
+        return scored
+    if len(query.trade) < 2 or not all(_one_syllable(w) for w in query.trade):
+        return scored  # (pinyin written a syllable a word, as names are read out: "GU GE")
+    if any(syllables(w) for w in c.trade):
+        return scored  # (pinyin on both sides: features.syllables_differ decides)
+    reason = (f"the pinyin trade name '{' '.join(query.trade)}' shares only letters with "
+              f"'{' '.join(c.trade)}' of {_KIND_WORDS[cand.kind]} '{cand.value}', which reads "
+              "as no pinyin: another name")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def _one_syllable(word: str) -> bool:
+    cut = syllables(word)
+    return cut is not None and len(cut) == 1
+
+
+def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
+    """``clear`` a pair whose names both carry numbers and share none (version 6, issue 15).
+
+    Units of one organisation are told apart by their numbers ("... 772 Research Institute" and
+    "... 702 Research Institute", "308 Aviation Repair Plant" and "360 ...", "77th Light
+    Infantry Division" and "99th ..."): the rest of the names agreeing is no alert. The numbers
+    are read in the parsed plain names (an address after a name, "RM 501 BLDG 2", is cut off
+    by the parse); a name with numbers on one side only is not touched.
+    """
+    if scored.decision is Decision.CLEAR:
+        return scored
+    ours = _numbers(query.plain)  # (the plain name: an address after it is cut off)
+    if not ours:
+        return scored
+    theirs = _numbers(cand.parsed.plain)
+    if not theirs or ours & theirs:
+        return scored
+    reason = (f"numbered otherwise ({', '.join(sorted(ours))} vs {', '.join(sorted(theirs))}) "
+              f"than {_KIND_WORDS[cand.kind]} '{cand.value}': another unit or company")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits in a name, without leading zeros ("No. 07" is 7)."""
+    return frozenset(n.lstrip("0") or "0" for n in _DIGITS.findall(text))
+
+
+def _common_trade_word(cand: ParsedName, trade_count: int) -> bool:
+    """A trade name many companies may bear: shared by more than :data:`RARE_TRADE_ENTITIES`
+    listed entities, shorter than :data:`RARE_TRADE_LETTERS` letters, or one word that is
+    English or pinyin of fewer than :data:`RARE_TRADE_SYLLABLES` syllables (中泰 zhongtai, 美科
+    meike: each registered in many places; 七匹狼 qipilang is rarer)."""
+    key = cand.trade_key.replace(" ", "")
+    if trade_count > RARE_TRADE_ENTITIES or len(key) < RARE_TRADE_LETTERS:
+        return True
+    if len(cand.trade) != 1:
+        return False
+    word = cand.trade[0]
+    cut = syllables(word)
+    return word in features.english_words() or (cut is not None and len(cut) < RARE_TRADE_SYLLABLES)
+
+
+def _regions_meet(
+    ours: frozenset[str], theirs: frozenset[str], below_province: bool = False
+) -> bool:
+    """A region of one side inside or around one of the other's (a county in its prefecture);
+    ``below_province``: both regions of the pair finer than a province (GB/T 2260 codes ending
+    in 0000 are provinces)."""
+    return any(
+        (x.rstrip("0").startswith(y.rstrip("0")) or y.rstrip("0").startswith(x.rstrip("0")))
+        and not (below_province and (x.endswith("0000") or y.endswith("0000")))
+        for x in ours for y in theirs
+    )  # fmt: skip
 
 
 def _region_of_entity(query: ParsedName, cand: ParsedName, regions: frozenset[str]) -> bool:
@@ -614,6 +833,7 @@ class Matcher:
         # built on the first query, as only queries pay for them.
         self._acronyms: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
         self._entity_regions: list[tuple[frozenset[str], frozenset[str]]] | None = None
+        self._entity_groups: dict[int, tuple[int, ...]] | None = None
         # The first three letters of the listed short names (see _initials_may_meet).
         self._acronym_heads: frozenset[str] | None = None
         pinyin_syllable_set()  # built before workers fork, not once in each
@@ -730,10 +950,32 @@ class Matcher:
             self._acronyms = (by_initials, by_short)
         return self._acronyms
 
-    def _regions_of(self, e_idx: int, parsed: ParsedName) -> frozenset[str]:
-        """The regions the names of one listed entity give, when the query's industry is one of
-        theirs or says nothing (built once, on first use); empty otherwise: "Jiangsu Meike
-        Garment" does not take the region of Jiangsu Meike *Solar* through its alias "Meike"."""
+    def _parts_of(self, e_idx: int) -> EntityParts:
+        """The regions and industries all the names of one listed entity give."""
+        table = self._entity_table()
+        regions, industry = table[e_idx]
+        if not regions or not industry:
+            group = self._groups().get(e_idx, ())
+            regions = regions or frozenset(r for g in group for r in table[g][0])
+            industry = industry or frozenset(i for g in group for i in table[g][1])
+        return EntityParts(regions, industry)
+
+    def _groups(self) -> dict[int, tuple[int, ...]]:
+        """Per listed entity, the other entities sharing one of its trade names (built once)."""
+        if self._entity_groups is None:
+            owners: dict[str, set[int]] = {}
+            for name in self.index.names:
+                if name.parsed.trade_key:
+                    owners.setdefault(name.parsed.trade_key, set()).add(name.entity)
+            groups: dict[int, set[int]] = {}
+            for members in owners.values():
+                for e_idx in members:
+                    groups.setdefault(e_idx, set()).update(members - {e_idx})
+            self._entity_groups = {e: tuple(sorted(g)) for e, g in groups.items() if g}
+        return self._entity_groups
+
+    def _entity_table(self) -> list[tuple[frozenset[str], frozenset[str]]]:
+        """Per listed entity, the regions and industries its names give (built on first use)."""
         if self._entity_regions is None:
             regions: list[set[str]] = [set() for _ in self.index.entities]
             industry: list[set[str]] = [set() for _ in self.index.entities]
@@ -743,7 +985,13 @@ class Matcher:
             self._entity_regions = [
                 (frozenset(r), frozenset(i)) for r, i in zip(regions, industry, strict=True)
             ]
-        regions_of, industry_of = self._entity_regions[e_idx]
+        return self._entity_regions
+
+    def _regions_of(self, e_idx: int, parsed: ParsedName) -> frozenset[str]:
+        """The regions the names of one listed entity give, when the query's industry is one of
+        theirs or says nothing (built once, on first use); empty otherwise: "Jiangsu Meike
+        Garment" does not take the region of Jiangsu Meike *Solar* through its alias "Meike"."""
+        regions_of, industry_of = self._entity_table()[e_idx]
         own = parsed.industry - WEAK_CONCEPTS
         return regions_of if not own or own & industry_of else frozenset()
 
@@ -998,6 +1246,17 @@ class Matcher:
                 if alike is None:
                     continue
                 scored = alike
+            elif not covers:
+                scored = numbered_otherwise(parsed, cand, scored)
+                if TRADE_PART <= trade < TRADE_AGREES:
+                    scored = pinyin_by_letter(parsed, cand, scored)
+                if trade >= TRADE_PART:
+                    # (Initials, or a whole name a parse could not cut, are not a shared word.)
+                    scored = beyond_shared_word(
+                        parsed, cand, scored, self._parts_of(cand.entity),
+                        index.trade_counts.get(cand.parsed.trade_key, 1),
+                        n_idx in close if close is not None else _spelled_close(parsed, cand),
+                    )  # fmt: skip
             # Ties go to the entity's own name over an alias, then to the closer spelling.
             raw = raw or fold(parsed.raw)
             key = (
