@@ -307,6 +307,10 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append(f"the rare trade name '{' '.join(c.trade)}' is the same and the rest of "
                        "the name says only trading, group or holding: perhaps the same group")  # fmt: skip
+    if decision is Decision.MATCH and _common_words_apart(query, c):
+        decision = Decision.REVIEW
+        reasons.append("the trade name is only common English words and the other words of the "
+                       "names differ: perhaps another company of that name")  # fmt: skip
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
@@ -462,6 +466,20 @@ def _same_rare_trade(
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     return not q or not c
+
+
+def _common_words_apart(query: ParsedName, cand: ParsedName) -> bool:
+    """Trade names of common English words only ("United General"), and industry or
+    organisation words on both sides that share nothing, even broad ones ("Holding" against
+    "Services"): many companies are named so, and the words beside the name tell them apart."""
+    if not (query.script == cand.script == "latin" and query.industry and cand.industry):
+        return False
+    english = features.english_words()
+    if not all(w in english for w in (*query.trade, *cand.trade)):
+        return False
+    a = {features.industry_concept(x) for x in query.industry}
+    b = {features.industry_concept(x) for x in cand.industry}
+    return a.isdisjoint(b)
 
 
 def _spelled_otherwise(query: ParsedName, cand: ParsedName) -> bool:

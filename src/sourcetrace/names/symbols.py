@@ -120,6 +120,19 @@ def institution(word: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def word_symbol(word: str) -> str | None:
+    """The one rigour symbol of an organisation or industry word ("plant" and "factory":
+    FACTORY; "electronics" and "electronic": ELECTRONIC), or None when it has none or several."""
+    found = {
+        str(span.symbol.id)
+        for name in _analyze(word)
+        for span in name.spans
+        if _category(span) in _CATEGORIES and len(span.parts) == 1
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 @lru_cache(maxsize=4096)
 def _same_in_latin(forms: tuple[str, ...], symbol: str) -> bool:
     """Whether words of another script keep their symbol in Latin letters (anyascii), as lists
