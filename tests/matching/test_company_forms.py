@@ -3,7 +3,8 @@ OpenSanctions-style company pairs where logic-v2 led): what rigour's legal-form 
 ("Private Limited", "Anonim Sirketi" without its cedilla, "FZ LLC") or lacks (FZC, S.A.L.),
 initials written with dots, Turkish "ve", and industry words that are one in rigour's symbols
 ("Zavod" read as Factory against "Plant"). Trade names of common English words with other
-words beside them stay apart ("United General Holding" / "United General Services").
+words beside them stay apart ("United General Holding" / "United General Services"), and so do
+trade names that share only trade words ("Aurum Ship Management" / "Salina Ship Management").
 
 Every name is an entry or alias of the US SDN list as ``benchmarks/matching/data/pairs.csv``
 holds them (its train split), each pair labelled there.
@@ -36,6 +37,9 @@ def matcher() -> Matcher:
             _entity("united", "UNITED GENERAL SERVICES SARL"),
             _entity("galaxy", "Galaxy Aviation Services"),
             _entity("universal", "UNIVERSAL TECHNOLOGY, INC"),
+            _entity("salina", "SALINA SHIP MANAGEMENT PVT LTD"),
+            _entity("atadoruk", "Atadoruk Havacilik Savunma Sanayi Ticaret Limited Sirketi"),
+            _entity("hong pang", "HONG PANG GEMS & JEWELLERY (HK) CO. LIMITED"),
         ],
         load_settings(),
     )
@@ -85,3 +89,20 @@ def test_common_english_trade_name_with_other_words_beside_is_no_match(
     assert entity not in hits or hits[entity].decision is not Decision.MATCH
     if entity in hits and hits[entity].decision is Decision.REVIEW:
         assert any("common English words" in r for r in hits[entity].reasons)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Other companies of the same trade on the list: only the trade words are shared.
+        "AURUM SHIP MANAGEMENT FZC",
+        "OZONE HAVACILIK VE SAVUNMA SANAYI TICARET ANONIM SIRKETI",
+    ],
+)
+def test_trade_names_sharing_only_trade_words_raise_no_alert(matcher: Matcher, query: str) -> None:
+    assert _best(matcher, query) == ("", Decision.CLEAR)
+
+
+def test_a_place_beside_the_shared_words_still_meets_the_entity(matcher: Matcher) -> None:
+    # An alias of the same entity: "Hong Kong" and "HK" are its own words, not another name's.
+    assert _best(matcher, "HONG KONG HONG PANG GEMS AND JEWELLERY CO., LTD")[0] == "hong pang"

@@ -295,7 +295,12 @@ def contains_name(query: ParsedName, cand: ParsedName) -> bool:
 
 def is_generic(parsed: ParsedName) -> bool:
     """The trade name is only a country or an area word ("China", "Sino", "Asia Pacific")."""
-    return bool(parsed.trade) and all(w in _area_words() for w in parsed.trade)
+    return is_area_words(parsed.trade)
+
+
+def is_area_words(words: tuple[str, ...] | list[str]) -> bool:
+    """Words that are all country or area words ("Hong Kong", "Cyprus"), at least one."""
+    return bool(words) and all(w in _area_words() for w in words)
 
 
 @lru_cache(maxsize=1)
