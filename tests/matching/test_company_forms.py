@@ -40,6 +40,11 @@ def matcher() -> Matcher:
             _entity("salina", "SALINA SHIP MANAGEMENT PVT LTD"),
             _entity("atadoruk", "Atadoruk Havacilik Savunma Sanayi Ticaret Limited Sirketi"),
             _entity("hong pang", "HONG PANG GEMS & JEWELLERY (HK) CO. LIMITED"),
+            _entity("istok", "PUBLIC JOINT STOCK COMPANY RESEARCH & PRODUCTION CORPORATION ISTOK "
+                    "NAMED AFTER AI SHOKIN"),
+            _entity("dana astra", "FOREIGN LIMITED LIABILITY COMPANY DANA ASTRA"),
+            _entity("cssc 709", "China State Shipbuilding Corporation, Limited (CSSC) 709th "
+                    "Research Institute"),
         ],
         load_settings(),
     )
@@ -65,6 +70,12 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
         ("Elecon Plant", "elecon"),
         ("AKTSIONERNOE OBSHCHESTVO ZAVOD LUCH", "luch"),
         ("AL-RUSAFA REFINERY COMPANY", "resafa"),
+        # The name after its legal form, the Russian way, is no address to cut off.
+        ("RESEARCH AND PRODUCTION CORPORATION ISTOK", "istok"),
+        ("IOOO DANA ASTRA", "dana astra"),
+        # A unit named after its group's legal form: the unit's name is kept.
+        ("China Shipbuilding Industry Group Co., Ltd. (CSIC) 709th Research Institute",
+         "cssc 709"),
     ],
 )
 def test_company_written_in_another_country_s_forms_matches(
@@ -106,3 +117,9 @@ def test_trade_names_sharing_only_trade_words_raise_no_alert(matcher: Matcher, q
 def test_a_place_beside_the_shared_words_still_meets_the_entity(matcher: Matcher) -> None:
     # An alias of the same entity: "Hong Kong" and "HK" are its own words, not another name's.
     assert _best(matcher, "HONG KONG HONG PANG GEMS AND JEWELLERY CO., LTD")[0] == "hong pang"
+
+
+def test_another_unit_of_the_same_group_is_no_match(matcher: Matcher) -> None:
+    query = "China State Shipbuilding Corporation, Limited (CSSC) 7th Research Academy"
+    hits = {h.entity.id: h.decision for h in matcher.match(query)}
+    assert hits.get("cssc 709", Decision.CLEAR) is not Decision.MATCH

@@ -121,8 +121,20 @@ def clean_line(raw: str) -> tuple[str, bool]:
             re.sub(r"[^a-z0-9]", "", x.lower()) not in LEGAL_TOKENS for x in words[:i]
         ):  # a name may start with its legal form ("Limited Liability Company Acme")
             rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
-            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3
-            if address and not any(x in _LEGAL_END or x == "branch" for x in rest):
+            # (A bare run of words after the legal form is a name written the Russian way,
+            # "Research and Production Corporation Istok named after A.I. Shokin", not an
+            # address; nor is one holding another legal word: "Public Limited Company X".)
+            if "branch" in rest:
+                continue  # "Acme Co., Ltd., Xinye Branch Co., Ltd.": the branch is the name
+            legal = [x in LEGAL_TOKENS for x in rest]
+            if rest and legal[-1] and 2 * sum(legal) > len(rest):
+                # A second legal form, one word of it perhaps misspelled ("Tactical Missiles
+                # Corporation Joynt Stock Company"): the name ends at the first.
+                text = " ".join(words[: i + 1])
+                cut = True
+                break
+            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest)
+            if address and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
