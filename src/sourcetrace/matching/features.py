@@ -246,8 +246,8 @@ def industry(query: ParsedName, cand: ParsedName) -> float | None:
     if not a or not b:
         return None
     if a != b:
-        a = {industry_concept(c) for c in a} - WEAK_CONCEPTS
-        b = {industry_concept(c) for c in b} - WEAK_CONCEPTS
+        a = frozenset(industry_concept(c) for c in a) - WEAK_CONCEPTS
+        b = frozenset(industry_concept(c) for c in b) - WEAK_CONCEPTS
         if not a or not b:
             return None
     return len(a & b) / len(a | b)
