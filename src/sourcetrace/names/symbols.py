@@ -96,8 +96,8 @@ def english_org_words(line: str) -> str:
     out = out.lower()
     for forms, english in sorted(replace.items(), key=lambda kv: -len(kv[0])):
         # rigour reads "&" as "and": the line may write either.
-        words = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
-        pattern = r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)"
+        parts = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
+        pattern = r"(?<!\w)" + r"[\W_]*".join(parts) + r"(?!\w)"
         out = re.sub(pattern, english, out)
     return out
 
