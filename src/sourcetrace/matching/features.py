@@ -22,7 +22,7 @@ from sourcetrace.names.parse import (
     translated,
 )
 from sourcetrace.names.reading import reread
-from sourcetrace.names.symbols import english_org_words
+from sourcetrace.names.symbols import english_org_words, word_symbol
 from sourcetrace.names.text import (
     cross_script_trade,
     fold,
@@ -31,7 +31,13 @@ from sourcetrace.names.text import (
     syllables,
     usual_pinyin,
 )
-from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, english_text_words, trade_words
+from sourcetrace.names.vocabulary import (
+    STOPWORDS,
+    WEAK_CONCEPTS,
+    english_text_words,
+    trade_words,
+    vocabulary,
+)
 
 TRANSLATED = 0.92  # an English trade name that translates the Chinese one: agrees, not equal
 
@@ -239,7 +245,26 @@ def industry(query: ParsedName, cand: ParsedName) -> float | None:
     b = cand.industry - WEAK_CONCEPTS
     if not a or not b:
         return None
+    if a != b:
+        a = frozenset(industry_concept(c) for c in a) - WEAK_CONCEPTS
+        b = frozenset(industry_concept(c) for c in b) - WEAK_CONCEPTS
+        if not a or not b:
+            return None
     return len(a & b) / len(a | b)
+
+
+@lru_cache(maxsize=4096)
+def industry_concept(concept: str) -> str:
+    """An industry concept as two names are compared by it: a plural that the parser's stem
+    left in "-ie" read as its "-y" word ("technologie" of Technologies is "science technology",
+    as Technology is), and a one-word concept as its rigour symbol, the table logic-v2 reads
+    ("plant" and "factory" are both FACTORY: "Zavod Elecon" is "Elecon Plant")."""
+    if " " in concept:
+        return concept
+    if concept.endswith("ie") and concept[:-2] + "y" in vocabulary().industry_latin:
+        return vocabulary().industry_latin[concept[:-2] + "y"]
+    symbol = word_symbol(concept) if concept.isalpha() else None
+    return f"symbol:{symbol}" if symbol else concept
 
 
 def region(query: ParsedName, cand: ParsedName) -> bool | None:
@@ -270,7 +295,12 @@ def contains_name(query: ParsedName, cand: ParsedName) -> bool:
 
 def is_generic(parsed: ParsedName) -> bool:
     """The trade name is only a country or an area word ("China", "Sino", "Asia Pacific")."""
-    return bool(parsed.trade) and all(w in _area_words() for w in parsed.trade)
+    return is_area_words(parsed.trade)
+
+
+def is_area_words(words: tuple[str, ...] | list[str]) -> bool:
+    """Words that are all country or area words ("Hong Kong", "Cyprus"), at least one."""
+    return bool(words) and all(w in _area_words() for w in words)
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
@@ -115,6 +116,8 @@ ESTABLISHMENT_CONCEPTS = frozenset(
 TRADING_CONCEPTS = frozenset(
     ["trade commerce", "import export", "international trade", "commerce", "holding"]
 )
+# Letter similarity (OSA) under which the words two trade names hold alone are apart.
+OWN_WORDS_ALIKE = 0.5
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -326,6 +329,15 @@ def score_pair(
         decision = Decision.REVIEW
         reasons.append(f"the rare trade name '{' '.join(c.trade)}' is the same and the rest of "
                        "the name says only trading, group or holding: perhaps the same group")  # fmt: skip
+    apart = _own_words_apart(query, c) if decision is Decision.REVIEW else None
+    if apart is not None and trade < TRADE_AGREES and not (is_acronym or whole):
+        decision = Decision.CLEAR
+        reasons.insert(0, f"the trade names share only '{apart[0]}'; their own words differ "
+                          f"('{apart[1]}' / '{apart[2]}')")  # fmt: skip
+    if decision is Decision.MATCH and _common_words_apart(query, c):
+        decision = Decision.REVIEW
+        reasons.append("the trade name is only common English words and the other words of the "
+                       "names differ: perhaps another company of that name")  # fmt: skip
     if decision is Decision.MATCH and (cand.kind is NameKind.WEAK or not cand.verified):
         decision = Decision.REVIEW
         reasons.append("the matched name is unverified on the list")
@@ -690,6 +702,43 @@ def _same_rare_trade(
     q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
     return not q or not c
+
+
+def _own_words_apart(query: ParsedName, cand: ParsedName) -> tuple[str, str, str] | None:
+    """The words two trade names share, and the words each holds alone, when both hold words
+    of their own and those are spelled apart ("Aurum Ship Management" / "Salina Ship
+    Management", "Ozone Havacilik Savunma" / "Atadoruk Havacilik Savunma"): a shared trade or
+    industry word the vocabulary lacks then carries the letter similarity, and the names are
+    two companies of one trade. None otherwise."""
+    if not (query.script == cand.script == "latin"):
+        return None
+    shared = set(query.trade).intersection(cand.trade)
+    if not shared:
+        return None
+    own_q = [w for w in query.trade if w not in shared]
+    own_c = [w for w in cand.trade if w not in shared]
+    if not own_q or not own_c:
+        return None
+    a, b = " ".join(own_q), " ".join(own_c)
+    if min(len(a), len(b)) <= 3 or features.is_area_words(own_q) or features.is_area_words(own_c):
+        return None  # initials ("TD" for Trading House) or a place ("Hong Kong", "HK") alone
+    if OSA.normalized_similarity(a.replace(" ", ""), b.replace(" ", "")) >= OWN_WORDS_ALIKE:
+        return None
+    return " ".join(w for w in cand.trade if w in shared), a, b
+
+
+def _common_words_apart(query: ParsedName, cand: ParsedName) -> bool:
+    """Trade names of common English words only ("United General"), and industry or
+    organisation words on both sides that share nothing, even broad ones ("Holding" against
+    "Services"): many companies are named so, and the words beside the name tell them apart."""
+    if not (query.script == cand.script == "latin" and query.industry and cand.industry):
+        return False
+    english = features.english_words()
+    if not all(w in english for w in (*query.trade, *cand.trade)):
+        return False
+    a = {features.industry_concept(x) for x in query.industry}
+    b = {features.industry_concept(x) for x in cand.industry}
+    return a.isdisjoint(b)
 
 
 def _spelled_otherwise(query: ParsedName, cand: ParsedName) -> bool:

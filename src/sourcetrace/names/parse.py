@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rigour._core import stopwords_list
 from rigour.names import remove_org_types
 
 from sourcetrace.names.symbols import english_org_words, institution
@@ -120,8 +121,20 @@ def clean_line(raw: str) -> tuple[str, bool]:
             re.sub(r"[^a-z0-9]", "", x.lower()) not in LEGAL_TOKENS for x in words[:i]
         ):  # a name may start with its legal form ("Limited Liability Company Acme")
             rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
-            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3
-            if address and not any(x in _LEGAL_END or x == "branch" for x in rest):
+            # (A bare run of words after the legal form is a name written the Russian way,
+            # "Research and Production Corporation Istok named after A.I. Shokin", not an
+            # address; nor is one holding another legal word: "Public Limited Company X".)
+            if "branch" in rest:
+                continue  # "Acme Co., Ltd., Xinye Branch Co., Ltd.": the branch is the name
+            legal = [x in LEGAL_TOKENS for x in rest]
+            if rest and legal[-1] and 2 * sum(legal) > len(rest):
+                # A second legal form, one word of it perhaps misspelled ("Tactical Missiles
+                # Corporation Joynt Stock Company"): the name ends at the first.
+                text = " ".join(words[: i + 1])
+                cut = True
+                break
+            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest)
+            if address and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
@@ -207,9 +220,45 @@ def strip_org_types(line: str) -> tuple[str, bool]:
         stripped = remove_org_types(bare, replacement=" ")
         if len(bare) - len(stripped.strip()) > len(low) - len(out.strip()):
             out = stripped
+    found = out != low
+    more = _more_org_types(out, found)
+    if more != out:
+        out, found = more, True
+    if "." in out:
+        # (After rigour, which knows its dotted forms: "S.A. de C.V.".)
+        out = _DOTTED.sub(_undotted, out)  # "p.c.c. (singapore)" as "pcc (singapore)"
     if out == low:
         return line, False
-    return out, True
+    return out, found
+
+
+def _more_org_types(text: str, found: bool) -> str:
+    """``text`` less the legal forms rigour's table lacks or leaves a word of (see
+    :data:`_LEFT_BY_RIGOUR`), at its end."""
+    if found:
+        text = _LEFT_BY_RIGOUR.sub(" ", text)
+    return _LEGAL_END_MORE.sub(" ", text)
+
+
+# Initials written with dots ("P.C.C.", "A.I."), read as one word: lists write the same company
+# "PCC" and "AI" too.
+_DOTTED = re.compile(r"(?<![^\W\d_])((?:[a-z]\.\s?){2,})(?![^\W\d_])")
+
+
+def _undotted(m: re.Match[str]) -> str:
+    return m.group(1).replace(".", "").replace(" ", "") + " "
+
+
+# What rigour's table leaves of a legal form of several words: it takes the longest form it
+# knows and stops, so "Private Limited" (India, Singapore), "Anonim Sirketi" written without
+# its cedilla (Turkey) and "FZ LLC" (a UAE free zone) keep their first word ("private",
+# "anonim", "fz"), which then reads as the trade name. Dropped at the end of what is left.
+_LEFT_BY_RIGOUR = re.compile(r"\b(?:private|pvt|anonim|fzc|fz)\W*(?=\s*$)")
+# Legal forms at the end of a name that rigour's table lacks, each written so on the lists
+# (the restricted-party snapshot and the OpenSanctions-derived pairs of benchmarks/matching):
+# FZC, free zone company of the UAE free zones ("AURUM SHIP MANAGEMENT FZC"); SAL, société
+# anonyme libanaise ("ATLAS HOLDING SAL"), with its offshore form.
+_LEGAL_END_MORE = re.compile(r"\b(?:fzc|s\.?a\.?l\.?(?:\W+off\W*shore)?)\W*$")
 
 
 # An apostrophe between two letters, the way transliterations write the soft sign (ь).
@@ -233,7 +282,31 @@ def plain_text(folded: str) -> str:
     """The folded name's words less legal forms and joining words, abbreviations spelled out
     ("acme textile group")."""
     words = expand(latin_tokens(folded))
-    return " ".join(w for w in words if w not in LEGAL_TOKENS and w not in STOPWORDS)
+    joining = joining_words()
+    return " ".join(w for w in words if w not in LEGAL_TOKENS and w not in joining)
+
+
+@lru_cache(maxsize=1)
+def joining_words() -> frozenset[str]:
+    """Words that join a name's words and say nothing about it: ours (and, of, the ...) and
+    rigour's stopwords in Latin letters of three letters or more (French "pour", German "für",
+    Spanish "para" ...) and Turkish "ve", less articles and pinyin syllables ("da", "de", "an"
+    are characters of Chinese trade names)."""
+    theirs = {fold(w) for w in stopwords_list()} - _ARTICLES
+    return STOPWORDS | frozenset(
+        w for w in theirs
+        if (len(w) >= 3 or w in _SHORT_JOINING) and w.isascii() and w.isalpha()
+        and syllables(w) is None
+    )  # fmt: skip
+
+
+# Articles are part of a name ("Al-Aqsa", "Los Lobos": "Aqsa" alone is a shorter name, so
+# another comparison), and words of two letters also write initials ("DES International", "AS"):
+# both stay, but for Turkish "ve" (and), which "Sanayi ve Ticaret" names carry and their English
+# listing writes "Industry and Trade".
+_ARTICLES = frozenset(["al", "el", "der", "das", "die", "des", "los", "las", "un", "una", "unas",
+                       "une", "unos"])  # fmt: skip
+_SHORT_JOINING = frozenset(["ve"])
 
 
 def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
@@ -436,8 +509,9 @@ def _parse_latin(
     legal_form: bool = False,
 ) -> ParsedName:
     words = expand(latin_tokens(folded))
-    if not STOPWORDS.isdisjoint(words):
-        words = [w for w in words if w not in STOPWORDS]
+    joining = joining_words()
+    if not joining.isdisjoint(words):
+        words = [w for w in words if w not in joining]
     pinyin_industry: set[str] = set()
     resegmented = full_pinyin(words, vocab, truncated)
     if resegmented is not None:

@@ -96,8 +96,8 @@ def english_org_words(line: str) -> str:
     out = out.lower()
     for forms, english in sorted(replace.items(), key=lambda kv: -len(kv[0])):
         # rigour reads "&" as "and": the line may write either.
-        words = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
-        pattern = r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)"
+        parts = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
+        pattern = r"(?<!\w)" + r"[\W_]*".join(parts) + r"(?!\w)"
         out = re.sub(pattern, english, out)
     return out
 
@@ -118,6 +118,19 @@ def institution(word: str) -> str | None:
             ):  # fmt: skip
                 return word
     return None
+
+
+@lru_cache(maxsize=1024)
+def word_symbol(word: str) -> str | None:
+    """The one rigour symbol of an organisation or industry word ("plant" and "factory":
+    FACTORY; "electronics" and "electronic": ELECTRONIC), or None when it has none or several."""
+    found = {
+        str(span.symbol.id)
+        for name in _analyze(word)
+        for span in name.spans
+        if _category(span) in _CATEGORIES and len(span.parts) == 1
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=4096)
