@@ -57,6 +57,7 @@ MIN_DROPPED = 3  # fewest letters a first-letters abbreviation drops ("techn" / 
 # Endings an English word takes that make no abbreviation of it ("bank" / "banking").
 _ENDINGS = frozenset(["ing", "ings", "ers", "ies", "ment", "ments", "ness", "ship", "ships"])
 _VOWELS = frozenset("aeiou")
+_HYPHENED = re.compile(r"([a-z0-9]+)-([a-z0-9]+)")
 _AMPERSAND = re.compile(r"(?<![a-z0-9])([a-z])\s*&\s*([a-z])(?![a-z0-9])")
 _JOINING = frozenset(["and", "of"])
 # Letters joined by "&" that stand for words whatever the listed name writes: 科技 is rendered
@@ -136,10 +137,13 @@ def _words(raw: str) -> _Words | None:
     text = fold(raw)
     if not text.isascii():
         return None
+    # (Each search tries every letter of the name: most names hold neither "-" nor "&".)
     hyphens = frozenset(
-        (m.group(1), m.group(2)) for m in re.finditer(r"([a-z0-9]+)-([a-z0-9]+)", text)
-    )
-    ampersands = frozenset((m.group(1), m.group(2)) for m in _AMPERSAND.finditer(text))
+        (m.group(1), m.group(2)) for m in _HYPHENED.finditer(text)
+    ) if "-" in text else frozenset()  # fmt: skip
+    ampersands = frozenset(
+        (m.group(1), m.group(2)) for m in _AMPERSAND.finditer(text)
+    ) if "&" in text else frozenset()  # fmt: skip
     return tuple(latin_tokens(text)), hyphens, ampersands
 
 
