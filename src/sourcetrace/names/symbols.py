@@ -109,8 +109,8 @@ def english_org_words(line: str) -> str:
     out = out.lower()
     for forms, english in sorted(replace.items(), key=lambda kv: -len(kv[0])):
         # rigour reads "&" as "and": the line may write either.
-        words = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
-        pattern = r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)"
+        spelled = ("(?:and|&)" if f == "and" else re.escape(f) for f in forms)
+        pattern = r"(?<!\w)" + r"[\W_]*".join(spelled) + r"(?!\w)"
         out = re.sub(pattern, english, out)
     return out
 
@@ -171,8 +171,8 @@ def _rewrite_gate() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...
             ):  # fmt: skip
                 english_phrases.add(kept)
     by_key: dict[str, list[frozenset[str]]] = {}
-    for words in sorted(english_phrases, key=sorted):
-        by_key.setdefault(max(sorted(words), key=len), []).append(words)
+    for kept in sorted(english_phrases, key=sorted):
+        by_key.setdefault(max(sorted(kept), key=len), []).append(kept)
     return frozenset(foreign), {k: tuple(v) for k, v in by_key.items()}
 
 
