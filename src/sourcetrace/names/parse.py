@@ -97,6 +97,8 @@ class ParsedName:
         )
 
 
+# Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
+@lru_cache(maxsize=65_536)
 def clean_line(raw: str) -> tuple[str, bool]:
     """Cut bill-of-lading noise; returns the name and whether anything was cut."""
     text = " ".join(raw.split())

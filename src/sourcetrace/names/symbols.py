@@ -24,6 +24,14 @@ whole-name n-grams meet. Rules, so that English names are left as they are:
   would be rewritten too, so that a Cyrillic name still meets its transliteration ("Концерн"
   and "Kontsern" both become "concern"; "Торговый" and "Torgovyi" both stay);
 * names in Chinese characters are not read here (the Chinese parser has its own vocabulary).
+
+rigour's analysis costs about 20 µs a name, and most names of a bill of lading hold no word it
+could rewrite; so a name in ASCII is analysed only when :func:`_may_rewrite` finds one: a word
+of another language that is a word of one of rigour's organisation phrases (the rules above
+rewrite only such words), or every word of a phrase of an institution type without an English
+word ("special design bureau"). The phrases are rigour's own tables
+(``data/symbol_phrases.tsv``, ``scripts/build_symbol_phrases.py``); with another rigour version
+installed than the one they were read from, every name is analysed, as before the gate.
 """
 
 from __future__ import annotations
@@ -31,12 +39,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from importlib import metadata
 
 from anyascii import anyascii
-from rigour.names import Name, NameTypeTag, analyze_names
+from rigour.names import Name, NameTypeTag, Span, analyze_names, tokenize_name
+from rigour.names.org_types import replace_org_types_compare
 
 from sourcetrace.names.text import has_cjk, syllables
-from sourcetrace.names.vocabulary import abbreviations, english_text_words
+from sourcetrace.names.vocabulary import abbreviations, english_text_words, symbol_phrases
 
 # The rigour categories of organisation and industry words ("group", "factory", "export");
 # legal forms (ORG_CLASS) are taken off earlier by rigour's org-type table, places and numbers
@@ -45,6 +55,7 @@ _CATEGORIES = frozenset({"SYMBOL", "DOMAIN"})
 ENGLISH_ZIPF = 3.0  # frequent enough in English text to be an English word (about 1 in a million)
 
 
+@lru_cache(maxsize=65_536)
 def english_org_words(line: str) -> str:
     """The line with its organisation and industry words of other languages written as the
     English word of the same rigour symbol ("АО «Концерн Калашников»" -> "ао «concern
@@ -52,9 +63,11 @@ def english_org_words(line: str) -> str:
     none."""
     if not line or has_cjk(line):
         return line
+    if line.isascii() and not _may_rewrite(line):
+        return line
     written = line
     # rigour reads "société" and "societe" apart (CO and nothing): accents of Latin letters off.
-    bare = "".join(c for c in unicodedata.normalize("NFKD", line) if not unicodedata.combining(c))
+    bare = line if line.isascii() else _bare(line)
     if bare.isascii():
         line = bare
     replace: dict[tuple[str, ...], str] = {}
@@ -66,7 +79,7 @@ def english_org_words(line: str) -> str:
         # only beside other words: rigour also names whole entities ("Tactical Missiles
         # Corporation" is TPB), which must stay as written.
         words = [p.form for p in name.parts]
-        for span in sorted(spans, key=lambda s: -len(s.parts)):
+        for span in sorted(spans, key=lambda s: (-len(s.parts), _span_order(s))):
             forms = tuple(p.form for p in span.parts)
             category, symbol = str(span.symbol.category), str(span.symbol.id)
             if len(forms) < 2 or done.intersection(forms) or _english(category, symbol):
@@ -80,7 +93,7 @@ def english_org_words(line: str) -> str:
                 replace[forms] = tag
                 done.update(forms)
         # Words of another language, one-word symbols first.
-        for span in sorted(spans, key=lambda s: len(s.parts)):
+        for span in sorted(spans, key=lambda s: (len(s.parts), _span_order(s))):
             forms = tuple(p.form for p in span.parts)
             if done.intersection(forms) or not all(_foreign(f) for f in forms):
                 continue
@@ -100,6 +113,67 @@ def english_org_words(line: str) -> str:
         pattern = r"(?<!\w)" + r"[\W_]*".join(parts) + r"(?!\w)"
         out = re.sub(pattern, english, out)
     return out
+
+
+def _bare(line: str) -> str:
+    """The line without the accents of its letters ("société" -> "societe")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", line) if not unicodedata.combining(c))
+
+
+def _may_rewrite(line: str) -> bool:
+    """Whether :func:`english_org_words` may rewrite a line in ASCII: False only when it
+    cannot, as no word of the line (as rigour reads it: its words, and its words once rigour
+    has replaced its legal forms) is a foreign word of a rigour phrase, and no institution
+    phrase of English words is there whole. True for every line when the phrase tables are not
+    those of the installed rigour."""
+    gate = _rewrite_gate()
+    if gate is None:
+        return True
+    foreign, by_key = gate
+    folded = line.casefold()
+    # One tokenisation of the line as written and as rigour reads it with its legal forms
+    # replaced ("co ltd" -> "coltd"): the words of both.
+    words = set(tokenize_name(f"{folded} {replace_org_types_compare(folded)}"))
+    if not foreign.isdisjoint(words):
+        return True
+    return any(phrase <= words for key in words & by_key.keys() for phrase in by_key[key])
+
+
+@cache
+def _rewrite_gate() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]] | None:
+    """The words of rigour's phrases that are of another language (:func:`_foreign`: only
+    such words are rewritten one by one), and the phrases of institution types that
+    :func:`english_org_words` writes as their symbol's name, all of whose words are English or
+    pinyin, by their longest word (each as the set of its words but legal forms, which rigour
+    may have replaced in the line); None when the table was read from another rigour version
+    than the installed one (built once a process, about 0.2 s).
+
+    Each phrase is taken as written, lower case, folded to ASCII and with its legal forms
+    replaced as rigour replaces them: whichever way rigour reads it, its words are here."""
+    rows = symbol_phrases()
+    installed = f"rigour {metadata.version('rigour')}"
+    if not rows or any(r[3] != installed for r in rows):
+        return None
+    foreign: set[str] = set()
+    english_phrases: set[frozenset[str]] = set()
+    for category, symbol, phrase, _ in rows:
+        text = phrase.casefold()
+        forms = {text, _bare(text), anyascii(text).lower()}
+        forms.update([replace_org_types_compare(form) for form in forms])
+        for form in forms:
+            words = tokenize_name(form)
+            foreign.update(w for w in words if _foreign(w))
+            kept = frozenset(w for w in words if replace_org_types_compare(w) == w)
+            if (
+                len(words) >= 2 and kept and not any(_foreign(w) for w in words)
+                and _tag(symbol) is not None
+                and _english(f"SymbolCategory.{category}", symbol) is None
+            ):  # fmt: skip
+                english_phrases.add(kept)
+    by_key: dict[str, list[frozenset[str]]] = {}
+    for kept in sorted(english_phrases, key=sorted):
+        by_key.setdefault(max(sorted(kept), key=len), []).append(kept)
+    return frozenset(foreign), {k: tuple(v) for k, v in by_key.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -147,6 +221,13 @@ def _same_in_latin(forms: tuple[str, ...], symbol: str) -> bool:
     if not all(_foreign(w) for w in latin.split() if w.isalpha()):
         return False
     return any(str(span.symbol.id) == symbol for name in _analyze(latin) for span in name.spans)
+
+
+def _span_order(span: Span) -> tuple[str, str, tuple[str, ...]]:
+    """A tie-break for spans of the same length: rigour gives them in set order, which changes
+    from one process to the next, and a word of two symbols ("empreendimentos": ENTERPRISE and
+    VENTURE) must be read the same way in every run (the first symbol by name)."""
+    return (str(span.symbol.category), str(span.symbol.id), tuple(p.form for p in span.parts))
 
 
 def _analyze(text: str) -> set[Name]:

@@ -72,6 +72,17 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     }
 
 
+@lru_cache(maxsize=1)
+def symbol_phrases() -> tuple[tuple[str, str, str, str], ...]:
+    """rigour's organisation and industry phrases as (category, symbol, phrase, source), from
+    ``data/symbol_phrases.tsv`` (built by ``scripts/build_symbol_phrases.py`` from the installed
+    rigour; ``source`` names its version): what :mod:`sourcetrace.names.symbols` may rewrite."""
+    return tuple(
+        (row["category"], row["symbol"], row["phrase"], row["source"])
+        for row in _rows("symbol_phrases.tsv")
+    )
+
+
 @lru_cache(maxsize=8)
 def english_text_words(zipf: float) -> frozenset[str]:
     """Lower-case words of English text in Latin letters at or above ``zipf`` (log10 of the
