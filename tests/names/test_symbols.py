@@ -110,3 +110,23 @@ def test_same_parse_with_and_without_the_gate(monkeypatch: pytest.MonkeyPatch) -
     finally:
         symbols.english_org_words.cache_clear()
     assert any("engineering" in p.plain for p in gated)
+
+
+def test_a_word_of_two_symbols_is_read_the_same_in_every_process() -> None:
+    """rigour gives "empreendimentos" two symbols (ENTERPRISE and VENTURE) in an order that
+    changes from one process to the next; the parse, and so the score of the pair and the
+    trained model, must not. Each run is a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = (
+        "from sourcetrace.names.parse import parse_name;"
+        "print(parse_name('GRUPO AROSFRAN EMPREENDIMENTOS E PARTICIPACOES SARL').tokens)"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(5)
+    }
+    assert len(seen) == 1, seen
