@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types
 
 from sourcetrace.names.symbols import english_org_words, institution
@@ -26,6 +27,7 @@ from sourcetrace.names.vocabulary import (
     LEGAL_ZH,
     PLACE_TYPES,
     STOPWORDS,
+    Place,
     Vocabulary,
     abbreviations,
     org_pinyin,
@@ -96,6 +98,19 @@ class ParsedName:
         )
 
 
+# Abbreviations written with a slash, which the tokens would split into letters: "I/E" is
+# import and export on bills of lading ("JUNAN JINSHENG I/E CO LTD"; as "imp/exp", the table's
+# "imp" and "exp" read it already).
+_SLASHED = re.compile(r"(?<![a-z0-9/])i\s*/\s*e(?![a-z0-9/])", re.IGNORECASE)
+
+
+def spell_slashed(line: str) -> str:
+    """The line with its slashed abbreviations ("I/E") as the table's words ("impexp")."""
+    if "/" not in line:
+        return line
+    return _SLASHED.sub(" impexp ", line)
+
+
 def clean_line(raw: str) -> tuple[str, bool]:
     """Cut bill-of-lading noise; returns the name and whether anything was cut."""
     text = " ".join(raw.split())
@@ -120,7 +135,11 @@ def clean_line(raw: str) -> tuple[str, bool]:
             re.sub(r"[^a-z0-9]", "", x.lower()) not in LEGAL_TOKENS for x in words[:i]
         ):  # a name may start with its legal form ("Limited Liability Company Acme")
             rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
-            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest) or len(rest) >= 3
+            # (A word holding a digit is a floor, a unit or a number: "CO LTD 18F NO 5 ...".)
+            address = (
+                any(x in _ADDRESS_WORDS or any(c.isdigit() for c in x) for x in rest)
+                or len(rest) >= 3
+            )
             if address and not any(x in _LEGAL_END or x == "branch" for x in rest):
                 text = " ".join(words[: i + 1])
                 cut = True
@@ -132,6 +151,7 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     """Parse one name into its parts; never raises."""
     vocab = vocab or vocabulary()
     line, was_cut = clean_line(raw)
+    line = spell_slashed(line)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
     words = latin_tokens(line.lower()) if line.isascii() else []
@@ -233,6 +253,8 @@ def plain_text(folded: str) -> str:
     """The folded name's words less legal forms and joining words, abbreviations spelled out
     ("acme textile group")."""
     words = expand(latin_tokens(folded))
+    if len(words) > 1 and legal_slip(words[-1], words[-2]):
+        words = words[:-1]
     return " ".join(w for w in words if w not in LEGAL_TOKENS and w not in STOPWORDS)
 
 
@@ -426,6 +448,35 @@ def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
     return cached
 
 
+def in_province(place: Place, regions: set[str]) -> bool:
+    """``place`` may be a region word of a name whose earlier region words (spelled as they
+    are: "Jucheng" read as the place Gucheng is a guess) gave ``regions``: it lies in the
+    province of one of them, or there are none. A company is registered under one
+    chain of places (天津 + 昆玉 is 天津昆玉, the trade name 昆玉), so in "Tianjin Kunyu
+    International" Kunyu, a city of Xinjiang, is the trade name, not a second region."""
+    return not regions or any(code[:2] == place.code[:2] for code in regions)
+
+
+# Legal words a slip at the end of a name is read as (a slip in "co" or "inc" is too short).
+_LEGAL_SLIPPED = ("ltd", "limited", "company", "corp", "corporation")
+LEGAL_SLIP_LONG = 6  # from this length, any one slip; shorter, the same letters only
+
+
+def legal_slip(word: str, before: str) -> bool:
+    """``word``, the last of a name, is a legal form typed with one slip ("ldt", "lttd",
+    "limted", "corporaton"): one letter dropped, added, changed or two swapped. A word under
+    six letters must hold the same letters as the form ("ldt", "lttd"; not "lid", "ltc") and
+    follow another legal word ("CO LDT"): short words are one slip from many others."""
+    if word in LEGAL_TOKENS or not word.isalpha() or syllables(word) is not None:
+        return False
+    for form in _LEGAL_SLIPPED:
+        if abs(len(word) - len(form)) > 1 or OSA.distance(word, form, score_cutoff=1) > 1:
+            continue
+        if len(word) >= LEGAL_SLIP_LONG or (set(word) == set(form) and before in LEGAL_TOKENS):
+            return True
+    return False
+
+
 def _parse_latin(
     raw: str,
     folded: str,
@@ -445,6 +496,9 @@ def _parse_latin(
         # string retrieval and the whole-name similarity then meet the English listed name.
         words, pinyin_industry, pinyin_legal, plain = resegmented
         legal_form = legal_form or pinyin_legal
+    if len(words) > 1 and legal_slip(words[-1], words[-2]):
+        words = words[:-1]  # "CO LDT", "CO LIMTED": a legal form typed with a slip
+        legal_form = True
     legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
@@ -457,6 +511,7 @@ def _parse_latin(
     if legal:
         words = [w for w in words if w not in LEGAL_TOKENS]
     regions: set[str] = set()
+    spelled: set[str] = set()  # regions of words written as they are (not read as a typo)
     region_words: list[str] = []
     industry: set[str] = set()
     rest: list[str] = []
@@ -474,8 +529,10 @@ def _parse_latin(
                 typo = region_typo(key)
                 if typo is not None:
                     key, place = typo
-            if place and not (len(key) < 4 and not place.xinjiang):
+            if place and not (len(key) < 4 and not place.xinjiang) and in_province(place, spelled):
                 regions.add(place.code)
+                if key == words[i]:
+                    spelled.add(place.code)
                 region_words.append(key)
                 i += 1
                 while i < n and words[i] in PLACE_TYPES:
@@ -494,8 +551,12 @@ def _parse_latin(
                 continue
             key = words[i] if size == 1 else "".join(words[i : i + size])
             place = places.get(key)
-            if place and not (size == 1 and len(key) < 4 and not place.xinjiang):
+            if (
+                place and not (size == 1 and len(key) < 4 and not place.xinjiang)
+                and in_province(place, spelled)
+            ):  # fmt: skip
                 regions.add(place.code)
+                spelled.add(place.code)
                 region_words.append(key)
                 i += size
                 while i < n and words[i] in PLACE_TYPES:
