@@ -63,3 +63,36 @@ def test_words_written_as_one_that_are_both_english_keep_their_doubt(matcher: Ma
     # "NINESTAR" against a listed "Nine Star": the space is not restored (two English words).
     hit = best(matcher, "NINESTAR LOGISTICS LLC")
     assert hit is None or "a typing slip" not in hit.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "read"),
+    [
+        ("ANNAN CANNED FD CO LTD", "Annan Canned Food Co., Ltd.", "'FD' as 'food'"),
+        ("LOP COUNTY HAIR PRODUCT IND PK", "Lop County Hair Product Industrial Park",
+         "'PK' as 'park'"),
+        ("CHINA COTTON GRP SHANDONG LOGIST PK CO",
+         "China Cotton Group Shandong Logistics Park Co., Ltd.", "'PK' as 'park'"),
+    ],
+)  # fmt: skip
+def test_two_letters_are_read_where_the_rest_of_the_name_agrees(
+    matcher: Matcher, query: str, listed: str, read: str
+) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert hit.entity.caption == listed
+    assert read in hit.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Another trade name: the rest does not agree, so "FD" is not read.
+        "TIANJIN TIANLI FD CO LTD",
+        # A word the listed name (Weifang Alice Food) lacks stands beside the two letters.
+        "WEIFANG ALICE GARMENT FD CO LTD",
+    ],
+)
+def test_two_letters_are_not_read_where_the_rest_differs(matcher: Matcher, query: str) -> None:
+    hit = best(matcher, query)
+    assert hit is None or not any("'FD' as" in r for r in hit.reasons)
