@@ -96,3 +96,28 @@ def test_two_letters_are_read_where_the_rest_of_the_name_agrees(
 def test_two_letters_are_not_read_where_the_rest_differs(matcher: Matcher, query: str) -> None:
     hit = best(matcher, query)
     assert hit is None or not any("'FD' as" in r for r in hit.reasons)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "read"),
+    [
+        ("HEFEI BITLNAD INFO TECH CO LTD", "Hefei Bitland Information Technology Co., Ltd",
+         "'bitlnad' as 'bitland'"),
+        ("ZHUHAI NINESTAR INFO TECHNLOGY CO LTD",
+         "Zhuhai Ninestar Information Technology Co. Ltd.", "'technlogy' as 'technology'"),
+    ],
+)  # fmt: skip
+def test_a_slip_and_an_abbreviation_in_one_name_are_both_read(
+    matcher: Matcher, query: str, listed: str, read: str
+) -> None:
+    hit = best(matcher, query)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert hit.matched_name == listed
+    assert read in hit.reasons[0] and "a typing slip and an abbreviation" in hit.reasons[0]
+
+
+def test_an_uncertain_trade_slip_is_not_composed_with_an_abbreviation(matcher: Matcher) -> None:
+    # "HOEP" for "Hope" is a short trade word one letter off: with "NONFERR" read too, two
+    # guesses; the pair is not raised by reading both.
+    hit = best(matcher, "XINJIANG EAST HOEP NONFERR METALS CO LTD")
+    assert hit is None or "a typing slip and an abbreviation" not in hit.reasons[0]
