@@ -24,6 +24,9 @@ def best(matcher: Matcher, name: str) -> Hit | None:
         # A legal form typed with a slip became the trade name: "ldt" against "xinjiang tianshan".
         ("XINJIANG TIANSHAN WOOL TXTL CO LDT", "Xinjiang Tianshan Wool Textile Co. Ltd."),
         ("SHANDONG GOLD SMELTING CO LIMTED", "Shandong Gold Smelting Co., Ltd."),
+        # Cut in the legal form at another width than 35 characters.
+        ("HUBEI YINFENG WHSG AND LOGISTICS CO L",
+         "Hubei Yinfeng Warehousing and Logistics Co., Ltd."),
         # A floor before the street number: "18F" was kept as the trade name.
         ("TIANJIN KUNYU INTERNATIONAL CO LTD 18F NO 5 NANJING RD HEPING DIST TIANJIN",
          "Tianjin Kunyu International Co., Ltd."),

@@ -460,13 +460,18 @@ def in_province(place: Place, regions: set[str]) -> bool:
 # Legal words a slip at the end of a name is read as (a slip in "co" or "inc" is too short).
 _LEGAL_SLIPPED = ("ltd", "limited", "company", "corp", "corporation")
 LEGAL_SLIP_LONG = 6  # from this length, any one slip; shorter, the same letters only
+# The starts of "limited" and "ltd" a line cut after "CO" ends in.
+_LIMITED_CUT = frozenset({"l", "li", "lim", "limi", "limit", "limite", "lt"})
 
 
 def legal_slip(word: str, before: str) -> bool:
     """``word``, the last of a name, is a legal form typed with one slip ("ldt", "lttd",
-    "limted", "corporaton"): one letter dropped, added, changed or two swapped. A word under
+    "limted", "corporaton"): one letter dropped, added, changed or two swapped; or the start of
+    "limited" after another legal word ("CO L", "CO LIM": a line cut at its field's width). A word under
     six letters must hold the same letters as the form ("ldt", "lttd"; not "lid", "ltc") and
     follow another legal word ("CO LDT"): short words are one slip from many others."""
+    if before in LEGAL_TOKENS and word in _LIMITED_CUT:
+        return True  # "CO L", "CO LIM": a name cut in its legal form at any field width
     if word in LEGAL_TOKENS or not word.isalpha() or syllables(word) is not None:
         return False
     for form in _LEGAL_SLIPPED:
