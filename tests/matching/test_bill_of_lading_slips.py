@@ -52,6 +52,9 @@ def test_a_place_of_another_province_is_the_trade_name(matcher: Matcher) -> None
     assert parsed.trade == ("kunyu",) and parsed.region_words == ("tianjin",)
     hit = best(matcher, "TIANJIN KUNYU INTERNATIONAL CO LTD")
     assert hit is not None and hit.decision is Decision.MATCH
+    # Written last, as English listings write the region, the name's region is that one.
+    assert parse_name("Kunyu International (Tianjin) Co., Ltd.").trade == ("kunyu",)
+    assert parse_name("Baiyin Mining Development (Xinjiang) Co., Ltd.").trade == ("baiyin",)
     # In its own province it stays a region: the trade name is the word after it.
     assert parse_name("Xinjiang Kunyu Tianrun Trading Co").trade == ("tianrun",)
 

@@ -27,7 +27,6 @@ from sourcetrace.names.vocabulary import (
     LEGAL_ZH,
     PLACE_TYPES,
     STOPWORDS,
-    Place,
     Vocabulary,
     abbreviations,
     org_pinyin,
@@ -47,6 +46,8 @@ _CUT = re.compile("|".join(r"\s" + mark for mark in _CUT_MARKS), re.IGNORECASE)
 _ADDRESS_WORDS = frozenset(
     ["no", "road", "rd", "street", "st", "avenue", "ave", "building", "bldg", "floor", "room", "rm", "unit", "district", "city", "town", "village", "province", "zone", "park", "industrial", "lu", "jie", "hao", "xiang", "cun", "zhen", "qu", "dao"]
 )
+# Words of a street address: a name holding one goes on into its address (other_province).
+_STREET = frozenset(["no", "road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "hao"])
 _LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
 _LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.IGNORECASE)
 # The same two patterns for ASCII text, searched in its lower case (same positions): without
@@ -448,13 +449,29 @@ def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
     return cached
 
 
-def in_province(place: Place, regions: set[str]) -> bool:
-    """``place`` may be a region word of a name whose earlier region words (spelled as they
-    are: "Jucheng" read as the place Gucheng is a guess) gave ``regions``: it lies in the
-    province of one of them, or there are none. A company is registered under one
-    chain of places (天津 + 昆玉 is 天津昆玉, the trade name 昆玉), so in "Tianjin Kunyu
-    International" Kunyu, a city of Xinjiang, is the trade name, not a second region."""
-    return not regions or any(code[:2] == place.code[:2] for code in regions)
+def other_province(
+    found: list[tuple[int, str, str, bool]], others: list[int], address: bool
+) -> set[int]:
+    """Positions of the place words that are no region of the name but its trade name: a
+    company is registered under one chain of places, so when the places spelled as written lie
+    in two provinces, those outside the province of the name's region are trade words
+    ("Tianjin Kunyu International": Kunyu, a city of Xinjiang, is the trade name 天津昆玉 of a
+    Tianjin company). The name's region is its first place, or its last when that ends the name
+    after other words, as English listings write it ("Kunyu International (Tianjin)", "Baiyin
+    Mining Development (Xinjiang)"), unless the name holds a street or a number (an address
+    after the name ends in its city and province). A place read through a typo ("Jucheng" as
+    Gucheng) decides nothing: it may be no place at all."""
+    spelled = [f for f in found if f[3]]
+    if len({code[:2] for _, _, code, _ in spelled}) < 2:
+        return set()
+    last = spelled[-1]
+    trailing = (
+        not address
+        and any(p < last[0] for p in others)
+        and not any(p > last[0] for p in others)
+    )
+    anchor = last if trailing else spelled[0]
+    return {f[0] for f in spelled if f[2][:2] != anchor[2][:2]}
 
 
 # Legal words a slip at the end of a name is read as (a slip in "co" or "inc" is too short).
@@ -516,7 +533,10 @@ def _parse_latin(
     if legal:
         words = [w for w in words if w not in LEGAL_TOKENS]
     regions: set[str] = set()
-    spelled: set[str] = set()  # regions of words written as they are (not read as a typo)
+    # Where each place, trade and industry word stands (other_province decides between places).
+    found: list[tuple[int, str, str, bool]] = []  # (position, key, code, spelled as written)
+    rest_at: list[int] = []
+    others: list[int] = []
     region_words: list[str] = []
     industry: set[str] = set()
     rest: list[str] = []
@@ -534,10 +554,9 @@ def _parse_latin(
                 typo = region_typo(key)
                 if typo is not None:
                     key, place = typo
-            if place and not (len(key) < 4 and not place.xinjiang) and in_province(place, spelled):
+            if place and not (len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
-                if key == words[i]:
-                    spelled.add(place.code)
+                found.append((i, key, place.code, key == words[i]))
                 region_words.append(key)
                 i += 1
                 while i < n and words[i] in PLACE_TYPES:
@@ -548,6 +567,8 @@ def _parse_latin(
                 industry.add(concept)
             else:
                 rest.append(key)
+                rest_at.append(i)
+            others.append(i)
             i += 1
             continue
         matched = False
@@ -556,12 +577,9 @@ def _parse_latin(
                 continue
             key = words[i] if size == 1 else "".join(words[i : i + size])
             place = places.get(key)
-            if (
-                place and not (size == 1 and len(key) < 4 and not place.xinjiang)
-                and in_province(place, spelled)
-            ):  # fmt: skip
+            if place and not (size == 1 and len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
-                spelled.add(place.code)
+                found.append((i, key, place.code, True))
                 region_words.append(key)
                 i += size
                 while i < n and words[i] in PLACE_TYPES:
@@ -573,12 +591,26 @@ def _parse_latin(
                 concept = institution(words[i])
             if concept:
                 industry.add(concept)
+                others.append(i)
                 i += size
                 matched = True
                 break
         if not matched:
             rest.append(words[i])
+            rest_at.append(i)
+            others.append(i)
             i += 1
+    demoted = other_province(found, others, not _STREET.isdisjoint(words) or any(
+        c.isdigit() for w in words for c in w
+    ))
+    if demoted:
+        # Places of another province than the name's region are trade words, where they stand.
+        keep = [f for f in found if f[0] not in demoted]
+        regions = {code for _, _, code, _ in keep}
+        region_words = [key for _, key, _, _ in keep]
+        placed = sorted([*zip(rest_at, rest, strict=True),
+                         *((f[0], f[1]) for f in found if f[0] in demoted)])  # fmt: skip
+        rest = [w for _, w in placed]
     trade = tuple(rest) if rest else tuple(region_words)
     return _parsed(
         raw=raw,
