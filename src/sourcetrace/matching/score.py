@@ -49,7 +49,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
-from sourcetrace.matching.abbreviation import Reading, read_abbreviations
+from sourcetrace.matching.abbreviation import (
+    Reading,
+    abbreviates,
+    read_abbreviations,
+    two_letters,
+)
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.matching.spelling import Repair, repair
@@ -433,6 +438,8 @@ def slips_and_abbreviations(query: ParsedName, cand: ParsedName) -> Repair | Non
     must then hold the same words and the whole names be spelled alike). Two guesses in one
     name are one too many where either may be another company: a slip in a pinyin or short trade
     word (:attr:`Repair.uncertain`, "Hoep" for "Hope") is not composed with an abbreviation."""
+    if not _may_abbreviate(query, cand):
+        return None  # (most string neighbours: no word to read, spared the repair)
     fixed = repair(query, cand)
     if fixed is None or fixed.uncertain:
         return None  # two guesses in one name: not a slip that may be another company's name
@@ -440,6 +447,16 @@ def slips_and_abbreviations(query: ParsedName, cand: ParsedName) -> Repair | Non
     if reading is None:
         return None
     return Repair(reading.parsed, fixed.changes + reading.changes, fixed.uncertain, read=True)
+
+
+def _may_abbreviate(query: ParsedName, cand: ParsedName) -> bool:
+    """Some query word that the listed name lacks abbreviates a listed word the query lacks: a
+    quick test that an abbreviation reading can change anything."""
+    mine, theirs = set(query.tokens), set(cand.tokens)
+    return any(
+        w[0] == t[0] and (abbreviates(w, t) or two_letters(w, t))
+        for w in mine - theirs for t in theirs - mine
+    )  # fmt: skip
 
 
 def _composed(

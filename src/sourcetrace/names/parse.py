@@ -489,13 +489,13 @@ def legal_slip(word: str, before: str) -> bool:
     follow another legal word ("CO LDT"): short words are one slip from many others."""
     if before in LEGAL_TOKENS and word in _LIMITED_CUT:
         return True  # "CO L", "CO LIM": a name cut in its legal form at any field width
-    if word in LEGAL_TOKENS or not word.isalpha() or syllables(word) is not None:
+    if word in LEGAL_TOKENS or not word.isalpha():
         return False
     for form in _LEGAL_SLIPPED:
         if abs(len(word) - len(form)) > 1 or OSA.distance(word, form, score_cutoff=1) > 1:
             continue
         if len(word) >= LEGAL_SLIP_LONG or (set(word) == set(form) and before in LEGAL_TOKENS):
-            return True
+            return syllables(word) is None  # (a pinyin word is a name's syllables)
     return False
 
 
