@@ -127,25 +127,3 @@ def test_an_uncertain_trade_slip_is_not_composed_with_an_abbreviation(matcher: M
     # guesses; the pair is not raised by reading both.
     hit = best(matcher, "XINJIANG EAST HOEP NONFERR METALS CO LTD")
     assert hit is None or "a typing slip and an abbreviation" not in hit.reasons[0]
-
-
-@pytest.mark.parametrize(
-    ("query", "listed"),
-    [
-        ("CHANGZHOU GUANGHUA FOOD INGREDIENTS CO LTD",
-         "Changzhou Guanghui Food Ingredients Co., Ltd."),
-        ("XINJIANG SHENHUA COAL AND ELECTRICITY CO LTD",
-         "Xinjiang Shenhuo Coal and Electricity Co., Ltd."),
-        ("ZHUHAI ALPHA MICROELECTRONICS CO LTD", "Zhuhai Apex Microelectronics Co., Ltd."),
-    ],
-)  # fmt: skip
-def test_industry_words_are_no_part_of_the_trade_name(
-    matcher: Matcher, query: str, listed: str
-) -> None:
-    # Kept in the trade name, "ingredients" and "coal electricity" made two pinyin trade names a
-    # changed letter apart (another syllable, another company) look spelled alike: `match`.
-    hits = [h for h in matcher.match(query) if h.entity.caption == listed]
-    assert all(h.decision is Decision.CLEAR for h in hits)
-    # The listed names themselves, and their abbreviations, still match.
-    hit = best(matcher, listed.upper().replace(",", "").replace(".", ""))
-    assert hit is not None and hit.decision is Decision.MATCH and hit.entity.caption == listed
