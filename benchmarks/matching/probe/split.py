@@ -6,7 +6,9 @@ negatives; ``lookalike_heldout_neg``: unlisted companies sharing a trade word, a
 industry with a listed one).
 
 Positives are split by the listed entity they name (the second column), so that two spellings
-of one entity never fall in different halves; negatives by their text.
+of one entity never fall in different halves; negatives by their text (the first column). The
+``slips_heldout`` files carry a third column, the kind of spelling (``slip-trade``, ``cut35``,
+``neg-trade`` ...), which run.py counts apart.
 """
 
 from __future__ import annotations
@@ -18,13 +20,6 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-PROBE_FILES = (
-    "abbrev_heldout",
-    "neg_heldout",
-    "lookalike_heldout_pos",
-    "lookalike_heldout_neg",
-)
-
 
 def half(key: str) -> str:
     """``look`` or ``report``: the first byte of the key's SHA-256, even or odd."""
@@ -32,12 +27,20 @@ def half(key: str) -> str:
 
 
 def main() -> None:
-    for name in PROBE_FILES:
+    # (file, column of the key): the listed entity of a positive, the text of a negative
+    for name, key in (
+        ("abbrev_heldout", -1),
+        ("neg_heldout", -1),
+        ("slips_heldout", 1),
+        ("slips_heldout_neg", 0),
+        ("lookalike_heldout_pos", -1),
+        ("lookalike_heldout_neg", -1),
+    ):
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}
-        for row in rows:
+        for row in filter(None, rows):
             cols = row.split("\t")
-            out[half(cols[-1].lower())].append(row)
+            out[half(cols[key].lower())].append(row)
         for part, kept in out.items():
             (HERE / f"{name}.{part}.tsv").write_text("\n".join(kept) + "\n", encoding="utf-8")
             print(f"{name}.{part}.tsv: {len(kept)}", file=sys.stderr)

@@ -24,9 +24,11 @@ Limits, and why:
 - The query's words are those of its name, not of an address or telephone number after it
   ("TEL" is no "technology"); a query word that is pinyin is a name's syllable, not an
   abbreviation ("CHANG HONG MEILING" is not "... Holdings").
-- The short form has three letters at least (two-letter forms, "CO", "PK", "FD", are too many
-  words' starts), is not a word of the listed name itself, and is not in the parser's table (which
-  reads it already).
+- The short form has three letters at least, is not a word of the listed name itself, and is
+  not in the parser's table (which reads it already). Two-letter forms ("FD", "PK") are the
+  start of too many words: they are read only where every other word of the query is a word of
+  the listed name and the two letters stand where the listed word stands
+  (:func:`_two_letter_readings`).
 - Letters joined by "&" ("S&T") are read as the initials of consecutive listed words outside
   the trade name ("science and technology"), else "S&T" as "science and technology" (see
   ``_AMPERSAND_WORDS``).
@@ -50,7 +52,7 @@ from rigour.names import remove_org_types
 from sourcetrace.matching.features import english_words
 from sourcetrace.names.parse import ParsedName, clean_line, parse_name
 from sourcetrace.names.text import fold, latin_tokens, syllables, usual_pinyin
-from sourcetrace.names.vocabulary import LEGAL_TOKENS, abbreviations
+from sourcetrace.names.vocabulary import LEGAL_TOKENS, STOPWORDS, abbreviations
 
 MIN_SHORT = 3  # shortest abbreviation read
 MIN_DROPPED = 3  # fewest letters a first-letters abbreviation drops ("techn" / "technology")
@@ -333,9 +335,65 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
             present.add(listed[k])
             pos = k + 1
         i += 1
+    two = _two_letter_readings(out, listed, trade, table)
+    for k, (short, long) in two.items():
+        out[k] = long
+        changes.append((_display(short, query.raw), long))
     if not changes:
         return None
     return Reading(parse_name(" ".join(out)), tuple(changes), into_trade)
+
+
+def two_letters(short: str, word: str) -> bool:
+    """``short``, two letters, abbreviates ``word``: its first letter, then a later consonant
+    of it ("fd" / "food", "pk" / "park", "gp" / "group")."""
+    return (
+        len(short) == 2 and short.isalpha() and len(word) > MIN_SHORT and short[0] == word[0]
+        and short[1] not in _VOWELS and short[1] in word[1:]
+    )  # fmt: skip
+
+
+def _two_letter_readings(
+    out: list[str], listed: tuple[str, ...], trade: set[str], table: dict[str, tuple[str, ...]]
+) -> dict[int, tuple[str, str]]:
+    """Two-letter query words ("FD", "PK") read as the listed words they abbreviate, by
+    position in ``out`` (the query's words, those read so far already the listed words).
+
+    Two letters are the start of too many words to be read on their own, so they are read only
+    where the rest of the name agrees strongly: every other word of the query is a word of the
+    listed name (as written, read, or spelled out by the parser's table) or a legal or joining
+    word, the listed trade name is all there, and the two-letter word stands where the listed
+    word stands (between the listed words of its neighbours). The word read is outside the
+    listed trade name, and is not itself written elsewhere in the query."""
+    short = [k for k, w in enumerate(out) if len(w) == 2 and w not in listed and not _legal(w)]
+    if not short or not trade or not trade <= set(out):
+        return {}
+    places: list[int | None] = []
+    for k, w in enumerate(out):
+        if k in short:
+            places.append(None)
+        elif w in listed:
+            places.append(listed.index(w))
+        elif w in table and set(table[w]) <= set(listed):
+            places.append(listed.index(table[w][0]))
+        elif _legal(w) or w in STOPWORDS:
+            places.append(None)
+        else:
+            return {}  # a word the listed name does not hold: no strong agreement
+    if sum(p is not None for p in places) < 2:
+        return {}
+    found: dict[int, tuple[str, str]] = {}
+    taken = set(out)
+    for k in short:
+        before = max((p for p in places[:k] if p is not None), default=-1)
+        after = min((p for p in places[k + 1 :] if p is not None), default=len(listed))
+        for j in range(before + 1, after):
+            word = listed[j]
+            if word not in taken and word not in trade and two_letters(out[k], word):
+                found[k] = (out[k], word)
+                taken.add(word)
+                break
+    return found
 
 
 def _initials_at(

@@ -51,10 +51,15 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
-from sourcetrace.matching.abbreviation import Reading, read_abbreviations
+from sourcetrace.matching.abbreviation import (
+    Reading,
+    abbreviates,
+    read_abbreviations,
+    two_letters,
+)
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
-from sourcetrace.matching.spelling import repair
+from sourcetrace.matching.spelling import Repair, repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
@@ -614,7 +619,16 @@ def repaired(
     one: it makes a ``match`` only when the region or the industry agrees and neither differs,
     else ``review``.
     """
-    fixed = repair(query, cand.parsed)
+    return _rescored(repair(query, cand.parsed), cand, scored, entity, settings, covers,
+                     trade_count, entity_regions)  # fmt: skip
+
+
+def _rescored(
+    fixed: Repair | None, cand: IndexedName, scored: Scored, entity: ListedEntity,
+    settings: Settings, covers: bool, trade_count: int,
+    entity_regions: frozenset[str] = frozenset(),
+) -> Scored:
+    """:func:`repaired`'s decision on a repair already made (see there)."""
     c = cand.parsed
     # Repaired, the trade names must hold the same words: a slip elsewhere in a long name
     # ("PROIZVODSTVENNOE OBEDINENIE FORT" / "... OBYEDINENIE KRISTALL") is no reason to match.
@@ -632,7 +646,9 @@ def repaired(
     if again.decision.rank <= scored.decision.rank:
         return scored
     words = ", ".join(f"'{a}' as '{b}'" for a, b in fixed.changes)
-    head = f"read {words} (a typing slip)"
+    head = f"read {words} (a typing slip)" if not fixed.read else (
+        f"read {words} (a typing slip and an abbreviation)"
+    )
     decision = again.decision
     if fixed.uncertain:
         reg = features.region(fixed.parsed, c)
@@ -645,6 +661,56 @@ def repaired(
         elif backed:
             head += " with the region or industry agreeing"
     return Scored(again.score, decision, (head, *again.reasons), again.parts)
+
+
+COMPOSE_COSINE = 0.5  # string neighbours this close (n-gram cosine) are read both ways
+
+
+def slips_and_abbreviations(query: ParsedName, cand: ParsedName) -> Repair | None:
+    """The query with its typing slips *and* its abbreviations read as the listed name's words,
+    one after the other ("HEFEI BITLNAD INFO TECH": 'bitlnad' as 'bitland' (a slip), then
+    'INFO' as 'information'); None unless both were read.
+
+    Either alone leaves such a name unread: the abbreviation reading needs the listed name's
+    distinctive word written as it is, and the slip repair a name spelled like the listed one,
+    which the abbreviations prevent. The slips are read first, then the abbreviations of the
+    repaired name, each by its own rules; the decision is :func:`repaired`'s (the trade names
+    must then hold the same words and the whole names be spelled alike). Two guesses in one
+    name are one too many where either may be another company: a slip in a pinyin or short trade
+    word (:attr:`Repair.uncertain`, "Hoep" for "Hope") is not composed with an abbreviation."""
+    if not _may_abbreviate(query, cand):
+        return None  # (most string neighbours: no word to read, spared the repair)
+    fixed = repair(query, cand)
+    if fixed is None or fixed.uncertain:
+        return None  # two guesses in one name: not a slip that may be another company's name
+    reading = read_abbreviations(fixed.parsed, cand)
+    if reading is None:
+        return None
+    return Repair(reading.parsed, fixed.changes + reading.changes, fixed.uncertain, read=True)
+
+
+def _may_abbreviate(query: ParsedName, cand: ParsedName) -> bool:
+    """Some query word that the listed name lacks abbreviates a listed word the query lacks: a
+    quick test that an abbreviation reading can change anything."""
+    mine, theirs = set(query.tokens), set(cand.tokens)
+    return any(
+        w[0] == t[0] and (abbreviates(w, t) or two_letters(w, t))
+        for w in mine - theirs for t in theirs - mine
+    )  # fmt: skip
+
+
+def _composed(
+    query: ParsedName, cand: IndexedName, cosine: float | None,
+    cache: dict[int, Repair | None],
+) -> Repair | None:
+    """:func:`slips_and_abbreviations` of a string neighbour at least :data:`COMPOSE_COSINE`
+    close, computed once per listed name and query (None for any other candidate)."""
+    if cosine is None or cosine < COMPOSE_COSINE:
+        return None
+    key = id(cand)
+    if key not in cache:
+        cache[key] = slips_and_abbreviations(query, cand.parsed)
+    return cache[key]
 
 
 def expanded(
@@ -1229,7 +1295,7 @@ class Matcher:
         if strings is None:
             strings = self.string_near([parsed])[0]
         # Names close as strings that the trade-name keys did not meet (a bad parse): scored too.
-        spelled = {n for n, _ in strings}
+        spelled = dict(strings)  # listed name -> n-gram cosine
         if strings:
             met = {n for n, _ in near}
             extra = [n for n, _ in strings if n not in met]
@@ -1242,6 +1308,7 @@ class Matcher:
         if not near and not best:
             return []  # most names: no listed name near
         readings: dict[int, Reading | None] = {}  # per listed name, read once (see _reading)
+        composed: dict[int, Repair | None] = {}  # the same for _composed
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
@@ -1260,6 +1327,8 @@ class Matcher:
                 # (An abbreviation read as the listed name's word is a reason to score it:
                 # "HEFEI BITLAND INFO TECH" is not spelled close to "... Information Technology".)
                 and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
+                # (Nor a slip and an abbreviation in one name: "HEFEI BITLNAD INFO TECH".)
+                and _composed(parsed, cand, spelled.get(n_idx), composed) is None
             ):
                 continue
             # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
@@ -1290,6 +1359,13 @@ class Matcher:
                                   self.settings, covers,
                                   index.trade_counts.get(cand.parsed.trade_key, 1),
                                   regions)  # fmt: skip
+            if scored.decision is not Decision.MATCH:
+                both = _composed(parsed, cand, spelled.get(n_idx), composed)
+                if both is not None:
+                    scored = _rescored(both, cand, scored, index.entities[cand.entity],
+                                       self.settings, covers,
+                                       index.trade_counts.get(cand.parsed.trade_key, 1),
+                                       regions)  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:

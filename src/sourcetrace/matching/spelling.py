@@ -17,13 +17,15 @@ before a ``match``; a coined Latin word of six letters or more ("JPMorgon", "Gas
 unless the slip is in its first letter ("Alaxy" is not taken for "Galaxy").
 Short words (under four letters; under five for trade words) are never repaired: too many are
 one slip from another. Two words the query writes apart are joined when the listed name writes
-them as one ("Tex tile"), unless both are English words ("Nine Star" against "Ninestar"). Only
+them as one ("Tex tile"), unless both are English words ("Nine Star" against "Ninestar"), and
+one word is split where the listed name writes it as two ("WEIQIAOTEXTILE", the same exception). Only
 names in Latin letters are repaired (Chinese characters are compared by syllable elsewhere).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -44,6 +46,7 @@ class Repair:
     parsed: ParsedName
     changes: tuple[tuple[str, str], ...]  # (query word, listed word)
     uncertain: bool  # a trade word was repaired that may be another name (see the module)
+    read: bool = False  # abbreviations were read too (score.slips_and_abbreviations)
 
 
 def _pinyin(word: str, target: str) -> bool:
@@ -63,6 +66,22 @@ def _slip(word: str, target: str, trade: bool) -> bool:
         return OSA.distance(word, target, score_cutoff=1) <= 1
     allowed = 2 if longer >= LONG_WORD else 1
     return OSA.distance(word, target, score_cutoff=allowed) <= allowed
+
+
+def written_apart(word: str, listed: list[str], free: list[str]) -> tuple[str, str] | None:
+    """Two neighbouring words of the listed name, neither in the query, that ``word`` writes
+    as one (a space lost: "WEIQIAOTEXTILE" for "Weiqiao Textile"); None when there are none,
+    or when both are English words ("NINESTAR" against "Nine Star" keeps its doubt, as the other
+    way round) or one is shorter than the shortest word repaired."""
+    if len(word) < 2 * MIN_WORD:
+        return None
+    for a, b in pairwise(listed):
+        if (
+            a + b == word and a in free and b in free and min(len(a), len(b)) >= MIN_WORD
+            and not (a in english_words() and b in english_words())
+        ):  # fmt: skip
+            return a, b
+    return None
 
 
 def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
@@ -100,6 +119,15 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
             changes.append((f"{word} {words[i + 1]}", joined))
             free.remove(joined)
             i += 2
+            continue
+        # One word the listed name writes as two ("weiqiaotextile" -> "weiqiao textile").
+        apart = written_apart(word, listed, free)
+        if apart is not None:
+            out.extend(apart)
+            changes.append((word, " ".join(apart)))
+            for w in apart:
+                free.remove(w)
+            i += 1
             continue
         fixed = next(
             (w for w in free if w.isalpha() and _slip(word, w, w in trade_words)), None

@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rigour._core import stopwords_list
+from rapidfuzz.distance import OSA
+from rigour.text.stopwords import stopwords_list
 from rigour.names import remove_org_types
 
 from sourcetrace.names.symbols import english_org_words, institution
@@ -46,6 +47,8 @@ _CUT = re.compile("|".join(r"\s" + mark for mark in _CUT_MARKS), re.IGNORECASE)
 _ADDRESS_WORDS = frozenset(
     ["no", "road", "rd", "street", "st", "avenue", "ave", "building", "bldg", "floor", "room", "rm", "unit", "district", "city", "town", "village", "province", "zone", "park", "industrial", "lu", "jie", "hao", "xiang", "cun", "zhen", "qu", "dao"]
 )
+# Words of a street address: a name holding one goes on into its address (other_province).
+_STREET = frozenset(["no", "road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "hao"])
 _LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
 _LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.IGNORECASE)
 # The same two patterns for ASCII text, searched in its lower case (same positions): without
@@ -97,6 +100,19 @@ class ParsedName:
         )
 
 
+# Abbreviations written with a slash, which the tokens would split into letters: "I/E" is
+# import and export on bills of lading ("JUNAN JINSHENG I/E CO LTD"; as "imp/exp", the table's
+# "imp" and "exp" read it already).
+_SLASHED = re.compile(r"(?<![a-z0-9/])i\s*/\s*e(?![a-z0-9/])", re.IGNORECASE)
+
+
+def spell_slashed(line: str) -> str:
+    """The line with its slashed abbreviations ("I/E") as the table's words ("impexp")."""
+    if "/" not in line:
+        return line
+    return _SLASHED.sub(" impexp ", line)
+
+
 # Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
 @lru_cache(maxsize=65_536)
 def clean_line(raw: str) -> tuple[str, bool]:
@@ -135,7 +151,8 @@ def clean_line(raw: str) -> tuple[str, bool]:
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
-            address = any(x.isdigit() or x in _ADDRESS_WORDS for x in rest)
+            # (A word holding a digit is a floor, a unit or a number: "CO LTD 18F NO 5 ...".)
+            address = any(x in _ADDRESS_WORDS or any(c.isdigit() for c in x) for x in rest)
             if address and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
@@ -147,6 +164,7 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     """Parse one name into its parts; never raises."""
     vocab = vocab or vocabulary()
     line, was_cut = clean_line(raw)
+    line = spell_slashed(line)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
     words = latin_tokens(line.lower()) if line.isascii() else []
@@ -284,6 +302,8 @@ def plain_text(folded: str) -> str:
     """The folded name's words less legal forms and joining words, abbreviations spelled out
     ("acme textile group")."""
     words = expand(latin_tokens(folded))
+    if len(words) > 1 and legal_slip(words[-1], words[-2]):
+        words = words[:-1]
     joining = joining_words()
     return " ".join(w for w in words if w not in LEGAL_TOKENS and w not in joining)
 
@@ -501,6 +521,56 @@ def _vocabulary_prefixes(key: int, vocab: Vocabulary) -> frozenset[str]:
     return cached
 
 
+def other_province(
+    found: list[tuple[int, str, str, bool]], others: list[int], address: bool
+) -> set[int]:
+    """Positions of the place words that are no region of the name but its trade name: a
+    company is registered under one chain of places, so when the places spelled as written lie
+    in two provinces, those outside the province of the name's region are trade words
+    ("Tianjin Kunyu International": Kunyu, a city of Xinjiang, is the trade name 天津昆玉 of a
+    Tianjin company). The name's region is its first place, or its last when that ends the name
+    after other words, as English listings write it ("Kunyu International (Tianjin)", "Baiyin
+    Mining Development (Xinjiang)"), unless the name holds a street or a number (an address
+    after the name ends in its city and province). A place read through a typo ("Jucheng" as
+    Gucheng) decides nothing: it may be no place at all."""
+    spelled = [f for f in found if f[3]]
+    if len({code[:2] for _, _, code, _ in spelled}) < 2:
+        return set()
+    last = spelled[-1]
+    trailing = (
+        not address
+        and any(p < last[0] for p in others)
+        and not any(p > last[0] for p in others)
+    )
+    anchor = last if trailing else spelled[0]
+    return {f[0] for f in spelled if f[2][:2] != anchor[2][:2]}
+
+
+# Legal words a slip at the end of a name is read as (a slip in "co" or "inc" is too short).
+_LEGAL_SLIPPED = ("ltd", "limited", "company", "corp", "corporation")
+LEGAL_SLIP_LONG = 6  # from this length, any one slip; shorter, the same letters only
+# The starts of "limited" and "ltd" a line cut after "CO" ends in.
+_LIMITED_CUT = frozenset({"l", "li", "lim", "limi", "limit", "limite", "lt"})
+
+
+def legal_slip(word: str, before: str) -> bool:
+    """``word``, the last of a name, is a legal form typed with one slip ("ldt", "lttd",
+    "limted", "corporaton"): one letter dropped, added, changed or two swapped; or the start of
+    "limited" after another legal word ("CO L", "CO LIM": a line cut at its field's width). A word under
+    six letters must hold the same letters as the form ("ldt", "lttd"; not "lid", "ltc") and
+    follow another legal word ("CO LDT"): short words are one slip from many others."""
+    if before in LEGAL_TOKENS and word in _LIMITED_CUT:
+        return True  # "CO L", "CO LIM": a name cut in its legal form at any field width
+    if word in LEGAL_TOKENS or not word.isalpha():
+        return False
+    for form in _LEGAL_SLIPPED:
+        if abs(len(word) - len(form)) > 1 or OSA.distance(word, form, score_cutoff=1) > 1:
+            continue
+        if len(word) >= LEGAL_SLIP_LONG or (set(word) == set(form) and before in LEGAL_TOKENS):
+            return syllables(word) is None  # (a pinyin word is a name's syllables)
+    return False
+
+
 def _parse_latin(
     raw: str,
     folded: str,
@@ -521,6 +591,9 @@ def _parse_latin(
         # string retrieval and the whole-name similarity then meet the English listed name.
         words, pinyin_industry, pinyin_legal, plain = resegmented
         legal_form = legal_form or pinyin_legal
+    if len(words) > 1 and legal_slip(words[-1], words[-2]):
+        words = words[:-1]  # "CO LDT", "CO LIMTED": a legal form typed with a slip
+        legal_form = True
     legal = legal_form or not LEGAL_TOKENS.isdisjoint(words)
     branch = "branch" in words
     # A name cut at the field width may end in part of a word ("CO LT", "INFORMATION TECHNOLOG"):
@@ -533,6 +606,10 @@ def _parse_latin(
     if legal:
         words = [w for w in words if w not in LEGAL_TOKENS]
     regions: set[str] = set()
+    # Where each place, trade and industry word stands (other_province decides between places).
+    found: list[tuple[int, str, str, bool]] = []  # (position, key, code, spelled as written)
+    rest_at: list[int] = []
+    others: list[int] = []
     region_words: list[str] = []
     industry: set[str] = set()
     rest: list[str] = []
@@ -552,6 +629,7 @@ def _parse_latin(
                     key, place = typo
             if place and not (len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
+                found.append((i, key, place.code, key == words[i]))
                 region_words.append(key)
                 i += 1
                 while i < n and words[i] in PLACE_TYPES:
@@ -562,6 +640,8 @@ def _parse_latin(
                 industry.add(concept)
             else:
                 rest.append(key)
+                rest_at.append(i)
+            others.append(i)
             i += 1
             continue
         matched = False
@@ -572,6 +652,7 @@ def _parse_latin(
             place = places.get(key)
             if place and not (size == 1 and len(key) < 4 and not place.xinjiang):
                 regions.add(place.code)
+                found.append((i, key, place.code, True))
                 region_words.append(key)
                 i += size
                 while i < n and words[i] in PLACE_TYPES:
@@ -583,12 +664,26 @@ def _parse_latin(
                 concept = institution(words[i])
             if concept:
                 industry.add(concept)
+                others.append(i)
                 i += size
                 matched = True
                 break
         if not matched:
             rest.append(words[i])
+            rest_at.append(i)
+            others.append(i)
             i += 1
+    demoted = other_province(found, others, not _STREET.isdisjoint(words) or any(
+        c.isdigit() for w in words for c in w
+    ))
+    if demoted:
+        # Places of another province than the name's region are trade words, where they stand.
+        keep = [f for f in found if f[0] not in demoted]
+        regions = {code for _, _, code, _ in keep}
+        region_words = [key for _, key, _, _ in keep]
+        placed = sorted([*zip(rest_at, rest, strict=True),
+                         *((f[0], f[1]) for f in found if f[0] in demoted)])  # fmt: skip
+        rest = [w for _, w in placed]
     trade = tuple(rest) if rest else tuple(region_words)
     return _parsed(
         raw=raw,
