@@ -77,13 +77,13 @@ from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v5+" + model_version()
+ALGORITHM = "sourcetrace-learned-v6+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
 # words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys.
-_CACHE_FORMAT = "c8"
+_CACHE_FORMAT = "c9"
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
