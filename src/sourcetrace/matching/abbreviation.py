@@ -201,7 +201,8 @@ def may_read(query: ParsedName, cand: ParsedName) -> bool:
     name, an English query word that is two consecutive listed words joined, or a query word
     that may be an abbreviation (:func:`_query_clues`) and is no listed word, abbreviating
     (:func:`abbreviates`, remembered per pair of words) a listed word longer than three
-    letters that is no query word."""
+    letters that is no query word, or a two-letter query word that is no listed word and may
+    abbreviate a listed one (:func:`two_letters`)."""
     mine = _query_clues(query.raw)
     theirs = _listed_clues(cand.raw)
     if mine is None or theirs is None:
@@ -219,7 +220,13 @@ def may_read(query: ParsedName, cand: ParsedName) -> bool:
                     and word not in abbreviations() and not usual_pinyin(word)
                 ):  # fmt: skip
                     return True
-    return False
+    # Two letters ("FD", "PK") are read only where the rest agrees (:func:`_two_letter_readings`);
+    # here, only whether a listed word starts with their letters in order.
+    return any(
+        len(word) == 2 and word not in listed
+        and any(two_letters(word, w) for w in by_letter.get(word[0], ()))
+        for word in words
+    )  # fmt: skip
 
 
 def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:

@@ -113,6 +113,10 @@ def spell_slashed(line: str) -> str:
     return _SLASHED.sub(" impexp ", line)
 
 
+# A number or a floor, room or unit with its number ("88", "18f", "b2", "501a"), not an ordinal.
+_ADDRESS_NUMBER = re.compile(r"\d+[a-z]?|[a-z]\d+")
+
+
 # Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
 @lru_cache(maxsize=65_536)
 def clean_line(raw: str) -> tuple[str, bool]:
@@ -151,8 +155,9 @@ def clean_line(raw: str) -> tuple[str, bool]:
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
-            # (A word holding a digit is a floor, a unit or a number: "CO LTD 18F NO 5 ...".)
-            address = any(x in _ADDRESS_WORDS or any(c.isdigit() for c in x) for x in rest)
+            # (A number, or a floor or unit written with one, is an address: "CO LTD 18F NO 5
+            # ..."; an ordinal is part of a name: "Co., Ltd. (CSIC) 709th Research Institute".)
+            address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
             if address and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
