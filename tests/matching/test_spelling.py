@@ -49,6 +49,29 @@ def test_a_changed_pinyin_letter_is_another_company(matcher: Matcher) -> None:
     assert "trade name 'daida' differs from 'taida'" in hit.reasons[0]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # Close by letter, but with a word both names write beside the pinyin word.
+        ("CHANGZHOU GUANGHUA FOOD INGREDIENTS CO LTD",
+         "Changzhou Guanghui Food Ingredients Co., Ltd."),
+        ("XINJIANG SHENHUA COAL AND ELECTRICITY CO LTD",
+         "Xinjiang Shenhuo Coal and Electricity Co., Ltd."),
+        # Two letters apart: one syllable in common where it stands, the other another one.
+        ("SHAYA YINHE COTTON INDUSTRY CO LTD", "Shaya Yinhua Cotton Industry Co., Ltd."),
+        ("AKSU BAIXIN FIBER CO LTD", "Aksu Biaoxin Fiber Co., Ltd."),
+    ],
+)  # fmt: skip
+def test_another_pinyin_syllable_is_another_company_however_the_rest_agrees(
+    matcher: Matcher, query: str, listed: str
+) -> None:
+    alerts = [h for h in matcher.match(query) if h.decision is not Decision.CLEAR]
+    assert [h.matched_name for h in alerts if h.matched_name == listed] == []
+    # The listed name spelled alike is still shown, saying what differs (issue 15, item 1).
+    hit = next(h for h in matcher.match(query) if h.matched_name == listed)
+    assert "differs from" in hit.reasons[0]
+
+
 def test_a_trade_name_slip_without_region_or_industry_is_only_review(matcher: Matcher) -> None:
     hit = best(matcher, "Jiangyin Linyun Co. Ltd.")
     assert hit is not None and hit.matched_name == "Jiangyin Lianyun Co. Ltd."

@@ -148,7 +148,53 @@ def syllables_differ(query: ParsedName, cand: ParsedName) -> bool:
     a, b = query.trade_key, cand.trade_key
     if not a or not b or a == b or not (a.isascii() and b.isascii()):
         return False
-    return OSA.normalized_similarity(a, b) >= 0.75 and _syllable_clash(a, b) is not None
+    clash = _clash(query, cand)
+    if clash is None:
+        return False
+    if OSA.normalized_similarity(a, b) >= 0.75:
+        return True  # one letter, another syllable
+    # Further apart by letter, a syllable in common where it stands and another beside it
+    # (yin-he / yin-hua, bai-xin / biao-xin): two names, not two slips; but only for names of
+    # Chinese companies (a place in China on both sides) in words that are no English words
+    # ("defence" / "defense" read as pinyin too).
+    return clash > 0 and _chinese_companies(query, cand)
+
+
+def _clash(query: ParsedName, cand: ParsedName) -> float | None:
+    """:func:`_syllable_clash` of the trade keys, else of the words that tell the trade names
+    apart when they share a word (:func:`own_words`: "guanghua ingredients" / "guanghui
+    ingredients" are guang-hua and guang-hui, another character)."""
+    clash = _syllable_clash(query.trade_key, cand.trade_key)
+    if clash is None and _chinese_companies(query, cand):
+        own = own_words(query.trade, cand.trade)
+        clash = _syllable_clash(*own) if own is not None else None
+    return clash
+
+
+def _chinese_companies(query: ParsedName, cand: ParsedName) -> bool:
+    """Both names carry a place in China, and the trade words one has and the other lacks are
+    no English words: pinyin read as syllables, not "Defence" / "Defense" (de-fen-ce), which
+    read as pinyin too."""
+    return bool(query.regions and cand.regions) and not any(
+        w in english_words() for w in set(query.trade) ^ set(cand.trade)
+    )
+
+
+def own_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
+    """The words that tell two trade names in Latin letters apart, each side's joined, when the
+    two share a word and each has a word of its own ("guanghua ingredients" / "guanghui
+    ingredients": "guanghua", "guanghui"); None otherwise. A word both write says nothing of
+    whether the others are one name."""
+    if len(a) < 2 and len(b) < 2:
+        return None
+    shared = set(a) & set(b)
+    if not shared:
+        return None
+    rest_a = "".join(w for w in a if w not in shared)
+    rest_b = "".join(w for w in b if w not in shared)
+    if not rest_a or not rest_b or not (rest_a.isascii() and rest_b.isascii()):
+        return None
+    return rest_a, rest_b
 
 
 def trade_name(query: ParsedName, cand: ParsedName) -> float:
@@ -188,7 +234,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         # Pinyin is compared by syllable: one letter more or less is another syllable, so
         # another character and another company (rongsheng is not longsheng). Only names close
         # by letter can be told apart this way, so only they are cut into syllables.
-        clash = _syllable_clash(a, b)
+        clash = _clash(query, cand)
         if clash is not None:
             return 0.85 * clash
     # Scale so that one edit in a long name stays near agreement and unrelated names fall low.
