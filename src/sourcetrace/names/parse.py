@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
-from rigour.text.stopwords import stopwords_list
 from rigour.names import remove_org_types
+from rigour.text.stopwords import stopwords_list
 
 from sourcetrace.names.symbols import english_org_words, institution
 from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
