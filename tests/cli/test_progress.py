@@ -6,6 +6,7 @@ import csv
 import os
 import re
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -62,21 +63,29 @@ def test_a_terminal_gets_a_bar_with_the_total_rate_and_time_left(
     main, other = pty.openpty()
     env = {k: v for k, v in _env(tmp_path).items() if k not in ("CI", "NO_COLOR", "TERM")}
     env.update(TERM="xterm", COLUMNS="160")
+    said = bytearray()
+
+    def read_terminal() -> None:
+        # Read while the command runs: a terminal's buffer is a few kilobytes, and a slow run
+        # draws enough bars to fill it and block the command if nobody reads.
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the other end is closed: all is read
+                return
+            if not chunk:
+                return
+            said.extend(chunk)
+
+    reader = threading.Thread(target=read_terminal, daemon=True)
+    reader.start()
     done = subprocess.run(
         [sourcetrace_bin, "screen", str(suppliers), "-o", str(tmp_path / "out.csv"),
          "--chunk-rows", "1000", "--workers", "2"],
         stdout=subprocess.PIPE, stderr=other, env=env, text=True, timeout=300, check=False,
     )  # fmt: skip
     os.close(other)
-    said = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the other end is closed: all is read
-            break
-        if not chunk:
-            break
-        said += chunk
+    reader.join(timeout=30)
     os.close(main)
     assert done.returncode == 0
     text = said.decode("utf-8", errors="replace")
