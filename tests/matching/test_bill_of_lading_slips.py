@@ -9,13 +9,9 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, Hit
+from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
-
-
-def best(matcher: Matcher, name: str) -> Hit | None:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return hits[0] if hits else None
+from tests.matching.conftest import best_alert
 
 
 @pytest.mark.parametrize(
@@ -40,7 +36,7 @@ def best(matcher: Matcher, name: str) -> Hit | None:
 def test_a_bill_of_lading_spelling_matches_its_listed_name(
     matcher: Matcher, query: str, listed: str
 ) -> None:
-    hit = best(matcher, query)
+    hit = best_alert(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH, hit
     assert hit.entity.caption == listed or hit.matched_name == listed
 
@@ -50,7 +46,7 @@ def test_a_place_of_another_province_is_the_trade_name(matcher: Matcher) -> None
     # name itself was only `review` ("no distinctive trade name beyond the place name").
     parsed = parse_name("Tianjin Kunyu International Co., Ltd.")
     assert parsed.trade == ("kunyu",) and parsed.region_words == ("tianjin",)
-    hit = best(matcher, "TIANJIN KUNYU INTERNATIONAL CO LTD")
+    hit = best_alert(matcher, "TIANJIN KUNYU INTERNATIONAL CO LTD")
     assert hit is not None and hit.decision is Decision.MATCH
     # Written last, as English listings write the region, the name's region is that one.
     assert parse_name("Kunyu International (Tianjin) Co., Ltd.").trade == ("kunyu",)
@@ -67,7 +63,7 @@ def test_a_short_word_of_other_letters_is_no_legal_form(name: str) -> None:
 
 def test_words_written_as_one_that_are_both_english_keep_their_doubt(matcher: Matcher) -> None:
     # "NINESTAR" against a listed "Nine Star": the space is not restored (two English words).
-    hit = best(matcher, "NINESTAR LOGISTICS LLC")
+    hit = best_alert(matcher, "NINESTAR LOGISTICS LLC")
     assert hit is None or "a typing slip" not in hit.reasons[0]
 
 
@@ -84,7 +80,7 @@ def test_words_written_as_one_that_are_both_english_keep_their_doubt(matcher: Ma
 def test_two_letters_are_read_where_the_rest_of_the_name_agrees(
     matcher: Matcher, query: str, listed: str, read: str
 ) -> None:
-    hit = best(matcher, query)
+    hit = best_alert(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH, hit
     assert hit.entity.caption == listed
     assert read in hit.reasons[0]
@@ -100,7 +96,7 @@ def test_two_letters_are_read_where_the_rest_of_the_name_agrees(
     ],
 )
 def test_two_letters_are_not_read_where_the_rest_differs(matcher: Matcher, query: str) -> None:
-    hit = best(matcher, query)
+    hit = best_alert(matcher, query)
     assert hit is None or not any("'FD' as" in r for r in hit.reasons)
 
 
@@ -116,7 +112,7 @@ def test_two_letters_are_not_read_where_the_rest_differs(matcher: Matcher, query
 def test_a_slip_and_an_abbreviation_in_one_name_are_both_read(
     matcher: Matcher, query: str, listed: str, read: str
 ) -> None:
-    hit = best(matcher, query)
+    hit = best_alert(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH, hit
     assert hit.matched_name == listed
     assert read in hit.reasons[0] and "a typing slip and an abbreviation" in hit.reasons[0]
@@ -125,5 +121,5 @@ def test_a_slip_and_an_abbreviation_in_one_name_are_both_read(
 def test_an_uncertain_trade_slip_is_not_composed_with_an_abbreviation(matcher: Matcher) -> None:
     # "HOEP" for "Hope" is a short trade word one letter off: with "NONFERR" read too, two
     # guesses; the pair is not raised by reading both.
-    hit = best(matcher, "XINJIANG EAST HOEP NONFERR METALS CO LTD")
+    hit = best_alert(matcher, "XINJIANG EAST HOEP NONFERR METALS CO LTD")
     assert hit is None or "a typing slip and an abbreviation" not in hit.reasons[0]
