@@ -179,37 +179,40 @@ def test_screen_command_matches_full_pinyin_and_bilingual_lines(
     assert "East Hope" in rows[2]["entity_name"]
 
 
-@pytest.mark.parametrize("query", ["伊犁川宁生物技术有限公司", "YILI CHUANNING SHENGWU JISHU YOUXIAN GONGSI"])
-def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(query: str) -> None:
-    # The bundled UFLPA entry "Yili Chuanning Biotechnology Co., Ltd."; the query spells its
-    # region, trade name and industry (生物技术, CC-CEDICT "biotechnology") in characters or pinyin.
-    # Read as 生物 (biological) + 技术, the industry differed and the pair was cleared.
-    matcher = Matcher(
+@pytest.fixture(scope="module")
+def chuanning() -> Matcher:
+    """The bundled UFLPA entry "Yili Chuanning Biotechnology Co., Ltd." alone."""
+    return Matcher(
         [listed_company("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")], load_settings()
     )
-    hit = best_alert(matcher, query)
+
+
+@pytest.mark.parametrize("query", ["伊犁川宁生物技术有限公司", "YILI CHUANNING SHENGWU JISHU YOUXIAN GONGSI"])
+def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(
+    chuanning: Matcher, query: str
+) -> None:
+    # The query spells the listed name's region, trade name and industry (生物技术, CC-CEDICT
+    # "biotechnology") in characters or pinyin. Read as 生物 (biological) + 技术, the industry
+    # differed and the pair was cleared.
+    hit = best_alert(chuanning, query)
     assert verdict(hit) == ("chuanning", Decision.MATCH)
     assert "industry" in reasons_of(hit) and "differ" not in reasons_of(hit)
 
 
 @pytest.mark.parametrize("query", ["川宁生物", "伊犁川宁生物"])
-def test_a_short_name_ending_in_biological_may_abbreviate_biotechnology(query: str) -> None:
+def test_a_short_name_ending_in_biological_may_abbreviate_biotechnology(
+    chuanning: Matcher, query: str
+) -> None:
     # 生物 (biological) begins 生物技术/生物科技 (biotechnology, CC-CEDICT): a short name that
     # ends in it shares that sense with the listed "Biotechnology" instead of differing.
-    matcher = Matcher(
-        [listed_company("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")], load_settings()
-    )
-    hit = best_alert(matcher, query)
+    hit = best_alert(chuanning, query)
     assert verdict(hit) == ("chuanning", Decision.MATCH)
     assert "and so does the industry" in reasons_of(hit)
 
 
-def test_a_short_name_of_another_industry_is_still_another_company() -> None:
+def test_a_short_name_of_another_industry_is_still_another_company(chuanning: Matcher) -> None:
     # 川宁化学: the same trade name, chemical: not the listed biotechnology company.
-    matcher = Matcher(
-        [listed_company("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")], load_settings()
-    )
-    assert best_alert(matcher, "川宁化学") is None
+    assert best_alert(chuanning, "川宁化学") is None
 
 
 def test_a_listed_name_with_chinese_and_latin_is_found_by_either() -> None:
