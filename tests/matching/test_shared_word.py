@@ -149,8 +149,10 @@ def test_another_number_is_another_unit(numbered: Matcher, query: str, listed: s
 
 @pytest.fixture(scope="module")
 def coined() -> Matcher:
-    """Listed names that read as no pinyin, with the aliases the lists give them (the
-    restricted-party snapshot of ../shared/data/watchlists: BIS Entity List, OFAC SDN)."""
+    """Listed names that read as no pinyin, with the aliases the lists give them (BIS Entity
+    List and OFAC SDN entries of the restricted-party snapshot,
+    sources/watchlists/restricted_party_lists_snapshot_2026-07-16.json; origin in
+    sources/README.md)."""
     return Matcher(
         [
             listed_company(
