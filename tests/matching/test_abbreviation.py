@@ -10,14 +10,10 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
+from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
 from sourcetrace.settings import load_settings
 from tests.conftest import ScreenCommand
-
-
-def best(matcher: Matcher, name: str) -> Hit | None:
-    hits = matcher.match(name)
-    return hits[0] if hits else None
+from tests.matching.conftest import top_hit
 
 
 @pytest.mark.parametrize(
@@ -60,7 +56,7 @@ def best(matcher: Matcher, name: str) -> Hit | None:
 def test_an_abbreviated_word_is_read_as_the_listed_word_and_matches(
     matcher: Matcher, query: str, listed: str, read: str
 ) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH
     # (The lists punctuate one name differently: "Co., Ltd" and "Co., Ltd.")
     assert hit.matched_name.rstrip(".") == listed.rstrip(".")
@@ -97,7 +93,7 @@ def test_an_abbreviation_is_not_read_into_the_distinctive_trade_name(
 
 def test_a_slip_that_is_no_pinyin_syllable_is_a_slip(matcher: Matcher) -> None:
     # "tei" is no syllable a name is written in: "teida" can only be "taida" mistyped.
-    hit = best(matcher, "HETIAN TEIDA APPAREL CO LTD")
+    hit = top_hit(matcher, "HETIAN TEIDA APPAREL CO LTD")
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == "Hetian Taida Apparel Co., Ltd"
     assert hit.reasons[0].startswith("trade name 'teida' is spelled like 'taida'")
@@ -107,7 +103,7 @@ def test_a_changed_letter_that_is_another_syllable_stays_another_company(
     matcher: Matcher,
 ) -> None:
     # "taide" is tai-de, other characters than tai-da: whatever else agrees, not a slip.
-    hit = best(matcher, "HETIAN TAIDE APPAREL CO LTD")
+    hit = top_hit(matcher, "HETIAN TAIDE APPAREL CO LTD")
     assert hit is not None and hit.decision is Decision.CLEAR
     assert "trade name 'taide' differs from 'taida'" in hit.reasons[0]
 

@@ -14,36 +14,26 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
 from sourcetrace.settings import load_settings
 from tests.conftest import ScreenCommand
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_alert, listed_company, reasons_of, verdict
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("haolin", "Hetian Haolin Hair Accessories Co. Ltd."),
-            _entity("taida", "Hetian Taida Apparel Co., Ltd"),
-            _entity("easthope", "Xinjiang East Hope Nonferrous Metals Co., Ltd."),
-            _entity("bitland", "Hefei Bitland Information Technology Co., Ltd.",
+            listed_company("haolin", "Hetian Haolin Hair Accessories Co. Ltd."),
+            listed_company("taida", "Hetian Taida Apparel Co., Ltd"),
+            listed_company("easthope", "Xinjiang East Hope Nonferrous Metals Co., Ltd."),
+            listed_company("bitland", "Hefei Bitland Information Technology Co., Ltd.",
                     "Hefei Baolongda Information Technology Co., Ltd."),
-            _entity("hoshine", "Hoshine Silicon Industry Co. Ltd."),
+            listed_company("hoshine", "Hoshine Silicon Industry Co. Ltd."),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision, str]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    if not hits:
-        return ("", Decision.CLEAR, "")
-    return (hits[0].entity.id, hits[0].decision, "; ".join(hits[0].reasons))
 
 
 @pytest.mark.parametrize(
@@ -58,9 +48,9 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision, str]:
 def test_full_pinyin_matches_the_english_name_by_trade_name_and_industry(
     matcher: Matcher, query: str
 ) -> None:
-    entity, decision, reasons = _best(matcher, query)
-    assert (entity, decision) == ("haolin", Decision.MATCH)
-    assert "industry agrees (hair accessorie)" in reasons
+    hit = best_alert(matcher, query)
+    assert verdict(hit) == ("haolin", Decision.MATCH)
+    assert "industry agrees (hair accessorie)" in reasons_of(hit)
 
 
 @pytest.mark.parametrize(
@@ -74,22 +64,22 @@ def test_full_pinyin_trade_name_read_in_english_meets_the_translated_listing(
     matcher: Matcher, query: str
 ) -> None:
     # 东方希望: east + hope (CC-CEDICT); the industry (有色金属 nonferrous metal) and region agree.
-    entity, decision, reasons = _best(matcher, query)
-    assert (entity, decision) == ("easthope", Decision.MATCH)
-    assert "read as the English 'east hope'" in reasons
-    assert "industry agrees (nonferrous metal)" in reasons
+    hit = best_alert(matcher, query)
+    assert verdict(hit) == ("easthope", Decision.MATCH)
+    assert "read as the English 'east hope'" in reasons_of(hit)
+    assert "industry agrees (nonferrous metal)" in reasons_of(hit)
 
 
 def test_a_pinyin_reading_needs_the_industry_to_be_read_too(matcher: Matcher) -> None:
     # The same trade name with no industry word: its English reading is not tried.
-    assert _best(matcher, "DONGFANG XIWANG")[1] is not Decision.MATCH
+    assert verdict(best_alert(matcher, "DONGFANG XIWANG"))[1] is not Decision.MATCH
 
 
 def test_full_pinyin_of_another_trade_name_does_not_match(matcher: Matcher) -> None:
     # 和田泰达服饰: the same region and a neighbouring industry, another company.
-    entity, decision, _ = _best(matcher, "HE TIAN TAI DA FU SHI YOU XIAN GONG SI")
-    assert entity != "haolin"
-    assert (entity, decision) in {("taida", Decision.MATCH), ("taida", Decision.REVIEW)}
+    hit = best_alert(matcher, "HE TIAN TAI DA FU SHI YOU XIAN GONG SI")
+    assert verdict(hit)[0] != "haolin"
+    assert verdict(hit) in {("taida", Decision.MATCH), ("taida", Decision.REVIEW)}
 
 
 def test_full_pinyin_is_cut_into_the_parts_of_a_chinese_name() -> None:
@@ -141,22 +131,22 @@ def test_a_region_before_the_pinyin_legal_form_is_a_region() -> None:
 def test_chinese_script_variants_find_the_listed_entity(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query)[:2] == (entity, Decision.MATCH)
+    assert verdict(best_alert(matcher, query)) == (entity, Decision.MATCH)
 
 
 def test_the_english_name_beside_the_chinese_one_is_screened_too(matcher: Matcher) -> None:
     # 合盛硅业 reads "hesheng", which the brand Hoshine is not: only the English name finds it.
-    entity, decision, reasons = _best(matcher, "合盛硅业股份有限公司 Hoshine Silicon Industry Co. Ltd.")
-    assert (entity, decision) == ("hoshine", Decision.MATCH)
-    assert "found by the Latin name written beside the Chinese one" in reasons
-    assert _best(matcher, "合盛硅业股份有限公司")[1] is Decision.CLEAR
+    hit = best_alert(matcher, "合盛硅业股份有限公司 Hoshine Silicon Industry Co. Ltd.")
+    assert verdict(hit) == ("hoshine", Decision.MATCH)
+    assert "found by the Latin name written beside the Chinese one" in reasons_of(hit)
+    assert best_alert(matcher, "合盛硅业股份有限公司") is None
 
 
 def test_beside_a_latin_name_the_chinese_one_is_still_compared_by_whole_syllables() -> None:
     # 三鹿 reads san-lu, which "Sarlu" is not: the Latin letters on the line must not turn the
     # Chinese name into letters compared one by one.
-    matcher = Matcher([_entity("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
-    assert _best(matcher, "三鹿集团 Sanlu Group")[1] is not Decision.MATCH
+    matcher = Matcher([listed_company("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
+    assert verdict(best_alert(matcher, "三鹿集团 Sanlu Group"))[1] is not Decision.MATCH
     parsed = parse_name("三鹿集团 Sanlu Group")
     assert parsed.script == "zh" and parsed.latin is not None
 
@@ -189,39 +179,46 @@ def test_screen_command_matches_full_pinyin_and_bilingual_lines(
     assert "East Hope" in rows[2]["entity_name"]
 
 
+@pytest.fixture(scope="module")
+def chuanning() -> Matcher:
+    """The bundled UFLPA entry "Yili Chuanning Biotechnology Co., Ltd." alone."""
+    return Matcher(
+        [listed_company("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")], load_settings()
+    )
+
+
 @pytest.mark.parametrize("query", ["伊犁川宁生物技术有限公司", "YILI CHUANNING SHENGWU JISHU YOUXIAN GONGSI"])
-def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(query: str) -> None:
-    # The bundled UFLPA entry "Yili Chuanning Biotechnology Co., Ltd."; the query spells its
-    # region, trade name and industry (生物技术, CC-CEDICT "biotechnology") in characters or pinyin.
-    # Read as 生物 (biological) + 技术, the industry differed and the pair was cleared.
-    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
-                      load_settings())  # fmt: skip
-    entity, decision, reasons = _best(matcher, query)
-    assert (entity, decision) == ("chuanning", Decision.MATCH)
-    assert "industry" in reasons and "differ" not in reasons
+def test_biotechnology_in_chinese_agrees_with_the_listed_biotechnology(
+    chuanning: Matcher, query: str
+) -> None:
+    # The query spells the listed name's region, trade name and industry (生物技术, CC-CEDICT
+    # "biotechnology") in characters or pinyin. Read as 生物 (biological) + 技术, the industry
+    # differed and the pair was cleared.
+    hit = best_alert(chuanning, query)
+    assert verdict(hit) == ("chuanning", Decision.MATCH)
+    assert "industry" in reasons_of(hit) and "differ" not in reasons_of(hit)
 
 
 @pytest.mark.parametrize("query", ["川宁生物", "伊犁川宁生物"])
-def test_a_short_name_ending_in_biological_may_abbreviate_biotechnology(query: str) -> None:
+def test_a_short_name_ending_in_biological_may_abbreviate_biotechnology(
+    chuanning: Matcher, query: str
+) -> None:
     # 生物 (biological) begins 生物技术/生物科技 (biotechnology, CC-CEDICT): a short name that
     # ends in it shares that sense with the listed "Biotechnology" instead of differing.
-    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
-                      load_settings())  # fmt: skip
-    entity, decision, reasons = _best(matcher, query)
-    assert (entity, decision) == ("chuanning", Decision.MATCH)
-    assert "and so does the industry" in reasons
+    hit = best_alert(chuanning, query)
+    assert verdict(hit) == ("chuanning", Decision.MATCH)
+    assert "and so does the industry" in reasons_of(hit)
 
 
-def test_a_short_name_of_another_industry_is_still_another_company() -> None:
+def test_a_short_name_of_another_industry_is_still_another_company(chuanning: Matcher) -> None:
     # 川宁化学: the same trade name, chemical: not the listed biotechnology company.
-    matcher = Matcher([_entity("chuanning", "Yili Chuanning Biotechnology Co., Ltd.")],
-                      load_settings())  # fmt: skip
-    assert _best(matcher, "川宁化学")[1] is Decision.CLEAR
+    assert best_alert(chuanning, "川宁化学") is None
 
 
 def test_a_listed_name_with_chinese_and_latin_is_found_by_either() -> None:
     matcher = Matcher(
-        [_entity("hoshine", "合盛硅业股份有限公司 Hoshine Silicon Industry Co. Ltd.")], load_settings()
+        [listed_company("hoshine", "合盛硅业股份有限公司 Hoshine Silicon Industry Co. Ltd.")],
+        load_settings(),
     )
     for query in ("HOSHINE SILICON INDUSTRY CO LTD", "合盛硅业股份有限公司", "合盛硅業"):
-        assert _best(matcher, query)[:2] == ("hoshine", Decision.MATCH), query
+        assert verdict(best_alert(matcher, query)) == ("hoshine", Decision.MATCH), query

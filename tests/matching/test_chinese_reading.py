@@ -12,48 +12,41 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
 from tests.conftest import ScreenCommand
+from tests.matching.conftest import alerts_for, listed_company, reasons_of, verdict
+
+# Entries of the bundled UFLPA Entity List (the module docstring names them).
+uflpa_company = partial(listed_company, list_name="UFLPA Entity List")
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="UFLPA Entity List")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("kelun", "Guangxi Kelun Pharmaceutical Co., Ltd."),
-            _entity("shenhuo", "Xinjiang Shenhuo Coal and Electricity Co., Ltd."),
-            _entity("jucheng", "Baoji Jucheng Titanium Industry Co., Ltd."),
-            _entity("aodu", "Kashgar Aodu Sugar Industry Co., Ltd."),
-            _entity("xinren", "Jiangyin Xinren Aluminum Foil Technology Co., Ltd."),
-            _entity("hami", "Western Gold Hami Gold Mine Co., Ltd."),
-            _entity("hatu", "Western Gold Karamay Hatu Gold Mine Co., Ltd."),
-            _entity("westerngold", "Western Gold Co., Ltd."),
-            _entity("chenguang", "Chenguang Biotech Group Co., Ltd."),
-            _entity("yanqi", "Chenguang Biotechnology Group Yanqi Co. Ltd."),
-            _entity("xinghua", "XINGHUA CO. LTD"),
+            uflpa_company("kelun", "Guangxi Kelun Pharmaceutical Co., Ltd."),
+            uflpa_company("shenhuo", "Xinjiang Shenhuo Coal and Electricity Co., Ltd."),
+            uflpa_company("jucheng", "Baoji Jucheng Titanium Industry Co., Ltd."),
+            uflpa_company("aodu", "Kashgar Aodu Sugar Industry Co., Ltd."),
+            uflpa_company("xinren", "Jiangyin Xinren Aluminum Foil Technology Co., Ltd."),
+            uflpa_company("hami", "Western Gold Hami Gold Mine Co., Ltd."),
+            uflpa_company("hatu", "Western Gold Karamay Hatu Gold Mine Co., Ltd."),
+            uflpa_company("westerngold", "Western Gold Co., Ltd."),
+            uflpa_company("chenguang", "Chenguang Biotech Group Co., Ltd."),
+            uflpa_company("yanqi", "Chenguang Biotechnology Group Yanqi Co. Ltd."),
+            uflpa_company("xinghua", "XINGHUA CO. LTD"),
         ],
         load_settings(),
     )
-
-
-def _alerts(matcher: Matcher, name: str) -> list[tuple[str, Decision, str]]:
-    return [
-        (h.entity.id, h.decision, "; ".join(h.reasons))
-        for h in matcher.match(name)
-        if h.decision is not Decision.CLEAR
-    ]
 
 
 @pytest.mark.parametrize(
@@ -74,19 +67,19 @@ def _alerts(matcher: Matcher, name: str) -> list[tuple[str, Decision, str]]:
 def test_an_industry_word_the_glossary_lacks_is_read_through_the_dictionary(
     matcher: Matcher, query: str, expected: str, reading: str
 ) -> None:
-    alerts = _alerts(matcher, query)
-    assert alerts and alerts[0][:2] == (expected, Decision.MATCH), alerts
-    assert reading in alerts[0][2] and "CC-CEDICT" in alerts[0][2]
+    alerts = alerts_for(matcher, query)
+    assert alerts and verdict(alerts[0]) == (expected, Decision.MATCH), alerts
+    assert reading in reasons_of(alerts[0]) and "CC-CEDICT" in reasons_of(alerts[0])
     # A unit's name is not its group's: the group's shorter name is no match.
-    assert ("westerngold", Decision.MATCH) not in [a[:2] for a in alerts]
+    assert ("westerngold", Decision.MATCH) not in [verdict(a) for a in alerts]
 
 
 def test_a_unit_named_after_a_place_is_not_its_group(matcher: Matcher) -> None:
     """晨光生物科技集团焉耆 is the group's company in Yanqi: the place after the name is read, not
     passed over, so the Yanqi company is the match and the group is not."""
-    alerts = _alerts(matcher, "晨光生物科技集团焉耆有限公司")
-    assert alerts[0][:2] == ("yanqi", Decision.MATCH)
-    assert ("chenguang", Decision.MATCH) not in [a[:2] for a in alerts]
+    alerts = alerts_for(matcher, "晨光生物科技集团焉耆有限公司")
+    assert verdict(alerts[0]) == ("yanqi", Decision.MATCH)
+    assert ("chenguang", Decision.MATCH) not in [verdict(a) for a in alerts]
 
 
 @pytest.mark.parametrize(
@@ -101,13 +94,13 @@ def test_a_unit_named_after_a_place_is_not_its_group(matcher: Matcher) -> None:
 def test_another_industry_syllable_or_region_is_not_read_as_the_listed_name(
     matcher: Matcher, query: str
 ) -> None:
-    assert not [a for a in _alerts(matcher, query) if a[1] is Decision.MATCH]
+    assert not [a for a in alerts_for(matcher, query) if a.decision is Decision.MATCH]
 
 
 def test_a_rare_reading_of_a_character_alone_is_no_reading(matcher: Matcher) -> None:
     """研华 reads yan-hua; 研 has a rare reading xing, which alone (no industry, no place read)
     does not make it "Xinghua"."""
-    assert _alerts(matcher, "研华") == []
+    assert alerts_for(matcher, "研华") == []
 
 
 def test_screen_command_reads_the_industry_of_chinese_names(
@@ -134,9 +127,11 @@ def aliases() -> Matcher:
     """Entities whose short alias carries no region (the bundled lists' own names)."""
     return Matcher(
         [
-            _entity("septwolves", "Fujian Septwolves Industry Co., Ltd.", "Septwolves", "七匹狼"),
-            _entity("synear", "Zhengzhou Synear Food Co., Ltd.", "思念食品"),
-            _entity("meike", "Jiangsu Meike Solar Technology Co., Ltd.", "Meike Co."),
+            uflpa_company(
+                "septwolves", "Fujian Septwolves Industry Co., Ltd.", "Septwolves", "七匹狼"
+            ),
+            uflpa_company("synear", "Zhengzhou Synear Food Co., Ltd.", "思念食品"),
+            uflpa_company("meike", "Jiangsu Meike Solar Technology Co., Ltd.", "Meike Co."),
         ],
         load_settings(),
     )
@@ -149,13 +144,13 @@ def aliases() -> Matcher:
 def test_a_short_alias_takes_the_region_of_its_entitys_other_names(
     aliases: Matcher, query: str, expected: str
 ) -> None:
-    alerts = _alerts(aliases, query)
-    assert alerts and alerts[0][:2] == (expected, Decision.MATCH), alerts
-    assert "the region agrees with the region of the entity's other names" in alerts[0][2]
+    alerts = alerts_for(aliases, query)
+    assert alerts and verdict(alerts[0]) == (expected, Decision.MATCH), alerts
+    assert "the region agrees with the region of the entity's other names" in reasons_of(alerts[0])
 
 
 def test_the_entitys_region_does_not_carry_another_industry(aliases: Matcher) -> None:
     """A food company in Fujian named 七匹狼 meets the alias 七匹狼, and the entity is in Fujian,
     but the entity's names say nothing of food: its region does not make this one a match."""
-    alerts = _alerts(aliases, "福建七匹狼食品有限公司")
-    assert alerts and alerts[0][:2] == ("septwolves", Decision.REVIEW), alerts
+    alerts = alerts_for(aliases, "福建七匹狼食品有限公司")
+    assert alerts and verdict(alerts[0]) == ("septwolves", Decision.REVIEW), alerts

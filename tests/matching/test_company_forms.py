@@ -15,44 +15,38 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_alert, listed_company, verdict
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("pcc", "P.C.C. (SINGAPORE) PRIVATE LIMITED"),
-            _entity("yara", "YARA S.A.L. OFFSHORE COMPANY"),
-            _entity("alan", "ALAN ENERJI URETIM SANAYI VE TICARET ANONIM SIRKETI"),
-            _entity("bion", "Bion Group Ic Ve Dis Ticaret Limited Sirketi"),
-            _entity("elecon", "Joint Stock Company Zavod Elecon"),
-            _entity("luch", "JOINT STOCK COMPANY LUCH PLANT"),
-            _entity("resafa", "AL-RESAFA REFINERY COMPANY PRIVATE JSC"),
-            _entity("united", "UNITED GENERAL SERVICES SARL"),
-            _entity("galaxy", "Galaxy Aviation Services"),
-            _entity("universal", "UNIVERSAL TECHNOLOGY, INC"),
-            _entity("salina", "SALINA SHIP MANAGEMENT PVT LTD"),
-            _entity("atadoruk", "Atadoruk Havacilik Savunma Sanayi Ticaret Limited Sirketi"),
-            _entity("hong pang", "HONG PANG GEMS & JEWELLERY (HK) CO. LIMITED"),
-            _entity("istok", "PUBLIC JOINT STOCK COMPANY RESEARCH & PRODUCTION CORPORATION ISTOK "
-                    "NAMED AFTER AI SHOKIN"),
-            _entity("dana astra", "FOREIGN LIMITED LIABILITY COMPANY DANA ASTRA"),
-            _entity("cssc 709", "China State Shipbuilding Corporation, Limited (CSSC) 709th "
-                    "Research Institute"),
+            listed_company("pcc", "P.C.C. (SINGAPORE) PRIVATE LIMITED"),
+            listed_company("yara", "YARA S.A.L. OFFSHORE COMPANY"),
+            listed_company("alan", "ALAN ENERJI URETIM SANAYI VE TICARET ANONIM SIRKETI"),
+            listed_company("bion", "Bion Group Ic Ve Dis Ticaret Limited Sirketi"),
+            listed_company("elecon", "Joint Stock Company Zavod Elecon"),
+            listed_company("luch", "JOINT STOCK COMPANY LUCH PLANT"),
+            listed_company("resafa", "AL-RESAFA REFINERY COMPANY PRIVATE JSC"),
+            listed_company("united", "UNITED GENERAL SERVICES SARL"),
+            listed_company("galaxy", "Galaxy Aviation Services"),
+            listed_company("universal", "UNIVERSAL TECHNOLOGY, INC"),
+            listed_company("salina", "SALINA SHIP MANAGEMENT PVT LTD"),
+            listed_company(
+                "atadoruk", "Atadoruk Havacilik Savunma Sanayi Ticaret Limited Sirketi"
+            ),
+            listed_company("hong pang", "HONG PANG GEMS & JEWELLERY (HK) CO. LIMITED"),
+            listed_company("istok", "PUBLIC JOINT STOCK COMPANY RESEARCH & PRODUCTION "
+                           "CORPORATION ISTOK NAMED AFTER AI SHOKIN"),
+            listed_company("dana astra", "FOREIGN LIMITED LIABILITY COMPANY DANA ASTRA"),
+            listed_company("cssc 709", "China State Shipbuilding Corporation, Limited (CSSC) "
+                           "709th Research Institute"),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return (hits[0].entity.id, hits[0].decision) if hits else ("", Decision.CLEAR)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +75,7 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
 def test_company_written_in_another_country_s_forms_matches(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert verdict(best_alert(matcher, query)) == (entity, Decision.MATCH)
 
 
 @pytest.mark.parametrize(
@@ -111,12 +105,13 @@ def test_common_english_trade_name_with_other_words_beside_is_no_match(
     ],
 )
 def test_trade_names_sharing_only_trade_words_raise_no_alert(matcher: Matcher, query: str) -> None:
-    assert _best(matcher, query) == ("", Decision.CLEAR)
+    assert verdict(best_alert(matcher, query)) == ("", Decision.CLEAR)
 
 
 def test_a_place_beside_the_shared_words_still_meets_the_entity(matcher: Matcher) -> None:
     # An alias of the same entity: "Hong Kong" and "HK" are its own words, not another name's.
-    assert _best(matcher, "HONG KONG HONG PANG GEMS AND JEWELLERY CO., LTD")[0] == "hong pang"
+    hit = best_alert(matcher, "HONG KONG HONG PANG GEMS AND JEWELLERY CO., LTD")
+    assert verdict(hit)[0] == "hong pang"
 
 
 def test_another_unit_of_the_same_group_is_no_match(matcher: Matcher) -> None:

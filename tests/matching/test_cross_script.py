@@ -13,45 +13,34 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import alerts_for, listed_company, reasons_of, verdict
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("haolin", "Hetian Haolin Hair Accessories Co. Ltd.",
+            listed_company("haolin", "Hetian Haolin Hair Accessories Co. Ltd.",
                     "Hotan Haolin Hair Accessories"),
-            _entity("sarlu", "MINING INDUSTRIES SARLU"),
-            _entity("guanlang", "HEBEI GUANLANG BIOTECHNOLOGY CO., LTD"),
-            _entity("xinli", "Beijing Xinli Machinery Factory"),
-            _entity("easthope", "Xinjiang East Hope Nonferrous Metals Co., Ltd."),
-            _entity("bitland", "Hefei Bitland Information Technology Co., Ltd.",
+            listed_company("sarlu", "MINING INDUSTRIES SARLU"),
+            listed_company("guanlang", "HEBEI GUANLANG BIOTECHNOLOGY CO., LTD"),
+            listed_company("xinli", "Beijing Xinli Machinery Factory"),
+            listed_company("easthope", "Xinjiang East Hope Nonferrous Metals Co., Ltd."),
+            listed_company("bitland", "Hefei Bitland Information Technology Co., Ltd.",
                     "Hefei Baolongda Information Technology Co., Ltd."),
         ],
         load_settings(),
     )
 
 
-def _alerts(matcher: Matcher, name: str) -> list[tuple[str, Decision, str]]:
-    return [
-        (h.entity.id, h.decision, "; ".join(h.reasons))
-        for h in matcher.match(name)
-        if h.decision is not Decision.CLEAR
-    ]
-
-
 def test_short_name_with_agreeing_industry_matches_the_english_listed_name(
     matcher: Matcher,
 ) -> None:
-    alerts = _alerts(matcher, "好林发饰")
-    assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
-    assert "agrees across scripts, and so does the industry" in alerts[0][2]
+    alerts = alerts_for(matcher, "好林发饰")
+    assert [verdict(a) for a in alerts] == [("haolin", Decision.MATCH)]
+    assert "agrees across scripts, and so does the industry" in reasons_of(alerts[0])
 
 
 @pytest.mark.parametrize("query", ["三鹿集团", "观澜湖"])
@@ -59,61 +48,61 @@ def test_one_letter_of_pinyin_is_another_syllable_and_no_alert(
     matcher: Matcher, query: str
 ) -> None:
     # sanlu/sarlu, guanlanhu/guanlang: close by letter, other characters and another company.
-    assert _alerts(matcher, query) == []
+    assert alerts_for(matcher, query) == []
 
 
 def test_trade_name_sound_alone_is_review_not_match(matcher: Matcher) -> None:
-    alerts = _alerts(matcher, "新力")
-    assert [(a[0], a[1]) for a in alerts] == [("xinli", Decision.REVIEW)]
-    assert "only the trade name agrees across scripts" in alerts[0][2]
+    alerts = alerts_for(matcher, "新力")
+    assert [verdict(a) for a in alerts] == [("xinli", Decision.REVIEW)]
+    assert "only the trade name agrees across scripts" in reasons_of(alerts[0])
 
 
 def test_full_chinese_name_with_region_still_matches(matcher: Matcher) -> None:
-    alerts = _alerts(matcher, "和田好林发饰有限公司")
-    assert [(a[0], a[1]) for a in alerts] == [("haolin", Decision.MATCH)]
+    alerts = alerts_for(matcher, "和田好林发饰有限公司")
+    assert [verdict(a) for a in alerts] == [("haolin", Decision.MATCH)]
 
 
 def test_industry_word_from_cc_cedict_is_cut_from_the_trade_name(matcher: Matcher) -> None:
     # 宝龙达信息技术: 信息 (information, CC-CEDICT) ends the name as 技术 does, so the trade name is
     # 宝龙达 and meets the listed alias "Hefei Baolongda Information Technology" with its industry.
-    alerts = _alerts(matcher, "宝龙达信息技术")
-    assert [(a[0], a[1]) for a in alerts] == [("bitland", Decision.MATCH)]
-    assert "industry agrees" in alerts[0][2]
+    alerts = alerts_for(matcher, "宝龙达信息技术")
+    assert [verdict(a) for a in alerts] == [("bitland", Decision.MATCH)]
+    assert "industry agrees" in reasons_of(alerts[0])
 
 
 def test_english_name_that_translates_the_trade_name_is_found(matcher: Matcher) -> None:
     # 东方希望: 东方 east, 希望 hope in CC-CEDICT; the UFLPA lists the company in English only.
-    alerts = _alerts(matcher, "东方希望有色金属")
-    assert [(a[0], a[1]) for a in alerts] == [("easthope", Decision.MATCH)]
-    assert "translates as 'east hope' (CC-CEDICT)" in alerts[0][2]
-    assert "industry agrees (nonferrous metal)" in alerts[0][2]
+    alerts = alerts_for(matcher, "东方希望有色金属")
+    assert [verdict(a) for a in alerts] == [("easthope", Decision.MATCH)]
+    assert "translates as 'east hope' (CC-CEDICT)" in reasons_of(alerts[0])
+    assert "industry agrees (nonferrous metal)" in reasons_of(alerts[0])
 
 
 def test_same_trade_name_in_another_industry_is_not_alerted(matcher: Matcher) -> None:
     # A constructed negative: Haolin's trade name with another industry (food, not hair
     # accessories) is another company named alike.
-    assert _alerts(matcher, "好林食品") == []
-    assert [(a[0], a[1]) for a in _alerts(matcher, "东方希望食品")] == []
+    assert alerts_for(matcher, "好林食品") == []
+    assert [verdict(a) for a in alerts_for(matcher, "东方希望食品")] == []
 
 
 def test_latin_spelling_screened_first_does_not_decide_for_the_characters() -> None:
     # The matcher remembers a trade name's candidates; "Sanlu Group" in Latin letters is compared
     # with "SARLU" by letter, 三鹿 by syllable: the one must not answer for the other.
-    matcher = Matcher([_entity("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
+    matcher = Matcher([listed_company("sarlu", "MINING INDUSTRIES SARLU")], load_settings())
     matcher.match("Sanlu Group")
-    assert _alerts(matcher, "三鹿集团") == []
+    assert alerts_for(matcher, "三鹿集团") == []
 
 
 def test_short_name_ending_in_shares_word_finds_the_listed_alias() -> None:
     # 合盛硅业股份: the bundled list's 合盛硅業股份有限公司 as a supplier shortens it; 股份 is the
     # joint-stock form, 硅业 the industry, 合盛 the trade name of the listed alias.
     matcher = Matcher(
-        [_entity("hoshine", "Hoshine Silicon Industry (Shanshan) Co., Ltd",
+        [listed_company("hoshine", "Hoshine Silicon Industry (Shanshan) Co., Ltd",
                  "Hesheng Silicon Industry (Shanshan) Co.")],
         load_settings(),
     )
-    alerts = _alerts(matcher, "合盛硅业股份")
-    assert [(a[0], a[1]) for a in alerts] == [("hoshine", Decision.MATCH)]
+    alerts = alerts_for(matcher, "合盛硅业股份")
+    assert [verdict(a) for a in alerts] == [("hoshine", Decision.MATCH)]
 
 
 def test_place_as_trade_name_short_form_drops_the_province() -> None:
@@ -121,14 +110,14 @@ def test_place_as_trade_name_short_form_drops_the_province() -> None:
     # short 天山毛纺织 meets "Xinjiang Tianshan Wool Textile" by its place below the province, and
     # the industry decides between them.
     matcher = Matcher(
-        [_entity("wool", "Xinjiang Tianshan Wool Textile Co. Ltd."),
-         _entity("alu", "Tianshan Aluminum Group Co., Ltd.")],
+        [listed_company("wool", "Xinjiang Tianshan Wool Textile Co. Ltd."),
+         listed_company("alu", "Tianshan Aluminum Group Co., Ltd.")],
         load_settings(),
     )  # fmt: skip
-    assert [(a[0], a[1]) for a in _alerts(matcher, "天山毛纺织")] == [("wool", Decision.MATCH)]
-    assert [(a[0], a[1]) for a in _alerts(matcher, "天山铝业")] == [("alu", Decision.MATCH)]
+    assert [verdict(a) for a in alerts_for(matcher, "天山毛纺织")] == [("wool", Decision.MATCH)]
+    assert [verdict(a) for a in alerts_for(matcher, "天山铝业")] == [("alu", Decision.MATCH)]
     # 纺织 (textile) and "wool textile" share a word: no conflict; a place alone is no match.
-    assert [(a[0], a[1]) for a in _alerts(matcher, "天山纺织")] == [("wool", Decision.REVIEW)]
+    assert [verdict(a) for a in alerts_for(matcher, "天山纺织")] == [("wool", Decision.REVIEW)]
 
 
 def test_latin_name_without_the_region_of_a_listed_chinese_name_is_reviewed() -> None:
@@ -138,7 +127,7 @@ def test_latin_name_without_the_region_of_a_listed_chinese_name_is_reviewed() ->
     # against the English name: the same trade name may be another company elsewhere. The
     # Chinese short name itself, which drops the region by custom, still matches.
     matcher = Matcher(
-        [_entity("zhongtai", "Xinjiang Zhongtai Chemical Co. Ltd.", "新疆中泰化学股份有限公司",
+        [listed_company("zhongtai", "Xinjiang Zhongtai Chemical Co. Ltd.", "新疆中泰化学股份有限公司",
                  "中泰化学")],
         load_settings(),
     )  # fmt: skip

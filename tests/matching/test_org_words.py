@@ -12,35 +12,29 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_alert, listed_company, verdict
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("kalashnikov", "Kalashnikov Concern JSC"),
-            _entity("yuna", "LIMITED LIABILITY COMPANY YUNA ENGINEERING"),
-            _entity("navimaks", "LIMITED LIABILITY COMPANY NAVIMAKS GROUP"),
-            _entity("kzsk", "AKTSIONERNOE OBSHCHESTVO KAZANSKII ZAVOD SINTETICHESKOGO KAUCHUKA"),
-            _entity("guard", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU GUARD KAPITAL"),
-            _entity("atm", "LIMITED LIABILITY COMPANY ATM TEKHNOLODZHI"),
+            listed_company("kalashnikov", "Kalashnikov Concern JSC"),
+            listed_company("yuna", "LIMITED LIABILITY COMPANY YUNA ENGINEERING"),
+            listed_company("navimaks", "LIMITED LIABILITY COMPANY NAVIMAKS GROUP"),
+            listed_company(
+                "kzsk", "AKTSIONERNOE OBSHCHESTVO KAZANSKII ZAVOD SINTETICHESKOGO KAUCHUKA"
+            ),
+            listed_company("guard", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU GUARD KAPITAL"),
+            listed_company("atm", "LIMITED LIABILITY COMPANY ATM TEKHNOLODZHI"),
             # The fixture's Aeroscan and TransKomplektHolding, by their Cyrillic names only.
-            _entity("aeroscan", "Общество с ограниченной ответственностью «Аэроскан»"),
-            _entity("tkh", 'Акціонерне товариство "ТрансКомплектХолдинг"'),
+            listed_company("aeroscan", "Общество с ограниченной ответственностью «Аэроскан»"),
+            listed_company("tkh", 'Акціонерне товариство "ТрансКомплектХолдинг"'),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return (hits[0].entity.id, hits[0].decision) if hits else ("", Decision.CLEAR)
 
 
 @pytest.mark.parametrize(
@@ -59,12 +53,12 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
 def test_org_words_of_another_language_meet_the_english_listing(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert verdict(best_alert(matcher, query)) == (entity, Decision.MATCH)
 
 
 def test_initials_stay_those_of_the_words_as_written(matcher: Matcher) -> None:
     # KZSK: Kazanskii Zavod Sinteticheskogo Kauchuka, though "Zavod" is read as "factory".
-    assert _best(matcher, "AO KZSK") == ("kzsk", Decision.MATCH)
+    assert verdict(best_alert(matcher, "AO KZSK")) == ("kzsk", Decision.MATCH)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +71,7 @@ def test_initials_stay_those_of_the_words_as_written(matcher: Matcher) -> None:
     ],
 )
 def test_a_shared_org_word_alone_is_no_match(matcher: Matcher, query: str) -> None:
-    assert _best(matcher, query)[1] is not Decision.MATCH
+    assert verdict(best_alert(matcher, query))[1] is not Decision.MATCH
 
 
 @pytest.mark.parametrize(
@@ -95,14 +89,14 @@ def test_a_shared_org_word_alone_is_no_match(matcher: Matcher, query: str) -> No
 def test_a_cyrillic_listing_meets_its_transliteration(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert verdict(best_alert(matcher, query)) == (entity, Decision.MATCH)
 
 
 def test_a_transliteration_variant_is_the_same_name() -> None:
     # The fixture lists Aeroscan as "AEROSCAN"; anyascii reads Аэроскан as "Aeroskan" (К as
     # k): letters transliterations write apart are one name across scripts.
-    matcher = Matcher([_entity("aeroscan", "AEROSCAN")], load_settings())
-    assert _best(matcher, "ООО «Аэроскан»") == ("aeroscan", Decision.MATCH)
+    matcher = Matcher([listed_company("aeroscan", "AEROSCAN")], load_settings())
+    assert verdict(best_alert(matcher, "ООО «Аэроскан»")) == ("aeroscan", Decision.MATCH)
 
 
 def test_a_short_transliteration_is_no_spelling_of_a_pinyin_name() -> None:
@@ -110,10 +104,10 @@ def test_a_short_transliteration_is_no_spelling_of_a_pinyin_name() -> None:
     # the bundled UFLPA entity's alias "Bayi Iron and Steel", a pinyin name (八一): no alert.
     matcher = Matcher(
         [
-            _entity(
+            listed_company(
                 "bayi", "Baowu Group Xinjiang Bayi Iron and Steel Co., Ltd.", "Bayi Iron and Steel"
             )
         ],
         load_settings(),
     )
-    assert _best(matcher, 'ООО "БАЙ"') == ("", Decision.CLEAR)
+    assert verdict(best_alert(matcher, 'ООО "БАЙ"')) == ("", Decision.CLEAR)

@@ -7,11 +7,7 @@ import pytest
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, EntityName, ListedEntity, Listing, NameKind
 from sourcetrace.settings import load_settings
-
-
-def best(matcher: Matcher, name: str, identifier: str = ""):  # type: ignore[no-untyped-def]
-    hits = matcher.match(name, identifier)
-    return hits[0] if hits else None
+from tests.matching.conftest import alerts_for, top_hit
 
 
 @pytest.mark.parametrize(
@@ -25,7 +21,7 @@ def best(matcher: Matcher, name: str, identifier: str = ""):  # type: ignore[no-
     ],
 )
 def test_variants_of_a_listed_name_match(matcher: Matcher, query: str) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.entity.caption == "Xinjiang Zhongtai Chemical Co. Ltd."
     assert any("zhongtai" in r for r in hit.reasons)
@@ -35,12 +31,12 @@ def test_variants_of_a_listed_name_match(matcher: Matcher, query: str) -> None:
     "query", ["Xinjiang Chemical Co., Ltd.", "Zhongtai Securities Co., Ltd.", "Shenzhou International Group"]
 )
 def test_shared_region_industry_or_trade_word_alone_never_matches(matcher: Matcher, query: str) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is None or hit.decision is not Decision.MATCH
 
 
 def test_chinese_alias_with_taiwan_script_matches(matcher: Matcher) -> None:
-    hit = best(matcher, "新疆東方希望有色金屬有限公司")
+    hit = top_hit(matcher, "新疆東方希望有色金屬有限公司")
     assert hit is not None and hit.decision is Decision.MATCH
     assert "East Hope" in hit.entity.caption
 
@@ -53,14 +49,14 @@ def test_unverified_name_is_capped_at_review() -> None:
         names=[EntityName("和田好林发饰有限公司", NameKind.WEAK, verified=False)],
         listings=[Listing("UFLPA Entity List")],
     )
-    hit = best(Matcher([entity], load_settings()), "和田好林发饰有限公司")
+    hit = top_hit(Matcher([entity], load_settings()), "和田好林发饰有限公司")
     assert hit is not None and hit.decision is Decision.REVIEW
     assert "unverified" in " ".join(hit.reasons)
 
 
 @pytest.mark.parametrize("query", ["XPCC First Division", "新疆生产建设兵团第一师"])
 def test_subordinate_unit_of_entity_listed_with_subordinates(matcher: Matcher, query: str) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is not Decision.CLEAR
     assert "Production and Construction" in hit.entity.caption
     assert any("subordinate" in r for r in hit.reasons)
@@ -71,7 +67,7 @@ def test_subordinate_rule_needs_the_scope_note() -> None:
         id="y", schema="Company", caption="Xinjiang Corps", names=[EntityName("XPCC")],
         listings=[Listing("Some List")],
     )
-    hit = best(Matcher([entity], load_settings()), "XPCC First Division")
+    hit = top_hit(Matcher([entity], load_settings()), "XPCC First Division")
     # Spelled alike as a part (WRatio 0.90): a clear hit that says so, never a positive.
     assert hit is not None and hit.decision is Decision.CLEAR
     assert any("part of the longer name" in r for r in hit.reasons)
@@ -82,7 +78,7 @@ def test_uscc_equal_on_both_sides_is_a_match() -> None:
         id="z", schema="Company", caption="Xiaomi", names=[EntityName("Xiaomi Inc.")],
         identifiers=["91110108551385082Q"], listings=[Listing("Test")],
     )
-    hit = best(Matcher([entity], load_settings()), "Some Other Name", "91110108551385082Q")
+    hit = top_hit(Matcher([entity], load_settings()), "Some Other Name", "91110108551385082Q")
     assert hit is not None and hit.decision is Decision.MATCH and hit.score == 1.0
 
 
@@ -120,7 +116,7 @@ def test_index_cache_read_back_finds_acronyms_both_ways(tmp_path: Path) -> None:
         assert [(h.entity.id, h.score, h.reasons) for h in hits] == [
             (h.entity.id, h.score, h.reasons) for h in fresh.match(query)
         ]
-    assert not [h for h in read.match("XYZQ") if h.decision is not Decision.CLEAR]
+    assert not alerts_for(read, "XYZQ")
 
 
 def test_index_cache_keeps_other_lists_and_removes_other_algorithms(
@@ -144,6 +140,6 @@ def test_corrupt_index_cache_is_rebuilt(bundled_entities: list[ListedEntity], tm
     (path,) = (tmp_path / "index").glob("*.pickle")
     path.write_bytes(path.read_bytes()[:1000])  # cut short, as by a full disk
     matcher = Matcher.cached(bundled_entities, settings, "lists1")
-    hit = best(matcher, "Xinjiang Zhongtai Chemical Co Ltd")
+    hit = top_hit(matcher, "Xinjiang Zhongtai Chemical Co Ltd")
     assert hit is not None and hit.decision is Decision.MATCH
     assert path.stat().st_size > 1000  # written again

@@ -10,38 +10,36 @@ company registers write them, and true spellings of the listed ones.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, Hit, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
+from tests.matching.conftest import alerts_for, listed_company, verdict
 
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="UFLPA Entity List")
+# Entries of the bundled UFLPA Entity List (the module docstring names them).
+uflpa_company = partial(listed_company, list_name="UFLPA Entity List")
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("meike", "Jiangsu Meike Solar Technology Co., Ltd.", "Meike Co."),
-            _entity("baotou-meike", "Baotou Meike Silicon Energy Co., Ltd."),
-            _entity("jinbao", "Xinjiang Jinbao Mining Co., Ltd."),
-            _entity("zhongtai-group", "Xinjiang Zhongtai Group Co. Ltd"),
-            _entity("zhongtai-chemical", "Xinjiang Zhongtai Chemical Co. Ltd."),
-            _entity("ninestar", "Ninestar Corporation"),
-            _entity("ninestar-it", "Zhuhai Ninestar Information Technology Co. Ltd."),
-            _entity("westerngold", "Western Gold Co., Ltd."),
-            _entity("oasis", "Dongguan Oasis Shoes Co., Ltd."),
-            _entity("seine", "Zhuhai Seine Printing Technology Co., Ltd."),
+            uflpa_company("meike", "Jiangsu Meike Solar Technology Co., Ltd.", "Meike Co."),
+            uflpa_company("baotou-meike", "Baotou Meike Silicon Energy Co., Ltd."),
+            uflpa_company("jinbao", "Xinjiang Jinbao Mining Co., Ltd."),
+            uflpa_company("zhongtai-group", "Xinjiang Zhongtai Group Co. Ltd"),
+            uflpa_company("zhongtai-chemical", "Xinjiang Zhongtai Chemical Co. Ltd."),
+            uflpa_company("ninestar", "Ninestar Corporation"),
+            uflpa_company("ninestar-it", "Zhuhai Ninestar Information Technology Co. Ltd."),
+            uflpa_company("westerngold", "Western Gold Co., Ltd."),
+            uflpa_company("oasis", "Dongguan Oasis Shoes Co., Ltd."),
+            uflpa_company("seine", "Zhuhai Seine Printing Technology Co., Ltd."),
         ],
         load_settings(),
     )
-
-
-def _alerts(matcher: Matcher, name: str) -> list[Hit]:
-    return [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
 
 
 @pytest.mark.parametrize(
@@ -62,7 +60,7 @@ def _alerts(matcher: Matcher, name: str) -> list[Hit]:
 def test_a_shared_common_trade_word_alone_is_no_alert(
     matcher: Matcher, query: str, listed: str
 ) -> None:
-    assert _alerts(matcher, query) == []
+    assert alerts_for(matcher, query) == []
     # The hit is still shown, clear, with the reason saying what differs.
     hit = next(h for h in matcher.match(query) if h.entity.id == listed)
     assert hit.reasons[0].startswith("only the trade name"), hit.reasons
@@ -73,7 +71,7 @@ def test_a_trading_company_of_a_listed_groups_trade_word_and_region_is_a_review(
     matcher: Matcher,
 ) -> None:
     """A group's trading arm is plausible, but the word and the province are not a match."""
-    alerts = _alerts(matcher, "XINJIANG ZHONGTAI TRADING CO")
+    alerts = alerts_for(matcher, "XINJIANG ZHONGTAI TRADING CO")
     assert alerts and alerts[0].entity.id == "zhongtai-group", alerts
     assert alerts[0].decision is Decision.REVIEW
     assert any("a review at most" in r for r in alerts[0].reasons), alerts[0].reasons
@@ -82,7 +80,7 @@ def test_a_trading_company_of_a_listed_groups_trade_word_and_region_is_a_review(
 def test_a_coined_trade_word_in_another_industry_stays_a_review(matcher: Matcher) -> None:
     """A coined word ("Seine" is no pinyin and not frequent English) in another line of
     business may still be a subsidiary: a look, never a match."""
-    alerts = _alerts(matcher, "SEINE TEXTILES SARL")
+    alerts = alerts_for(matcher, "SEINE TEXTILES SARL")
     assert [(h.entity.id, h.decision) for h in alerts] == [("seine", Decision.REVIEW)]
 
 
@@ -103,8 +101,8 @@ def test_a_coined_trade_word_in_another_industry_stays_a_review(matcher: Matcher
 def test_the_listed_companies_written_otherwise_are_still_matched(
     matcher: Matcher, query: str, listed: str
 ) -> None:
-    alerts = _alerts(matcher, query)
-    assert alerts and (alerts[0].entity.id, alerts[0].decision) == (listed, Decision.MATCH), [
+    alerts = alerts_for(matcher, query)
+    assert alerts and verdict(alerts[0]) == (listed, Decision.MATCH), [
         (h.entity.id, h.decision, h.reasons) for h in alerts
     ]
 
@@ -114,11 +112,11 @@ def numbered() -> Matcher:
     """Listed names told apart by a number (CBP Withhold Release Orders, UFLPA Entity List)."""
     return Matcher(
         [
-            ListedEntity.company(
+            listed_company(
                 "camp-1", "Guangzhou No. 1 Reeducation-Through-Labor Camp",
                 list_name="CBP Withhold Release Orders",
             ),
-            _entity("vocational-4", "No. 4 Vocational Skills Education Training Center"),
+            uflpa_company("vocational-4", "No. 4 Vocational Skills Education Training Center"),
         ],
         load_settings(),
     )
@@ -132,7 +130,7 @@ def numbered() -> Matcher:
     ],
 )
 def test_the_same_number_is_still_an_alert(numbered: Matcher, query: str, listed: str) -> None:
-    alerts = _alerts(numbered, query)
+    alerts = alerts_for(numbered, query)
     assert alerts and alerts[0].entity.id == listed, alerts
 
 
@@ -144,23 +142,25 @@ def test_the_same_number_is_still_an_alert(numbered: Matcher, query: str, listed
     ],
 )
 def test_another_number_is_another_unit(numbered: Matcher, query: str, listed: str) -> None:
-    assert _alerts(numbered, query) == []
+    assert alerts_for(numbered, query) == []
     hit = next(h for h in numbered.match(query) if h.entity.id == listed)
     assert hit.reasons[0].startswith("numbered otherwise"), hit.reasons
 
 
 @pytest.fixture(scope="module")
 def coined() -> Matcher:
-    """Listed names that read as no pinyin, with the aliases the lists give them (the
-    restricted-party snapshot of ../shared/data/watchlists: BIS Entity List, OFAC SDN)."""
+    """Listed names that read as no pinyin, with the aliases the lists give them (BIS Entity
+    List and OFAC SDN entries of the restricted-party snapshot,
+    sources/watchlists/restricted_party_lists_snapshot_2026-07-16.json; origin in
+    sources/README.md)."""
     return Matcher(
         [
-            ListedEntity.company(
+            listed_company(
                 "gugi", "Main Directorate of Deep-Sea Research", "GUGI",
                 list_name="BIS Entity List",
             ),
-            ListedEntity.company("vafa", "VAFA WHOLESALE LTD", "OOO OF VAFA", list_name="OFAC SDN"),
-            ListedEntity.company(
+            listed_company("vafa", "VAFA WHOLESALE LTD", "OOO OF VAFA", list_name="OFAC SDN"),
+            listed_company(
                 "has", "AKTSIONERNOE OBSHCHESTVO SG-DEVELOPMENT", "HAS-DEVELOPMENT JSC",
                 list_name="OFAC SDN",
             ),
@@ -176,12 +176,12 @@ def test_pinyin_read_out_is_not_compared_letter_by_letter(
 ) -> None:
     """Pinyin written a syllable a word (谷歌 "GU GE") shares letters, not characters, with a
     name that reads as no pinyin: clear, and the reason says so."""
-    assert _alerts(coined, query) == []
+    assert alerts_for(coined, query) == []
     hit = next(h for h in coined.match(query) if h.entity.id == listed)
     assert hit.reasons[0].startswith(f"the pinyin trade name '{query.lower()}'"), hit.reasons
 
 
 @pytest.mark.parametrize(("query", "listed"), [("GUGI LLC", "gugi"), ("VAFA OOO", "vafa")])
 def test_the_coined_names_are_still_found(coined: Matcher, query: str, listed: str) -> None:
-    alerts = _alerts(coined, query)
-    assert alerts and (alerts[0].entity.id, alerts[0].decision) == (listed, Decision.MATCH)
+    alerts = alerts_for(coined, query)
+    assert alerts and verdict(alerts[0]) == (listed, Decision.MATCH)

@@ -9,14 +9,10 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, EntityName, Hit, ListedEntity, Listing
+from sourcetrace.model import Decision, EntityName, ListedEntity, Listing
 from sourcetrace.settings import load_settings
 from tests.conftest import ScreenCommand
-
-
-def best(matcher: Matcher, name: str) -> Hit | None:
-    hits = matcher.match(name)
-    return hits[0] if hits else None
+from tests.matching.conftest import alerts_for, top_hit
 
 
 @pytest.mark.parametrize(
@@ -36,7 +32,7 @@ def best(matcher: Matcher, name: str) -> Hit | None:
 def test_a_typing_slip_matches_and_says_how_it_was_read(
     matcher: Matcher, query: str, listed: str, slip: str
 ) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == listed
     assert f"read {slip} (a typing slip)" in hit.reasons[0]
@@ -44,7 +40,7 @@ def test_a_typing_slip_matches_and_says_how_it_was_read(
 
 def test_a_changed_pinyin_letter_is_another_company(matcher: Matcher) -> None:
     # Daida is other syllables than Taida (other characters): not a slip, whatever else agrees.
-    hit = best(matcher, "Hetian Daida Apparel Co., Ltd")
+    hit = top_hit(matcher, "Hetian Daida Apparel Co., Ltd")
     assert hit is not None and hit.decision is Decision.CLEAR
     assert "trade name 'daida' differs from 'taida'" in hit.reasons[0]
 
@@ -65,7 +61,7 @@ def test_a_changed_pinyin_letter_is_another_company(matcher: Matcher) -> None:
 def test_another_pinyin_syllable_is_another_company_however_the_rest_agrees(
     matcher: Matcher, query: str, listed: str
 ) -> None:
-    alerts = [h for h in matcher.match(query) if h.decision is not Decision.CLEAR]
+    alerts = alerts_for(matcher, query)
     assert [h.matched_name for h in alerts if h.matched_name == listed] == []
     # The listed name spelled alike is still shown, saying what differs (issue 15, item 1).
     hit = next(h for h in matcher.match(query) if h.matched_name == listed)
@@ -73,7 +69,7 @@ def test_another_pinyin_syllable_is_another_company_however_the_rest_agrees(
 
 
 def test_a_trade_name_slip_without_region_or_industry_is_only_review(matcher: Matcher) -> None:
-    hit = best(matcher, "Jiangyin Linyun Co. Ltd.")
+    hit = top_hit(matcher, "Jiangyin Linyun Co. Ltd.")
     assert hit is not None and hit.matched_name == "Jiangyin Lianyun Co. Ltd."
     assert hit.decision is Decision.REVIEW
     assert "matches only where the region or the industry agrees" in hit.reasons[0]
@@ -83,7 +79,7 @@ def test_a_trade_name_slip_without_region_or_industry_is_only_review(matcher: Ma
     "query", ["Hoshine Trading Co", "Hoshine Group", "Hoshine Import and Export Co"]
 )
 def test_a_rare_trade_name_with_only_trading_words_is_review(matcher: Matcher, query: str) -> None:
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is Decision.REVIEW
     assert hit.entity.caption.startswith("Hoshine Silicon Industry")
     assert any("rare trade name 'hoshine' is the same" in r for r in hit.reasons)
@@ -95,7 +91,7 @@ def test_a_rare_trade_name_with_only_trading_words_is_review(matcher: Matcher, q
 def test_a_place_name_or_another_industry_stays_clear(matcher: Matcher, query: str) -> None:
     # Tianshan is a place (listed Tianshan Aluminum, Tianshan Wool Textile); garments and
     # securities are industries of their own, not a trading arm.
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is None or hit.decision is Decision.CLEAR
 
 
@@ -112,7 +108,7 @@ def test_screen_command_decides_slips_and_trading_arms(screen_command: ScreenCom
 
 def test_a_coined_trade_name_written_apart_is_the_same_name(matcher: Matcher) -> None:
     # "Ho Shine" are not two English words: the same coined name written apart.
-    hit = best(matcher, "Ho Shine Silicon Industry Co Ltd")
+    hit = top_hit(matcher, "Ho Shine Silicon Industry Co Ltd")
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == "Hoshine Silicon Industry Co. Ltd."
     assert not any("separate words" in r for r in hit.reasons)
@@ -120,7 +116,7 @@ def test_a_coined_trade_name_written_apart_is_the_same_name(matcher: Matcher) ->
 
 def test_two_english_words_written_apart_stay_another_name(matcher: Matcher) -> None:
     # "Nine Star" against the listed "Ninestar Corporation": in English often another company.
-    hit = best(matcher, "Nine Star Corporation")
+    hit = top_hit(matcher, "Nine Star Corporation")
     assert hit is not None and hit.decision is Decision.REVIEW
     assert "written as separate words on one side only" in hit.reasons[0]
 
@@ -137,7 +133,7 @@ def test_the_same_words_with_the_region_last_match(
 ) -> None:
     # Bills of lading often put the region after the trade name; the parse took the trade word
     # for a place, but the words are the listed name's.
-    hit = best(matcher, query)
+    hit = top_hit(matcher, query)
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == listed
     assert hit.reasons[0] == f"the same words as listed name '{listed}' in another order"
@@ -147,10 +143,10 @@ def test_three_letters_apart_or_joined_are_one_name_only_with_the_rest_alike(
     matcher: Matcher,
 ) -> None:
     # Letters written apart are the same trade name ("K.T.K." is KTK) ...
-    hit = best(matcher, "K.T.K. Group")
+    hit = top_hit(matcher, "K.T.K. Group")
     assert hit is not None and hit.decision is Decision.MATCH and hit.matched_name == "KTK Group"
     # ... but three letters name many companies: with the rest of the name different, a look.
-    hit = best(matcher, "KTK International Co Ltd")
+    hit = top_hit(matcher, "KTK International Co Ltd")
     assert hit is not None and hit.decision is Decision.REVIEW
     assert "a trade name of three letters or fewer; the rest of the name differs" in hit.reasons
 
@@ -164,14 +160,14 @@ def test_a_rare_trade_name_in_another_region_is_not_raised() -> None:
         listings=[Listing("UFLPA Entity List")],
     )  # fmt: skip
     one = Matcher([listed], load_settings())
-    assert best(one, "Sichuan Hoshine Trading Co") is None
-    hit = best(one, "Hoshine Trading Co")
+    assert top_hit(one, "Sichuan Hoshine Trading Co") is None
+    hit = top_hit(one, "Hoshine Trading Co")
     assert hit is not None and hit.decision is Decision.REVIEW
 
 
 def test_a_three_letter_trade_name_cut_at_the_field_width_still_matches(matcher: Matcher) -> None:
     # A bill-of-lading field of 35 characters cut "Technology": the rest differs only by the cut.
-    hit = best(matcher, "XINJIANG GCL NEW ENERGY MATERIAL TE")
+    hit = top_hit(matcher, "XINJIANG GCL NEW ENERGY MATERIAL TE")
     assert hit is not None and hit.decision is Decision.MATCH
     assert hit.matched_name == "Xinjiang GCL New Energy Material Technology, Co. Ltd."
 
@@ -186,13 +182,13 @@ def _one(listed: str, *aliases: str) -> Matcher:
 def test_a_slip_in_the_trade_name_alone_is_no_match() -> None:
     # Two Russian companies one letter apart, both on the SDN list (restricted-party snapshot
     # 2026-07-16): the whole names are not spelled alike (legal forms elsewhere), so no slip is read.
-    hit = best(_one("LIMITED LIABILITY COMPANY AVISTO"), "AVESTO OOO")
+    hit = top_hit(_one("LIMITED LIABILITY COMPANY AVISTO"), "AVESTO OOO")
     assert hit is None or hit.decision is not Decision.MATCH
     assert hit is None or not any("typing slip" in r for r in hit.reasons)
 
 
 def test_an_english_word_written_in_two_is_the_same_name() -> None:
     # "Good Will" and "Goodwill" (nomenklatura bench): the joined word is English itself.
-    hit = best(_one("Goodwill Company"), "Good Will Company")
+    hit = top_hit(_one("Goodwill Company"), "Good Will Company")
     assert hit is not None and hit.decision is Decision.MATCH
     assert not any("separate words" in r for r in hit.reasons)
