@@ -146,7 +146,7 @@ _GATE_READ: _Gate | None = None
 
 def rewrite_gate_state() -> tuple[str, _Gate | None]:
     """The gate of :func:`_may_rewrite` with the rigour version it was built for, to cache with
-    the matcher's index (building it is 0.2-0.4 s, paid by every bulk worker otherwise)."""
+    the matcher's index (else every bulk worker builds it on its first names)."""
     return _installed_rigour(), _rewrite_gate()
 
 
