@@ -152,18 +152,19 @@ def rewrite_gate_state() -> tuple[str, _Gate | None]:
 
 def use_rewrite_gate(state: object) -> bool:
     """Take the gate from :func:`rewrite_gate_state` of an earlier process; False (and the gate
-    built here when needed) when it was built for another rigour version or is not one."""
+    built here when needed) when it was built for another rigour version, is not one, or is
+    None (the phrase table is another rigour's: :func:`_rewrite_gate` says so again cheaply).
+    The gate depends on the installed rigour and the bundled phrase table only, not on the
+    lists, so it holds for every matcher of the process."""
     global _GATE_READ
     if not (isinstance(state, tuple) and len(state) == 2 and state[0] == _installed_rigour()):
         return False
     gate = state[1]
-    if gate is not None and not (
+    if not (
         isinstance(gate, tuple) and len(gate) == 2
         and isinstance(gate[0], frozenset) and isinstance(gate[1], dict)
     ):  # fmt: skip
         return False
-    if gate is None:
-        return False  # the table is another rigour's: _rewrite_gate says so again, cheaply
     _GATE_READ = gate
     return True
 
