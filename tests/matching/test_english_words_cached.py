@@ -49,9 +49,9 @@ def test_english_words_read_with_the_index(tmp_path: Path) -> None:
 def test_words_of_another_wordfreq_version_are_built_again(tmp_path: Path) -> None:
     _run(tmp_path)
     (path,) = (tmp_path / "index").glob("*.pickle")
-    index, acronyms, _words, _ = pickle.loads(path.read_bytes())
+    index, acronyms, _words, _, tables = pickle.loads(path.read_bytes())
     # The same layout, the words said to come from another wordfreq and wrong (empty).
-    path.write_bytes(pickle.dumps((index, acronyms, (frozenset(), frozenset()), "0.0.1")))
+    path.write_bytes(pickle.dumps((index, acronyms, (frozenset(), frozenset()), "0.0.1", tables)))
     again = _run(tmp_path)
     assert again["wordfreq"] is True  # not taken from the cache: built from wordfreq
     assert again["hits"] == _run_fresh(tmp_path / "fresh")["hits"]

@@ -149,7 +149,7 @@ def _words(raw: str) -> _Words | None:
     return tuple(latin_tokens(text)), hyphens, ampersands
 
 
-_QueryClues = tuple[frozenset[str], bool, tuple[str, ...], frozenset[str]]
+_QueryClues = tuple[frozenset[str], bool, tuple[str, ...], frozenset[str], tuple[str, ...]]
 _ListedClues = tuple[frozenset[str], bool, dict[str, tuple[str, ...]], frozenset[str]]
 
 
@@ -158,17 +158,20 @@ def _query_clues(raw: str) -> _QueryClues | None:
     """What of a query's words a reading can start from: its words, whether it writes a hyphen
     or an "&" between words, the words that may be abbreviations (letters only, three or more;
     :func:`may_read` tests the table and pinyin only for those that abbreviate a listed word)
-    and its English words (a compound the listed name may write in two); None when it is not in
-    Latin letters."""
+    and its English words (a compound the listed name may write in two), and its two-letter
+    words; None when it is not in Latin letters."""
     found = _name_words(raw)
     if found is None:
         return None
     words, hyphens, ampersands = found
     short = tuple(w for w in dict.fromkeys(words) if len(w) >= MIN_SHORT and w.isalpha())
     english = english_words()
+    # (Each listed name the query meets asked every word for its length: the few two-letter
+    # ones are kept here, once per query.)
+    twos = tuple(w for w in dict.fromkeys(words) if len(w) == 2)
     return frozenset(words), bool(hyphens or ampersands), short, frozenset(
         w for w in words if w in english
-    )
+    ), twos
 
 
 # Kept apart from the queries' caches: a bulk run meets far more query names than listed ones,
@@ -207,7 +210,7 @@ def may_read(query: ParsedName, cand: ParsedName) -> bool:
     theirs = _listed_clues(cand.raw)
     if mine is None or theirs is None:
         return False
-    words, marked, short, english = mine
+    words, marked, short, english, twos = mine
     listed, hyphened, by_letter, joins = theirs
     if marked or hyphened or not joins.isdisjoint(english):
         return True
@@ -223,9 +226,8 @@ def may_read(query: ParsedName, cand: ParsedName) -> bool:
     # Two letters ("FD", "PK") are read only where the rest agrees (:func:`_two_letter_readings`);
     # here, only whether a listed word starts with their letters in order.
     return any(
-        len(word) == 2 and word not in listed
-        and any(two_letters(word, w) for w in by_letter.get(word[0], ()))
-        for word in words
+        word not in listed and any(two_letters(word, w) for w in by_letter.get(word[0], ()))
+        for word in twos
     )  # fmt: skip
 
 

@@ -126,7 +126,7 @@ def _may_rewrite(line: str) -> bool:
     has replaced its legal forms) is a foreign word of a rigour phrase, and no institution
     phrase of English words is there whole. True for every line when the phrase tables are not
     those of the installed rigour."""
-    gate = _rewrite_gate()
+    gate = _GATE_READ if _GATE_READ is not None else _rewrite_gate()
     if gate is None:
         return True
     foreign, by_key = gate
@@ -139,8 +139,43 @@ def _may_rewrite(line: str) -> bool:
     return any(phrase <= words for key in words & by_key.keys() for phrase in by_key[key])
 
 
+_Gate = tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]]
+# The gate as an earlier process built it (read with the matcher's index cache), or None.
+_GATE_READ: _Gate | None = None
+
+
+def rewrite_gate_state() -> tuple[str, _Gate | None]:
+    """The gate of :func:`_may_rewrite` with the rigour version it was built for, to cache with
+    the matcher's index (else every bulk worker builds it on its first names)."""
+    return _installed_rigour(), _rewrite_gate()
+
+
+def use_rewrite_gate(state: object) -> bool:
+    """Take the gate from :func:`rewrite_gate_state` of an earlier process; False (and the gate
+    built here when needed) when it was built for another rigour version, is not one, or is
+    None (the phrase table is another rigour's: :func:`_rewrite_gate` says so again cheaply).
+    The gate depends on the installed rigour and the bundled phrase table only, not on the
+    lists, so it holds for every matcher of the process."""
+    global _GATE_READ
+    if not (isinstance(state, tuple) and len(state) == 2 and state[0] == _installed_rigour()):
+        return False
+    gate = state[1]
+    if not (
+        isinstance(gate, tuple) and len(gate) == 2
+        and isinstance(gate[0], frozenset) and isinstance(gate[1], dict)
+    ):  # fmt: skip
+        return False
+    _GATE_READ = gate
+    return True
+
+
 @cache
-def _rewrite_gate() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...]]] | None:
+def _installed_rigour() -> str:
+    return f"rigour {metadata.version('rigour')}"
+
+
+@cache
+def _rewrite_gate() -> _Gate | None:
     """The words of rigour's phrases that are of another language (:func:`_foreign`: only
     such words are rewritten one by one), and the phrases of institution types that
     :func:`english_org_words` writes as their symbol's name, all of whose words are English or
@@ -151,7 +186,7 @@ def _rewrite_gate() -> tuple[frozenset[str], dict[str, tuple[frozenset[str], ...
     Each phrase is taken as written, lower case, folded to ASCII and with its legal forms
     replaced as rigour replaces them: whichever way rigour reads it, its words are here."""
     rows = symbol_phrases()
-    installed = f"rigour {metadata.version('rigour')}"
+    installed = _installed_rigour()
     if not rows or any(r[3] != installed for r in rows):
         return None
     foreign: set[str] = set()
