@@ -306,17 +306,25 @@ def _cut(chars: str, words: tuple[str, ...]) -> tuple[Segment, ...] | None:
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 
 
-def reading_chars(zh: ParsedName) -> list[str]:
+def reading_chars(zh: ParsedName) -> tuple[str, ...]:
     """The characters to read: the name as parsed, and with a place it writes in brackets
     (双良硅材料(包头)有限公司) put back where an English listing writes it, after the name
     ("Shuangliang Silicon Materials (Baotou)") or before it ("Baotou Shuangliang ..."). The
     parse keeps the bracket as the name's region but not in ``zh.zh``, so a Latin name that
     spells the place had one word that no character gave."""
+    if "(" not in zh.raw and "\uff08" not in zh.raw:  # most names: no bracket (full-width too)
+        return (zh.zh,)
+    return _bracketed(zh.raw, zh.zh)
+
+
+@lru_cache(maxsize=8192)
+def _bracketed(raw: str, chars: str) -> tuple[str, ...]:
+    """:func:`reading_chars` of a name with brackets (called per pair scored: cached)."""
     vocab = vocabulary()
-    inner = [p.strip() for p in _BRACKETED.findall(fold(zh.raw)) if p.strip() in vocab.places_zh]
-    if not inner or len(zh.zh) + len(inner[0]) > MAX_CHARS:
-        return [zh.zh]
-    return [zh.zh, zh.zh + inner[0], inner[0] + zh.zh]
+    inner = [p.strip() for p in _BRACKETED.findall(fold(raw)) if p.strip() in vocab.places_zh]
+    if not inner or len(chars) + len(inner[0]) > MAX_CHARS:
+        return (chars,)
+    return (chars, chars + inner[0], inner[0] + chars)
 
 
 def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
