@@ -63,7 +63,7 @@ from sourcetrace.matching.spelling import Repair, repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name, translated
-from sourcetrace.names.reading import reread
+from sourcetrace.names.reading import reading_chars, reread
 from sourcetrace.names.symbols import (
     frequent_english,
     institution,
@@ -910,9 +910,37 @@ def _cross_script(
         reasons.append("the trade name agrees across scripts, and so does the "
                        + " and the ".join(support))  # fmt: skip
         return decision, True
+    if _registered_without_region(query, cand):
+        reasons.append("the whole names agree part for part: a registered name with no region "
+                       "and no industry, as a firm registered across provinces and industries "
+                       "writes it")  # fmt: skip
+        return decision, True
     reasons.append("only the trade name agrees across scripts: no industry or region on both "
                    "sides to tell a company named alike apart")  # fmt: skip
     return (Decision.REVIEW if decision is Decision.MATCH else decision), False
+
+
+REGISTERED_SYLLABLES = 4  # a pinyin trade name this long is rarely another firm's by sound
+
+
+def _registered_without_region(query: ParsedName, cand: ParsedName) -> bool:
+    """Whether a full registered Chinese name (legal form written, no branch) and a Latin name
+    both name no region and no industry beyond organisation words (集团 Group, 控股 Holdings),
+    and the trade name is translated (骆驼 Camel) or spelled in four syllables or more (长虹美菱
+    Changhong Meiling): the two names then agree part for part. Art. 6 of the name rules
+    (domain-facts §6) lets a firm working across provinces omit the region and one working
+    across industries omit the industry, so such a name is no short form that dropped them,
+    and nothing in either name is left to tell another company apart. Short names (骆驼股份,
+    no legal form) and two-syllable pinyin (艾华: 爱华 sounds alike) stay ``review``."""
+    zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+    if not zh.legal or zh.branch or zh.regions or latin.regions or not zh.trade:
+        return False
+    if (zh.industry | latin.industry) - WEAK_CONCEPTS:
+        return False
+    if translated(zh, latin):
+        return True
+    cut = syllables(zh.trade_key)
+    return cut is not None and len(cut) >= REGISTERED_SYLLABLES
 
 
 def _english_source() -> str:
@@ -1462,8 +1490,9 @@ class Matcher:
 
 def _zh_key(parsed: ParsedName) -> str:
     """The part of a name's cache key that says how Chinese characters compare: a name in
-    Chinese characters by its whole text (names.reading reads all of it), others by nothing."""
-    return "zh:" + parsed.zh if parsed.script == "zh" else ""
+    Chinese characters by its whole text (names.reading reads all of it, a place in brackets
+    included: 双良硅材料(包头) and 双良硅材料(大连) read otherwise), others by nothing."""
+    return "zh:" + "|".join(reading_chars(parsed)) if parsed.script == "zh" else ""
 
 
 def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:

@@ -34,6 +34,7 @@ trade name; the dictionary and glossary segments after it are the industry.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -43,7 +44,7 @@ from pypinyin import Style
 from pypinyin import pinyin as _pypinyin
 
 from sourcetrace.names.parse import ParsedName
-from sourcetrace.names.text import pinyin
+from sourcetrace.names.text import fold, pinyin
 from sourcetrace.names.vocabulary import GENERIC_EN, PLACE_TYPES, STOPWORDS, stem, vocabulary
 
 # Dictionary words a name's last word shortens: 制药(业) pharmaceutical industry, 园(区) park.
@@ -62,7 +63,7 @@ class Segment:
 
     zh: str
     words: tuple[str, ...]
-    how: str  # "place", "pinyin", "glossary", "gloss" or "skip"
+    how: str  # "place", "pinyin", "glossary", "gloss", "short" or "skip"
     source: str = ""  # the dictionary word and sense read ("制药业 pharmaceutical industry")
 
 
@@ -85,6 +86,9 @@ class Reading:
             english = " ".join(seg.words)
             if seg.how == "gloss":
                 out.append(f"{seg.zh} read as '{english}' (CC-CEDICT: {seg.source})")
+            elif seg.how == "short":
+                out.append(f"{seg.zh} read as '{english}', short for the industry word "
+                           f"{seg.source}")  # fmt: skip
             elif seg.how == "place" and not pinyin(seg.zh).startswith(english.split()[0]):
                 out.append(f"{seg.zh} is the place '{english}' (GB/T 2260 {seg.source})")
         return out
@@ -169,6 +173,29 @@ def _senses(zh: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _industry_starts() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The industry words of the vocabulary (the glossary's and CC-CEDICT's, not organisation
+    words) by each of their starts of one or two characters, with their English concept and
+    CC-CEDICT senses: a short name keeps the start of an industry word (白银有色 for 有色金属
+    nonferrous metals; 稀镁 for 稀土 rare earth and magnesium)."""
+    vocab = vocabulary()
+    table = glosses()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for compound, concept in vocab.industry_zh.items():
+        if concept.startswith("org:") or len(compound) < 2:
+            continue
+        senses = dict.fromkeys((concept, *table.get(compound, ())))
+        for size in range(1, min(2, len(compound) - 1) + 1):
+            out.setdefault(compound[:size], []).extend((compound, s) for s in senses)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _industry_begun(zh: str) -> tuple[tuple[str, str], ...]:
+    """The industry words ``zh`` begins, each with one English sense (see _industry_starts)."""
+    return _industry_starts().get(zh, ())
+
+
 def _industry_key(words: tuple[str, ...]) -> str:
     return "".join(stem(w) for w in words if w not in STOPWORDS)
 
@@ -246,6 +273,13 @@ def _cut(chars: str, words: tuple[str, ...]) -> tuple[Segment, ...] | None:
                             break  # fmt: skip
             if concept and concept.startswith("org:"):
                 out.append((i + size, j, Segment(zh, (), "skip")))
+            # (Longest first: "rare" is a sense's start too, but 稀 stands for "rare earth".)
+            for compound, sense in _industry_begun(zh) if size <= 2 else ():
+                for k in range(min(3, m - j), 0, -1):
+                    if _sense_agrees(sense, words[j : j + k]):
+                        out.append((i + size, j + k,
+                                    Segment(zh, words[j : j + k], "short", f"{compound} {sense}")))
+                        break  # fmt: skip
         if j < m and (words[j] in _LATIN_ORG or (words[j] in places_latin and not started)):
             out.append((i, j + 1, Segment("", (words[j],), "skip")))
         return out
@@ -260,13 +294,37 @@ def _cut(chars: str, words: tuple[str, ...]) -> tuple[Segment, ...] | None:
         for ni, nj, seg in moves(i, j, started):
             if (ni, nj) == (i, j):
                 continue
-            rest = solve(ni, nj, started or seg.how in ("pinyin", "gloss", "glossary"))
+            rest = solve(ni, nj, started or seg.how in ("pinyin", "gloss", "glossary", "short"))
             if rest is not None:
                 memo[key] = (seg, *rest)
                 break
         return memo[key]
 
     return solve(0, 0, False)
+
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
+def reading_chars(zh: ParsedName) -> tuple[str, ...]:
+    """The characters to read: the name as parsed, and with a place it writes in brackets
+    (双良硅材料(包头)有限公司) put back where an English listing writes it, after the name
+    ("Shuangliang Silicon Materials (Baotou)") or before it ("Baotou Shuangliang ..."). The
+    parse keeps the bracket as the name's region but not in ``zh.zh``, so a Latin name that
+    spells the place had one word that no character gave."""
+    if "(" not in zh.raw and "\uff08" not in zh.raw:  # most names: no bracket (full-width too)
+        return (zh.zh,)
+    return _bracketed(zh.raw, zh.zh)
+
+
+@lru_cache(maxsize=8192)
+def _bracketed(raw: str, chars: str) -> tuple[str, ...]:
+    """:func:`reading_chars` of a name with brackets (called per pair scored: cached)."""
+    vocab = vocabulary()
+    inner = [p.strip() for p in _BRACKETED.findall(fold(raw)) if p.strip() in vocab.places_zh]
+    if not inner or len(chars) + len(inner[0]) > MAX_CHARS:
+        return (chars,)
+    return (chars, chars + inner[0], inner[0] + chars)
 
 
 def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
@@ -277,17 +335,21 @@ def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
     words = tuple(latin.plain.split())
     if not words or not all(w.isascii() and w.isalpha() for w in words):
         return None
-    segments = _cut(zh.zh, words)
+    segments = None
+    for chars in reading_chars(zh):
+        segments = _cut(chars, words)
+        if segments is not None:
+            break
     if segments is None:
         return None
-    named = [s for s in segments if s.how in ("pinyin", "gloss", "glossary")]
+    named = [s for s in segments if s.how in ("pinyin", "gloss", "glossary", "short")]
     if not named:
         return None
     spelled = [i for i, s in enumerate(segments) if s.how == "pinyin"]
     trade_idx: list[int] = []
     if spelled:
         trade_idx = [i for i, s in enumerate(segments[: spelled[-1] + 1])
-                     if s.how in ("pinyin", "gloss", "glossary")]  # fmt: skip
+                     if s.how in ("pinyin", "gloss", "glossary", "short")]  # fmt: skip
     else:
         for i, s in enumerate(segments):
             if s.how in ("place", "skip"):
@@ -304,7 +366,7 @@ def read_across(zh: ParsedName, latin: ParsedName) -> Reading | None:
     # The industry is what follows the trade name (all of it when there is none).
     after = trade_idx[-1] if trade_idx else -1
     industry_idx = [i for i, s in enumerate(segments)
-                    if s.how in ("gloss", "glossary") and i > after]  # fmt: skip
+                    if s.how in ("gloss", "glossary", "short") and i > after]  # fmt: skip
     industry_read = bool(industry_idx)
     placed = any(s.how == "place" for s in segments)
     uncommon = any(s.how == "pinyin" and pinyin(s.zh) != s.words[0] for s in segments)
@@ -365,8 +427,8 @@ def reread(query: ParsedName, cand: ParsedName) -> tuple[ParsedName, ParsedName,
 def latin_keys(zh: ParsedName) -> set[str]:
     """Index keys under which the Latin names a Chinese name may read as are filed: the pinyin
     of each start of its trade characters (two characters or more, every reading of each
-    character: 奥都 "k:aodu"), the English words of its first word ("t:western" for 西部), and
-    the Latin forms of a leading place (the trade name of a place-only Latin name: "k:kashgar")."""
+    character: 奥都 "k:aodu"), the English words of its first word ("t:western" for 西部) or of
+    the industry word it begins ("t:rare" for 稀, short for 稀土 rare earth), and the Latin forms of a leading place (the trade name of a place-only Latin name: "k:kashgar")."""
     if zh.script != "zh" or not zh.zh or len(zh.zh) > MAX_CHARS:
         return set()
     vocab = vocabulary()
@@ -388,7 +450,15 @@ def latin_keys(zh: ParsedName) -> set[str]:
                 break
             key = "".join(spelling)
             keys.update(("k:" + key, "t:" + key))
-    for _, sense in _senses(rest[:2]) if len(rest) >= 2 else ():
+    # 稀 (稀土) "rare earth": the industry word the first characters begin, in its concept only,
+    # and only when they are no dictionary word themselves (生产 is; its 生 begins 生物, whose
+    # senses would crowd the candidates of 新疆生产建设兵团).
+    begun: list[tuple[str, str]] = []
+    if len(rest) >= 2 and rest[:2] not in glosses():
+        industry = vocabulary().industry_zh
+        begun = [(w, sense) for w, sense in (*_industry_begun(rest[:1]), *_industry_begun(rest[:2]))
+                 if sense == industry[w]]  # fmt: skip
+    for _, sense in [*(_senses(rest[:2]) if len(rest) >= 2 else ()), *begun]:
         tokens = [t for t in sense.split() if t not in _FUNCTION and len(t) >= 3]
         if len(tokens) <= 2:
             keys.update("t:" + t for t in tokens)
