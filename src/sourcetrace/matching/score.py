@@ -130,6 +130,11 @@ TRADING_CONCEPTS = frozenset(
 )
 # Letter similarity (OSA) under which the words two trade names hold alone are apart.
 OWN_WORDS_ALIKE = 0.5
+# Edits (OSA) at and above which an English trade word is another word, not a typing slip of
+# the listed one (english_words_apart): one edit may be a slip ("Sunrize").
+ENGLISH_APART_EDITS = 2
+# First letters two English words of one stem share ("benevolent" / "benevolence").
+ENGLISH_STEM = 4
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -424,6 +429,13 @@ def beyond_shared_word(
                     "entity's names do not")  # fmt: skip
     elif own and common:
         soft = f"the query names only trading ({', '.join(sorted(own))})"
+    # (Said, not weighed: a coined name listed without an industry may be a subsidiary in any
+    # line of business, so this decides nothing, but a reviewer of the pair reads it.)
+    unnamed = (
+        f"the query names an industry ({', '.join(sorted(made))}) that the listed entity's "
+        "names do not"
+        if made and not theirs and not common and not agrees else ""
+    )  # fmt: skip
     province = ""  # said when the province alone agrees (no support, but not to be hidden)
     if query.regions and parts.regions:
         if not _regions_meet(query.regions, parts.regions):
@@ -435,16 +447,16 @@ def beyond_shared_word(
     if not hard and not soft:
         return scored
     words = " ".join(cand.parsed.trade) or cand.parsed.trade_key
-    against = "; ".join(hard or [soft])
+    against = "; ".join([*(hard or [soft]), *([unnamed] if unnamed else [])])
     # (A region alone differing in a name spelled like the listed one may be a slip in the
     # region word, "Huzhou" for "Huizhou": a look, not a clear.)
     slip = spelled_close and hard == ["the region differs"]
     if agrees or not hard or slip or not (common or len(hard) >= 2):
-        if scored.decision is not Decision.MATCH:
-            return scored
         held = f" and {' and '.join(agrees)} agree" if agrees else " is shared"
         reason = (f"the trade name '{words}'{held}, but {against}: perhaps another company "
                   "sharing the name, a review at most")  # fmt: skip
+        # (A pair the score left at `review` keeps its decision, but the reviewer is told what
+        # differs: "Zhejiang Ninestar Logistics" against Ninestar Corporation of Zhuhai.)
         return Scored(scored.score, Decision.REVIEW, (*scored.reasons, reason), scored.parts)
     reason = (f"only the trade name '{words}' is shared{province}, and {against}: another "
               "company bearing a common trade word")  # fmt: skip
@@ -502,6 +514,56 @@ def pinyin_by_letter(query: ParsedName, cand: IndexedName, scored: Scored) -> Sc
     reason = (f"the pinyin trade name '{' '.join(query.trade)}' shares only letters with "
               f"'{' '.join(c.trade)}' of {_KIND_WORDS[cand.kind]} '{cand.value}', which reads "
               "as no pinyin: another name")  # fmt: skip
+    return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
+
+
+def english_words_apart(
+    query: ParsedName, cand: IndexedName, scored: Scored, trade: float
+) -> Scored:
+    """``clear`` a pair whose trade names are told apart by an English word that only looks like
+    the listed one letter by letter (issue 15, version 7): "ZHUHAI ALPHA MICROELECTRONICS"
+    against Zhuhai *Apex* Microelectronics, "WEIFANG ALLIANCE FOOD" against Weifang *Alice* Food.
+
+    Pinyin is compared by syllable (:func:`features.syllables_differ`); English words were
+    compared by letters, so two ordinary words sharing letters read as a typing slip. A clerk's
+    slip of a listed word is rarely another correctly spelled English word two edits away, so
+    such a word is another name. Narrowed to where a trade word is the name (measured on the
+    external pairs' train and valid splits: the broader rule cleared real aliases):
+
+    * the listed name is a Chinese company's, with a place in China (region, trade word,
+      industry: the trade word is what tells companies apart), and the query's region, if it
+      names one, does not differ;
+    * one word apart on each side, the first of both trade names (the other trade words
+      shared: "Microelectronics"); two or more words apart are rewordings ("Air and Space" /
+      "Aerospace");
+    * the query's word is an everyday English word (:func:`features.english_words`), two edits
+      or more (OSA) from the listed one, not of one stem with it (four first letters in common:
+      "Benevolent" / "Benevolence", "Computing" / "Computational"), not its beginning or an
+      abbreviation of it (a cut, "INFO"), which other rules read;
+    * the letters carried some agreement (trade similarity >= :data:`TRADE_PART`).
+    """
+    if scored.decision is Decision.CLEAR or trade < TRADE_PART:
+        return scored
+    c = cand.parsed
+    if not (query.script == c.script == "latin") or not query.trade or not c.trade:
+        return scored
+    if not c.regions or features.region(query, c) is False:
+        return scored
+    shared = set(query.trade) & set(c.trade)
+    own_q = [w for w in query.trade if w not in shared]
+    own_c = [w for w in c.trade if w not in shared]
+    if len(own_q) != 1 or len(own_c) != 1 or own_q[0] != query.trade[0] or own_c[0] != c.trade[0]:
+        return scored
+    a, b = own_q[0], own_c[0]
+    if a not in features.english_words():
+        return scored
+    if a[:ENGLISH_STEM] == b[:ENGLISH_STEM] or OSA.distance(a, b) < ENGLISH_APART_EDITS:
+        return scored  # (one stem, or one slip: "Sunrise" / "Sunrize")
+    if a.startswith(b) or b.startswith(a) or abbreviates(a, b) or abbreviates(b, a):
+        return scored  # (a cut or an abbreviation is read by its own rule)
+    reason = (f"the trade names differ in English words ('{a}' / '{b}' of "
+              f"{_KIND_WORDS[cand.kind]} '{cand.value}'): two words alike in letters are two "
+              "names, not a typing slip")  # fmt: skip
     return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
 
 
@@ -1440,6 +1502,7 @@ class Matcher:
                 scored = numbered_otherwise(parsed, cand, scored)
                 if TRADE_PART <= trade < TRADE_AGREES:
                     scored = pinyin_by_letter(parsed, cand, scored)
+                scored = english_words_apart(parsed, cand, scored, trade)
                 if trade >= TRADE_PART:
                     # (Initials, or a whole name a parse could not cut, are not a shared word.)
                     scored = beyond_shared_word(
