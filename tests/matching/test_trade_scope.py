@@ -29,6 +29,7 @@ def matcher() -> Matcher:
             _entity("feva", "FEVA DIS TICARET LIMITED SIRKETI"),
             _entity("orel", "Orel Dis Ticaret Ltd"),
             _entity("panorama", "Panorama Invest Dis Ticaret As"),
+            _entity("micb", "MYANMA INVESTMENT AND COMMERICAL BANK"),
         ],
         load_settings(),
     )
@@ -60,3 +61,8 @@ def test_foreign_trade_in_turkish_or_english_is_one_company(
 def test_companies_sharing_only_foreign_trade_raise_no_alert(matcher: Matcher, query: str) -> None:
     # Other Turkish companies of the same lists: "foreign trade" is their industry, not a name.
     assert _best(matcher, query) == ("", Decision.CLEAR)
+
+
+def test_a_foreign_trade_bank_keeps_its_words(matcher: Matcher) -> None:
+    # A foreign trade bank is a kind of bank: read as "Myanma Bank", it met another bank.
+    assert _best(matcher, "MYANMA FOREIGN TRADE BANK") == ("", Decision.CLEAR)

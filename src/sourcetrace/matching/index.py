@@ -94,7 +94,12 @@ def query_keys(parsed: ParsedName) -> set[str]:
     if parsed.trade_key.isascii():
         # Latin: meets other scripts by spelling ("x:"), and Latin names spelled as another
         # romanisation of one name ("y:": "Fayn Layn" / "Fain Lain", features._romanised_alike)
-        keys |= _spelling_keys(parsed.trade_key)
+        # when no trade word is English: an English word is no romanisation ("V Shipping" met
+        # "WS Shipping" by it).
+        if not any(w in features.english_words() for w in parsed.trade):
+            keys |= _spelling_keys(parsed.trade_key)
+        else:
+            keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
     else:
         keys |= {"y" + k[1:] for k in keys if k[0] == "x"}
     if parsed.script == "zh":

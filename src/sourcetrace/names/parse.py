@@ -591,7 +591,10 @@ def trade_scope(words: list[str]) -> list[str]:
     of the external pairs write "Dis Ticaret", as Turkish companies on the US lists do)."""
     # From the end, so that "ic" sees the "dis" before it is dropped; never the first word
     # ("Foreign Trade Bank" has no other name).
-    drop = {i for i in range(1, len(words) - 1) if words[i + 1] in _TRADE_SCOPE.get(words[i], ())}
+    # Nor before "trade bank": a foreign trade bank is a kind of bank, and "Myanma Foreign Trade
+    # Bank" another bank than "Myanma Investment and Commercial Bank".
+    drop = {i for i in range(1, len(words) - 1) if words[i + 1] in _TRADE_SCOPE.get(words[i], ())
+            and "bank" not in words[i + 1 : i + 4]}
     return [w for i, w in enumerate(words) if i not in drop] if drop else words
 
 
