@@ -217,6 +217,8 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
         a, b = ascii_form(a), ascii_form(b)
         if a != b and _same_transliteration(a, b):
             a = b  # one name transliterated, the other spelled by the list ("aeroskan")
+    elif a != b and _romanised_alike(query, cand):
+        a = b  # two romanisations of one Cyrillic name ("sonatek" / "sonatec")
     if a == b:
         if len(query.trade) != len(cand.trade) and _joined_words(query.trade, cand.trade):
             return 0.85
@@ -269,6 +271,48 @@ def _same_transliteration(a: str, b: str) -> bool:
     if syllables(a) is not None or syllables(b) is not None:
         return False
     return transliterated(a) == transliterated(b)
+
+
+# The letters romanisations of Cyrillic write apart as in _TRANSLIT, less the rules that drop a
+# letter (ya -> a, iu -> u): between two Latin names those join other names ("Slaviya" is
+# "slavia", not the bank "Slava"); "ya" and "ia" still meet through y -> i.
+_ROMANISED = (("shch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"),
+              ("ye", "e"), ("ph", "f"), ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"))  # fmt: skip
+
+
+@lru_cache(maxsize=65_536)
+def _romanised(word: str) -> str:
+    """A Latin spelling folded as :func:`transliterated` does, no letter of a vowel dropped."""
+    for a, b in _ROMANISED:
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
+    """Two Latin trade names that are two romanisations of one name in another script: the
+    lists write one Russian company "Sonatek" and "Sonatec", "Kremni" and "Kremny", "Ramek VS"
+    and "Ramec VS" (the OpenSanctions pairs' Cyrillic kind, where logic-v2 led). Equal once the
+    letters romanisations write apart are folded (:func:`_romanised`), five letters or more,
+    no pinyin, the words that differ four letters or more on each side, and not when they are
+    English words on both sides ("Super" / "Supper" are two words, not two spellings) or on one
+    side with no other word of the name's own in common ("Capital" / "Kapital")."""
+    a, b = query.trade_key, cand.trade_key
+    if min(len(a), len(b)) < 5 or syllables(a) is not None or syllables(b) is not None:
+        return False
+    if _romanised(a) != _romanised(b):
+        return False
+    own_a = set(query.trade) - set(cand.trade)
+    own_b = set(cand.trade) - set(query.trade)
+    if min(len("".join(own_a)), len("".join(own_b))) < 4:
+        return False  # "V Shipping" / "WS Shipping": too few letters to call a spelling
+    english = english_words()
+    if own_a <= english or own_b <= english:
+        # An English word against its foreign spelling ("Capital" / "Kapital"): a common word
+        # names many companies, so only beside a word of the name's own that both write
+        # ("VTB Factoring" / "VTB Faktoring").
+        shared = set(query.trade) & set(cand.trade)
+        return bool(shared - english) and not (own_a <= english and own_b <= english)
+    return True
 
 
 def _sorted_key(parsed: ParsedName) -> str:

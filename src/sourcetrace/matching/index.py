@@ -67,9 +67,9 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
 def _spelling_keys(latin: str, prefix: str = "x:") -> set[str]:
     """The key of a trade name with the letters transliterations write apart folded to one
     (Aeroskan, Aeroscan: "x:aeroskan"). Names in another script are filed under "x:", Latin
-    names under "y:"; a Latin query looks up "x:" only and a query in another script "y:" (see
-    :meth:`NameIndex.candidates`), so that each meets the other script however it was
-    transliterated, and no two Latin names meet by it. Five letters or more, not pinyin
+    names under "y:"; a Latin query looks up both and a query in another script "y:" (see
+    :func:`query_keys`), so that each meets the other script however it was transliterated, and
+    two Latin romanisations of one name meet. Five letters or more, not pinyin
     (features.transliterated)."""
     if len(latin) < 5 or not latin.isascii() or syllables(latin) is not None:
         return set()
@@ -91,8 +91,15 @@ def query_keys(parsed: ParsedName) -> set[str]:
     """The keys a query looks up: those it would be filed under, and for a name in Chinese
     characters those of the Latin names it may read as (科伦制药: "k:kelun", names.reading)."""
     keys = blocking_keys(parsed)
-    if parsed.trade_key.isascii():  # Latin: meets other scripts by spelling, not Latin
-        keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
+    if parsed.trade_key.isascii():
+        # Latin: meets other scripts by spelling ("x:"), and Latin names spelled as another
+        # romanisation of one name ("y:": "Fayn Layn" / "Fain Lain", features._romanised_alike)
+        # when no trade word is English: an English word is no romanisation ("V Shipping" met
+        # "WS Shipping" by it).
+        if not any(w in features.english_words() for w in parsed.trade):
+            keys |= _spelling_keys(parsed.trade_key)
+        else:
+            keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
     else:
         keys |= {"y" + k[1:] for k in keys if k[0] == "x"}
     if parsed.script == "zh":

@@ -576,6 +576,28 @@ def legal_slip(word: str, before: str) -> bool:
     return False
 
 
+# Words saying where a company trades, before the trade word: Turkish "Ic ve Dis Ticaret"
+# (domestic and foreign trade; symbols.py has read "ticaret" as "trade" and the joining word
+# "ve" is gone) and its English "Domestic and Foreign Trade". "ic" only before "dis" ("IC
+# Trading" is a chip trader's).
+_TRADE_SCOPE = {"dis": ("trade", "trading"), "foreign": ("trade", "trading"),
+                "ic": ("dis",), "domestic": ("foreign",)}  # fmt: skip
+
+
+def trade_scope(words: list[str]) -> list[str]:
+    """The words without those saying where the company trades ("dis", "foreign" before
+    "trade"; "ic", "domestic" before those): the industry is trade either way, and left in the
+    trade name they kept "Karasani Dis Ticaret" and "Karasani Foreign Trade" apart (504 rows
+    of the external pairs write "Dis Ticaret", as Turkish companies on the US lists do)."""
+    # From the end, so that "ic" sees the "dis" before it is dropped; never the first word
+    # ("Foreign Trade Bank" has no other name).
+    # Nor before "trade bank": a foreign trade bank is a kind of bank, and "Myanma Foreign Trade
+    # Bank" another bank than "Myanma Investment and Commercial Bank".
+    drop = {i for i in range(1, len(words) - 1) if words[i + 1] in _TRADE_SCOPE.get(words[i], ())
+            and "bank" not in words[i + 1 : i + 4]}
+    return [w for i, w in enumerate(words) if i not in drop] if drop else words
+
+
 def _parse_latin(
     raw: str,
     folded: str,
@@ -589,6 +611,8 @@ def _parse_latin(
     joining = joining_words()
     if not joining.isdisjoint(words):
         words = [w for w in words if w not in joining]
+    if "trade" in words or "trading" in words:
+        words = trade_scope(words)
     pinyin_industry: set[str] = set()
     resegmented = full_pinyin(words, vocab, truncated)
     if resegmented is not None:
