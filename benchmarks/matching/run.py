@@ -4,7 +4,8 @@ Two case sets:
 
 * list cases (``data/cases.csv``, built by ``build_cases.py``): a query is screened against the
   whole bundled list. A prediction is positive when the best hit is decided ``match`` (and, in a
-  second column, ``match`` or ``review``). A true positive needs the best hit to be the expected
+  second column, ``match`` or ``review``); a ``clear`` hit (a name spelled alike, shown with what
+  differs) is no alert, as the row it stands for is ``clear``. A true positive needs the best hit to be the expected
   entity or an equivalent one (an entity whose names include the expected entity's primary name,
   case, punctuation and trailing legal form aside). A positive prediction on the wrong entity
   counts as a false positive *and* a false negative.
@@ -40,7 +41,7 @@ from rapidfuzz import fuzz, process, utils
 
 from sourcetrace.lists import default_list_path, load_entities
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Hit, ListedEntity
+from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.settings import load_settings
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,7 @@ from scoring import (
     pair_best,
     pair_counts,
     sourcetrace_pair,
+    sourcetrace_pred,
 )
 
 CASES = HERE / "data" / "cases.csv"
@@ -188,15 +190,9 @@ def best_threshold(
 
 
 def sourcetrace_preds(matcher: Matcher, queries: Sequence[str]) -> list[Pred]:
-    preds: list[Pred] = []
-    for q in queries:
-        hits: list[Hit] = matcher.match(q)
-        if not hits:
-            preds.append(Pred(None, 0.0, False))
-            continue
-        h = hits[0]
-        preds.append(Pred(h.entity.id, h.score, h.decision.value == "match", tuple(h.reasons)))
-    return preds
+    """sourcetrace's answer for each query screened against the matcher's list, as
+    ``sourcetrace screen`` decides its row."""
+    return [sourcetrace_pred(matcher.match(q)) for q in queries]
 
 
 def listed_names(entities: list[ListedEntity]) -> tuple[list[str], list[str]]:
@@ -295,9 +291,12 @@ def print_miss_causes(
         ok_ids = set().union(*(accepted.get(x, {x}) for x in case.expected))
         if pred.entity is None:
             causes["no hit at review threshold or above"] += 1
+        elif pred.decision is Decision.CLEAR:
+            whose = "the right entity" if pred.entity in ok_ids else "another entity"
+            causes[f"clear: a name of {whose} spelled alike, with what differs"] += 1
         elif pred.entity not in ok_ids:
-            causes[f"best hit is another entity ({'match' if pred.strict else 'review'})"] += 1
-        elif not pred.strict:
+            causes[f"best hit is another entity ({'match' if pred.at_match else 'review'})"] += 1
+        elif not pred.at_match:
             capped = any("unverified" in r for r in pred.reasons)
             causes[
                 "right entity, review: unverified list name (cap by design)"
@@ -357,8 +356,8 @@ def print_failures(
             c, p = cases[i], preds[i]
             exp = captions.get(c.expected[0], c.expected[0]) if c.expected else "(none)"
             got = (
-                f"{captions.get(p.entity or '', '')} [{'match' if p.strict else 'review'} {p.score:.2f}]"
-                if p.entity
+                f"{captions.get(p.entity, '')} [{p.decision.value} {p.score:.2f}]"
+                if p.entity is not None and p.decision is not None
                 else "(no hit)"
             )
             print(f"     q: {c.query}\n        expected: {exp}\n        got: {got}")
@@ -399,14 +398,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             st,
             accepted,
             "sourcetrace default (match)",
-            lambda p: p.entity is not None and p.strict,
+            lambda p: p.at_match,
         ),
         score_cases(
             cases,
             st,
             accepted,
             "sourcetrace default (match or review)",
-            lambda p: p.entity is not None,
+            lambda p: p.alerted,
         ),
     ]
     names, owners = listed_names(entities)
@@ -471,11 +470,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows: list[tuple[str, Counts]] = [
         (
             "sourcetrace default (match)",
-            pair_counts(labels, [x.entity is not None and x.strict for x in stp]),
+            pair_counts(labels, [x.at_match for x in stp]),
         ),
         (
             "sourcetrace default (match or review)",
-            pair_counts(labels, [x.entity is not None for x in stp]),
+            pair_counts(labels, [x.alerted for x in stp]),
         ),
     ]
     for label, scorer in (("token_set_ratio", fuzz.token_set_ratio), ("WRatio", fuzz.WRatio)):
@@ -504,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for label, c in rows:
         print(f"  {label:<{width}}  {fmt(c)}")
     # Rules are tuned on the 'look' half's failures only; the 'report' half is only reported.
-    strict = [x.entity is not None and x.strict for x in stp]
+    strict = [x.at_match for x in stp]
     for which in ("look", "report"):
         keep = [i for i, p in enumerate(pairs) if bench_half(p) == which]
         c = pair_counts([labels[i] for i in keep], [strict[i] for i in keep])
@@ -516,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         pair_fail = [
             (p, x)
             for p, x in zip(pairs, stp, strict=True)
-            if (x.entity is not None and x.strict) != p.is_match and bench_half(p) == "look"
+            if x.at_match != p.is_match and bench_half(p) == "look"
         ]
         print(f"\nsourcetrace pair failures (match), look half only: {len(pair_fail)}")
         for p, x in pair_fail[: args.failures * 4]:

@@ -4,6 +4,11 @@ listed entity under fewer names.
 ``run.py`` (the project's generated cases) and ``external.py`` (pairs from external lists) use
 the same sourcetrace pair route, the same logic-v2 wrapper and the same threshold search, so that
 their figures are comparable.
+
+A case counts at the decision ``sourcetrace screen`` gives its row, nothing better: the matcher
+also returns a ``clear`` hit for a listed name spelled like the query (WRatio >= 0.90) to say
+what differs, and such a row is ``clear`` (no alert), not ``review``. Until 2026-12-07 the
+"match or review" figures counted it as an alert (benchmarks/matching/README.md, "Counting fixed").
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import EntityName, ListedEntity
+from sourcetrace.model import Decision, EntityName, Hit, ListedEntity
 from sourcetrace.settings import Settings
 
 LOGIC_V2_DEFAULT = 0.7
@@ -23,12 +28,24 @@ LOGIC_V2_DEFAULT = 0.7
 
 @dataclass(frozen=True, slots=True)
 class Pred:
-    """One system's answer for one case: the entity it points to (or None) and its score."""
+    """One system's answer for one case: the entity it points to (or None), its score and, for
+    sourcetrace, the decision the product gives the row (baselines answer by score alone)."""
 
     entity: str | None
     score: float
-    strict: bool = True  # sourcetrace: decided "match" (False: only "review")
+    decision: Decision | None = None
     reasons: tuple[str, ...] = ()
+
+    @property
+    def at_match(self) -> bool:
+        """sourcetrace decided ``match`` on an entity."""
+        return self.entity is not None and self.decision is Decision.MATCH
+
+    @property
+    def alerted(self) -> bool:
+        """sourcetrace decided ``match`` or ``review``: the row is put before a reviewer. A
+        ``clear`` hit (a name spelled alike, shown with what differs) is no alert."""
+        return self.entity is not None and self.decision in (Decision.MATCH, Decision.REVIEW)
 
 
 @dataclass(slots=True)
@@ -123,18 +140,21 @@ def pair_best(labels: Sequence[bool], scores: Sequence[float]) -> tuple[float, C
     return best_t, pair_counts(labels, [x >= best_t for x in scores])
 
 
-def sourcetrace_pair(name1: str, name2: str, settings: Settings) -> Pred:
-    """sourcetrace's answer for ``name1`` screened against a one-entity list holding ``name2``.
-
-    This is what ``sourcetrace screen`` decides for a row (its best hit) when the list holds
-    that one entity: ``strict`` is a ``match`` decision, a hit without it is ``review``.
-    """
-    entity = ListedEntity(id="x", schema="Company", caption=name2, names=[EntityName(name2)])
-    hits = Matcher([entity], settings).match(name1)
+def sourcetrace_pred(hits: Sequence[Hit]) -> Pred:
+    """A row's answer from the matcher's hits for it: the best hit, with the decision
+    ``sourcetrace screen`` writes for the row (hits come best decision first, so a ``clear``
+    first hit means the row is ``clear``); no hit: no entity, score 0, ``clear``."""
     if not hits:
-        return Pred(None, 0.0, False)
+        return Pred(None, 0.0, Decision.CLEAR)
     h = hits[0]
-    return Pred(h.entity.id, h.score, h.decision.value == "match", tuple(h.reasons))
+    return Pred(h.entity.id, h.score, h.decision, tuple(h.reasons))
+
+
+def sourcetrace_pair(name1: str, name2: str, settings: Settings) -> Pred:
+    """sourcetrace's answer for ``name1`` screened against a one-entity list holding ``name2``:
+    what ``sourcetrace screen`` decides for that row when the list holds that one entity."""
+    entity = ListedEntity(id="x", schema="Company", caption=name2, names=[EntityName(name2)])
+    return sourcetrace_pred(Matcher([entity], settings).match(name1))
 
 
 def with_names(entity: ListedEntity, names: Sequence[EntityName]) -> ListedEntity:
