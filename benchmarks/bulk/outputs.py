@@ -7,8 +7,8 @@ and compared, with the CPU time of the matching alone.
 ``dump`` reads (or writes once, as run.py does) the 200,000-row bills of lading of run.py, takes
 its first ``--names`` distinct shipper names in file order, builds or reads the index cache in
 ``out/cache`` (not timed), then matches them in one ``match_many`` call in this process, as one
-bulk worker does (its garbage collection set as a worker's), and writes one line per name: every hit's entity, matched name, score, decision
-and reasons. It prints the CPU time of ``match_many`` (user + system of this process: on a
+bulk worker does (its garbage collection set as a worker's), and writes one line per name: every
+hit's entity, matched name, score, decision and reasons. It prints the CPU time of ``match_many`` (user + system of this process: on a
 shared machine the wall time moves with the other users' load, the CPU time much less).
 ``compare`` prints the names whose hits differ and exits 1 when any does. A speed change that
 makes ``compare`` fail has changed a rule.
