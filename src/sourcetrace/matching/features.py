@@ -448,15 +448,7 @@ def acronym_keys(parsed: ParsedName) -> frozenset[str]:
     legal form is off ("JSC NEC" -> nec, "SMIC"), or letters written apart ("S.M.I.C.").
     A word beside other words ("GAS MARYAM") is not taken for one: three letters are the
     initials of too many names."""
-    return _acronym_keys(parsed.plain)
-
-
-# Remembered: every pair scored asks it of both names (features.vector), so each query and each
-# listed name met again was read again.
-@lru_cache(maxsize=65_536)
-def _acronym_keys(plain: str) -> frozenset[str]:
-    """:func:`acronym_keys` of a plain name."""
-    words = latin_tokens(ascii_form(plain))
+    words = latin_tokens(ascii_form(parsed.plain))
     joined = "".join(words)
     if not words or not joined.isalpha() or not 3 <= len(joined) <= 8:
         return frozenset()
