@@ -156,27 +156,19 @@ _ListedClues = tuple[frozenset[str], bool, dict[str, tuple[str, ...]], frozenset
 @lru_cache(maxsize=65_536)
 def _query_clues(raw: str) -> _QueryClues | None:
     """What of a query's words a reading can start from: its words, whether it writes a hyphen
-    or an "&" between words, the words that may be abbreviations (letters only, three or more,
-    none of the parser's table, not pinyin) and its English words (a compound the listed name
-    may write in two), and its two-letter words; None when it is not in Latin letters."""
+    or an "&" between words, the words that may be abbreviations (letters only, three or more;
+    :func:`may_read` tests the table and pinyin only for those that abbreviate a listed word)
+    and its English words (a compound the listed name may write in two), and its two-letter
+    words; None when it is not in Latin letters."""
     found = _name_words(raw)
     if found is None:
         return None
     words, hyphens, ampersands = found
-    # What :func:`may_read` asks of a word whatever the listed word (no word of the parser's
-    # table, no pinyin) is asked here, once per query, not once per listed name it meets.
-    table = abbreviations()
-    short = tuple(
-        w for w in dict.fromkeys(words)
-        if len(w) >= MIN_SHORT and w.isalpha() and w not in table and not usual_pinyin(w)
-    )  # fmt: skip
+    short = tuple(w for w in dict.fromkeys(words) if len(w) >= MIN_SHORT and w.isalpha())
     english = english_words()
     # (Each listed name the query meets asked every word for its length: the few two-letter
-    # ones are kept here, once per query; only those :func:`two_letters` may read: letters, the
-    # second no vowel.)
-    twos = tuple(
-        w for w in dict.fromkeys(words) if len(w) == 2 and w.isalpha() and w[1] not in _VOWELS
-    )  # fmt: skip
+    # ones are kept here, once per query.)
+    twos = tuple(w for w in dict.fromkeys(words) if len(w) == 2)
     return frozenset(words), bool(hyphens or ampersands), short, frozenset(
         w for w in words if w in english
     ), twos
@@ -225,8 +217,11 @@ def may_read(query: ParsedName, cand: ParsedName) -> bool:
     for word in short:
         if word not in listed:
             for long in by_letter.get(word[0], ()):
-                # (A word of the parser's table, or pinyin, is never read: not in ``short``.)
-                if long not in words and abbreviates(word, long):
+                if (
+                    long not in words and abbreviates(word, long)
+                    # (A word of the parser's table, or pinyin, is never read: tested last.)
+                    and word not in abbreviations() and not usual_pinyin(word)
+                ):  # fmt: skip
                     return True
     # Two letters ("FD", "PK") are read only where the rest agrees (:func:`_two_letter_readings`);
     # here, only whether a listed word starts with their letters in order.
