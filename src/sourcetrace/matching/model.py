@@ -55,8 +55,9 @@ class Calibration:
         return sm + (1.0 - sm) * (p - pm) / (1.0 - pm)
 
 
-# Distinct pair inputs remembered (see PairModel._odds): a few hundred bytes each.
-_KEPT = 32_768
+# Distinct pair inputs remembered (see PairModel._odds): about 1 kB each with its results, so
+# at most ~16 MB a process; a bulk worker meets one new input in four pairs scored.
+_KEPT = 16_384
 
 
 class PairModel:
@@ -88,7 +89,7 @@ class PairModel:
         # Log-odds and strongest features remembered by the pair's inputs: many pairs have the
         # same features (one listed name met by several spellings of a shipper: the 14,635
         # pairs scored for the bulk benchmark's first 20,000 names hold 3,594 distinct inputs),
-        # and a walk costs ~35 µs of numpy calls. The same inputs take the same paths: the
+        # and a walk costs tens of µs of numpy calls. The same inputs take the same paths: the
         # same bits. Emptied when full (a bulk worker meets ~1 new input in 4 pairs).
         self._odds: dict[tuple[float, ...], float] = {}
         self._strong: dict[tuple[tuple[float, ...], int], tuple[tuple[str, float], ...]] = {}
