@@ -75,6 +75,7 @@ def test_what_carried_a_pair_is_read_from_its_scoring_walk_the_same() -> None:
     # trees again: the credits, and so the reasons' "score carried by", are the same as those
     # of a walk of their own (a copy of the features is not the pair just scored).
     model = pair_model()
+    own = pair_model.__wrapped__()  # nothing remembered: each pair walked on its own
     rng = np.random.default_rng(7)
     xs = (rng.random((2000, len(FEATURE_NAMES))) * rng.integers(0, 3, (2000, len(FEATURE_NAMES))))
     xs[::3] = np.round(xs[::3], 1)
@@ -82,6 +83,27 @@ def test_what_carried_a_pair_is_read_from_its_scoring_walk_the_same() -> None:
     for x in xs.tolist():
         model.score(x)
         after_score = model.strongest(x)
-        assert after_score == model.strongest(list(x))
+        assert after_score == own.strongest(list(x))
         carried += bool(after_score)
     assert carried > 1000
+
+
+def test_a_pair_met_again_scores_and_reads_as_a_fresh_walk() -> None:
+    # The model remembers each distinct input's score and strongest features (bulk screening
+    # meets the same features many times): met again, in another order, after other pairs and
+    # with its score asked again before its reasons, a pair gets the bits a model that never
+    # saw it gives.
+    model = pair_model.__wrapped__()
+    rng = np.random.default_rng(11)
+    xs = (rng.random((500, len(FEATURE_NAMES))) * rng.integers(0, 3, (500, len(FEATURE_NAMES))))
+    xs[::2] = np.round(xs[::2], 1)
+    first = [(model.score(x), model.strongest(x)) for x in xs.tolist()]
+    order = rng.permutation(len(xs))
+    for i in order.tolist():
+        fresh = pair_model.__wrapped__() if i % 50 == 0 else None
+        x = xs[i].tolist()
+        again = (model.score(x), model.strongest(x))
+        assert again == first[i]
+        if fresh is not None:
+            assert (fresh.score(x), fresh.strongest(x)) == again
+    assert sum(bool(s) for _, s in first) > 200

@@ -326,7 +326,9 @@ def _sorted_key(parsed: ParsedName) -> str:
 
 def crosses_script(query: ParsedName, cand: ParsedName) -> bool:
     """One name in Chinese characters only, the other in Latin letters only."""
-    return {query.script, cand.script} == {"zh", "latin"}
+    # (Asked of every pair, twice by trade_name: two comparisons, not two sets built a pair.)
+    a, b = query.script, cand.script
+    return (a == "zh" and b == "latin") or (a == "latin" and b == "zh")
 
 
 def industry(query: ParsedName, cand: ParsedName) -> float | None:
