@@ -32,6 +32,8 @@ def matcher() -> Matcher:
             _entity("altis", "ALTIS TEKSTIL MAKINA TICARET LIMITED SIRKETI"),
             _entity("ozone", "OZONE HAVACILIK VE SAVUNMA SANAYI TICARET ANONIM SIRKETI"),
             _entity("dal", "DAL ENERJI MADENCILIK TURIZM SANAYI VE TICARET ANONIM SIRKETI"),
+            _entity("baslam", "BASLAM NAKLIYAT VE DIS TICARET LTD STI"),
+            _entity("ms", "MS ULUSLARARASI ENERJI YATIRIM ANONIM SIRKETI"),
             _entity("anka", "ANKA ENERJI URETIM SANAYI VE TICARET ANONIM SIRKETI"),
             _entity("mayak", "PUBLIC JOINT STOCK COMPANY KIROV PLANT MAYAK"),
             _entity("oktyabr", "AKTSIONERNOE OBSHCHESTVO TAMBOVSKII ZAVOD OKTYABR"),
@@ -55,6 +57,7 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
         ("SMART IMPORT EXPORT FOREIGN TRADE LIMITED COMPANY", "smart"),
         ("ALTIS TEXTILE MACHINERY TRADING COMPANY LIMITED", "altis"),
         ("OZONE AVIATION AND DEFENSE INDUSTRY INC", "ozone"),
+        ("BASLAM TRANSPORT AND FOREIGN TRADE", "baslam"),
         # A.S. (anonim sirket) is a legal form, not two letters of the trade name.
         ("DAL ENERJI A.S", "dal"),
     ],
@@ -96,5 +99,11 @@ def test_another_company_sharing_the_turkish_trade_word_is_no_match(matcher: Mat
     # Labelled hard negatives of the train split: another listed company with the same word.
     hits = {h.entity.id: h.decision for h in matcher.match("ANKA ENERGY AND LOGISTICS COMPANY")}
     assert hits.get("anka", Decision.CLEAR) is not Decision.MATCH
+    # Two companies of one line of business, "international" read as the industry word it is.
+    hits = {
+        h.entity.id: h.decision
+        for h in matcher.match("ANATOLIAN ULUSLARARASI ENERJI YATIRIM ANONIM SIRKETI")
+    }
+    assert hits.get("ms", Decision.CLEAR) is Decision.CLEAR
     hits = {h.entity.id: h.decision for h in matcher.match("SMART SOLUTIONS LTD")}
     assert hits.get("smart", Decision.CLEAR) is not Decision.MATCH

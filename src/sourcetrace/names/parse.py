@@ -608,9 +608,10 @@ def trade_scope(words: list[str]) -> list[str]:
 # "ALTIS TEKSTIL MAKINA TICARET" / "ALTIS TEXTILE MACHINERY TRADING", "OZONE HAVACILIK VE
 # SAVUNMA SANAYI" / "OZONE AVIATION AND DEFENSE INDUSTRY", "MARTEN EA TRADING INSAAT" /
 # "... CONSTRUCTION", "DAL ENERJI" / ENERGY, "INTRO OTO ... TICARET VE SANAYI" / "... TRADE AND
-# INDUSTRY"). Meanings as in the Turkish Language Association's dictionary (TDK Güncel Türkçe
-# Sözlük). The English word is an industry word of the vocabulary where it has one, so the
-# Turkish and English names keep the same trade name.
+# INDUSTRY", "BASLAM NAKLIYAT VE DIS TICARET" / "BASLAM TRANSPORT AND FOREIGN TRADE").
+# Meanings as in the Turkish Language Association's dictionary (TDK Güncel Türkçe Sözlük). The
+# English word is an industry word of the vocabulary where it has one, so the Turkish and
+# English names keep the same trade name.
 TURKISH_INDUSTRY = {
     "ithalat": "import", "ihracat": "export", "insaat": "construction",
     "sanayi": "industry", "sanayii": "industry", "endustri": "industry",
@@ -618,6 +619,7 @@ TURKISH_INDUSTRY = {
     "makine": "machinery", "makineleri": "machinery", "gida": "food", "enerji": "energy",
     "muhendislik": "engineering", "medikal": "medical",
     "havacilik": "aviation", "savunma": "defence", "turizm": "tourism",
+    "uluslararasi": "international", "nakliyat": "transport",
 }  # fmt: skip
 # "San. ve Tic." / "San. Tic.": sanayi ve ticaret abbreviated, only as that pair ("san" alone
 # begins Spanish and Italian place names); "Dis Tic." is dis ticaret.
