@@ -17,7 +17,8 @@ from sourcetrace.settings import load_settings
         ("ТОВ Ромашка", "ромашка"),
         ("Товариство з обмеженою відповідальністю Ромашка", "ромашка"),
         ("ООО Ромашка", "ромашка"),
-        ("DBC Makina Anonim Şirketi", "dbcmakina"),
+        # (Makina, machinery, is an industry word: parse.TURKISH_INDUSTRY.)
+        ("DBC Makina Anonim Şirketi", "dbc"),
         ("Acme Public Limited Company", "acme"),
         ("Acme AS", "acme"),
         ("Acme GmbH", "acme"),

@@ -275,9 +275,13 @@ def _same_transliteration(a: str, b: str) -> bool:
 
 # The letters romanisations of Cyrillic write apart as in _TRANSLIT, less the rules that drop a
 # letter (ya -> a, iu -> u): between two Latin names those join other names ("Slaviya" is
-# "slavia", not the bank "Slava"); "ya" and "ia" still meet through y -> i.
-_ROMANISED = (("shch", "sh"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"),
-              ("ye", "e"), ("ph", "f"), ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"))  # fmt: skip
+# "slavia", not the bank "Slava"); "ya" and "ia" still meet through y -> i. Besides, the
+# letters other romanisation systems write for one sound: Х as German "ch" ("Techrim" /
+# "Tekhrim"), the voiced З as "s" in an English spelling ("Gasprom" / "Gazprom", Ж "zh" kept
+# apart from Ш "sh"), Persian and Arabic ق/غ as "q" or "gh" ("Qavamin" / "Ghavamin").
+_ROMANISED = (("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
+              ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"), ("ye", "e"), ("ph", "f"),
+              ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"), ("z", "s"))  # fmt: skip
 
 
 @lru_cache(maxsize=65_536)
@@ -286,6 +290,24 @@ def _romanised(word: str) -> str:
     for a, b in _ROMANISED:
         word = word.replace(a, b)
     return re.sub(r"(.)\1+", r"\1", word)
+
+
+# A Russian adjective of a place as romanisations write it (Izhevsky, Kirovskiy, Bryanski,
+# Kazanskoe, Uralskogo: -sk- and the ending of its gender and case), or a place named with
+# "-sk" (Izhevsk, Khabarovsk). The stem is four letters or more: "Omsk", "Minsk" and English
+# words ("desk", "kiosk") stay as written.
+_PLACE_ADJECTIVE = re.compile(r"([a-z]{4,}?)sk(?:iy|ii|ij|yi|y|i|aya|aia|ya|oye|oe|oi|ogo|ovo)?")
+
+
+@lru_cache(maxsize=65_536)
+def place_stem(word: str) -> str:
+    """The place a romanised Russian place adjective or "-sk" place name is of ("izhevsky" and
+    "izhevsk" -> "izhev", "kirovskiy" -> "kirov"), the word itself otherwise. The lists write
+    one plant "Khabarovsky Shipbuilding Plant" and "Khabarovsk Shipbuilding Yard", "Kirovski
+    Zavod Mayak" and "Kirov Plant Mayak": the Russian name says the place as an adjective, its
+    English listing as the place."""
+    m = _PLACE_ADJECTIVE.fullmatch(word)
+    return m.group(1) if m else word
 
 
 def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
@@ -299,7 +321,9 @@ def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
     a, b = query.trade_key, cand.trade_key
     if min(len(a), len(b)) < 5 or syllables(a) is not None or syllables(b) is not None:
         return False
-    if _romanised(a) != _romanised(b):
+    if _romanised(a) != _romanised(b) and _romanised(_place_key(query)) != _romanised(
+        _place_key(cand)
+    ):
         return False
     own_a = set(query.trade) - set(cand.trade)
     own_b = set(cand.trade) - set(query.trade)
@@ -313,6 +337,12 @@ def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
         shared = set(query.trade) & set(cand.trade)
         return bool(shared - english) and not (own_a <= english and own_b <= english)
     return True
+
+
+def _place_key(parsed: ParsedName) -> str:
+    """The trade key with each word a place adjective or "-sk" place read as its place
+    (:func:`place_stem`)."""
+    return "".join(place_stem(w) for w in parsed.trade)
 
 
 def _sorted_key(parsed: ParsedName) -> str:

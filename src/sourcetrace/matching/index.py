@@ -87,6 +87,24 @@ def _trade_keys(key: str, trade: tuple[str, ...], deletions: bool = True) -> set
     return keys
 
 
+# How romanisations end a Russian place adjective in the lists' names (Kirovsky, Kirovskiy,
+# Kirovski, Kirovskii), and a place named with "-sk" (Bryansk).
+_ADJECTIVE_ENDINGS = ("sk", "sky", "skiy", "ski", "skii")
+
+
+def place_keys(trade: tuple[str, ...]) -> set[str]:
+    """Trade-word keys ("t:") of the place and its adjective for each trade word that is a
+    romanised Russian place adjective or "-sk" place (features.place_stem): "Izhevsky Zavod"
+    then meets "Izhevsk Plant" and "Bryansk" meets "Bryanski", which share no other key."""
+    keys: set[str] = set()
+    for word in trade:
+        stem = features.place_stem(word)
+        if stem != word:
+            keys.add("t:" + stem)
+            keys.update("t:" + stem + end for end in _ADJECTIVE_ENDINGS)
+    return keys
+
+
 def query_keys(parsed: ParsedName) -> set[str]:
     """The keys a query looks up: those it would be filed under, and for a name in Chinese
     characters those of the Latin names it may read as (科伦制药: "k:kelun", names.reading)."""
@@ -97,7 +115,7 @@ def query_keys(parsed: ParsedName) -> set[str]:
         # when no trade word is English: an English word is no romanisation ("V Shipping" met
         # "WS Shipping" by it).
         if not any(w in features.english_words() for w in parsed.trade):
-            keys |= _spelling_keys(parsed.trade_key)
+            keys |= _spelling_keys(parsed.trade_key) | place_keys(parsed.trade)
         else:
             keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
     else:

@@ -282,8 +282,10 @@ _LEFT_BY_RIGOUR = re.compile(r"\b(?:private|pvt|anonim|fzc|fz)\W*(?=\s*$)")
 # Legal forms at the end of a name that rigour's table lacks, each written so on the lists
 # (the restricted-party snapshot and the OpenSanctions-derived pairs of benchmarks/matching):
 # FZC, free zone company of the UAE free zones ("AURUM SHIP MANAGEMENT FZC"); SAL, société
-# anonyme libanaise ("ATLAS HOLDING SAL"), with its offshore form.
-_LEGAL_END_MORE = re.compile(r"\b(?:fzc|s\.?a\.?l\.?(?:\W+off\W*shore)?)\W*$")
+# anonyme libanaise ("ATLAS HOLDING SAL"), with its offshore form; A.S., the Turkish anonim
+# sirket (A.Ş., "DAL ENERJI A.S" beside "DAL ENERJI ... ANONIM SIRKETI" in the pairs' train split;
+# the Czech and Slovak a.s. too), dotted only ("as" is an English word).
+_LEGAL_END_MORE = re.compile(r"\b(?:fzc|s\.?a\.?l\.?(?:\W+off\W*shore)?|a\.\s?s\b\.?)\W*$")
 
 
 # An apostrophe between two letters, the way transliterations write the soft sign (ь).
@@ -598,6 +600,56 @@ def trade_scope(words: list[str]) -> list[str]:
     return [w for i, w in enumerate(words) if i not in drop] if drop else words
 
 
+# Turkish industry words that rigour's name symbols do not hold (its tables read "ticaret",
+# "kimya", "lojistik", "denizcilik" ... and symbols.py writes those in English; "sanayi" and
+# "enerji" it reads under two symbols each, so they stay), each read as the English word the
+# lists' own English aliases of the same company write (the external pairs' train split:
+# "SMART ITHALAT IHRACAT DIS TICARET" / "SMART IMPORT EXPORT FOREIGN TRADE" (OFAC SDN),
+# "ALTIS TEKSTIL MAKINA TICARET" / "ALTIS TEXTILE MACHINERY TRADING", "OZONE HAVACILIK VE
+# SAVUNMA SANAYI" / "OZONE AVIATION AND DEFENSE INDUSTRY", "MARTEN EA TRADING INSAAT" /
+# "... CONSTRUCTION", "DAL ENERJI" / ENERGY, "INTRO OTO ... TICARET VE SANAYI" / "... TRADE AND
+# INDUSTRY", "BASLAM NAKLIYAT VE DIS TICARET" / "BASLAM TRANSPORT AND FOREIGN TRADE").
+# Meanings as in the Turkish Language Association's dictionary (TDK Güncel Türkçe Sözlük). The
+# English word is an industry word of the vocabulary where it has one, so the Turkish and
+# English names keep the same trade name.
+TURKISH_INDUSTRY = {
+    "ithalat": "import", "ihracat": "export", "insaat": "construction",
+    "sanayi": "industry", "sanayii": "industry", "endustri": "industry",
+    "endustriyel": "industrial", "tekstil": "textile", "makina": "machinery",
+    "makine": "machinery", "makineleri": "machinery", "gida": "food", "enerji": "energy",
+    "muhendislik": "engineering", "medikal": "medical",
+    "havacilik": "aviation", "savunma": "defence", "turizm": "tourism",
+    "uluslararasi": "international", "nakliyat": "transport",
+}  # fmt: skip
+# "San. ve Tic." / "San. Tic.": sanayi ve ticaret abbreviated, only as that pair ("san" alone
+# begins Spanish and Italian place names); "Dis Tic." is dis ticaret.
+_TURKISH_ABBREVIATED = {("san", "tic"): ("industry", "trade"), ("dis", "tic"): ("dis", "trade")}
+
+
+def turkish_industry(words: list[str]) -> list[str]:
+    """The words with the Turkish industry words rigour does not read written as their English
+    (``TURKISH_INDUSTRY``: "ithalat ihracat" -> "import export", "insaat" -> "construction"),
+    so that they leave the trade name as the English alias's words do; never the first word (a
+    company may be named after one: "Enerji"). Where another language writes one of these
+    words (Azerbaijani "enerji", Tagalog "makina"), it means the same."""
+    if len(words) < 2:
+        return words
+    out = words[:1]
+    i = 1
+    while i < len(words):
+        pair = _TURKISH_ABBREVIATED.get((words[i], words[i + 1] if i + 1 < len(words) else ""))
+        if pair is not None:
+            out.extend(pair)
+            i += 2
+            continue
+        out.append(TURKISH_INDUSTRY.get(words[i], words[i]))
+        i += 1
+    return out
+
+
+_TURKISH_KEYS = frozenset(TURKISH_INDUSTRY) | {"tic"}
+
+
 def _parse_latin(
     raw: str,
     folded: str,
@@ -611,6 +663,8 @@ def _parse_latin(
     joining = joining_words()
     if not joining.isdisjoint(words):
         words = [w for w in words if w not in joining]
+    if not _TURKISH_KEYS.isdisjoint(words):
+        words = turkish_industry(words)
     if "trade" in words or "trading" in words:
         words = trade_scope(words)
     pinyin_industry: set[str] = set()
