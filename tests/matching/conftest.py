@@ -42,3 +42,8 @@ def verdict(hit: Hit | None) -> tuple[str, Decision]:
 def reasons_of(hit: Hit | None) -> str:
     """A hit's reasons on one line, as a reviewer reads them ("" for no hit)."""
     return "; ".join(hit.reasons) if hit is not None else ""
+
+
+def best_verdict(matcher: Matcher, name: str) -> tuple[str, Decision]:
+    """The best alert for a name as (listed entity id, decision); ("", clear) when none."""
+    return verdict(best_alert(matcher, name))

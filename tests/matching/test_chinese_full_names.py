@@ -11,18 +11,18 @@ Meiling and Camel Group (BIS Entity List) register names with no region and no i
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.names.text import has_cjk
 from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
+from tests.matching.conftest import listed_company
 
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="UFLPA Entity List")
+_entity = partial(listed_company, list_name="UFLPA Entity List")
 
 
 @pytest.fixture(scope="module")

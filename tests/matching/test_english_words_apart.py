@@ -18,10 +18,7 @@ import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, Hit
-
-
-def _alerts(matcher: Matcher, name: str) -> list[Hit]:
-    return [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
+from tests.matching.conftest import alerts_for
 
 
 def _hit(matcher: Matcher, name: str, listed: str) -> Hit:
@@ -42,7 +39,7 @@ def _hit(matcher: Matcher, name: str, listed: str) -> Hit:
 def test_another_english_word_is_another_company(
     matcher: Matcher, query: str, listed: str, words: str
 ) -> None:
-    assert _alerts(matcher, query) == []
+    assert alerts_for(matcher, query) == []
     # The listed name spelled alike is still shown, clear, saying which words differ.
     hit = _hit(matcher, query, listed)
     assert hit.decision is Decision.CLEAR
@@ -65,7 +62,7 @@ def test_another_english_word_is_another_company(
 def test_the_listed_words_spelled_or_slipped_still_match(
     matcher: Matcher, query: str, listed: str
 ) -> None:
-    alerts = _alerts(matcher, query)
+    alerts = alerts_for(matcher, query)
     assert alerts and alerts[0].decision is Decision.MATCH, alerts
     assert alerts[0].matched_name == listed
 

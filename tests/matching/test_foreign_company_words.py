@@ -16,39 +16,31 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_verdict, listed_company
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("smart", "SMART ITHALAT IHRACAT DIS TICARET LIMITED SIRKETI"),
-            _entity("altis", "ALTIS TEKSTIL MAKINA TICARET LIMITED SIRKETI"),
-            _entity("ozone", "OZONE HAVACILIK VE SAVUNMA SANAYI TICARET ANONIM SIRKETI"),
-            _entity("dal", "DAL ENERJI MADENCILIK TURIZM SANAYI VE TICARET ANONIM SIRKETI"),
-            _entity("baslam", "BASLAM NAKLIYAT VE DIS TICARET LTD STI"),
-            _entity("ms", "MS ULUSLARARASI ENERJI YATIRIM ANONIM SIRKETI"),
-            _entity("anka", "ANKA ENERJI URETIM SANAYI VE TICARET ANONIM SIRKETI"),
-            _entity("mayak", "PUBLIC JOINT STOCK COMPANY KIROV PLANT MAYAK"),
-            _entity("oktyabr", "AKTSIONERNOE OBSHCHESTVO TAMBOVSKII ZAVOD OKTYABR"),
-            _entity("ural", "JOINT STOCK COMPANY SOLIKAMSK PLANT URAL"),
-            _entity("tekhrim", "Closed Joint Stock Company Tekhrim"),
-            _entity("cryogas", "CRYOGAS VYSOTSK LIMITED LIABILITY COMPANY"),
-            _entity("ghavamin", "GHAVAMIN BANK"),
+            listed_company("smart", "SMART ITHALAT IHRACAT DIS TICARET LIMITED SIRKETI"),
+            listed_company("altis", "ALTIS TEKSTIL MAKINA TICARET LIMITED SIRKETI"),
+            listed_company("ozone", "OZONE HAVACILIK VE SAVUNMA SANAYI TICARET ANONIM SIRKETI"),
+            listed_company("dal", "DAL ENERJI MADENCILIK TURIZM SANAYI VE TICARET ANONIM SIRKETI"),
+            listed_company("baslam", "BASLAM NAKLIYAT VE DIS TICARET LTD STI"),
+            listed_company("ms", "MS ULUSLARARASI ENERJI YATIRIM ANONIM SIRKETI"),
+            listed_company("anka", "ANKA ENERJI URETIM SANAYI VE TICARET ANONIM SIRKETI"),
+            listed_company("mayak", "PUBLIC JOINT STOCK COMPANY KIROV PLANT MAYAK"),
+            listed_company("oktyabr", "AKTSIONERNOE OBSHCHESTVO TAMBOVSKII ZAVOD OKTYABR"),
+            listed_company("ural", "JOINT STOCK COMPANY SOLIKAMSK PLANT URAL"),
+            listed_company("tekhrim", "Closed Joint Stock Company Tekhrim"),
+            listed_company("cryogas", "CRYOGAS VYSOTSK LIMITED LIABILITY COMPANY"),
+            listed_company("ghavamin", "GHAVAMIN BANK"),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return (hits[0].entity.id, hits[0].decision) if hits else ("", Decision.CLEAR)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +57,7 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
 def test_turkish_industry_words_meet_the_english_listing(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert best_verdict(matcher, query) == (entity, Decision.MATCH)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +71,7 @@ def test_turkish_industry_words_meet_the_english_listing(
 def test_a_russian_place_adjective_meets_its_place(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert best_verdict(matcher, query) == (entity, Decision.MATCH)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +84,7 @@ def test_a_russian_place_adjective_meets_its_place(
     ],
 )
 def test_other_romanisation_systems_meet(matcher: Matcher, query: str, entity: str) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert best_verdict(matcher, query) == (entity, Decision.MATCH)
 
 
 def test_another_company_sharing_the_turkish_trade_word_is_no_match(matcher: Matcher) -> None:

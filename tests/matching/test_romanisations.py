@@ -14,32 +14,24 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_verdict, listed_company
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("sonatec", "SONATEC LIMITED LIABILITY COMPANY"),
-            _entity("kremny", "Public Joint Stock Company Kremny"),
-            _entity("ramec", "JOINT STOCK COMPANY RAMEC VS"),
-            _entity("fayn layn", "FAYN LAYN LIMITED LIABILITY COMPANY"),
-            _entity("kapital", "LIMITED LIABILITY COMPANY KAPITAL GRUPP"),
-            _entity("ws shipping", "WS SHIPPING CO. LTD"),
+            listed_company("sonatec", "SONATEC LIMITED LIABILITY COMPANY"),
+            listed_company("kremny", "Public Joint Stock Company Kremny"),
+            listed_company("ramec", "JOINT STOCK COMPANY RAMEC VS"),
+            listed_company("fayn layn", "FAYN LAYN LIMITED LIABILITY COMPANY"),
+            listed_company("kapital", "LIMITED LIABILITY COMPANY KAPITAL GRUPP"),
+            listed_company("ws shipping", "WS SHIPPING CO. LTD"),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return (hits[0].entity.id, hits[0].decision) if hits else ("", Decision.CLEAR)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +47,7 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
 def test_another_romanisation_of_the_listed_name_matches(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert best_verdict(matcher, query) == (entity, Decision.MATCH)
 
 
 def test_the_reason_names_the_two_spellings(matcher: Matcher) -> None:
@@ -74,4 +66,4 @@ def test_the_reason_names_the_two_spellings(matcher: Matcher) -> None:
 )
 def test_other_companies_folding_alike_are_no_match(matcher: Matcher, query: str) -> None:
     # Other entities of the same lists (labelled apart in pairs.csv's groups).
-    assert _best(matcher, query)[1] is not Decision.MATCH
+    assert best_verdict(matcher, query)[1] is not Decision.MATCH

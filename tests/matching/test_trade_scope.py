@@ -13,31 +13,23 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision, ListedEntity
+from sourcetrace.model import Decision
 from sourcetrace.settings import load_settings
-
-
-def _entity(ident: str, *names: str) -> ListedEntity:
-    return ListedEntity.company(ident, *names, list_name="test list")
+from tests.matching.conftest import best_verdict, listed_company
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
     return Matcher(
         [
-            _entity("sabaturk", "SABATURK DIS TICARET ANONIM SIRKETI"),
-            _entity("feva", "FEVA DIS TICARET LIMITED SIRKETI"),
-            _entity("orel", "Orel Dis Ticaret Ltd"),
-            _entity("panorama", "Panorama Invest Dis Ticaret As"),
-            _entity("micb", "MYANMA INVESTMENT AND COMMERICAL BANK"),
+            listed_company("sabaturk", "SABATURK DIS TICARET ANONIM SIRKETI"),
+            listed_company("feva", "FEVA DIS TICARET LIMITED SIRKETI"),
+            listed_company("orel", "Orel Dis Ticaret Ltd"),
+            listed_company("panorama", "Panorama Invest Dis Ticaret As"),
+            listed_company("micb", "MYANMA INVESTMENT AND COMMERICAL BANK"),
         ],
         load_settings(),
     )
-
-
-def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    return (hits[0].entity.id, hits[0].decision) if hits else ("", Decision.CLEAR)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +44,7 @@ def _best(matcher: Matcher, name: str) -> tuple[str, Decision]:
 def test_foreign_trade_in_turkish_or_english_is_one_company(
     matcher: Matcher, query: str, entity: str
 ) -> None:
-    assert _best(matcher, query) == (entity, Decision.MATCH)
+    assert best_verdict(matcher, query) == (entity, Decision.MATCH)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +52,9 @@ def test_foreign_trade_in_turkish_or_english_is_one_company(
 )
 def test_companies_sharing_only_foreign_trade_raise_no_alert(matcher: Matcher, query: str) -> None:
     # Other Turkish companies of the same lists: "foreign trade" is their industry, not a name.
-    assert _best(matcher, query) == ("", Decision.CLEAR)
+    assert best_verdict(matcher, query) == ("", Decision.CLEAR)
 
 
 def test_a_foreign_trade_bank_keeps_its_words(matcher: Matcher) -> None:
     # A foreign trade bank is a kind of bank: read as "Myanma Bank", it met another bank.
-    assert _best(matcher, "MYANMA FOREIGN TRADE BANK") == ("", Decision.CLEAR)
+    assert best_verdict(matcher, "MYANMA FOREIGN TRADE BANK") == ("", Decision.CLEAR)
