@@ -108,6 +108,43 @@ def test_sourced_chinese_names_reach_their_entity_when_screened(tmp_path: Path) 
         assert (rows[query]["decision"], rows[query]["entity_name"]) == ("match", listed), query
 
 
+def test_names_sourced_for_english_only_entities_match_and_a_weak_one_only_reviews(
+    tmp_path: Path,
+) -> None:
+    # These entities are listed in English only and none of these names reads as their English
+    # name (中基 is not "Chalkis", 溢达 not "Esquel", 艾派克 not "Apex"): each matches only through
+    # its sourced row (sources/watchlists/uflpa_chinese_names_sourced.csv). The Kashgar row is
+    # marked UNVERIFIED there: a weak alias, which may bring a review but never a match.
+    src = tmp_path / "suppliers.csv"
+    src.write_text(
+        "supplier_name\n中基健康产业股份有限公司\n溢达集团\n珠海艾派克微电子有限公司\n"
+        "喀什建工责任有限公司\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {row["name"]: row for row in csv.DictReader(fh)}
+    for query, listed in [
+        ("中基健康产业股份有限公司", "Chalkis Health Industry Co., Ltd."),
+        ("溢达集团", "Esquel Group"),
+        ("珠海艾派克微电子有限公司", "Zhuhai Apex Microelectronics Co., Ltd."),
+    ]:
+        assert (rows[query]["decision"], rows[query]["entity_name"]) == ("match", listed), query
+    assert rows["喀什建工责任有限公司"]["decision"] != "match"
+
+
+def test_an_unverified_sourced_row_is_a_weak_alias(bundled_entities: list[ListedEntity]) -> None:
+    kashgar = by_name(bundled_entities, "Kashgar Construction Engineering (Group) Co., Ltd.")
+    weak = [n for n in kashgar.names if n.value == "喀什建工责任有限公司"]
+    assert weak and weak[0].kind is NameKind.WEAK and not weak[0].verified
+    assert weak[0].source.startswith("https://nostr.lucianmarin.com/")
+
+
 def _build_with(tmp_path: Path, rows: list[list[str]]) -> tuple[Path, subprocess.CompletedProcess[str]]:
     path = tmp_path / "names.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
