@@ -10,9 +10,10 @@ document writes (``chinese_short.short_form``: region prefix and legal form off,
 
 The queries go into one CSV, screened by the installed command in a subprocess (the path users
 run, at the default thresholds), its JSON lines read back: each row's top hit counts as found
-when it is the row's entity, i.e. any bundled entity holding the row's English ``uflpa_name``
-(folded), or an entity sharing a folded name with one (one company listed on several lists), as
-``sourced_short.py`` counts.
+when it is the row's entity, i.e. any bundled entity holding the row's English ``uflpa_name``,
+or an entity sharing a name with one (one company listed on several lists), names compared
+folded and without punctuation (the UFLPA list writes "Xinjiang Daqo New Energy, Co. Ltd", the
+BIS list "Xinjiang Daqo New Energy Co., Ltd.": one company).
 
 Figures: queries whose top hit is their company at ``match`` and at ``match`` or ``review``; and
 queries whose top hit is another company at ``match`` (a wrong alert).
@@ -39,6 +40,11 @@ from sourcetrace.names.text import fold
 from sourcetrace.screening import load_lists
 
 SOURCED = Path(__file__).resolve().parents[2] / "sources/watchlists/uflpa_chinese_names_sourced.csv"
+
+
+def key(name: str) -> str:
+    """A name folded, letters and digits only: the same company written with other punctuation."""
+    return "".join(c for c in fold(name) if c.isalnum())
 
 
 def command() -> str:
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     asked = queries(args.from_row)
     bundled, _ = load_lists()
-    names = {e.id: {fold(n.value) for n in e.names} for e in bundled}
+    names = {e.id: {key(n.value) for n in e.names} for e in bundled}
     owners: dict[str, set[str]] = {}
     for entity in bundled:
         for folded in names[entity.id]:
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     by_row = {r["row"]: r for r in results}
     tally = {kind: [0, 0, 0, 0] for kind in ("as sourced", "short form")}
     for number, (query, kind, english) in enumerate(asked, start=1):
-        targets = owners.get(fold(english), set())
+        targets = owners.get(key(english), set())
         hit = by_row.get(number, {})
         entity = hit.get("entity_id") or ""
         own = entity in targets or any(
