@@ -509,8 +509,8 @@ _DIGITS = re.compile(r"\d+")
 def english_apart(query: ParsedName, cand: ParsedName) -> tuple[str, str] | None:
     """The two first trade words when they are told apart by an everyday English word that
     only looks like the listed one letter by letter ("ZHUHAI ALPHA MICROELECTRONICS" against
-    Zhuhai *Apex* Microelectronics); None otherwise (issue 15, version 7; a model input since
-    ``pairs-gbt-2``).
+    Zhuhai *Apex* Microelectronics); None otherwise (issue 15, version 7; the condition of
+    ``score.english_words_apart``, kept here so that a model may take it as an input).
 
     Latin letters on both sides; the listed name names a place in China and the query's region,
     if it names one, does not differ; one word apart on each side, the first of both trade
@@ -596,14 +596,6 @@ def _one_syllable(word: str) -> bool:
     return cut is not None and len(cut) == 1
 
 
-def romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
-    """Two Latin trade names that differ as written but are two romanisations of one name in
-    another script (:func:`_romanised_alike`: "Sonatek" / "Sonatec"); :func:`trade_name` reads
-    them as one name."""
-    a, b = query.trade_key, cand.trade_key
-    return a != b and a.isascii() and b.isascii() and _romanised_alike(query, cand)
-
-
 # The model's inputs, in order (src/sourcetrace/data/match_model.json names them too); the
 # hand-set parts score stays last (score.py reads it to order ties).
 FEATURE_NAMES = (
@@ -624,13 +616,6 @@ FEATURE_NAMES = (
     "trade_generic",  # the only trade name is a country or area word on either side (China)
     "trade_rare",  # trade similarity weighed by how rare the trade name is in the lists
     "acronym",  # one name is the initials of the other's words
-    # pairs-gbt-2: the conditions of rules that sat after the model (issue 15 item 3), as inputs
-    "english_apart",  # the first trade words are two English words alike in letters only
-    "numbered_apart",  # both names carry numbers and share none
-    "syllables_differ",  # pinyin trade names another syllable apart
-    "pinyin_letters_only",  # a pinyin trade name against one that reads as no pinyin
-    "registered_no_region",  # a registered Chinese name and a Latin one, no region, no industry
-    "romanised_alike",  # two romanisations of one name in another script
     "parts",  # the hand-set parts score of sourcetrace-names-v3 (trade x industry x region)
 )
 
@@ -669,12 +654,6 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
         float(is_generic(query) or is_generic(cand)),
         trade / (1.0 + math.log1p(max(0, trade_count - 1))),
         float(acronym(query, cand)),
-        float(english_apart(query, cand) is not None),
-        float(numbered_apart(query, cand) is not None),
-        float(syllables_differ(query, cand)),
-        float(pinyin_letters_only(query, cand)),
-        float(registered_without_region(query, cand)),
-        float(romanised_alike(query, cand)),
         parts_score(query, cand, trade, ind, reg),
     ]
 

@@ -82,7 +82,7 @@ from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v9+" + model_version()
+ALGORITHM = "sourcetrace-learned-v8+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
@@ -146,12 +146,6 @@ _CARRIED = {
     "trade_common": "a trade name many listed names share",
     "trade_short": "a short trade name",
     "place_only": "a place name as the only trade name",
-    "english_apart": "English trade words alike in letters only",
-    "numbered_apart": "numbers that differ",
-    "syllables_differ": "a pinyin trade name another syllable apart",
-    "pinyin_letters_only": "pinyin against a name that reads as no pinyin",
-    "registered_no_region": "a registered name with no region and no industry on either side",
-    "romanised_alike": "two romanisations of one name",
     "parts": "trade name, industry and region together",
 }
 _KIND_WORDS = {
@@ -340,9 +334,7 @@ def score_pair(
             score = max(score, settings.review_threshold)
             decision = Decision.REVIEW
             reasons.append(f"may be a subsidiary: the entity is listed '{_scope(entity)}'")
-    # (Since pairs-gbt-2 the trees put some such pairs at `review` themselves, "Hoshine Group":
-    # the reason says what the pair is all the same.)
-    if decision is not Decision.MATCH and _same_rare_trade(query, c, x, trade_count):
+    if decision is Decision.CLEAR and _same_rare_trade(query, c, x, trade_count):
         score = max(score, settings.review_threshold)
         decision = Decision.REVIEW
         reasons.append(f"the rare trade name '{' '.join(c.trade)}' is the same and the rest of "
@@ -506,7 +498,7 @@ def pinyin_by_letter(query: ParsedName, cand: IndexedName, scored: Scored) -> Sc
     if scored.decision is Decision.CLEAR:
         return scored
     c = cand.parsed
-    # (Pinyin on both sides is features.syllables_differ's; also a model input since gbt-2.)
+    # (Pinyin on both sides is features.syllables_differ's.)
     if not features.pinyin_letters_only(query, c):
         return scored
     reason = (f"the pinyin trade name '{' '.join(query.trade)}' shares only letters with "
@@ -542,7 +534,7 @@ def english_words_apart(
     """
     if scored.decision is Decision.CLEAR or trade < TRADE_PART:
         return scored
-    apart = features.english_apart(query, cand.parsed)  # (also a model input since gbt-2)
+    apart = features.english_apart(query, cand.parsed)
     if apart is None:
         return scored
     a, b = apart
@@ -565,7 +557,7 @@ def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> 
     """
     if scored.decision is Decision.CLEAR:
         return scored
-    apart = features.numbered_apart(query, cand.parsed)  # (also a model input since gbt-2)
+    apart = features.numbered_apart(query, cand.parsed)
     if apart is None:
         return scored
     reason = _numbered_reason(apart, cand)
@@ -647,12 +639,6 @@ def spelled_alike(
         longer = max(query.plain, cand.parsed.plain, key=len)
         differs = [f"only as a part of the longer name '{longer}'"]
     head = f"the whole name is spelled like {kind} '{cand.value}' ({whole:.2f})"
-    numbered = features.numbered_apart(query, cand.parsed)
-    if numbered is not None:
-        # Since pairs-gbt-2 the trees clear most names numbered otherwise themselves (the
-        # numbers are an input): such a name is still another unit, and says so first, as
-        # numbered_otherwise does for a pair the score left above `clear`.
-        return Scored(scored.score, Decision.CLEAR, (_numbered_reason(numbered, cand), head))
     if differs:
         return Scored(scored.score, Decision.CLEAR, (f"{head}, but " + "; ".join(differs),))
     score = max(scored.score, settings.review_threshold)
@@ -968,8 +954,8 @@ def _cross_script(
 
 
 def _registered_without_region(query: ParsedName, cand: ParsedName) -> bool:
-    """:func:`features.registered_without_region` (a model input since ``pairs-gbt-2``; the
-    rule stays: two pairs of the external train and valid splits hold it, too few to learn)."""
+    """:func:`features.registered_without_region` (two pairs of the external train and valid
+    splits hold it: too few for the trees to learn, see docs/matching.md, Version 8)."""
     return features.registered_without_region(query, cand)
 
 
