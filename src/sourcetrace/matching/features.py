@@ -497,6 +497,105 @@ def acronym(query: ParsedName, cand: ParsedName) -> bool:
     )
 
 
+# Edits (OSA) at and above which an English trade word is another word, not a typing slip of
+# the listed one (english_apart): one edit may be a slip ("Sunrize").
+ENGLISH_APART_EDITS = 2
+# First letters two English words of one stem share ("benevolent" / "benevolence").
+ENGLISH_STEM = 4
+REGISTERED_SYLLABLES = 4  # a pinyin trade name this long is rarely another firm's by sound
+_DIGITS = re.compile(r"\d+")
+
+
+def english_apart(query: ParsedName, cand: ParsedName) -> tuple[str, str] | None:
+    """The two first trade words when they are told apart by an everyday English word that
+    only looks like the listed one letter by letter ("ZHUHAI ALPHA MICROELECTRONICS" against
+    Zhuhai *Apex* Microelectronics); None otherwise (issue 15, version 7; the condition of
+    ``score.english_words_apart``, kept here so that a model may take it as an input).
+
+    Latin letters on both sides; the listed name names a place in China and the query's region,
+    if it names one, does not differ; one word apart on each side, the first of both trade
+    names; the query's word an English word (:func:`english_words`), two edits or more (OSA)
+    from the listed one, not of one stem with it (four first letters in common), neither the
+    beginning of the other. (``score.english_words_apart`` leaves out abbreviations too, which
+    :mod:`sourcetrace.matching.abbreviation` reads; that module imports this one.)"""
+    if not (query.script == cand.script == "latin") or not query.trade or not cand.trade:
+        return None
+    if not cand.regions or region(query, cand) is False:
+        return None
+    shared = set(query.trade) & set(cand.trade)
+    own_q = [w for w in query.trade if w not in shared]
+    own_c = [w for w in cand.trade if w not in shared]
+    if len(own_q) != 1 or len(own_c) != 1 or own_q[0] != query.trade[0]:
+        return None
+    a, b = own_q[0], own_c[0]
+    if b != cand.trade[0] or a not in english_words():
+        return None
+    if a[:ENGLISH_STEM] == b[:ENGLISH_STEM] or OSA.distance(a, b) < ENGLISH_APART_EDITS:
+        return None  # (one stem, or one slip: "Sunrise" / "Sunrize")
+    if a.startswith(b) or b.startswith(a):
+        return None  # (a cut)
+    return a, b
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers written in digits in a name, without leading zeros ("No. 07" is 7)."""
+    return frozenset(n.lstrip("0") or "0" for n in _DIGITS.findall(text))
+
+
+def numbered_apart(
+    query: ParsedName, cand: ParsedName
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The numbers of both names when both carry numbers and share none ("... 772 Research
+    Institute" / "... 702 Research Institute": units of one organisation told apart by their
+    numbers); None otherwise. Read in the plain names (an address after a name is cut off)."""
+    ours = numbers(query.plain)
+    if not ours:
+        return None
+    theirs = numbers(cand.plain)
+    if not theirs or ours & theirs:
+        return None
+    return ours, theirs
+
+
+def registered_without_region(query: ParsedName, cand: ParsedName) -> bool:
+    """Whether a full registered Chinese name (legal form written, no branch) and a Latin name
+    both name no region and no industry beyond organisation words (集团 Group, 控股 Holdings),
+    and the trade name is translated (骆驼 Camel) or spelled in four syllables or more (长虹美菱
+    Changhong Meiling): the two names then agree part for part. Art. 6 of the name rules
+    (domain-facts §6) lets a firm working across provinces omit the region and one working
+    across industries omit the industry, so such a name is no short form that dropped them,
+    and nothing in either name is left to tell another company apart. Short names (骆驼股份,
+    no legal form) and two-syllable pinyin (艾华: 爱华 sounds alike) are no such name."""
+    if not crosses_script(query, cand):
+        return False
+    zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+    if not zh.legal or zh.branch or zh.regions or latin.regions or not zh.trade:
+        return False
+    if (zh.industry | latin.industry) - WEAK_CONCEPTS:
+        return False
+    if translated(zh, latin):
+        return True
+    cut = syllables(zh.trade_key)
+    return cut is not None and len(cut) >= REGISTERED_SYLLABLES
+
+
+def pinyin_letters_only(query: ParsedName, cand: ParsedName) -> bool:
+    """A query trade name written as pinyin a syllable a word ("GU GE", "DI DI") against a
+    listed trade name in Latin letters that reads as no pinyin at all ("GUGI", "IDI"): letters
+    in common are then no agreement (a syllable is a character). Latin letters on both sides;
+    trade names that differ in more than spacing."""
+    if not (query.script == cand.script == "latin") or query.trade_key == cand.trade_key:
+        return False
+    if len(query.trade) < 2 or not all(_one_syllable(w) for w in query.trade):
+        return False
+    return not any(syllables(w) for w in cand.trade)
+
+
+def _one_syllable(word: str) -> bool:
+    cut = syllables(word)
+    return cut is not None and len(cut) == 1
+
+
 # The model's inputs, in order (src/sourcetrace/data/match_model.json names them too); the
 # hand-set parts score stays last (score.py reads it to order ties).
 FEATURE_NAMES = (

@@ -43,7 +43,6 @@ trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Fa
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -116,7 +115,6 @@ _PLACE_ONLY = features.FEATURE_NAMES.index("place_only")
 RARE_TRADE_ENTITIES = 3
 RARE_TRADE_LETTERS = 5
 RARE_TRADE_SYLLABLES = 3
-_DIGITS = re.compile(r"\d+")
 # Industry concepts that say what kind of establishment a company is, or how broadly it works,
 # not its line of business ("Dagdizel Plant" and "Zavod Dagdizel" are one company): left out
 # when industries are compared for a shared trade word (beyond_shared_word).
@@ -130,11 +128,6 @@ TRADING_CONCEPTS = frozenset(
 )
 # Letter similarity (OSA) under which the words two trade names hold alone are apart.
 OWN_WORDS_ALIKE = 0.5
-# Edits (OSA) at and above which an English trade word is another word, not a typing slip of
-# the listed one (english_words_apart): one edit may be a slip ("Sunrize").
-ENGLISH_APART_EDITS = 2
-# First letters two English words of one stem share ("benevolent" / "benevolence").
-ENGLISH_STEM = 4
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
 # The model's features in plain words, for the reasons ("score carried by: ...").
 _CARRIED = {
@@ -505,12 +498,9 @@ def pinyin_by_letter(query: ParsedName, cand: IndexedName, scored: Scored) -> Sc
     if scored.decision is Decision.CLEAR:
         return scored
     c = cand.parsed
-    if not (query.script == c.script == "latin") or query.trade_key == c.trade_key:
+    # (Pinyin on both sides is features.syllables_differ's.)
+    if not features.pinyin_letters_only(query, c):
         return scored
-    if len(query.trade) < 2 or not all(_one_syllable(w) for w in query.trade):
-        return scored  # (pinyin written a syllable a word, as names are read out: "GU GE")
-    if any(syllables(w) for w in c.trade):
-        return scored  # (pinyin on both sides: features.syllables_differ decides)
     reason = (f"the pinyin trade name '{' '.join(query.trade)}' shares only letters with "
               f"'{' '.join(c.trade)}' of {_KIND_WORDS[cand.kind]} '{cand.value}', which reads "
               "as no pinyin: another name")  # fmt: skip
@@ -544,32 +534,16 @@ def english_words_apart(
     """
     if scored.decision is Decision.CLEAR or trade < TRADE_PART:
         return scored
-    c = cand.parsed
-    if not (query.script == c.script == "latin") or not query.trade or not c.trade:
+    apart = features.english_apart(query, cand.parsed)
+    if apart is None:
         return scored
-    if not c.regions or features.region(query, c) is False:
-        return scored
-    shared = set(query.trade) & set(c.trade)
-    own_q = [w for w in query.trade if w not in shared]
-    own_c = [w for w in c.trade if w not in shared]
-    if len(own_q) != 1 or len(own_c) != 1 or own_q[0] != query.trade[0] or own_c[0] != c.trade[0]:
-        return scored
-    a, b = own_q[0], own_c[0]
-    if a not in features.english_words():
-        return scored
-    if a[:ENGLISH_STEM] == b[:ENGLISH_STEM] or OSA.distance(a, b) < ENGLISH_APART_EDITS:
-        return scored  # (one stem, or one slip: "Sunrise" / "Sunrize")
-    if a.startswith(b) or b.startswith(a) or abbreviates(a, b) or abbreviates(b, a):
-        return scored  # (a cut or an abbreviation is read by its own rule)
+    a, b = apart
+    if abbreviates(a, b) or abbreviates(b, a):
+        return scored  # (an abbreviation is read by its own rule)
     reason = (f"the trade names differ in English words ('{a}' / '{b}' of "
               f"{_KIND_WORDS[cand.kind]} '{cand.value}'): two words alike in letters are two "
               "names, not a typing slip")  # fmt: skip
     return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
-
-
-def _one_syllable(word: str) -> bool:
-    cut = syllables(word)
-    return cut is not None and len(cut) == 1
 
 
 def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> Scored:
@@ -583,20 +557,17 @@ def numbered_otherwise(query: ParsedName, cand: IndexedName, scored: Scored) -> 
     """
     if scored.decision is Decision.CLEAR:
         return scored
-    ours = _numbers(query.plain)  # (the plain name: an address after it is cut off)
-    if not ours:
+    apart = features.numbered_apart(query, cand.parsed)
+    if apart is None:
         return scored
-    theirs = _numbers(cand.parsed.plain)
-    if not theirs or ours & theirs:
-        return scored
-    reason = (f"numbered otherwise ({', '.join(sorted(ours))} vs {', '.join(sorted(theirs))}) "
-              f"than {_KIND_WORDS[cand.kind]} '{cand.value}': another unit or company")  # fmt: skip
+    reason = _numbered_reason(apart, cand)
     return Scored(scored.score, Decision.CLEAR, (reason, *scored.reasons), scored.parts)
 
 
-def _numbers(text: str) -> frozenset[str]:
-    """The numbers written in digits in a name, without leading zeros ("No. 07" is 7)."""
-    return frozenset(n.lstrip("0") or "0" for n in _DIGITS.findall(text))
+def _numbered_reason(apart: tuple[frozenset[str], frozenset[str]], cand: IndexedName) -> str:
+    ours, theirs = apart
+    return (f"numbered otherwise ({', '.join(sorted(ours))} vs {', '.join(sorted(theirs))}) "
+            f"than {_KIND_WORDS[cand.kind]} '{cand.value}': another unit or company")  # fmt: skip
 
 
 def _common_trade_word(cand: ParsedName, trade_count: int) -> bool:
@@ -982,27 +953,10 @@ def _cross_script(
     return (Decision.REVIEW if decision is Decision.MATCH else decision), False
 
 
-REGISTERED_SYLLABLES = 4  # a pinyin trade name this long is rarely another firm's by sound
-
-
 def _registered_without_region(query: ParsedName, cand: ParsedName) -> bool:
-    """Whether a full registered Chinese name (legal form written, no branch) and a Latin name
-    both name no region and no industry beyond organisation words (集团 Group, 控股 Holdings),
-    and the trade name is translated (骆驼 Camel) or spelled in four syllables or more (长虹美菱
-    Changhong Meiling): the two names then agree part for part. Art. 6 of the name rules
-    (domain-facts §6) lets a firm working across provinces omit the region and one working
-    across industries omit the industry, so such a name is no short form that dropped them,
-    and nothing in either name is left to tell another company apart. Short names (骆驼股份,
-    no legal form) and two-syllable pinyin (艾华: 爱华 sounds alike) stay ``review``."""
-    zh, latin = (query, cand) if query.script == "zh" else (cand, query)
-    if not zh.legal or zh.branch or zh.regions or latin.regions or not zh.trade:
-        return False
-    if (zh.industry | latin.industry) - WEAK_CONCEPTS:
-        return False
-    if translated(zh, latin):
-        return True
-    cut = syllables(zh.trade_key)
-    return cut is not None and len(cut) >= REGISTERED_SYLLABLES
+    """:func:`features.registered_without_region` (two pairs of the external train and valid
+    splits hold it: too few for the trees to learn, see docs/matching.md, Version 8)."""
+    return features.registered_without_region(query, cand)
 
 
 def _english_source() -> str:
