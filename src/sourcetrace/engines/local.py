@@ -162,9 +162,10 @@ def submit_rows(
 
     In the pool, the tuples are cut into a few batches per worker, so that every worker stays
     busy to the end of the chunk and none waits on a long last batch; the parent is free
-    meanwhile. The tuples come sorted by name, so the rows of one name mostly share a batch and
-    the worker's row function matches that name once. ``on_batch(n)`` is called (from the
-    pool's thread) as each batch of ``n`` tuples is screened.
+    meanwhile. The tuples come grouped (:func:`_grouped`): the rows of one name, and the names
+    sharing their rarest word, mostly share a batch, and the worker's row function matches that
+    name once. ``on_batch(n)`` is called (from the pool's thread) as each batch of ``n`` tuples
+    is screened.
     """
     if pool is None or len(rows) < _IN_PARENT:
         _use(screener)
@@ -212,7 +213,7 @@ class ResultTable:
         self, rows: pl.DataFrame, exact: bool = False, pending: pl.Series | None = None
     ) -> list[tuple[str, str, str, str]]:
         """The key tuples of ``rows`` not screened yet, each once (``exact``: compared as text),
-        as the row function's four arguments, sorted by name; ``pending``: hashes of tuples
+        as the row function's four arguments, grouped (:func:`_grouped`); ``pending``: hashes of tuples
         being screened (sent, not yet in the table), left out too."""
         return self.tuples(self.missing_frame(rows, exact, pending))
 
@@ -230,9 +231,7 @@ class ResultTable:
             )
             if pending is not None and len(pending):
                 new = new.join(pending.to_frame("_h"), on="_h", how="anti")
-        if len(self.keys) > 1:
-            new = new.sort("name")
-        return new
+        return _grouped(new)
 
     def tuples(self, new: pl.DataFrame) -> list[tuple[str, str, str, str]]:
         """Key columns as the row function's four arguments (absent ones empty)."""
@@ -262,6 +261,44 @@ class ResultTable:
         if joined.select(differs.any()).item():
             return None
         return joined.drop([f"_k{k}" for k in self.keys])
+
+
+def _grouped(new: pl.DataFrame) -> pl.DataFrame:
+    """The new key tuples of a chunk in the order they are sent to the workers: by the rarest
+    word of the name in the chunk (letters only, case aside), then by name.
+
+    A worker remembers what it computed per trade name, per listed name met and per pair of
+    names (the trade-key candidates, the abbreviation clues, the pair model's scores). Names
+    sharing their rarest word are mostly spellings of one company, or companies of one trade
+    name, and meet the same listed names: sent in one batch, they are matched by one worker,
+    which computes those once instead of each worker computing them again (sent in the
+    chunk's hash order, as before, each worker met most trade names of the chunk). The order
+    changes no result (each is a function of its key tuple alone) nor the output's order (the
+    rows are joined to their results); the names of one tuple stay together, so the rows of
+    one name mostly share a batch."""
+    if new.height < 2:
+        return new
+    words = (
+        new.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
+            pl.col("name").str.to_lowercase().str.extract_all(r"[^\W\d_]+").alias("_w"),
+        )
+        .explode("_w")
+        .drop_nulls("_w")
+    )
+    counts = words.group_by("_w").len("_n")
+    rarest = (
+        words.join(counts, on="_w")
+        .sort(["_i", "_n", "_w"])
+        .unique("_i", keep="first", maintain_order=True)
+        .select("_i", pl.col("_w").alias("_g"))
+    )
+    return (
+        new.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"))
+        .join(rarest, on="_i", how="left")
+        .sort(["_g", "name", "_i"], nulls_last=True)
+        .drop("_i", "_g")
+    )
 
 
 def _hash(columns: Sequence[str]) -> pl.Expr:

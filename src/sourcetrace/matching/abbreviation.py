@@ -132,6 +132,14 @@ def _name_words(raw: str) -> _Words | None:
 
 
 @lru_cache(maxsize=65_536)
+def _name_text(raw: str) -> str:
+    """The words of :func:`_name_words` joined by spaces: a word without a space is in one of
+    them exactly when it is in this text (one test instead of one a word)."""
+    found = _name_words(raw)
+    return " ".join(found[0]) if found is not None else ""
+
+
+@lru_cache(maxsize=65_536)
 def _words(raw: str) -> _Words | None:
     """A name's folded words, the pairs it writes with a hyphen between them ("pu-tech") and
     the letters it joins by "&" ("s&t"); None when it is not in Latin letters. Remembered: a
@@ -235,23 +243,29 @@ def read_abbreviations(query: ParsedName, cand: ParsedName) -> Reading | None:
     """The query with its words read as the listed name's words they abbreviate or spell with
     or without a hyphen (module doc), in order; None when nothing was read or either name is not
     in Latin letters."""
-    if not may_read(query, cand):
-        return None
     mine = _name_words(query.raw)
     theirs = _words(cand.raw)
     if mine is None or theirs is None:
         return None
     words, query_hyphens, ampersands = mine
     listed, listed_hyphens, _ = theirs
+    head = cand.trade[0] if cand.trade else ""
+    if head and not listed_hyphens and (
+        head not in _name_text(query.raw) if " " not in head
+        else not any(head in w for w in words)
+    ):
+        # The listed name's distinctive first word is nowhere in the query: no reading can
+        # make the trade names agree (most string neighbours; this is the quick way out).
+        # Tested before may_read, whose loops over the words cost more, and as one search of
+        # the query's words joined by spaces (a word without a space is in one of them exactly
+        # when it is in that text): the same None either way, for less.
+        return None
     present = set(words)
     if present.issuperset(listed) or present.issubset(listed):
         return None  # nothing to read, or no query word to read
-    trade = set(cand.trade)
-    head = cand.trade[0] if cand.trade else ""
-    if head and head not in present and not listed_hyphens and not any(head in w for w in words):
-        # The listed name's distinctive first word is nowhere in the query: no reading can
-        # make the trade names agree (most string neighbours; this is the quick way out).
+    if not may_read(query, cand):
         return None
+    trade = set(cand.trade)
     english = english_words()
 
     head_written = head in present
