@@ -299,11 +299,19 @@ def expand(words: list[str]) -> list[str]:
     if table.keys().isdisjoint(words) and org.isdisjoint(words):
         return words
     out: list[str] = []
-    for w in words:
-        if w in org:
+    for i, w in enumerate(words):
+        if w in org and _org_word_dropped(w, i, words):
             continue
         out.extend(table.get(w, (w,)))
     return out
+
+
+def _org_word_dropped(word: str, at: int, words: list[str]) -> bool:
+    """Whether a pinyin organisation word is dropped where it stands: one of several syllables
+    (jituan, konggu) anywhere, but one of a single syllable (chang 厂, factory) only last, where
+    a Chinese name's organisation word stands: elsewhere it is a trade name's syllable ("CHANG
+    HONG MEI LING", 长虹美菱; "CHANG AN", 长安)."""
+    return at == len(words) - 1 or len(syllables(word) or ()) != 1
 
 
 def plain_text(folded: str) -> str:
