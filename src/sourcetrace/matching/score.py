@@ -1015,6 +1015,16 @@ def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName, reasons: list
     return True
 
 
+@lru_cache(maxsize=16384)
+def _industry_words_only(reading: str) -> bool:
+    """Whether an English reading of several words parses as industry words and nothing else
+    ("communications construction"); cached: a pinyin name has up to 64 readings."""
+    if " " not in reading:
+        return False
+    alone = parse_name(reading)
+    return bool(alone.industry) and not alone.trade
+
+
 @lru_cache(maxsize=4096)
 def _written_in_pinyin(raw: str) -> bool:
     """Whether a name is wholly pinyin cut into a Chinese name's parts (names.parse.full_pinyin)
@@ -1633,8 +1643,7 @@ class Matcher:
         for reading in pinyin_readings(trade):
             if registered and "k:" + reading.replace(" ", "") in postings:
                 return reading, parse_name(reading + " co ltd")
-            alone = parse_name(reading) if parsed.regions and " " in reading else None
-            if alone is not None and alone.industry and not alone.trade:
+            if parsed.regions and _industry_words_only(reading):
                 plain = [reading if w == trade else w for w in parsed.plain.split()]
                 return reading, parse_name(" ".join(plain) + (" co ltd" if parsed.legal else ""))
         return None
