@@ -62,6 +62,17 @@ def test_benchmark_runs_and_reports_every_rule() -> None:
         [sys.executable, str(SCRIPT)], capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    rows = [line.split("|")[1].strip() for line in result.stdout.splitlines()
+    tables = result.stdout.split("\n\n")
+    rows = [line.split("|")[1].strip() for line in tables[0].splitlines()
             if line.startswith("| ") and not line.startswith("| rule")]  # fmt: skip
     assert rows == [*_module().VARIANTS, "all variants (as_listed aside)"]
+    # The tune and held-out parts apart, each with every rule, adding up to the whole.
+    assert [t.splitlines()[0] for t in tables[1:]] == ["tune part", "held-out part"]
+    counts = [
+        {line.split("|")[1].strip(): [int(c) for c in line.split("|")[2:8]]
+         for line in t.splitlines() if line.startswith("| ") and not line.startswith("| rule")}
+        for t in tables
+    ]  # fmt: skip
+    for rule in _module().VARIANTS:
+        both = [a + b for a, b in zip(counts[1][rule], counts[2][rule], strict=True)]
+        assert both == counts[0][rule], rule

@@ -44,6 +44,7 @@ trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Fa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -61,7 +62,13 @@ from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.matching.spelling import Repair, repair
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.parse import ParsedName, parse_name, translated
+from sourcetrace.names.parse import (
+    ParsedName,
+    full_pinyin,
+    parse_name,
+    pinyin_readings,
+    translated,
+)
 from sourcetrace.names.reading import reading_chars, reread
 from sourcetrace.names.symbols import (
     frequent_english,
@@ -78,7 +85,7 @@ from sourcetrace.names.text import (
     syllables,
     usual_syllable_set,
 )
-from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS
+from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, vocabulary
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
@@ -312,6 +319,7 @@ def score_pair(
         and c.trade_key and query.trade_key
         and not (backed and not latin_query_lacks_region) and not elsewhere
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
+        and not _pinyin_short_name_backed(query, c, reasons)
     ):  # fmt: skip
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
         # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
@@ -953,6 +961,46 @@ def _cross_script(
     return (Decision.REVIEW if decision is Decision.MATCH else decision), False
 
 
+def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName, reasons: list[str]) -> bool:
+    """Whether a short Chinese name written wholly in pinyin ("CHUAN NING SHENG WU", 川宁生物)
+    has its region left out by the custom its characters follow: a short name drops the region,
+    and across scripts an agreeing industry stands in for it (``_cross_script``). The pinyin
+    says as much as the characters do (the trade names already agree syllable by syllable), so
+    an industry sense both names hold (生物 shengwu: biological, and biotechnology in a short
+    name) backs the trade name here too. A Latin name partly in English ("Chuanning Biotech")
+    is not a Chinese name's pinyin: not backed. Says so in ``reasons`` when it holds."""
+    if query.script != "latin" or cand.script != "latin" or query.regions or query.legal:
+        return False
+    shared = (query.industry & cand.industry) - WEAK_CONCEPTS
+    if not shared or not query.trade_key.isascii() or syllables(query.trade_key) is None:
+        return False
+    if not _written_in_pinyin(query.raw):
+        return False
+    reasons.append(
+        "a short Chinese name written in pinyin, which drops its region by custom: the industry "
+        f"agrees ({', '.join(sorted(shared))})"
+    )
+    return True
+
+
+@lru_cache(maxsize=16384)
+def _industry_words_only(reading: str) -> bool:
+    """Whether an English reading of several words parses as industry words and nothing else
+    ("communications construction"); cached: a pinyin name has up to 64 readings."""
+    if " " not in reading:
+        return False
+    alone = parse_name(reading)
+    return bool(alone.industry) and not alone.trade
+
+
+@lru_cache(maxsize=4096)
+def _written_in_pinyin(raw: str) -> bool:
+    """Whether a name is wholly pinyin cut into a Chinese name's parts (names.parse.full_pinyin)
+    with an industry word read from its pinyin."""
+    cut = full_pinyin(latin_tokens(fold(raw)), vocabulary())
+    return cut is not None and bool(cut[1])
+
+
 def _registered_without_region(query: ParsedName, cand: ParsedName) -> bool:
     """:func:`features.registered_without_region` (two pairs of the external train and valid
     splits hold it: too few for the trees to learn, see docs/matching.md, Version 8)."""
@@ -1339,6 +1387,15 @@ class Matcher:
                     f"the pinyin trade name '{parsed.trade_key}' read as the English "
                     f"'{reading}' (words that sound so, CC-CEDICT)",
                 )  # fmt: skip
+        if parsed.script == "latin" and not parsed.industry:
+            other = self._pinyin_without_industry_in_english(parsed)
+            if other is not None:
+                reading, alternate = other
+                return _merged(
+                    hits, self._match_alone(alternate, identifier),
+                    f"the pinyin name '{parsed.trade_key}' read as the English '{reading}' "
+                    "(words that sound so, CC-CEDICT)",
+                )  # fmt: skip
         return hits
 
     def _match_alone(
@@ -1502,6 +1559,47 @@ class Matcher:
             if "k:" + reading.replace(" ", "") in postings:
                 words = [reading if w == parsed.trade_key else w for w in parsed.plain.split()]
                 return reading, parse_name(" ".join(words))
+        return None
+
+
+    def _pinyin_without_industry_in_english(
+        self, parsed: ParsedName
+    ) -> tuple[str, ParsedName] | None:
+        """A full-pinyin name that names no industry, read in English as
+        :meth:`_pinyin_in_english` reads one that does, in the two shapes a Chinese name without
+        an industry word has (domain-facts §6, Art. 6 of the name rules):
+
+        * a registered name with no region ("LUO TUO JI TUAN GU FEN YOU XIAN GONG SI", 骆驼集团
+          股份有限公司), its legal form written in pinyin: its trade name read as a listed trade
+          name ("camel"), then matched as "camel co ltd" (the rule the characters follow,
+          ``score._registered_without_region``);
+        * a region and words that all read as industry words of the vocabulary ("XINJIANG JIAO
+          TONG JIAN SHE", 交通建设: "communications construction"), so the region is the trade
+          name, as in the English listing: matched as "xinjiang communications construction".
+
+        Readings are by sound (homophones), so either form is then decided by the ordinary
+        rules, which need the industry or region to agree. None otherwise."""
+        trade = parsed.trade_key
+        if len(parsed.trade) != 1 or not trade.isascii() or syllables(trade) is None:
+            return None
+        words = latin_tokens(fold(parsed.raw))
+        # Registered: a legal form in pinyin ends the name (有限公司 ... ; 股份 alone is the
+        # short name's organisation word, 骆驼股份, and a branch is no registered name).
+        joined = "".join(words)
+        registered = not parsed.regions and not parsed.branch and joined.endswith(
+            ("youxiangongsi", "youxianzerengongsi", "gufengongsi", "zonggongsi")
+        )  # fmt: skip
+        if not registered and not parsed.regions:
+            return None
+        if full_pinyin(words, vocabulary()) is None:
+            return None  # a pinyin trade name in an English or spaced-out name: not read
+        postings = self.index.postings
+        for reading in pinyin_readings(trade):
+            if registered and "k:" + reading.replace(" ", "") in postings:
+                return reading, parse_name(reading + " co ltd")
+            if parsed.regions and _industry_words_only(reading):
+                plain = [reading if w == trade else w for w in parsed.plain.split()]
+                return reading, parse_name(" ".join(plain) + (" co ltd" if parsed.legal else ""))
         return None
 
 

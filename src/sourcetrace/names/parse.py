@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -298,11 +299,19 @@ def expand(words: list[str]) -> list[str]:
     if table.keys().isdisjoint(words) and org.isdisjoint(words):
         return words
     out: list[str] = []
-    for w in words:
-        if w in org:
+    for i, w in enumerate(words):
+        if w in org and _org_word_dropped(w, i, words):
             continue
         out.extend(table.get(w, (w,)))
     return out
+
+
+def _org_word_dropped(word: str, at: int, words: list[str]) -> bool:
+    """Whether a pinyin organisation word is dropped where it stands: one of several syllables
+    (jituan, konggu) anywhere, but one of a single syllable (chang 厂, factory) only last, where
+    a Chinese name's organisation word stands: elsewhere it is a trade name's syllable ("CHANG
+    HONG MEI LING", 长虹美菱; "CHANG AN", 长安)."""
+    return at == len(words) - 1 or len(syllables(word) or ()) != 1
 
 
 def plain_text(folded: str) -> str:
@@ -856,9 +865,18 @@ def full_pinyin(
     tail_regions: list[str] = []
     industry: set[str] = set()
     legal = False
-
-
-    if truncated and not any(joined.endswith(key) for key in suffixes):
+    org = False
+    cut_word = (
+        _pinyin_cut_word(joined, suffixes, enough, boundary)
+        if truncated and not any(joined.endswith(key) for key in suffixes)
+        else None
+    )
+    if cut_word is not None:
+        joined, concept = cut_word
+        if concept is not None:
+            industry.add(concept)
+            industry.update(_pinyin_short_for(vocab).get(concept, ()))
+    elif truncated and not any(joined.endswith(key) for key in suffixes):
         # The start of an industry or legal word, cut by the field ("yousejin", "you"): the
         # shortest such end (three letters or more) is taken off.
         for start in range(len(joined) - 3, max(0, len(joined) - 18) - 1, -1):
@@ -880,6 +898,10 @@ def full_pinyin(
                     tail_regions.insert(0, joined[start:])
                 elif not concept.startswith("org:"):
                     industry.add(concept)
+                    # 生物 shengwu is biological and, in a short name, biotechnology.
+                    industry.update(_pinyin_short_for(vocab).get(joined[start:], ()))
+                else:
+                    org = True  # 集团 jituan: cut as the Chinese parser cuts it
                 joined, changed = joined[:start], True
                 break
     changed = True
@@ -891,12 +913,69 @@ def full_pinyin(
                 regions.append(joined[:end])
                 joined, changed = joined[end:], True
                 break
-    if not tail_regions and not industry and not legal and regions == words[: len(regions)]:
+    if (not tail_regions and not industry and not legal and not org
+            and regions == words[: len(regions)] and not _one_syllable_words(words)):  # fmt: skip
         # Only the spacing differs, or a region the word-by-word parse finds as well: the
         # words are kept ("China Mobile": chi na mo bi le; "Beijing Huawei Longshine").
         return None
     plain = " ".join([*regions, joined, *sorted(industry), *tail_regions])
     return [*regions, joined, *tail_regions], industry, legal, plain
+
+
+def _one_syllable_words(words: list[str]) -> bool:
+    """Whether a name is three words or more, each one pinyin syllable ("TONG REN TANG", 同仁堂
+    spelled a character at a time): the spacing then says nothing about the words, so the name
+    is run together as a Chinese name's pinyin, not kept as three trade words."""
+    return len(words) >= 3 and all(len(syllables(w) or ()) == 1 for w in words)
+
+
+def _pinyin_short_for(vocab: Vocabulary) -> dict[str, frozenset[str]]:
+    """The senses an industry word in pinyin also has in a short name, by its pinyin run
+    together ("shengwu": biotechnology, as ``Vocabulary.industry_short_for`` gives 生物), and by
+    the concept its pinyin reads as, for a word cut at the field width."""
+    cached = _SHORT_FOR_CACHE.get(id(vocab))
+    if cached is None:
+        cached = {}
+        for zh, senses in vocab.industry_short_for.items():
+            key = "".join(latin_tokens(pinyin(zh)))
+            concept = vocab.industry_zh.get(zh)
+            for k in (key, concept):
+                if k:
+                    cached[k] = cached.get(k, frozenset()) | senses
+        _SHORT_FOR_CACHE[id(vocab)] = cached
+    return cached
+
+
+_SHORT_FOR_CACHE: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def _pinyin_cut_word(
+    joined: str,
+    suffixes: dict[str, str],
+    enough: Callable[[str], bool],
+    boundary: Callable[[str, int], bool],
+) -> tuple[str, str | None] | None:
+    """A full-pinyin name cut at the field width inside an industry or legal word
+    ("...XIWANG YOUSEJIN" for youse jinshu, 有色金属): the longest end that starts at a syllable
+    boundary and begins a word of the glossary in pinyin, taken off, with the industry concept
+    it begins when every word it begins is that one industry ("yousejin": nonferrous metal; "you"
+    begins youxian and youse, so no concept). None when no such end of two syllables or more
+    is found: the caller then takes off the shortest end, as before."""
+    for start in range(max(0, len(joined) - 18), len(joined) - 2):
+        tail = joined[start:]
+        cut = syllables(tail)
+        if cut is None or len(cut) < 2 or not boundary(joined, start):
+            continue
+        if not enough(joined[:start]):
+            continue
+        concepts = {c for key, c in suffixes.items() if key.startswith(tail)}
+        if not concepts:
+            continue
+        one = next(iter(concepts)) if len(concepts) == 1 else None
+        if one is None or one in ("legal", "place") or one.startswith("org:"):
+            return joined[:start], None
+        return joined[:start], one
+    return None
 
 
 # Readings pypinyin gives interjections (嗯 ng, 呣 m): no company name is spelled with them, and
