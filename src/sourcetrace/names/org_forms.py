@@ -42,9 +42,9 @@ from sourcetrace.names.symbols import frequent_english
 from sourcetrace.names.text import pinyin_syllable_set, syllables
 
 # The last word of a line: dotted initials without their final dot ("d.o.o", "s.a.r.l"), or a
-# word of three letters or more, each with what follows it (spaces, closing punctuation).
-_LAST_DOTTED = re.compile(r"(?:(?<=\s)|^)((?:[^\W\d_]\.){1,}[^\W\d_])(\W*)$")
-_LAST_WORD = re.compile(r"(?:(?<=\s)|^)([^\W\d_]{3,})(\W*)$")
+# word of three letters or more; then what follows it (closing punctuation).
+_DOTTED_WORD = re.compile(r"(?:[^\W\d_]\.){1,}[^\W\d_]")
+_PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
 ROMANISED_LETTERS = (3, 5)  # the Cyrillic abbreviations read back: three to five letters
 
 
@@ -52,17 +52,28 @@ def with_final_dot(low: str) -> str:
     """``low`` (a lower-case line) with the dot its last word lacks when rigour's table reads
     the word with the dot, whole, as a legal form ("katina d.o.o" -> "katina d.o.o."); else
     ``low`` unchanged."""
-    m = _LAST_DOTTED.search(low)
-    if m is None:
-        m = _LAST_WORD.search(low)
-        if m is None or m.group(1) in frequent_english() or "." in m.group(2):
-            return low
-    word = m.group(1)
-    if m.start(1) == 0 or not _whole_form(word + "."):
+    head, _, last = low.rstrip().rpartition(" ")
+    if not head.strip():
+        return low  # a name of one word is no legal form
+    word = last.rstrip(_CLOSING)
+    after = last[len(word):]
+    if not word or "." in after or not _takes_dot(word):
         return low
-    if _whole_form(word):
-        return low  # the table reads it already
-    return low[: m.start(1)] + word + "." + m.group(2)
+    return f"{head} {word}.{after}"
+
+
+# What may follow a name's last word: closing punctuation, never a dot (checked apart).
+_CLOSING = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "»”’"
+
+
+@lru_cache(maxsize=16_384)
+def _takes_dot(word: str) -> bool:
+    """rigour's table reads ``word`` with a dot added, and not without, as a legal form."""
+    if _DOTTED_WORD.fullmatch(word) is None and (
+        _PLAIN_WORD.fullmatch(word) is None or word in frequent_english()
+    ):
+        return False
+    return _whole_form(word + ".") and not _whole_form(word)
 
 
 @lru_cache(maxsize=4096)
@@ -76,13 +87,14 @@ def _whole_form(text: str) -> bool:
 # spellings first.
 _LETTERS: tuple[tuple[str, str], ...] = (
     ("shch", "щ"), ("sch", "щ"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
-    ("zh", "ж"), ("yu", "ю"), ("iu", "ю"), ("ya", "я"), ("ia", "я"), ("yo", "ё"), ("ye", "е"),
-    ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "гґ"), ("d", "д"), ("e", "еєэ"),
-    ("z", "з"), ("i", "иі"), ("y", "йыи"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"),
+    ("zh", "ж"), ("yu", "ю"), ("iu", "ю"), ("ya", "я"), ("ia", "я"), ("yo", "ё"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"), ("e", "еэ"),
+    ("z", "з"), ("i", "иі"), ("y", "ыйи"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"),
     ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
     ("f", "ф"), ("h", "хг"), ("c", "ц"),
 )
-_MAX_SPELLINGS = 64
+# Each spelling costs a look-up in rigour's table (about 2 µs), once per distinct word.
+_MAX_SPELLINGS = 16
 
 
 @lru_cache(maxsize=16_384)
@@ -127,7 +139,7 @@ def romanised_form(word: str) -> bool:
     )
 
 
-_WORDS = re.compile(r"[^\W\d_]+")
+_LETTERS_RUN = re.compile(r"[^\W\d_]+")
 
 
 def romanised_org_type(text: str, found: bool = False) -> str:
@@ -138,15 +150,21 @@ def romanised_org_type(text: str, found: bool = False) -> str:
     when there is none, or when nothing else would be left."""
     if not text.isascii():
         return text
-    words = list(_WORDS.finditer(text))
-    if len(words) < 2:
+    parts = text.split()  # (a split, not a regular expression anchored at the end: speed)
+    if not parts:
         return text
-    for m in (words[-1],) if found else (words[0], words[-1]):
-        others = [w.group(0) for w in words if w is not m]
-        if all(syllables(w) is not None for w in others):
-            continue  # a Chinese name in pinyin
-        if romanised_form(m.group(0)):
-            return (text[: m.start()] + " " + text[m.end():]).strip()
+    for at in (-1,) if found else (0, -1):
+        if len(parts[at]) < ROMANISED_LETTERS[0]:
+            continue
+        m = _LETTERS_RUN.search(parts[at])
+        if m is None or not romanised_form(m.group(0)):
+            continue
+        rest = list(parts)
+        rest[at] = parts[at][: m.start()] + parts[at][m.end():]
+        others = _LETTERS_RUN.findall(" ".join(rest))
+        if not others or all(syllables(w) is not None for w in others):
+            continue  # nothing else, or a Chinese name in pinyin
+        return " ".join(p for p in rest if p)
     return text
 
 
@@ -160,6 +178,7 @@ _SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=[oe])[ji]$"), "y"),
 )
 _MARK = "\u0001"
+_ANY_SPELLING = re.compile(r"(?<!h)sch|[a-z][ji]u|[oe][ji]\b")
 
 
 def romanised_spelling_forms(low: str, out: str) -> str | None:
@@ -169,7 +188,12 @@ def romanised_spelling_forms(low: str, out: str) -> str | None:
     ``out`` (the line as the table read it) lost. Only the words of the forms are taken off;
     the other words stay as written, whatever their spelling, so that a trade name is the same
     whichever legal form stands beside it."""
-    if not low.isascii():
+    if not (
+        ("sch" in low or "ju" in low or "iu" in low or "i " in low or "j " in low
+         or low.endswith(("i", "j")))
+        and low.isascii()
+        and _ANY_SPELLING.search(low) is not None
+    ):
         return None
     words = low.split()
     spelled = [_respelled(w) for w in words]
