@@ -9,9 +9,8 @@ when decided ``match`` (``scoring.sourcetrace_pair``), logic-v2 at its usual 0.7
 The cause of each pair is the first of these that the names show (a reading aid, not a
 measurement: one pair may have several):
 
-* ``legal form``: a word left in one trade name only is a legal form in Latin letters of a
-  form rigour's table holds in another spelling (see ``names/org_forms.py``), or one name's
-  legal form is read and the other's not;
+* ``legal form``: one name's legal form is read and the other's not (none written, or one
+  the parse did not read), and the trade names differ;
 * ``script``: the two names are in different scripts;
 * ``contained``: one name's trade words all stand in the other's words (a name inside a
   longer one: "Kaspersky" / "AO Kaspersky Lab");
@@ -115,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         groups[(winner, kind, cause(query, cand))].append(f"{split}: {query!r} / {cand!r}")
     for winner in ("logic-v2 right", "sourcetrace right"):
         total = sum(len(v) for k, v in groups.items() if k[0] == winner)
-        print(f"\n{winner}, sourcetrace wrong the other way: {total} pairs")
+        other = "sourcetrace" if winner.startswith("logic-v2") else "logic-v2"
+        print(f"\n{winner}, {other} wrong: {total} pairs")
         for key in sorted((k for k in groups if k[0] == winner),
                           key=lambda k: (-len(groups[k]), k)):
             print(f"  {key[1]:<8} {key[2]:<11} {len(groups[key]):>5}")
