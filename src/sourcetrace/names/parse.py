@@ -22,6 +22,11 @@ from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types
 from rigour.text.stopwords import stopwords_list
 
+from sourcetrace.names.org_forms import (
+    romanised_org_type,
+    romanised_spelling_forms,
+    with_final_dot,
+)
 from sourcetrace.names.symbols import english_org_words, institution
 from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
 from sourcetrace.names.vocabulary import (
@@ -238,6 +243,8 @@ def strip_org_types(line: str) -> tuple[str, bool]:
         low = line.lower()
     else:
         low = unicodedata.normalize("NFKC", line).casefold()
+    # "KATINA D.O.O": the table holds the form with its last dot (org_forms.py).
+    low = with_final_dot(low)
     out = remove_org_types(low, replacement=" ")
     if _SOFT_SIGN.search(low):
         # A soft sign transliterated as an apostrophe ("Otvetstvennost'yu") hides the legal
@@ -246,7 +253,15 @@ def strip_org_types(line: str) -> tuple[str, bool]:
         stripped = remove_org_types(bare, replacement=" ")
         if len(bare) - len(stripped.strip()) > len(low) - len(out.strip()):
             out = stripped
+    # "Obschestvo S Ogranichennoi Otvetstvennostyu": another romanisation of the table's form.
+    respelled = romanised_spelling_forms(low, out)
+    if respelled is not None:
+        out = respelled
     found = out != low
+    # "FGUP Krylov", "EUROBET TRADING EOOD": a Cyrillic form of the table in Latin letters.
+    romanised = romanised_org_type(out, found)
+    if romanised != out:
+        out, found = romanised, True
     more = _more_org_types(out, found)
     if more != out:
         out, found = more, True

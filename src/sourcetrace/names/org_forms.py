@@ -1,0 +1,226 @@
+"""Legal forms that rigour's table holds but a list writes otherwise: without the final dot, or
+in the Latin letters of a Cyrillic abbreviation.
+
+OpenSanctions' rigour (``rigour.names.remove_org_types``, its ``org_types.yml``: OCCRP, ISO
+20275, Wikipedia) reads a legal form as the table spells it. Two ways the lists write the same
+forms escape it, and the form then stays in the trade name ("KATINA D.O.O" had the trade name
+"katina d o o"; "FGUP Krylov" had "fgup krylov"):
+
+* **The final dot dropped** (:func:`with_final_dot`): the table holds "d.o.o." (Croatian and
+  Serbian društvo s ograničenom odgovornošću), "s.a.r.l.", "s.a.s.", "b.v.", "lda." (Portuguese
+  limitada), "zrt." ... with their last dot; a list writing "D.O.O" or "S.A.R.L" gets no form
+  read, or a shorter one ("s.a" of "s.a.r.l", leaving "r l"). The last word of a line is given
+  its dot when the table then reads that whole word, and only that word, as a legal form:
+  dotted initials ("d.o.o", "s.a.r.l"), or an undotted word of three letters or more that is no
+  frequent English word ("lda", "zrt"). Two-letter words stay as written ("rt", "bt" end Russian
+  names: "JSCT SKTB RT").
+* **A Cyrillic abbreviation in Latin letters** (:func:`romanised_org_type`): the table holds
+  ТОО, ФГУП, ЕООД, ЕАД, ТАА, ФКП, АНО, НКО, ДОО, ФКУ, ГУП, ЗАТ ... in Cyrillic; the lists'
+  transliterations write "TOO", "FGUP", "EOOD", "TAA", "FKP", "ANO", "NKO", "DOO", which the
+  table does not hold. The first or the last word of a name (three to five letters) is written
+  back in Cyrillic, each way a transliteration reads its letters ("y" as й or ы, "kh" as х ...),
+  and dropped when the table reads that Cyrillic word whole as a legal form and its Latin letters
+  (anyascii) are the word as written. Not when the word is frequent English ("too", "pat") or
+  one pinyin syllable, nor in a name whose other words are all pinyin (a Chinese name: "an o"
+  reads "ano" as pinyin too). When the table read a legal form in the name already, only the
+  last word is read so ("INTRUST PLC EAD"): a trade name of three letters before its form
+  ("NDA NORD-DEUTSCHE INDUSTRIEANLAGENBAU GMBH") stays.
+
+Names in Chinese characters and whole-pinyin names do not come here (see ``parse.parse_name``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+from rigour.names import remove_org_types
+
+from sourcetrace.names.symbols import frequent_english
+from sourcetrace.names.text import pinyin_syllable_set, syllables
+
+# The last word of a line: dotted initials without their final dot ("d.o.o", "s.a.r.l"), or a
+# word of three letters or more; then what follows it (closing punctuation).
+_DOTTED_WORD = re.compile(r"(?:[^\W\d_]\.){1,}[^\W\d_]")
+_PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
+ROMANISED_LETTERS = (3, 5)  # the Cyrillic abbreviations read back: three to five letters
+
+
+def with_final_dot(low: str) -> str:
+    """``low`` (a lower-case line) with the dot its last word lacks when rigour's table reads
+    the word with the dot, whole, as a legal form ("katina d.o.o" -> "katina d.o.o."); else
+    ``low`` unchanged."""
+    head, _, last = low.rstrip().rpartition(" ")
+    if not head.strip():
+        return low  # a name of one word is no legal form
+    word = last.rstrip(_CLOSING)
+    after = last[len(word):]
+    if not word or "." in after or not _takes_dot(word):
+        return low
+    return f"{head} {word}.{after}"
+
+
+# What may follow a name's last word: closing punctuation, never a dot (checked apart).
+_CLOSING = "".join(chr(c) for c in range(33, 127) if not chr(c).isalnum()) + "»”’"
+
+
+@lru_cache(maxsize=16_384)
+def _takes_dot(word: str) -> bool:
+    """rigour's table reads ``word`` with a dot added, and not without, as a legal form."""
+    if _DOTTED_WORD.fullmatch(word) is None and (
+        _PLAIN_WORD.fullmatch(word) is None or word in frequent_english()
+    ):
+        return False
+    return _whole_form(word + ".") and not _whole_form(word)
+
+
+@lru_cache(maxsize=4096)
+def _whole_form(text: str) -> bool:
+    """rigour's table reads the whole of ``text`` as a legal form."""
+    return not remove_org_types(text, replacement=" ").strip(" .")
+
+
+# How transliterations write Cyrillic letters (GOST 7.79 B, BGN/PCGN, ISO 9 in ASCII, the
+# passport system): each Latin spelling with the Cyrillic letters it may stand for, longest
+# spellings first.
+_LETTERS: tuple[tuple[str, str], ...] = (
+    ("shch", "щ"), ("sch", "щ"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"), ("sh", "ш"),
+    ("zh", "ж"), ("yu", "ю"), ("iu", "ю"), ("ya", "я"), ("ia", "я"), ("yo", "ё"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"), ("e", "еэ"),
+    ("z", "з"), ("i", "иі"), ("y", "ыйи"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"),
+    ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
+    ("f", "ф"), ("h", "хг"), ("c", "ц"),
+)
+# Each spelling costs a look-up in rigour's table (about 2 µs), once per distinct word.
+_MAX_SPELLINGS = 16
+
+
+@lru_cache(maxsize=16_384)
+def cyrillic_spellings(word: str) -> tuple[str, ...]:
+    """The Cyrillic words a transliteration may have made ``word`` from ("fgup" -> "фгуп"),
+    at most :data:`_MAX_SPELLINGS`; empty when a letter is none of a transliteration's."""
+    options: list[list[str]] = []
+
+    def walk(i: int, parts: list[str]) -> None:
+        if len(options) >= _MAX_SPELLINGS:
+            return
+        if i == len(word):
+            options.append(list(parts))
+            return
+        for latin, cyrillic in _LETTERS:
+            if word.startswith(latin, i):
+                parts.append(cyrillic)
+                walk(i + len(latin), parts)
+                parts.pop()
+
+    walk(0, [])
+    out: list[str] = []
+    for parts in options:
+        for letters in itertools.product(*parts):
+            out.append("".join(letters))
+            if len(out) >= _MAX_SPELLINGS:
+                return tuple(out)
+    return tuple(out)
+
+
+@lru_cache(maxsize=16_384)
+def romanised_form(word: str) -> bool:
+    """``word`` (lower case, ASCII) is a Cyrillic legal form of rigour's table in Latin letters
+    ("too" ТОО, "fgup" ФГУП, "eood" ЕООД), and no English word or pinyin."""
+    low, high = ROMANISED_LETTERS
+    if not (low <= len(word) <= high and word.isascii() and word.isalpha()):
+        return False
+    if word in frequent_english() or word in pinyin_syllable_set() or _whole_form(word):
+        return False
+    return any(
+        _whole_form(cyr) and anyascii(cyr).lower() == word for cyr in cyrillic_spellings(word)
+    )
+
+
+_LETTERS_RUN = re.compile(r"[^\W\d_]+")
+
+
+def romanised_org_type(text: str, found: bool = False) -> str:
+    """``text`` (a lower-case line) less a Cyrillic legal form written in Latin letters as its
+    first or last word ("fgup krylov" -> "krylov"); when rigour's table ``found`` a legal form
+    in the line already, its last word only ("intrust plc ead": a second form ends a name, a
+    first word before another form is the trade name's: "NDA ... GMBH"). ``text`` unchanged
+    when there is none, or when nothing else would be left."""
+    if not text.isascii():
+        return text
+    parts = text.split()  # (a split, not a regular expression anchored at the end: speed)
+    if not parts:
+        return text
+    for at in (-1,) if found else (0, -1):
+        if len(parts[at]) < ROMANISED_LETTERS[0]:
+            continue
+        m = _LETTERS_RUN.search(parts[at])
+        if m is None or not romanised_form(m.group(0)):
+            continue
+        rest = list(parts)
+        rest[at] = parts[at][: m.start()] + parts[at][m.end():]
+        others = _LETTERS_RUN.findall(" ".join(rest))
+        if not others or all(syllables(w) is not None for w in others):
+            continue  # nothing else, or a Chinese name in pinyin
+        return " ".join(p for p in rest if p)
+    return text
+
+
+# The spellings in which romanisations of Russian legal forms differ from the one rigour's
+# table holds (BGN/PCGN: "obshchestvo", "ogranichennoy", "otvetstvennostyu"): щ written "sch"
+# (German-style and many list entries: "Obschestvo"), ю written "ju" (GOST 7.79 B, ISO 9 in
+# ASCII) or "iu" (ICAO 9303, the passport system), a final й written "j" or "i" (GOST, ICAO).
+_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<!h)sch"), "shch"),
+    (re.compile(r"(?<=[a-z])[ji]u"), "yu"),
+    (re.compile(r"(?<=[oe])[ji]$"), "y"),
+)
+_MARK = "\u0001"
+_ANY_SPELLING = re.compile(r"(?<!h)sch|[a-z][ji]u|[oe][ji]\b")
+
+
+def romanised_spelling_forms(low: str, out: str) -> str | None:
+    """``low`` (a lower-case ASCII line) less its legal forms when rigour's table finds more of
+    them with the line's Russian words spelled as the table spells them ("obschestvo s
+    ogranichennoi otvetstvennostyu mokran" -> "mokran"); None when that finds no more than
+    ``out`` (the line as the table read it) lost. Only the words of the forms are taken off;
+    the other words stay as written, whatever their spelling, so that a trade name is the same
+    whichever legal form stands beside it."""
+    if not (
+        ("sch" in low or "ju" in low or "iu" in low or "i " in low or "j " in low
+         or low.endswith(("i", "j")))
+        and low.isascii()
+        and _ANY_SPELLING.search(low) is not None
+    ):
+        return None
+    words = low.split()
+    spelled = [_respelled(w) for w in words]
+    if spelled == words:
+        return None
+    line = " ".join(spelled)
+    marked = remove_org_types(line, replacement=f" {_MARK} ")
+    removed_before = len(low) - len(out.strip())
+    if len(line) - len(marked.replace(_MARK, "").strip()) <= removed_before:
+        return None
+    kept: list[str] = []
+    left = marked.split()
+    i = 0
+    for j, word in enumerate(left):
+        if word == _MARK:
+            follow = left[j + 1] if j + 1 < len(left) else None
+            while i < len(spelled) and spelled[i] != follow:
+                i += 1
+            continue
+        if i >= len(spelled) or spelled[i] != word:
+            return None  # a form ended inside a word: keep rigour's own reading
+        kept.append(words[i])
+        i += 1
+    return " ".join(kept)
+
+
+def _respelled(word: str) -> str:
+    for pattern, spelling in _SPELLINGS:
+        word = pattern.sub(spelling, word)
+    return word
