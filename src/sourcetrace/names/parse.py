@@ -158,11 +158,44 @@ def clean_line(raw: str) -> tuple[str, bool]:
             # (A number, or a floor or unit written with one, is an address: "CO LTD 18F NO 5
             # ..."; an ordinal is part of a name: "Co., Ltd. (CSIC) 709th Research Institute".)
             address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
-            if address and not any(legal):
+            if (address or places_only(rest)) and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
     return text, cut
+
+
+# The country as a bill of lading writes it at the end of an address ("CHINA", "CN", "P.R.C.",
+# "P.R. CHINA", "PEOPLE'S REPUBLIC OF CHINA"), each word as clean_line folds it.
+_COUNTRY_WORDS = frozenset(["china", "cn", "prc", "pr", "p", "r", "c", "peoples", "republic", "of"])
+_POSTCODE = re.compile(r"\d{6}")
+
+
+def places_only(rest: list[str]) -> bool:
+    """True when the words after a legal form are an address of places only.
+
+    "TBEA CO LTD CHANGJI XINJIANG 831100 CN", "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA": a
+    city, a province, a place word (county, district), a six-digit postcode and the country,
+    with no street or number. Such a tail is where the company is, not part of its registered
+    name (a region is written before the trade name, 企业名称登记管理规定 Art. 6), so it is cut
+    like any address; read as the name's region, it made the same registered name look like a
+    company of another place. Needs one place or country word; places of up to three words are
+    joined as the gazetteer keys them ("wu lu mu qi").
+    """
+    places = vocabulary().places_latin
+    i, seen = 0, False
+    while i < len(rest):
+        word = rest[i]
+        if word in _COUNTRY_WORDS:
+            i, seen = i + 1, True
+        elif not word or word in PLACE_TYPES or _POSTCODE.fullmatch(word):
+            i += 1
+        else:
+            n = next((n for n in (3, 2, 1) if "".join(rest[i : i + n]) in places), 0)
+            if not n:
+                return False
+            i, seen = i + n, True
+    return seen
 
 
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:

@@ -1,0 +1,68 @@
+"""Bill-of-lading name lines with an address after the name (issue 15): the address is where
+the company is, not part of its registered name. Every listed name is on the bundled lists; the
+lines are written as the held-out probe (benchmarks/matching/probe/lines_heldout.tsv) writes
+them, but none of them is one of its rows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcetrace.matching import Matcher
+from sourcetrace.model import Decision
+from sourcetrace.names.parse import parse_name
+from tests.conftest import ScreenCommand
+from tests.matching.conftest import best_alert
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        # A listed name with no region, then the city, province and country of its address:
+        # read as the name's region, the places made it another place's company.
+        ("TBEA CO LTD CHANGJI XINJIANG 831100 CN", "TBEA Co., Ltd."),
+        ("TBEA CO., LTD. CHANGJI, XINJIANG, P.R.C.", "TBEA Co., Ltd."),
+        ("NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA", "Ninestar Corporation"),
+        ("GEEHY SEMICONDUCTOR CO LTD ZHUHAI GUANGDONG CHINA", "Geehy Semiconductor Co., Ltd."),
+        ("KINGHERBS LIMITED CHANGSHA HUNAN CHINA", "Kingherbs Limited"),
+        ("COFCO SUGAR HOLDINGS CO LTD URUMQI XINJIANG", "COFCO Sugar Holdings Co., Ltd."),
+        # A listed name with its region: the city after the legal form changes nothing.
+        ("XINJIANG DAQO NEW ENERGY CO LTD SHIHEZI XINJIANG CHINA",
+         "Xinjiang Daqo New Energy, Co. Ltd"),
+    ],
+)  # fmt: skip
+def test_a_name_followed_by_places_only_matches_its_listed_name(
+    matcher: Matcher, line: str, listed: str
+) -> None:
+    hit = best_alert(matcher, line)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert listed in (hit.entity.caption, hit.matched_name)
+
+
+def test_places_after_the_legal_form_are_not_the_names_region() -> None:
+    tail = parse_name("CAMEL GROUP CO LTD SHENZHEN GUANGDONG CN")
+    assert tail.regions == frozenset() and tail.trade == parse_name("CAMEL GROUP CO LTD").trade
+    # Before the trade name, a place is the registered name's region (企业名称登记管理规定).
+    assert parse_name("SHENZHEN CAMEL GROUP CO LTD").regions
+
+
+def test_a_place_before_the_name_still_says_another_company(matcher: Matcher) -> None:
+    # "Shenzhen Camel Group" is a registered name of Shenzhen, which the listed national name
+    # "Camel Group Co., Ltd." is not: still for review, not a match.
+    hit = best_alert(matcher, "SHENZHEN CAMEL GROUP CO LTD")
+    assert hit is not None and hit.decision is Decision.REVIEW
+
+
+def test_a_tail_holding_a_word_that_is_no_place_stays_in_the_name() -> None:
+    # Only a tail of places, postcodes and the country is cut: "Printer Supplies" after the
+    # legal form may be a name written the other way round, and is kept for the comparison.
+    assert "printer supplies" in parse_name("NINESTAR CORPORATION ZHUHAI PRINTER SUPPLIES").plain
+    assert "zhuhai" not in parse_name("NINESTAR CORPORATION ZHUHAI GUANGDONG 519060 CN").plain
+
+
+def test_screen_command_reads_a_place_tail_as_the_address(screen_command: ScreenCommand) -> None:
+    rows = screen_command(
+        {"consignee": ["TBEA CO LTD XINJIANG CHINA", "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA"]},
+        file_name="bills.csv",
+    )
+    assert [r["decision"] for r in rows] == ["match", "match"]
