@@ -66,3 +66,46 @@ def test_screen_command_reads_a_place_tail_as_the_address(screen_command: Screen
         file_name="bills.csv",
     )
     assert [r["decision"] for r in rows] == ["match", "match"]
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        # The listed name goes on past a legal or joining word: the cut line's parse has no part
+        # of what follows, and its trade name met none (clear, or no hit at all).
+        ("HENGSHUI COTTON AND LINEN CORPORATI",
+         "Hengshui Cotton and Linen Corporation Reserve Library"),
+        ("HEZE COTTON AND LINEN TRADING DEVEL",
+         "Heze Cotton and Linen Trading Development General Company"),
+        ("JIANGYIN INTERMODAL TRANSPORT CO AN",
+         "Jiangyin Intermodal Transport Co. and Jiangyin United Transport Co."),
+        ("CHINA COTTON GROUP SHANDONG LOGISTI",
+         "China Cotton Group Shandong Logistics Park Co., Ltd."),
+        # One company listed twice under one name is one name.
+        ("LOP COUNTY HAIR PRODUCT INDUSTRIAL", "Lop County Hair Product Industrial Park"),
+    ],
+)  # fmt: skip
+def test_a_line_cut_at_35_characters_matches_the_listed_name_it_begins(
+    matcher: Matcher, line: str, listed: str
+) -> None:
+    hit = best_alert(matcher, line)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert hit.matched_name == listed
+    assert f"begins the listed name '{listed}'" in hit.reasons[0]
+
+
+def test_a_cut_line_that_begins_no_listed_name_is_left_to_the_other_rules(
+    matcher: Matcher,
+) -> None:
+    # Tianshan Cement is not listed; its cut line begins no listed name and raises no alert.
+    assert best_alert(matcher, "XINJIANG TIANSHAN CEMENT CO LTD URU") is None
+
+
+def test_a_cut_address_leaves_the_name_whole(matcher: Matcher) -> None:
+    # "NO" is the start of the address the width cut: the name before it is whole, and is
+    # decided as the same name without the address ("Logistics" is not read as a cut word).
+    cut = best_alert(matcher, "ZHUHAI NINESTAR LOGISTICS CO LTD NO")
+    whole = best_alert(matcher, "ZHUHAI NINESTAR LOGISTICS CO LTD")
+    assert (cut and (cut.entity.id, cut.decision)) == (whole and (whole.entity.id, whole.decision))
+    assert cut is None or cut.decision is not Decision.MATCH
+    assert not parse_name("ZHUHAI NINESTAR LOGISTICS CO LTD NO").truncated

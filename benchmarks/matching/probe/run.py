@@ -5,7 +5,9 @@ bundled lists, as `sourcetrace screen` decides a row.
 
 ``--probe abbrev`` (the default) reads ``abbrev_heldout`` and ``neg_heldout``; ``--probe
 lookalike`` reads ``lookalike_heldout_pos`` and ``lookalike_heldout_neg``; ``--probe slips``
-reads ``slips_heldout`` and ``slips_heldout_neg``.
+reads ``slips_heldout`` and ``slips_heldout_neg``; ``--probe lines`` reads ``lines_heldout``,
+both sides in one file (kinds ``address``, ``cut35``, ``alias_abbrev``; negatives
+``neg_lines``), whose second column must begin the listed name, as for ``slips``.
 
 A spelling counts when its best alert (else its best hit) is the entity the file names (the
 second column: the start of the listed name) and is decided ``match``; ``review`` on it is

@@ -205,6 +205,9 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     line = spell_slashed(line)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
+    # A line whose address or contact was cut off ends with the name whole: the field width
+    # cut the address ("... CO LTD NO"), and no word of the name is a prefix.
+    truncated = truncated and not was_cut
     words = latin_tokens(line.lower()) if line.isascii() else []
     if len(words) >= 2 and full_pinyin(words, vocab) is not None:
         # A name wholly in pinyin with a Chinese name's parts keeps its syllables for
