@@ -109,3 +109,29 @@ def test_a_cut_address_leaves_the_name_whole(matcher: Matcher) -> None:
     assert (cut and (cut.entity.id, cut.decision)) == (whole and (whole.entity.id, whole.decision))
     assert cut is None or cut.decision is not Decision.MATCH
     assert not parse_name("ZHUHAI NINESTAR LOGISTICS CO LTD NO").truncated
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        # A one-word listed alias, then a street address: "No. 8" was read as part of the name
+        # ("Yard No. 123 Acme" is one), and the line was clear.
+        ("SEPTWOLVES NO 8 RENMIN RD JINJIANG FUJIAN", "Fujian Septwolves Industry Co., Ltd."),
+        ("GOROE NO 8 RENMIN RD ZHENGZHOU HENAN", "Henan Guorong Electronic Technology Co., Ltd."),
+        # No legal form, then places ending in the country.
+        ("GSWEET CHANGZHOU JIANGSU CHINA", "Changzhou Guanghui Food Ingredients Co., Ltd."),
+    ],
+)  # fmt: skip
+def test_a_short_name_followed_by_its_address_matches(
+    matcher: Matcher, line: str, listed: str
+) -> None:
+    hit = best_alert(matcher, line)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert hit.entity.caption == listed
+
+
+def test_numbers_and_places_that_belong_to_the_name_stay() -> None:
+    # No street after the number, no place before the country, or only a place left: a name.
+    for name in ("Yard No. 123 Acme", "Shenyang No. 2 Laogai Detachment", "BANK OF CHINA",
+                 "TIANJIN KUNYU CHINA"):  # fmt: skip
+        assert not parse_name(name).uncut, name

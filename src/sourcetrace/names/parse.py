@@ -130,12 +130,14 @@ def clean_line(raw: str) -> tuple[str, bool]:
     # "Yard No. 123 Acme" are names, not a name and an address.
     if m and m.start() > 0 and (
         len(text[: m.start()].split()) >= 2 or m.group().lstrip()[:2].lower() != "no"
+        or street_follows(text[m.end() :])
     ):
         text, cut = text[: m.start()], True
         lower = lower[: m.start()]
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
     if not (_LEGAL_MID_ASCII.search(lower) if ascii_text else _LEGAL_MID.search(text)):
-        return text, cut
+        at = country_tail(text) if ascii_text else None
+        return (" ".join(text.split()[:at]), True) if at else (text, cut)
     words = text.split()
     for i, word in enumerate(words[:-1]):
         w = re.sub(r"[^a-z0-9]", "", word.lower())
@@ -196,6 +198,46 @@ def places_only(rest: list[str]) -> bool:
                 return False
             i, seen = i + n, True
     return seen
+
+
+# Street words that a number is followed by in an address ("NO 8 RENMIN RD").
+_STREET_AFTER = frozenset(["road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "lane"])
+
+
+def street_follows(after: str) -> bool:
+    """True when a street word stands within the four words after "No. <number>": the number is
+    a street number, even after a one-word name ("SEPTWOLVES NO 8 RENMIN RD"). Without one it
+    is part of the name ("Shenyang No. 2 Laogai Detachment", "Yard No. 123 Acme")."""
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in after.split()[:4]]
+    return not _STREET_AFTER.isdisjoint(words)
+
+
+def country_tail(text: str) -> int | None:
+    """Where an address of places ending in the country begins, in a line with no legal form
+    ("SEPTWOLVES JINJIANG FUJIAN CHINA": 1); None when there is none.
+
+    The line must end in "CHINA", "CN" or "PRC", with one gazetteer place at least before it
+    (place words and postcodes may stand between), and keep a word that is no place before the
+    tail: "Bank of China" has no place, "TIANJIN KUNYU CHINA" would leave a place alone (Kunyu
+    is a trade name there), and keep their words.
+    """
+    keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in text.split()]
+    if not keys or keys[-1] not in ("china", "cn", "prc"):
+        return None
+    places = vocabulary().places_latin
+    j, seen = len(keys), False
+    while j > 0:
+        key = keys[j - 1]
+        if not key or key in _COUNTRY_WORDS or key in PLACE_TYPES or _POSTCODE.fullmatch(key):
+            j -= 1
+            continue
+        n = next((n for n in (3, 2, 1) if n <= j and "".join(keys[j - n : j]) in places), 0)
+        if not n:
+            break
+        j, seen = j - n, True
+    if not seen or not any(k and k not in places and k not in PLACE_TYPES for k in keys[:j]):
+        return None
+    return j
 
 
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
