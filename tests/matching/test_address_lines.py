@@ -26,6 +26,8 @@ from tests.matching.conftest import best_alert
         ("GEEHY SEMICONDUCTOR CO LTD ZHUHAI GUANGDONG CHINA", "Geehy Semiconductor Co., Ltd."),
         ("KINGHERBS LIMITED CHANGSHA HUNAN CHINA", "Kingherbs Limited"),
         ("COFCO SUGAR HOLDINGS CO LTD URUMQI XINJIANG", "COFCO Sugar Holdings Co., Ltd."),
+        # A county the gazetteer lacks, said to be one by the word after it.
+        ("ANNAN CANNED FOOD CO LTD NANLING COUNTY WUHU ANHUI", "Annan Canned Food Co., Ltd."),
         # A listed name with its region: the city after the legal form changes nothing.
         ("XINJIANG DAQO NEW ENERGY CO LTD SHIHEZI XINJIANG CHINA",
          "Xinjiang Daqo New Energy, Co. Ltd"),
@@ -92,6 +94,14 @@ def test_a_line_cut_at_35_characters_matches_the_listed_name_it_begins(
     assert hit is not None and hit.decision is Decision.MATCH, hit
     assert hit.matched_name == listed
     assert f"begins the listed name '{listed}'" in hit.reasons[0]
+
+
+def test_a_raised_cut_line_keeps_the_matchers_order(matcher: Matcher) -> None:
+    # The cut line begins the Yanqi subsidiary's name; the parent, matched through its Chinese
+    # name, is not put before it.
+    hit = best_alert(matcher, "CHENGUANG BIOTECHNOLOGY GROUP YANQI")
+    assert hit is not None and hit.decision is Decision.MATCH
+    assert hit.entity.caption == "Chenguang Biotechnology Group Yanqi Co. Ltd."
 
 
 def test_a_cut_line_that_begins_no_listed_name_is_left_to_the_other_rules(

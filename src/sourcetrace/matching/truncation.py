@@ -99,5 +99,8 @@ def cut_line_hits(
                 prev, matched_name=listed, score=max(prev.score, floor), decision=decision,
                 reasons=[reason, *prev.reasons],
             )  # fmt: skip
-    # Best first, as Matcher.match orders them (a stable sort keeps the ties' order).
-    return sorted(out, key=lambda h: (-h.decision.rank, -h.score))
+    if out == hits:
+        return hits
+    # Best decision first; within one decision the matcher's own order stands (it breaks ties
+    # on more than the score), and a raised or new hit comes after the hits already there.
+    return sorted(out, key=lambda h: -h.decision.rank)

@@ -171,6 +171,8 @@ def clean_line(raw: str) -> tuple[str, bool]:
 # "P.R. CHINA", "PEOPLE'S REPUBLIC OF CHINA"), each word as clean_line folds it.
 _COUNTRY_WORDS = frozenset(["china", "cn", "prc", "pr", "p", "r", "c", "peoples", "republic", "of"])
 _POSTCODE = re.compile(r"\d{6}")
+# English words that make the word before them a place ("HUMEN TOWN", "NANLING COUNTY").
+_NAMED_PLACE = frozenset(["county", "district", "town", "township", "city", "prefecture"])
 
 
 def places_only(rest: list[str]) -> bool:
@@ -182,7 +184,8 @@ def places_only(rest: list[str]) -> bool:
     name (a region is written before the trade name, 企业名称登记管理规定 Art. 6), so it is cut
     like any address; read as the name's region, it made the same registered name look like a
     company of another place. Needs one place or country word; places of up to three words are
-    joined as the gazetteer keys them ("wu lu mu qi").
+    joined as the gazetteer keys them ("wu lu mu qi"); a word the gazetteer lacks is a place
+    when "county", "district", "town", "city" or "prefecture" follows it.
     """
     places = vocabulary().places_latin
     i, seen = 0, False
@@ -192,6 +195,8 @@ def places_only(rest: list[str]) -> bool:
             i, seen = i + 1, True
         elif not word or word in PLACE_TYPES or _POSTCODE.fullmatch(word):
             i += 1
+        elif i + 1 < len(rest) and rest[i + 1] in _NAMED_PLACE:
+            i, seen = i + 2, True  # a place the gazetteer lacks, said to be one: "NANLING COUNTY"
         else:
             n = next((n for n in (3, 2, 1) if "".join(rest[i : i + n]) in places), 0)
             if not n:
