@@ -143,5 +143,6 @@ def test_a_short_name_followed_by_its_address_matches(
 def test_numbers_and_places_that_belong_to_the_name_stay() -> None:
     # No street after the number, no place before the country, or only a place left: a name.
     for name in ("Yard No. 123 Acme", "Shenyang No. 2 Laogai Detachment", "BANK OF CHINA",
-                 "TIANJIN KUNYU CHINA"):  # fmt: skip
+                 "TIANJIN KUNYU CHINA", "AVIATION INDUSTRY CORP OF CHINA",
+                 "Aero Engine Corporation of China"):  # fmt: skip
         assert not parse_name(name).uncut, name

@@ -185,8 +185,11 @@ def places_only(rest: list[str]) -> bool:
     like any address; read as the name's region, it made the same registered name look like a
     company of another place. Needs one place or country word; places of up to three words are
     joined as the gazetteer keys them ("wu lu mu qi"); a word the gazetteer lacks is a place
-    when "county", "district", "town", "city" or "prefecture" follows it.
+    when "county", "district", "town", "city" or "prefecture" follows it. A tail that begins with
+    "of" goes on with the name ("Aviation Industry Corporation of China").
     """
+    if rest and rest[0] == "of":
+        return False  # "Aviation Industry Corporation of China": "of" goes on with the name
     places = vocabulary().places_latin
     i, seen = 0, False
     while i < len(rest):
