@@ -144,5 +144,6 @@ def test_numbers_and_places_that_belong_to_the_name_stay() -> None:
     # No street after the number, no place before the country, or only a place left: a name.
     for name in ("Yard No. 123 Acme", "Shenyang No. 2 Laogai Detachment", "BANK OF CHINA",
                  "TIANJIN KUNYU CHINA", "AVIATION INDUSTRY CORP OF CHINA",
-                 "Aero Engine Corporation of China"):  # fmt: skip
+                 "Aero Engine Corporation of China",
+                 "Corad Technology Ltd. (Shenzhen)"):  # fmt: skip
         assert not parse_name(name).uncut, name

@@ -160,7 +160,9 @@ def clean_line(raw: str) -> tuple[str, bool]:
             # (A number, or a floor or unit written with one, is an address: "CO LTD 18F NO 5
             # ..."; an ordinal is part of a name: "Co., Ltd. (CSIC) 709th Research Institute".)
             address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
-            if (address or places_only(rest)) and not any(legal):
+            # (A place in brackets is the name's own: "Corad Technology Ltd. (Shenzhen)".)
+            bracketed = "(" in " ".join(words[i + 1 :])
+            if (address or (places_only(rest) and not bracketed)) and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
