@@ -64,7 +64,12 @@ def test_a_tail_holding_a_word_that_is_no_place_stays_in_the_name() -> None:
 
 def test_screen_command_reads_a_place_tail_as_the_address(screen_command: ScreenCommand) -> None:
     rows = screen_command(
-        {"consignee": ["TBEA CO LTD XINJIANG CHINA", "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA"]},
+        {
+            "consignee": [
+                "TBEA CO LTD XINJIANG CHINA",
+                "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA",
+            ]
+        },
         file_name="bills.csv",
     )
     assert [r["decision"] for r in rows] == ["match", "match"]
