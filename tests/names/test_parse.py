@@ -97,7 +97,9 @@ def test_bill_of_lading_noise_is_cut_in_any_script_and_case() -> None:
     en = "Xinjiang Zhongtai Chemical Co Ltd"
     assert clean_line(f"{en} tel 0991 1234567") == (en, True)
     assert clean_line("Ürümqi Zhongtai Co Ltd No 88 Beijing Rd") == ("Ürümqi Zhongtai Co Ltd", True)
-    assert clean_line("Aksu Huafu Ltd. Ningbo") == ("Aksu Huafu Ltd. Ningbo", False)
+    # Places only after the legal form are its address (places_only); other words stay.
+    assert clean_line("Aksu Huafu Ltd. Ningbo") == ("Aksu Huafu Ltd.", True)
+    assert clean_line("Aksu Huafu Ltd. Ningbo Yarn") == ("Aksu Huafu Ltd. Ningbo Yarn", False)
 
 
 _MIXED = st.text(

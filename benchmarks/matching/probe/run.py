@@ -5,7 +5,9 @@ bundled lists, as `sourcetrace screen` decides a row.
 
 ``--probe abbrev`` (the default) reads ``abbrev_heldout`` and ``neg_heldout``; ``--probe
 lookalike`` reads ``lookalike_heldout_pos`` and ``lookalike_heldout_neg``; ``--probe slips``
-reads ``slips_heldout`` and ``slips_heldout_neg``.
+reads ``slips_heldout`` and ``slips_heldout_neg``; ``--probe lines`` reads ``lines_heldout``,
+both sides in one file (kinds ``address``, ``cut35``, ``alias_abbrev``; negatives
+``neg_lines``), whose second column must begin the listed name, as for ``slips``.
 
 A spelling counts when its best alert (else its best hit) is the entity the file names (the
 second column: the start of the listed name) and is decided ``match``; ``review`` on it is
@@ -41,13 +43,22 @@ PROBES = {
     "abbrev": ("abbrev_heldout", "neg_heldout"),
     "slips": ("slips_heldout", "slips_heldout_neg"),
     "lookalike": ("lookalike_heldout_pos", "lookalike_heldout_neg"),
+    "lines": ("lines_heldout", "lines_heldout"),
 }
+# One-file probes hold both sides: a row whose kind (third column) starts with "neg" is a
+# negative; its kind is moved to the second column, where the two-file probes keep it.
+ONE_FILE = {"lines_heldout"}
 
 
-def rows_of(name: str, half: str) -> list[list[str]]:
-    """The rows of one half of a probe file, split into columns."""
+def rows_of(name: str, half: str, negatives: bool = False) -> list[list[str]]:
+    """The rows of one half of a probe file, split into columns (one side of a one-file probe)."""
     text = (HERE / f"{name}.{half}.tsv").read_text("utf-8")
-    return [row.split("\t") for row in text.splitlines() if row]
+    rows = [row.split("\t") for row in text.splitlines() if row]
+    if name not in ONE_FILE:
+        return rows
+    if negatives:
+        return [[cols[0], cols[2]] for cols in rows if cols[2].startswith("neg")]
+    return [cols for cols in rows if not cols[2].startswith("neg")]
 
 
 def is_expected(caption: str, expected: str, whole: bool) -> bool:
@@ -69,7 +80,7 @@ def wratio_report(entities: list[ListedEntity], probe: str, whole: bool) -> None
             _, score, i = process.extractOne(query, choices, scorer=fuzz.WRatio)
             right = is_expected(names[i][1], cols[1], whole)
             scored.append((half, cols[2] if len(cols) > 2 else "spelling", right, score))
-        for cols in rows_of(neg_name, half):
+        for cols in rows_of(neg_name, half, negatives=True):
             query = utils.default_process(fold(cols[0]))
             _, score, _ = process.extractOne(query, choices, scorer=fuzz.WRatio)
             scored.append((half, cols[1] if len(cols) > 1 else "negative", False, -score))
@@ -105,7 +116,7 @@ def main() -> None:
     entities = load_entities(default_list_path())
     matcher = Matcher(entities, load_settings())
     pos_name, neg_name = PROBES[args.probe]
-    whole = args.probe == "slips"  # the other probes' figures were taken on 12 letters
+    whole = args.probe in ("slips", "lines")  # the other probes' figures were taken on 12 letters
     print("half    spellings  match  review  miss | negatives  alerted")
     for half in ("look", "report"):
         counts = {"match": 0, "review": 0, "miss": 0}
@@ -123,7 +134,7 @@ def main() -> None:
             if args.show and half == "look" and kind != "match":
                 got = f"{best.entity.caption} [{best.decision.value}]" if best else "(no hit)"
                 print(f"  {kind:6} {query} -> {got}")
-        negatives = rows_of(neg_name, half)
+        negatives = rows_of(neg_name, half, negatives=True)
         alerted = 0
         for cols in negatives:
             alerts = [h for h in matcher.match(cols[0]) if h.decision is not Decision.CLEAR]

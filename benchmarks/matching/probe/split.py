@@ -8,7 +8,9 @@ industry with a listed one).
 Positives are split by the listed entity they name (the second column), so that two spellings
 of one entity never fall in different halves; negatives by their text (the first column). The
 ``slips_heldout`` files carry a third column, the kind of spelling (``slip-trade``, ``cut35``,
-``neg-trade`` ...), which run.py counts apart.
+``neg-trade`` ...), which run.py counts apart. ``lines_heldout`` holds positives and negatives in
+one file (query, listed name or ``-``, kind, source): a ``neg_lines`` row is split by its text,
+any other by its listed name.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def half(key: str) -> str:
 
 def main() -> None:
     # (file, column of the key): the listed entity of a positive, the text of a negative
+    key: int | None
     for name, key in (
         ("abbrev_heldout", -1),
         ("neg_heldout", -1),
@@ -35,12 +38,14 @@ def main() -> None:
         ("slips_heldout_neg", 0),
         ("lookalike_heldout_pos", -1),
         ("lookalike_heldout_neg", -1),
+        ("lines_heldout", None),
     ):
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}
         for row in filter(None, rows):
             cols = row.split("\t")
-            out[half(cols[key].lower())].append(row)
+            column = key if key is not None else (0 if cols[2].startswith("neg") else 1)
+            out[half(cols[column].lower())].append(row)
         for part, kept in out.items():
             (HERE / f"{name}.{part}.tsv").write_text("\n".join(kept) + "\n", encoding="utf-8")
             print(f"{name}.{part}.tsv: {len(kept)}", file=sys.stderr)

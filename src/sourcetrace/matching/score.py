@@ -60,6 +60,7 @@ from sourcetrace.matching.abbreviation import (
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.matching.spelling import Repair, repair
+from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import (
@@ -1375,6 +1376,8 @@ class Matcher:
         Latin name beside it, or a full-pinyin name with an English reading, is matched in its
         other form too, and each entity keeps its better hit."""
         hits = self._match_alone(parsed, identifier, strings, close)
+        if may_be_cut(parsed.raw):
+            hits = cut_line_hits(parsed, hits, self.index, self._cut_lines(), self.settings)
         if parsed.latin is not None:
             beside = self._match_alone(parsed.latin, identifier)
             return _merged(hits, beside, "found by the Latin name written beside the Chinese one")
@@ -1545,6 +1548,14 @@ class Matcher:
             )
             for e_idx, (scored, cand, _) in ranked
         ]
+
+    def _cut_lines(self) -> CutLines:
+        """The listed names sorted for cut lines' prefix look-ups, built on the first cut line."""
+        table: CutLines | None = getattr(self, "_cut_table", None)
+        if table is None:
+            table = CutLines.of(self.index)
+            self._cut_table = table
+        return table
 
     def _pinyin_in_english(self, parsed: ParsedName) -> tuple[str, ParsedName] | None:
         """A full-pinyin name with its trade name read in English, when a listed name has that

@@ -136,12 +136,14 @@ def clean_line(raw: str) -> tuple[str, bool]:
     # "Yard No. 123 Acme" are names, not a name and an address.
     if m and m.start() > 0 and (
         len(text[: m.start()].split()) >= 2 or m.group().lstrip()[:2].lower() != "no"
+        or street_follows(text[m.end() :])
     ):
         text, cut = text[: m.start()], True
         lower = lower[: m.start()]
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
     if not (_LEGAL_MID_ASCII.search(lower) if ascii_text else _LEGAL_MID.search(text)):
-        return text, cut
+        at = country_tail(text) if ascii_text else None
+        return (" ".join(text.split()[:at]), True) if at else (text, cut)
     words = text.split()
     for i, word in enumerate(words[:-1]):
         w = re.sub(r"[^a-z0-9]", "", word.lower())
@@ -164,11 +166,94 @@ def clean_line(raw: str) -> tuple[str, bool]:
             # (A number, or a floor or unit written with one, is an address: "CO LTD 18F NO 5
             # ..."; an ordinal is part of a name: "Co., Ltd. (CSIC) 709th Research Institute".)
             address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
-            if address and not any(legal):
+            # (A place in brackets is the name's own: "Corad Technology Ltd. (Shenzhen)".)
+            bracketed = "(" in " ".join(words[i + 1 :])
+            if (address or (places_only(rest) and not bracketed)) and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
     return text, cut
+
+
+# The country as a bill of lading writes it at the end of an address ("CHINA", "CN", "P.R.C.",
+# "P.R. CHINA", "PEOPLE'S REPUBLIC OF CHINA"), each word as clean_line folds it.
+_COUNTRY_WORDS = frozenset(["china", "cn", "prc", "pr", "p", "r", "c", "peoples", "republic", "of"])
+_POSTCODE = re.compile(r"\d{6}")
+# English words that make the word before them a place ("HUMEN TOWN", "NANLING COUNTY").
+_NAMED_PLACE = frozenset(["county", "district", "town", "township", "city", "prefecture"])
+
+
+def places_only(rest: list[str]) -> bool:
+    """True when the words after a legal form are an address of places only.
+
+    "TBEA CO LTD CHANGJI XINJIANG 831100 CN", "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA": a
+    city, a province, a place word (county, district), a six-digit postcode and the country,
+    with no street or number. Such a tail is where the company is, not part of its registered
+    name (a region is written before the trade name, 企业名称登记管理规定 Art. 6), so it is cut
+    like any address; read as the name's region, it made the same registered name look like a
+    company of another place. Needs one place or country word; places of up to three words are
+    joined as the gazetteer keys them ("wu lu mu qi"); a word the gazetteer lacks is a place
+    when "county", "district", "town", "city" or "prefecture" follows it. A tail that begins with
+    "of" goes on with the name ("Aviation Industry Corporation of China").
+    """
+    if rest and rest[0] == "of":
+        return False  # "Aviation Industry Corporation of China": "of" goes on with the name
+    places = vocabulary().places_latin
+    i, seen = 0, False
+    while i < len(rest):
+        word = rest[i]
+        if word in _COUNTRY_WORDS:
+            i, seen = i + 1, True
+        elif not word or word in PLACE_TYPES or _POSTCODE.fullmatch(word):
+            i += 1
+        elif i + 1 < len(rest) and rest[i + 1] in _NAMED_PLACE:
+            i, seen = i + 2, True  # a place the gazetteer lacks, said to be one: "NANLING COUNTY"
+        else:
+            n = next((n for n in (3, 2, 1) if "".join(rest[i : i + n]) in places), 0)
+            if not n:
+                return False
+            i, seen = i + n, True
+    return seen
+
+
+# Street words that a number is followed by in an address ("NO 8 RENMIN RD").
+_STREET_AFTER = frozenset(["road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "lane"])
+
+
+def street_follows(after: str) -> bool:
+    """True when a street word stands within the four words after "No. <number>": the number is
+    a street number, even after a one-word name ("SEPTWOLVES NO 8 RENMIN RD"). Without one it
+    is part of the name ("Shenyang No. 2 Laogai Detachment", "Yard No. 123 Acme")."""
+    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in after.split()[:4]]
+    return not _STREET_AFTER.isdisjoint(words)
+
+
+def country_tail(text: str) -> int | None:
+    """Where an address of places ending in the country begins, in a line with no legal form
+    ("SEPTWOLVES JINJIANG FUJIAN CHINA": 1); None when there is none.
+
+    The line must end in "CHINA", "CN" or "PRC", with one gazetteer place at least before it
+    (place words and postcodes may stand between), and keep a word that is no place before the
+    tail: "Bank of China" has no place, "TIANJIN KUNYU CHINA" would leave a place alone (Kunyu
+    is a trade name there), and keep their words.
+    """
+    keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in text.split()]
+    if not keys or keys[-1] not in ("china", "cn", "prc"):
+        return None
+    places = vocabulary().places_latin
+    j, seen = len(keys), False
+    while j > 0:
+        key = keys[j - 1]
+        if not key or key in _COUNTRY_WORDS or key in PLACE_TYPES or _POSTCODE.fullmatch(key):
+            j -= 1
+            continue
+        n = next((n for n in (3, 2, 1) if n <= j and "".join(keys[j - n : j]) in places), 0)
+        if not n:
+            break
+        j, seen = j - n, True
+    if not seen or not any(k and k not in places and k not in PLACE_TYPES for k in keys[:j]):
+        return None
+    return j
 
 
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
@@ -178,6 +263,9 @@ def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
     line = spell_slashed(line)
     uncut = plain_text(fold(" ".join(raw.split()))) if was_cut else ""
     truncated = len(raw.strip()) >= BOL_NAME_WIDTH and len(raw.strip()) <= BOL_NAME_WIDTH + 1
+    # A line whose address or contact was cut off ends with the name whole: the field width
+    # cut the address ("... CO LTD NO"), and no word of the name is a prefix.
+    truncated = truncated and not was_cut
     words = latin_tokens(line.lower()) if line.isascii() else []
     if len(words) >= 2 and full_pinyin(words, vocab) is not None:
         # A name wholly in pinyin with a Chinese name's parts keeps its syllables for
