@@ -68,9 +68,11 @@ def cut_line_hits(
 ) -> list[Hit]:
     """The hits with the listed names a cut line begins raised: to ``match`` when they are one
     entity's, to ``review`` when several entities' (never lowered); others as they were."""
-    if not may_be_cut(parsed.raw):
-        return hits
+    if not may_be_cut(parsed.raw) or not parsed.raw.isascii():
+        return hits  # the table holds Latin names only: a line in another script begins none
     key = line_key(parsed.raw)
+    if len(key) < CUT_LINE_MIN // 2:
+        return hits  # mostly punctuation: too little left to name one listed name
     begun = table.beginning(key)
     entities: dict[int, int] = {}  # entity -> its first listed name the line begins
     for n_idx in begun:
