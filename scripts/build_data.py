@@ -410,7 +410,7 @@ def build_places() -> list[tuple[str, str, str, str, str]]:
         if not m or province in ("65", "66"):
             continue
         code = province + m.group(1)
-        zh = m.group(2)
+        zh = m.group(2).split(",")[-1]  # "[-2009]襄樊市,[2010-]襄阳市": the current name is last
         if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
             continue
         zh = re.sub(r"^\[\d*-\]", "", zh)

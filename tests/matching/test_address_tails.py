@@ -71,3 +71,13 @@ def test_screen_command_cuts_address_tails(screen_command: ScreenCommand) -> Non
         file_name="bills.csv",
     )
     assert [r["decision"] for r in rows] == ["match", "match", "match"]
+
+
+def test_renamed_prefectures_are_places(matcher: Matcher) -> None:
+    # GB/T 2260 writes a renamed prefecture as "[-2009]襄樊市,[2010-]襄阳市"; the current name is
+    # the last, and was dropped with the old one (Dalian, Xiangyang, Huai'an were no places).
+    dalian = parse_name("DALIAN SUNSPEED FOODS CO LTD")
+    assert dalian.regions == frozenset({"210200"}) and dalian.trade == ("sunspeed",)
+    hit = best_alert(matcher, "CAMEL GROUP XIANGYANG HUBEI")
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    assert hit.entity.caption == "Camel Group Co., Ltd."
