@@ -11,7 +11,10 @@ Outputs (all deterministic: same sources, same bytes):
   source rows that were not turned into entities, with the reason;
 - ``places.tsv``: the gazetteer the name parser uses (Xinjiang in full, China's provinces and
   prefecture-level divisions);
-- ``glossary.tsv``: industry and organisation words (Chinese, pinyin, English) from domain-facts §6.
+- ``glossary.tsv``: industry and organisation words (Chinese, pinyin, English) from domain-facts §6;
+- ``counties.tsv``: China's current county-level divisions outside Xinjiang (counties, county-level
+  cities, districts, banners) from python-stdnum's GB/T 2260 codes, keyed by the toneless pinyin
+  of the short name: read only in an address tail (after the legal form), never as a region.
 
 Never invent a list entry: every entity comes from a source row; rows that cannot be read as a
 party are reported in the manifest, not guessed. A Chinese-name row that names no listed entity
@@ -407,13 +410,44 @@ def build_places() -> list[tuple[str, str, str, str, str]]:
         if not m or province in ("65", "66"):
             continue
         code = province + m.group(1)
-        zh = m.group(2)
+        zh = m.group(2).split(",")[-1]  # "[-2009]襄樊市,[2010-]襄阳市": the current name is last
         if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
             continue
         zh = re.sub(r"^\[\d*-\]", "", zh)
         if code.endswith("00") and not code.endswith("0000") and zh not in ("市辖区", "县"):
             _add_china(add, code, zh, "prefecture")
     return sorted(rows.values(), key=lambda r: (r[1], r[0]))
+
+
+def build_counties() -> list[tuple[str, str, str]]:
+    """County-level rows (pinyin key, code, Chinese name) from ``sources/stdnum/loc.dat``.
+
+    Current names only (an entry marked ``[-1996]`` has ended), outside Xinjiang (its gazetteer
+    has them) and not the ``市辖区`` / ``县`` placeholders; one row per key, the lowest code (the
+    same pinyin is several counties: any of them makes a word a place in an address tail).
+    """
+    rows: dict[str, tuple[str, str, str]] = {}
+    province = ""
+    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
+        m = re.match(r'^(\d\d) province="(.+)"$', line)
+        if m:
+            province = m.group(1)
+            continue
+        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
+        if not m or province in ("65", "66") or m.group(1).endswith("00"):
+            continue
+        zh = m.group(2).split(",")[-1]  # "[1983-2019]桥东区,[2020-]襄都区": renamed
+        if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
+            continue
+        zh = re.sub(r"^\[\d*-\]", "", zh)
+        if zh in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue
+        code = province + m.group(1)
+        for short in chinese_short_forms(zh):
+            key = "".join(lazy_pinyin(short))
+            if key.isascii() and len(key) >= 4 and (key not in rows or code < rows[key][1]):
+                rows[key] = (key, code, zh)
+    return sorted(rows.values())
 
 
 def _add_china(add: object, code: str, zh: str, level: str) -> None:
@@ -552,6 +586,7 @@ def build(chinese_names: tuple[Path, ...] = CHINESE_NAMES) -> dict[str, bytes]:
         "manifest.json": (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode(),
         "places.tsv": tsv(["name", "code", "name_zh", "level", "xinjiang"], places),
         "glossary.tsv": tsv(["category", "zh", "pinyin", "english"], glossary),
+        "counties.tsv": tsv(["name", "code", "name_zh"], build_counties()),
     }
 
 

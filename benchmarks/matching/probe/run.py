@@ -7,7 +7,10 @@ bundled lists, as `sourcetrace screen` decides a row.
 lookalike`` reads ``lookalike_heldout_pos`` and ``lookalike_heldout_neg``; ``--probe slips``
 reads ``slips_heldout`` and ``slips_heldout_neg``; ``--probe lines`` reads ``lines_heldout``,
 both sides in one file (kinds ``address``, ``cut35``, ``alias_abbrev``; negatives
-``neg_lines``), whose second column must begin the listed name, as for ``slips``.
+``neg_lines``), whose second column must begin the listed name, as for ``slips``;
+``--probe tails`` reads
+``tails_heldout`` in the same form (kinds ``county_tail``, ``bare_number``, ``place_noform``;
+negatives ``neg_tails``).
 
 A spelling counts when its best alert (else its best hit) is the entity the file names (the
 second column: the start of the listed name) and is decided ``match``; ``review`` on it is
@@ -44,10 +47,11 @@ PROBES = {
     "slips": ("slips_heldout", "slips_heldout_neg"),
     "lookalike": ("lookalike_heldout_pos", "lookalike_heldout_neg"),
     "lines": ("lines_heldout", "lines_heldout"),
+    "tails": ("tails_heldout", "tails_heldout"),
 }
 # One-file probes hold both sides: a row whose kind (third column) starts with "neg" is a
 # negative; its kind is moved to the second column, where the two-file probes keep it.
-ONE_FILE = {"lines_heldout"}
+ONE_FILE = {"lines_heldout", "tails_heldout"}
 
 
 def rows_of(name: str, half: str, negatives: bool = False) -> list[list[str]]:
@@ -116,7 +120,7 @@ def main() -> None:
     entities = load_entities(default_list_path())
     matcher = Matcher(entities, load_settings())
     pos_name, neg_name = PROBES[args.probe]
-    whole = args.probe in ("slips", "lines")  # the other probes' figures were taken on 12 letters
+    whole = args.probe in ("slips", "lines", "tails")  # the other probes' figures were taken on 12 letters
     print("half    spellings  match  review  miss | negatives  alerted")
     for half in ("look", "report"):
         counts = {"match": 0, "review": 0, "miss": 0}

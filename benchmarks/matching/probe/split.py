@@ -10,7 +10,8 @@ of one entity never fall in different halves; negatives by their text (the first
 ``slips_heldout`` files carry a third column, the kind of spelling (``slip-trade``, ``cut35``,
 ``neg-trade`` ...), which run.py counts apart. ``lines_heldout`` holds positives and negatives in
 one file (query, listed name or ``-``, kind, source): a ``neg_lines`` row is split by its text,
-any other by its listed name.
+any other by its listed name. ``tails_heldout`` (address tails: county towns, bare street
+numbers, places after a name with no legal form) has the same form.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def main() -> None:
         ("lookalike_heldout_pos", -1),
         ("lookalike_heldout_neg", -1),
         ("lines_heldout", None),
+        ("tails_heldout", None),
     ):
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}

@@ -140,9 +140,14 @@ def clean_line(raw: str) -> tuple[str, bool]:
     ):
         text, cut = text[: m.start()], True
         lower = lower[: m.start()]
+    # A bare street number: "TBEA 189 BEIJING SOUTH ROAD CHANGJI" (no "No.").
+    at = None if cut else street_number_at(text.split())
+    if at:
+        text, cut = " ".join(text.split()[:at]), True
+        lower = text.lower() if ascii_text else ""
     # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
     if not (_LEGAL_MID_ASCII.search(lower) if ascii_text else _LEGAL_MID.search(text)):
-        at = country_tail(text) if ascii_text else None
+        at = (country_tail(text) or place_tail(text)) if ascii_text else None
         return (" ".join(text.split()[:at]), True) if at else (text, cut)
     words = text.split()
     for i, word in enumerate(words[:-1]):
@@ -198,7 +203,7 @@ def places_only(rest: list[str]) -> bool:
     """
     if rest and rest[0] == "of":
         return False  # "Aviation Industry Corporation of China": "of" goes on with the name
-    places = vocabulary().places_latin
+    places, counties = vocabulary().places_latin, vocabulary().counties_latin
     i, seen = 0, False
     while i < len(rest):
         word = rest[i]
@@ -210,6 +215,9 @@ def places_only(rest: list[str]) -> bool:
             i, seen = i + 2, True  # a place the gazetteer lacks, said to be one: "NANLING COUNTY"
         else:
             n = next((n for n in (3, 2, 1) if "".join(rest[i : i + n]) in places), 0)
+            # A county-level town the gazetteer lacks ("... CO LTD SHANGHANG FUJIAN"): a place
+            # here only, after the legal form (counties.tsv, GB/T 2260).
+            n = n or next((n for n in (2, 1) if "".join(rest[i : i + n]) in counties), 0)
             if not n:
                 return False
             i, seen = i + n, True
@@ -226,6 +234,53 @@ def street_follows(after: str) -> bool:
     is part of the name ("Shenyang No. 2 Laogai Detachment", "Yard No. 123 Acme")."""
     words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in after.split()[:4]]
     return not _STREET_AFTER.isdisjoint(words)
+
+
+def street_number_at(words: list[str]) -> int | None:
+    """Where a bare street number begins the address in a line ("TBEA 189 BEIJING SOUTH ROAD":
+    1), or None.
+
+    A number (or one with a letter, "18A") not first on the line, with a street word within the
+    four words after it, as after "No." (``street_follows``): a number with no street after it
+    stays part of the name ("Lien Yi Hsing 12", "Shenyang 2 Laogai Detachment").
+    """
+    for i in range(1, len(words) - 1):
+        if re.fullmatch(r"\d+[a-z]?", words[i].lower().strip(",.")) and street_follows(
+            " ".join(words[i + 1 :])
+        ):
+            return i
+    return None
+
+
+def place_tail(text: str) -> int | None:
+    """Where a trailing run of places begins in a line with no legal form and no country
+    ("WESTERN GOLD URUMQI XINJIANG": 2), or None.
+
+    Two gazetteer places at least, the last a province or region holding the one before it
+    (its code's first two digits): a city and then its province is how an address is written,
+    while a place that lost its brackets ("HOSHINE SILICON INDUSTRY SHANSHAN") is one place and
+    stays a region of the name. A word that is no place must stay before the run, so a name of
+    places only keeps them. County towns are not read here (a trade name often is one).
+    """
+    keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in text.split()]
+    places = vocabulary().places_latin
+    j, found = len(keys), []
+    while j > 0:
+        if keys[j - 1] and (keys[j - 1] in PLACE_TYPES or _POSTCODE.fullmatch(keys[j - 1])):
+            j -= 1
+            continue
+        n = next((n for n in (3, 2, 1) if n <= j and "".join(keys[j - n : j]) in places), 0)
+        if not n:
+            break
+        found.append(places["".join(keys[j - n : j])])
+        j -= n
+    if len(found) < 2 or not found[0].code.endswith("0000"):
+        return None
+    if not any(p.code[:2] == found[0].code[:2] for p in found[1:]):
+        return None
+    if not any(k and k not in places and k not in PLACE_TYPES for k in keys[:j]):
+        return None
+    return j
 
 
 def country_tail(text: str) -> int | None:

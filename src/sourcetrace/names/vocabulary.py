@@ -148,6 +148,11 @@ class Vocabulary:
     # 生物 (biological) begins 生物科技 (biotechnology), so a short name ending in 生物 (晨光生物)
     # may abbreviate it; the parser gives such a name both senses.
     industry_short_for: dict[str, frozenset[str]] = field(default_factory=dict)
+    # China's county-level divisions outside Xinjiang (``counties.tsv``, GB/T 2260 via
+    # python-stdnum), toneless pinyin of the short name ("shanghang", "jinjiang"): read only as
+    # a place in an address tail after the legal form, never as a region of the name, since
+    # many are also trade names (Jinjiang, Donghai) and a name's first words are its own.
+    counties_latin: frozenset[str] = frozenset()
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -245,6 +250,7 @@ def vocabulary() -> Vocabulary:
             key[:i] for key in (*places_latin, *industry_latin) for i in range(1, len(key))
         ),
         industry_short_for={k: frozenset(v) for k, v in short_for.items()},
+        counties_latin=frozenset(row["name"] for row in _rows("counties.tsv")),
     )
 
 
