@@ -902,16 +902,29 @@ def _lone_common_word(
 
 
 def _words_beyond(query: ParsedName, cand: ParsedName) -> bool:
-    """A word of three letters or more on one side that the other side does not write, nor
-    any word of its first five letters ("Technologies" / "Technology" are one word), and that
-    is no place or area word ("Planet Technology (Hong Kong)" is the same company's branch)."""
+    """A name word of three letters or more on one side that the other side does not write,
+    nor any word of its first five letters ("Technologies" / "Technology" are one word). Not
+    counted: a place or area word ("Planet Technology (Hong Kong)" is the same company's
+    branch), and a word that alone reads as no name at all, only as an organisation, trading
+    or industry word ("GROUP", "HOLDING", "INVESTMENT", "SAL": :func:`_name_word`); an industry
+    is weighed as a line of business instead."""
     a, b = query.plain.split(), cand.plain.split()
     for own, other in ((a, b), (b, a)):
         heads = {w[:5] for w in other}
         for w in own:
-            if len(w) >= 3 and w[:5] not in heads and not features.is_area_words([w]):
+            if (
+                len(w) >= 3 and w[:5] not in heads and not features.is_area_words([w])
+                and _name_word(w)
+            ):  # fmt: skip
                 return True
     return False
+
+
+@lru_cache(maxsize=4096)
+def _name_word(word: str) -> bool:
+    """Whether a word read alone is a trade name word ("legacy", "pharmacy"), not only a legal
+    form, an organisation, trading or industry word ("group", "sal", "pharma")."""
+    return bool(parse_name(word).trade)
 
 
 def _lines_of_business(concepts: frozenset[str]) -> frozenset[str]:
