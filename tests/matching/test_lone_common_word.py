@@ -9,7 +9,9 @@ of the OFAC SDN list; "AVIATION SERVICES INTERNATIONAL B.V" and "AVIATION LEGACY
 LIMITED" of the BIS Denied Persons List; "APEX" and its alias "APEX Systems", "Open Joint Stock
 Company Scientific and Production Enterprise Pulsar" and its alias "AO NPP Pulsar", "Planet
 Technology" and its alias "Planet Technologies" of the BIS Entity List (as
-``benchmarks/matching/data/pairs.csv``, train and valid splits, holds them).
+``benchmarks/matching/data/pairs.csv``, train and valid splits, holds them). The Chinese
+short names 中泰 and 奔图 are screened against the bundled lists (UFLPA Entity List: Xinjiang
+Zhongtai Group, Zhuhai Pantum Electronics).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision
+from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
 from tests.matching.conftest import listed_company, top_hit
 
@@ -69,3 +72,23 @@ def test_a_rare_word_or_more_in_common_is_still_a_match(query: str, listed: str)
     decision, reasons = _alone(listed, query)
     assert decision is Decision.MATCH, reasons
     assert not any("one common word" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    ("query", "caption"),
+    [
+        # Two characters alone are no everyday Chinese word (wordfreq's Chinese list holds
+        # neither): by frequency as distinctive as a coined name, so not capped
+        # (docs/matching.md, Version 8, "A lone common word").
+        ("中泰", "Xinjiang Zhongtai Group Co. Ltd"),
+        ("奔图", "Zhuhai Pantum Electronics Co. Ltd."),
+    ],
+)
+def test_two_chinese_characters_alone_still_match_on_the_bundled_lists(
+    query: str, caption: str
+) -> None:
+    bundled, _ = load_lists()
+    hits = Matcher(bundled, load_settings()).match(query)
+    best = next((h for h in hits if h.entity.caption == caption), None)
+    assert best is not None and best.decision is Decision.MATCH, best
+    assert not any("one common word" in r for r in best.reasons), best.reasons
