@@ -102,7 +102,7 @@ MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
 # words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys; c10: the
 # per-entity tables and the gates (Matcher._tables), built by every bulk worker before.
-_CACHE_FORMAT = "c10"
+_CACHE_FORMAT = "c11"  # c11: the very common English words (_lone_common_word) cached too
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -936,10 +936,23 @@ def _lines_of_business(concepts: frozenset[str]) -> frozenset[str]:
     )
 
 
+# The table as read with the index cache (Matcher.cached), so that a bulk worker does not import
+# wordfreq for it (as features.use_english_words).
+_VERY_COMMON_READ: frozenset[str] | None = None
+
+
+def _use_very_common_english(words: frozenset[str]) -> None:
+    """Make :func:`_very_common_english` return ``words`` (as the index cache holds them)."""
+    global _VERY_COMMON_READ
+    _VERY_COMMON_READ = words
+
+
 @lru_cache(maxsize=1)
 def _very_common_english() -> frozenset[str]:
     """English words of everyday text at or above :data:`LONE_WORD_ZIPF` (wordfreq's "small"
     list, shipped inside the package: nothing is downloaded), in Latin letters."""
+    if _VERY_COMMON_READ is not None:
+        return _VERY_COMMON_READ
     return frozenset(w for w in english_text_words(LONE_WORD_ZIPF) if w.isalpha())
 
 
@@ -1189,6 +1202,7 @@ class Matcher:
                 if source == _english_source() and isinstance(english, tuple):
                     features.use_english_words(english[0])
                     use_frequent_english(english[1])
+                    _use_very_common_english(english[2])
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
@@ -1208,7 +1222,7 @@ class Matcher:
                 # matcher and those the parser reads other languages' organisation words by
                 # (names.symbols), with the version of wordfreq they came from: another one
                 # builds them afresh.
-                english = (features.english_words(), frequent_english())
+                english = (features.english_words(), frequent_english(), _very_common_english())
                 state = (index, matcher._acronym_tables(), english, _english_source(), tables)
                 with tmp.open("wb") as fh, gc_paused():
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
