@@ -86,7 +86,12 @@ from sourcetrace.names.text import (
     syllables,
     usual_syllable_set,
 )
-from sourcetrace.names.vocabulary import STOPWORDS, WEAK_CONCEPTS, vocabulary
+from sourcetrace.names.vocabulary import (
+    STOPWORDS,
+    WEAK_CONCEPTS,
+    english_text_words,
+    vocabulary,
+)
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
@@ -97,7 +102,7 @@ MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
 # words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys; c10: the
 # per-entity tables and the gates (Matcher._tables), built by every bulk worker before.
-_CACHE_FORMAT = "c10"
+_CACHE_FORMAT = "c11"  # c11: the very common English words (_lone_common_word) cached too
 _NEAR_CACHE_SIZE = 200_000
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
@@ -134,6 +139,9 @@ ESTABLISHMENT_CONCEPTS = frozenset(
 TRADING_CONCEPTS = frozenset(
     ["trade commerce", "import export", "international trade", "commerce", "holding"]
 )
+# Zipf frequency (wordfreq) at or above which one English word shared alone does not make a
+# ``match`` (_lone_common_word): 4.0 is ten per million words ("aviation" 4.2 in, "apex" 3.7 out).
+LONE_WORD_ZIPF = 4.0
 # Letter similarity (OSA) under which the words two trade names hold alone are apart.
 OWN_WORDS_ALIKE = 0.5
 SPELLED_ALIKE = 0.90  # WRatio (0-1) at or above which a listed name is never silently clear
@@ -353,6 +361,11 @@ def score_pair(
         decision = Decision.CLEAR
         reasons.insert(0, f"the trade names share only '{apart[0]}'; their own words differ "
                           f"('{apart[1]}' / '{apart[2]}')")  # fmt: skip
+    lone = _lone_common_word(query, c, ind, reg) if decision is Decision.MATCH else None
+    if lone is not None:
+        decision = Decision.REVIEW
+        reasons.append(f"one common word, '{lone}', is all the names share; the rest differs: "
+                       "perhaps another company of that name, a review at most")  # fmt: skip
     if decision is Decision.MATCH and _common_words_apart(query, c):
         decision = Decision.REVIEW
         reasons.append("the trade name is only common English words and the other words of the "
@@ -842,6 +855,107 @@ def _own_words_apart(query: ParsedName, cand: ParsedName) -> tuple[str, str, str
     return " ".join(w for w in cand.trade if w in shared), a, b
 
 
+def _lone_common_word(
+    query: ParsedName, cand: ParsedName, ind: float | None, reg: bool | None
+) -> str | None:
+    """The one word two names share when it is all one side's trade name, it is a *very*
+    common English word, and the names differ beyond it (issue 15, "short or common trade words
+    decide alone"); None otherwise.
+
+    Once a legal form is read off ("PUBLICHNOE AKTSIONERNOE OBSCHESTVO CITY" is "city"), a lone
+    common word is left to decide: "CITY PHARMA SARL", "NEW CITY", "CITY DEVELOPMENT" all met
+    that listed company at ``match``. Such a pair is held at ``review`` when:
+
+    - both names are in Latin letters, one side's whole trade name is the one word, and the
+      other side holds it too;
+    - the word is at or above :data:`LONE_WORD_ZIPF` in everyday English (wordfreq): "city"
+      5.6, "united" 5.5, "region" 5.0, "aviation" 4.2 are; "apex" 3.7, "otto" 3.7, "lama" 3.5,
+      "pulsar" 2.7 are not. Frequency, not dictionary membership: Apex and Pulsar are in every
+      dictionary, yet a company named so is rare enough for its name to carry a pair;
+    - the names differ beyond it: a word on one side only (:func:`_words_beyond`: "PHARMA",
+      "DEVELOPMENT", "NEW", "LEGACY"), or a line of business (trading, holding and
+      establishment words aside, and "technology", which names of every trade carry) named on
+      one side only;
+    - nothing else agrees: no industry word in common, the regions not agreeing.
+
+    Measured on the external pairs' train split, chosen there and checked on valid (no test row
+    read): see docs/matching.md, Version 8, "A lone common word". A first try, every common word
+    (Zipf >= 3.5) with an industry on one side only, lost 15 true pairs ("APEX Systems" /
+    "APEX", "OTTO" / "Otto Manufacturing", "AO NPP Pulsar") and was reverted."""
+    if not (query.script == cand.script == "latin") or ind == 1.0 or reg is True:
+        return None
+    if len(query.trade) == 1 and query.trade[0] in cand.trade:
+        word = query.trade[0]
+    elif len(cand.trade) == 1 and cand.trade[0] in query.trade:
+        word = cand.trade[0]
+    else:
+        return None
+    if len(word) < 3 or word not in _very_common_english():
+        return None
+    if query.plain == cand.plain:
+        return None
+    mine = _lines_of_business(query.industry)
+    theirs = _lines_of_business(cand.industry)
+    if _words_of(mine) & _words_of(theirs):
+        return None  # a line of business in common: more than the word is shared
+    return word if mine != theirs or _words_beyond(query, cand) else None
+
+
+def _words_beyond(query: ParsedName, cand: ParsedName) -> bool:
+    """A name word of three letters or more on one side that the other side does not write,
+    nor any word of its first five letters ("Technologies" / "Technology" are one word). Not
+    counted: a place or area word ("Planet Technology (Hong Kong)" is the same company's
+    branch), and a word that alone reads as no name at all, only as an organisation, trading
+    or industry word ("GROUP", "HOLDING", "INVESTMENT", "SAL": :func:`_name_word`); an industry
+    is weighed as a line of business instead."""
+    a, b = query.plain.split(), cand.plain.split()
+    for own, other in ((a, b), (b, a)):
+        heads = {w[:5] for w in other}
+        for w in own:
+            if (
+                len(w) >= 3 and w[:5] not in heads and not features.is_area_words([w])
+                and _name_word(w)
+            ):  # fmt: skip
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _name_word(word: str) -> bool:
+    """Whether a word read alone is a trade name word ("legacy", "pharmacy"), not only a legal
+    form, an organisation, trading or industry word ("group", "sal", "pharma")."""
+    return bool(parse_name(word).trade)
+
+
+def _lines_of_business(concepts: frozenset[str]) -> frozenset[str]:
+    """The concepts of a name that say a line of business, for :func:`_lone_common_word`: weak,
+    establishment, trading and holding concepts left out, and technology ("Planet
+    Technologies" / "Planet Technology" read as two concepts)."""
+    return frozenset(
+        c for c in _business(concepts - WEAK_CONCEPTS) - TRADING_CONCEPTS if "technolog" not in c
+    )
+
+
+# The table as read with the index cache (Matcher.cached), so that a bulk worker does not import
+# wordfreq for it (as features.use_english_words).
+_VERY_COMMON_READ: frozenset[str] | None = None
+
+
+def _use_very_common_english(words: frozenset[str]) -> None:
+    """Make :func:`_very_common_english` return ``words`` (as the index cache holds them)."""
+    global _VERY_COMMON_READ
+    _VERY_COMMON_READ = words
+
+
+@lru_cache(maxsize=1)
+def _very_common_english() -> frozenset[str]:
+    """English words of everyday text at or above :data:`LONE_WORD_ZIPF` (wordfreq's "small"
+    list, shipped inside the package: nothing is downloaded), in Latin letters."""
+    if _VERY_COMMON_READ is not None:
+        return _VERY_COMMON_READ
+    return frozenset(w for w in english_text_words(LONE_WORD_ZIPF) if w.isalpha())
+
+
 def _common_words_apart(query: ParsedName, cand: ParsedName) -> bool:
     """Trade names of common English words only ("United General"), and industry or
     organisation words on both sides that share nothing, even broad ones ("Holding" against
@@ -1088,6 +1202,7 @@ class Matcher:
                 if source == _english_source() and isinstance(english, tuple):
                     features.use_english_words(english[0])
                     use_frequent_english(english[1])
+                    _use_very_common_english(english[2])
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
@@ -1107,7 +1222,7 @@ class Matcher:
                 # matcher and those the parser reads other languages' organisation words by
                 # (names.symbols), with the version of wordfreq they came from: another one
                 # builds them afresh.
-                english = (features.english_words(), frequent_english())
+                english = (features.english_words(), frequent_english(), _very_common_english())
                 state = (index, matcher._acronym_tables(), english, _english_source(), tables)
                 with tmp.open("wb") as fh, gc_paused():
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
