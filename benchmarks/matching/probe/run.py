@@ -10,7 +10,10 @@ both sides in one file (kinds ``address``, ``cut35``, ``alias_abbrev``; negative
 ``neg_lines``), whose second column must begin the listed name, as for ``slips``;
 ``--probe tails`` reads
 ``tails_heldout`` in the same form (kinds ``county_tail``, ``bare_number``, ``place_noform``;
-negatives ``neg_tails``).
+negatives ``neg_tails``); ``--probe web`` reads ``web_heldout`` in the same form: spellings
+copied as written from public web pages (the fourth column is the page), negatives ``neg_web``
+(other companies named on such pages); its second column may hold alternatives split by
+``|`` when one company is listed under two captions ("Hefei Meiling|Changhong Meiling").
 
 A spelling counts when its best alert (else its best hit) is the entity the file names (the
 second column: the start of the listed name) and is decided ``match``; ``review`` on it is
@@ -48,10 +51,11 @@ PROBES = {
     "lookalike": ("lookalike_heldout_pos", "lookalike_heldout_neg"),
     "lines": ("lines_heldout", "lines_heldout"),
     "tails": ("tails_heldout", "tails_heldout"),
+    "web": ("web_heldout", "web_heldout"),
 }
 # One-file probes hold both sides: a row whose kind (third column) starts with "neg" is a
 # negative; its kind is moved to the second column, where the two-file probes keep it.
-ONE_FILE = {"lines_heldout", "tails_heldout"}
+ONE_FILE = {"lines_heldout", "tails_heldout", "web_heldout"}
 
 
 def rows_of(name: str, half: str, negatives: bool = False) -> list[list[str]]:
@@ -66,9 +70,9 @@ def rows_of(name: str, half: str, negatives: bool = False) -> list[list[str]]:
 
 
 def is_expected(caption: str, expected: str, whole: bool) -> bool:
-    """True when a listed caption is the entity a row names (its start)."""
+    """True when a listed caption is the entity a row names (its start; one of ``|`` alternatives)."""
     if whole:
-        return caption.lower().startswith(expected.lower())
+        return any(caption.lower().startswith(e.lower()) for e in expected.split("|"))
     return caption.lower().startswith(expected.lower()[:12])
 
 
@@ -120,7 +124,8 @@ def main() -> None:
     entities = load_entities(default_list_path())
     matcher = Matcher(entities, load_settings())
     pos_name, neg_name = PROBES[args.probe]
-    whole = args.probe in ("slips", "lines", "tails")  # the other probes' figures were taken on 12 letters
+    # the other probes' figures were taken on 12 letters
+    whole = args.probe in ("slips", "lines", "tails", "web")
     print("half    spellings  match  review  miss | negatives  alerted")
     for half in ("look", "report"):
         counts = {"match": 0, "review": 0, "miss": 0}

@@ -11,7 +11,8 @@ of one entity never fall in different halves; negatives by their text (the first
 ``neg-trade`` ...), which run.py counts apart. ``lines_heldout`` holds positives and negatives in
 one file (query, listed name or ``-``, kind, source): a ``neg_lines`` row is split by its text,
 any other by its listed name. ``tails_heldout`` (address tails: county towns, bare street
-numbers, places after a name with no legal form) has the same form.
+numbers, places after a name with no legal form) and ``web_heldout`` (spellings copied from
+public web pages, negatives ``neg_web``) have the same form.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).parent
-
 
 
 def half(key: str) -> str:
@@ -41,6 +41,7 @@ def main() -> None:
         ("lookalike_heldout_neg", -1),
         ("lines_heldout", None),
         ("tails_heldout", None),
+        ("web_heldout", None),
     ):
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}
