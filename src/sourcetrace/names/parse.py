@@ -123,11 +123,38 @@ def spell_slashed(line: str) -> str:
 _ADDRESS_NUMBER = re.compile(r"\d+[a-z]?|[a-z]\d+")
 
 
+# A stock-exchange code after a name, as stock pages, filings and news write it: "(601212)",
+# "(02899)", "(SHA:603185)", "[SHA:603260]", "(stock code: 601212.SH)", "(2899.HK)", "（002092）",
+# the share class before it ("Class A (603260)", "Co Ltd-H (2899.HK)", "Class A 601311"); four
+# digits alone in brackets need the exchange with them (a year is no code). A code
+# names a listing, not the company: read as a trade word, it made the listed name itself
+# "another company" ("Baiyin Nonferrous Group Co.Ltd(601212)" was cleared against its listing).
+_STOCK_CODE = re.compile(
+    r"(?:\s*-\s*[ah]\b|\s+class\s+[abh])?"
+    r"(?:\s*[(\[（]\s*(?:(?:stock\s+code\s*[:：]?\s*|[a-z]{2,6}\s*[:：]\s*)\d{4,6}(?:\.[a-z]{2})?"
+    r"|\d{4,6}\.[a-z]{2}|\d{5,6})\s*[)\]）]|(?<=\s[abh])\s+\d{6})\s*$",
+    re.IGNORECASE,
+)
+# A legal form glued to the word before it, as some stock pages print a name
+# ("Xinjiang JoinworldLtd", "Tianshan Aluminum GroupLtd"): a lower-case letter, then the form.
+_GLUED_FORM = re.compile(r"(?<=[a-z])(?=(?:Ltd|Limited|LLC)\b)")
+
+
+def stock_code_cut(text: str) -> str:
+    """The name without a stock-exchange code (and share class) written after it."""
+    if text[-1:] not in ")]）" and not text[-1:].isdigit():
+        return text
+    return _STOCK_CODE.sub("", text)
+
+
 # Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
 @lru_cache(maxsize=65_536)
 def clean_line(raw: str) -> tuple[str, bool]:
     """Cut bill-of-lading noise; returns the name and whether anything was cut."""
-    text = " ".join(raw.split())
+    text = _GLUED_FORM.sub(" ", " ".join(raw.split()))
+    coded = stock_code_cut(text)
+    if coded != text and coded.strip():
+        return clean_line(coded)[0], True
     ascii_text = text.isascii()
     lower = text.lower() if ascii_text else ""
     m = _CUT_ASCII.search(lower) if ascii_text else _CUT.search(text)
