@@ -138,6 +138,36 @@ def test_names_sourced_for_english_only_entities_match_and_a_weak_one_only_revie
     assert rows["喀什建工责任有限公司"]["decision"] != "match"
 
 
+def test_names_sourced_from_reports_of_the_additions_match_and_a_translation_only_reviews(
+    tmp_path: Path,
+) -> None:
+    # 晶澳 does not read as "JA", and the short name 天山纺织 alone leaves only a region and a
+    # trade word: both match through their sourced rows (a report of the 2025-01-14 additions, the
+    # Xinjiang Daily). 新疆天山雪莲制药有限公司 is tied by translation only, marked UNVERIFIED: a
+    # weak alias, which brings a review and never a match.
+    src = tmp_path / "suppliers.csv"
+    src.write_text(
+        "supplier_name\n東海晶澳太陽能科技有限公司\n天山纺织\n新疆天山雪莲制药有限公司\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {row["name"]: row for row in csv.DictReader(fh)}
+    for query, listed in [
+        ("東海晶澳太陽能科技有限公司", "Donghai JA Solar Technology Co., Ltd."),
+        ("天山纺织", "Xinjiang Tianshan Wool Textile Co. Ltd."),
+    ]:
+        assert (rows[query]["decision"], rows[query]["entity_name"]) == ("match", listed), query
+    snow_lotus = rows["新疆天山雪莲制药有限公司"]
+    assert snow_lotus["decision"] == "review"
+    assert snow_lotus["entity_name"] == "Xinjiang Tianshan Snow Lotus Pharmaceutical Co., Ltd."
+
+
 def test_an_unverified_sourced_row_is_a_weak_alias(bundled_entities: list[ListedEntity]) -> None:
     kashgar = by_name(bundled_entities, "Kashgar Construction Engineering (Group) Co., Ltd.")
     weak = [n for n in kashgar.names if n.value == "喀什建工责任有限公司"]
