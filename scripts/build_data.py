@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney import model
+from gb2260 import PLACEHOLDERS, read_divisions
 from pypinyin import lazy_pinyin
 
 from sourcetrace.errors import ListError
@@ -272,7 +273,9 @@ def build_bis() -> list[Party]:
     return list(parties.values())
 
 
-_PAREN_NOTE = re.compile(r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.IGNORECASE)
+_PAREN_NOTE = re.compile(
+    r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.IGNORECASE
+)
 _LISTED_ALIAS = re.compile(r"\((?:listed alias|listed former name):\s*([^)]+)\)", re.IGNORECASE)
 
 
@@ -313,7 +316,9 @@ def attach_chinese_names(parties: list[Party], paths: tuple[Path, ...] = CHINESE
             if not targets:
                 raise ListError(
                     f"uflpa_name {label!r} names no entity of the bundled lists",
-                    path=path, row=number, column="uflpa_name",
+                    path=path,
+                    row=number,
+                    column="uflpa_name",
                 )
             name_type = row["name_type"].lower()
             verified = "unverified" not in name_type
@@ -395,27 +400,16 @@ def build_places() -> list[tuple[str, str, str, str, str]]:
                     add(short, code, zh, level)
 
     # China's provinces and prefecture-level divisions, current names only.
-    province = ""
-    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
+    for division in read_divisions():
+        zh = division.current
+        if zh is None or division.in_xinjiang:
             continue
-        m = re.match(r'^(\d\d) province="(.+)"$', line)
-        if m:
-            province = m.group(1)
-            zh = m.group(2)
-            if province not in ("65", "66"):
-                _add_china(add, province + "0000", zh, "province")
-            continue
-        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
-        if not m or province in ("65", "66"):
-            continue
-        code = province + m.group(1)
-        zh = m.group(2).split(",")[-1]  # "[-2009]襄樊市,[2010-]襄阳市": the current name is last
-        if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
-            continue
-        zh = re.sub(r"^\[\d*-\]", "", zh)
-        if code.endswith("00") and not code.endswith("0000") and zh not in ("市辖区", "县"):
-            _add_china(add, code, zh, "prefecture")
+        if division.is_province:
+            _add_china(add, division.code, zh, "province")
+        elif division.code.endswith("00") and not division.code.endswith("0000"):
+            if zh in ("市辖区", "县"):
+                continue
+            _add_china(add, division.code, zh, "prefecture")
     return sorted(rows.values(), key=lambda r: (r[1], r[0]))
 
 
@@ -427,22 +421,13 @@ def build_counties() -> list[tuple[str, str, str]]:
     same pinyin is several counties: any of them makes a word a place in an address tail).
     """
     rows: dict[str, tuple[str, str, str]] = {}
-    province = ""
-    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
-        m = re.match(r'^(\d\d) province="(.+)"$', line)
-        if m:
-            province = m.group(1)
+    for division in read_divisions():
+        zh = division.current
+        if division.is_province or division.in_xinjiang or division.code.endswith("00"):
             continue
-        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
-        if not m or province in ("65", "66") or m.group(1).endswith("00"):
+        if zh is None or zh in PLACEHOLDERS:
             continue
-        zh = m.group(2).split(",")[-1]  # "[1983-2019]桥东区,[2020-]襄都区": renamed
-        if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
-            continue
-        zh = re.sub(r"^\[\d*-\]", "", zh)
-        if zh in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-            continue
-        code = province + m.group(1)
+        code = division.code
         for short in chinese_short_forms(zh):
             key = "".join(lazy_pinyin(short))
             if key.isascii() and len(key) >= 4 and (key not in rows or code < rows[key][1]):
@@ -599,7 +584,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     parser.add_argument(
-        "--chinese-names", action="append", type=Path, metavar="CSV",
+        "--chinese-names",
+        action="append",
+        type=Path,
+        metavar="CSV",
         help="read these Chinese-name files instead of the two in sources/watchlists (repeatable; "
         "with --check, a way to try a new file before adding it)",
     )
