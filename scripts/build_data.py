@@ -112,6 +112,41 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@dataclass(frozen=True)
+class Watchlist:
+    """What every party of one bundled list carries: its id prefix, dataset, topic and source."""
+
+    prefix: str
+    dataset: str
+    topic: str
+    url: str
+
+
+UFLPA = Watchlist("uflpa", "uflpa", "forced.labor", UFLPA_URL)
+CBP = Watchlist("cbp-wro", "cbp_wro", "forced.labor", CBP_URL)
+BIS = Watchlist("bis-el", "bis_entity_list_xinjiang", "export.control", BIS_URL)
+
+
+def collect(parties: dict[str, Party], name: str, source: Watchlist, country: str = "") -> Party:
+    """The party of ``parties`` that ``name`` names (merged by ``merge_key``), made on its first
+    row; a trailing "(ACRONYM)" of the name becomes an alias."""
+    key = merge_key(name)
+    party = parties.get(key)
+    if party is None:
+        party = Party(
+            id=entity_id(source.prefix, key),
+            dataset=source.dataset,
+            name=_ACRONYM.sub("", name).strip(),
+            country=country,
+            topics=[source.topic],
+            source_urls=[source.url],
+        )
+        parties[key] = party
+    for acronym in _ACRONYM.findall(name):
+        party.add_alias(acronym)
+    return party
+
+
 def build_uflpa(skipped: list[dict[str, str]]) -> list[Party]:
     path = SOURCES / "watchlists" / "uflpa_entity_list_2026-08-10.csv"
     parties: dict[str, Party] = {}
@@ -120,20 +155,7 @@ def build_uflpa(skipped: list[dict[str, str]]) -> list[Party]:
         if not name:
             skipped.append({"file": path.name, "row": row["row"], "reason": "no entity name"})
             continue
-        key = merge_key(name)
-        party = parties.get(key)
-        if party is None:
-            party = Party(
-                id=entity_id("uflpa", key),
-                dataset="uflpa",
-                name=_ACRONYM.sub("", name).strip(),
-                country=row["country"].lower(),
-                topics=["forced.labor"],
-                source_urls=[UFLPA_URL],
-            )
-            parties[key] = party
-        for acronym in _ACRONYM.findall(name):
-            party.add_alias(acronym)
+        party = collect(parties, name, UFLPA, row["country"].lower())
         for alias in split_list(row["aliases"]):
             party.add_alias(alias)
         for former in split_list(row["former_names"]):
@@ -199,20 +221,7 @@ def build_cbp(skipped: list[dict[str, str]]) -> tuple[list[Party], list[dict[str
         names = [m2.group(1), m2.group(2)] if m2 else [raw]
         kind = row["wro_or_finding"] or "WRO or Finding"
         for name in names:
-            key = merge_key(name)
-            party = parties.get(key)
-            if party is None:
-                party = Party(
-                    id=entity_id("cbp-wro", key),
-                    dataset="cbp_wro",
-                    name=_ACRONYM.sub("", name).strip(),
-                    country=row["country_code"].lower(),
-                    topics=["forced.labor"],
-                    source_urls=[CBP_URL],
-                )
-                parties[key] = party
-            for acronym in _ACRONYM.findall(name):
-                party.add_alias(acronym)
+            party = collect(parties, name, CBP, row["country_code"].lower())
             for alias in split_list(row["aliases"]):
                 party.add_alias(alias)
             if scope and scope not in party.notes:
@@ -245,19 +254,7 @@ def build_bis() -> list[Party]:
     parties: dict[str, Party] = {}
     for row in read_csv(path):
         name = row["entity"].strip()
-        key = merge_key(name)
-        party = parties.get(key)
-        if party is None:
-            party = Party(
-                id=entity_id("bis-el", key),
-                dataset="bis_entity_list_xinjiang",
-                name=_ACRONYM.sub("", name).strip(),
-                topics=["export.control"],
-                source_urls=[BIS_URL],
-            )
-            parties[key] = party
-        for acronym in _ACRONYM.findall(name):
-            party.add_alias(acronym)
+        party = collect(parties, name, BIS)
         party.sanctions.append(
             {
                 "authority": ["U.S. Department of Commerce, Bureau of Industry and Security"],
