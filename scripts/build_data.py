@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney import model
+from gb2260 import PLACEHOLDERS, read_divisions
 from pypinyin import lazy_pinyin
 
 from sourcetrace.errors import ListError
@@ -111,6 +112,41 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+@dataclass(frozen=True)
+class Watchlist:
+    """What every party of one bundled list carries: its id prefix, dataset, topic and source."""
+
+    prefix: str
+    dataset: str
+    topic: str
+    url: str
+
+
+UFLPA = Watchlist("uflpa", "uflpa", "forced.labor", UFLPA_URL)
+CBP = Watchlist("cbp-wro", "cbp_wro", "forced.labor", CBP_URL)
+BIS = Watchlist("bis-el", "bis_entity_list_xinjiang", "export.control", BIS_URL)
+
+
+def collect(parties: dict[str, Party], name: str, source: Watchlist, country: str = "") -> Party:
+    """The party of ``parties`` that ``name`` names (merged by ``merge_key``), made on its first
+    row; a trailing "(ACRONYM)" of the name becomes an alias."""
+    key = merge_key(name)
+    party = parties.get(key)
+    if party is None:
+        party = Party(
+            id=entity_id(source.prefix, key),
+            dataset=source.dataset,
+            name=_ACRONYM.sub("", name).strip(),
+            country=country,
+            topics=[source.topic],
+            source_urls=[source.url],
+        )
+        parties[key] = party
+    for acronym in _ACRONYM.findall(name):
+        party.add_alias(acronym)
+    return party
+
+
 def build_uflpa(skipped: list[dict[str, str]]) -> list[Party]:
     path = SOURCES / "watchlists" / "uflpa_entity_list_2026-08-10.csv"
     parties: dict[str, Party] = {}
@@ -119,20 +155,7 @@ def build_uflpa(skipped: list[dict[str, str]]) -> list[Party]:
         if not name:
             skipped.append({"file": path.name, "row": row["row"], "reason": "no entity name"})
             continue
-        key = merge_key(name)
-        party = parties.get(key)
-        if party is None:
-            party = Party(
-                id=entity_id("uflpa", key),
-                dataset="uflpa",
-                name=_ACRONYM.sub("", name).strip(),
-                country=row["country"].lower(),
-                topics=["forced.labor"],
-                source_urls=[UFLPA_URL],
-            )
-            parties[key] = party
-        for acronym in _ACRONYM.findall(name):
-            party.add_alias(acronym)
+        party = collect(parties, name, UFLPA, row["country"].lower())
         for alias in split_list(row["aliases"]):
             party.add_alias(alias)
         for former in split_list(row["former_names"]):
@@ -198,20 +221,7 @@ def build_cbp(skipped: list[dict[str, str]]) -> tuple[list[Party], list[dict[str
         names = [m2.group(1), m2.group(2)] if m2 else [raw]
         kind = row["wro_or_finding"] or "WRO or Finding"
         for name in names:
-            key = merge_key(name)
-            party = parties.get(key)
-            if party is None:
-                party = Party(
-                    id=entity_id("cbp-wro", key),
-                    dataset="cbp_wro",
-                    name=_ACRONYM.sub("", name).strip(),
-                    country=row["country_code"].lower(),
-                    topics=["forced.labor"],
-                    source_urls=[CBP_URL],
-                )
-                parties[key] = party
-            for acronym in _ACRONYM.findall(name):
-                party.add_alias(acronym)
+            party = collect(parties, name, CBP, row["country_code"].lower())
             for alias in split_list(row["aliases"]):
                 party.add_alias(alias)
             if scope and scope not in party.notes:
@@ -244,19 +254,7 @@ def build_bis() -> list[Party]:
     parties: dict[str, Party] = {}
     for row in read_csv(path):
         name = row["entity"].strip()
-        key = merge_key(name)
-        party = parties.get(key)
-        if party is None:
-            party = Party(
-                id=entity_id("bis-el", key),
-                dataset="bis_entity_list_xinjiang",
-                name=_ACRONYM.sub("", name).strip(),
-                topics=["export.control"],
-                source_urls=[BIS_URL],
-            )
-            parties[key] = party
-        for acronym in _ACRONYM.findall(name):
-            party.add_alias(acronym)
+        party = collect(parties, name, BIS)
         party.sanctions.append(
             {
                 "authority": ["U.S. Department of Commerce, Bureau of Industry and Security"],
@@ -272,7 +270,9 @@ def build_bis() -> list[Party]:
     return list(parties.values())
 
 
-_PAREN_NOTE = re.compile(r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.IGNORECASE)
+_PAREN_NOTE = re.compile(
+    r"\s*\((?:listed alias|listed former name|parent)[^)]*\)\s*$", re.IGNORECASE
+)
 _LISTED_ALIAS = re.compile(r"\((?:listed alias|listed former name):\s*([^)]+)\)", re.IGNORECASE)
 
 
@@ -313,7 +313,9 @@ def attach_chinese_names(parties: list[Party], paths: tuple[Path, ...] = CHINESE
             if not targets:
                 raise ListError(
                     f"uflpa_name {label!r} names no entity of the bundled lists",
-                    path=path, row=number, column="uflpa_name",
+                    path=path,
+                    row=number,
+                    column="uflpa_name",
                 )
             name_type = row["name_type"].lower()
             verified = "unverified" not in name_type
@@ -395,27 +397,16 @@ def build_places() -> list[tuple[str, str, str, str, str]]:
                     add(short, code, zh, level)
 
     # China's provinces and prefecture-level divisions, current names only.
-    province = ""
-    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
+    for division in read_divisions():
+        zh = division.current
+        if zh is None or division.in_xinjiang:
             continue
-        m = re.match(r'^(\d\d) province="(.+)"$', line)
-        if m:
-            province = m.group(1)
-            zh = m.group(2)
-            if province not in ("65", "66"):
-                _add_china(add, province + "0000", zh, "province")
-            continue
-        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
-        if not m or province in ("65", "66"):
-            continue
-        code = province + m.group(1)
-        zh = m.group(2).split(",")[-1]  # "[-2009]襄樊市,[2010-]襄阳市": the current name is last
-        if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
-            continue
-        zh = re.sub(r"^\[\d*-\]", "", zh)
-        if code.endswith("00") and not code.endswith("0000") and zh not in ("市辖区", "县"):
-            _add_china(add, code, zh, "prefecture")
+        if division.is_province:
+            _add_china(add, division.code, zh, "province")
+        elif division.code.endswith("00") and not division.code.endswith("0000"):
+            if zh in ("市辖区", "县"):
+                continue
+            _add_china(add, division.code, zh, "prefecture")
     return sorted(rows.values(), key=lambda r: (r[1], r[0]))
 
 
@@ -427,22 +418,13 @@ def build_counties() -> list[tuple[str, str, str]]:
     same pinyin is several counties: any of them makes a word a place in an address tail).
     """
     rows: dict[str, tuple[str, str, str]] = {}
-    province = ""
-    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
-        m = re.match(r'^(\d\d) province="(.+)"$', line)
-        if m:
-            province = m.group(1)
+    for division in read_divisions():
+        zh = division.current
+        if division.is_province or division.in_xinjiang or division.code.endswith("00"):
             continue
-        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
-        if not m or province in ("65", "66") or m.group(1).endswith("00"):
+        if zh is None or zh in PLACEHOLDERS:
             continue
-        zh = m.group(2).split(",")[-1]  # "[1983-2019]桥东区,[2020-]襄都区": renamed
-        if re.match(r"^\[\d*-\d+\]", zh):  # ended: no longer a current name
-            continue
-        zh = re.sub(r"^\[\d*-\]", "", zh)
-        if zh in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-            continue
-        code = province + m.group(1)
+        code = division.code
         for short in chinese_short_forms(zh):
             key = "".join(lazy_pinyin(short))
             if key.isascii() and len(key) >= 4 and (key not in rows or code < rows[key][1]):
@@ -599,7 +581,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     parser.add_argument(
-        "--chinese-names", action="append", type=Path, metavar="CSV",
+        "--chinese-names",
+        action="append",
+        type=Path,
+        metavar="CSV",
         help="read these Chinese-name files instead of the two in sources/watchlists (repeatable; "
         "with --check, a way to try a new file before adding it)",
     )

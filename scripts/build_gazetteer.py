@@ -44,6 +44,7 @@ OUT = ROOT / "src" / "sourcetrace" / "data" / "xinjiang_gazetteer.tsv"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_data import chinese_short_forms, latin_short_forms
+from gb2260 import PLACEHOLDERS, read_divisions
 
 # The key a form is looked up by at run time: the builder writes the same one.
 from sourcetrace.names.places import key_of
@@ -191,21 +192,14 @@ def _needs_context(key: str, form: str, place: dict[str, str], elsewhere: set[st
 
 def names_elsewhere() -> set[str]:
     """Keys of the current names of China's counties and cities outside Xinjiang (GB/T 2260 as in
-    python-stdnum's loc.dat): full and short Chinese names and their toneless pinyin."""
+    python-stdnum's loc.dat; a renamed one by its last name): full and short Chinese names and
+    their toneless pinyin."""
     from pypinyin import lazy_pinyin
 
     out: set[str] = set()
-    province = ""
-    for line in (SOURCES / "stdnum" / "loc.dat").read_text(encoding="utf-8").splitlines():
-        m = re.match(r'^(\d\d) province="(.+)"$', line)
-        if m:
-            province = m.group(1)
-            continue
-        m = re.match(r'^\s+(\d{4}) county="(.+)"$', line)
-        if not m or province in ("65", "66") or re.match(r"^\[\d*-\d+\]", m.group(2)):
-            continue
-        zh = re.sub(r"^\[\d*-\]", "", m.group(2))
-        if zh in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+    for division in read_divisions():
+        zh = division.current
+        if division.is_province or division.in_xinjiang or zh is None or zh in PLACEHOLDERS:
             continue
         for form in [zh, *chinese_short_forms(zh)]:
             out.add(key_of(form))

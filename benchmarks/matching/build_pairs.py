@@ -35,9 +35,10 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rigour.names import extract_org_types, remove_org_types
 
@@ -177,27 +178,17 @@ def core_key(name: str) -> str:
 
 def read_bundled(path: Path) -> Iterator[Record]:
     """The bundled default list (UFLPA, CBP WRO, BIS Xinjiang subset) as FtM entities."""
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            ent = json.loads(line)
-            if ent["schema"] not in ("Company", "Organization", "PublicBody", "LegalEntity"):
-                continue
-            props = ent["properties"]
-            names = props.get("name", [])
-            if not names:
-                continue
-            yield Record(
-                key=ent["id"],
-                source="bundled:" + "+".join(ent.get("datasets", [])),
-                name=names[0],
-                aliases=names[1:] + props.get("alias", []) + props.get("abbreviation", []),
-                former=props.get("previousName", []),
-                weak=props.get("weakAlias", []),
-            )
+    return read_organisations(path, lambda ent: "bundled:" + "+".join(ent.get("datasets", [])))
 
 
 def read_ftm_fixture(path: Path, label: str) -> Iterator[Record]:
     """Organisations of an FtM file (the yente fixture); persons are left out."""
+    return read_organisations(path, lambda _ent: label)
+
+
+def read_organisations(path: Path, source: Callable[[dict[str, Any]], str]) -> Iterator[Record]:
+    """The organisations of an FtM JSON-lines file, each with the source ``source`` names for it;
+    persons and entities without a name are left out."""
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             ent = json.loads(line)
@@ -209,7 +200,7 @@ def read_ftm_fixture(path: Path, label: str) -> Iterator[Record]:
                 continue
             yield Record(
                 key=ent["id"],
-                source=label,
+                source=source(ent),
                 name=names[0],
                 aliases=names[1:] + props.get("alias", []) + props.get("abbreviation", []),
                 former=props.get("previousName", []),

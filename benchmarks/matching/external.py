@@ -324,11 +324,7 @@ def print_screening(rows: Sequence[Row], settings: Settings, failures: int) -> N
     print("\n-- screening, positives: best hit is the right entity, decided match | match or "
           "review; wrong = another entity first")
     for split in SPLITS:
-        tot = [0, 0, 0, 0]
-        for kind in kinds:
-            c = pos.get((split, kind))
-            if c:
-                tot = [a + b for a, b in zip(tot, c, strict=True)]
+        tot = _split_total(pos, split, kinds)
         if tot[0]:
             print(f"  {split:<6} all positives          {tot[0]:>6}  match {tot[1] / tot[0]:6.1%}"
                   f"  match|review {tot[2] / tot[0]:6.1%}  wrong {tot[3] / tot[0]:5.1%}")
@@ -343,11 +339,7 @@ def print_screening(rows: Sequence[Row], settings: Settings, failures: int) -> N
           "\n   related = that hit's name holds all the query's words or the reverse (parent,"
           "\n   branch, or one entity listed twice): not counted as an alert")
     for split in SPLITS:
-        tot = [0, 0, 0, 0]
-        for kind in kinds:
-            c = neg.get((split, kind))
-            if c:
-                tot = [a + b for a, b in zip(tot, c, strict=True)]
+        tot = _split_total(neg, split, kinds)
         if tot[0]:
             print(f"  {split:<6} listed names screened {tot[0]:>6}  match {tot[1] / tot[0]:6.1%}"
                   f"  match|review {tot[2] / tot[0]:6.1%}  related {tot[3] / tot[0]:5.1%}")
@@ -362,6 +354,18 @@ def print_screening(rows: Sequence[Row], settings: Settings, failures: int) -> N
             got = (f"{top.entity.caption} [{top.decision.value} {top.score:.2f}]"
                    if top else "(no alert)")
             print(f"  {r.kind}: {r.query!r} -> expected {r.candidate!r}; got {got}")
+
+
+def _split_total(
+    cells: dict[tuple[str, str], list[int]], split: str, kinds: list[str]
+) -> list[int]:
+    """The four counts of a split's screening cells, every kind added up."""
+    total = [0, 0, 0, 0]
+    for kind in kinds:
+        counts = cells.get((split, kind))
+        if counts:
+            total = [a + b for a, b in zip(total, counts, strict=True)]
+    return total
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -180,46 +181,48 @@ holdings = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=3)
 rules = st.builds(Rules, st.booleans(), st.sampled_from([None, 0, 30]))
 
 
+class Chain(NamedTuple):
+    """A random chain to trace both ways: its links and holdings (party numbers), the listed
+    parties (number, high severity), the depth and the rules."""
+
+    edges: list[tuple[int, int, int, int, int]]
+    own: list[tuple[int, int]]
+    chosen: list[tuple[int, bool]]
+    depth: int
+    rule: Rules
+
+
+random_chains = st.builds(Chain, edge_lists, holdings, listed, st.integers(1, 5), rules)
+
+
 @settings(max_examples=80, deadline=None)
-@given(edge_lists, holdings, listed, st.integers(1, 5), rules)
-def test_agrees_with_the_exact_trace_on_chains_without_cycles(
-    edges: list[tuple[int, int, int, int, int]],
-    own: list[tuple[int, int]],
-    chosen: list[tuple[int, bool]],
-    depth: int,
-    rule: Rules,
-) -> None:
+@given(random_chains)
+def test_agrees_with_the_exact_trace_on_chains_without_cycles(chain: Chain) -> None:
     """Without cycles every walk is a path: the best severity, basis and hops per (node,
     product, kind), and the routes, are exactly those of the full enumeration."""
-    forward = [(min(a, b), max(a, b), p, v, d) for a, b, p, v, d in edges]
-    g = _random_graph(forward, [(min(a, b), max(a, b)) for a, b in own])
+    forward = [(min(a, b), max(a, b), p, v, d) for a, b, p, v, d in chain.edges]
+    g = _random_graph(forward, [(min(a, b), max(a, b)) for a, b in chain.own])
     if g is None:
         return
-    sources = _sources(g, chosen)
-    best, routes, every = _exact(g, sources, depth, rule)
-    got, got_routes, written = _large(g, sources, depth, rule)
+    sources = _sources(g, chain.chosen)
+    best, routes, every = _exact(g, sources, chain.depth, chain.rule)
+    got, got_routes, written = _large(g, sources, chain.depth, chain.rule)
     assert got == best
     assert got_routes == {k: len(v) for k, v in routes.items()}
     assert written <= every
 
 
 @settings(max_examples=80, deadline=None)
-@given(edge_lists, holdings, listed, st.integers(1, 5), rules)
-def test_only_real_paths_on_chains_with_cycles(
-    edges: list[tuple[int, int, int, int, int]],
-    own: list[tuple[int, int]],
-    chosen: list[tuple[int, bool]],
-    depth: int,
-    rule: Rules,
-) -> None:
+@given(random_chains)
+def test_only_real_paths_on_chains_with_cycles(chain: Chain) -> None:
     """With cycles (returns, trading back and forth) every path written is one the exact search
     finds, and never better than its best."""
-    g = _random_graph(edges, own)
+    g = _random_graph(chain.edges, chain.own)
     if g is None:
         return
-    sources = _sources(g, chosen)
-    best, _, every = _exact(g, sources, depth, rule)
-    got, _, written = _large(g, sources, depth, rule)
+    sources = _sources(g, chain.chosen)
+    best, _, every = _exact(g, sources, chain.depth, chain.rule)
+    got, _, written = _large(g, sources, chain.depth, chain.rule)
     assert written <= every
     assert all(key in best and score <= best[key] for key, score in got.items())
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sourcetrace.lists.bundled import bundled_lists, manifest
 from sourcetrace.model import ListedEntity, NameKind
+from tests.conftest import ScreenCommand
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +20,9 @@ def by_name(entities: list[ListedEntity], name: str, dataset: str = "uflpa") -> 
     return found[0]
 
 
-def test_one_entity_per_organisation_with_every_section(bundled_entities: list[ListedEntity]) -> None:
+def test_one_entity_per_organisation_with_every_section(
+    bundled_entities: list[ListedEntity],
+) -> None:
     aksu = by_name(bundled_entities, "Aksu Huafu Color Spinning Co., Ltd.")
     sections = sorted(x.section for x in aksu.listings)
     assert sections == ["2(d)(2)(B)(ii)", "2(d)(2)(B)(v)"]
@@ -28,7 +31,9 @@ def test_one_entity_per_organisation_with_every_section(bundled_entities: list[L
 
 
 def test_uflpa_count_matches_the_source(bundled_entities: list[ListedEntity]) -> None:
-    with (ROOT / "sources/watchlists/uflpa_entity_list_2026-08-10.csv").open(encoding="utf-8") as fh:
+    with (ROOT / "sources/watchlists/uflpa_entity_list_2026-08-10.csv").open(
+        encoding="utf-8"
+    ) as fh:
         rows = list(csv.DictReader(fh))
     uflpa = [e for e in bundled_entities if e.dataset == "uflpa"]
     assert len(rows) == 205
@@ -36,12 +41,17 @@ def test_uflpa_count_matches_the_source(bundled_entities: list[ListedEntity]) ->
     assert sum(len(e.listings) for e in uflpa) == 205
 
 
-def test_scope_notes_aliases_and_former_names_are_kept(bundled_entities: list[ListedEntity]) -> None:
+def test_scope_notes_aliases_and_former_names_are_kept(
+    bundled_entities: list[ListedEntity],
+) -> None:
     xpcc = by_name(bundled_entities, "Xinjiang Production and Construction Corps")
     assert xpcc.covers_subordinates
     assert {"XPCC", "Bingtuan", "新疆生产建设兵团"} <= {n.value for n in xpcc.names}
     baiyin = by_name(bundled_entities, "Baiyin Nonferrous Group Co., Ltd.")
-    assert any(n.kind is NameKind.PREVIOUS and n.value == "Baiyin Nonferrous Metals Company" for n in baiyin.names)
+    assert any(
+        n.kind is NameKind.PREVIOUS and n.value == "Baiyin Nonferrous Metals Company"
+        for n in baiyin.names
+    )
 
 
 def test_press_chinese_names_carry_their_source(bundled_entities: list[ListedEntity]) -> None:
@@ -63,7 +73,9 @@ def test_cbp_rows_without_a_name_are_reported_not_invented() -> None:
     assert cbp.entities > 50
 
 
-def test_cbp_two_companies_on_one_row_become_two_entities(bundled_entities: list[ListedEntity]) -> None:
+def test_cbp_two_companies_on_one_row_become_two_entities(
+    bundled_entities: list[ListedEntity],
+) -> None:
     names = {e.caption for e in bundled_entities if e.dataset == "cbp_wro"}
     assert "Yili Zhuowan Garment Manufacturing Co., Ltd." in names
     assert "Baoding LYSZD Trade and Business Co., Ltd" in names
@@ -72,7 +84,9 @@ def test_cbp_two_companies_on_one_row_become_two_entities(bundled_entities: list
 def test_built_files_are_up_to_date() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts/build_data.py"), "--check"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -80,26 +94,23 @@ def test_built_files_are_up_to_date() -> None:
 def test_sourced_chinese_names_carry_their_source(bundled_entities: list[ListedEntity]) -> None:
     ninestar = by_name(bundled_entities, "Ninestar Corporation")
     names = {n.value: n for n in ninestar.names}
-    assert names["纳思达股份有限公司"].source == "https://paper.cnstock.com/html/2017-12/20/content_924008.htm"
+    assert (
+        names["纳思达股份有限公司"].source
+        == "https://paper.cnstock.com/html/2017-12/20/content_924008.htm"
+    )
     assert names["纳思达"].kind is NameKind.ALIAS and names["纳思达"].verified
     tianshan = by_name(bundled_entities, "Tianshan Aluminum Group Co., Ltd.")
     former = [n for n in tianshan.names if n.value == "新界泵业集团股份有限公司"]
     assert former and former[0].kind is NameKind.PREVIOUS
 
 
-def test_sourced_chinese_names_reach_their_entity_when_screened(tmp_path: Path) -> None:
+def test_sourced_chinese_names_reach_their_entity_when_screened(
+    screen_command: ScreenCommand,
+) -> None:
     # Neither name can be read across scripts (纳思达 is not "Ninestar" in pinyin, 特变电工 not
     # "TBEA"): only the sourced Chinese names on the bundled list make them match.
-    src = tmp_path / "suppliers.csv"
-    src.write_text("supplier_name\n纳思达股份有限公司\n纳思达\n特变电工\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8-sig", newline="") as fh:
-        rows = {row["name"]: row for row in csv.DictReader(fh)}
+    screened = screen_command({"supplier_name": ["纳思达股份有限公司", "纳思达", "特变电工"]})
+    rows = {row["name"]: row for row in screened}
     for query, listed in [
         ("纳思达股份有限公司", "Ninestar Corporation"),
         ("纳思达", "Ninestar Corporation"),
@@ -109,26 +120,19 @@ def test_sourced_chinese_names_reach_their_entity_when_screened(tmp_path: Path) 
 
 
 def test_names_sourced_for_english_only_entities_match_and_a_weak_one_only_reviews(
-    tmp_path: Path,
+    screen_command: ScreenCommand,
 ) -> None:
     # These entities are listed in English only and none of these names reads as their English
     # name (中基 is not "Chalkis", 溢达 not "Esquel", 艾派克 not "Apex"): each matches only through
     # its sourced row (sources/watchlists/uflpa_chinese_names_sourced.csv). The Kashgar row is
     # marked UNVERIFIED there: a weak alias, which may bring a review but never a match.
-    src = tmp_path / "suppliers.csv"
-    src.write_text(
-        "supplier_name\n中基健康产业股份有限公司\n溢达集团\n珠海艾派克微电子有限公司\n"
-        "喀什建工责任有限公司\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "out.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(src), "--output", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    with out.open(encoding="utf-8-sig", newline="") as fh:
-        rows = {row["name"]: row for row in csv.DictReader(fh)}
+    suppliers = [
+        "中基健康产业股份有限公司",
+        "溢达集团",
+        "珠海艾派克微电子有限公司",
+        "喀什建工责任有限公司",
+    ]
+    rows = {row["name"]: row for row in screen_command({"supplier_name": suppliers})}
     for query, listed in [
         ("中基健康产业股份有限公司", "Chalkis Health Industry Co., Ltd."),
         ("溢达集团", "Esquel Group"),
@@ -175,7 +179,9 @@ def test_an_unverified_sourced_row_is_a_weak_alias(bundled_entities: list[Listed
     assert weak[0].source.startswith("https://nostr.lucianmarin.com/")
 
 
-def _build_with(tmp_path: Path, rows: list[list[str]]) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def _build_with(
+    tmp_path: Path, rows: list[list[str]]
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     path = tmp_path / "names.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
@@ -188,12 +194,25 @@ def _build_with(tmp_path: Path, rows: list[list[str]]) -> tuple[Path, subprocess
     return path, result
 
 
-GOOD_ROW = ["Ninestar Corporation", "纳思达", "zh-Hans", "short name",
-            "http://epaper.cs.com.cn/zgzqb/html/2019-04/29/nw.D110000zgzqb_20190429_3-B132.htm", ""]
+GOOD_ROW = [
+    "Ninestar Corporation",
+    "纳思达",
+    "zh-Hans",
+    "short name",
+    "http://epaper.cs.com.cn/zgzqb/html/2019-04/29/nw.D110000zgzqb_20190429_3-B132.htm",
+    "",
+]
 
 
 def test_a_chinese_name_for_no_listed_entity_stops_the_build(tmp_path: Path) -> None:
-    bad = ["Nine Star Logistics LLC", "九星物流", "zh-Hans", "short name", "https://example.org/", ""]
+    bad = [
+        "Nine Star Logistics LLC",
+        "九星物流",
+        "zh-Hans",
+        "short name",
+        "https://example.org/",
+        "",
+    ]
     path, result = _build_with(tmp_path, [GOOD_ROW, bad])
     assert result.returncode == 2
     expected = (

@@ -34,6 +34,13 @@ def best_alert(matcher: Matcher, name: str) -> Hit | None:
     return found[0] if found else None
 
 
+def matched(matcher: Matcher, name: str) -> Hit:
+    """The best alert for a name, asserted to be a match (the test fails showing the hit)."""
+    hit = best_alert(matcher, name)
+    assert hit is not None and hit.decision is Decision.MATCH, hit
+    return hit
+
+
 def verdict(hit: Hit | None) -> tuple[str, Decision]:
     """A hit as (listed entity id, decision); no hit reads ("", clear)."""
     return (hit.entity.id, hit.decision) if hit is not None else ("", Decision.CLEAR)

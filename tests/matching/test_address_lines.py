@@ -12,7 +12,7 @@ from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
 from tests.conftest import ScreenCommand
-from tests.matching.conftest import best_alert
+from tests.matching.conftest import best_alert, matched
 
 
 @pytest.mark.parametrize(
@@ -36,8 +36,7 @@ from tests.matching.conftest import best_alert
 def test_a_name_followed_by_places_only_matches_its_listed_name(
     matcher: Matcher, line: str, listed: str
 ) -> None:
-    hit = best_alert(matcher, line)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, line)
     assert listed in (hit.entity.caption, hit.matched_name)
 
 
@@ -95,8 +94,7 @@ def test_screen_command_reads_a_place_tail_as_the_address(screen_command: Screen
 def test_a_line_cut_at_35_characters_matches_the_listed_name_it_begins(
     matcher: Matcher, line: str, listed: str
 ) -> None:
-    hit = best_alert(matcher, line)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, line)
     assert hit.matched_name == listed
     assert f"begins the listed name '{listed}'" in hit.reasons[0]
 
@@ -140,8 +138,7 @@ def test_a_cut_address_leaves_the_name_whole(matcher: Matcher) -> None:
 def test_a_short_name_followed_by_its_address_matches(
     matcher: Matcher, line: str, listed: str
 ) -> None:
-    hit = best_alert(matcher, line)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, line)
     assert hit.entity.caption == listed
 
 

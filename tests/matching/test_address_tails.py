@@ -9,10 +9,9 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
 from tests.conftest import ScreenCommand
-from tests.matching.conftest import best_alert
+from tests.matching.conftest import matched
 
 
 @pytest.mark.parametrize(
@@ -35,8 +34,7 @@ from tests.matching.conftest import best_alert
 def test_a_name_followed_by_its_address_tail_matches(
     matcher: Matcher, line: str, listed: str
 ) -> None:
-    hit = best_alert(matcher, line)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, line)
     assert hit.entity.caption == listed
 
 
@@ -78,6 +76,5 @@ def test_renamed_prefectures_are_places(matcher: Matcher) -> None:
     # the last, and was dropped with the old one (Dalian, Xiangyang, Huai'an were no places).
     dalian = parse_name("DALIAN SUNSPEED FOODS CO LTD")
     assert dalian.regions == frozenset({"210200"}) and dalian.trade == ("sunspeed",)
-    hit = best_alert(matcher, "CAMEL GROUP XIANGYANG HUBEI")
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, "CAMEL GROUP XIANGYANG HUBEI")
     assert hit.entity.caption == "Camel Group Co., Ltd."

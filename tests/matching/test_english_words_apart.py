@@ -9,15 +9,11 @@ Corporation); the other companies are invented, ordinary names as a bill of ladi
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import polars as pl
 import pytest
 
 from sourcetrace.matching import Matcher
 from sourcetrace.model import Decision, Hit
+from tests.conftest import ScreenCommand
 from tests.matching.conftest import alerts_for
 
 
@@ -84,21 +80,11 @@ def test_a_shared_trade_word_in_another_industry_is_a_review_naming_it(
     assert any("a review at most" in r and differs in r for r in hit.reasons), hit.reasons
 
 
-def test_screen_command_keeps_another_english_word_clear(tmp_path: Path) -> None:
+def test_screen_command_keeps_another_english_word_clear(screen_command: ScreenCommand) -> None:
     """``sourcetrace screen`` of a bill-of-lading extract: the listed name matches, a company
     with another English word before the same industry word is clear, saying why."""
-    source = tmp_path / "bol.csv"
-    source.write_text(
-        "supplier_name\nZHUHAI APEX MICROELECTRONICS CO LTD\nZHUHAI AMPLE MICROELECTRONICS CO LTD\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "results.csv"
-    result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "screen", str(source), "--output", str(out)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    rows = pl.read_csv(out, infer_schema_length=0).to_dicts()
+    suppliers = ["ZHUHAI APEX MICROELECTRONICS CO LTD", "ZHUHAI AMPLE MICROELECTRONICS CO LTD"]
+    rows = screen_command({"supplier_name": suppliers}, "bol.csv")
     assert [r["decision"] for r in rows] == ["match", "clear"]
     # The listed name spelled alike is named on the clear row, with the words that differ.
     assert "differ in English words ('ample' / 'apex'" in rows[1]["reasons"], rows[1]

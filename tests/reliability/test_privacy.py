@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -138,6 +139,23 @@ def test_cli_screen_stays_local(guard: SocketGuard, tmp_path: Path, output: str 
     assert guard.attempts == []
 
 
+def _screened_job(http: httpx.Client, csrf_token: str) -> str:
+    """Upload the example suppliers as a screening job and wait until the app has screened it
+    (in the background): the job's path."""
+    upload = http.post(
+        "/jobs",
+        data={"csrf_token": csrf_token},
+        files={"file": ("suppliers.csv", SUPPLIERS.read_bytes(), "text/csv")},
+    )
+    assert upload.status_code == 303, upload.text
+    job = upload.headers["location"]
+    deadline = time.monotonic() + 60
+    while http.get(f"/api{job}").json()["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return job
+
+
 def test_web_app_stays_local(
     guard: SocketGuard, client: TestClient, api_key: str, analyst: str
 ) -> None:
@@ -148,17 +166,7 @@ def test_web_app_stays_local(
     )
     assert response.status_code == 200, response.text
     assert response.json()["responses"]["q"]["results"]
-    upload = client.post(
-        "/jobs",
-        data={"csrf_token": analyst},
-        files={"file": ("suppliers.csv", SUPPLIERS.read_bytes(), "text/csv")},
-    )
-    assert upload.status_code == 303, upload.text
-    job = upload.headers["location"]
-    deadline = time.monotonic() + 60  # screened in the background
-    while client.get(f"/api{job}").json()["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    job = _screened_job(client, analyst)
     pages: list[Callable[[], Any]] = [
         lambda: client.get(job),
         lambda: client.get(f"{job}/review"),
@@ -219,17 +227,7 @@ def test_report_pdf_over_http_stays_local(
 ) -> None:
     """The report and the evidence pack, PDF included, printed through the app under the guard."""
     pytest.importorskip("weasyprint")
-    upload = client.post(
-        "/jobs",
-        data={"csrf_token": analyst},
-        files={"file": ("suppliers.csv", SUPPLIERS.read_bytes(), "text/csv")},
-    )
-    assert upload.status_code == 303, upload.text
-    job = upload.headers["location"]
-    deadline = time.monotonic() + 60
-    while client.get(f"/api{job}").json()["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    job = _screened_job(client, analyst)
     response = client.get(f"{job}/report.pdf")
     assert response.status_code == 200, response.text
     assert response.content.startswith(b"%PDF")
@@ -250,8 +248,6 @@ def test_concurrent_pdfs_start_no_process(tmp_path: Path, serve: Callable[..., A
     psutil = pytest.importorskip("psutil")
     import concurrent.futures
 
-    import httpx
-
     from sourcetrace.store.engine import make_engine
     from sourcetrace.workspace.accounts import add_user
 
@@ -268,17 +264,7 @@ def test_concurrent_pdfs_start_no_process(tmp_path: Path, serve: Callable[..., A
         )
         assert login.status_code == 303, login.text
         token = _csrf(http.get("/jobs").text)
-        upload = http.post(
-            "/jobs",
-            data={"csrf_token": token},
-            files={"file": ("suppliers.csv", SUPPLIERS.read_bytes(), "text/csv")},
-        )
-        assert upload.status_code == 303, upload.text
-        job = upload.headers["location"]
-        deadline = time.monotonic() + 60
-        while http.get(f"/api{job}").json()["status"] != "done":
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        job = _screened_job(http, token)
         process = psutil.Process(server.process.pid)
         before = {p.pid for p in process.children(recursive=True)}
         seen: dict[int, str] = {}

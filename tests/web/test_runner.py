@@ -74,6 +74,28 @@ def _job_id(response: Any) -> int:
     return int(response.headers["location"].rsplit("/", 1)[1])
 
 
+@dataclasses.dataclass(frozen=True)
+class Analyst:
+    """The analyst, logged in to the app: their CSRF token, and uploads that answer at once."""
+
+    client: TestClient
+    token: str
+    suppliers: bytes
+    tools: Any
+
+    def upload(self, name: str = "suppliers.csv", content: bytes | None = None) -> int:
+        """Upload a file (the example suppliers unless given): the id of its screening job."""
+        file = self.suppliers if content is None else content
+        return _job_id(self.tools.upload(self.client, self.token, name, file))
+
+
+@pytest.fixture()
+def analyst(
+    client: TestClient, as_user: Callable[[str], str], suppliers: bytes, tools: Any
+) -> Analyst:
+    return Analyst(client, as_user("analyst"), suppliers, tools)
+
+
 def _wait(
     client: TestClient, job_id: int, until: Callable[[dict[str, Any]], bool]
 ) -> dict[str, Any]:
@@ -87,15 +109,9 @@ def _wait(
 
 
 def test_upload_answers_at_once_and_the_page_follows_the_job(
-    client: TestClient,
-    as_user: Callable[[str], str],
-    suppliers: bytes,
-    gate: threading.Event,
-    scratch: Path,
-    tools: Any,
+    client: TestClient, analyst: Analyst, gate: threading.Event, scratch: Path
 ) -> None:
-    token = as_user("analyst")
-    first = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    first = analyst.upload()
     running = _wait(client, first, lambda s: s["status"] == "running" and s["rows_done"] == 2)
     assert running["rows_total"] == 4 and running["counts"] is None and running["error"] is None
     assert running["url"] == f"/jobs/{first}" and running["created_by"] == "analyst"
@@ -112,7 +128,7 @@ def test_upload_answers_at_once_and_the_page_follows_the_job(
     assert "running" in client.get("/jobs").text
 
     # One screening at a time per server process: the next upload waits its turn.
-    second = _job_id(tools.upload(client, token, "again.csv", suppliers))
+    second = analyst.upload("again.csv")
     assert client.get(f"/api/jobs/{second}").json()["status"] == "queued"
     assert "Waiting for the screening of another file" in client.get(f"/jobs/{second}").text
 
@@ -129,12 +145,7 @@ def test_upload_answers_at_once_and_the_page_follows_the_job(
 
 
 def test_a_failure_while_storing_the_results_stores_nothing(
-    client: TestClient,
-    as_user: Callable[[str], str],
-    suppliers: bytes,
-    st: AppState,
-    monkeypatch: pytest.MonkeyPatch,
-    tools: Any,
+    client: TestClient, analyst: Analyst, st: AppState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sourcetrace.workspace import jobs as review_jobs
 
@@ -143,8 +154,7 @@ def test_a_failure_while_storing_the_results_stores_nothing(
 
     # The results are written, then the audit entry fails: the whole transaction goes.
     monkeypatch.setattr(review_jobs, "_audit_created", broken)
-    token = as_user("analyst")
-    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    job_id = analyst.upload()
     failed = _wait(client, job_id, lambda s: s["status"] == "failed")
     assert failed["error"] == "the results could not be stored (RuntimeError); nothing was stored."
     job = get_job(st.engine, job_id)
@@ -155,19 +165,14 @@ def test_a_failure_while_storing_the_results_stores_nothing(
 
 
 def test_a_failure_while_screening_stores_nothing(
-    client: TestClient,
-    as_user: Callable[[str], str],
-    st: AppState,
-    monkeypatch: pytest.MonkeyPatch,
-    tools: Any,
+    client: TestClient, analyst: Analyst, st: AppState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def breaks_half_way(_path: Path, **kwargs: Any) -> Any:
         kwargs["progress"](1, 2)
         raise ValueError("a reader library gave up")
 
     monkeypatch.setattr(runner_module, "screen", breaks_half_way)
-    token = as_user("analyst")
-    job_id = _job_id(tools.upload(client, token, "odd.csv", b"name\nA\nB\n"))
+    job_id = analyst.upload("odd.csv", b"name\nA\nB\n")
     failed = _wait(client, job_id, lambda s: s["status"] == "failed")
     assert (
         failed["error"] == "odd.csv: the file could not be read (ValueError); nothing was stored."
@@ -177,19 +182,12 @@ def test_a_failure_while_screening_stores_nothing(
 
 
 def test_a_running_screening_is_cancelled_by_its_analyst_and_stores_nothing(
-    client: TestClient,
-    as_user: Callable[[str], str],
-    suppliers: bytes,
-    st: AppState,
-    gate: threading.Event,
-    scratch: Path,
-    tools: Any,
+    client: TestClient, analyst: Analyst, st: AppState, gate: threading.Event, scratch: Path
 ) -> None:
-    token = as_user("analyst")
-    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    job_id = analyst.upload()
     _wait(client, job_id, lambda s: s["status"] == "running")
     assert f'action="/jobs/{job_id}/cancel"' in client.get(f"/jobs/{job_id}").text
-    response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": token})
+    response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": analyst.token})
     assert response.status_code == 303 and response.headers["location"] == f"/jobs/{job_id}"
     # The screening stops at its next progress report and deletes its copy of the file.
     _wait_emptied(scratch, "the screening went on")
@@ -203,15 +201,9 @@ def test_a_running_screening_is_cancelled_by_its_analyst_and_stores_nothing(
 
 
 def test_other_server_processes_see_the_job(
-    app: FastAPI,
-    client: TestClient,
-    as_user: Callable[[str], str],
-    suppliers: bytes,
-    gate: threading.Event,
-    tools: Any,
+    app: FastAPI, client: TestClient, analyst: Analyst, gate: threading.Event
 ) -> None:
-    token = as_user("analyst")
-    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    job_id = analyst.upload()
     _wait(client, job_id, lambda s: s["status"] == "running")
     # A second app on the same store: another worker of `sourcetrace serve --workers N`.
     other = create_app(str(app.state.sourcetrace.engine.url))
@@ -280,10 +272,9 @@ def test_a_starting_server_fails_the_jobs_of_ended_processes(app: FastAPI, tools
 
 
 def test_job_status_api_is_protected_and_documented(
-    client: TestClient, st: AppState, as_user: Callable[[str], str], suppliers: bytes, tools: Any
+    client: TestClient, st: AppState, analyst: Analyst
 ) -> None:
-    token = as_user("analyst")
-    job_id = _job_id(tools.upload(client, token, "s.csv", suppliers))
+    job_id = analyst.upload("s.csv")
     client.cookies.clear()
     refused = client.get(f"/api/jobs/{job_id}")
     assert refused.status_code == 401 and refused.headers["content-type"] == "application/json"
@@ -392,21 +383,14 @@ def test_upload_folders_of_ended_processes_are_removed_and_no_others(
 
 
 def test_a_screening_past_its_time_limit_fails_and_stores_nothing(
-    client: TestClient,
-    as_user: Callable[[str], str],
-    suppliers: bytes,
-    st: AppState,
-    gate: threading.Event,
-    scratch: Path,
-    tools: Any,
+    client: TestClient, analyst: Analyst, st: AppState, gate: threading.Event, scratch: Path
 ) -> None:
     """SOURCETRACE_SCREEN_JOB_SECONDS bounds a screening's wall time: past it the job fails at
     its next progress report with the reason, its copy deleted, nothing stored; the server
     answers meanwhile."""
     st.runner.settings = dataclasses.replace(st.settings, screen_job_seconds=0.5)
-    token = as_user("analyst")
     started = time.monotonic()
-    job_id = _job_id(tools.upload(client, token, "suppliers.csv", suppliers))
+    job_id = analyst.upload()
     assert client.get("/jobs").status_code == 200  # held by the gate, never finishing
     failed = _wait(client, job_id, lambda s: s["status"] == "failed")
     assert time.monotonic() - started >= 0.5

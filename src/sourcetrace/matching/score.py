@@ -323,13 +323,17 @@ def score_pair(
         query.script == "latin" and c.script == "zh" and not query.regions
         and bool(c.regions or entity_regions)
     )  # fmt: skip
-    if (
+    region_one_side_only = (
         decision is Decision.MATCH and (x[_REGION_ONE_SIDED] or latin_query_lacks_region)
         and c.trade_key and query.trade_key
         and not (backed and not latin_query_lacks_region) and not elsewhere
         and (x[_CROSS] or fuzz.token_sort_ratio(query.plain, c.plain) < SPELLED_ALIKE * 100)
-        and not _pinyin_short_name_backed(query, c, reasons)
-    ):  # fmt: skip
+    )  # fmt: skip
+    if region_one_side_only and _pinyin_short_name_backed(query, c):
+        shared = ", ".join(sorted((query.industry & c.industry) - WEAK_CONCEPTS))
+        reasons.append("a short Chinese name written in pinyin, which drops its region by "
+                       f"custom: the industry agrees ({shared})")  # fmt: skip
+    elif region_one_side_only:
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
         # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
         # A Chinese trade name is registered per region: without the region on one side, the
@@ -1076,26 +1080,20 @@ def _cross_script(
     return (Decision.REVIEW if decision is Decision.MATCH else decision), False
 
 
-def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName, reasons: list[str]) -> bool:
+def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName) -> bool:
     """Whether a short Chinese name written wholly in pinyin ("CHUAN NING SHENG WU", 川宁生物)
     has its region left out by the custom its characters follow: a short name drops the region,
     and across scripts an agreeing industry stands in for it (``_cross_script``). The pinyin
     says as much as the characters do (the trade names already agree syllable by syllable), so
     an industry sense both names hold (生物 shengwu: biological, and biotechnology in a short
     name) backs the trade name here too. A Latin name partly in English ("Chuanning Biotech")
-    is not a Chinese name's pinyin: not backed. Says so in ``reasons`` when it holds."""
+    is not a Chinese name's pinyin: not backed."""
     if query.script != "latin" or cand.script != "latin" or query.regions or query.legal:
         return False
     shared = (query.industry & cand.industry) - WEAK_CONCEPTS
     if not shared or not query.trade_key.isascii() or syllables(query.trade_key) is None:
         return False
-    if not _written_in_pinyin(query.raw):
-        return False
-    reasons.append(
-        "a short Chinese name written in pinyin, which drops its region by custom: the industry "
-        f"agrees ({', '.join(sorted(shared))})"
-    )
-    return True
+    return _written_in_pinyin(query.raw)
 
 
 @lru_cache(maxsize=16384)

@@ -9,6 +9,8 @@ columns use the generic :class:`~sqlalchemy.JSON` type.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -112,20 +114,33 @@ job_files = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+
+def _alert_key() -> list[Column[Any]]:
+    """The columns an alert is keyed by, in decisions and assignments alike: the name as written,
+    its normalised key, the listed entity's id (or ``signal:<kind>``) and that entity's hash."""
+    return [
+        Column("name", Text, nullable=False),
+        Column("name_key", String(512), nullable=False),
+        Column("entity_id", String(255), nullable=False),
+        Column("entity_hash", String(71), nullable=False),
+    ]
+
+
+def _raised_at() -> list[Column[Any]]:
+    """The job and row the alert was decided or assigned on (none for one made elsewhere)."""
+    return [Column("job_id", Integer, nullable=True), Column("row", Integer, nullable=True)]
+
+
 decisions = Table(
     "decisions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("name_key", String(512), nullable=False),
-    Column("entity_id", String(255), nullable=False),
-    Column("entity_hash", String(71), nullable=False),
+    *_alert_key(),
     Column("decision", String(16), nullable=False),
     Column("comment", Text, nullable=False, default=""),
     Column("username", String(64), nullable=False),
     Column("at", String(32), nullable=False),
-    Column("job_id", Integer, nullable=True),
-    Column("row", Integer, nullable=True),
+    *_raised_at(),
     # Set when the decision was taken under the four-eyes rule (SOURCETRACE_FOUR_EYES): it takes
     # effect only once a second, different reviewer approves it (table ``approvals``).
     Column("needs_approval", Boolean, nullable=False, server_default=false(), default=False),
@@ -151,15 +166,11 @@ assignments = Table(
     "assignments",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("name_key", String(512), nullable=False),
-    Column("entity_id", String(255), nullable=False),
-    Column("entity_hash", String(71), nullable=False),
+    *_alert_key(),
     Column("assignee", String(64), nullable=False),
     Column("assigned_by", String(64), nullable=False),
     Column("at", String(32), nullable=False),
-    Column("job_id", Integer, nullable=True),
-    Column("row", Integer, nullable=True),
+    *_raised_at(),
     Index("ix_assignments_name_entity", "name_key", "entity_id"),
 )
 

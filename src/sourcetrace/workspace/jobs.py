@@ -283,21 +283,7 @@ def finish_trace(conn: Connection, job_id: int, chain_id: int) -> None:
 def cancel_job(engine: Engine, job_id: int, actor: str) -> bool:
     """End a queued or running job as failed, "cancelled by ``actor``", with its audit entry;
     the process running it notices and stops. False when the job had already ended."""
-    line = f"cancelled by {actor}; nothing was stored."
-
-    def work(conn: Connection) -> bool:
-        stamp = now()
-        done = conn.execute(
-            jobs.update()
-            .where(jobs.c.id == job_id, jobs.c.status.in_(("queued", "running")))
-            .values(status="failed", error=line, results=[], updated_at=stamp, finished_at=stamp)
-        )
-        if done.rowcount != 1:
-            return False
-        audit.append(engine, actor, "job.cancel", f"job:{job_id}", {"error": line}, conn=conn)
-        return True
-
-    return audited(engine, work)
+    return _end_failed(engine, job_id, f"cancelled by {actor}; nothing was stored.", actor)
 
 
 def job_status(engine: Engine, job_id: int) -> str | None:
@@ -362,7 +348,14 @@ def fail_job(engine: Engine, job_id: int, error: str) -> bool:
 
     False when the job had already ended.
     """
-    line = " ".join(error.split())[:MAX_ERROR]
+    return _end_failed(engine, job_id, " ".join(error.split())[:MAX_ERROR])
+
+
+def _end_failed(engine: Engine, job_id: int, line: str, cancelled_by: str | None = None) -> bool:
+    """Mark a queued or running job failed with ``line`` and no results, and audit it in the
+    same transaction: ``job.cancel`` by the user who cancelled it, else ``job.fail`` by the
+    system. False when the job had already ended."""
+    actor, action = (cancelled_by, "job.cancel") if cancelled_by else ("system", "job.fail")
 
     def work(conn: Connection) -> bool:
         stamp = now()
@@ -373,7 +366,7 @@ def fail_job(engine: Engine, job_id: int, error: str) -> bool:
         )
         if done.rowcount != 1:
             return False
-        audit.append(engine, "system", "job.fail", f"job:{job_id}", {"error": line}, conn=conn)
+        audit.append(engine, actor, action, f"job:{job_id}", {"error": line}, conn=conn)
         return True
 
     return audited(engine, work)

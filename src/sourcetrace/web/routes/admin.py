@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -38,6 +40,16 @@ def _users_page(
     )
 
 
+def _changed(request: Request, st: AppState, change: Callable[[], object]) -> Response:
+    """Make an account change and go back to the users page; a change the store refuses shows
+    the page again with the reason."""
+    try:
+        change()
+    except ConfigError as exc:
+        return _users_page(request, st, error=exc.line(), status_code=400)
+    return redirect("/admin/users")
+
+
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, _user: Admin, st: StateDep) -> Response:
     return _users_page(request, st)
@@ -50,17 +62,17 @@ def add_user(
     form: CheckedForm,
     st: StateDep,
 ) -> Response:
-    try:
-        accounts.add_user(
+    return _changed(
+        request,
+        st,
+        lambda: accounts.add_user(
             st.engine,
             str(form.get("username") or ""),
             str(form.get("role") or ""),
             str(form.get("password") or ""),
             actor=user.username,
-        )
-    except ConfigError as exc:
-        return _users_page(request, st, error=exc.line(), status_code=400)
-    return redirect("/admin/users")
+        ),
+    )
 
 
 @router.post("/users/{username}/role", response_class=HTMLResponse)
@@ -73,11 +85,10 @@ def change_role(
 ) -> Response:
     if username == user.username:
         return _users_page(request, st, error="You cannot change your own role.", status_code=400)
-    try:
-        accounts.set_role(st.engine, username, str(form.get("role") or ""), actor=user.username)
-    except ConfigError as exc:
-        return _users_page(request, st, error=exc.line(), status_code=400)
-    return redirect("/admin/users")
+    role = str(form.get("role") or "")
+    return _changed(
+        request, st, lambda: accounts.set_role(st.engine, username, role, actor=user.username)
+    )
 
 
 @router.post("/users/{username}/active", response_class=HTMLResponse)
@@ -92,11 +103,10 @@ def change_active(
         return _users_page(
             request, st, error="You cannot switch off your own account.", status_code=400
         )
-    try:
-        accounts.set_active(st.engine, username, form.get("active") == "1", actor=user.username)
-    except ConfigError as exc:
-        return _users_page(request, st, error=exc.line(), status_code=400)
-    return redirect("/admin/users")
+    active = form.get("active") == "1"
+    return _changed(
+        request, st, lambda: accounts.set_active(st.engine, username, active, actor=user.username)
+    )
 
 
 @router.post("/keys", response_class=HTMLResponse)
@@ -127,11 +137,9 @@ def revoke_key(
     _form: CheckedForm,
     st: StateDep,
 ) -> Response:
-    try:
-        accounts.revoke_api_key(st.engine, key_id, actor=user.username)
-    except ConfigError as exc:
-        return _users_page(request, st, error=exc.line(), status_code=400)
-    return redirect("/admin/users")
+    return _changed(
+        request, st, lambda: accounts.revoke_api_key(st.engine, key_id, actor=user.username)
+    )
 
 
 @router.get("/audit", response_class=HTMLResponse)

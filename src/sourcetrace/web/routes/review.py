@@ -87,6 +87,12 @@ async def _record(
         raise HTTPException(status_code=400, detail=exc.line()) from None
 
 
+def _back_to_review(job_id: int, form: FormData) -> Response:
+    """Back to the job's review page, showing what the form was showing (all rows or pending)."""
+    back = "all" if form.get("show") == "all" else "pending"
+    return redirect(f"/jobs/{job_id}/review?show={back}")
+
+
 @router.post("/jobs/{job_id}/rows/{row}/decision")
 async def decide(
     job_id: ItemId,
@@ -105,8 +111,7 @@ async def decide(
             status_code=404, detail=f"row {row} of job {job_id} has no {kind} to decide"
         )
     await _record([_decided(job, item)], decision, comment, st, user.username)
-    back = "all" if form.get("show") == "all" else "pending"
-    return redirect(f"/jobs/{job_id}/review?show={back}")
+    return _back_to_review(job_id, form)
 
 
 @router.post("/jobs/{job_id}/decisions")
@@ -129,8 +134,7 @@ async def decide_bulk(
     items = [_decided(job, by_key[k]) for k in keys]
     # One transaction for all the rows ticked: every decision is stored, or none.
     await _record(items, decision, comment, st, user.username)
-    back = "all" if form.get("show") == "all" else "pending"
-    return redirect(f"/jobs/{job_id}/review?show={back}")
+    return _back_to_review(job_id, form)
 
 
 @router.post("/jobs/{job_id}/rows/{row}/approval")
@@ -152,5 +156,4 @@ async def approve_decision(
         await run_in_threadpool(approve, st.engine, item.decision.id, user.username)
     except ApprovalRefused as exc:
         raise HTTPException(status_code=403 if exc.own else 409, detail=exc.line()) from None
-    back = "all" if form.get("show") == "all" else "pending"
-    return redirect(f"/jobs/{job_id}/review?show={back}")
+    return _back_to_review(job_id, form)
