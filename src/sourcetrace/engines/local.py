@@ -337,6 +337,8 @@ class LocalEngine:
     def run(self, job: BulkJob, progress: Callable[[int], None] | None = None) -> BulkSummary:
         """Screen ``job.input`` into ``job.output`` (CSV, JSON lines, Parquet or XLSX)."""
         matcher = Matcher.cached(job.entities, job.settings, job.lists_key)
+        if job.workers > 1:
+            matcher.warm()  # before the fork: built once, shared by the workers
         return run_local(Path(job.input), Path(job.output), job.screener(matcher), job, progress)
 
 

@@ -127,7 +127,9 @@ def read_texts(
     _MATCHER = matcher
     facts = TextFacts(screened=matcher is not None)
     if workers > 1 and len(names) + len(texts) >= parallel_from:
-        # The workers inherit the matcher (set above) and the names by fork.
+        # The workers inherit the matcher (set above, its tables built) and the names by fork.
+        if matcher is not None:
+            matcher.warm()
         with worker_pool(workers) as pool:
             assert pool is not None
             name_jobs = pool.map(partial(_in_worker, _name_batch), _parts(names))

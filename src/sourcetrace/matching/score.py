@@ -104,6 +104,9 @@ MAX_NAME_CHARS = 400
 # per-entity tables and the gates (Matcher._tables), built by every bulk worker before.
 _CACHE_FORMAT = "c11"  # c11: the very common English words (_lone_common_word) cached too
 _NEAR_CACHE_SIZE = 200_000
+# Two spellings of one listed entity (UFLPA Entity List) that :meth:`Matcher.warm` matches.
+_WARM_LATIN = "XINJIANG ZHONGTAI CHEMICAL CO., LTD. NO 78 URUMQI RD"
+_WARM_CHINESE = "新疆中泰化学股份有限公司"
 # The string retrieval: the listed names of highest n-gram cosine, above a floor that keeps
 # names sharing little but common words out.
 STRING_TOP = 6
@@ -1661,6 +1664,15 @@ class Matcher:
             )
             for e_idx, (scored, cand, _) in ranked
         ]
+
+    def warm(self) -> None:
+        """Build now what the first names matched would build (the cut-line table, the Chinese
+        reading's glossary, rigour's name tables), for processes forked after this to share:
+        each bulk worker built them again on its first names (about 0.6 s of CPU a worker on
+        the bulk benchmark). Matches are the same either way."""
+        self._cut_lines()
+        # A Latin and a Chinese name between them reach every table built on first use.
+        self.match_many([_WARM_LATIN, _WARM_CHINESE])
 
     def _cut_lines(self) -> CutLines:
         """The listed names sorted for cut lines' prefix look-ups, built on the first cut line."""

@@ -145,6 +145,17 @@ def stock_code_cut(text: str) -> str:
     if text[-1:] not in ")]）" and not text[-1:].isdigit():
         return text
     return _STOCK_CODE.sub("", text)
+_NOT_KEY = re.compile(r"[^a-z0-9]")
+# A street number, perhaps with a letter ("189", "18A"), once folded to lower case.
+_BARE_NUMBER = re.compile(r"\d+[a-z]?")
+
+
+@lru_cache(maxsize=65_536)
+def word_key(word: str) -> str:
+    """A word of a line as the address rules compare it: lower case, letters and digits only
+    ("LTD.," -> "ltd"). Remembered: the rules ask it of every word of every line, and a bulk
+    file's lines repeat their words (cities, industries, legal forms)."""
+    return _NOT_KEY.sub("", word.lower())
 
 
 # Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
@@ -178,11 +189,11 @@ def clean_line(raw: str) -> tuple[str, bool]:
         return (" ".join(text.split()[:at]), True) if at else (text, cut)
     words = text.split()
     for i, word in enumerate(words[:-1]):
-        w = re.sub(r"[^a-z0-9]", "", word.lower())
+        w = word_key(word)
         if w in _LEGAL_END and any(
-            re.sub(r"[^a-z0-9]", "", x.lower()) not in LEGAL_TOKENS for x in words[:i]
+            word_key(x) not in LEGAL_TOKENS for x in words[:i]
         ):  # a name may start with its legal form ("Limited Liability Company Acme")
-            rest = [re.sub(r"[^a-z0-9]", "", x.lower()) for x in words[i + 1 :]]
+            rest = [word_key(x) for x in words[i + 1 :]]
             # (A bare run of words after the legal form is a name written the Russian way,
             # "Research and Production Corporation Istok named after A.I. Shokin", not an
             # address; nor is one holding another legal word: "Public Limited Company X".)
@@ -259,7 +270,7 @@ def street_follows(after: str) -> bool:
     """True when a street word stands within the four words after "No. <number>": the number is
     a street number, even after a one-word name ("SEPTWOLVES NO 8 RENMIN RD"). Without one it
     is part of the name ("Shenyang No. 2 Laogai Detachment", "Yard No. 123 Acme")."""
-    words = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in after.split()[:4]]
+    words = [word_key(w) for w in after.split()[:4]]
     return not _STREET_AFTER.isdisjoint(words)
 
 
@@ -272,7 +283,7 @@ def street_number_at(words: list[str]) -> int | None:
     stays part of the name ("Lien Yi Hsing 12", "Shenyang 2 Laogai Detachment").
     """
     for i in range(1, len(words) - 1):
-        if re.fullmatch(r"\d+[a-z]?", words[i].lower().strip(",.")) and street_follows(
+        if _BARE_NUMBER.fullmatch(words[i].lower().strip(",.")) and street_follows(
             " ".join(words[i + 1 :])
         ):
             return i
@@ -289,7 +300,7 @@ def place_tail(text: str) -> int | None:
     stays a region of the name. A word that is no place must stay before the run, so a name of
     places only keeps them. County towns are not read here (a trade name often is one).
     """
-    keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in text.split()]
+    keys = [word_key(w) for w in text.split()]
     places = vocabulary().places_latin
     j, found = len(keys), []
     while j > 0:
@@ -319,7 +330,7 @@ def country_tail(text: str) -> int | None:
     tail: "Bank of China" has no place, "TIANJIN KUNYU CHINA" would leave a place alone (Kunyu
     is a trade name there), and keep their words.
     """
-    keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in text.split()]
+    keys = [word_key(w) for w in text.split()]
     if not keys or keys[-1] not in ("china", "cn", "prc"):
         return None
     places = vocabulary().places_latin
@@ -950,9 +961,9 @@ def _parse_latin(
             rest_at.append(i)
             others.append(i)
             i += 1
-    demoted = other_province(found, others, not _STREET.isdisjoint(words) or any(
-        c.isdigit() for w in words for c in w
-    ))
+    demoted = other_province(
+        found, others, not _STREET.isdisjoint(words) or any(map(str.isdigit, "".join(words)))
+    )
     if demoted:
         # Places of another province than the name's region are trade words, where they stand.
         keep = [f for f in found if f[0] not in demoted]
