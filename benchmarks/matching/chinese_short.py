@@ -19,7 +19,10 @@ How the set is made (all by rule, in this script):
 * **Listed and unlisted halves**: a SHA-256 of the company's key (its sorted folded names) puts
   each company in the list or out of it. The list holds the listed half by their Latin names only
   (the English and pinyin names; never a Chinese one), beside every other entity of the bundled
-  lists (companies the lists give no Chinese name: a realistic list to be alerted by mistake on).
+  lists (companies the lists give no Chinese name: a realistic list to be alerted by mistake on)
+  and the restricted-party snapshot's organisations (a snapshot record naming a company of the
+  set in the same words, punctuation aside, is left out: an unlisted company is not on the list
+  under another spelling).
 * **Tune and held-out parts**: another bit of the same hash. Change the matcher looking at
   ``tune`` only; ``held-out`` is reported, not looked at.
 
@@ -32,11 +35,23 @@ Figures, at the default thresholds (match 0.88, review 0.70):
 * probe: CC-CEDICT's companies of any country that no list here names, all unlisted (the
   alert rate on a larger unlisted set; a hit may still be the same company under another name:
   read them with ``--show``);
+* probe, wider: CC-CEDICT's proper nouns in characters whose glosses name a bank, airline,
+  insurer, brand, chain, steel or telecom company ... (``cedict_trade_names``: 中国银行 Bank of
+  China, 宝钢 Baosteel, 国美 GOME; some brands of goods and a few organisations the filter
+  lets through), less those of the set and of the first probe, all unlisted: the kind of
+  company the private set's unlisted half holds (banks, insurers, steel, "China XX Group").
+  The restricted-party snapshot was meant to give Chinese names too, but it holds none (no
+  name or alias in Chinese characters);
+* words (``--words``, not company names: a stress probe): CC-CEDICT's two-character words at
+  Zipf >= 4 in wordfreq's Chinese list (光明, 长江, 道理), each alone and as "X集团", unlisted:
+  how often a trade name made of an everyday word alerts on some listed company (no WRatio
+  baseline: "-");
 * baseline: pypinyin's reading of the short name against each listed Latin name with rapidfuzz
   WRatio (``default_process``) at 90.
 
-Run: ``python benchmarks/matching/chinese_short.py [--show]`` (``--show`` prints every query
-with its hits). Deterministic; a few seconds (most of it reading the lists).
+Run: ``python benchmarks/matching/chinese_short.py [--show] [--words]`` (``--show`` prints
+every query with its hits). Deterministic; under a minute (most of it reading the lists), two
+more with ``--words``.
 """
 
 from __future__ import annotations
@@ -108,6 +123,11 @@ class Company:
         return "tune" if self.digest()[1] % 2 == 0 else "held-out"
 
 
+def _words(name: str) -> str:
+    """A name's folded words, punctuation aside: "Co., Ltd." and "Co., Ltd" are one name."""
+    return " ".join(re.findall(r"\w+", fold(name)))
+
+
 def companies(entities: list[ListedEntity]) -> tuple[list[Company], list[ListedEntity]]:
     """The bilingual companies (entities sharing a folded name are one) and the other entities."""
     parent = list(range(len(entities)))
@@ -121,7 +141,7 @@ def companies(entities: list[ListedEntity]) -> tuple[list[Company], list[ListedE
     seen: dict[str, int] = {}
     for i, entity in enumerate(entities):
         for name in entity.names:
-            key = " ".join(re.findall(r"\w+", fold(name.value)))
+            key = _words(name.value)
             if key in seen:
                 parent[root(i)] = root(seen[key])
             else:
@@ -194,6 +214,75 @@ def cedict_companies(any_country: bool = False) -> list[Company]:
     return sorted(by_name.values(), key=lambda c: c.key)
 
 
+# Trade organisations in a wider sense than ``_COMPANY_WORD``: banks, airlines, insurers,
+# brewers, steel, telecoms, brands and chains (中国银行 Bank of China, 宝钢 Baosteel, 国美 GOME).
+_TRADE_WORD = re.compile(
+    r"\b(?:bank|airlines?|airways|insurance|brewery|beer|steel|telecom|mobile|petroleum|"
+    r"petrochemical|pharmaceuticals?|motors?|securities|shipping|conglomerate|chain|brand|maker|"
+    r"manufacturer|company|corporation|group|retailer|supermarket|co\.|ltd|limited|inc\.?|"
+    r"holdings?)\b",
+    re.IGNORECASE,
+)
+# Entries that name no trading company though a trade word is in their glosses: regulators,
+# reefs, railway lines, people and events.
+_NOT_TRADE = re.compile(
+    r"\b(?:ethnic|Group of|State group|language|terrorist|commission|regulatory|reefs?|"
+    r"islands?|mountains?|railway|incident|surname|\(name\))\b|\(\d{4}",
+    re.IGNORECASE,
+)
+
+
+def cedict_trade_names() -> list[Company]:
+    """Trade organisations of CC-CEDICT of any country, in a wider sense than
+    ``cedict_companies``: proper-noun entries written in characters only, whose glosses hold a
+    trade word (bank, airline, insurance, brand, steel, telecom, chain, company ...) and none of
+    ``_NOT_TRADE``; the English name is the first such gloss cut at its first comma or
+    bracket. Entries with the same English name are one company."""
+    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
+    by_name: dict[str, Company] = {}
+    for line in text.splitlines():
+        m = _CEDICT_LINE.match(line)
+        if not m or not m.group(3)[:1].isupper():
+            continue
+        simplified = m.group(2)
+        if len(simplified) < 2 or not all(has_cjk(ch) for ch in simplified):
+            continue
+        if _NOT_TRADE.search(m.group(4)):
+            continue
+        for gloss in m.group(4).split("/"):
+            if not _TRADE_WORD.search(gloss) or not gloss[:1].isupper():
+                continue
+            english = re.split(r" \(|, ", gloss)[0].strip()
+            if not english or english.lower().startswith("abbr"):
+                continue
+            key = "cedict|" + fold(english)
+            company = by_name.setdefault(key, Company(key, [], set(), [EntityName(english)]))
+            company.zh.add(fold(simplified))
+            break
+    return sorted(by_name.values(), key=lambda c: c.key)
+
+
+WORDS_ZIPF = 4.0
+
+
+def common_words() -> list[str]:
+    """Two-character words of CC-CEDICT at or above :data:`WORDS_ZIPF` in wordfreq's Chinese
+    list (its frequency table, read without a tokenizer): the everyday words that Chinese trade
+    names are often made of (光明, 长江, 太阳). Not company names: a stress probe."""
+    from wordfreq import get_frequency_dict
+
+    freq = get_frequency_dict("zh")
+    floor = 10 ** (WORDS_ZIPF - 9)
+    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
+    words = set()
+    for line in text.splitlines():
+        m = _CEDICT_LINE.match(line)
+        word = m.group(2) if m else ""
+        if len(word) == 2 and all(has_cjk(ch) for ch in word) and freq.get(word, 0.0) >= floor:
+            words.add(word)
+    return sorted(words)
+
+
 def listed_entity(company: Company) -> ListedEntity:
     """The company as the list holds it: its first entity, Latin names only."""
     if not company.entities:  # from CC-CEDICT: a company of its English name alone
@@ -225,10 +314,16 @@ def with_snapshot(
     found: list[Company], others: list[ListedEntity]
 ) -> tuple[list[Company], list[ListedEntity]]:
     """The restricted-party snapshot's organisations added to the list, and the companies it
-    names (any name equal once folded: they are on a real list) taken out of the set."""
+    names (any name equal once folded: they are on a real list) taken out of the set; a record
+    that names a company left in the set otherwise spelled is left out of the list."""
     snap, _ = read_snapshot(DEFAULT_SHARED / SNAPSHOT)
     snap_names = {fold(n) for r in snap for n in (r.name, *r.aliases)}
     found = [c for c in found if all(fold(n.value) not in snap_names for n in c.latin)]
+    # A record naming a company of the set in the same words, punctuation aside ("Co., Ltd"
+    # for "Co., Ltd."), is that company: left out, so an unlisted company is not on the list
+    # under another spelling (and a listed one is there by the set's own entity).
+    own = {_words(n.value) for c in found for n in c.latin}
+    snap = [r for r in snap if all(_words(n) not in own for n in (r.name, *r.aliases))]
     return found, others + [
         ListedEntity(id=f"snapshot:{r.key}", schema="Organization", caption=r.name,
                      names=[EntityName(r.name)] + [EntityName(a, NameKind.ALIAS)
@@ -240,6 +335,8 @@ def with_snapshot(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every query and its hits")
+    parser.add_argument("--words", action="store_true",
+                        help="add the stress probe of common Chinese words (not company names)")  # fmt: skip
     parser.add_argument("--no-snapshot", action="store_true",
                         help="leave the restricted-party snapshot out of the list")  # fmt: skip
     args = parser.parse_args(argv)
@@ -268,6 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     probe = [c for c in cedict_companies(any_country=True)
              if c.key not in taken and fold(c.latin[0].value) not in taken]  # fmt: skip
     sources.update({c.key: "probe" for c in probe})
+    # The wider probe: CC-CEDICT's banks, airlines, insurers, brands ... (中国银行, 宝钢, 国美),
+    # the kind of stock-listed company the private set's unlisted half holds; those of the first
+    # probe and of the set are left out.
+    taken |= {c.key for c in probe}
+    wide = [c for c in cedict_trade_names()
+            if c.key not in taken and fold(c.latin[0].value) not in taken]  # fmt: skip
+    sources.update({c.key: "probe, wider" for c in wide})
     ids = {listed_entity(c).id: c for c in listed}
     matcher = Matcher(listing, load_settings())
     choices = {i: utils.default_process(n.value) for i, e in enumerate(listing) for n in e.names
@@ -275,8 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     owner = {i: e.id for i, e in enumerate(listing) for _ in e.names}
     tallies: dict[str, Tally] = defaultdict(Tally)
     lines: list[str] = []
-    for company in [*found, *probe]:
-        in_probe = sources[company.key] == "probe"
+    for company in [*found, *probe, *wide]:
+        in_probe = sources[company.key].startswith("probe")
         shorts = sorted({short_form(zh) for zh in company.zh})
         for short in shorts:
             hits = matcher.match(short)
@@ -286,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
             best = process.extractOne(utils.default_process(py), choices, scorer=fuzz.WRatio,
                                       score_cutoff=90)  # fmt: skip
             base_id = owner[best[2]] if best else None
-            parts = ("probe",) if in_probe else (company.part, sources[company.key], "all")
+            source = sources[company.key]
+            parts = (source,) if in_probe else (company.part, source, "all")
             for part in parts:
                 t = tallies[part]
                 if company.listed and not in_probe:
@@ -300,11 +405,25 @@ def main(argv: list[str] | None = None) -> int:
                     t.alert_any += bool(alerts)
                     t.base_alert += base_id is not None
             status = "listed" if company.listed and not in_probe else "unlisted"
-            part_name = "probe" if in_probe else company.part
+            part_name = sources[company.key].replace(", ", "-") if in_probe else company.part
             lines.append(f"{part_name:8} {status:8} {short} ({py}) <- {company.latin[0].value}")
             for h in alerts or hits[:1]:
                 lines.append(f"    {h.decision.value:6} {h.score:.2f} {h.matched_name}: "
                              + "; ".join(h.reasons))  # fmt: skip
+    if args.words:
+        # Everyday two-character words alone and as "X Group" (X集团), screened as unlisted:
+        # how often a trade name made of a common word alerts on some listed company.
+        for word in common_words():
+            for query in (word, word + "集团"):
+                hits = matcher.match(query)
+                alerts = [h for h in hits if h.decision is not Decision.CLEAR]
+                t = tallies["words"]
+                t.unlisted += 1
+                t.alert_match += any(h.decision is Decision.MATCH for h in alerts)
+                t.alert_any += bool(alerts)
+                for h in alerts[:1]:
+                    lines.append(f"words    unlisted {query} -> {h.decision.value} "
+                                 f"{h.matched_name}: " + "; ".join(h.reasons))  # fmt: skip
     if args.show:
         print("\n".join(lines))
     print(f"companies with a Chinese and a Latin name: {len(found)} ({len(listed)} listed); "
@@ -312,12 +431,13 @@ def main(argv: list[str] | None = None) -> int:
     print("| part | listed queries | recall (match) | recall (match or review) | unlisted queries"
           " | alerted (match) | alerted (match or review) | WRatio@90 recall | WRatio@90 alerted |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for part in ("tune", "held-out", "bundled lists", "CC-CEDICT", "all", "probe"):
+    parts = ["tune", "held-out", "bundled lists", "CC-CEDICT", "all", "probe", "probe, wider"]
+    for part in parts + (["words"] if args.words else []):
         t = tallies[part]
         print(f"| {part} | {t.listed} | {_rate(t.found_match, t.listed)} | "
               f"{_rate(t.found_alert, t.listed)} | {t.unlisted} | {_rate(t.alert_match, t.unlisted)}"
               f" | {_rate(t.alert_any, t.unlisted)} | {_rate(t.base_found, t.listed)} | "
-              f"{_rate(t.base_alert, t.unlisted)} |")  # fmt: skip
+              f"{'-' if part == 'words' else _rate(t.base_alert, t.unlisted)} |")  # fmt: skip
     return 0
 
 

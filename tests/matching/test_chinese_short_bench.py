@@ -45,4 +45,5 @@ def test_benchmark_runs_and_reports_every_part() -> None:
     assert result.returncode == 0, result.stderr
     rows = [line.split("|")[1].strip() for line in result.stdout.splitlines()
             if line.startswith("| ") and not line.startswith("| part")]  # fmt: skip
-    assert rows == ["tune", "held-out", "bundled lists", "CC-CEDICT", "all", "probe"]
+    parts = ["tune", "held-out", "bundled lists", "CC-CEDICT", "all", "probe", "probe, wider"]
+    assert rows == parts

@@ -278,10 +278,12 @@ def score_pair(
     ):  # fmt: skip
         decision = Decision.REVIEW
         reasons.append(f"initials of fewer than {ACRONYM_MATCH} letters name many companies")
-    backed = False  # characters against Latin letters, the industry or region agreeing
+    support: frozenset[str] = frozenset()  # across scripts, what backs the trade name
     if decision is not Decision.CLEAR and features.crosses_script(query, c):
         # Characters against Latin letters: the industry or region must back the trade name.
-        decision, backed = _cross_script(query, c, decision, trade, ind, reg, reasons)
+        decision, support = _cross_script(query, c, decision, trade, ind, reg, reasons)
+        decision = _translated_common_word(query, c, decision, support, reasons)
+    backed = bool(support)
     if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
         # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
         # First Division") is all there is; spelled_alike() says so when the spellings are close.
@@ -296,7 +298,8 @@ def score_pair(
     ):
         # A place name is all one side has for a trade name ("Kashgar Trading Ltd"): only the
         # industry agreeing (across scripts: sharing an industry word) makes it worth a look, never a match.
-        decision = Decision.REVIEW if ind == 1.0 or backed else Decision.CLEAR
+        # (The region agreeing is that same place word again: only the industry backs it.)
+        decision = Decision.REVIEW if ind == 1.0 or support - {"region"} else Decision.CLEAR
         reasons.append("no distinctive trade name beyond the place name")
     if (
         decision is Decision.MATCH and 0 < len(c.trade_key) <= 3 and not is_acronym
@@ -1043,16 +1046,16 @@ def _industry_words(parsed: ParsedName) -> set[str]:
 def _cross_script(
     query: ParsedName, cand: ParsedName, decision: Decision, trade: float, ind: float | None,
     reg: bool | None, reasons: list[str],
-) -> tuple[Decision, bool]:
+) -> tuple[Decision, frozenset[str]]:
     """Chinese characters against a Latin name meet only on the sound or the sense of the trade
     name, which many companies share (homophones, common words): the trade name must agree (its
     pinyin syllables, or an English translation) and neither industry nor region may differ
     (then ``clear``); a ``match`` also needs an
     industry or region that agrees, else it is ``review``. The reason says which. Returns the
-    decision and whether the industry (a shared industry word agrees) or region backs the
-    trade name."""
+    decision and what backs the trade name: "industry" (a shared industry word agrees),
+    "region", or "registered" (the whole names agree part for part); empty when nothing does."""
     if trade < TRADE_AGREES:
-        return decision, False
+        return decision, frozenset()
     # "wool textile" and "textile" are both textile: concepts sharing a word do not conflict.
     near = ind == 0.0 and _industry_words(query) & _industry_words(cand)
     # A sense both names hold agrees, whatever else one of them may mean: 生物 is biological
@@ -1066,21 +1069,49 @@ def _cross_script(
             "the trade name agrees across scripts but the " + " and ".join(conflict)
             + " differ" + ("s" if len(conflict) == 1 else "") + ": another company named alike"
         )  # fmt: skip
-        return Decision.CLEAR, False
+        return Decision.CLEAR, frozenset()
     support = [w for w, good in (("industry", ind is not None and ind > 0.5), ("region", reg))
                if good]  # fmt: skip
     if support:
         reasons.append("the trade name agrees across scripts, and so does the "
                        + " and the ".join(support))  # fmt: skip
-        return decision, True
+        return decision, frozenset(support)
     if _registered_without_region(query, cand):
         reasons.append("the whole names agree part for part: a registered name with no region "
                        "and no industry, as a firm registered across provinces and industries "
                        "writes it")  # fmt: skip
-        return decision, True
+        return decision, frozenset({"registered"})
     reasons.append("only the trade name agrees across scripts: no industry or region on both "
                    "sides to tell a company named alike apart")  # fmt: skip
-    return (Decision.REVIEW if decision is Decision.MATCH else decision), False
+    return (Decision.REVIEW if decision is Decision.MATCH else decision), frozenset()
+
+
+def _translated_common_word(
+    query: ParsedName,
+    cand: ParsedName,
+    decision: Decision,
+    support: frozenset[str],
+    reasons: list[str],
+) -> Decision:
+    """A Chinese trade name met through its dictionary sense alone, when that sense is one
+    everyday English word (at or above :data:`LONE_WORD_ZIPF`: 道理 "argument", 完美 "perfect",
+    太阳 "sun"), with no industry or region agreeing, is ``clear``: companies of every country
+    carry the word in their names, and neither the sound nor the characters were compared (the
+    pair was ``review``, "only the trade name agrees across scripts"). With an industry or
+    region agreeing it decides as before (西部黄金 and "Western Gold": ``match``). Two words
+    ("east hope", 东方希望) or a rarer word ("camel", 骆驼: 3.6) carry the pair as before. Says
+    so in ``reasons`` when it changes the decision."""
+    if decision is Decision.CLEAR or support:
+        return decision
+    zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+    if len(latin.trade) != 1 or zh.trade_key == latin.trade_key or not translated(zh, latin):
+        return decision
+    word = latin.trade[0]
+    if word not in _very_common_english():
+        return decision
+    reasons.insert(0, f"the Chinese trade name meets '{word}' only through its sense, an "
+                      "everyday English word many companies carry: no evidence of this one")  # fmt: skip
+    return Decision.CLEAR
 
 
 def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName) -> bool:
