@@ -281,9 +281,9 @@ def _same_transliteration(a: str, b: str) -> bool:
 # apart from Ш "sh"), Persian and Arabic ق/غ as "q" or "gh" ("Qavamin" / "Ghavamin"). And the
 # vowels and soft "c" that English and French spellings write otherwise: "ou" for У
 # ("Khouzestan" / "Khuzestan", "Mahrous" / "Mahrus"), "ee" for И ("Mujahideen" / "Mujahidin"),
-# "c" before e, i, y for С ("Defence" / "Defense", "Sitiimpeks" / "Cityimpex"), "tch" for Ч.
-_ROMANISED = (("tch", "ch"), ("ou", "u"), ("ee", "i"), ("ce", "se"), ("ci", "si"), ("cy", "si"),
-              ("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
+# "tch" for Ч, and an English word's final "-ce" for С ("Transservice" / "Transservis"; only at
+# the end of a word: a "c" inside one is Ц in Slavic spellings, "Vucic").
+_ROMANISED = (("tch", "ch"), ("ou", "u"), ("ee", "i"), ("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
               ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"), ("ye", "e"), ("ph", "f"),
               ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"), ("z", "s"),
               # (a "cs" read as "ks" once c is k: "Enics" / "Eniks", "Comechanics" / "Komekhaniks")
@@ -295,6 +295,8 @@ def _romanised(word: str) -> str:
     """A Latin spelling folded as :func:`transliterated` does, no letter of a vowel dropped but
     a silent final "e" after a consonant (romanisations of English loanwords drop it:
     "Fibersens", "Impuls", "Biograd")."""
+    if word.endswith("ce"):
+        word = word[:-2] + "s"
     for a, b in _ROMANISED:
         word = word.replace(a, b)
     word = re.sub(r"(.)\1+", r"\1", word)
