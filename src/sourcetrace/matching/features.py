@@ -285,9 +285,11 @@ def _same_transliteration(a: str, b: str) -> bool:
 # the end of a word: a "c" inside one is Ц in Slavic spellings, "Vucic").
 _ROMANISED = (("tch", "ch"), ("ou", "u"), ("ee", "i"), ("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
               ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"), ("ye", "e"), ("ph", "f"),
-              ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"), ("z", "s"),
-              # (a "cs" read as "ks" once c is k: "Enics" / "Eniks", "Comechanics" / "Komekhaniks")
-              ("ks", "x"))  # fmt: skip
+              ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"), ("z", "s"))  # fmt: skip
+# A "cs" inside a word is "ks" once c is k, folded as x too ("Enics" / "Eniks", "Comechanics" /
+# "Komekhaniks"); not at the start of a joined key, where it is a one-letter word and another
+# ("K Soft" is not "CSoft").
+_INNER_KS = re.compile(r"(?<=.)ks")
 
 
 @lru_cache(maxsize=65_536)
@@ -299,7 +301,7 @@ def _romanised(word: str) -> str:
         word = word[:-2] + "s"
     for a, b in _ROMANISED:
         word = word.replace(a, b)
-    word = re.sub(r"(.)\1+", r"\1", word)
+    word = re.sub(r"(.)\1+", r"\1", _INNER_KS.sub("x", word))
     return word[:-1] if len(word) >= 5 and word[-1] == "e" and word[-2] not in "aeiou" else word
 
 
@@ -343,7 +345,9 @@ def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
     if min(len(a), len(b)) < 5 or syllables(a) is not None or syllables(b) is not None:
         return False
     if (
-        _romanised(a) != _romanised(b) and _romanised_key(query) != _romanised_key(cand)
+        _romanised(a) != _romanised(b)
+        # (word by word only between as many words: "K Soft" is not "CSoft")
+        and (len(query.trade) != len(cand.trade) or _romanised_key(query) != _romanised_key(cand))
         and _romanised(_place_key(query)) != _romanised(_place_key(cand))
     ):  # fmt: skip
         return False
