@@ -278,18 +278,41 @@ def _same_transliteration(a: str, b: str) -> bool:
 # "slavia", not the bank "Slava"); "ya" and "ia" still meet through y -> i. Besides, the
 # letters other romanisation systems write for one sound: Х as German "ch" ("Techrim" /
 # "Tekhrim"), the voiced З as "s" in an English spelling ("Gasprom" / "Gazprom", Ж "zh" kept
-# apart from Ш "sh"), Persian and Arabic ق/غ as "q" or "gh" ("Qavamin" / "Ghavamin").
-_ROMANISED = (("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
+# apart from Ш "sh"), Persian and Arabic ق/غ as "q" or "gh" ("Qavamin" / "Ghavamin"). And the
+# vowels and soft "c" that English and French spellings write otherwise: "ou" for У
+# ("Khouzestan" / "Khuzestan", "Mahrous" / "Mahrus"), "ee" for И ("Mujahideen" / "Mujahidin"),
+# "tch" for Ч, and an English word's final "-ce" for С ("Transservice" / "Transservis"; only at
+# the end of a word: a "c" inside one is Ц in Slavic spellings, "Vucic").
+_ROMANISED = (("tch", "ch"), ("ou", "u"), ("ee", "i"), ("shch", "sh"), ("kh", "h"), ("zh", "Z"), ("ch", "h"), ("gh", "q"),
               ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ks", "x"), ("ye", "e"), ("ph", "f"),
               ("c", "k"), ("y", "i"), ("j", "i"), ("w", "v"), ("z", "s"))  # fmt: skip
+# A "cs" inside a word is "ks" once c is k, folded as x too ("Enics" / "Eniks", "Comechanics" /
+# "Komekhaniks"); not at the start of a joined key, where it is a one-letter word and another
+# ("K Soft" is not "CSoft").
+_INNER_KS = re.compile(r"(?<=.)ks")
 
 
 @lru_cache(maxsize=65_536)
 def _romanised(word: str) -> str:
-    """A Latin spelling folded as :func:`transliterated` does, no letter of a vowel dropped."""
+    """A Latin spelling folded as :func:`transliterated` does, no letter of a vowel dropped but
+    a silent final "e" after a consonant (romanisations of English loanwords drop it:
+    "Fibersens", "Impuls", "Biograd")."""
+    if word.endswith("ce"):
+        word = word[:-2] + "s"
     for a, b in _ROMANISED:
         word = word.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", word)
+    word = re.sub(r"(.)\1+", r"\1", _INNER_KS.sub("x", word))
+    return word[:-1] if len(word) >= 5 and word[-1] == "e" and word[-2] not in "aeiou" else word
+
+
+def _romanised_key(parsed: ParsedName) -> str:
+    """The trade key with each trade word folded by :func:`_romanised`."""
+    return "".join(_romanised(w) for w in parsed.trade)
+
+
+def romanised_words(text: str) -> str:
+    """Each word of a Latin name folded as :func:`_romanised` folds a trade name."""
+    return " ".join(_romanised(w) for w in text.split())
 
 
 # A Russian adjective of a place as romanisations write it (Izhevsky, Kirovskiy, Bryanski,
@@ -321,9 +344,12 @@ def _romanised_alike(query: ParsedName, cand: ParsedName) -> bool:
     a, b = query.trade_key, cand.trade_key
     if min(len(a), len(b)) < 5 or syllables(a) is not None or syllables(b) is not None:
         return False
-    if _romanised(a) != _romanised(b) and _romanised(_place_key(query)) != _romanised(
-        _place_key(cand)
-    ):
+    if (
+        _romanised(a) != _romanised(b)
+        # (word by word only between as many words: "K Soft" is not "CSoft")
+        and (len(query.trade) != len(cand.trade) or _romanised_key(query) != _romanised_key(cand))
+        and _romanised(_place_key(query)) != _romanised(_place_key(cand))
+    ):  # fmt: skip
         return False
     own_a = set(query.trade) - set(cand.trade)
     own_b = set(cand.trade) - set(query.trade)
@@ -629,16 +655,22 @@ def vector(query: ParsedName, cand: ParsedName, trade_count: int, trade: float |
     ind = industry(query, cand)
     reg = region(query, cand)
     cross = query.script != cand.script and "latin" in (query.script, cand.script)
+    exact = bool(query.trade_key) and query.trade_key == cand.trade_key
     if cross:  # Chinese characters and pinyin share no letters: the parts carry the pair
         tokens = letters = trade
     else:
         a, b = ascii_form(query.plain), ascii_form(cand.plain)
+        if trade == 1.0 and not exact and _romanised_alike(query, cand):
+            # Two romanisations of one name ("Reynolds" / "Reinolds", "Veber Komekhaniks" /
+            # "Weber Comechanics") are one spelling: the whole names are compared so folded too.
+            a, b = romanised_words(a), romanised_words(b)
+            exact = True
         tokens = fuzz.token_set_ratio(a, b) / 100.0 if a and b else 0.0
         letters = fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100.0 if a and b else 0.0
     qi, ci = query.industry - WEAK_CONCEPTS, cand.industry - WEAK_CONCEPTS
     return [
         trade,
-        float(bool(query.trade_key) and query.trade_key == cand.trade_key),
+        float(exact),
         tokens,
         letters,
         float(ind is not None and ind > 0.5),

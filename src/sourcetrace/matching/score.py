@@ -339,6 +339,9 @@ def score_pair(
         shared = ", ".join(sorted((query.industry & c.industry) - WEAK_CONCEPTS))
         reasons.append("a short Chinese name written in pinyin, which drops its region by "
                        f"custom: the industry agrees ({shared})")  # fmt: skip
+    elif region_one_side_only and _coined_without_region(query, c, x, trade_count, ind):
+        reasons.append(f"the region is named on one side only, but the trade name "
+                       f"'{' '.join(c.trade)}' is a coined word, not pinyin a city may repeat")  # fmt: skip
     elif region_one_side_only:
         # (Unless the whole names are spelled alike, in any word order: a typo in the region
         # word, "Xingjiang", or a region after the trade name leaves it unknown on that side.)
@@ -630,6 +633,15 @@ def _regions_meet(
     )  # fmt: skip
 
 
+def _words_within(query: ParsedName, cand: ParsedName) -> bool:
+    """Every word of the shorter plain name, two words at least, stands in the longer one, and
+    neither trade name is only a place: the whole-name agreement :func:`score_pair` counts."""
+    a, b = set(query.plain.split()), set(cand.plain.split())
+    if min(len(a), len(b)) < 2 or query.trade_from_region or cand.trade_from_region:
+        return False
+    return a <= b or b <= a
+
+
 def _region_of_entity(query: ParsedName, cand: ParsedName, regions: frozenset[str]) -> bool:
     """A listed name without a region (a short alias: 七匹狼, 思念食品) whose entity's other names
     give a region the query's agrees with: the region is known on both sides after all."""
@@ -824,6 +836,19 @@ def _same_rare_trade(
     do not differ. Generic: the side's
     industry words are all trading, import-export, group, holding or investment words.
     """
+    if not _distinctive(query, cand, x, trade_count):
+        return False  # (a pinyin trade name is registered per region: many companies share it)
+    if features.region(query, cand) is False:
+        return False
+    q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
+    return not q or not c
+
+
+def _distinctive(query: ParsedName, cand: ParsedName, x: list[float], trade_count: int) -> bool:
+    """The same distinctive trade name on both sides: five letters or more, in Latin letters,
+    not a place, country or area word, no English word, no pinyin (a pinyin trade name is
+    registered per region), shared by at most :data:`RARE_TRADE_ENTITIES` listed entities."""
     key = cand.trade_key
     if (
         query.trade_key != key or len(key) < RARE_TRADE_LETTERS
@@ -833,13 +858,22 @@ def _same_rare_trade(
         or x[_PLACE_ONLY] or x[_GENERIC]
     ):  # fmt: skip
         return False
-    if any(w in features.english_words() or syllables(w) for w in cand.trade):
-        return False  # a pinyin trade name is registered per region: many companies share it
-    if features.region(query, cand) is False:
-        return False
-    q = query.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
-    c = cand.industry - WEAK_CONCEPTS - TRADING_CONCEPTS
-    return not q or not c
+    return not any(w in features.english_words() or syllables(w) for w in cand.trade)
+
+
+def _coined_without_region(
+    query: ParsedName,
+    cand: ParsedName,
+    x: list[float],
+    trade_count: int,
+    ind: float | None,
+) -> bool:
+    """Whether a region named on one side only may be left out: the trade name is a coined,
+    distinctive word (:func:`_distinctive`: "Caspro", "Nettrix", not the pinyin "Zhongtai" that
+    many cities register) and the names share a line of business, standing in for the region
+    ("CASPRO TECHNOLOGY CO., LTD" / "SHENZHEN CASPRO TECHNOLOGY CO., LTD"; not "Inspur Taiwan",
+    which names none)."""
+    return bool(ind) and _distinctive(query, cand, x, trade_count)
 
 
 def _own_words_apart(query: ParsedName, cand: ParsedName) -> tuple[str, str, str] | None:
@@ -1617,6 +1651,9 @@ class Matcher:
                 and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
                 # (Nor a slip and an abbreviation in one name: "HEFEI BITLNAD INFO TECH".)
                 and _composed(parsed, cand, spelled.get(n_idx), composed) is None
+                # (Nor a name whose words all stand in the other's: "SADRA CENTER" in "SADRA
+                # RESEARCH CENTER"; score_pair decides whether that is a match.)
+                and not (n_idx in spelled and _words_within(parsed, cand.parsed))
             ):
                 continue
             # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
