@@ -10,6 +10,7 @@ one-letter deletion of the key (so one typo still meets: "zhongtia" and "zhongta
 from __future__ import annotations
 
 import gc
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
@@ -61,6 +62,9 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
             keys |= _trade_keys("".join(words), words, deletions=False)
             keys |= _spelling_keys("".join(words))
     return keys
+
+
+_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek, Cyrillic
 
 
 def _spelling_keys(latin: str, prefix: str = "x:") -> set[str]:
@@ -165,13 +169,14 @@ class NameIndex:
             owners[n.parsed.trade_key].add(n.entity)
         self.trade_counts: dict[str, int] = {k: len(v) for k, v in owners.items()}
         # Every name as a whole string, for the candidates the keys miss (a bad parse).
-        # A name in another script (Cyrillic, Greek ...) also in its Latin letters, one more row
-        # each after the names' own: most queries are in Latin letters (the name "Аэроскан" is
-        # then near "Aeroscan" as it is near "Аэроскан"). ngram_extra[i] is the name of row
-        # len(names) + i.
+        # A name in Cyrillic or Greek also in its Latin letters, one more row each after the
+        # names' own: most queries are in Latin letters (the name "Аэроскан" is then near
+        # "Aeroscan" as it is near "Аэроскан"). Alphabets only, written letter for letter:
+        # romanised Hangul or Arabic (no vowels) brings other names together ("김종은" and
+        # "김정은" are one letter apart). ngram_extra[i] is the name of row len(names) + i.
         texts = [n.parsed.plain for n in self.names]
         self.ngram_extra: list[int] = [
-            i for i, t in enumerate(texts) if not t.isascii() and not has_cjk(t)
+            i for i, t in enumerate(texts) if not t.isascii() and _ALPHABET.search(t)
         ]
         self.ngrams = NgramIndex(texts + [latin_letters(texts[i]) for i in self.ngram_extra])
         # Most keys (one-letter deletions) file a single name: those hold the name's number

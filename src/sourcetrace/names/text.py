@@ -49,6 +49,7 @@ def fold(text: str) -> str:
 # as "ie" (ICAO Doc 9303, for ъ) or not at all (ICAO for ь, and most lists: "Ulyanovsk", "Obekt").
 # Left out before transliterating, a name meets the lists' spelling however its sign was written.
 _SIGNS = str.maketrans("", "", "ьъЬЪ")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @lru_cache(maxsize=65_536)
@@ -62,10 +63,14 @@ def latin_letters(text: str) -> str:
 @lru_cache(maxsize=65_536)
 def latin_spellings(text: str) -> tuple[str, ...]:
     """The Latin spellings of text in another script the lists may write: :func:`latin_letters`
-    (anyascii, one letter for one letter), and rigour's where it differs (``maybe_ascii``, which
+    (anyascii, one letter for one letter), and for Cyrillic rigour's where it differs (``maybe_ascii``, which
     reads a Ukrainian word as Ukrainian: г "h", и "y", "Нафтогаз" -> "naftohaz" beside
     "naftogaz"); the soft and hard signs left out of both."""
     first = latin_letters(text)
+    if _CYRILLIC.search(text) is None:
+        # Only Cyrillic: rigour romanises Hangul by sound, where 김종은 and 김정은 (two names)
+        # both read "kim jong eun".
+        return (first,)
     second = maybe_ascii(text.translate(_SIGNS)).lower()
     if second == first or not second.isascii():
         return (first,)
