@@ -173,10 +173,17 @@ class NameIndex:
         # names' own: most queries are in Latin letters (the name "Аэроскан" is then near
         # "Aeroscan" as it is near "Аэроскан"). Alphabets only, written letter for letter:
         # romanised Hangul or Arabic (no vowels) brings other names together ("김종은" and
-        # "김정은" are one letter apart). ngram_extra[i] is the name of row len(names) + i.
+        # "김정은" are one letter apart). Not a trade name of four letters or fewer: an
+        # abbreviation, whose letters transliterated are no spelling of it (ЦСТ "tsst" met
+        # "MTSST" and "TSSD", train pairs of external.py). ngram_extra[i] is the name of row
+        # len(names) + i.
         texts = [n.parsed.plain for n in self.names]
         self.ngram_extra: list[int] = [
-            i for i, t in enumerate(texts) if not t.isascii() and _ALPHABET.search(t)
+            i
+            for i, t in enumerate(texts)
+            if not t.isascii()
+            and _ALPHABET.search(t)
+            and len(self.names[i].parsed.trade_key) >= 5
         ]
         self.ngrams = NgramIndex(texts + [latin_letters(texts[i]) for i in self.ngram_extra])
         # Most keys (one-letter deletions) file a single name: those hold the name's number
