@@ -9,7 +9,6 @@ import math
 import re
 from functools import lru_cache
 
-from anyascii import anyascii
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
@@ -27,6 +26,8 @@ from sourcetrace.names.text import (
     cross_script_trade,
     fold,
     has_cjk,
+    latin_letters,
+    latin_spellings,
     latin_tokens,
     syllables,
     usual_pinyin,
@@ -57,7 +58,7 @@ def ascii_form(text: str) -> str:
     (they are read through pinyin and the glossary instead)."""
     if text.isascii() or has_cjk(text):
         return text
-    return anyascii(text).lower()
+    return latin_letters(text)
 
 
 def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -214,9 +215,7 @@ def trade_name(query: ParsedName, cand: ParsedName) -> float:
     if not a or not b:
         return 0.0
     if a != b and not (a.isascii() and b.isascii()):
-        a, b = ascii_form(a), ascii_form(b)
-        if a != b and _same_transliteration(a, b):
-            a = b  # one name transliterated, the other spelled by the list ("aeroskan")
+        a, b = _closest_spellings(a, b)
     elif a != b and _romanised_alike(query, cand):
         a = b  # two romanisations of one Cyrillic name ("sonatek" / "sonatec")
     if a == b:
@@ -263,14 +262,55 @@ def transliterated(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
-def _same_transliteration(a: str, b: str) -> bool:
+def _closest_spellings(a: str, b: str) -> tuple[str, str]:
+    """Two trade keys, one at least in another script than Latin or Chinese, in the Latin
+    spellings that agree best: equal when one is a transliteration of the other however its
+    system wrote the letters (:func:`_same_transliteration`: "aeroskan" / "aeroscan"), else the
+    pair closest by letter (anyascii's or rigour's spelling: :func:`latin_spellings`)."""
+    greek = _GREEK.search(a + b) is not None
+    best: tuple[float, str, str] | None = None
+    for x in _spellings(a):
+        for y in _spellings(b):
+            if x == y or _same_transliteration(x, y, greek):
+                return y, y  # one name transliterated, the other spelled by the list
+            sim = OSA.normalized_similarity(x, y)
+            if best is None or sim > best[0]:
+                best = (sim, x, y)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _spellings(key: str) -> tuple[str, ...]:
+    if key.isascii() or has_cjk(key):
+        return (key,)
+    return latin_spellings(key)
+
+
+def _same_transliteration(a: str, b: str, greek: bool = False) -> bool:
     """Two Latin spellings of one name in another script: five letters or more, neither pinyin
-    ("bai" of ООО "БАЙ" is no spelling of the pinyin "bayi"), equal once folded."""
+    ("bai" of ООО "БАЙ" is no spelling of the pinyin "bayi"), equal once folded; a Greek name
+    also with its vowels folded as they sound (:func:`greek_sounds`)."""
     if min(len(a), len(b)) < 5 or has_cjk(a + b):
         return False
     if syllables(a) is not None or syllables(b) is not None:
         return False
-    return transliterated(a) == transliterated(b)
+    ta, tb = transliterated(a), transliterated(b)
+    return ta == tb or (greek and greek_sounds(ta) == greek_sounds(tb))
+
+
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+# Modern Greek says αι as e, ει, οι and υι as i, ου as u. ELOT 743 and ISO 843 (anyascii's
+# spelling) write the letters ("Mytilinaios", "Peiraios"), the spellings companies and lists
+# use often the sound ("Mytilineos", "Pireos"), or the classical Latin form of αι ("Piraeus").
+_GREEK_SOUNDS = (("ai", "e"), ("ae", "e"), ("ei", "i"), ("oi", "i"), ("ou", "u"))
+
+
+def greek_sounds(word: str) -> str:
+    """A Latin spelling of a Greek word (folded by :func:`transliterated`) with its two-letter
+    vowels as they sound ("mitilinaios" and "mitilineos" -> "mitilineos")."""
+    for a, b in _GREEK_SOUNDS:
+        word = word.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", word)
 
 
 # The letters romanisations of Cyrillic write apart as in _TRANSLIT, less the rules that drop a

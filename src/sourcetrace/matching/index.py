@@ -10,6 +10,7 @@ one-letter deletion of the key (so one typo still meets: "zhongtia" and "zhongta
 from __future__ import annotations
 
 import gc
+import re
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,15 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from typing import Any
 
-from anyascii import anyascii
-
 from sourcetrace.matching import features
 from sourcetrace.matching.ngrams import NgramIndex
 from sourcetrace.model import ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.reading import latin_keys
-from sourcetrace.names.text import fold, has_cjk, syllables
+from sourcetrace.names.text import fold, has_cjk, latin_letters, latin_spellings, syllables
 
 # Keys shared by more names than this say nothing ("t:bureau", "p:mohamm"); whole-key and
 # deletion keys are kept whatever their length, so an exact or one-typo trade name always meets.
@@ -54,14 +53,18 @@ def blocking_keys(parsed: ParsedName) -> set[str]:
     if key.isascii():
         keys |= _spelling_keys(key, "y:")
     elif not has_cjk(key):
-        # Cyrillic, Greek, Arabic ... also under the Latin letters (anyascii): a Latin query
+        # Cyrillic, Greek, Arabic ... also under its Latin spellings (anyascii, rigour): a Latin query
         # then meets a name listed in Cyrillic only ("Aeroskan", "Аэроскан"), and back.
         # Exact keys only, no one-letter deletions: a transliteration is a spelling already
         # ("БАЙ" is "bai", one letter from the listed "Bayi": another company).
-        words = tuple(anyascii(t).lower() for t in parsed.trade)
-        keys |= _trade_keys("".join(words), words, deletions=False)
-        keys |= _spelling_keys("".join(words))
+        for spelling in latin_spellings(" ".join(parsed.trade)):
+            words = tuple(spelling.split())
+            keys |= _trade_keys("".join(words), words, deletions=False)
+            keys |= _spelling_keys("".join(words))
     return keys
+
+
+_ALPHABET = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")  # Greek, Cyrillic
 
 
 def _spelling_keys(latin: str, prefix: str = "x:") -> set[str]:
@@ -166,7 +169,23 @@ class NameIndex:
             owners[n.parsed.trade_key].add(n.entity)
         self.trade_counts: dict[str, int] = {k: len(v) for k, v in owners.items()}
         # Every name as a whole string, for the candidates the keys miss (a bad parse).
-        self.ngrams = NgramIndex([n.parsed.plain for n in self.names])
+        # A name in Cyrillic or Greek also in its Latin letters, one more row each after the
+        # names' own: most queries are in Latin letters (the name "Аэроскан" is then near
+        # "Aeroscan" as it is near "Аэроскан"). Alphabets only, written letter for letter:
+        # romanised Hangul or Arabic (no vowels) brings other names together ("김종은" and
+        # "김정은" are one letter apart). Not a trade name of four letters or fewer: an
+        # abbreviation, whose letters transliterated are no spelling of it (ЦСТ "tsst" met
+        # "MTSST" and "TSSD", train pairs of external.py). ngram_extra[i] is the name of row
+        # len(names) + i.
+        texts = [n.parsed.plain for n in self.names]
+        self.ngram_extra: list[int] = [
+            i
+            for i, t in enumerate(texts)
+            if not t.isascii()
+            and _ALPHABET.search(t)
+            and len(self.names[i].parsed.trade_key) >= 5
+        ]
+        self.ngrams = NgramIndex(texts + [latin_letters(texts[i]) for i in self.ngram_extra])
         # Most keys (one-letter deletions) file a single name: those hold the name's number
         # itself, which makes the index smaller and its cache much quicker to read.
         self.postings: dict[str, int | list[int]] = {
@@ -177,6 +196,10 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def ngram_name(self, row: int) -> int:
+        """The name a row of :attr:`ngrams` is of (a name in another script has two rows)."""
+        return row if row < len(self.names) else self.ngram_extra[row - len(self.names)]
 
     def candidates(self, parsed: ParsedName, limit: int) -> list[int]:
         """Names sharing blocking keys with the query: most keys shared first, then in index
@@ -218,6 +241,7 @@ class NameIndex:
             "subordinate_names": self.subordinate_names,
             "covers_subordinates": self.covers_subordinates,
             "ngrams": self.ngrams,
+            "ngram_extra": self.ngram_extra,
             "trade_counts": self.trade_counts,
         }
 
@@ -253,6 +277,7 @@ class NameIndex:
         self.subordinate_names = state["subordinate_names"]
         self.covers_subordinates = state["covers_subordinates"]
         self.ngrams = state["ngrams"]
+        self.ngram_extra = state["ngram_extra"]
         self.trade_counts = state["trade_counts"]
 
 

@@ -43,6 +43,7 @@ trade name is taken (:mod:`sourcetrace.names.symbols`: "Grupp" Group, "Zavod" Fa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,7 +103,7 @@ MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
 # words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys; c10: the
 # per-entity tables and the gates (Matcher._tables), built by every bulk worker before.
-_CACHE_FORMAT = "c11"  # c11: the very common English words (_lone_common_word) cached too
+_CACHE_FORMAT = "c12"  # c12: names in another script filed under their Latin letters without ь, ъ
 _NEAR_CACHE_SIZE = 200_000
 # Two spellings of one listed entity (UFLPA Entity List) that :meth:`Matcher.warm` matches.
 _WARM_LATIN = "XINJIANG ZHONGTAI CHEMICAL CO., LTD. NO 78 URUMQI RD"
@@ -1538,6 +1539,8 @@ class Matcher:
         extra += other
         more += [features.ascii_form(texts[i]) for i in other]
         found = self.index.ngrams.search(texts + more, STRING_TOP, STRING_FLOOR)
+        if self.index.ngram_extra:  # rows of names in another script's Latin letters: their name
+            found = [_by_name(hits, self.index.ngram_name) for hits in found]
         for j, i in enumerate(extra):
             merged = dict(found[i])
             for n, cos in found[len(texts) + j]:
@@ -1828,3 +1831,15 @@ def _merged(hits: list[Hit], other: list[Hit], note: str) -> list[Hit]:
     return sorted(
         best.values(), key=lambda h: (-h.decision.rank, -h.score, order[h.entity.id])
     )
+
+
+def _by_name(
+    hits: list[tuple[int, float]], name_of: Callable[[int], int]
+) -> list[tuple[int, float]]:
+    """N-gram hits (row, cosine) as (name, cosine), each name once at its best cosine."""
+    best: dict[int, float] = {}
+    for row, cos in hits:
+        n = name_of(row)
+        if cos > best.get(n, -1.0):
+            best[n] = cos
+    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))

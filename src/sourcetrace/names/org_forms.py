@@ -224,3 +224,39 @@ def _respelled(word: str) -> str:
     for pattern, spelling in _SPELLINGS:
         word = pattern.sub(spelling, word)
     return word
+
+
+# A Greek abbreviation of a legal form, dotted or not, first or last word of the line: "α.ε."
+# (ανώνυμη εταιρεία, the société anonyme), "επε", "ι.κ.ε.". rigour's table holds a few of them
+# in Greek letters ("ε.π.ε."), others only in the Latin letters Greek companies are listed in
+# ("ae" for Α.Ε.).
+_GREEK_ABBREVIATION = re.compile(r"(?:[\u0370-\u03ff]\.?){2,4}")
+_GREEK = re.compile(r"[\u0370-\u03ff]")
+
+
+@lru_cache(maxsize=4096)
+def greek_form(word: str) -> bool:
+    """``word`` (lower case) is a Greek abbreviation of a legal form: rigour's table reads it
+    whole, dotted ("επε" as "ε.π.ε.") or in its Latin letters ("α.ε." as "ae")."""
+    if _GREEK_ABBREVIATION.fullmatch(word) is None:
+        return False
+    letters = word.replace(".", "")
+    dotted = "".join(c + "." for c in letters)
+    return _whole_form(word) or _whole_form(dotted) or _whole_form(anyascii(letters).lower())
+
+
+def greek_org_type(text: str) -> str:
+    """``text`` (a lower-case line) less a Greek legal form abbreviation that is its first or
+    last word ("τράπεζα πειραιώς α.ε." -> "τράπεζα πειραιώς"); unchanged when there is none,
+    when the line holds no Greek letter, or when nothing else would be left."""
+    if text.isascii() or _GREEK.search(text) is None:
+        return text
+    parts = text.split()
+    if len(parts) < 2:
+        return text
+    for at in (-1, 0):
+        word = parts[at].strip(_CLOSING.replace(".", ""))
+        if greek_form(word):
+            rest = parts[:-1] if at == -1 else parts[1:]
+            return " ".join(rest)
+    return text

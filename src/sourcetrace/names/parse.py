@@ -23,6 +23,7 @@ from rigour.names import remove_org_types
 from rigour.text.stopwords import stopwords_list
 
 from sourcetrace.names.org_forms import (
+    greek_org_type,
     romanised_org_type,
     romanised_spelling_forms,
     with_final_dot,
@@ -446,6 +447,9 @@ def strip_org_types(line: str) -> tuple[str, bool]:
     more = _more_org_types(out, found)
     if more != out:
         out, found = more, True
+    greek = greek_org_type(out)  # "Μυτιληναίος Α.Ε.": a Greek form rigour holds in Latin letters
+    if greek != out:
+        out, found = greek, True
     if "." in out:
         # (After rigour, which knows its dotted forms: "S.A. de C.V.".)
         out = _DOTTED.sub(_undotted, out)  # "p.c.c. (singapore)" as "pcc (singapore)"

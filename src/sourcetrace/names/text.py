@@ -7,8 +7,10 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
+from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 from pypinyin.core import Pinyin
+from rigour.text.translit import maybe_ascii
 
 # Taiwan/Hong Kong forms to mainland simplified forms, with Taiwan phrases (矽 -> 硅, 化學 -> 化学).
 _T2S = opencc.OpenCC("tw2sp")
@@ -40,6 +42,39 @@ def fold(text: str) -> str:
         )
         text = unicodedata.normalize("NFC", text)
     return text.replace("'", "").replace("’", "")
+
+
+# The soft and hard signs (ь, ъ) carry no sound of their own: the systems write them as an
+# apostrophe or a quote (GOST 7.79 B, anyascii: "Ul'yanovsk", "Ob\"ekt"), as ʹ and ʺ (BGN/PCGN),
+# as "ie" (ICAO Doc 9303, for ъ) or not at all (ICAO for ь, and most lists: "Ulyanovsk", "Obekt").
+# Left out before transliterating, a name meets the lists' spelling however its sign was written.
+_SIGNS = str.maketrans("", "", "ьъЬЪ")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=65_536)
+def latin_letters(text: str) -> str:
+    """Text of another script (Cyrillic, Greek, Arabic ...) in lower-case Latin letters
+    (anyascii), the soft and hard signs of Cyrillic left out ("Ульяновскнефть" ->
+    "ulyanovskneft", as the lists write it, not "ul'yanovskneft'")."""
+    return anyascii(text.translate(_SIGNS)).lower()
+
+
+@lru_cache(maxsize=65_536)
+def latin_spellings(text: str) -> tuple[str, ...]:
+    """The Latin spellings of text in another script the lists may write: :func:`latin_letters`
+    (anyascii, one letter for one letter), and for Cyrillic rigour's where it differs (``maybe_ascii``, which
+    reads a Ukrainian word as Ukrainian: г "h", и "y", "Нафтогаз" -> "naftohaz" beside
+    "naftogaz"); the soft and hard signs left out of both."""
+    first = latin_letters(text)
+    if _CYRILLIC.search(text) is None:
+        # Only Cyrillic: rigour romanises Hangul by sound, where 김종은 and 김정은 (two names)
+        # both read "kim jong eun".
+        return (first,)
+    second = maybe_ascii(text.translate(_SIGNS)).lower()
+    if second == first or not second.isascii():
+        return (first,)
+    return (first, second)
 
 
 def latin_tokens(text: str) -> list[str]:
