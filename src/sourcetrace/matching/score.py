@@ -96,7 +96,7 @@ from sourcetrace.names.vocabulary import (
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v9+" + model_version()
+ALGORITHM = "sourcetrace-learned-v10+" + model_version()
 _KIND_ORDER = {NameKind.NAME: 3, NameKind.ALIAS: 2, NameKind.PREVIOUS: 1, NameKind.WEAK: 0}
 TRADE_AGREES = 0.9
 MAX_NAME_CHARS = 400
