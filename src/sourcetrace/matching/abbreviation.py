@@ -50,7 +50,8 @@ from itertools import pairwise
 from rigour.names import remove_org_types
 
 from sourcetrace.matching.features import english_words
-from sourcetrace.names.parse import ParsedName, clean_line, parse_name
+from sourcetrace.names.lines import clean_line
+from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.text import fold, latin_tokens, syllables, usual_pinyin
 from sourcetrace.names.vocabulary import LEGAL_TOKENS, STOPWORDS, abbreviations
 

@@ -12,9 +12,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from sourcetrace.names.lines import clean_line
 from sourcetrace.names.parse import (
     ParsedName,
-    clean_line,
     plain_text,
     specific_trade,
     strip_org_types,

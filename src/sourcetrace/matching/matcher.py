@@ -44,7 +44,8 @@ from sourcetrace.matching.spelling import Repair
 from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
-from sourcetrace.names.parse import ParsedName, full_pinyin, parse_name, pinyin_readings
+from sourcetrace.names.parse import ParsedName, parse_name
+from sourcetrace.names.pinyin_names import full_pinyin, pinyin_readings
 from sourcetrace.names.reading import reading_chars
 from sourcetrace.names.symbols import (
     frequent_english,

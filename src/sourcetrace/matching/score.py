@@ -63,10 +63,10 @@ from sourcetrace.matching.spelling import Repair, repair
 from sourcetrace.model import Decision, ListedEntity, NameKind
 from sourcetrace.names.parse import (
     ParsedName,
-    full_pinyin,
     parse_name,
     translated,
 )
+from sourcetrace.names.pinyin_names import full_pinyin
 from sourcetrace.names.reading import reread
 from sourcetrace.names.symbols import (
     institution,
@@ -1151,7 +1151,7 @@ def _industry_words_only(reading: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _written_in_pinyin(raw: str) -> bool:
-    """Whether a name is wholly pinyin cut into a Chinese name's parts (names.parse.full_pinyin)
+    """Whether a name is wholly pinyin cut into a Chinese name's parts (names.pinyin_names.full_pinyin)
     with an industry word read from its pinyin."""
     cut = full_pinyin(latin_tokens(fold(raw)), vocabulary())
     return cut is not None and bool(cut[1])
