@@ -6,7 +6,7 @@ Bills of lading abbreviate business words in more ways than any table holds ("IN
 pairwise, against one listed name at a time, so that an abbreviation is only ever read as a word
 that is there to be read: a query word is read as a word of the listed name it abbreviates
 (:func:`abbreviates`), taking the listed name's words in order, and the pair is scored again
-(:func:`sourcetrace.matching.score.expanded`).
+(:func:`sourcetrace.matching.rescore.expanded`).
 
 Limits, and why:
 - Only words *outside the listed name's trade name* are read so. An abbreviation restores an

@@ -16,6 +16,7 @@ from rapidfuzz.utils import default_process
 from sourcetrace.matching import features
 from sourcetrace.matching.abbreviation import Reading
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
+from sourcetrace.matching.rescore import _composed, _rescored, expanded, repaired
 from sourcetrace.matching.score import (
     ALGORITHM,
     SPELLED_ALIKE,
@@ -23,20 +24,16 @@ from sourcetrace.matching.score import (
     TRADE_PART,
     EntityParts,
     Scored,
-    _composed,
     _industry_words_only,
     _reading,
-    _rescored,
     _spelled_close,
     _use_very_common_english,
     _very_common_english,
     _words_within,
     beyond_shared_word,
     english_words_apart,
-    expanded,
     numbered_otherwise,
     pinyin_by_letter,
-    repaired,
     score_pair,
     spelled_alike,
 )
