@@ -57,7 +57,7 @@ def dump(out: Path, count: int, profile: bool) -> None:
     """Match the names and write their hits, one JSON line a name."""
     import run
 
-    from sourcetrace.matching.score import Matcher
+    from sourcetrace.matching.matcher import Matcher
     from sourcetrace.screening import lists_fingerprint, load_lists
     from sourcetrace.settings import load_settings
 

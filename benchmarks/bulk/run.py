@@ -266,7 +266,7 @@ def main() -> int:
     settings = load_settings(data_dir=OUT / "cache")
     # Warm the index cache once, as a second run on the same lists would find it.
     t = time.perf_counter()
-    from sourcetrace.matching.score import Matcher
+    from sourcetrace.matching.matcher import Matcher
     from sourcetrace.screening import lists_fingerprint, load_lists
 
     ents, used = load_lists([list_path], default_lists=False)

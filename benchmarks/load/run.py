@@ -246,7 +246,7 @@ def percentile(sorted_values: list[float], q: float) -> float:
 
 def matcher_baseline(seconds: float) -> float:
     """Names per second of the matcher alone, in this process, one thread, same names."""
-    from sourcetrace.matching.score import Matcher
+    from sourcetrace.matching.matcher import Matcher
     from sourcetrace.screening import load_lists
     from sourcetrace.settings import load_settings
 

@@ -114,7 +114,7 @@ def contract_floor(links: Path, findings: Path, folder: Path) -> None:
     many processes as cores). With the findings table of ``--stages`` (the rows' path and
     evidence text), the sum is the least the command could take on this machine."""
     from sourcetrace.graph.parties import read_texts
-    from sourcetrace.matching.score import Matcher
+    from sourcetrace.matching.matcher import Matcher
     from sourcetrace.screening import load_lists
     from sourcetrace.settings import load_settings
 
@@ -147,7 +147,7 @@ def stages(links: Path, ownership: Path, output: Path) -> None:
     from sourcetrace.graph.tables import from_paths, write_tables
     from sourcetrace.lists.bundled import default_list_path
     from sourcetrace.lists.merchandise import read_wro_merchandise
-    from sourcetrace.matching.score import Matcher
+    from sourcetrace.matching.matcher import Matcher
     from sourcetrace.screening import load_lists
     from sourcetrace.settings import load_settings
 

@@ -43,7 +43,8 @@ from sourcetrace.lists.bundled import (
 )
 from sourcetrace.lists.ftm import file_hash, load_entities
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.matching.score import ALGORITHM, Matcher
+from sourcetrace.matching.matcher import Matcher
+from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import (
     OUTPUT_COLUMNS,
     Decision,

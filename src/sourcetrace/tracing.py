@@ -64,7 +64,8 @@ from sourcetrace.graph.trace import (
 from sourcetrace.io.options import ReadOptions
 from sourcetrace.lists.bundled import default_list_path
 from sourcetrace.lists.merchandise import read_wro_merchandise
-from sourcetrace.matching.score import ALGORITHM, Matcher
+from sourcetrace.matching.matcher import Matcher
+from sourcetrace.matching.score import ALGORITHM
 from sourcetrace.model import Hit, ListedEntity
 from sourcetrace.screening import ListUsed, lists_fingerprint, load_lists, store_lists
 from sourcetrace.settings import Settings, load_settings

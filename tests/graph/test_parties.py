@@ -4,7 +4,7 @@ are those the finders give text by text, though most texts are ruled out column-
 from __future__ import annotations
 
 from sourcetrace.graph.parties import read_texts
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 from sourcetrace.model import Hit
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.location import xinjiang_places, xinjiang_postcode

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sourcetrace.names import fold, parse, parse_name
-from sourcetrace.names.parse import clean_line
+from sourcetrace.names import fold, lines, parse, parse_name
+from sourcetrace.names.lines import clean_line
 from sourcetrace.names.vocabulary import LEGAL_TOKENS
 
 
@@ -80,10 +80,10 @@ def test_ascii_patterns_find_what_the_case_blind_ones_find(text: str) -> None:
     text = " ".join(text.split())
     if not text.isascii():
         return
-    cut, cut_ascii = parse._CUT.search(text), parse._CUT_ASCII.search(text.lower())
+    cut, cut_ascii = lines._CUT.search(text), lines._CUT_ASCII.search(text.lower())
     assert (cut and cut.start()) == (cut_ascii and cut_ascii.start())
-    legal = parse._LEGAL_MID.search(text) is not None
-    assert legal == (parse._LEGAL_MID_ASCII.search(text.lower()) is not None)
+    legal = lines._LEGAL_MID.search(text) is not None
+    assert legal == (lines._LEGAL_MID_ASCII.search(text.lower()) is not None)
 
 
 @given(st.text(alphabet=st.sampled_from("coltdinpagmbhsrk"), min_size=0, max_size=12))
@@ -127,7 +127,7 @@ def test_a_line_of_mixed_scripts_parses_and_its_chinese_part_has_no_second_latin
 def test_the_english_by_sound_table_reads_words_as_pinyin_does() -> None:
     """Differential: the table read from pypinyin's dictionaries has the keys the project's own
     pinyin (pypinyin's phrase cutting) gives every two-character word of trade_words.tsv."""
-    from sourcetrace.names.parse import _english_by_sound
+    from sourcetrace.names.pinyin_names import _english_by_sound
     from sourcetrace.names.text import pinyin
     from sourcetrace.names.vocabulary import trade_words
 

@@ -19,7 +19,8 @@ from rigour.names import NameTypeTag, analyze_names
 
 from sourcetrace.lists import default_list_path
 from sourcetrace.names import symbols
-from sourcetrace.names.parse import clean_line, parse_name, strip_org_types
+from sourcetrace.names.lines import clean_line
+from sourcetrace.names.parse import parse_name, strip_org_types
 from sourcetrace.names.vocabulary import symbol_phrases
 
 ROOT = Path(__file__).resolve().parents[2]

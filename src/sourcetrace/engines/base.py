@@ -17,7 +17,7 @@ from typing import Protocol
 import polars as pl
 
 from sourcetrace.io.options import ReadOptions
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 from sourcetrace.model import OUTPUT_COLUMNS, ListedEntity, Result
 from sourcetrace.settings import Settings
 from sourcetrace.signals import SIGNAL_KINDS, SIGNAL_PATTERNS

@@ -43,7 +43,8 @@ from sourcetrace.engines.base import (
 from sourcetrace.engines.chunks import iter_chunks, prefetch
 from sourcetrace.errors import SourcetraceError
 from sourcetrace.io.writers import atomic_path, defuse_formulas, output_format
-from sourcetrace.matching.score import ALGORITHM, Matcher
+from sourcetrace.matching.matcher import Matcher
+from sourcetrace.matching.score import ALGORITHM
 
 # Set in the parent before the pool forks; workers read it without pickling the index.
 _SCREENER: RowScreener | None = None

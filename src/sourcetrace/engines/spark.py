@@ -64,7 +64,7 @@ def _screen_partitions(job_key: str, entities: Any, job: BulkJob) -> Any:
     """A mapInArrow function: distinct key tuples in, each with its result fields out."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        from sourcetrace.matching.score import Matcher
+        from sourcetrace.matching.matcher import Matcher
 
         screener = _WORKER_SCREENER.get(job_key)
         if screener is None:

@@ -39,7 +39,7 @@ from sourcetrace.io.limits import check_cells, check_rows, check_size
 from sourcetrace.io.options import ReadOptions
 from sourcetrace.io.readers import read_table
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 
 # A links file needs only buyer, supplier and product: that is all tracing needs. The other
 # columns are used where a file has them (HS code for goods-borne risk and the product rule,

@@ -32,7 +32,7 @@ import polars as pl
 from sourcetrace.engines.local import worker_pool
 from sourcetrace.graph.model import PARTY_SCHEMA
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.matching.score import MAX_NAME_CHARS, Matcher
+from sourcetrace.matching.matcher import MAX_NAME_CHARS, Matcher
 from sourcetrace.model import Hit
 from sourcetrace.names.identifiers import UsccCheck, check_uscc, check_usccs
 from sourcetrace.names.location import may_hold_xinjiang_place, xinjiang_places, xinjiang_postcode

@@ -19,7 +19,7 @@ import polars as pl
 from sourcetrace.graph.model import Graph, Node, hs_digits
 from sourcetrace.graph.parties import TextFacts, read_texts
 from sourcetrace.matching.index import gc_paused
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 from sourcetrace.model import Decision, Hit
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.location import xinjiang_places, xinjiang_postcode

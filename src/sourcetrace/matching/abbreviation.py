@@ -6,7 +6,7 @@ Bills of lading abbreviate business words in more ways than any table holds ("IN
 pairwise, against one listed name at a time, so that an abbreviation is only ever read as a word
 that is there to be read: a query word is read as a word of the listed name it abbreviates
 (:func:`abbreviates`), taking the listed name's words in order, and the pair is scored again
-(:func:`sourcetrace.matching.score.expanded`).
+(:func:`sourcetrace.matching.rescore.expanded`).
 
 Limits, and why:
 - Only words *outside the listed name's trade name* are read so. An abbreviation restores an
@@ -50,7 +50,8 @@ from itertools import pairwise
 from rigour.names import remove_org_types
 
 from sourcetrace.matching.features import english_words
-from sourcetrace.names.parse import ParsedName, clean_line, parse_name
+from sourcetrace.names.lines import clean_line
+from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.text import fold, latin_tokens, syllables, usual_pinyin
 from sourcetrace.names.vocabulary import LEGAL_TOKENS, STOPWORDS, abbreviations
 

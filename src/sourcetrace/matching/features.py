@@ -12,9 +12,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from sourcetrace.names.lines import clean_line
 from sourcetrace.names.parse import (
     ParsedName,
-    clean_line,
     plain_text,
     specific_trade,
     strip_org_types,
@@ -80,7 +80,7 @@ def _joined_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return all(len(w) > 1 and w in english_words() for w in apart)
 
 
-# The table as read with the index cache (score.Matcher.cached): building it imports wordfreq
+# The table as read with the index cache (matcher.Matcher.cached): building it imports wordfreq
 # and reads its list, about 0.6 s that every bulk worker paid on its first name.
 _ENGLISH_READ: frozenset[str] | None = None
 

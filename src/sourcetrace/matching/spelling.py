@@ -46,7 +46,7 @@ class Repair:
     parsed: ParsedName
     changes: tuple[tuple[str, str], ...]  # (query word, listed word)
     uncertain: bool  # a trade word was repaired that may be another name (see the module)
-    read: bool = False  # abbreviations were read too (score.slips_and_abbreviations)
+    read: bool = False  # abbreviations were read too (rescore.slips_and_abbreviations)
 
 
 def _pinyin(word: str, target: str) -> bool:

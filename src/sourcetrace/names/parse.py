@@ -6,15 +6,15 @@ same parts: "Xinjiang Zhongtai Chemical Co., Ltd.". Parsing both into the same p
 trade name in toneless pinyin, the region as a GB/T 2260 code and the industry as an English
 concept, lets a Chinese name and its English listing meet on the same key.
 
-Bill-of-lading noise is cut before parsing: "C/O" parts, telephone numbers, and an address that
-follows the legal form on the same line.
+Bill-of-lading noise is cut before parsing (:mod:`sourcetrace.names.lines`): "C/O" parts,
+telephone numbers, and an address that follows the legal form on the same line. Pinyin readings
+and full-pinyin names are :mod:`sourcetrace.names.pinyin_names`'s.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,12 +22,14 @@ from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types
 from rigour.text.stopwords import stopwords_list
 
+from sourcetrace.names.lines import clean_line, spell_slashed
 from sourcetrace.names.org_forms import (
     greek_org_type,
     romanised_org_type,
     romanised_spelling_forms,
     with_final_dot,
 )
+from sourcetrace.names.pinyin_names import full_pinyin, pinyin_readings, trade_readings
 from sourcetrace.names.symbols import english_org_words, institution
 from sourcetrace.names.text import cjk_runs, fold, has_cjk, latin_tokens, pinyin, syllables
 from sourcetrace.names.vocabulary import (
@@ -40,29 +42,11 @@ from sourcetrace.names.vocabulary import (
     org_pinyin,
     region_typo,
     stem,
-    trade_words,
     vocabulary,
 )
 
-# Where the name ends on a bill-of-lading line: care-of, contact details, address markers.
-_CUT_MARKS = (
-    r"(?:c/o|c\.o\.|attn\b|tel\b|tel:|phone\b|fax\b|e-?mail\b|add(?:ress)?:|address\b)",
-    r"(?:no\.?|room|rm|unit|floor|flr|bldg|building)\s*\d",
-    r"\+?\d[\d\-\s]{6,}",
-)
-_CUT = re.compile("|".join(r"\s" + mark for mark in _CUT_MARKS), re.IGNORECASE)
-_ADDRESS_WORDS = frozenset(
-    ["no", "road", "rd", "street", "st", "avenue", "ave", "building", "bldg", "floor", "room", "rm", "unit", "district", "city", "town", "village", "province", "zone", "park", "industrial", "lu", "jie", "hao", "xiang", "cun", "zhen", "qu", "dao"]
-)
 # Words of a street address: a name holding one goes on into its address (other_province).
 _STREET = frozenset(["no", "road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "hao"])
-_LEGAL_END = frozenset({"ltd", "limited", "inc", "corp", "corporation", "llc", "plc", "gongsi"})
-_LEGAL_MID = re.compile(r"\b(?:ltd|limited|inc|corp|corporation|llc|plc|gongsi)\b\W*\s+\S", re.IGNORECASE)
-# The same two patterns for ASCII text, searched in its lower case (same positions): without
-# IGNORECASE, and with the cut's leading space taken out of the alternatives so the engine skips
-# to the spaces, they find the same matches in about half the time (most names are ASCII).
-_CUT_ASCII = re.compile(r"\s(?:" + "|".join(_CUT_MARKS) + ")")
-_LEGAL_MID_ASCII = re.compile(_LEGAL_MID.pattern)
 _PAREN_ZH = re.compile(r"\(([^()]*)\)")
 BOL_NAME_WIDTH = 35  # name fields cut at 35 characters on many bills of lading
 
@@ -105,249 +89,6 @@ class ParsedName:
             self, "trade_from_region",
             bool(self.trade) and set(self.trade) <= set(self.region_words),
         )
-
-
-# Abbreviations written with a slash, which the tokens would split into letters: "I/E" is
-# import and export on bills of lading ("JUNAN JINSHENG I/E CO LTD"; as "imp/exp", the table's
-# "imp" and "exp" read it already).
-_SLASHED = re.compile(r"(?<![a-z0-9/])i\s*/\s*e(?![a-z0-9/])", re.IGNORECASE)
-
-
-def spell_slashed(line: str) -> str:
-    """The line with its slashed abbreviations ("I/E") as the table's words ("impexp")."""
-    if "/" not in line:
-        return line
-    return _SLASHED.sub(" impexp ", line)
-
-
-# A number or a floor, room or unit with its number ("88", "18f", "b2", "501a"), not an ordinal.
-_ADDRESS_NUMBER = re.compile(r"\d+[a-z]?|[a-z]\d+")
-
-
-# A stock-exchange code after a name, as stock pages, filings and news write it: "(601212)",
-# "(02899)", "(SHA:603185)", "[SHA:603260]", "(stock code: 601212.SH)", "(2899.HK)", "（002092）",
-# the share class before it ("Class A (603260)", "Co Ltd-H (2899.HK)", "Class A 601311"); four
-# digits alone in brackets need the exchange with them (a year is no code). A code
-# names a listing, not the company: read as a trade word, it made the listed name itself
-# "another company" ("Baiyin Nonferrous Group Co.Ltd(601212)" was cleared against its listing).
-_STOCK_CODE = re.compile(
-    r"(?:\s*-\s*[ah]\b|\s+class\s+[abh])?"
-    r"(?:\s*[(\[（]\s*(?:(?:stock\s+code\s*[:：]?\s*|[a-z]{2,6}\s*[:：]\s*)\d{4,6}(?:\.[a-z]{2})?"
-    r"|\d{4,6}\.[a-z]{2}|\d{5,6})\s*[)\]）]|(?<=\s[abh])\s+\d{6})\s*$",
-    re.IGNORECASE,
-)
-# A legal form glued to the word before it, as some stock pages print a name
-# ("Xinjiang JoinworldLtd", "Tianshan Aluminum GroupLtd"): a lower-case letter, then the form.
-_GLUED_FORM = re.compile(r"(?<=[a-z])(?=(?:Ltd|Limited|LLC)\b)")
-
-
-def stock_code_cut(text: str) -> str:
-    """The name without a stock-exchange code (and share class) written after it."""
-    if text[-1:] not in ")]）" and not text[-1:].isdigit():
-        return text
-    return _STOCK_CODE.sub("", text)
-_NOT_KEY = re.compile(r"[^a-z0-9]")
-# A street number, perhaps with a letter ("189", "18A"), once folded to lower case.
-_BARE_NUMBER = re.compile(r"\d+[a-z]?")
-
-
-@lru_cache(maxsize=65_536)
-def word_key(word: str) -> str:
-    """A word of a line as the address rules compare it: lower case, letters and digits only
-    ("LTD.," -> "ltd"). Remembered: the rules ask it of every word of every line, and a bulk
-    file's lines repeat their words (cities, industries, legal forms)."""
-    return _NOT_KEY.sub("", word.lower())
-
-
-# Remembered: the parse, the abbreviation reading and the initials of a name each clean its line.
-@lru_cache(maxsize=65_536)
-def clean_line(raw: str) -> tuple[str, bool]:
-    """Cut bill-of-lading noise; returns the name and whether anything was cut."""
-    text = _GLUED_FORM.sub(" ", " ".join(raw.split()))
-    coded = stock_code_cut(text)
-    if coded != text and coded.strip():
-        return clean_line(coded)[0], True
-    ascii_text = text.isascii()
-    lower = text.lower() if ascii_text else ""
-    m = _CUT_ASCII.search(lower) if ascii_text else _CUT.search(text)
-    cut = False
-    # Not when one word at most stands before the mark: "Shenyang No. 2 Laogai Detachment" and
-    # "Yard No. 123 Acme" are names, not a name and an address.
-    if m and m.start() > 0 and (
-        len(text[: m.start()].split()) >= 2 or m.group().lstrip()[:2].lower() != "no"
-        or street_follows(text[m.end() :])
-    ):
-        text, cut = text[: m.start()], True
-        lower = lower[: m.start()]
-    # A bare street number: "TBEA 189 BEIJING SOUTH ROAD CHANGJI" (no "No.").
-    at = None if cut else street_number_at(text.split())
-    if at:
-        text, cut = " ".join(text.split()[:at]), True
-        lower = text.lower() if ascii_text else ""
-    # An address after the legal form: "XINJIANG ZHONGTAI CHEMICAL CO LTD NO 88 ... URUMQI".
-    if not (_LEGAL_MID_ASCII.search(lower) if ascii_text else _LEGAL_MID.search(text)):
-        at = (country_tail(text) or place_tail(text)) if ascii_text else None
-        return (" ".join(text.split()[:at]), True) if at else (text, cut)
-    words = text.split()
-    for i, word in enumerate(words[:-1]):
-        w = word_key(word)
-        if w in _LEGAL_END and any(
-            word_key(x) not in LEGAL_TOKENS for x in words[:i]
-        ):  # a name may start with its legal form ("Limited Liability Company Acme")
-            rest = [word_key(x) for x in words[i + 1 :]]
-            # (A bare run of words after the legal form is a name written the Russian way,
-            # "Research and Production Corporation Istok named after A.I. Shokin", not an
-            # address; nor is one holding another legal word: "Public Limited Company X".)
-            if "branch" in rest:
-                continue  # "Acme Co., Ltd., Xinye Branch Co., Ltd.": the branch is the name
-            legal = [x in LEGAL_TOKENS for x in rest]
-            if rest and legal[-1] and 2 * sum(legal) > len(rest):
-                # A second legal form, one word of it perhaps misspelled ("Tactical Missiles
-                # Corporation Joynt Stock Company"): the name ends at the first.
-                text = " ".join(words[: i + 1])
-                cut = True
-                break
-            # (A number, or a floor or unit written with one, is an address: "CO LTD 18F NO 5
-            # ..."; an ordinal is part of a name: "Co., Ltd. (CSIC) 709th Research Institute".)
-            address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
-            # (A place in brackets is the name's own: "Corad Technology Ltd. (Shenzhen)".)
-            bracketed = "(" in " ".join(words[i + 1 :])
-            if (address or (places_only(rest) and not bracketed)) and not any(legal):
-                text = " ".join(words[: i + 1])
-                cut = True
-                break
-    return text, cut
-
-
-# The country as a bill of lading writes it at the end of an address ("CHINA", "CN", "P.R.C.",
-# "P.R. CHINA", "PEOPLE'S REPUBLIC OF CHINA"), each word as clean_line folds it.
-_COUNTRY_WORDS = frozenset(["china", "cn", "prc", "pr", "p", "r", "c", "peoples", "republic", "of"])
-_POSTCODE = re.compile(r"\d{6}")
-# English words that make the word before them a place ("HUMEN TOWN", "NANLING COUNTY").
-_NAMED_PLACE = frozenset(["county", "district", "town", "township", "city", "prefecture"])
-
-
-def places_only(rest: list[str]) -> bool:
-    """True when the words after a legal form are an address of places only.
-
-    "TBEA CO LTD CHANGJI XINJIANG 831100 CN", "NINESTAR CORPORATION ZHUHAI GUANGDONG CHINA": a
-    city, a province, a place word (county, district), a six-digit postcode and the country,
-    with no street or number. Such a tail is where the company is, not part of its registered
-    name (a region is written before the trade name, 企业名称登记管理规定 Art. 6), so it is cut
-    like any address; read as the name's region, it made the same registered name look like a
-    company of another place. Needs one place or country word; places of up to three words are
-    joined as the gazetteer keys them ("wu lu mu qi"); a word the gazetteer lacks is a place
-    when "county", "district", "town", "city" or "prefecture" follows it. A tail that begins with
-    "of" goes on with the name ("Aviation Industry Corporation of China").
-    """
-    if rest and rest[0] == "of":
-        return False  # "Aviation Industry Corporation of China": "of" goes on with the name
-    places, counties = vocabulary().places_latin, vocabulary().counties_latin
-    i, seen = 0, False
-    while i < len(rest):
-        word = rest[i]
-        if word in _COUNTRY_WORDS:
-            i, seen = i + 1, True
-        elif not word or word in PLACE_TYPES or _POSTCODE.fullmatch(word):
-            i += 1
-        elif i + 1 < len(rest) and rest[i + 1] in _NAMED_PLACE:
-            i, seen = i + 2, True  # a place the gazetteer lacks, said to be one: "NANLING COUNTY"
-        else:
-            n = next((n for n in (3, 2, 1) if "".join(rest[i : i + n]) in places), 0)
-            # A county-level town the gazetteer lacks ("... CO LTD SHANGHANG FUJIAN"): a place
-            # here only, after the legal form (counties.tsv, GB/T 2260).
-            n = n or next((n for n in (2, 1) if "".join(rest[i : i + n]) in counties), 0)
-            if not n:
-                return False
-            i, seen = i + n, True
-    return seen
-
-
-# Street words that a number is followed by in an address ("NO 8 RENMIN RD").
-_STREET_AFTER = frozenset(["road", "rd", "street", "st", "avenue", "ave", "lu", "jie", "lane"])
-
-
-def street_follows(after: str) -> bool:
-    """True when a street word stands within the four words after "No. <number>": the number is
-    a street number, even after a one-word name ("SEPTWOLVES NO 8 RENMIN RD"). Without one it
-    is part of the name ("Shenyang No. 2 Laogai Detachment", "Yard No. 123 Acme")."""
-    words = [word_key(w) for w in after.split()[:4]]
-    return not _STREET_AFTER.isdisjoint(words)
-
-
-def street_number_at(words: list[str]) -> int | None:
-    """Where a bare street number begins the address in a line ("TBEA 189 BEIJING SOUTH ROAD":
-    1), or None.
-
-    A number (or one with a letter, "18A") not first on the line, with a street word within the
-    four words after it, as after "No." (``street_follows``): a number with no street after it
-    stays part of the name ("Lien Yi Hsing 12", "Shenyang 2 Laogai Detachment").
-    """
-    for i in range(1, len(words) - 1):
-        if _BARE_NUMBER.fullmatch(words[i].lower().strip(",.")) and street_follows(
-            " ".join(words[i + 1 :])
-        ):
-            return i
-    return None
-
-
-def place_tail(text: str) -> int | None:
-    """Where a trailing run of places begins in a line with no legal form and no country
-    ("WESTERN GOLD URUMQI XINJIANG": 2), or None.
-
-    Two gazetteer places at least, the last a province or region holding the one before it
-    (its code's first two digits): a city and then its province is how an address is written,
-    while a place that lost its brackets ("HOSHINE SILICON INDUSTRY SHANSHAN") is one place and
-    stays a region of the name. A word that is no place must stay before the run, so a name of
-    places only keeps them. County towns are not read here (a trade name often is one).
-    """
-    keys = [word_key(w) for w in text.split()]
-    places = vocabulary().places_latin
-    j, found = len(keys), []
-    while j > 0:
-        if keys[j - 1] and (keys[j - 1] in PLACE_TYPES or _POSTCODE.fullmatch(keys[j - 1])):
-            j -= 1
-            continue
-        n = next((n for n in (3, 2, 1) if n <= j and "".join(keys[j - n : j]) in places), 0)
-        if not n:
-            break
-        found.append(places["".join(keys[j - n : j])])
-        j -= n
-    if len(found) < 2 or not found[0].code.endswith("0000"):
-        return None
-    if not any(p.code[:2] == found[0].code[:2] for p in found[1:]):
-        return None
-    if not any(k and k not in places and k not in PLACE_TYPES for k in keys[:j]):
-        return None
-    return j
-
-
-def country_tail(text: str) -> int | None:
-    """Where an address of places ending in the country begins, in a line with no legal form
-    ("SEPTWOLVES JINJIANG FUJIAN CHINA": 1); None when there is none.
-
-    The line must end in "CHINA", "CN" or "PRC", with one gazetteer place at least before it
-    (place words and postcodes may stand between), and keep a word that is no place before the
-    tail: "Bank of China" has no place, "TIANJIN KUNYU CHINA" would leave a place alone (Kunyu
-    is a trade name there), and keep their words.
-    """
-    keys = [word_key(w) for w in text.split()]
-    if not keys or keys[-1] not in ("china", "cn", "prc"):
-        return None
-    places = vocabulary().places_latin
-    j, seen = len(keys), False
-    while j > 0:
-        key = keys[j - 1]
-        if not key or key in _COUNTRY_WORDS or key in PLACE_TYPES or _POSTCODE.fullmatch(key):
-            j -= 1
-            continue
-        n = next((n for n in (3, 2, 1) if n <= j and "".join(keys[j - n : j]) in places), 0)
-        if not n:
-            break
-        j, seen = j - n, True
-    if not seen or not any(k and k not in places and k not in PLACE_TYPES for k in keys[:j]):
-        return None
-    return j
 
 
 def parse_name(raw: str, vocab: Vocabulary | None = None) -> ParsedName:
@@ -611,101 +352,6 @@ def _parse_chinese(text: str, vocab: Vocabulary) -> dict[str, object]:
         "zh": zh_core,
         "tokens": tokens,
     }
-
-
-MAX_READINGS = 64  # three words of two characters: at most 4 x 4 x 4 readings
-
-
-def trade_readings(trade_zh: str) -> tuple[str, ...]:
-    """The ways an English name may spell a Chinese trade name: the name cut into words of two
-    characters found in the dictionary and single characters (every cut), each two-character
-    word in its pinyin or one of its English readings, each single character in its pinyin (one
-    character reads as too many English words), joined; only readings with an English word, in
-    the order made (whole words first), at most :data:`MAX_READINGS`. Empty for a trade name of
-    one character or more than six."""
-    if not 2 <= len(trade_zh) <= 6:
-        return ()
-    words = trade_words()
-    out: dict[str, None] = {}
-
-    def walk(rest: str, head: str, translated: bool) -> None:
-        if len(out) >= MAX_READINGS:
-            return
-        if not rest:
-            if translated:
-                out[head] = None
-            return
-        english = words.get(rest[:2], ()) if len(rest) >= 2 else ()
-        if english:
-            walk(rest[2:], head + pinyin(rest[:2]), translated)
-            for word in english:
-                walk(rest[2:], head + word, True)
-        walk(rest[1:], head + pinyin(rest[0]), translated)
-
-    walk(trade_zh, "", False)
-    return tuple(out)[:MAX_READINGS]
-
-
-@lru_cache(maxsize=1)
-def _english_by_sound() -> dict[str, tuple[str, ...]]:
-    """The English readings of the dictionary's two-character words by their toneless pinyin,
-    homophones together ("dongfang": east (东方), bridalroom (洞房)).
-
-    Read from pypinyin's dictionaries directly (the word's phrase reading, else each
-    character's first): the same keys as :func:`~sourcetrace.names.text.pinyin` gives these
-    words, built in a fraction of its time (a worker builds the table on its first pinyin name)."""
-    from pypinyin.phrases_dict import phrases_dict
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    @lru_cache(maxsize=4096)
-    def bare(reading: str) -> str:
-        plain = unicodedata.normalize("NFKD", reading)
-        return "".join(c for c in plain if not unicodedata.combining(c)).lower().replace("v", "u")
-
-    out: dict[str, list[str]] = {}
-    for zh, english in trade_words().items():
-        if len(zh) != 2:
-            continue
-        phrase = phrases_dict.get(zh)
-        if phrase:
-            key = "".join(bare(r[0]) for r in phrase)
-        else:
-            readings = [pinyin_dict.get(ord(c)) for c in zh]
-            if None in readings:
-                continue
-            key = "".join(bare(r.split(",")[0]) for r in readings if r)
-        out.setdefault(key, []).extend(english)
-    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
-
-
-def pinyin_readings(trade: str) -> tuple[str, ...]:
-    """The ways an English name may spell a trade name written in pinyin ("dongfangxiwang":
-    "east hope", "east xiwang", "dongfang hope" ...): as :func:`trade_readings` does for
-    characters, but each pair of syllables read as every word that sounds so (CC-CEDICT), so
-    the readings hold homophones' senses too: the matcher uses one only when a listed name
-    has it as its trade name (and the name's industry words agree). Readings with an English
-    word only, at most :data:`MAX_READINGS`; none for fewer than two or more than six
-    syllables."""
-    cut = syllables(trade)
-    if cut is None or not 2 <= len(cut) <= 6:
-        return ()
-    sounds = _english_by_sound()
-    out: dict[str, None] = {}
-
-    def walk(rest: tuple[str, ...], head: str, english: bool) -> None:
-        if len(out) >= MAX_READINGS:
-            return
-        if not rest:
-            if english:
-                out[head] = None
-            return
-        if len(rest) >= 2:
-            for word in sounds.get(rest[0] + rest[1], ()):
-                walk(rest[2:], head + " " + word + " ", True)
-        walk(rest[1:], head + rest[0], english)
-
-    walk(tuple(cut), "", False)
-    return tuple(" ".join(r.split()) for r in out)[:MAX_READINGS]
 
 
 def translated(zh: ParsedName, latin: ParsedName) -> bool:
@@ -994,203 +640,6 @@ def _parse_latin(
         readings=pinyin_readings(trade[0]) if resegmented and pinyin_industry else (),
         latin=None,
     )
-
-
-# Pinyin of the legal forms (有限公司 youxian gongsi ...), cut off a full-pinyin name wherever its
-# words are split ("you xian gong si", "youxiangongsi").
-_LEGAL_PINYIN = ("youxianzerengongsi", "youxiangongsi", "gufen", "youxian", "zeren", "gongsi",
-                 "fengongsi", "zongchang", "zonggongsi", "fenchang")  # fmt: skip
-_SUFFIX_CACHE: dict[int, dict[str, str]] = {}
-
-
-def _pinyin_suffixes(vocab: Vocabulary) -> dict[str, str]:
-    """The glossary's Chinese industry and organisation words in pinyin, run together, to their
-    concept ("huaxue": chemical, "jituan": "org:..."), legal forms as "legal"; words of one
-    syllable left out (业 "ye", 厂 "chang" are also syllables of trade names)."""
-    cached = _SUFFIX_CACHE.get(id(vocab))
-    if cached is None:
-        cached = {}
-        for zh, concept in vocab.industry_zh.items():
-            key = "".join(latin_tokens(pinyin(zh)))
-            if len(zh) >= 2 and key:
-                cached.setdefault(key, concept)
-        for key in _LEGAL_PINYIN:
-            cached[key] = "legal"
-        _SUFFIX_CACHE[id(vocab)] = cached
-    return cached
-
-
-def full_pinyin(
-    words: list[str], vocab: Vocabulary, truncated: bool = False
-) -> tuple[list[str], set[str], bool, str] | None:
-    """A name written wholly in pinyin, however its syllables are spaced ("HE TIAN HAO LIN FA SHI
-    YOU XIAN GONG SI", "XINJIANGZHONGTAIHUAXUE..."), cut into the parts a Chinese name has: the
-    words returned are its regions then its trade name, each run together ("hetian", "haolin"),
-    with the industry concepts of its pinyin industry words (发饰 "fashi": hair accessories) and
-    whether a legal form was cut off, and the name as an English listing would write it
-    ("hetian haolin hair accessorie"). None when a word is not pinyin or is an English business
-    word, or when nothing but the spacing would change (the word-by-word parse reads it the
-    same). A region may also stand before the legal form (合盛硅业(鄯善)有限公司).
-
-    Regions are cut from the start, industry, organisation and legal words from the end, each
-    only at a syllable boundary (both sides must read as pinyin) and only while two syllables
-    or more of trade name stay: the Chinese parser's rule (a trade name has two characters).
-    A name cut at the field width may end in part of a word: that part is dropped first."""
-    if not words:
-        return None
-    suffixes = _pinyin_suffixes(vocab)
-    if truncated and len(words) > 1 and syllables(words[-1]) is None:
-        last = words[-1]  # "GONGS": the start of a pinyin word, cut
-        if len(last) >= 3 and any(key.startswith(last) for key in suffixes):
-            words = words[:-1]
-    if not all(_pinyin_word(w, vocab) for w in words):
-        return None
-    joined = "".join(words)
-
-    def enough(rest: str) -> bool:
-        cut = syllables(rest)
-        return cut is not None and len(cut) >= 2
-
-    def boundary(text: str, at: int) -> bool:
-        """Whether the text's reading in the fewest syllables has a syllable boundary there:
-        "daliantianyi" reads da-lian-tian-yi, so it is Dalian + tianyi, not Dali + antianyi."""
-        cut, pos = syllables(text) or (), 0
-        for syllable in cut:
-            pos += len(syllable)
-            if pos >= at:
-                return pos == at
-        return False
-
-    regions: list[str] = []
-    tail_regions: list[str] = []
-    industry: set[str] = set()
-    legal = False
-    org = False
-    cut_word = (
-        _pinyin_cut_word(joined, suffixes, enough, boundary)
-        if truncated and not any(joined.endswith(key) for key in suffixes)
-        else None
-    )
-    if cut_word is not None:
-        joined, concept = cut_word
-        if concept is not None:
-            industry.add(concept)
-            industry.update(_pinyin_short_for(vocab).get(concept, ()))
-    elif truncated and not any(joined.endswith(key) for key in suffixes):
-        # The start of an industry or legal word, cut by the field ("yousejin", "you"): the
-        # shortest such end (three letters or more) is taken off.
-        for start in range(len(joined) - 3, max(0, len(joined) - 18) - 1, -1):
-            tail = joined[start:]
-            if enough(joined[:start]) and any(key.startswith(tail) for key in suffixes):
-                joined = joined[:start]
-                break
-    changed = True
-    while changed:  # industry, organisation and legal words at the end, longest first
-        changed = False
-        for start in range(max(0, len(joined) - 18), len(joined) - 2):
-            concept = suffixes.get(joined[start:])
-            if concept is None and joined[start:] in vocab.places_latin:
-                concept = "place"  # a region before the legal form: 合盛硅业(鄯善)有限公司
-            if concept is not None and boundary(joined, start) and enough(joined[:start]):
-                if concept == "legal":
-                    legal = True
-                elif concept == "place":
-                    tail_regions.insert(0, joined[start:])
-                elif not concept.startswith("org:"):
-                    industry.add(concept)
-                    # 生物 shengwu is biological and, in a short name, biotechnology.
-                    industry.update(_pinyin_short_for(vocab).get(joined[start:], ()))
-                else:
-                    org = True  # 集团 jituan: cut as the Chinese parser cuts it
-                joined, changed = joined[:start], True
-                break
-    changed = True
-    while changed:  # regions at the start, longest first
-        changed = False
-        for end in range(min(len(joined) - 2, 20), 2, -1):
-            place = vocab.places_latin.get(joined[:end])
-            if place is not None and boundary(joined, end) and enough(joined[end:]):
-                regions.append(joined[:end])
-                joined, changed = joined[end:], True
-                break
-    if (not tail_regions and not industry and not legal and not org
-            and regions == words[: len(regions)] and not _one_syllable_words(words)):  # fmt: skip
-        # Only the spacing differs, or a region the word-by-word parse finds as well: the
-        # words are kept ("China Mobile": chi na mo bi le; "Beijing Huawei Longshine").
-        return None
-    plain = " ".join([*regions, joined, *sorted(industry), *tail_regions])
-    return [*regions, joined, *tail_regions], industry, legal, plain
-
-
-def _one_syllable_words(words: list[str]) -> bool:
-    """Whether a name is three words or more, each one pinyin syllable ("TONG REN TANG", 同仁堂
-    spelled a character at a time): the spacing then says nothing about the words, so the name
-    is run together as a Chinese name's pinyin, not kept as three trade words."""
-    return len(words) >= 3 and all(len(syllables(w) or ()) == 1 for w in words)
-
-
-def _pinyin_short_for(vocab: Vocabulary) -> dict[str, frozenset[str]]:
-    """The senses an industry word in pinyin also has in a short name, by its pinyin run
-    together ("shengwu": biotechnology, as ``Vocabulary.industry_short_for`` gives 生物), and by
-    the concept its pinyin reads as, for a word cut at the field width."""
-    cached = _SHORT_FOR_CACHE.get(id(vocab))
-    if cached is None:
-        cached = {}
-        for zh, senses in vocab.industry_short_for.items():
-            key = "".join(latin_tokens(pinyin(zh)))
-            concept = vocab.industry_zh.get(zh)
-            for k in (key, concept):
-                if k:
-                    cached[k] = cached.get(k, frozenset()) | senses
-        _SHORT_FOR_CACHE[id(vocab)] = cached
-    return cached
-
-
-_SHORT_FOR_CACHE: dict[int, dict[str, frozenset[str]]] = {}
-
-
-def _pinyin_cut_word(
-    joined: str,
-    suffixes: dict[str, str],
-    enough: Callable[[str], bool],
-    boundary: Callable[[str, int], bool],
-) -> tuple[str, str | None] | None:
-    """A full-pinyin name cut at the field width inside an industry or legal word
-    ("...XIWANG YOUSEJIN" for youse jinshu, 有色金属): the longest end that starts at a syllable
-    boundary and begins a word of the glossary in pinyin, taken off, with the industry concept
-    it begins when every word it begins is that one industry ("yousejin": nonferrous metal; "you"
-    begins youxian and youse, so no concept). None when no such end of two syllables or more
-    is found: the caller then takes off the shortest end, as before."""
-    for start in range(max(0, len(joined) - 18), len(joined) - 2):
-        tail = joined[start:]
-        cut = syllables(tail)
-        if cut is None or len(cut) < 2 or not boundary(joined, start):
-            continue
-        if not enough(joined[:start]):
-            continue
-        concepts = {c for key, c in suffixes.items() if key.startswith(tail)}
-        if not concepts:
-            continue
-        one = next(iter(concepts)) if len(concepts) == 1 else None
-        if one is None or one in ("legal", "place") or one.startswith("org:"):
-            return joined[:start], None
-        return joined[:start], one
-    return None
-
-
-# Readings pypinyin gives interjections (嗯 ng, 呣 m): no company name is spelled with them, and
-# they let English words pass for pinyin ("warehousing": wa re hou si ng).
-_INTERJECTIONS = frozenset({"ng", "n", "m", "hm", "hng"})
-
-
-def _pinyin_word(word: str, vocab: Vocabulary) -> bool:
-    """Whether a word reads as pinyin and is no English business word ("mining": mi ning)."""
-    if not word.isalpha():
-        return False
-    cut = syllables(word)
-    if cut is None or not _INTERJECTIONS.isdisjoint(cut):
-        return False
-    return word not in vocab.industry_latin or word in _pinyin_suffixes(vocab)
 
 
 def place_trade(words: list[str], codes: list[str]) -> tuple[str, ...]:

@@ -313,7 +313,7 @@ def _english(category: str, symbol: str) -> str | None:
     return None
 
 
-# The table as read with the index cache (matching.score.Matcher.cached), so that a bulk
+# The table as read with the index cache (matching.matcher.Matcher.cached), so that a bulk
 # worker does not import wordfreq for it.
 _ENGLISH_READ: frozenset[str] | None = None
 

@@ -89,7 +89,7 @@ def english_text_words(zipf: float) -> frozenset[str]:
     frequency per billion words), from wordfreq's "small" English list, which ships inside the
     package: nothing is downloaded. The one place wordfreq is read; its import loads regex
     tables (about 0.5 s), so it happens only when a word is first looked up, and a process that
-    read the derived tables with the index cache never pays it (matching.score.Matcher.cached)."""
+    read the derived tables with the index cache never pays it (matching.matcher.Matcher.cached)."""
     from wordfreq import get_frequency_dict
 
     floor = 10 ** (zipf - 9)

@@ -29,7 +29,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from sourcetrace.catalogue import close_stores
 from sourcetrace.errors import ConfigError
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 from sourcetrace.screening import ListUsed, load_lists
 from sourcetrace.settings import Settings, load_settings
 from sourcetrace.store import make_engine

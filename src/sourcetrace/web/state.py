@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
-from sourcetrace.matching.score import Matcher
+from sourcetrace.matching.matcher import Matcher
 from sourcetrace.screening import ListUsed
 from sourcetrace.settings import Settings
 from sourcetrace.web.config import WebConfig
