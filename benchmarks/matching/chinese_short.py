@@ -62,6 +62,7 @@ import hashlib
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +180,16 @@ _CHINESE = re.compile(r"\b(?:China|Chinese|PRC|Taiwan|Taiwanese|Hong Kong)\b")
 _NOT_COMPANY = re.compile(r"\b(?:ethnic|Group of|State group|language|terrorist)\b", re.IGNORECASE)
 
 
+def _proper_nouns() -> Iterator[tuple[str, str]]:
+    """CC-CEDICT's proper-noun entries (capitalised pinyin) of two characters or more: the
+    simplified form and the glosses ("/"-separated), in the dictionary's order."""
+    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
+    for line in text.splitlines():
+        m = _CEDICT_LINE.match(line)
+        if m and m.group(3)[:1].isupper() and len(m.group(2)) >= 2:
+            yield m.group(2), m.group(4)
+
+
 def cedict_companies(any_country: bool = False) -> list[Company]:
     """Chinese companies of CC-CEDICT (``sources/cedict/``, see ``sources/README.md``):
     proper-noun entries (capitalised pinyin) whose glosses say China, Chinese, PRC, Taiwan or
@@ -186,18 +197,13 @@ def cedict_companies(any_country: bool = False) -> list[Company]:
     dairy products company ..."); its English name is that gloss cut at the first comma or
     bracket, when it starts with a capital and still holds a company word or follows a gloss
     that describes a company. Entries with the same English name are one company."""
-    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
     by_name: dict[str, Company] = {}
-    for line in text.splitlines():
-        m = _CEDICT_LINE.match(line)
-        if not m or not m.group(3)[:1].isupper():
+    for simplified, glosses in _proper_nouns():
+        if not has_cjk(simplified):
             continue
-        simplified = m.group(2)
-        if len(simplified) < 2 or not has_cjk(simplified):
+        if _NOT_COMPANY.search(glosses) or not (any_country or _CHINESE.search(glosses)):
             continue
-        if _NOT_COMPANY.search(m.group(4)) or not (any_country or _CHINESE.search(m.group(4))):
-            continue
-        for gloss in m.group(4).split("/"):
+        for gloss in glosses.split("/"):
             if not _COMPANY_WORD.search(gloss) or not gloss[:1].isupper():
                 continue
             english = re.split(r" \(|, ", gloss)[0].strip()
@@ -238,18 +244,11 @@ def cedict_trade_names() -> list[Company]:
     trade word (bank, airline, insurance, brand, steel, telecom, chain, company ...) and none of
     ``_NOT_TRADE``; the English name is the first such gloss cut at its first comma or
     bracket. Entries with the same English name are one company."""
-    text = gzip.decompress(CEDICT.read_bytes()).decode("utf-8")
     by_name: dict[str, Company] = {}
-    for line in text.splitlines():
-        m = _CEDICT_LINE.match(line)
-        if not m or not m.group(3)[:1].isupper():
+    for simplified, glosses in _proper_nouns():
+        if not all(has_cjk(ch) for ch in simplified) or _NOT_TRADE.search(glosses):
             continue
-        simplified = m.group(2)
-        if len(simplified) < 2 or not all(has_cjk(ch) for ch in simplified):
-            continue
-        if _NOT_TRADE.search(m.group(4)):
-            continue
-        for gloss in m.group(4).split("/"):
+        for gloss in glosses.split("/"):
             if not _TRADE_WORD.search(gloss) or not gloss[:1].isupper():
                 continue
             english = re.split(r" \(|, ", gloss)[0].strip()
