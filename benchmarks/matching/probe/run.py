@@ -14,6 +14,9 @@ negatives ``neg_tails``); ``--probe web`` reads ``web_heldout`` in the same form
 copied as written from public web pages (the fourth column is the page), negatives ``neg_web``
 (other companies named on such pages); its second column may hold alternatives split by
 ``|`` when one company is listed under two captions ("Hefei Meiling|Changhong Meiling").
+``--probe trade`` reads ``trade_heldout`` in the same form: spellings copied as trade documents
+and trade-facing pages write them (research reports quoting shippers, customs and court
+filings, exchange filings, industry and export pages), negatives ``neg_trade``.
 
 A spelling counts when its best alert (else its best hit) is the entity the file names (the
 second column: the start of the listed name) and is decided ``match``; ``review`` on it is
@@ -52,10 +55,11 @@ PROBES = {
     "lines": ("lines_heldout", "lines_heldout"),
     "tails": ("tails_heldout", "tails_heldout"),
     "web": ("web_heldout", "web_heldout"),
+    "trade": ("trade_heldout", "trade_heldout"),
 }
 # One-file probes hold both sides: a row whose kind (third column) starts with "neg" is a
 # negative; its kind is moved to the second column, where the two-file probes keep it.
-ONE_FILE = {"lines_heldout", "tails_heldout", "web_heldout"}
+ONE_FILE = {"lines_heldout", "tails_heldout", "web_heldout", "trade_heldout"}
 
 
 def rows_of(name: str, half: str, negatives: bool = False) -> list[list[str]]:
@@ -125,7 +129,7 @@ def main() -> None:
     matcher = Matcher(entities, load_settings())
     pos_name, neg_name = PROBES[args.probe]
     # the other probes' figures were taken on 12 letters
-    whole = args.probe in ("slips", "lines", "tails", "web")
+    whole = args.probe in ("slips", "lines", "tails", "web", "trade")
     print("half    spellings  match  review  miss | negatives  alerted")
     for half in ("look", "report"):
         counts = {"match": 0, "review": 0, "miss": 0}

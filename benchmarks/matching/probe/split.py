@@ -12,7 +12,8 @@ of one entity never fall in different halves; negatives by their text (the first
 one file (query, listed name or ``-``, kind, source): a ``neg_lines`` row is split by its text,
 any other by its listed name. ``tails_heldout`` (address tails: county towns, bare street
 numbers, places after a name with no legal form) and ``web_heldout`` (spellings copied from
-public web pages, negatives ``neg_web``) have the same form.
+public web pages, negatives ``neg_web``) and ``trade_heldout`` (spellings copied from trade
+documents and trade-facing pages, negatives ``neg_trade``) have the same form.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
         ("lines_heldout", None),
         ("tails_heldout", None),
         ("web_heldout", None),
+        ("trade_heldout", None),
     ):
         rows = (HERE / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
         out: dict[str, list[str]] = {"look": [], "report": []}
