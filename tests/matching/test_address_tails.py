@@ -38,6 +38,31 @@ def test_a_name_followed_by_its_address_tail_matches(
     assert hit.entity.caption == listed
 
 
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        # Where the company sits, as filings and press releases write it after the legal form:
+        # "of", a city, a comma, its province or country.
+        ("Camel Group Co., Ltd. of Xiangyang, China", "Camel Group Co., Ltd."),
+        ("Hunan Aihua Group Co., Ltd. of Yiyang, Hunan", "Hunan Aihua Group Co., Ltd."),
+    ],
+)  # fmt: skip
+def test_a_seat_after_the_legal_form_is_an_address(
+    matcher: Matcher, line: str, listed: str
+) -> None:
+    hit = matched(matcher, line)
+    assert hit.entity.caption == listed
+    assert parse_name(line).uncut
+
+
+def test_of_a_country_or_a_place_without_comma_stays_in_the_name() -> None:
+    # "Corporation of China" is a name's own words, with or without a seat after it; so is one
+    # place after "of" with nothing past a comma ("Bank Corporation of Shanghai").
+    for name in ("Aviation Industry Corporation of China, Beijing",
+                 "Aviation Industry Corporation of China", "Acme Corporation of Shanghai"):  # fmt: skip
+        assert not parse_name(name).uncut, name
+
+
 def test_a_county_town_is_an_address_only_after_the_legal_form() -> None:
     # After the legal form: cut, not read as the name's region.
     tail = parse_name("JIANGYIN LIANYUN CO LTD JINJIANG QUANZHOU FUJIAN")

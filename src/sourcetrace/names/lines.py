@@ -136,7 +136,8 @@ def clean_line(raw: str) -> tuple[str, bool]:
             address = any(x in _ADDRESS_WORDS or _ADDRESS_NUMBER.fullmatch(x) for x in rest)
             # (A place in brackets is the name's own: "Corad Technology Ltd. (Shenzhen)".)
             bracketed = "(" in " ".join(words[i + 1 :])
-            if (address or (places_only(rest) and not bracketed)) and not any(legal):
+            seat = seat_of(words[i + 1 :])
+            if (address or seat or (places_only(rest) and not bracketed)) and not any(legal):
                 text = " ".join(words[: i + 1])
                 cut = True
                 break
@@ -185,6 +186,18 @@ def places_only(rest: list[str]) -> bool:
                 return False
             i, seen = i + n, True
     return seen
+
+
+def seat_of(after: list[str]) -> bool:
+    """True when the words after a legal form say where the company sits, as a filing or a
+    press release writes it: "of", then a city and, past a comma, its province or country
+    ("Ninestar Corporation of Zhuhai, China", "Acme Co., Ltd. of Ningbo, Zhejiang"). A country
+    right after "of" is the name's own ("Aviation Industry Corporation of China, Beijing"), and
+    so is a place with no comma after it ("Bank Corporation of Shanghai")."""
+    keys = [word_key(w) for w in after]
+    if len(keys) < 3 or keys[0] != "of" or keys[1] in _COUNTRY_WORDS:
+        return False
+    return "," in " ".join(after[1:-1]) and places_only(keys[1:])
 
 
 # Street words that a number is followed by in an address ("NO 8 RENMIN RD").
