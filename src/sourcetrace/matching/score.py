@@ -1014,13 +1014,16 @@ def _translated_word_says_less(
     if decision is Decision.CLEAR or support or not CHINESE_COUNTRIES.isdisjoint(entity.countries):
         return decision
     zh, latin = (query, cand) if query.script == "zh" else (cand, query)
-    if len(latin.trade) != 1 or zh.trade_key == latin.trade_key or latin.regions:
+    if (
+        len(latin.trade) != 1 or zh.trade_key == latin.trade_key or latin.regions
+        or not translated(zh, latin)
+    ):  # fmt: skip
         return decision
     more = sorted((latin.industry - WEAK_CONCEPTS) - zh.industry)
     # (Any name of the entity: "JSC Integral" is also listed as "OTKRYTOYE AKTSIONERNOYE
     # OBSCHESTVO INTEGRAL", a form rigour's table holds in Cyrillic only.)
     foreign = not more and any(form_first(n.value) for n in entity.names)
-    if not (more or foreign) or not translated(zh, latin):
+    if not (more or foreign):
         return decision
     said = ("the entity's name writes its legal form first, as names of other countries do"
             if foreign else f"the English name says more ({', '.join(more)}), with no Chinese "
