@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision
+from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.settings import load_settings
 from tests.matching.conftest import listed_company, top_hit
 
@@ -56,3 +56,34 @@ def test_a_listed_short_name_still_meets_its_english_name(
     listed: str, query: str, decision: Decision
 ) -> None:
     assert _against(listed, query)[0] is decision
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        # The snapshot's "Triangle Technologies" meets 三角集团 (三角 "triangle", a group) by one
+        # word, and it says "technologies" besides.
+        ("Triangle Technologies", "三角集团"),
+        # The snapshot's "PIONEER LOGISTICS" and 先锋 ("pioneer"): logistics is not said.
+        ("PIONEER LOGISTICS", "先锋集团"),
+        # The snapshot's "JSC Integral" (a form first, as Russian names write it) and 积分
+        # ("integral"): the name says no more than the word, but it is no Chinese company's.
+        ("JSC Integral", "积分集团"),
+    ],
+)
+def test_one_translated_word_against_a_foreign_or_fuller_name_is_no_alert(
+    listed: str, query: str
+) -> None:
+    # (Before the rule: review, "only the trade name agrees across scripts".)
+    decision, reasons = _against(listed, query)
+    assert decision is Decision.CLEAR, reasons
+
+
+def test_one_translated_word_on_a_company_the_list_places_in_china_is_still_a_review() -> None:
+    # The same name, listed as a company of China: an English name that translates a Chinese
+    # company's may drop what its short name drops, so the sense is worth a look.
+    entity = listed_company("x", "PIONEER LOGISTICS")
+    chinese = ListedEntity(id="x", schema="Company", caption=entity.caption,
+                           names=entity.names, listings=entity.listings, countries=["cn"])  # fmt: skip
+    hit = top_hit(Matcher([chinese], load_settings()), "先锋集团")
+    assert hit is not None and hit.decision is Decision.REVIEW

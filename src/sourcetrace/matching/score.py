@@ -59,6 +59,7 @@ from sourcetrace.matching.abbreviation import (
 from sourcetrace.matching.index import IndexedName
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, ListedEntity, NameKind
+from sourcetrace.names.org_forms import form_first
 from sourcetrace.names.parse import (
     ParsedName,
     parse_name,
@@ -256,6 +257,7 @@ def score_pair(
         # Characters against Latin letters: the industry or region must back the trade name.
         decision, support = _cross_script(query, c, decision, trade, ind, reg, reasons)
         decision = _translated_common_word(query, c, decision, support, reasons)
+        decision = _translated_word_says_less(query, c, decision, support, reasons, entity)
     backed = bool(support)
     if decision is not Decision.CLEAR and trade < TRADE_PART and not (is_acronym or whole):
         # Trade names apart and no whole-name agreement: a shared word ("XPCC" inside "XPCC
@@ -988,6 +990,51 @@ def _translated_common_word(
     reasons.insert(0, f"the Chinese trade name meets '{word}' only through its sense, an "
                       "everyday English word many companies carry: no evidence of this one")  # fmt: skip
     return Decision.CLEAR
+
+
+def _translated_word_says_less(
+    query: ParsedName,
+    cand: ParsedName,
+    decision: Decision,
+    support: frozenset[str],
+    reasons: list[str],
+    entity: ListedEntity,
+) -> Decision:
+    """A Chinese trade name met only through the sense of one English word, with nothing
+    backing it, is ``clear`` against a Latin name with no Chinese place that names a line of
+    business the Chinese name does not ("Pioneer Logistics" for 先锋, "Unite Resources" for 团结,
+    "Triangle Technologies" for 三角集团), or of a listed entity one of whose names writes its
+    legal form first, as Russian and other names do and a Chinese company's English name does
+    not ("JSC Integral", "Limited Liability Company Vector": ``names.org_forms.form_first``):
+    an English word is written by companies of every country. Not when the list gives the
+    entity a Chinese-writing country (an English name that translates a Chinese company's may
+    drop what its short name drops), nor on a name that says no more than the word ("Camel
+    Group Co., Ltd." for 骆驼股份: ``review``), nor when the region or industry backs the sense.
+    Says so in ``reasons`` when it changes the decision."""
+    if decision is Decision.CLEAR or support or not CHINESE_COUNTRIES.isdisjoint(entity.countries):
+        return decision
+    zh, latin = (query, cand) if query.script == "zh" else (cand, query)
+    if (
+        len(latin.trade) != 1 or zh.trade_key == latin.trade_key or latin.regions
+        or not translated(zh, latin)
+    ):  # fmt: skip
+        return decision
+    more = sorted((latin.industry - WEAK_CONCEPTS) - zh.industry)
+    # (Any name of the entity: "JSC Integral" is also listed as "OTKRYTOYE AKTSIONERNOYE
+    # OBSCHESTVO INTEGRAL", a form rigour's table holds in Cyrillic only.)
+    foreign = not more and any(form_first(n.value) for n in entity.names)
+    if not (more or foreign):
+        return decision
+    said = ("the entity's name writes its legal form first, as names of other countries do"
+            if foreign else f"the English name says more ({', '.join(more)}), with no Chinese "
+            "place")  # fmt: skip
+    reasons.insert(0, f"the Chinese trade name meets '{latin.trade[0]}' only through its sense, "
+                      f"and {said}: an English word companies of any country carry")  # fmt: skip
+    return Decision.CLEAR
+
+
+# Countries whose companies' names are written in Chinese characters (ISO 3166 alpha-2).
+CHINESE_COUNTRIES = frozenset(["cn", "hk", "mo", "tw"])
 
 
 def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName) -> bool:

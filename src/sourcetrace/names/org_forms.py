@@ -27,6 +27,10 @@ forms escape it, and the form then stays in the trade name ("KATINA D.O.O" had t
   ("NDA NORD-DEUTSCHE INDUSTRIEANLAGENBAU GMBH") stays.
 
 Names in Chinese characters and whole-pinyin names do not come here (see ``parse.parse_name``).
+
+:func:`form_first` says whether a name begins with its form ("JSC Integral"), as Russian and
+other names do and a Chinese company's English name does not (``matching.score`` reads it for
+a Chinese trade name met only through its sense).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 from rigour.names import remove_org_types
+from rigour.names.org_types import extract_org_types
 
 from sourcetrace.names.symbols import frequent_english
 from sourcetrace.names.text import pinyin_syllable_set, syllables
@@ -260,3 +265,17 @@ def greek_org_type(text: str) -> str:
             rest = parts[:-1] if at == -1 else parts[1:]
             return " ".join(rest)
     return text
+
+
+@lru_cache(maxsize=4096)
+def form_first(raw: str) -> bool:
+    """Whether a Latin name begins with a legal form of rigour's table ("JSC Integral", "Limited
+    Liability Company Vector", "AO Spark"): the order of Russian, Ukrainian and other names
+    (ООО «Вектор»), not of a Chinese company's English name, which ends with its form ("Camel
+    Group Co., Ltd.")."""
+    low = " ".join(raw.lower().split())
+    for found, _ in extract_org_types(low):
+        rest = low[len(found):]
+        if low.startswith(found) and rest[:1] in (" ", ",") and rest.strip(" ,"):
+            return True
+    return False
