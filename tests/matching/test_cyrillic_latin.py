@@ -116,3 +116,10 @@ def test_a_greek_name_with_its_legal_form_matches_the_company_s_latin_name() -> 
     matcher = Matcher([listed_company("myt", "MYTILINEOS S.A.")], load_settings())
     assert best_verdict(matcher, "ΜΥΤΙΛΗΝΑΙΟΣ Α.Ε.") == ("myt", Decision.MATCH)
     assert best_verdict(matcher, "Μυτιληναίος Ανώνυμη Εταιρεία") == ("myt", Decision.MATCH)
+
+
+def test_a_russian_name_in_the_polish_spelling_meets_its_cyrillic_listing() -> None:
+    # The yente fixture's Kalashnikov Concern: the EU's list writes it in Polish too
+    # ("Koncern „Kałasznikow” SA", sz for Ш, w for В), the Russian list in Cyrillic.
+    matcher = Matcher([listed_company("kal", "АО «Концерн «Калашников»")], load_settings())
+    assert best_verdict(matcher, "Koncern „Kałasznikow” SA") == ("kal", Decision.MATCH)

@@ -94,3 +94,33 @@ def test_a_trade_name_like_a_form_before_another_form_stays(matcher: Matcher) ->
     assert best_verdict(matcher, "NDA NORD-DEUTSCHE INDUSTRIEANLAGENBAU") == (
         "nda", Decision.MATCH,
     )
+
+
+@pytest.fixture(scope="module")
+def accentless() -> Matcher:
+    # Train and valid pairs of pairs.csv (SDN entries and aliases) and SDN names.
+    return Matcher(
+        [
+            listed_company("alpha", "ALPHA VISIT SHOP FOREIGN TRADE LIMITED COMPANY"),
+            listed_company("falcon", "SIA FALCON INTERNATIONAL GROUP"),
+            listed_company("viking", "COMMERCIAL JOINT STOCK BANK VIKING"),
+        ],
+        load_settings(),
+    )
+
+
+def test_a_legal_form_written_without_its_accents_is_read(accentless: Matcher) -> None:
+    # rigour's table spells the Turkish "limited şirket" and the Latvian "sabiedrība ar
+    # ierobežotu atbildību" (SIA) with their accents; the SDN list writes them in ASCII.
+    query = "ALPHA VISIT SHOP DIS TICARET LIMITED SIRKET"
+    assert best_verdict(accentless, query) == ("alpha", Decision.MATCH)
+    found, decision = best_verdict(
+        accentless, "SABIEDRIBA AR IEROBEZOTU ATBILDIBU 'FALON INTERNATIONAL'"
+    )
+    assert found == "falcon" and decision is not Decision.CLEAR
+
+
+def test_an_english_form_read_so_keeps_its_industry_word(accentless: Matcher) -> None:
+    # rigour's "joint-stock bank" read in "JOINT STOCK BANK" would leave the trade name "viking"
+    # for any Viking company: English forms are not read by the accentless reading.
+    assert best_verdict(accentless, "VIKING LLC")[1] is not Decision.MATCH

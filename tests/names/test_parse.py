@@ -138,3 +138,20 @@ def test_the_english_by_sound_table_reads_words_as_pinyin_does() -> None:
     table = _english_by_sound()
     assert table == {k: tuple(dict.fromkeys(v)) for k, v in expected.items()}
     assert {"east", "bridalroom"} <= set(table["dongfang"])  # 东方, 洞房: homophones together
+
+
+@pytest.mark.parametrize(
+    ("name", "trade"),
+    [
+        # Names of the SDN list (restricted-party snapshot): rigour's table spells these forms
+        # with their accents (zártkörűen működő részvénytársaság, société anonyme).
+        ("CYTROX HOLDINGS ZARTKORUEN MUKODO RESZVENYTARSASAG", ("cytrox",)),
+        ("SOCIETE ANONYME TECHNOLOGIE SPATIALE (SATS)", ("spatiale", "sats")),
+        # Forms of initials without their dots stay words: "a s" is no Czech a.s. here.
+        ("A S TRADING", ("a", "s")),
+        # An apostrophe inside a word is not cut by the accentless reading (SDN: Yong'an).
+        ("Pishan Haishi Yong'an Electronic Technology Co., Ltd", ("haishi", "yongan")),
+    ],
+)
+def test_a_legal_form_written_without_accents_is_read(name: str, trade: tuple[str, ...]) -> None:
+    assert parse_name(name).trade == trade

@@ -262,16 +262,34 @@ def transliterated(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)
 
 
+# Ш, Щ and Ч as the Polish spelling writes them (sz, szcz, cz): the EU's lists give a Russian
+# company in Polish too ("Koncern „Kałasznikow”" beside "Kontsern Kalashnikov"; Polish w for В
+# is folded by _TRANSLIT). Read so only against a name in Cyrillic: between two Latin names
+# "sz" is as often the Hungarian s ("Szabo").
+_POLISH = (("szcz", "shch"), ("sz", "sh"), ("cz", "ch"))
+
+
+def polish_read(word: str) -> str:
+    """A Latin spelling with the Polish letters for Ш, Щ and Ч written as the English
+    transliteration writes them ("kalasznikow" -> "kalashnikow")."""
+    if "z" not in word:
+        return word
+    for a, b in _POLISH:
+        word = word.replace(a, b)
+    return word
+
+
 def _closest_spellings(a: str, b: str) -> tuple[str, str]:
     """Two trade keys, one at least in another script than Latin or Chinese, in the Latin
     spellings that agree best: equal when one is a transliteration of the other however its
     system wrote the letters (:func:`_same_transliteration`: "aeroskan" / "aeroscan"), else the
     pair closest by letter (anyascii's or rigour's spelling: :func:`latin_spellings`)."""
     greek = _GREEK.search(a + b) is not None
+    cyrillic = _CYRILLIC.search(a + b) is not None
     best: tuple[float, str, str] | None = None
     for x in _spellings(a):
         for y in _spellings(b):
-            if x == y or _same_transliteration(x, y, greek):
+            if x == y or _same_transliteration(x, y, greek, cyrillic):
                 return y, y  # one name transliterated, the other spelled by the list
             sim = OSA.normalized_similarity(x, y)
             if best is None or sim > best[0]:
@@ -286,19 +304,23 @@ def _spellings(key: str) -> tuple[str, ...]:
     return latin_spellings(key)
 
 
-def _same_transliteration(a: str, b: str, greek: bool = False) -> bool:
+def _same_transliteration(a: str, b: str, greek: bool = False, cyrillic: bool = False) -> bool:
     """Two Latin spellings of one name in another script: five letters or more, neither pinyin
     ("bai" of ООО "БАЙ" is no spelling of the pinyin "bayi"), equal once folded; a Greek name
-    also with its vowels folded as they sound (:func:`greek_sounds`)."""
+    also with its vowels folded as they sound (:func:`greek_sounds`), a Cyrillic one also with
+    the Polish letters for Ш, Щ, Ч read (:func:`polish_read`)."""
     if min(len(a), len(b)) < 5 or has_cjk(a + b):
         return False
     if syllables(a) is not None or syllables(b) is not None:
         return False
     ta, tb = transliterated(a), transliterated(b)
-    return ta == tb or (greek and greek_sounds(ta) == greek_sounds(tb))
+    if ta == tb or (greek and greek_sounds(ta) == greek_sounds(tb)):
+        return True
+    return cyrillic and transliterated(polish_read(a)) == transliterated(polish_read(b))
 
 
 _GREEK = re.compile(r"[\u0370-\u03ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Modern Greek says αι as e, ει, οι and υι as i, ου as u. ELOT 743 and ISO 843 (anyascii's
 # spelling) write the letters ("Mytilinaios", "Peiraios"), the spellings companies and lists
 # use often the sound ("Mytilineos", "Pireos"), or the classical Latin form of αι ("Piraeus").

@@ -121,6 +121,8 @@ def query_keys(parsed: ParsedName) -> set[str]:
             keys |= _spelling_keys(parsed.trade_key) | place_keys(parsed.trade)
         else:
             keys = {k for k in keys if k[0] != "y"} | _spelling_keys(parsed.trade_key)
+        # A Cyrillic name in the Polish spelling (sz, cz) meets it under "x:" only.
+        keys |= _spelling_keys(features.polish_read(parsed.trade_key))
     else:
         keys |= {"y" + k[1:] for k in keys if k[0] == "x"}
     if parsed.script == "zh":

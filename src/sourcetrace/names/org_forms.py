@@ -25,6 +25,15 @@ forms escape it, and the form then stays in the trade name ("KATINA D.O.O" had t
   reads "ano" as pinyin too). When the table read a legal form in the name already, only the
   last word is read so ("INTRUST PLC EAD"): a trade name of three letters before its form
   ("NDA NORD-DEUTSCHE INDUSTRIEANLAGENBAU GMBH") stays.
+* **The accents left out** (:func:`accentless_org_types`): the table spells "société anonyme",
+  "Gesellschaft mit beschränkter Haftung", "società per azioni", "akciová společnost" with
+  their accents; lists written in ASCII capitals ("SOCIETE ANONYME", "GESELLSCHAFT MIT
+  BESCHRANKTER HAFTUNG") got no form read, and its words stood in the trade name. rigour matches
+  its table with the accents and punctuation folded too (``Normalize.NFKD`` with
+  ``Cleanup.Strong``); that reading is taken when it drops a written-out form the plain one
+  left: a word of five letters or more, not an English one (the English forms are read apart,
+  and "Joint Stock Bank" read so would leave "Avangard" of "Avangard Joint Stock Bank"). Forms of initials only ("a s", "s a de c v") are left to
+  the plain reading, which wants their dots: "A S Trading" is no Czech joint-stock company.
 
 Names in Chinese characters and whole-pinyin names do not come here (see ``parse.parse_name``).
 
@@ -37,20 +46,62 @@ from __future__ import annotations
 
 import itertools
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from anyascii import anyascii
 from rigour.names import remove_org_types
 from rigour.names.org_types import extract_org_types
+from rigour.text.normalize import Cleanup, Normalize, normalize
 
 from sourcetrace.names.symbols import frequent_english
-from sourcetrace.names.text import pinyin_syllable_set, syllables
+from sourcetrace.names.text import fold, pinyin_syllable_set, syllables
 
 # The last word of a line: dotted initials without their final dot ("d.o.o", "s.a.r.l"), or a
 # word of three letters or more; then what follows it (closing punctuation).
 _DOTTED_WORD = re.compile(r"(?:[^\W\d_]\.){1,}[^\W\d_]")
 _PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
 ROMANISED_LETTERS = (3, 5)  # the Cyrillic abbreviations read back: three to five letters
+# rigour's table matched with accents off and punctuation as spaces (accentless_org_types).
+_ACCENTLESS = Normalize.CASEFOLD | Normalize.NFKD | Normalize.SQUASH_SPACES
+WRITTEN_OUT = 5  # a legal form read so holds a word this long: written out, not initials
+_WORD = re.compile(r"[^\W_]+")
+
+
+def accentless_org_types(low: str, out: str) -> str | None:
+    """``out`` (the plain reading of the lower-cased line ``low``) less the legal forms of
+    rigour's table read with accents and punctuation folded ("societe anonyme"), when such a
+    form holds a word of five letters or more that is no English word; None otherwise. Only the form's words are taken out of ``out``: the rest keeps its punctuation
+    ("Yong'an" stays one word)."""
+    text = normalize(low, _ACCENTLESS, Cleanup.Strong) or ""
+    folded = remove_org_types(text, normalize_flags=_ACCENTLESS, cleanup=Cleanup.Strong,
+                              replacement=" ")  # fmt: skip
+    if folded == text:
+        return None
+    spans = [m.span() for m in _WORD.finditer(out)]
+    words = [fold(out[a:b]) for a, b in spans]
+    kept = [fold(w) for w in _WORD.findall(folded)]
+    cut: list[tuple[int, int]] = []
+    for tag, i1, i2, _j1, _j2 in SequenceMatcher(None, words, kept, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "delete":
+            return None  # the two readings differ otherwise than by a form taken out
+        if any(_foreign_word(w) for w in words[i1:i2]):
+            cut.append((spans[i1][0], spans[i2 - 1][1]))
+    if not cut:
+        return None
+    for a, b in reversed(cut):
+        out = out[:a] + " " + out[b:]
+    return out
+
+
+def _foreign_word(word: str) -> bool:
+    """A written-out word of a legal form in another language than English ("societe",
+    "beschrankter"): the English forms' spellings ("joint stock bank", "non profit") are read
+    elsewhere, and "bank" read as a form would leave "Avangard" of "Avangard Joint Stock Bank"
+    for any Avangard."""
+    return len(word) >= WRITTEN_OUT and word.isalpha() and word not in frequent_english()
 
 
 def with_final_dot(low: str) -> str:

@@ -24,6 +24,7 @@ from rigour.text.stopwords import stopwords_list
 
 from sourcetrace.names.lines import clean_line, spell_slashed
 from sourcetrace.names.org_forms import (
+    accentless_org_types,
     greek_org_type,
     romanised_org_type,
     romanised_spelling_forms,
@@ -176,6 +177,10 @@ def strip_org_types(line: str) -> tuple[str, bool]:
         stripped = remove_org_types(bare, replacement=" ")
         if len(bare) - len(stripped.strip()) > len(low) - len(out.strip()):
             out = stripped
+    # "SOCIETE ANONYME": a form of the table written without its accents.
+    accentless = accentless_org_types(low, out)
+    if accentless is not None:
+        out = accentless
     # "Obschestvo S Ogranichennoi Otvetstvennostyu": another romanisation of the table's form.
     respelled = romanised_spelling_forms(low, out)
     if respelled is not None:
