@@ -1,5 +1,5 @@
 """A name inside a longer one, and a coined trade name without its region (issue 15: the
-OpenSanctions company pairs, where logic-v2 led on "contained" names: `_words_within` and
+OpenSanctions company pairs, where logic-v2 led on "contained" names: `words_within` and
 `_coined_without_region` in matching/score.py).
 
 - Every word of the shorter name stands in the longer one ("SADRA CENTER" in "SADRA RESEARCH
