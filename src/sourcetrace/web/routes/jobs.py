@@ -34,7 +34,15 @@ from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
 
 router = APIRouter(include_in_schema=False)
 FILTERS = ("match", "review", "clear")
-REVIEW_FILTERS = ("pending", "awaiting", "confirmed", "false_positive", "unsure", "cleared", "escalated")
+REVIEW_FILTERS = (
+    "pending",
+    "awaiting",
+    "confirmed",
+    "false_positive",
+    "unsure",
+    "cleared",
+    "escalated",
+)
 PAGE_SIZE = 500
 
 
@@ -120,8 +128,13 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         return _jobs_page(request, st, user, str(exc), status_code=400)
     # From here the runner owns the folder: it screens the copy in the background, then deletes it.
     job_id = await run_in_threadpool(
-        st.runner.add, path, filename=filename, file_hash=digest, actor=user.username,
-        columns=columns, reading=reading,
+        st.runner.add,
+        path,
+        filename=filename,
+        file_hash=digest,
+        actor=user.username,
+        columns=columns,
+        reading=reading,
     )
     return redirect(f"/jobs/{job_id}")
 
