@@ -1,4 +1,4 @@
-"""An uploaded file saved for screening or tracing: copied to disk within a size limit.
+"""An uploaded file saved for screening or tracing: named, and copied to disk within a size limit.
 
 The screening form (:mod:`sourcetrace.web.routes.jobs`) and the supply-chain form
 (:mod:`sourcetrace.web.routes.chains`) save their files alike and refuse them with
@@ -12,11 +12,26 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 
+from sourcetrace.web.config import UPLOAD_SUFFIXES
+
 CHUNK = 1024 * 1024
 
 
 class UploadRefused(Exception):
     """The uploaded file cannot be screened; the message says why, for the user."""
+
+
+def upload_name(given: str, tail: str = "") -> tuple[str, str]:
+    """An uploaded file's own name (no folders, 255 characters at most) and its suffix in lower
+    case; refused when the suffix is no format read here (``tail`` ends that message)."""
+    filename = Path(given.replace("\\", "/")).name[:255]
+    suffix = Path(filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise UploadRefused(
+            f"{filename}: unknown file type {suffix or '(none)'!r}; use one of "
+            f"{', '.join(UPLOAD_SUFFIXES)}.{tail}"
+        )
+    return filename, suffix
 
 
 def too_big(limit: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import codecs
 import shutil
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -27,7 +26,7 @@ from sourcetrace.web.security import (
     checked_form,
 )
 from sourcetrace.web.state import AppState, ItemId, StateDep
-from sourcetrace.web.uploads import UploadRefused, save_upload, too_big
+from sourcetrace.web.uploads import UploadRefused, save_upload, too_big, upload_name
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.jobs import Job, cancel_job, get_job, list_jobs
 from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
@@ -98,12 +97,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise UploadRefused("Choose a file to upload.")
-        filename = Path(upload.filename.replace("\\", "/")).name[:255]
-        suffix = Path(filename).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise UploadRefused(
-                f"{filename}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(UPLOAD_SUFFIXES)}."
-            )
+        filename, suffix = upload_name(upload.filename)
         folder = upload_folder("upload")
         try:
             path = folder / f"upload{suffix}"
