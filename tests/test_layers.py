@@ -109,8 +109,12 @@ def test_the_adapters_reach_the_store_and_the_graph_through_use_cases() -> None:
     """cli/ parses and prints, web/ answers HTTP: the trace, watch and db commands and the chains
     routes call the use cases and the store's public functions, not the store's or the graph's
     modules."""
-    for adapter in ("sourcetrace.cli.trace", "sourcetrace.cli.watch", "sourcetrace.cli.db",
-                    "sourcetrace.web.routes.chains"):
+    for adapter in (
+        "sourcetrace.cli.trace",
+        "sourcetrace.cli.watch",
+        "sourcetrace.cli.db",
+        "sourcetrace.web.routes.chains",
+    ):
         inner = {m for m in _imports(MODULES[adapter])
                  if m.startswith(("sourcetrace.graph.", "sourcetrace.store."))}  # fmt: skip
         assert inner == set(), adapter

@@ -47,7 +47,9 @@ def test_one_text_place_test_agrees_with_the_column_test() -> None:
     """The bulk workers' place test (no polars in a forked process) picks the texts the
     column-wise one picks."""
     forms = _gazetteer_forms()
-    texts = [f"{f} Cotton Co" for f in forms] + [f"NO {i} {f.upper()} RD" for i, f in enumerate(forms)]
+    texts = [f"{f} Cotton Co" for f in forms] + [
+        f"NO {i} {f.upper()} RD" for i, f in enumerate(forms)
+    ]
     texts += ["SHAOXING HAIFENG KNITTING CO LTD", "Ningbo Bright Textile", "Acme Buttons GmbH",
               "Kashi, Varanasi", "HAMI MELON TRADING", "x", ""]  # fmt: skip
     column = set(may_hold_xinjiang_place(texts))

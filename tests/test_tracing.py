@@ -31,8 +31,11 @@ def test_the_command_writes_what_the_library_finds(tmp_path: Path) -> None:
                 str(tmp_path / "store.db"))  # fmt: skip
     assert done.returncode == 0, done.stderr
     # Paths as text, as a script would give them.
-    chain = ChainFiles(str(CHAIN / "links.csv"), str(CHAIN / "ownership.csv"),  # type: ignore[arg-type]
-                       str(CHAIN / "shipments.csv"))  # type: ignore[arg-type]
+    chain = ChainFiles(
+        str(CHAIN / "links.csv"),
+        str(CHAIN / "ownership.csv"),  # type: ignore[arg-type]
+        str(CHAIN / "shipments.csv"),
+    )  # type: ignore[arg-type]
     traced = trace_chain(chain, TraceOptions(workers=1, store_lists=False))
     written = pl.read_csv(out, infer_schema_length=0)
     found = traced.table.select(pl.all().cast(pl.String)).fill_null("")

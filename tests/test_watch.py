@@ -36,7 +36,9 @@ def test_watch_run_twice_reports_new_hits_then_nothing(tmp_path: Path, examples:
 def test_list_update_brings_new_hit_and_removal(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     suppliers = tmp_path / "suppliers.csv"
-    suppliers.write_text("supplier\nWestern Gold Co Ltd\nPacific Textiles Holdings Ltd\n", encoding="utf-8")
+    suppliers.write_text(
+        "supplier\nWestern Gold Co Ltd\nPacific Textiles Holdings Ltd\n", encoding="utf-8"
+    )
     cli("watch", "add", "brand", str(suppliers), "--db", db)
     v1, v2 = FIXTURES / "uflpa_entity_list_v1.html", FIXTURES / "uflpa_entity_list_v2.html"
     assert cli("lists", "import", str(v1), "--format", "uflpa-html", "--db", db).returncode == 0

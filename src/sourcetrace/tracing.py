@@ -156,9 +156,7 @@ class TraceOptions:
         if self.max_paths < 0:
             raise ConfigError(f"--max-paths must be 0 (every path) or more, not {self.max_paths}")
         if self.date_tolerance is not None and self.date_tolerance < 0:
-            raise ConfigError(
-                f"--date-tolerance must be 0 days or more, not {self.date_tolerance}"
-            )
+            raise ConfigError(f"--date-tolerance must be 0 days or more, not {self.date_tolerance}")
         if self.min_severity not in SEVERITY_RANK:
             raise ConfigError(
                 f"--min-severity must be low, medium or high, not {self.min_severity!r}"
@@ -367,8 +365,14 @@ def trace_chain(
         )
     if found is None:
         step(f"finding the risk sources of {graph.size:,} parties")
-        found = find_risks(graph, lists.matcher, lists.merchandise, facts, workers,
-                           sectors=options.sector_sources or save is not None)
+        found = find_risks(
+            graph,
+            lists.matcher,
+            lists.merchandise,
+            facts,
+            workers,
+            sectors=options.sector_sources or save is not None,
+        )
     if save is not None:
         assert isinstance(chain, ChainFiles)
         step(f"saving the graph as {save!r}")

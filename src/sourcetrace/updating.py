@@ -118,8 +118,7 @@ def _fetch(client: httpx.Client, url: str, target: Path, limit: int) -> None:
                 raise _Retry(f"answered {status}")
             if status != 200:
                 raise ListError(
-                    f"download failed: {url} answered {status}; the version in force stays"
-                    " in force"
+                    f"download failed: {url} answered {status}; the version in force stays in force"
                 )
             received = 0
             with target.open("wb") as fh:

@@ -65,8 +65,14 @@ def current_hits(
         key = (result.record.name, h.entity.id)
         hits.setdefault(
             key,
-            WatchHit(result.record.name, h.entity.id, h.entity.caption, result.decision.value,
-                     round(result.score, 4), h.entity.lists_label()),
+            WatchHit(
+                result.record.name,
+                h.entity.id,
+                h.entity.caption,
+                result.decision.value,
+                round(result.score, 4),
+                h.entity.lists_label(),
+            ),
         )
     return list(hits.values())
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROWS = 20_000
-LINE = re.compile(r"^screening: ([\d,]+) of 20,000 rows \((\d+)%\), ([\d,]+) rows/s, [\d,]+ s elapsed")
+LINE = re.compile(
+    r"^screening: ([\d,]+) of 20,000 rows \((\d+)%\), ([\d,]+) rows/s, [\d,]+ s elapsed"
+)
 
 
 @pytest.fixture()

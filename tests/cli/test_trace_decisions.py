@@ -90,9 +90,10 @@ def test_decisions_reach_the_chain(
     assert set(set_aside["risk"]) == set(resting["risk"])
     # The confirmed one: every finding resting on it says so, with who and when.
     confirmed = after.filter((pl.col("source") == ZHONGTAI) & (pl.col("risk_kind") == "list"))
-    assert confirmed.height == before.filter(
-        (pl.col("source") == ZHONGTAI) & (pl.col("risk_kind") == "list")
-    ).height
+    assert (
+        confirmed.height
+        == before.filter((pl.col("source") == ZHONGTAI) & (pl.col("risk_kind") == "list")).height
+    )
     assert confirmed["risk"].str.contains("confirmed by bob at 20").all()
     assert confirmed["severity"].unique().to_list() == ["high"]
     own = confirmed.filter(pl.col("hops") == 0)["provenance"].to_list()
@@ -124,8 +125,6 @@ def test_decision_on_older_list_data_does_not_stand(
     found, said = _trace(sourcetrace_bin, tmp_path / "f.parquet", db)
     assert found.filter((pl.col("source") == HUAFU) & (pl.col("risk_kind") == "list")).height
     assert "risk source dismissed" not in said
-
-
 
 
 def test_one_of_several_entities_dismissed_under_another_spelling(

@@ -56,9 +56,10 @@ def test_trace_screens_against_the_stored_cbp_list(tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
     before, lists = trace(tmp_path, db)
     assert risks(before, "Da Wang") == {"cbp_wro": "high"}  # "Fishing Vessel: Da Wang"
-    assert "(version v1 " not in before.filter(pl.col("party") == "Da Wang").row(0, named=True)[
-        "provenance"
-    ]
+    assert (
+        "(version v1 "
+        not in before.filter(pl.col("party") == "Da Wang").row(0, named=True)["provenance"]
+    )
     assert risks(before, "Tangshan Sanyou Group") == {"cbp_wro": "medium"}
     assert "cbp_wro" in [x.split()[0] for x in lists]
     assert not Path(db).exists()  # tracing never creates a store

@@ -73,7 +73,11 @@ def test_worker_screening_gives_the_findings_of_one_process(tmp_path: Path) -> N
     # Listed parties were found (not an empty comparison): Huafu by two spellings, Zhongtai
     # by its Chinese name.
     listed = set(found.filter(pl.col("risk_kind") == "list")["source"])
-    assert {"HUAFU COLOR SPINNING", "Aksu Huafu Textiles Co., Ltd.", "新疆中泰化学股份有限公司"} <= listed
+    assert {
+        "HUAFU COLOR SPINNING",
+        "Aksu Huafu Textiles Co., Ltd.",
+        "新疆中泰化学股份有限公司",
+    } <= listed
     for name in TABLES:
         a, b = (p if name == "findings" else p.with_name(f"{p.stem}.{name}.parquet")
                 for p in (one, two))  # fmt: skip

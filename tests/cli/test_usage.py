@@ -35,11 +35,17 @@ CASES: list[tuple[list[str], str]] = [
     (["scren", "x.csv"], "unknown command 'scren'; did you mean screen?"),
     (["--verbose"], "unknown option --verbose"),
     (["screen"], "sourcetrace screen: missing argument INPUT"),
-    (["screen", "suppliers.csv", "--outptu", "x.csv"], "unknown option --outptu; did you mean --output?"),
+    (
+        ["screen", "suppliers.csv", "--outptu", "x.csv"],
+        "unknown option --outptu; did you mean --output?",
+    ),
     (["screen", "suppliers.csv", "--threshold", "high"], "invalid value for --threshold"),
     (["screen", "suppliers.csv", "--engine", "sprak"], "did you mean spark?"),
     (["screen", "suppliers.csv", "--fail-on", "revew"], "did you mean review?"),
-    (["lists", "diff", "1", "2", "--db"], "sourcetrace lists diff: option '--db' requires an argument"),
+    (
+        ["lists", "diff", "1", "2", "--db"],
+        "sourcetrace lists diff: option '--db' requires an argument",
+    ),
     (["screen", "{dir}/random.parquet"], "random.parquet: not a readable Parquet file"),
     (["screen", "{dir}/random.parquet", "-o", "{dir}/out.csv"], "random.parquet"),
     (["screen", "{dir}/truncated.xlsx"], "truncated.xlsx: not a readable XLSX workbook"),
@@ -54,11 +60,24 @@ CASES: list[tuple[list[str], str]] = [
     (["lists", "diff", "one", "two"], "invalid value for OLD"),
     (["lists", "import", "sdn.xml"], "sourcetrace lists import: missing option --format"),
     (["lists", "improt"], "did you mean import?"),
-    (["lists", "import", "{dir}/random.parquet", "-f", "ofac-sdn-xml", "--db", "sqlite:///{dir}/s.db"],
-     "random.parquet"),
+    (
+        [
+            "lists",
+            "import",
+            "{dir}/random.parquet",
+            "-f",
+            "ofac-sdn-xml",
+            "--db",
+            "sqlite:///{dir}/s.db",
+        ],
+        "random.parquet",
+    ),
     (["watch"], "sourcetrace watch: missing command; choose one of: add, run"),
     (["watch", "add", "portfolio"], "sourcetrace watch add: missing argument FILE"),
-    (["watch", "add", "p", "{dir}/random.parquet", "--db", "sqlite:///{dir}/s.db"], "random.parquet"),
+    (
+        ["watch", "add", "p", "{dir}/random.parquet", "--db", "sqlite:///{dir}/s.db"],
+        "random.parquet",
+    ),
     (["users"], "sourcetrace users: missing command; choose one of: add, api-key, list"),
     (["audit"], "sourcetrace audit: missing command; choose one of: verify"),
     (["audit", "verify", "--frob"], "unknown option --frob; see `sourcetrace audit verify --help`"),
@@ -74,12 +93,16 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("usage")
     (root / "random.parquet").write_bytes(os.urandom(4096))
     whole = root / "whole.xlsx"
-    pl.DataFrame({"name": ["Hoshine Silicon Industry Co., Ltd.", "Acme Textiles"]}).write_excel(whole)
+    pl.DataFrame({"name": ["Hoshine Silicon Industry Co., Ltd.", "Acme Textiles"]}).write_excel(
+        whole
+    )
     (root / "truncated.xlsx").write_bytes(whole.read_bytes()[:2000])
     return root
 
 
-@pytest.mark.parametrize(("args", "expected"), CASES, ids=[" ".join(a) or "(none)" for a, _ in CASES])
+@pytest.mark.parametrize(
+    ("args", "expected"), CASES, ids=[" ".join(a) or "(none)" for a, _ in CASES]
+)
 def test_mistake_is_one_line_and_exit_2(
     sourcetrace_bin: str, folder: Path, args: list[str], expected: str
 ) -> None:

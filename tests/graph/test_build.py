@@ -243,7 +243,9 @@ def test_other_columns_change_no_finding(tmp_path: Path, monkeypatch: pytest.Mon
     def findings(folder: Path) -> str:
         monkeypatch.chdir(folder)  # the same relative paths in the evidence
         files = ["links.csv", "--ownership", "ownership.csv", "--shipments", "shipments.csv"]
-        run = CliRunner().invoke(app, ["trace", *files, "-o", "findings.csv", "-q", "--no-store-lists"])
+        run = CliRunner().invoke(
+            app, ["trace", *files, "-o", "findings.csv", "-q", "--no-store-lists"]
+        )
         assert run.exit_code == 0, run.output
         return (folder / "findings.csv").read_text(encoding="utf-8")
 

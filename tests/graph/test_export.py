@@ -50,9 +50,21 @@ def test_ftm_export_is_valid_followthemoney(graph) -> None:  # type: ignore[no-u
 def test_cli_writes_the_file(tmp_path: Path) -> None:
     out = tmp_path / "chain.graphml"
     result = subprocess.run(
-        [sys.executable, "-m", "sourcetrace", "graph", "export", str(CHAIN / "links.csv"),
-         "--ownership", str(CHAIN / "ownership.csv"), "-o", str(out)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "sourcetrace",
+            "graph",
+            "export",
+            str(CHAIN / "links.csv"),
+            "--ownership",
+            str(CHAIN / "ownership.csv"),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<?xml")

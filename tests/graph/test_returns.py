@@ -35,7 +35,9 @@ def test_the_example_return_carries_no_risk_back() -> None:
     back = hops.filter((pl.col("from") == "Northwind Outfitters Ltd")
                        & (pl.col("to") == "Harbour Garments Ltd"))  # fmt: skip
     assert back.height == 0 and hops.height > 0
-    assert "新疆中泰化学股份有限公司" not in set(harbour["source"])  # only reachable through the return
+    assert "新疆中泰化学股份有限公司" not in set(
+        harbour["source"]
+    )  # only reachable through the return
     # the graph keeps the return (the map and the exports show it)
     assert traced.graph.edges.filter(pl.col("product") == "returned garments").height == 1
 

@@ -33,6 +33,8 @@ from sourcetrace.store.graphs import (
 )
 
 CHAIN = Path(__file__).resolve().parents[2] / "examples/chain"
+
+
 def _example():  # type: ignore[no-untyped-def]
     return build(CHAIN / "links.csv", CHAIN / "ownership.csv", CHAIN / "shipments.csv")
 
@@ -269,11 +271,15 @@ def test_links_load_from_their_parquet_copy_and_from_their_rows_alike(
         save_graph(store, "odd", graph, risks)
         save_graph(store, "other", _awkward(3)[0])
         with store.engine.connect() as conn:
-            parts = conn.execute(
-                select(stored.graph_frames.c.part)
-                .join(stored.graphs, stored.graphs.c.id == stored.graph_frames.c.graph_id)
-                .where(stored.graphs.c.name == "odd", stored.graph_frames.c.frame == "links")
-            ).scalars().all()
+            parts = (
+                conn.execute(
+                    select(stored.graph_frames.c.part)
+                    .join(stored.graphs, stored.graphs.c.id == stored.graph_frames.c.graph_id)
+                    .where(stored.graphs.c.name == "odd", stored.graph_frames.c.frame == "links")
+                )
+                .scalars()
+                .all()
+            )
         assert sorted(parts) == list(range(6))  # 40 links, 7 a part
         assert _same(load_graph(store, "odd"), graph, risks)
         # The copy is what loads: a row changed by hand does not show while it is there ...

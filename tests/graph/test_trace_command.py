@@ -32,7 +32,9 @@ def _app() -> typer.Typer:
 def _tables(out: Path) -> dict[str, pl.DataFrame]:
     """The four tables ``trace -o NAME.parquet`` writes, by name."""
     return {
-        name: pl.read_parquet(out if name == "findings" else out.with_name(f"{out.stem}.{name}.parquet"))
+        name: pl.read_parquet(
+            out if name == "findings" else out.with_name(f"{out.stem}.{name}.parquet")
+        )
         for name in TABLES
     }
 
@@ -69,7 +71,10 @@ def test_example_chain(tmp_path: Path) -> None:
     step = hops.filter(pl.col("path_id") == owned["path_id"][0])
     assert step["kind"].to_list() == ["ownership"] and step["share"].to_list() == [70.0]
     assert step["file"][0].endswith("ownership.csv") and step["row"][0] == 1
-    assert hops.filter((pl.col("to") == "Eastbay Apparel Co") & (pl.col("kind") == "ownership")).height == 0
+    assert (
+        hops.filter((pl.col("to") == "Eastbay Apparel Co") & (pl.col("kind") == "ownership")).height
+        == 0
+    )
     balance = found.filter(pl.col("risk_kind") == "mass_balance")
     assert balance["party"].to_list() == ["Coastline Yarn Trading Co"]
     # Every finding has its checklist; none cites an internal file.
@@ -138,7 +143,15 @@ def test_bad_yield_factor_names_the_row(tmp_path: Path) -> None:
         "input,output,factor\ncotton,yarn,0.85\nyarn,fabric,lots\n", encoding="utf-8"
     )
     result = CliRunner().invoke(
-        _app(), ["trace", str(CHAIN / "links.csv"), "-o", str(tmp_path / "o.csv"), "--yields", str(factors)]
+        _app(),
+        [
+            "trace",
+            str(CHAIN / "links.csv"),
+            "-o",
+            str(tmp_path / "o.csv"),
+            "--yields",
+            str(factors),
+        ],
     )
     assert isinstance(result.exception, InputError)
     assert result.exception.row == 2
@@ -236,9 +249,22 @@ def test_both_modes_cite_the_same_file_and_row_for_a_hop(tmp_path: Path) -> None
         out = tmp_path / f"{mode}.parquet"
         result = CliRunner().invoke(_app(), ["trace", *files, "-o", str(out), *extra])
         assert result.exit_code == 0, result.output
-        cited[mode] = _tables(out)["hops"].select(
-            "from", "to", "kind", "goods", "hs_code", "share", "basis", "evidence", "file", "row"
-        ).unique()
+        cited[mode] = (
+            _tables(out)["hops"]
+            .select(
+                "from",
+                "to",
+                "kind",
+                "goods",
+                "hs_code",
+                "share",
+                "basis",
+                "evidence",
+                "file",
+                "row",
+            )
+            .unique()
+        )
     step = ["from", "to", "kind", "goods", "hs_code"]
     both = cited["kind"].join(cited["exact"], on=step, how="inner", suffix="_exact")
     assert both.height and set(both["kind"]) == {"supply", "ownership"}

@@ -147,7 +147,9 @@ def test_semicolon_csv_below_a_title(tmp_path: Path, bulk: bool) -> None:
         assert "match 1" in done.stdout and "clear 1" in done.stdout
 
 
-@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","], ids=["semicolon", "tab", "pipe", "comma"])
+@pytest.mark.parametrize(
+    "delimiter", [";", "\t", "|", ","], ids=["semicolon", "tab", "pipe", "comma"]
+)
 def test_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
     table = read_input(european_csv(tmp_path / "s.csv", delimiter), ReadOptions())
     assert table.frame.columns == ["Supplier name", "Ort", "Betrag"]

@@ -35,7 +35,9 @@ def csv_text(sep: str = ",") -> str:
         (".tsv", "utf-8", "\t"),
     ],
 )
-def test_text_tables_in_every_encoding(tmp_path: Path, suffix: str, encoding: str, sep: str) -> None:
+def test_text_tables_in_every_encoding(
+    tmp_path: Path, suffix: str, encoding: str, sep: str
+) -> None:
     path = tmp_path / f"suppliers{suffix}"
     path.write_bytes(csv_text(sep).encode(encoding))
     frame = read_table(path)
@@ -57,7 +59,10 @@ def test_xlsx_jsonl_parquet(tmp_path: Path) -> None:
     frame.write_excel(tmp_path / "s.xlsx")
     frame.write_parquet(tmp_path / "s.parquet")
     (tmp_path / "s.jsonl").write_text(
-        "\n".join(json.dumps({"supplier": n, "tier": i}, ensure_ascii=False) for i, (n, _) in enumerate(ROWS)),
+        "\n".join(
+            json.dumps({"supplier": n, "tier": i}, ensure_ascii=False)
+            for i, (n, _) in enumerate(ROWS)
+        ),
         encoding="utf-8",
     )
     for name in ("s.xlsx", "s.parquet", "s.jsonl"):

@@ -11,7 +11,6 @@ from sourcetrace.cli import app
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
 
 
-
 def test_import_versions_and_diff(tmp_path: Path) -> None:
     runner = CliRunner(env={"COLUMNS": "200"})
     db = str(tmp_path / "store.db")

@@ -102,8 +102,7 @@ def test_a_line_cut_at_35_characters_matches_the_listed_name_it_begins(
 def test_a_raised_cut_line_keeps_the_matchers_order(matcher: Matcher) -> None:
     # The cut line begins the Yanqi subsidiary's name; the parent, matched through its Chinese
     # name, is not put before it.
-    hit = best_alert(matcher, "CHENGUANG BIOTECHNOLOGY GROUP YANQI")
-    assert hit is not None and hit.decision is Decision.MATCH
+    hit = matched(matcher, "CHENGUANG BIOTECHNOLOGY GROUP YANQI")
     assert hit.entity.caption == "Chenguang Biotechnology Group Yanqi Co. Ltd."
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
-from tests.matching.conftest import best_alert
+from tests.matching.conftest import best_alert, matched
 
 
 @pytest.mark.parametrize(
@@ -48,8 +47,7 @@ from tests.matching.conftest import best_alert
 def test_a_bill_of_lading_spelling_matches_its_listed_name_and_says_what_it_read(
     matcher: Matcher, query: str, listed: str, said: tuple[str, ...]
 ) -> None:
-    hit = best_alert(matcher, query)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, query)
     assert listed in (hit.entity.caption, hit.matched_name)
     # The first reason is the one a reviewer reads first: it names what was read.
     assert [part for part in said if part not in hit.reasons[0]] == [], hit.reasons
@@ -60,8 +58,7 @@ def test_a_place_of_another_province_is_the_trade_name(matcher: Matcher) -> None
     # name itself was only `review` ("no distinctive trade name beyond the place name").
     parsed = parse_name("Tianjin Kunyu International Co., Ltd.")
     assert parsed.trade == ("kunyu",) and parsed.region_words == ("tianjin",)
-    hit = best_alert(matcher, "TIANJIN KUNYU INTERNATIONAL CO LTD")
-    assert hit is not None and hit.decision is Decision.MATCH
+    matched(matcher, "TIANJIN KUNYU INTERNATIONAL CO LTD")
     # Written last, as English listings write the region, the name's region is that one.
     assert parse_name("Kunyu International (Tianjin) Co., Ltd.").trade == ("kunyu",)
     assert parse_name("Baiyin Mining Development (Xinjiang) Co., Ltd.").trade == ("baiyin",)

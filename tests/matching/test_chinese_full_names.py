@@ -20,7 +20,7 @@ from sourcetrace.model import Decision
 from sourcetrace.names.text import has_cjk
 from sourcetrace.screening import load_lists
 from sourcetrace.settings import load_settings
-from tests.matching.conftest import listed_company
+from tests.matching.conftest import best_alert, listed_company, reasons_of, verdict
 
 _entity = partial(listed_company, list_name="UFLPA Entity List")
 
@@ -42,9 +42,10 @@ def matcher() -> Matcher:
 
 
 def _best(matcher: Matcher, name: str) -> tuple[str, Decision, str]:
-    hits = [h for h in matcher.match(name) if h.decision is not Decision.CLEAR]
-    assert hits, f"no alert for {name}"
-    return hits[0].entity.id, hits[0].decision, "; ".join(hits[0].reasons)
+    """The best alert for a name as (listed entity id, decision, reasons), asserted to exist."""
+    hit = best_alert(matcher, name)
+    assert hit is not None, f"no alert for {name}"
+    return (*verdict(hit), reasons_of(hit))
 
 
 def test_a_city_in_brackets_is_read_where_the_english_name_writes_it(matcher: Matcher) -> None:

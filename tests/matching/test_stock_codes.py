@@ -10,9 +10,8 @@ from __future__ import annotations
 import pytest
 
 from sourcetrace.matching import Matcher
-from sourcetrace.model import Decision
 from sourcetrace.names.parse import parse_name
-from tests.matching.conftest import best_alert
+from tests.matching.conftest import best_alert, matched
 
 
 @pytest.mark.parametrize(
@@ -32,8 +31,7 @@ from tests.matching.conftest import best_alert
 def test_a_listed_name_printed_with_its_stock_code_matches(
     matcher: Matcher, line: str, listed: str
 ) -> None:
-    hit = best_alert(matcher, line)
-    assert hit is not None and hit.decision is Decision.MATCH, hit
+    hit = matched(matcher, line)
     assert hit.entity.caption == listed
 
 

@@ -267,15 +267,19 @@ def test_a_store_of_the_release_before_gets_one_timestamp_format(db_url: str) ->
     _store_at(db_url, "0007")
     engine = create_engine(db_url)
     with engine.begin() as conn:  # rows as 0007's code wrote them: to the second, with an offset
-        conn.execute(text(
-            "INSERT INTO list_versions (list_name, format, imported_at, source, source_hash,"
-            " content_hash, entity_count) VALUES ('us_dhs_uflpa', 'uflpa_html',"
-            " '2026-11-30T09:15:02+00:00', 'entity-list.html', 'sha256:a', 'sha256:b', 0)"
-        ))
-        conn.execute(text(
-            "INSERT INTO watch_portfolios (name, path, created_at, last_run_at)"
-            " VALUES ('brand', '/data/suppliers.csv', '2026-11-29T08:00:00+00:00', NULL)"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO list_versions (list_name, format, imported_at, source, source_hash,"
+                " content_hash, entity_count) VALUES ('us_dhs_uflpa', 'uflpa_html',"
+                " '2026-11-30T09:15:02+00:00', 'entity-list.html', 'sha256:a', 'sha256:b', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO watch_portfolios (name, path, created_at, last_run_at)"
+                " VALUES ('brand', '/data/suppliers.csv', '2026-11-29T08:00:00+00:00', NULL)"
+            )
+        )
     engine.dispose()
     with ListStore(db_url) as store:
         assert current(store.engine) == head()

@@ -73,7 +73,9 @@ def leaks(page: str) -> list[str]:
 
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
-    app = create_app(f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config(max_upload_bytes=200_000))
+    app = create_app(
+        f"sqlite:///{tmp_path / 'web.db'}", config=load_web_config(max_upload_bytes=200_000)
+    )
     engine = app.state.sourcetrace.engine
     for name in ("admin", "analyst", "viewer"):
         add_user(engine, name, name, PASSWORD)

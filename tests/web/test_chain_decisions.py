@@ -134,7 +134,7 @@ def test_dismissed_on_the_map_is_gone_from_the_next_trace(
 def _graph_name(client: TestClient, chain_id: int) -> str:
     """The saved graph a chain traces, as its page names it."""
     page = client.get(f"/chains/{chain_id}").text
-    marker = 'saved as graph <code>'
+    marker = "saved as graph <code>"
     start = page.index(marker) + len(marker)
     return page[start : page.index("</code>", start)]
 

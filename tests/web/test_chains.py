@@ -366,12 +366,16 @@ def test_the_map_screens_against_the_lists_in_force_in_the_store(
     """As `sourcetrace trace` does: CBP's list imported into the workspace's store replaces the
     bundled snapshot (which names the vessel "Fishing Vessel: Da Wang")."""
     token = as_user("analyst")
-    before = client.get(f"/api/chains/{_traced(client, token, links=('tuna.csv', SEAFOOD.encode()))}/graph")
+    before = client.get(
+        f"/api/chains/{_traced(client, token, links=('tuna.csv', SEAFOOD.encode()))}/graph"
+    )
     bundled = _node(before.json(), "Da Wang")["data"]
     assert bundled["risk"] == "cbp_wro" and "(version v1 " not in bundled["risks"][0]["provenance"]
     csv_path = ROOT / "tests/fixtures/lists/withhold-release-orders-findings.csv"
     url = st.engine.url.render_as_string(hide_password=False)
-    done = CliRunner().invoke(cli, ["lists", "import", str(csv_path), "--format", "cbp-wro-csv", "--db", url])
+    done = CliRunner().invoke(
+        cli, ["lists", "import", str(csv_path), "--format", "cbp-wro-csv", "--db", url]
+    )
     assert done.exit_code == 0, done.output
 
     chain_id = _traced(client, token, links=("tuna.csv", SEAFOOD.encode()))

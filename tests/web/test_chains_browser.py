@@ -87,13 +87,13 @@ def test_map_of_the_example_chain(server: str, tools: Any) -> None:
     with _page(tools.chromium_args) as page:
         external: list[str] = []
         refused: list[str] = []
-        page.on(
-            "request", lambda r: None if r.url.startswith(server) else external.append(r.url)
-        )
+        page.on("request", lambda r: None if r.url.startswith(server) else external.append(r.url))
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)  # fmt: skip
         page.on("pageerror", lambda e: refused.append(str(e)))
         # The map is drawn from the JSON API by the vendored Cytoscape.
-        _upload(page, server, {r: EXAMPLE / f"{r}.csv" for r in ("links", "ownership", "shipments")})
+        _upload(
+            page, server, {r: EXAMPLE / f"{r}.csv" for r in ("links", "ownership", "shipments")}
+        )
         assert page.get_attribute("#chain-map", "data-nodes") == "9"
         assert page.evaluate("window.cy.nodes().length") == 9
         assert page.locator("#chain-map canvas").count() > 0
@@ -113,9 +113,7 @@ def test_map_of_the_example_chain(server: str, tools: Any) -> None:
         panel = page.locator("#chain-panel")
         panel.locator("h2", has_text="HUAFU COLOR SPINNING").wait_for()
         text = panel.inner_text()
-        assert (
-            "华孚色纺" in text and "On an official list" in text and "UFLPA Entity List" in text
-        )
+        assert "华孚色纺" in text and "On an official list" in text and "UFLPA Entity List" in text
         assert "Its risk reaches" in text
         # A party reached by it: the path hop by hop, with evidence and basis.
         page.mouse.click(*_centre(page, "Meridian Knitting Co. Ltd"))
@@ -171,7 +169,10 @@ def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
         page.mouse.click(*_edge_centre(page, "Harbour Garments Ltd", "Northwind Outfitters Ltd"))
         panel.locator("h2", has_text="Supply link").wait_for()
         text = panel.inner_text()
-        assert "Harbour Garments Ltd supplies garments (HS 6109.10) to Northwind Outfitters Ltd" in text
+        assert (
+            "Harbour Garments Ltd supplies garments (HS 6109.10) to Northwind Outfitters Ltd"
+            in text
+        )
         facts = dict(zip(panel.locator("dt").all_inner_texts(),
                          panel.locator("dd").all_inner_texts(), strict=True))  # fmt: skip
         assert facts == {
@@ -184,7 +185,9 @@ def test_a_link_clicked_on_the_map_shows_its_evidence_and_other_columns(
         page.wait_for_timeout(300)  # the canvas redraws on the next frame
         page.screenshot(path=str(LINK_SCREENSHOT))
 
-        page.mouse.click(*_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co"))
+        page.mouse.click(
+            *_edge_centre(page, "Tianshan Fibre Holdings", "Coastline Yarn Trading Co")
+        )
         panel.locator("h2", has_text="Holding").wait_for()
         assert "Tianshan Fibre Holdings owns 70% of Coastline Yarn Trading Co" in panel.inner_text()
         facts = dict(zip(panel.locator("dt").all_inner_texts(),

@@ -48,7 +48,9 @@ EXTRA_ROWS = [
 ]
 
 
-def sourcetrace_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def sourcetrace_cli(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = Path(sys.executable).with_name("sourcetrace")
     return subprocess.run(
         [str(command), *args], capture_output=True, text=True, check=False,
@@ -85,7 +87,9 @@ def test_every_path_gives_the_same_result_per_row(
     tmp_path: Path, client: TestClient, as_user: Callable[[str], str], st: AppState, tools: Any
 ) -> None:
     db = st.engine.url.render_as_string(hide_password=False)
-    imported = sourcetrace_cli("lists", "import", str(SDN_XML), "--format", "ofac-sdn-xml", "--db", db)
+    imported = sourcetrace_cli(
+        "lists", "import", str(SDN_XML), "--format", "ofac-sdn-xml", "--db", db
+    )
     assert imported.returncode == 0, imported.stderr
     path = supplier_file(tmp_path)
     rows = pl.read_csv(path, infer_schema_length=0).height
@@ -142,7 +146,9 @@ def test_every_path_gives_the_same_result_per_row(
 def test_spark_engine_gives_the_same_result_per_row(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     db = f"sqlite:///{tmp_path / 'store.db'}"
-    imported = sourcetrace_cli("lists", "import", str(SDN_XML), "--format", "ofac-sdn-xml", "--db", db)
+    imported = sourcetrace_cli(
+        "lists", "import", str(SDN_XML), "--format", "ofac-sdn-xml", "--db", db
+    )
     assert imported.returncode == 0, imported.stderr
     path = supplier_file(tmp_path)
     want = normal(sourcetrace.screen(path, db=db).to_frame())

@@ -117,6 +117,11 @@ def _ended(pids: list[int]) -> Callable[[], bool]:
     return lambda: not any(_alive(pid) for pid in pids)
 
 
+def _tracing(http: httpx.Client, job: str) -> Callable[[], bool]:
+    """Whether a trace job's child has begun its first step (it records it in the job)."""
+    return lambda: bool(http.get(f"/api{job}").json()["rows_done"])
+
+
 def _until(what: Callable[[], Any], timeout: float, message: str) -> Any:
     deadline = time.monotonic() + timeout
     while not (found := what()):
@@ -317,6 +322,10 @@ def test_sigterm_ends_the_server_and_its_trace_at_once_and_sigkill_leaves_no_tra
                 token = csrf_of(http.get("/chains").text)
                 job = _upload(http, token, links=("hostile.csv", hostile)).headers["location"]
                 child = _until(lambda: _tracers(proc.pid), 30, "no tracing process started")
+                # Signalled once the child is tracing, not as soon as it exists: until its
+                # imports are done it has not asked to die with the server, and a server
+                # killed before then leaves it to find out alone (seconds later, under load).
+                _until(_tracing(http, job), 120, "the tracing process never began")
             proc.send_signal(stop)
             began = time.monotonic()
             proc.wait(30)

@@ -44,7 +44,9 @@ def _run(name: str, entity: ListedEntity = ENTITY) -> ScreeningRun:
 
 def test_users_and_passwords(engine: Engine) -> None:
     accounts.add_user(engine, "ana", "analyst", "s3cret-passphrase")
-    assert accounts.authenticate(engine, "ana", "s3cret-passphrase") == accounts.User("ana", "analyst")
+    assert accounts.authenticate(engine, "ana", "s3cret-passphrase") == accounts.User(
+        "ana", "analyst"
+    )
     assert accounts.authenticate(engine, "ana", "wrong-pass") is None
     assert accounts.authenticate(engine, "nobody", "s3cret-passphrase") is None
     with pytest.raises(ConfigError):
@@ -166,9 +168,7 @@ def test_decision_remembered_until_list_data_changes(engine: Engine) -> None:
 
 
 def test_name_key_folds_width_case_and_spaces() -> None:
-    assert name_key("  ＸＩＮＪＩＡＮＧ  Zhongtai ") == name_key(
-        "xinjiang zhongtai"
-    )
+    assert name_key("  ＸＩＮＪＩＡＮＧ  Zhongtai ") == name_key("xinjiang zhongtai")
 
 
 def test_default_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -177,7 +177,8 @@ def test_default_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
     monkeypatch.delenv("SOURCETRACE_DB", raising=False)
     assert (
-        resolve_url(None, load_settings(data_dir=tmp_path)) == f"sqlite:///{tmp_path / 'sourcetrace.db'}"
+        resolve_url(None, load_settings(data_dir=tmp_path))
+        == f"sqlite:///{tmp_path / 'sourcetrace.db'}"
     )
     monkeypatch.setenv("SOURCETRACE_DB", "postgresql+psycopg://u@h/db")
     assert resolve_url() == "postgresql+psycopg://u@h/db"

@@ -136,8 +136,12 @@ def versions(db: DbOption = None, format: FormatOption = Format.table) -> None:
 
 def update(
     name: Annotated[str, typer.Argument(help="The list to update, e.g. us_ofac_sdn, us_dhs_uflpa")],
-    url: Annotated[str | None, typer.Option("--url", help="Download from this address instead")] = None,
-    format: Annotated[str | None, typer.Option("--format", "-f", help="The file's format (with --url)")] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Download from this address instead")
+    ] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", help="The file's format (with --url)")
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server")] = 30.0,
     db: DbOption = None,
 ) -> None:

@@ -155,9 +155,7 @@ class StepProgress:
     ) -> None:  # fmt: skip
         self.label = label
         self._stream = stream if stream is not None else sys.stderr
-        self._console = (
-            Console(file=self._stream) if not quiet and self._stream.isatty() else None
-        )
+        self._console = Console(file=self._stream) if not quiet and self._stream.isatty() else None
         self._began = time.monotonic()
         self._state = {"step": "starting"}
         self._stop = threading.Event()

@@ -205,13 +205,17 @@ def trace(
         raise ConfigError(f"--date-tolerance must be 0 days or more, not {date_tolerance}")
     step = StepProgress("trace", quiet=quiet, interval=load_settings().progress_interval)
     read = ReadOptions(
-        sheet=sheet, header_row=header_row, limits=Limits.from_settings(load_settings()),
-        notice=None if quiet else lambda note: Console(stderr=True).print(
+        sheet=sheet,
+        header_row=header_row,
+        limits=Limits.from_settings(load_settings()),
+        notice=None
+        if quiet
+        else lambda note: Console(stderr=True).print(
             f"note: {note}", highlight=False, soft_wrap=True
         ),
     )
     chain = _chain(links, ownership, shipments, graph_name, read)
-    with (store_decisions(db) if decisions else nullcontext(None)) as book:
+    with store_decisions(db) if decisions else nullcontext(None) as book:
         traced = trace_chain(chain, options, db=db, save=save, progress=step, decisions=book)
     graph, sources = traced.graph, traced.traced
     frame = traced.tables.findings
@@ -337,8 +341,10 @@ def graph_export(
     db: DbOption = None,
     findings: Annotated[
         Path | None,
-        typer.Option(help="Findings written by `trace -o NAME.parquet`: add each party's "
-                     "exposure and each link's findings (GraphML, Cytoscape)"),
+        typer.Option(
+            help="Findings written by `trace -o NAME.parquet`: add each party's "
+            "exposure and each link's findings (GraphML, Cytoscape)"
+        ),
     ] = None,
 ) -> None:
     """Write the graph of parties, supply links and ownership as GraphML, Cytoscape JSON or FtM.

@@ -28,9 +28,7 @@ _CLICK = {"ClickException", "FileError", *_USAGE}
 def _names(exc: BaseException) -> set[str]:
     """The click class names ``exc`` is an instance of (click's or typer's own copy)."""
     return {
-        cls.__name__
-        for cls in type(exc).__mro__
-        if cls.__module__.startswith(("click.", "typer."))
+        cls.__name__ for cls in type(exc).__mro__ if cls.__module__.startswith(("click.", "typer."))
     }
 
 

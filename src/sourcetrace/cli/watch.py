@@ -29,14 +29,23 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Save FILE with its column mapping as portfolio NAME (checked now, read at every run)."""
-    portfolio, rows = watch_file(name, file, name_column, address_column, country_column, id_column, db)
-    stdout_console().print(f"watching {name}: {rows} rows of {portfolio.path} (name column {portfolio.name_column})")
+    portfolio, rows = watch_file(
+        name, file, name_column, address_column, country_column, id_column, db
+    )
+    stdout_console().print(
+        f"watching {name}: {rows} rows of {portfolio.path} (name column {portfolio.name_column})"
+    )
 
 
 @app.command("run")
 def run(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the changes (.csv .jsonl .xlsx .parquet)")] = None,
-    no_default_lists: Annotated[bool, typer.Option("--no-default-lists", help="Only the lists imported into the store")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the changes (.csv .jsonl .xlsx .parquet)"),
+    ] = None,
+    no_default_lists: Annotated[
+        bool, typer.Option("--no-default-lists", help="Only the lists imported into the store")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Re-screen every portfolio against the current lists; exit 3 when something is new."""
@@ -54,11 +63,21 @@ def run(
             "entity_id": [c.hit.entity_id for c in changes],
             "entity_name": [c.hit.entity_name for c in changes],
             "lists": [c.hit.lists for c in changes],
-            "before": [f"{c.before.decision}: {c.before.lists}" if c.before else "" for c in changes],
+            "before": [
+                f"{c.before.decision}: {c.before.lists}" if c.before else "" for c in changes
+            ],
         },
-        schema={"portfolio": pl.String, "change": pl.String, "name": pl.String, "decision": pl.String,
-                "score": pl.Float64, "entity_id": pl.String, "entity_name": pl.String,
-                "lists": pl.String, "before": pl.String},
+        schema={
+            "portfolio": pl.String,
+            "change": pl.String,
+            "name": pl.String,
+            "decision": pl.String,
+            "score": pl.Float64,
+            "entity_id": pl.String,
+            "entity_name": pl.String,
+            "lists": pl.String,
+            "before": pl.String,
+        },
     )
     if output is not None:
         write_table(frame, output)

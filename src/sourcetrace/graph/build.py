@@ -274,8 +274,13 @@ def _validated(
 ]:
     """The tables' columns and values checked, column-wise: the links, ownership and shipments
     tables as read, the edges (links then shipments) and the holdings' values."""
-    link = _columns(links, links_path, LINK_REQUIRED,
-                    (*LINK_COLUMNS[len(LINK_REQUIRED):], *LINK_OPTIONAL), keep_extra=True)
+    link = _columns(
+        links,
+        links_path,
+        LINK_REQUIRED,
+        (*LINK_COLUMNS[len(LINK_REQUIRED) :], *LINK_OPTIONAL),
+        keep_extra=True,
+    )
     _need(link, ("buyer", "supplier"), links_path)
     own = (
         _columns(ownership, ownership_path, OWNERSHIP_COLUMNS, ("basis",), keep_extra=True)
@@ -285,8 +290,7 @@ def _validated(
     if own is not None:
         _need(own, ("owner", "owned"), ownership_path)
     ship = (
-        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"),
-                 keep_extra=True)
+        _columns(shipments, shipments_path, SHIPMENT_COLUMNS, ("unit", "evidence"), keep_extra=True)
         if shipments is not None
         else None
     )

@@ -73,9 +73,18 @@ def _along(
 
 def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
     keys = [
-        ("name", "node"), ("names", "node"), ("addresses", "node"), ("kind", "edge"),
-        ("product", "edge"), ("hs_code", "edge"), ("quantity", "edge"), ("unit", "edge"),
-        ("date", "edge"), ("basis", "edge"), ("evidence", "edge"), ("read_from", "edge"),
+        ("name", "node"),
+        ("names", "node"),
+        ("addresses", "node"),
+        ("kind", "edge"),
+        ("product", "edge"),
+        ("hs_code", "edge"),
+        ("quantity", "edge"),
+        ("unit", "edge"),
+        ("date", "edge"),
+        ("basis", "edge"),
+        ("evidence", "edge"),
+        ("read_from", "edge"),
         ("share", "edge"),
     ]
     if exposed is not None:
@@ -85,8 +94,10 @@ def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
     extras = [_extra(x.extra) for x in links] + [_extra(o.extra) for o in graph.ownership]
     # The other columns' headers, each a key of its own (ids apart from sourcetrace's keys).
     headers = {h: f"x{i}" for i, h in enumerate(dict.fromkeys(h for x in extras for h in x))}
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+    ]
     for name, scope in keys:
         key = f"{scope}_{name}" if name == "findings" else name  # one name, two scopes
         out.append(f'  <key id="{key}" for="{scope}" attr.name="{name}" attr.type="string"/>')
@@ -111,16 +122,22 @@ def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
             f'    <edge id="link-{i}" source={quoteattr(_node_id(link.supplier))} '
             f"target={quoteattr(_node_id(link.buyer))}>"
         )
-        for key, value in (("kind", "supplies"), ("product", link.product),
-                           ("hs_code", link.hs_code),
-                           ("quantity", "" if link.quantity is None else f"{link.quantity:g}"),
-                           ("unit", link.unit), ("date", link.date),
-                           ("basis", link.basis.value), ("evidence", link.evidence),
-                           ("read_from", link.source.label()),
-                           *(("edge_findings", str(n)) for n in
-                             _along(exposed, graph, link.supplier, link.buyer,
-                                    link.product).values()),
-                           *((headers[h], v) for h, v in extras[i].items())):
+        for key, value in (
+            ("kind", "supplies"),
+            ("product", link.product),
+            ("hs_code", link.hs_code),
+            ("quantity", "" if link.quantity is None else f"{link.quantity:g}"),
+            ("unit", link.unit),
+            ("date", link.date),
+            ("basis", link.basis.value),
+            ("evidence", link.evidence),
+            ("read_from", link.source.label()),
+            *(
+                ("edge_findings", str(n))
+                for n in _along(exposed, graph, link.supplier, link.buyer, link.product).values()
+            ),
+            *((headers[h], v) for h, v in extras[i].items()),
+        ):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
     for i, own in enumerate(graph.ownership):
@@ -128,12 +145,18 @@ def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
             f'    <edge id="own-{i}" source={quoteattr(_node_id(own.owner))} '
             f"target={quoteattr(_node_id(own.owned))}>"
         )
-        for key, value in (("kind", "owns"), ("share", f"{own.share:g}"),
-                           ("basis", own.basis.value), ("evidence", own.evidence),
-                           ("read_from", own.source.label()),
-                           *(("edge_findings", str(n)) for n in
-                             _along(exposed, graph, own.owner, own.owned, "").values()),
-                           *((headers[h], v) for h, v in extras[len(links) + i].items())):
+        for key, value in (
+            ("kind", "owns"),
+            ("share", f"{own.share:g}"),
+            ("basis", own.basis.value),
+            ("evidence", own.evidence),
+            ("read_from", own.source.label()),
+            *(
+                ("edge_findings", str(n))
+                for n in _along(exposed, graph, own.owner, own.owned, "").values()
+            ),
+            *((headers[h], v) for h, v in extras[len(links) + i].items()),
+        ):
             out.append(f'      <data key="{key}">{escape(value)}</data>')
         out.append("    </edge>")
     out += ["  </graph>", "</graphml>", ""]
@@ -142,23 +165,52 @@ def to_graphml(graph: Graph, exposed: Exposure | None = None) -> str:
 
 def to_cytoscape(graph: Graph, exposed: Exposure | None = None) -> str:
     nodes = [
-        {"data": {"id": _node_id(n.id), "label": n.name, "names": list(n.names),
-                  "addresses": list(n.addresses), **_party(exposed, n.name)}}
+        {
+            "data": {
+                "id": _node_id(n.id),
+                "label": n.name,
+                "names": list(n.names),
+                "addresses": list(n.addresses),
+                **_party(exposed, n.name),
+            }
+        }
         for n in graph.nodes
     ]
     edges = [
-        {"data": {"id": f"link-{i}", "source": _node_id(l.supplier), "target": _node_id(l.buyer),
-                  "kind": "supplies", "product": l.product, "hs_code": l.hs_code,
-                  "quantity": l.quantity, "unit": l.unit, "date": l.date,
-                  "basis": l.basis.value, "evidence": l.evidence, "read_from": l.source.label(),
-                  **_along(exposed, graph, l.supplier, l.buyer, l.product),
-                  **_extra_data(l.extra)}}
+        {
+            "data": {
+                "id": f"link-{i}",
+                "source": _node_id(l.supplier),
+                "target": _node_id(l.buyer),
+                "kind": "supplies",
+                "product": l.product,
+                "hs_code": l.hs_code,
+                "quantity": l.quantity,
+                "unit": l.unit,
+                "date": l.date,
+                "basis": l.basis.value,
+                "evidence": l.evidence,
+                "read_from": l.source.label(),
+                **_along(exposed, graph, l.supplier, l.buyer, l.product),
+                **_extra_data(l.extra),
+            }
+        }
         for i, l in enumerate(graph.links)
     ] + [
-        {"data": {"id": f"own-{i}", "source": _node_id(o.owner), "target": _node_id(o.owned),
-                  "kind": "owns", "share": o.share, "basis": o.basis.value,
-                  "evidence": o.evidence, "read_from": o.source.label(),
-                  **_along(exposed, graph, o.owner, o.owned, ""), **_extra_data(o.extra)}}
+        {
+            "data": {
+                "id": f"own-{i}",
+                "source": _node_id(o.owner),
+                "target": _node_id(o.owned),
+                "kind": "owns",
+                "share": o.share,
+                "basis": o.basis.value,
+                "evidence": o.evidence,
+                "read_from": o.source.label(),
+                **_along(exposed, graph, o.owner, o.owned, ""),
+                **_extra_data(o.extra),
+            }
+        }
         for i, o in enumerate(graph.ownership)
     ]
     return json.dumps({"elements": {"nodes": nodes, "edges": edges}}, ensure_ascii=False, indent=1)
@@ -177,25 +229,51 @@ def _description(text: str) -> dict[str, list[str]]:
 def to_ftm(graph: Graph) -> str:
     lines: list[dict[str, object]] = []
     for n in graph.nodes:
-        props: dict[str, list[str]] = {"name": [n.name], "alias": [x for x in n.names if x != n.name]}
+        props: dict[str, list[str]] = {
+            "name": [n.name],
+            "alias": [x for x in n.names if x != n.name],
+        }
         if n.addresses:
             props["address"] = list(n.addresses)
         if n.identifiers:
             props["uscCode"] = list(n.identifiers)
         lines.append({"id": _node_id(n.id), "schema": "Company", "properties": props})
     for i, o in enumerate(graph.ownership):
-        lines.append({"id": f"own-{i}", "schema": "Ownership", "properties": {
-            "owner": [_node_id(o.owner)], "asset": [_node_id(o.owned)],
-            "percentage": [f"{o.share:g}"], "summary": [o.evidence],
-            "recordId": [o.source.label()], **_description(o.extra)}})
+        lines.append(
+            {
+                "id": f"own-{i}",
+                "schema": "Ownership",
+                "properties": {
+                    "owner": [_node_id(o.owner)],
+                    "asset": [_node_id(o.owned)],
+                    "percentage": [f"{o.share:g}"],
+                    "summary": [o.evidence],
+                    "recordId": [o.source.label()],
+                    **_description(o.extra),
+                },
+            }
+        )
     for i, l in enumerate(graph.links):
-        lines.append({"id": f"link-{i}", "schema": "UnknownLink", "properties": {
-            "subject": [_node_id(l.supplier)], "object": [_node_id(l.buyer)],
-            "role": [f"supplies {l.product}".strip()],
-            "summary": [(f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
-                         f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}")],
-            "recordId": [l.source.label()], **({"date": [l.date]} if l.date else {}),
-            **_description(l.extra)}})
+        lines.append(
+            {
+                "id": f"link-{i}",
+                "schema": "UnknownLink",
+                "properties": {
+                    "subject": [_node_id(l.supplier)],
+                    "object": [_node_id(l.buyer)],
+                    "role": [f"supplies {l.product}".strip()],
+                    "summary": [
+                        (
+                            f"HS {l.hs_code}; {'' if l.quantity is None else f'{l.quantity:g} '}"
+                            f"{l.unit}; basis {l.basis.value}; evidence: {l.evidence}"
+                        )
+                    ],
+                    "recordId": [l.source.label()],
+                    **({"date": [l.date]} if l.date else {}),
+                    **_description(l.extra),
+                },
+            }
+        )
     return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
 
 

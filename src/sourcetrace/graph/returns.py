@@ -63,8 +63,10 @@ def inferred_returns(edges: pl.DataFrame) -> pl.Series:
     if edges.height == 0:
         return pl.Series("inferred", [], dtype=pl.Boolean)
     goods = pl.col("product").str.strip_chars().str.to_lowercase()
-    table = edges.lazy().with_row_index("i").select(
-        "i", "supplier", "buyer", "hs", goods.alias("goods"), "date_lo", "quantity"
+    table = (
+        edges.lazy()
+        .with_row_index("i")
+        .select("i", "supplier", "buyer", "hs", goods.alias("goods"), "date_lo", "quantity")
     )
     pairs = (
         table.join(

@@ -124,8 +124,19 @@ def from_findings(
             picked[c].append(v)
         for j, h in enumerate(best.hops):
             own = h.kind == OWNERSHIP_HOP
-            values: tuple[object, ...] = (at, j, h.start, h.end, h.kind, h.product, h.hs_code,
-                                          h.share, h.basis.rank, h.evidence, None)
+            values: tuple[object, ...] = (
+                at,
+                j,
+                h.start,
+                h.end,
+                h.kind,
+                h.product,
+                h.hs_code,
+                h.share,
+                h.basis.rank,
+                h.evidence,
+                None,
+            )
             for c, w in zip(_STEPS, values, strict=True):
                 steps[c].append(w)
             if own:
@@ -134,9 +145,7 @@ def from_findings(
                    sources, flags)  # fmt: skip
 
 
-def from_paths(
-    graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()
-) -> FindingTables:
+def from_paths(graph: Graph, paths: PathSet, flags: Sequence[BalanceFlag] = ()) -> FindingTables:
     """The tables of a large-graph trace (:func:`~sourcetrace.graph.paths.best_paths`): its
     paths are the best per kind of risk; the first per (party, product, risk source) is kept."""
     sources = paths.sources
@@ -239,10 +248,14 @@ def _tables(
                 "severity": pl.String, "provenance": pl.String, "own_hs": pl.String},
     )  # fmt: skip
     given = routes is not None
-    routes = routes if routes is not None else steps.group_by("path").agg(
-        (pl.col("kind") == OWNERSHIP_HOP).any().alias("owned"),
-        (pl.col("kind") == "supply").any().alias("supplied"),
-        pl.col("hs").filter(pl.col("kind") == "supply").last().alias("last_hs"),
+    routes = (
+        routes
+        if routes is not None
+        else steps.group_by("path").agg(
+            (pl.col("kind") == OWNERSHIP_HOP).any().alias("owned"),
+            (pl.col("kind") == "supply").any().alias("supplied"),
+            pl.col("hs").filter(pl.col("kind") == "supply").last().alias("last_hs"),
+        )
     )
     # Each path's risk source by its index, and its route by its row (``routes`` given: one row
     # per path, in order): gathers and a side-by-side, not joins of a million rows.
@@ -299,9 +312,8 @@ def _tables(
         "checklist_id", pl.col("provenance").fill_null(""),
     )  # fmt: skip
     hop_rows = _hop_rows(graph, steps, names, links)
-    checklists = (
-        found.select("checklist_id", "risk_kind", "product", "route", "sector")
-        .unique("checklist_id", keep="first", maintain_order=True)
+    checklists = found.select("checklist_id", "risk_kind", "product", "route", "sector").unique(
+        "checklist_id", keep="first", maintain_order=True
     )
     checklists = checklists.with_columns(
         pl.Series("documents", [checklist_text(k, s, r) for k, s, r in
@@ -329,10 +341,21 @@ def _balance(graph: Graph, flags: Sequence[BalanceFlag], first: int) -> pl.DataF
     """Mass-balance flags as chosen rows with no path."""
     rows = [
         {
-            "path": first + i, "node": f.node, "product": f.product, "source": None,
-            "hops": 0, "basis": f.basis.rank, "routes": 0, "independent": 0,
-            "risk_kind": MASS_BALANCE, "risk": f.describe(), "root": f.node,
-            "severity": "medium", "route": SELF, "hs": "", "sector": "",
+            "path": first + i,
+            "node": f.node,
+            "product": f.product,
+            "source": None,
+            "hops": 0,
+            "basis": f.basis.rank,
+            "routes": 0,
+            "independent": 0,
+            "risk_kind": MASS_BALANCE,
+            "risk": f.describe(),
+            "root": f.node,
+            "severity": "medium",
+            "route": SELF,
+            "hs": "",
+            "sector": "",
             "provenance": "; ".join(sorted({x.source.label() for x in (*f.inputs, *f.outputs)})),
         }
         for i, f in enumerate(flags)

@@ -34,7 +34,9 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, s
             try:
                 return data.decode(name), name
             except UnicodeDecodeError:
-                raise InputError(f"starts with a {name} mark but is not {name}", path=path) from None
+                raise InputError(
+                    f"starts with a {name} mark but is not {name}", path=path
+                ) from None
     # UTF-16 without BOM: every other byte of ASCII text is zero.
     if len(data) >= 4 and data[1:200:2].count(0) > len(data[1:200:2]) * 0.8:
         try:

@@ -32,7 +32,9 @@ def sniff_delimiter(sample: str) -> str:
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
         try:
-            counts = Counter(len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+            counts = Counter(
+                len(r) for r in csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+            )
         except csv.Error:
             continue
         usable = [(n, width) for width, n in counts.items() if width >= 2]

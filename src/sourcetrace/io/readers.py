@@ -59,7 +59,9 @@ def input_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(set(FORMATS)))
-        raise InputError(f"unknown file type {path.suffix or '(none)'!r}; use one of {known}", path=path)
+        raise InputError(
+            f"unknown file type {path.suffix or '(none)'!r}; use one of {known}", path=path
+        )
     return fmt
 
 
@@ -117,9 +119,7 @@ def check_options(path: Path, fmt: str, options: ReadOptions) -> None:
         raise ConfigError("--sheet applies to .xlsx workbooks only", path=path)
     if options.header_row is not None:
         if fmt not in ("xlsx", "csv", "tsv"):
-            raise ConfigError(
-                "--header-row applies to .csv, .tsv and .xlsx files only", path=path
-            )
+            raise ConfigError("--header-row applies to .csv, .tsv and .xlsx files only", path=path)
         if options.header_row < 1:
             raise ConfigError(f"--header-row counts from 1, got {options.header_row}")
 
@@ -182,7 +182,7 @@ def header_index(top: list[list[str]], path: Path, options: ReadOptions) -> int:
             raise ConfigError(
                 path=path,
                 message=f"--header-row {options.header_row} is past the first"
-                f" {len(top)} rows of the file"
+                f" {len(top)} rows of the file",
             )
         return options.header_row - 1
     hints = (options.name_column,) if options.name_column else NAME_HEADERS

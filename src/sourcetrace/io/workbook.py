@@ -49,7 +49,9 @@ def read_workbook(
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:  # noqa: BLE001 (calamine raises its own error types for corrupt workbooks)
-        raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})", path=path) from None
+        raise InputError(
+            f"not a readable XLSX workbook ({type(exc).__name__})", path=path
+        ) from None
     names = list(reader.sheet_names)
     firsts = _first_rows(path, names)
     hints = (options.name_column,) if options.name_column else known
@@ -101,7 +103,7 @@ def _header(sheet: Sheet, path: Path, options: ReadOptions, hints: tuple[str, ..
         raise ConfigError(
             path=path,
             message=f"--header-row {options.header_row} is outside sheet {sheet.name!r}, whose"
-            f" cells are on rows {sheet.first_row}-{last}"
+            f" cells are on rows {sheet.first_row}-{last}",
         )
     return index
 

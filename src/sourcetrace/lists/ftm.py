@@ -53,7 +53,9 @@ def load_entities(path: Path, version: str = "") -> list[ListedEntity]:
             try:
                 data = orjson.loads(line)
             except orjson.JSONDecodeError:
-                raise ListError("not a JSON object (corrupt FtM line)", path=path, row=number) from None
+                raise ListError(
+                    "not a JSON object (corrupt FtM line)", path=path, row=number
+                ) from None
             if not isinstance(data, dict) or "schema" not in data or "id" not in data:
                 raise ListError("not an FtM entity (no 'id' or 'schema')", path=path, row=number)
             props = data.get("properties") or {}

@@ -9,14 +9,21 @@ the lists (:meth:`Matcher.cached`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
-from sourcetrace.matching.abbreviation import Reading
+from sourcetrace.matching.abbreviation import Reading, read_abbreviations
 from sourcetrace.matching.index import IndexedName, NameIndex, gc_paused
-from sourcetrace.matching.rescore import _composed, _rescored, expanded, repaired
+from sourcetrace.matching.rescore import (
+    COMPOSE_COSINE,
+    expanded,
+    repaired,
+    rescored,
+    slips_and_abbreviations,
+)
 from sourcetrace.matching.score import (
     ALGORITHM,
     SPELLED_ALIKE,
@@ -24,18 +31,15 @@ from sourcetrace.matching.score import (
     TRADE_PART,
     EntityParts,
     Scored,
-    _industry_words_only,
-    _reading,
-    _spelled_close,
-    _use_very_common_english,
-    _very_common_english,
-    _words_within,
     beyond_shared_word,
     english_words_apart,
     numbered_otherwise,
     pinyin_by_letter,
     score_pair,
     spelled_alike,
+    use_very_common_english,
+    very_common_english,
+    words_within,
 )
 from sourcetrace.matching.spelling import Repair
 from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
@@ -149,7 +153,7 @@ class Matcher:
                 if source == _english_source() and isinstance(english, tuple):
                     features.use_english_words(english[0])
                     use_frequent_english(english[1])
-                    _use_very_common_english(english[2])
+                    use_very_common_english(english[2])
                 return matcher
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError,
                 ValueError):
@@ -169,7 +173,7 @@ class Matcher:
                 # matcher and those the parser reads other languages' organisation words by
                 # (names.symbols), with the version of wordfreq they came from: another one
                 # builds them afresh.
-                english = (features.english_words(), frequent_english(), _very_common_english())
+                english = (features.english_words(), frequent_english(), very_common_english())
                 state = (index, matcher._acronym_tables(), english, _english_source(), tables)
                 with tmp.open("wb") as fh, gc_paused():
                     pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -536,7 +540,7 @@ class Matcher:
                 and _composed(parsed, cand, spelled.get(n_idx), composed) is None
                 # (Nor a name whose words all stand in the other's: "SADRA CENTER" in "SADRA
                 # RESEARCH CENTER"; score_pair decides whether that is a match.)
-                and not (n_idx in spelled and _words_within(parsed, cand.parsed))
+                and not (n_idx in spelled and words_within(parsed, cand.parsed))
             ):
                 continue
             # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
@@ -570,10 +574,10 @@ class Matcher:
             if scored.decision is not Decision.MATCH:
                 both = _composed(parsed, cand, spelled.get(n_idx), composed)
                 if both is not None:
-                    scored = _rescored(both, cand, scored, index.entities[cand.entity],
-                                       self.settings, covers,
-                                       index.trade_counts.get(cand.parsed.trade_key, 1),
-                                       regions)  # fmt: skip
+                    scored = rescored(both, cand, scored, index.entities[cand.entity],
+                                      self.settings, covers,
+                                      index.trade_counts.get(cand.parsed.trade_key, 1),
+                                      regions)  # fmt: skip
             if scored.decision is Decision.CLEAR:
                 alike = spelled_alike(parsed, cand, scored, self.settings)
                 if alike is None:
@@ -723,3 +727,47 @@ def _by_name(
         if cos > best.get(n, -1.0):
             best[n] = cos
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _reading(
+    query: ParsedName, cand: IndexedName, cache: dict[int, Reading | None]
+) -> Reading | None:
+    """:func:`read_abbreviations` of a pair, computed once per listed name and query."""
+    key = id(cand)
+    if key not in cache:
+        cache[key] = read_abbreviations(query, cand.parsed)
+    return cache[key]
+
+
+def _composed(
+    query: ParsedName, cand: IndexedName, cosine: float | None,
+    cache: dict[int, Repair | None],
+) -> Repair | None:
+    """:func:`slips_and_abbreviations` of a string neighbour at least :data:`COMPOSE_COSINE`
+    close, computed once per listed name and query (None for any other candidate)."""
+    if cosine is None or cosine < COMPOSE_COSINE:
+        return None
+    key = id(cand)
+    if key not in cache:
+        cache[key] = slips_and_abbreviations(query, cand.parsed)
+    return cache[key]
+
+
+def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
+    """WRatio of the plain or folded names at or above :data:`SPELLED_ALIKE`."""
+    cutoff = SPELLED_ALIKE * 100
+    return bool(
+        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff)
+        or fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process,
+                       score_cutoff=cutoff)
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=16384)
+def _industry_words_only(reading: str) -> bool:
+    """Whether an English reading of several words parses as industry words and nothing else
+    ("communications construction"); cached: a pinyin name has up to 64 readings."""
+    if " " not in reading:
+        return False
+    alone = parse_name(reading)
+    return bool(alone.industry) and not alone.trade

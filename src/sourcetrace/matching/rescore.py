@@ -12,7 +12,13 @@ from __future__ import annotations
 from sourcetrace.matching import features
 from sourcetrace.matching.abbreviation import Reading, abbreviates, read_abbreviations, two_letters
 from sourcetrace.matching.index import IndexedName
-from sourcetrace.matching.score import SPELLED_ALIKE, Scored, _alike, differences, score_pair
+from sourcetrace.matching.score import (
+    SPELLED_ALIKE,
+    Scored,
+    differences,
+    score_pair,
+    whole_names_alike,
+)
 from sourcetrace.matching.spelling import Repair, repair
 from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.names.parse import ParsedName
@@ -32,11 +38,11 @@ def repaired(
     one: it makes a ``match`` only when the region or the industry agrees and neither differs,
     else ``review``.
     """
-    return _rescored(repair(query, cand.parsed), cand, scored, entity, settings, covers,
-                     trade_count, entity_regions)  # fmt: skip
+    return rescored(repair(query, cand.parsed), cand, scored, entity, settings, covers,
+                    trade_count, entity_regions)  # fmt: skip
 
 
-def _rescored(
+def rescored(
     fixed: Repair | None, cand: IndexedName, scored: Scored, entity: ListedEntity,
     settings: Settings, covers: bool, trade_count: int,
     entity_regions: frozenset[str] = frozenset(),
@@ -49,7 +55,7 @@ def _rescored(
         fixed is None
         or not set(c.trade) <= set(fixed.parsed.tokens)
         or not set(fixed.parsed.trade) <= set(c.tokens)
-        or _alike(fixed.parsed.plain, c.plain) < SPELLED_ALIKE * 100
+        or whole_names_alike(fixed.parsed.plain, c.plain) < SPELLED_ALIKE * 100
     ):  # fmt: skip
         # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
         # "TELECOM" is not "Suzhou Telecom Electric Plant".)
@@ -110,20 +116,6 @@ def _may_abbreviate(query: ParsedName, cand: ParsedName) -> bool:
         w[0] == t[0] and (abbreviates(w, t) or two_letters(w, t))
         for w in mine - theirs for t in theirs - mine
     )  # fmt: skip
-
-
-def _composed(
-    query: ParsedName, cand: IndexedName, cosine: float | None,
-    cache: dict[int, Repair | None],
-) -> Repair | None:
-    """:func:`slips_and_abbreviations` of a string neighbour at least :data:`COMPOSE_COSINE`
-    close, computed once per listed name and query (None for any other candidate)."""
-    if cosine is None or cosine < COMPOSE_COSINE:
-        return None
-    key = id(cand)
-    if key not in cache:
-        cache[key] = slips_and_abbreviations(query, cand.parsed)
-    return cache[key]
 
 
 def expanded(

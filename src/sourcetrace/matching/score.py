@@ -51,11 +51,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.utils import default_process
 
 from sourcetrace.matching import features
-from sourcetrace.matching.abbreviation import (
-    Reading,
-    abbreviates,
-    read_abbreviations,
-)
+from sourcetrace.matching.abbreviation import abbreviates
 from sourcetrace.matching.index import IndexedName
 from sourcetrace.matching.model import model_version, pair_model
 from sourcetrace.model import Decision, ListedEntity, NameKind
@@ -608,7 +604,7 @@ def _regions_meet(
     )  # fmt: skip
 
 
-def _words_within(query: ParsedName, cand: ParsedName) -> bool:
+def words_within(query: ParsedName, cand: ParsedName) -> bool:
     """Every word of the shorter plain name, two words at least, stands in the longer one, and
     neither trade name is only a place: the whole-name agreement :func:`score_pair` counts."""
     a, b = set(query.plain.split()), set(cand.plain.split())
@@ -652,7 +648,7 @@ def spelled_alike(
         return None
     kind = _KIND_WORDS[cand.kind]
     differs = differences(query, cand.parsed)
-    alike = _alike(query.plain, cand.parsed.plain)
+    alike = whole_names_alike(query.plain, cand.parsed.plain)
     if not differs and alike < SPELLED_ALIKE * 100:
         # WRatio's partial match: one name is a part of the other, the rest says nothing.
         longer = max(query.plain, cand.parsed.plain, key=len)
@@ -778,7 +774,7 @@ def _lone_common_word(
         word = cand.trade[0]
     else:
         return None
-    if len(word) < 3 or word not in _very_common_english():
+    if len(word) < 3 or word not in very_common_english():
         return None
     if query.plain == cand.plain:
         return None
@@ -829,14 +825,14 @@ def _lines_of_business(concepts: frozenset[str]) -> frozenset[str]:
 _VERY_COMMON_READ: frozenset[str] | None = None
 
 
-def _use_very_common_english(words: frozenset[str]) -> None:
-    """Make :func:`_very_common_english` return ``words`` (as the index cache holds them)."""
+def use_very_common_english(words: frozenset[str]) -> None:
+    """Make :func:`very_common_english` return ``words`` (as the index cache holds them)."""
     global _VERY_COMMON_READ
     _VERY_COMMON_READ = words
 
 
 @lru_cache(maxsize=1)
-def _very_common_english() -> frozenset[str]:
+def very_common_english() -> frozenset[str]:
     """English words of everyday text at or above :data:`LONE_WORD_ZIPF` (wordfreq's "small"
     list, shipped inside the package: nothing is downloaded), in Latin letters."""
     if _VERY_COMMON_READ is not None:
@@ -867,29 +863,9 @@ def _spelled_otherwise(query: ParsedName, cand: ParsedName) -> bool:
     )  # fmt: skip
 
 
-def _reading(
-    query: ParsedName, cand: IndexedName, cache: dict[int, Reading | None]
-) -> Reading | None:
-    """:func:`read_abbreviations` of a pair, computed once per listed name and query."""
-    key = id(cand)
-    if key not in cache:
-        cache[key] = read_abbreviations(query, cand.parsed)
-    return cache[key]
-
-
-def _alike(a: str, b: str) -> float:
+def whole_names_alike(a: str, b: str) -> float:
     """Whole names alike in any word order or spacing (0-100), not as a part of the other."""
     return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
-
-
-def _spelled_close(query: ParsedName, cand: IndexedName) -> bool:
-    """WRatio of the plain or folded names at or above :data:`SPELLED_ALIKE`."""
-    cutoff = SPELLED_ALIKE * 100
-    return bool(
-        fuzz.WRatio(query.plain, cand.parsed.plain, score_cutoff=cutoff)
-        or fuzz.WRatio(fold(query.raw), cand.folded, processor=default_process,
-                       score_cutoff=cutoff)
-    )  # fmt: skip
 
 
 def differences(query: ParsedName, cand: ParsedName) -> list[str]:
@@ -985,7 +961,7 @@ def _translated_common_word(
     if len(latin.trade) != 1 or zh.trade_key == latin.trade_key or not translated(zh, latin):
         return decision
     word = latin.trade[0]
-    if word not in _very_common_english():
+    if word not in very_common_english():
         return decision
     reasons.insert(0, f"the Chinese trade name meets '{word}' only through its sense, an "
                       "everyday English word many companies carry: no evidence of this one")  # fmt: skip
@@ -1051,16 +1027,6 @@ def _pinyin_short_name_backed(query: ParsedName, cand: ParsedName) -> bool:
     if not shared or not query.trade_key.isascii() or syllables(query.trade_key) is None:
         return False
     return _written_in_pinyin(query.raw)
-
-
-@lru_cache(maxsize=16384)
-def _industry_words_only(reading: str) -> bool:
-    """Whether an English reading of several words parses as industry words and nothing else
-    ("communications construction"); cached: a pinyin name has up to 64 readings."""
-    if " " not in reading:
-        return False
-    alone = parse_name(reading)
-    return bool(alone.industry) and not alone.trade
 
 
 @lru_cache(maxsize=4096)

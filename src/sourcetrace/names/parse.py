@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
+from rigour._core import stopwords_list  # defined there: rigour.text.stopwords only uses it
 from rigour.names import remove_org_types
-from rigour.text.stopwords import stopwords_list
 
 from sourcetrace.names.lines import clean_line, spell_slashed
 from sourcetrace.names.org_forms import (

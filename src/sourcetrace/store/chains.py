@@ -114,7 +114,9 @@ def chain_export(engine: Engine, chain_id: int, export: str) -> str | None:
 def delete_chain(conn: Connection, chain_id: int) -> Chain | None:
     """Remove a chain whole, its trace and its saved graph, in the caller's transaction; returns
     what it was (without its map), or None if there was no such chain."""
-    row = conn.execute(select(*_SUMMARY).select_from(_JOINED).where(chains.c.id == chain_id)).first()
+    row = conn.execute(
+        select(*_SUMMARY).select_from(_JOINED).where(chains.c.id == chain_id)
+    ).first()
     if row is None:
         return None
     conn.execute(delete(chains).where(chains.c.id == chain_id))

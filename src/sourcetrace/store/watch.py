@@ -27,7 +27,12 @@ watch_hits = Table(
     "watch_hits",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("portfolio", String(200), ForeignKey("watch_portfolios.name", ondelete="CASCADE"), nullable=False),
+    Column(
+        "portfolio",
+        String(200),
+        ForeignKey("watch_portfolios.name", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("name", Text, nullable=False),
     Column("entity_id", String(255), nullable=False),
     Column("entity_name", Text, nullable=False),
@@ -65,9 +70,14 @@ class WatchHit:
 def add_portfolio(store: ListStore, portfolio: Portfolio) -> None:
     """Save (or replace) a portfolio; replacing forgets its earlier hits."""
     values = {
-        "name": portfolio.name, "path": portfolio.path, "name_column": portfolio.name_column,
-        "address_column": portfolio.address_column, "country_column": portfolio.country_column,
-        "id_column": portfolio.id_column, "created_at": now(), "last_run_at": None,
+        "name": portfolio.name,
+        "path": portfolio.path,
+        "name_column": portfolio.name_column,
+        "address_column": portfolio.address_column,
+        "country_column": portfolio.country_column,
+        "id_column": portfolio.id_column,
+        "created_at": now(),
+        "last_run_at": None,
     }
     try:
         with store.engine.begin() as conn:
@@ -83,9 +93,13 @@ def list_portfolios(store: ListStore) -> list[Portfolio]:
         rows = conn.execute(select(portfolios).order_by(portfolios.c.name))
         return [
             Portfolio(
-                name=r.name, path=r.path, name_column=r.name_column,
-                address_column=r.address_column, country_column=r.country_column,
-                id_column=r.id_column, last_run_at=r.last_run_at,
+                name=r.name,
+                path=r.path,
+                name_column=r.name_column,
+                address_column=r.address_column,
+                country_column=r.country_column,
+                id_column=r.id_column,
+                last_run_at=r.last_run_at,
             )
             for r in rows
         ]
@@ -108,9 +122,15 @@ def record_run(store: ListStore, portfolio: str, hits: list[WatchHit]) -> None:
             conn.execute(
                 watch_hits.insert(),
                 [
-                    {"portfolio": portfolio, "name": h.name, "entity_id": h.entity_id,
-                     "entity_name": h.entity_name, "decision": h.decision, "score": h.score,
-                     "lists": h.lists}
+                    {
+                        "portfolio": portfolio,
+                        "name": h.name,
+                        "entity_id": h.entity_id,
+                        "entity_name": h.entity_name,
+                        "decision": h.decision,
+                        "score": h.score,
+                        "lists": h.lists,
+                    }
                     for h in hits
                 ],
             )

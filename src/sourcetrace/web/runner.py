@@ -322,7 +322,9 @@ class JobRunner:
                 encoding=_text(task.reading.get("encoding")),
             )
             run = screen(
-                task.path, options=options, settings=self.settings,
+                task.path,
+                options=options,
+                settings=self.settings,
                 progress=self._progress(task.job_id),
             )
         except _Stopped:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, RowMapping, select
+from sqlalchemy import Connection, Engine, RowMapping, Select, select
 from sqlalchemy.exc import IntegrityError
 
 from sourcetrace.errors import ConfigError, SourcetraceError
@@ -225,14 +226,7 @@ def latest_by_key(
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             rows = conn.execute(
-                select(
-                    decisions,
-                    approvals.c.username.label("approved_by"),
-                    approvals.c.at.label("approved_at"),
-                )
-                .outerjoin(approvals, approvals.c.decision_id == decisions.c.id)
-                .where(decisions.c.name_key.in_(chunk))
-                .order_by(decisions.c.id)
+                _with_approvals().where(decisions.c.name_key.in_(chunk)).order_by(decisions.c.id)
             ).all()
             for r in rows:
                 if (r.name_key, r.entity_id) in wanted:
@@ -245,15 +239,7 @@ def approve(engine: Engine, decision_id: int, username: str) -> ReviewDecision:
     transaction. Refused (:class:`ApprovalRefused`) when the decision needs no approval, already
     has one, or was taken by ``username``."""
     with engine.connect() as conn:
-        found = conn.execute(
-            select(
-                decisions,
-                approvals.c.username.label("approved_by"),
-                approvals.c.at.label("approved_at"),
-            )
-            .outerjoin(approvals, approvals.c.decision_id == decisions.c.id)
-            .where(decisions.c.id == decision_id)
-        ).first()
+        found = conn.execute(_with_approvals().where(decisions.c.id == decision_id)).first()
     if found is None:
         raise ApprovalRefused(f"decision {decision_id} does not exist")
     decided = _decision(found._mapping)
@@ -299,6 +285,15 @@ def approve(engine: Engine, decision_id: int, username: str) -> ReviewDecision:
         **{**{f: getattr(decided, f) for f in ReviewDecision.__slots__},
            "approved_by": username, "approved_at": at}
     )  # fmt: skip
+
+
+def _with_approvals() -> Select[Any]:
+    """The decisions, each with its approval's reviewer and time (None when it has none)."""
+    return select(
+        decisions,
+        approvals.c.username.label("approved_by"),
+        approvals.c.at.label("approved_at"),
+    ).outerjoin(approvals, approvals.c.decision_id == decisions.c.id)
 
 
 def _decision(m: RowMapping) -> ReviewDecision:

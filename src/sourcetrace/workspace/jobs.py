@@ -272,8 +272,12 @@ def finish_trace(conn: Connection, job_id: int, chain_id: int) -> None:
         jobs.update()
         .where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.kind == "trace")
         .values(
-            status="done", chain_id=chain_id, rows_done=jobs.c.rows_total, step="done",
-            updated_at=stamp, finished_at=stamp,
+            status="done",
+            chain_id=chain_id,
+            rows_done=jobs.c.rows_total,
+            step="done",
+            updated_at=stamp,
+            finished_at=stamp,
         )
     )
     if done.rowcount != 1:
@@ -306,9 +310,7 @@ def keep_alive(engine: Engine, job_ids: Collection[int]) -> None:
         )
 
 
-def finish_job(
-    engine: Engine, job_id: int, run: ScreeningRun, upload: bytes | None = None
-) -> bool:
+def finish_job(engine: Engine, job_id: int, run: ScreeningRun, upload: bytes | None = None) -> bool:
     """Store a running job's results and mark it done, with its audit entry and the screened
     file's bytes (``upload``, when given), in one transaction.
 

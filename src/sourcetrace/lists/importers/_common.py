@@ -237,9 +237,11 @@ def read_csv(
                 )
             longest = max(map(len, fields))
             if longest > limits.max_cell_chars:
-                column = header[[len(f) for f in fields].index(longest)] if len(fields) == len(
-                    header
-                ) else None
+                column = (
+                    header[[len(f) for f in fields].index(longest)]
+                    if len(fields) == len(header)
+                    else None
+                )
                 raise ListError(
                     f"a field of {longest:,} characters, over the {limits.max_cell_chars:,} limit"
                     " (SOURCETRACE_MAX_CELL_CHARS)",

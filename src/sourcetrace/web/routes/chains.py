@@ -32,11 +32,11 @@ from sourcetrace.errors import SourcetraceError
 from sourcetrace.tracing import saved_graphs
 from sourcetrace.web.config import UPLOAD_SUFFIXES
 from sourcetrace.web.pages import redirect, render
-from sourcetrace.web.routes.jobs import UploadRefused, _save, _too_big
 from sourcetrace.web.routes.risk_decisions import decidable
 from sourcetrace.web.runner import upload_folder
 from sourcetrace.web.security import Analyst, ApiViewer, Viewer, checked_form
 from sourcetrace.web.state import AppState, ItemId, StateDep
+from sourcetrace.web.uploads import UploadRefused, save_upload, too_big, upload_name
 from sourcetrace.web.wording import CHAIN_FIELDS, web_words
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.chains import (
@@ -232,7 +232,7 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     length = request.headers.get("content-length", "")
     # Refuse an oversized body before reading it: each of the files may reach the limit.
     if length.isdigit() and int(length) > len(ROLES) * limit + 64 * 1024:
-        return _chains_page(request, st, user, _too_big(limit), status_code=413)
+        return _chains_page(request, st, user, too_big(limit), status_code=413)
     form = await checked_form(request)
     folder = upload_folder("chain")
     try:
@@ -322,15 +322,9 @@ async def map_graph(request: Request, user: Analyst, st: StateDep) -> Response:
 
 async def _keep(item: UploadFile, role: str, folder: Path, limit: int) -> Upload:
     """Copy one uploaded file into ``folder``, refusing an unknown type, an empty or a big file."""
-    filename = Path((item.filename or "").replace("\\", "/")).name[:255]
-    suffix = Path(filename).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise UploadRefused(
-            f"{filename}: unknown file type {suffix or '(none)'!r}; use one of "
-            f"{', '.join(UPLOAD_SUFFIXES)}. Nothing was stored."
-        )
+    filename, suffix = upload_name(item.filename or "", " Nothing was stored.")
     path = folder / f"{role}{suffix}"
-    digest = await _save(item, path, limit)
+    digest = await save_upload(item, path, limit)
     return Upload(role=role, path=path, filename=filename, file_hash=digest)
 
 

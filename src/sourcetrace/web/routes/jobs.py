@@ -9,9 +9,7 @@ links to its map when it is done. The analyst who started a job, or an admin, ma
 from __future__ import annotations
 
 import codecs
-import hashlib
 import shutil
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -28,19 +26,23 @@ from sourcetrace.web.security import (
     checked_form,
 )
 from sourcetrace.web.state import AppState, ItemId, StateDep
+from sourcetrace.web.uploads import UploadRefused, save_upload, too_big, upload_name
 from sourcetrace.workspace.accounts import User
 from sourcetrace.workspace.jobs import Job, cancel_job, get_job, list_jobs
 from sourcetrace.workspace.queue import ReviewItem, review_items, row_review
 
 router = APIRouter(include_in_schema=False)
-CHUNK = 1024 * 1024
 FILTERS = ("match", "review", "clear")
-REVIEW_FILTERS = ("pending", "awaiting", "confirmed", "false_positive", "unsure", "cleared", "escalated")
+REVIEW_FILTERS = (
+    "pending",
+    "awaiting",
+    "confirmed",
+    "false_positive",
+    "unsure",
+    "cleared",
+    "escalated",
+)
 PAGE_SIZE = 500
-
-
-class UploadRefused(Exception):
-    """The uploaded file cannot be screened; the message says why, for the user."""
 
 
 def load_job(st: AppState, job_id: int) -> Job:
@@ -89,22 +91,17 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
     length = request.headers.get("content-length", "")
     # Refuse an oversized body before reading it; the form's own overhead is small.
     if length.isdigit() and int(length) > limit + 64 * 1024:
-        return _jobs_page(request, st, user, _too_big(limit), status_code=413)
+        return _jobs_page(request, st, user, too_big(limit), status_code=413)
     form = await checked_form(request)
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise UploadRefused("Choose a file to upload.")
-        filename = Path(upload.filename.replace("\\", "/")).name[:255]
-        suffix = Path(filename).suffix.lower()
-        if suffix not in UPLOAD_SUFFIXES:
-            raise UploadRefused(
-                f"{filename}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(UPLOAD_SUFFIXES)}."
-            )
+        filename, suffix = upload_name(upload.filename)
         folder = upload_folder("upload")
         try:
             path = folder / f"upload{suffix}"
-            digest = await _save(upload, path, limit)
+            digest = await save_upload(upload, path, limit)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -125,8 +122,13 @@ async def upload(request: Request, user: Analyst, st: StateDep) -> Response:
         return _jobs_page(request, st, user, str(exc), status_code=400)
     # From here the runner owns the folder: it screens the copy in the background, then deletes it.
     job_id = await run_in_threadpool(
-        st.runner.add, path, filename=filename, file_hash=digest, actor=user.username,
-        columns=columns, reading=reading,
+        st.runner.add,
+        path,
+        filename=filename,
+        file_hash=digest,
+        actor=user.username,
+        columns=columns,
+        reading=reading,
     )
     return redirect(f"/jobs/{job_id}")
 
@@ -162,26 +164,6 @@ def reading_fields(form: FormData) -> dict[str, str | int]:
                 "Nothing was stored."
             ) from None
     return reading
-
-
-def _too_big(limit: int) -> str:
-    return f"The file is larger than the limit of {limit / 1024 / 1024:.1f} MB; nothing was stored."
-
-
-async def _save(upload: UploadFile, path: Path, limit: int) -> str:
-    """Copy the upload to ``path``, refusing it past ``limit`` bytes; returns its sha256."""
-    sha = hashlib.sha256()
-    size = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise UploadRefused(_too_big(limit))
-            sha.update(chunk)
-            out.write(chunk)
-    if size == 0:
-        raise UploadRefused(f"{upload.filename}: the file is empty; nothing was stored.")
-    return f"sha256:{sha.hexdigest()}"
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)

@@ -57,9 +57,7 @@ def upgrade() -> None:
         files = [f["filename"] for f in row.files or []]
         lists = [f"{x['name']} {x['version']}" for x in row.lists or []]
         graph_id, _ = write_graph(conn, name, graph, (), files, lists, None)
-        conn.execute(
-            _chains.update().where(_chains.c.id == row.id).values(graph_id=graph_id)
-        )
+        conn.execute(_chains.update().where(_chains.c.id == row.id).values(graph_id=graph_id))
 
 
 def downgrade() -> None:
