@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
-from rigour._core import stopwords_list  # defined there: rigour.text.stopwords only uses it
 from rigour.names import remove_org_types
+
+# rigour's public module for its stopwords; it does not list the name in an __all__, so mypy's
+# strict re-export check needs telling (rigour._core, where it is defined, is private).
+from rigour.text.stopwords import stopwords_list  # type: ignore[attr-defined]
 
 from sourcetrace.names.lines import clean_line, spell_slashed
 from sourcetrace.names.org_forms import (
