@@ -376,6 +376,8 @@ class Matcher:
         if any, is then :func:`spelled_alike`'s ``clear`` with the same reason as when scored,
         and score 0 (:data:`UNSCORED`).
 
+        Not for a line that may have been cut at the field width (:func:`may_be_cut`): a cut
+        line's ``clear`` hit may be raised to ``review`` with its score and reasons.
         The caller leaves out entities listed with their subordinate units and the listed names
         met by their initials (:meth:`_acronyms_near`): a query that is initials, or one of
         three words or more whose initials are a listed short name, met them there; so the
@@ -385,6 +387,9 @@ class Matcher:
         p, c = parsed, cand.parsed
         return (
             clear_before_scoring(p, c, trade)
+            # (A line of the field width may have its hit raised by cut_line_hits, which keeps
+            # the hit's score and reasons: such a pair is scored as before.)
+            and not may_be_cut(p.raw)
             and not (
                 len(p.plain.split()) < 3 and features.acronym_keys(c) and features.acronym(p, c)
             )

@@ -675,10 +675,10 @@ def clear_before_scoring(query: ParsedName, cand: ParsedName, trade: float) -> b
     none. Its other ways up are shut too: both names in Latin letters (no reading across
     scripts), and not one trade key (the rare-trade rule). The whole names not alike as whole
     names (:func:`_alike`) leave spelled_alike a ``clear`` with its reason (what differs, or
-    "only as a part of the longer name"), never a ``review``. The caller checks the rest: no
-    subordinate units listed, no abbreviation reading, typing-slip repair or both
-    (:mod:`.rescore`) that could score the pair higher, and the initials only when its gate says
-    the query's may meet a listed short name."""
+    "only as a part of the longer name"), never a ``review``. The caller checks the rest
+    (``Matcher._clear_unscored``): neither name the initials of the other, no subordinate units
+    listed, no abbreviation reading, typing-slip repair or both (:mod:`.rescore`) that could
+    score the pair higher, and no line that may have been cut at the field width."""
     return (
         trade < TRADE_PART
         and query.script == "latin" and cand.script == "latin"
