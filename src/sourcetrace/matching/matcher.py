@@ -39,7 +39,12 @@ from sourcetrace.matching.score import (
     spelled_alike,
 )
 from sourcetrace.matching.spelling import Repair, repair
-from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
+from sourcetrace.matching.truncation import (
+    CutLines,
+    cut_line_entities,
+    cut_line_hits,
+    may_be_cut,
+)
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
@@ -376,9 +381,9 @@ class Matcher:
         if any, is then :func:`spelled_alike`'s ``clear`` with the same reason as when scored,
         and score 0 (:data:`UNSCORED`).
 
-        Not for a line that may have been cut at the field width (:func:`may_be_cut`): a cut
-        line's ``clear`` hit may be raised to ``review`` with its score and reasons.
-        The caller leaves out entities listed with their subordinate units and the listed names
+        The caller leaves out entities listed with their subordinate units, the entities a cut
+        line begins a name of (:func:`cut_line_hits` raises their hit to ``review`` or ``match``
+        keeping its score and reasons: those pairs are scored as before), and the listed names
         met by their initials (:meth:`_acronyms_near`): a query that is initials, or one of
         three words or more whose initials are a listed short name, met them there; so the
         initials (20-40 µs to build) are compared here only for a shorter query against a
@@ -387,9 +392,6 @@ class Matcher:
         p, c = parsed, cand.parsed
         return (
             clear_before_scoring(p, c, trade)
-            # (A line of the field width may have its hit raised by cut_line_hits, which keeps
-            # the hit's score and reasons: such a pair is scored as before.)
-            and not may_be_cut(p.raw)
             and not (
                 len(p.plain.split()) < 3 and features.acronym_keys(c) and features.acronym(p, c)
             )
@@ -563,6 +565,10 @@ class Matcher:
             return []  # most names: no listed name near
         readings: dict[int, Reading | None] = {}  # per listed name, read once (see _reading)
         composed: dict[int, Repair | None] = {}  # the same for _composed
+        # The entities whose hit match_parsed may raise for a cut line (see _clear_unscored).
+        cut = (
+            cut_line_entities(parsed, index, self._cut_lines()) if may_be_cut(parsed.raw) else {}
+        )
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
@@ -590,8 +596,11 @@ class Matcher:
                 continue
             # A pair known clear before scoring is not scored (no reading of the query lifts it:
             # expanded and _composed find none); spelled_alike below says what differs.
-            unscored = not covers and n_idx not in acronyms and self._clear_unscored(
-                parsed, n_idx, trade, spelled.get(n_idx), close, readings, composed
+            unscored = (
+                not covers and n_idx not in acronyms and cand.entity not in cut
+                and self._clear_unscored(
+                    parsed, n_idx, trade, spelled.get(n_idx), close, readings, composed
+                )
             )  # fmt: skip
             # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
             # with the query's, or, for a Latin query without one against a Chinese short name,

@@ -678,7 +678,7 @@ def clear_before_scoring(query: ParsedName, cand: ParsedName, trade: float) -> b
     "only as a part of the longer name"), never a ``review``. The caller checks the rest
     (``Matcher._clear_unscored``): neither name the initials of the other, no subordinate units
     listed, no abbreviation reading, typing-slip repair or both (:mod:`.rescore`) that could
-    score the pair higher, and no line that may have been cut at the field width."""
+    score the pair higher, and no entity whose hit a cut line may raise."""
     return (
         trade < TRADE_PART
         and query.script == "latin" and cand.script == "latin"
