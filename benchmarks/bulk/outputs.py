@@ -13,8 +13,8 @@ shared machine the wall time moves with the other users' load, the CPU time much
 ``compare`` prints the names whose hits differ and exits 1 when any does. A speed change that
 makes ``compare`` fail has changed a rule. ``compare --alerts`` holds every ``match`` and
 ``review`` hit to be the same and the ``clear`` ones to name the same entities, each with a
-reason (a ``clear`` hit is no alert: its score, and which of an entity's names shows it, may
-change; see docs/matching.md, "Pairs known clear before scoring").
+reason: the check for a change that may cheapen what is reported of ``clear`` hits (a ``clear``
+hit is no alert), as branch ``bulk5`` tried (benchmarks/bulk/README.md).
 """
 
 from __future__ import annotations

@@ -31,20 +31,14 @@ from sourcetrace.matching.score import (
     _very_common_english,
     _words_within,
     beyond_shared_word,
-    clear_before_scoring,
     english_words_apart,
     numbered_otherwise,
     pinyin_by_letter,
     score_pair,
     spelled_alike,
 )
-from sourcetrace.matching.spelling import Repair, repair
-from sourcetrace.matching.truncation import (
-    CutLines,
-    cut_line_entities,
-    cut_line_hits,
-    may_be_cut,
-)
+from sourcetrace.matching.spelling import Repair
+from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
 from sourcetrace.names.parse import ParsedName, parse_name
@@ -81,10 +75,6 @@ _WARM_CHINESE = "新疆中泰化学股份有限公司"
 # names sharing little but common words out.
 STRING_TOP = 6
 STRING_FLOOR = 0.3
-# A string neighbour that can only end ``clear`` (Matcher._clear_unscored) is not scored: its
-# hit, when spelled_alike keeps one, says what differs, with this score (a ``clear`` hit is no
-# alert; only its reason is shown).
-UNSCORED = Scored(0.0, Decision.CLEAR, ())
 
 
 def _english_source() -> str:
@@ -362,47 +352,6 @@ class Matcher:
             self._trade_cache[key] = found
         return found
 
-    def _clear_unscored(
-        self,
-        parsed: ParsedName,
-        n_idx: int,
-        trade: float,
-        cosine: float | None,
-        close: set[int] | None,
-        readings: dict[int, Reading | None],
-        composed: dict[int, Repair | None],
-    ) -> bool:
-        """Whether a pair met as a string neighbour ends ``clear`` whatever the model says, so
-        it need not be scored (a third of bulk screening's matching was such pairs, all
-        ``clear``): :func:`score.clear_before_scoring`, neither name the initials of the other,
-        and no reading of the query that :func:`_match_alone` would score again (an
-        abbreviation read as the listed name's word, a typing slip where the names are spelled
-        close (``close``: those of the batch, found here when not given), or both). Its hit,
-        if any, is then :func:`spelled_alike`'s ``clear`` with the same reason as when scored,
-        and score 0 (:data:`UNSCORED`).
-
-        The caller leaves out entities listed with their subordinate units, the entities a cut
-        line begins a name of (:func:`cut_line_hits` raises their hit to ``review`` or ``match``
-        keeping its score and reasons: those pairs are scored as before), and the listed names
-        met by their initials (:meth:`_acronyms_near`): a query that is initials, or one of
-        three words or more whose initials are a listed short name, met them there; so the
-        initials (20-40 µs to build) are compared here only for a shorter query against a
-        listed name that may be initials."""
-        cand = self.index.names[n_idx]
-        p, c = parsed, cand.parsed
-        return (
-            clear_before_scoring(p, c, trade)
-            and not (
-                len(p.plain.split()) < 3 and features.acronym_keys(c) and features.acronym(p, c)
-            )
-            and _reading(p, cand, readings) is None
-            and not (
-                (n_idx in close if close is not None else _spelled_close(p, cand))
-                and repair(p, c) is not None
-            )
-            and _composed(p, cand, cosine, composed) is None
-        )  # fmt: skip
-
     @property
     def entities(self) -> list[ListedEntity]:
         return self.index.entities
@@ -565,10 +514,6 @@ class Matcher:
             return []  # most names: no listed name near
         readings: dict[int, Reading | None] = {}  # per listed name, read once (see _reading)
         composed: dict[int, Repair | None] = {}  # the same for _composed
-        # The entities whose hit match_parsed may raise for a cut line (see _clear_unscored).
-        cut = (
-            cut_line_entities(parsed, index, self._cut_lines()) if may_be_cut(parsed.raw) else {}
-        )
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
@@ -594,14 +539,6 @@ class Matcher:
                 and not (n_idx in spelled and _words_within(parsed, cand.parsed))
             ):
                 continue
-            # A pair known clear before scoring is not scored (no reading of the query lifts it:
-            # expanded and _composed find none); spelled_alike below says what differs.
-            unscored = (
-                not covers and n_idx not in acronyms and cand.entity not in cut
-                and self._clear_unscored(
-                    parsed, n_idx, trade, spelled.get(n_idx), close, readings, composed
-                )
-            )  # fmt: skip
             # (The entity's regions matter only for a listed name without one: 七匹狼; to agree
             # with the query's, or, for a Latin query without one against a Chinese short name,
             # to say that the listed side knows a region the query does not.)
@@ -612,7 +549,7 @@ class Matcher:
                 )
                 else frozenset()
             )  # fmt: skip
-            scored = UNSCORED if unscored else score_pair(
+            scored = score_pair(
                 parsed, cand, index.entities[cand.entity], self.settings, covers, trade,
                 index.trade_counts.get(cand.parsed.trade_key, 1), regions,
             )
@@ -623,7 +560,7 @@ class Matcher:
                                   _reading(parsed, cand, readings))  # fmt: skip
             # Typing slips are looked for only where the whole names are spelled alike (the
             # batch found those already: no rapidfuzz call per pair in bulk screening).
-            if not unscored and scored.decision is not Decision.MATCH and (
+            if scored.decision is not Decision.MATCH and (
                 n_idx in close if close is not None else _spelled_close(parsed, cand)
             ):
                 scored = repaired(parsed, cand, scored, index.entities[cand.entity],

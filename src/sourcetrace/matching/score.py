@@ -663,31 +663,6 @@ def spelled_alike(
     return Scored(score, Decision.REVIEW, (reason, *scored.reasons))
 
 
-def clear_before_scoring(query: ParsedName, cand: ParsedName, trade: float) -> bool:
-    """Whether :func:`score_pair` can only decide a pair ``clear`` and :func:`spelled_alike` can
-    only keep it ``clear``, known before the model runs: a word of the longer name spelled like
-    a whole short listed name ("TEX" inside "TEXTILE", the city alias "FOSHAN" inside "FOSHAN
-    NANHAI ... CO").
-
-    Score_pair's own rule decides it: trade names apart (below :data:`TRADE_PART`) with neither
-    name the initials of the other and no whole-name agreement end ``clear``, whatever the model
-    says; whole-name agreement needs two words on each side, so one name of a single word has
-    none. Its other ways up are shut too: both names in Latin letters (no reading across
-    scripts), and not one trade key (the rare-trade rule). The whole names not alike as whole
-    names (:func:`_alike`) leave spelled_alike a ``clear`` with its reason (what differs, or
-    "only as a part of the longer name"), never a ``review``. The caller checks the rest
-    (``Matcher._clear_unscored``): neither name the initials of the other, no subordinate units
-    listed, no abbreviation reading, typing-slip repair or both (:mod:`.rescore`) that could
-    score the pair higher, and no entity whose hit a cut line may raise."""
-    return (
-        trade < TRADE_PART
-        and query.script == "latin" and cand.script == "latin"
-        and query.trade_key != cand.trade_key
-        and min(len(query.plain.split()), len(cand.plain.split())) < 2
-        and _alike(query.plain, cand.plain) < SPELLED_ALIKE * 100
-    )  # fmt: skip
-
-
 def _same_rare_trade(
     query: ParsedName, cand: ParsedName, x: list[float], trade_count: int
 ) -> bool:

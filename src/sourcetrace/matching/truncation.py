@@ -63,26 +63,20 @@ class CutLines:
         return found
 
 
-def cut_line_entities(parsed: ParsedName, index: NameIndex, table: CutLines) -> dict[int, int]:
-    """The listed entities a cut line begins a name of (entity -> its first listed name the
-    line begins): the only hits :func:`cut_line_hits` changes. Empty for a line that was not cut."""
-    if not may_be_cut(parsed.raw) or not parsed.raw.isascii():
-        return {}  # the table holds Latin names only: a line in another script begins none
-    key = line_key(parsed.raw)
-    if len(key) < CUT_LINE_MIN // 2:
-        return {}  # mostly punctuation: too little left to name one listed name
-    entities: dict[int, int] = {}
-    for n_idx in table.beginning(key):
-        entities.setdefault(index.names[n_idx].entity, n_idx)
-    return entities
-
-
 def cut_line_hits(
     parsed: ParsedName, hits: list[Hit], index: NameIndex, table: CutLines, settings: Settings
 ) -> list[Hit]:
     """The hits with the listed names a cut line begins raised: to ``match`` when they are one
     entity's, to ``review`` when several entities' (never lowered); others as they were."""
-    entities = cut_line_entities(parsed, index, table)
+    if not may_be_cut(parsed.raw) or not parsed.raw.isascii():
+        return hits  # the table holds Latin names only: a line in another script begins none
+    key = line_key(parsed.raw)
+    if len(key) < CUT_LINE_MIN // 2:
+        return hits  # mostly punctuation: too little left to name one listed name
+    begun = table.beginning(key)
+    entities: dict[int, int] = {}  # entity -> its first listed name the line begins
+    for n_idx in begun:
+        entities.setdefault(index.names[n_idx].entity, n_idx)
     if not entities:
         return hits
     # (One company listed twice under one name, as the UFLPA list does, is one name here.)
