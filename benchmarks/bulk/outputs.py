@@ -11,7 +11,10 @@ bulk worker does (its garbage collection set as a worker's), and writes one line
 hit's entity, matched name, score, decision and reasons. It prints the CPU time of ``match_many`` (user + system of this process: on a
 shared machine the wall time moves with the other users' load, the CPU time much less).
 ``compare`` prints the names whose hits differ and exits 1 when any does. A speed change that
-makes ``compare`` fail has changed a rule.
+makes ``compare`` fail has changed a rule. ``compare --alerts`` holds every ``match`` and
+``review`` hit to be the same and the ``clear`` ones to name the same entities, each with a
+reason: the check for a change that may cheapen what is reported of ``clear`` hits (a ``clear``
+hit is no alert), as branch ``bulk5`` tried (benchmarks/bulk/README.md).
 """
 
 from __future__ import annotations
@@ -94,10 +97,23 @@ def dump(out: Path, count: int, profile: bool) -> None:
     )
 
 
-def compare(a: Path, b: Path) -> int:
+def _alerts_and_clears(line: str) -> str:
+    """A dump line as ``compare --alerts`` compares it: the name, its match and review hits as
+    they are, and the entities of its clear hits (each asserted to give a reason)."""
+    name, hits = json.loads(line)
+    alerts = [h for h in hits if h[3] != "clear"]
+    clears = sorted({h[0] for h in hits if h[3] == "clear" and h[4]})
+    unexplained = [h[0] for h in hits if h[3] == "clear" and not h[4]]
+    return json.dumps([name, alerts, clears, unexplained], ensure_ascii=False)
+
+
+def compare(a: Path, b: Path, alerts: bool = False) -> int:
     """Print the names whose hits differ between two dumps; 1 when any does."""
     left = a.read_text(encoding="utf-8").splitlines()
     right = b.read_text(encoding="utf-8").splitlines()
+    if alerts:
+        left = [_alerts_and_clears(x) for x in left]
+        right = [_alerts_and_clears(x) for x in right]
     if len(left) != len(right):
         print(f"different lengths: {len(left)} and {len(right)} names")
         return 1
@@ -121,11 +137,16 @@ def main() -> int:
     c = sub.add_parser("compare")
     c.add_argument("a", type=Path)
     c.add_argument("b", type=Path)
+    c.add_argument(
+        "--alerts",
+        action="store_true",
+        help="match and review hits exactly, clear hits by entity (and a reason)",
+    )
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.out, args.names, args.profile)
         return 0
-    return compare(args.a, args.b)
+    return compare(args.a, args.b, args.alerts)
 
 
 if __name__ == "__main__":
