@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -81,6 +82,8 @@ def accentless_org_types(low: str, out: str) -> str | None:
     spans = [m.span() for m in _WORD.finditer(out)]
     words = [fold(out[a:b]) for a, b in spans]
     kept = [fold(w) for w in _WORD.findall(folded)]
+    if not _may_cut(words, kept):
+        return None
     cut: list[tuple[int, int]] = []
     for tag, i1, i2, _j1, _j2 in SequenceMatcher(None, words, kept, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -94,6 +97,16 @@ def accentless_org_types(low: str, out: str) -> str | None:
     for a, b in reversed(cut):
         out = out[:a] + " " + out[b:]
     return out
+
+
+def _may_cut(words: list[str], kept: list[str]) -> bool:
+    """Whether the alignment of :func:`accentless_org_types` can cut anything: it cuts only
+    when ``kept`` is ``words`` less some of them, and then only a written-out foreign word
+    among those; so when no word ``words`` holds more often than ``kept`` is one, it cuts
+    nothing ("co ltd" of "co., ltd." is in both readings). Asked first: most names differ
+    between the two readings only so, and the alignment (difflib) costs more than the parse
+    of a name's other parts."""
+    return any(_foreign_word(w) for w in Counter(words) - Counter(kept))
 
 
 def _foreign_word(word: str) -> bool:

@@ -161,11 +161,13 @@ def latin_beside(raw: str) -> str:
     return text
 
 
+@lru_cache(maxsize=16_384)
 def strip_org_types(line: str) -> tuple[str, bool]:
     """The line less its legal forms and organisation types in any language and script, from
     OpenSanctions' rigour (ТОВ, ООО, Anonim Şirketi, Public Limited Company, AS, GmbH, Limited
     Liability Company at the start ...); and whether one was found. Matched before accents are
     folded, as rigour's table spells them ("şirketi")."""
+    # (Cached: a query's line is read so by parse_name and again by features.initials.)
     if line.isascii():
         low = line.lower()
     else:
