@@ -161,13 +161,15 @@ def latin_beside(raw: str) -> str:
     return text
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=65_536)
 def strip_org_types(line: str) -> tuple[str, bool]:
     """The line less its legal forms and organisation types in any language and script, from
     OpenSanctions' rigour (ТОВ, ООО, Anonim Şirketi, Public Limited Company, AS, GmbH, Limited
     Liability Company at the start ...); and whether one was found. Matched before accents are
     folded, as rigour's table spells them ("şirketi")."""
-    # (Cached: a query's line is read so by parse_name and again by features.initials.)
+    # (Remembered: a query's line is read so by parse_name, then again by features.initials
+    # when its candidates are met, after the whole batch was parsed; so more lines than a
+    # bulk worker's batch holds.)
     if line.isascii():
         low = line.lower()
     else:
