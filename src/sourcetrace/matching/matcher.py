@@ -70,7 +70,7 @@ MAX_NAME_CHARS = 400
 # The layout of NameIndex.__getstate__ (ParsedName.latin), the acronym tables and the English
 # words (c7: with the wordfreq version they were read from); c8: x:/y: spelling keys; c10: the
 # per-entity tables and the gates (Matcher._tables), built by every bulk worker before.
-_CACHE_FORMAT = "c13"  # c13: legal forms read without accents too; c12: names in another script filed under their Latin letters without ь, ъ
+_CACHE_FORMAT = "c14"  # c14: Russian organisation words in Latin letters read as rigour reads them in Cyrillic; c13: legal forms read without accents too; c12: names in another script filed under their Latin letters without ь, ъ
 _NEAR_CACHE_SIZE = 200_000
 # Two spellings of one listed entity (UFLPA Entity List) that :meth:`Matcher.warm` matches.
 _WARM_LATIN = "XINJIANG ZHONGTAI CHEMICAL CO., LTD. NO 78 URUMQI RD"

@@ -23,7 +23,11 @@ whole-name n-grams meet. Rules, so that English names are left as they are:
 * a word in another script only when its Latin letters (anyascii) carry the same symbol and
   would be rewritten too, so that a Cyrillic name still meets its transliteration ("Концерн"
   and "Kontsern" both become "concern"; "Торговый" and "Torgovyi" both stay);
-* names in Chinese characters are not read here (the Chinese parser has its own vocabulary).
+* names in Chinese characters are not read here (the Chinese parser has its own vocabulary);
+* a word in Latin letters that is anyascii's spelling of one of rigour's one-word Cyrillic
+  phrases, of one symbol, and that rigour does not read itself ("Elektronika", "Logistika",
+  "Gruppa", "Menedzhment"), is read as that symbol, but only beside a word no symbol reads
+  (alone it is the trade name: "AO Resurs"), see :func:`_transliterated`.
 
 rigour's analysis costs about 20 µs a name, and most names of a bill of lading hold no word it
 could rewrite; so a name in ASCII is analysed only when :func:`_may_rewrite` finds one: a word
@@ -79,6 +83,14 @@ def english_org_words(line: str) -> str:
         # only beside other words: rigour also names whole entities ("Tactical Missiles
         # Corporation" is TPB), which must stay as written.
         words = [p.form for p in name.parts]
+        # A Russian word in Latin letters that rigour reads only in Cyrillic is rewritten only
+        # beside a word that no symbol reads: without one it is the trade name ("AO Resurs",
+        # "NPP Almaz").
+        read = {p.form for span in spans for p in span.parts}
+        kept = [
+            w for w in words
+            if w.isalnum() and w not in read and _latin(w) not in _transliterated()
+        ]  # fmt: skip
         for span in sorted(spans, key=lambda s: (-len(s.parts), _span_order(s))):
             forms = tuple(p.form for p in span.parts)
             category, symbol = str(span.symbol.category), str(span.symbol.id)
@@ -103,6 +115,17 @@ def english_org_words(line: str) -> str:
                 continue
             replace[forms] = english
             done.update(forms)
+        # Russian words in Latin letters that rigour reads only in Cyrillic ("Elektronika",
+        # "Logistika", "Gruppa"): the English word of their Cyrillic word's symbol.
+        for part in name.parts:
+            form = part.form
+            if form in done or form in read or not form.isascii() or not kept:
+                continue
+            found = _transliterated().get(form)
+            english = _english(*found) if found else None
+            if english is not None and english != form:
+                replace[(form,)] = english
+                done.add(form)
     if not replace:
         return written
     out = line if line.isascii() else line.casefold()
@@ -256,6 +279,44 @@ def _same_in_latin(forms: tuple[str, ...], symbol: str) -> bool:
     if not all(_foreign(w) for w in latin.split() if w.isalpha()):
         return False
     return any(str(span.symbol.id) == symbol for name in _analyze(latin) for span in name.spans)
+
+
+@cache
+def _transliterated() -> dict[str, tuple[str, str]]:
+    """rigour's one-word Cyrillic organisation and industry words in Latin letters (anyascii:
+    "электроника" -> "elektronika", "логистика" -> "logistika"), each with its symbol's category
+    and id, when that Latin word is of another language than English and of one symbol only.
+
+    Lists write Russian, Ukrainian and Belarusian company names in transliteration ("NEVA
+    ELEKTRONIKA" for "Нева Электроника"), and rigour's table holds many of those words in
+    Cyrillic only; read so, the Latin spelling and the English translation ("Neva Electronics")
+    hold the same word. The Cyrillic word itself stays (:func:`_same_in_latin`): other systems
+    spell its endings otherwise ("Торговый" is "torgovyy" here, "Torgovyi" on the lists)."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for category, symbol, phrase, _ in symbol_phrases():
+        if category not in _CATEGORIES or " " in phrase or not _CYRILLIC.search(phrase):
+            continue
+        latin = _latin(phrase)
+        if latin.isalpha() and latin.isascii() and _foreign(latin):
+            found.setdefault(latin, set()).add((f"SymbolCategory.{category}", symbol))
+    # Words rigour reads in Latin letters too ("zavod") are read as before.
+    return {
+        word: next(iter(symbols))
+        for word, symbols in found.items()
+        if len(symbols) == 1 and not _read_by_rigour(word)
+    }
+
+
+def _read_by_rigour(word: str) -> bool:
+    return any(_category(span) in _CATEGORIES for n in _analyze(word) for span in n.spans)
+
+
+def _latin(word: str) -> str:
+    """A word in lower-case Latin letters as anyascii writes it ("Электроника" -> "elektronika")."""
+    return word if word.isascii() else anyascii(word.casefold()).lower()
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _span_order(span: Span) -> tuple[str, str, tuple[str, ...]]:
