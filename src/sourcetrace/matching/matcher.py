@@ -41,7 +41,7 @@ from sourcetrace.matching.score import (
     very_common_english,
     words_within,
 )
-from sourcetrace.matching.spelling import Repair
+from sourcetrace.matching.spelling import Repair, alike_as_written, repair
 from sourcetrace.matching.truncation import CutLines, cut_line_hits, may_be_cut
 from sourcetrace.model import Decision, Hit, ListedEntity, NameKind
 from sourcetrace.names.identifiers import check_uscc
@@ -518,6 +518,7 @@ class Matcher:
             return []  # most names: no listed name near
         readings: dict[int, Reading | None] = {}  # per listed name, read once (see _reading)
         composed: dict[int, Repair | None] = {}  # the same for _composed
+        slipped: dict[int, Repair | None] = {}  # and for _slips_read
         for n_idx, trade in near:
             cand = index.names[n_idx]
             if cand.entity in best and best[cand.entity][0].score >= 1.0:
@@ -538,6 +539,8 @@ class Matcher:
                 and (n_idx not in spelled or _reading(parsed, cand, readings) is None)
                 # (Nor a slip and an abbreviation in one name: "HEFEI BITLNAD INFO TECH".)
                 and _composed(parsed, cand, spelled.get(n_idx), composed) is None
+                # (Nor slips that leave the whole names under WRatio's bar: "KTK GRUOP".)
+                and _slips_read(parsed, cand, spelled.get(n_idx), slipped) is None
                 # (Nor a name whose words all stand in the other's: "SADRA CENTER" in "SADRA
                 # RESEARCH CENTER"; score_pair decides whether that is a match.)
                 and not (n_idx in spelled and words_within(parsed, cand.parsed))
@@ -571,6 +574,13 @@ class Matcher:
                                   self.settings, covers,
                                   index.trade_counts.get(cand.parsed.trade_key, 1),
                                   regions)  # fmt: skip
+            elif scored.decision is not Decision.MATCH:
+                fixed = _slips_read(parsed, cand, spelled.get(n_idx), slipped)
+                if fixed is not None:
+                    scored = rescored(fixed, cand, scored, index.entities[cand.entity],
+                                      self.settings, covers,
+                                      index.trade_counts.get(cand.parsed.trade_key, 1),
+                                      regions)  # fmt: skip
             if scored.decision is not Decision.MATCH:
                 both = _composed(parsed, cand, spelled.get(n_idx), composed)
                 if both is not None:
@@ -750,6 +760,35 @@ def _composed(
     key = id(cand)
     if key not in cache:
         cache[key] = slips_and_abbreviations(query, cand.parsed)
+    return cache[key]
+
+
+def _slips_read(
+    query: ParsedName, cand: IndexedName, cosine: float | None,
+    cache: dict[int, Repair | None],
+) -> Repair | None:
+    """:func:`repair` of a string neighbour at least :data:`COMPOSE_COSINE` close, kept when the
+    names so read are spelled alike (:func:`alike_as_written`; None for any other candidate).
+
+    WRatio counts two letters swapped, or one changed, twice, and a short or cut name has few
+    letters to spread them over: "KTK GRUOP" is under its bar against "KTK Group" (89), so the
+    slips were not looked for. Only slips outside the listed trade name are read so (a word of
+    the group, the industry, the region or the legal form): one letter off in the trade name,
+    with the whole names not spelled alike, is as likely another company ("AVESTO OOO" is not
+    "LIMITED LIABILITY COMPANY AVISTO"). Read, the names must then be spelled alike, and
+    :func:`rescored` decides by the usual rules."""
+    if cosine is None or cosine < COMPOSE_COSINE:
+        return None
+    key = id(cand)
+    if key not in cache:
+        fixed = repair(query, cand.parsed)
+        trade = set(cand.parsed.trade)
+        kept = (
+            fixed is not None
+            and not any(w in trade for _, read in fixed.changes for w in read.split())
+            and alike_as_written(fixed, cand.parsed.plain)
+        )
+        cache[key] = fixed if kept else None
     return cache[key]
 
 

@@ -12,17 +12,13 @@ from __future__ import annotations
 from sourcetrace.matching import features
 from sourcetrace.matching.abbreviation import Reading, abbreviates, read_abbreviations, two_letters
 from sourcetrace.matching.index import IndexedName
-from sourcetrace.matching.score import (
-    SPELLED_ALIKE,
-    Scored,
-    differences,
-    score_pair,
-    whole_names_alike,
-)
-from sourcetrace.matching.spelling import Repair, repair
+from sourcetrace.matching.score import Scored, differences, score_pair
+from sourcetrace.matching.spelling import Repair, alike_as_written, repair
 from sourcetrace.model import Decision, ListedEntity
 from sourcetrace.names.parse import ParsedName
 from sourcetrace.settings import Settings
+
+CUT_READ = 0.01  # taken off the score of a cut line per word read (see rescored)
 
 
 def repaired(
@@ -55,10 +51,11 @@ def rescored(
         fixed is None
         or not set(c.trade) <= set(fixed.parsed.tokens)
         or not set(fixed.parsed.trade) <= set(c.tokens)
-        or whole_names_alike(fixed.parsed.plain, c.plain) < SPELLED_ALIKE * 100
+        or not alike_as_written(fixed, c.plain)
     ):  # fmt: skip
         # (Alike as whole names, not as WRatio's part of the longer one: "ELECOM" read as
-        # "TELECOM" is not "Suzhou Telecom Electric Plant".)
+        # "TELECOM" is not "Suzhou Telecom Electric Plant"; a cut line as the listed name's
+        # beginning.)
         return scored
     again = score_pair(fixed.parsed, cand, entity, settings, covers, None, trade_count,
                        entity_regions)
@@ -79,7 +76,11 @@ def rescored(
                      "agrees")  # fmt: skip
         elif backed:
             head += " with the region or industry agreeing"
-    return Scored(again.score, decision, (head, *again.reasons), again.parts)
+    # A cut line read to the end of its words is read, not written: it ranks after a listed
+    # name that the line begins as written (two entities, "... Material Technology" and an
+    # alias "... Materials Technology", both begun by "... NEW ENERGY MATERIAL TE").
+    score = again.score - CUT_READ * len(fixed.changes) if fixed.cut else again.score
+    return Scored(score, decision, (head, *again.reasons), again.parts)
 
 
 COMPOSE_COSINE = 0.5  # string neighbours this close (n-gram cosine) are read both ways

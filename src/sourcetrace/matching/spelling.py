@@ -18,8 +18,10 @@ unless the slip is in its first letter ("Alaxy" is not taken for "Galaxy").
 Short words (under four letters; under five for trade words) are never repaired: too many are
 one slip from another. Two words the query writes apart are joined when the listed name writes
 them as one ("Tex tile"), unless both are English words ("Nine Star" against "Ninestar"), and
-one word is split where the listed name writes it as two ("WEIQIAOTEXTILE", the same exception). Only
-names in Latin letters are repaired (Chinese characters are compared by syllable elsewhere).
+one word is split where the listed name writes it as two ("WEIQIAOTEXTILE", the same exception). In
+a line of the field width with a slip, the last word, cut, is read as the listed word it begins
+("LOP COUNY HAIR PRODUCT INDUSTRIAL P": 'p' as 'park'), and the repaired line is compared with
+as much of the listed name's beginning. Only names in Latin letters are repaired (Chinese characters are compared by syllable elsewhere).
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from sourcetrace.matching.features import english_words
+from sourcetrace.matching.score import SPELLED_ALIKE, whole_names_alike
+from sourcetrace.matching.truncation import may_be_cut
 from sourcetrace.names.parse import ParsedName, parse_name
 from sourcetrace.names.text import fold, latin_tokens, usual_pinyin
 
@@ -47,6 +52,7 @@ class Repair:
     changes: tuple[tuple[str, str], ...]  # (query word, listed word)
     uncertain: bool  # a trade word was repaired that may be another name (see the module)
     read: bool = False  # abbreviations were read too (rescore.slips_and_abbreviations)
+    cut: bool = False  # the query is a line of the field width: the listed name may go on
 
 
 def _pinyin(word: str, target: str) -> bool:
@@ -144,4 +150,28 @@ def repair(query: ParsedName, cand: ParsedName) -> Repair | None:
         i += 1
     if not changes:
         return None
-    return Repair(parse_name(" ".join(out)), tuple(changes), uncertain)
+    last = words[-1]
+    cut = may_be_cut(query.raw)
+    whole = _cut_word(last, free) if cut and last not in listed_set and out[-1] == last else None
+    if whole is not None:  # a line of the field width ends in part of a word: "... INDUSTRIAL P"
+        changes.append((f"{last}...", whole))
+        out[-1] = whole
+    return Repair(parse_name(" ".join(out)), tuple(changes), uncertain, cut=cut)
+
+
+def alike_as_written(fixed: Repair, listed: str) -> bool:
+    """The repaired name spelled like the listed one (its ``plain``) as whole names, or, for a
+    line of the field width, like as much of the listed name's beginning."""
+    mine = fixed.parsed.plain
+    bar = SPELLED_ALIKE * 100
+    return whole_names_alike(mine, listed) >= bar or (
+        fixed.cut and len(listed) > len(mine) and fuzz.ratio(mine, listed[: len(mine)]) >= bar
+    )
+
+
+def _cut_word(word: str, free: list[str]) -> str | None:
+    """The listed word the last word of a cut line begins (None when it begins none of the
+    words the query lacks)."""
+    if not word.isalpha():
+        return None
+    return next((w for w in free if len(w) > len(word) and w.startswith(word)), None)
