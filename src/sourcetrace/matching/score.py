@@ -79,7 +79,7 @@ from sourcetrace.names.vocabulary import (
 from sourcetrace.settings import Settings
 
 # Bump on any change to parsing or scoring; the pair model's version is part of it.
-ALGORITHM = "sourcetrace-learned-v10+" + model_version()
+ALGORITHM = "sourcetrace-learned-v11+" + model_version()
 TRADE_AGREES = 0.9
 # Whole-name agreement that stands in for the trade names' (a name whose parse failed, or one
 # name's words all inside the other's): token-set and letter similarity at or above this.
